@@ -1,0 +1,173 @@
+//! Business hours for people who are not on call. Simulated time is in hours from
+//! Monday 00:00; the calendar repeats weekly.
+
+/// Weekly business hours: the same opening hours on each business day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    open_hour: f64,
+    close_hour: f64,
+    days: [bool; 7],
+}
+
+impl Default for Calendar {
+    /// Monday to Friday, 09:00–17:00.
+    fn default() -> Self {
+        Self {
+            open_hour: 9.0,
+            close_hour: 17.0,
+            days: [true, true, true, true, true, false, false],
+        }
+    }
+}
+
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+impl Calendar {
+    /// Builds a calendar from `"09:00-17:00"` and `"mon-fri"` (or `"mon,wed,fri"`).
+    pub fn parse(hours: &str, days: &str) -> Result<Self, String> {
+        let (open, close) = hours.split_once('-').ok_or_else(|| {
+            format!("business_hours \"{hours}\" should look like \"09:00-17:00\"")
+        })?;
+        let open_hour = parse_clock(open)?;
+        let close_hour = parse_clock(close)?;
+        if open_hour >= close_hour {
+            return Err(format!(
+                "business_hours \"{hours}\": opening must be before closing"
+            ));
+        }
+        let mut set = [false; 7];
+        for part in days.split(',') {
+            let part = part.trim().to_ascii_lowercase();
+            let index = |d: &str| {
+                DAY_NAMES
+                    .iter()
+                    .position(|n| d.starts_with(n))
+                    .ok_or_else(|| {
+                        format!("\"{d}\" is not a day (use mon, tue, wed, thu, fri, sat, sun)")
+                    })
+            };
+            if let Some((a, b)) = part.split_once('-') {
+                let (a, b) = (index(a.trim())?, index(b.trim())?);
+                if a > b {
+                    return Err(format!("day range \"{part}\" runs backwards"));
+                }
+                set[a..=b].iter_mut().for_each(|d| *d = true);
+            } else {
+                set[index(&part)?] = true;
+            }
+        }
+        if !set.contains(&true) {
+            return Err("business_days names no day".into());
+        }
+        Ok(Self {
+            open_hour,
+            close_hour,
+            days: set,
+        })
+    }
+
+    /// Business hours per week.
+    pub fn hours_per_week(&self) -> f64 {
+        self.days.iter().filter(|d| **d).count() as f64 * (self.close_hour - self.open_hour)
+    }
+
+    /// Whether `t` falls in business hours.
+    pub fn is_open(&self, t: f64) -> bool {
+        let day = (t / 24.0).floor();
+        let hour = t - day * 24.0;
+        self.days[day.rem_euclid(7.0) as usize] && hour >= self.open_hour && hour < self.close_hour
+    }
+
+    /// The first moment at or after `t` that falls in business hours.
+    pub fn next_open(&self, t: f64) -> f64 {
+        let mut day = (t / 24.0).floor();
+        for _ in 0..8 {
+            if self.days[day.rem_euclid(7.0) as usize] {
+                let open = day * 24.0 + self.open_hour;
+                let close = day * 24.0 + self.close_hour;
+                if t < close {
+                    return t.max(open);
+                }
+            }
+            day += 1.0;
+        }
+        t // unreachable for a calendar with at least one business day
+    }
+
+    /// The moment `work` business hours after `t` have elapsed.
+    pub fn add_working(&self, t: f64, work: f64) -> f64 {
+        let mut now = self.next_open(t);
+        let mut left = work;
+        loop {
+            let day = (now / 24.0).floor();
+            let close = day * 24.0 + self.close_hour;
+            let available = close - now;
+            if left <= available {
+                return now + left;
+            }
+            left -= available;
+            now = self.next_open(close);
+        }
+    }
+
+    /// Hours of business time in `[0, horizon)`.
+    pub fn open_hours_within(&self, horizon: f64) -> f64 {
+        let weeks = (horizon / 168.0).floor();
+        let mut total = weeks * self.hours_per_week();
+        let mut day = weeks * 7.0;
+        while day * 24.0 < horizon {
+            if self.days[day.rem_euclid(7.0) as usize] {
+                let open = day * 24.0 + self.open_hour;
+                let close = (day * 24.0 + self.close_hour).min(horizon);
+                total += (close - open).max(0.0);
+            }
+            day += 1.0;
+        }
+        total
+    }
+}
+
+fn parse_clock(s: &str) -> Result<f64, String> {
+    let s = s.trim();
+    let (h, m) = s.split_once(':').unwrap_or((s, "0"));
+    let h: f64 = h
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a time of day like 09:00"))?;
+    let m: f64 = m
+        .parse()
+        .map_err(|_| format!("\"{s}\" is not a time of day like 09:00"))?;
+    if !(0.0..=24.0).contains(&h) || !(0.0..60.0).contains(&m) {
+        return Err(format!(
+            "\"{s}\" is not a time of day between 00:00 and 24:00"
+        ));
+    }
+    Ok(h + m / 60.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_waits_for_monday_morning() {
+        let cal = Calendar::default();
+        // Friday 16:00 + 3 working hours = Monday 11:00.
+        let friday_16 = 4.0 * 24.0 + 16.0;
+        let monday_11 = 7.0 * 24.0 + 11.0;
+        assert!((cal.add_working(friday_16, 3.0) - monday_11).abs() < 1e-9);
+        // Saturday night opens Monday 09:00.
+        assert!((cal.next_open(5.0 * 24.0 + 23.0) - (7.0 * 24.0 + 9.0)).abs() < 1e-9);
+        assert!(cal.is_open(10.0));
+        assert!(!cal.is_open(5.0 * 24.0 + 10.0));
+        assert_eq!(cal.hours_per_week(), 40.0);
+        assert!((cal.open_hours_within(2.0 * 168.0) - 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn parses_users_calendars() {
+        let cal = Calendar::parse("08:30-16:30", "mon-thu").unwrap();
+        assert_eq!(cal.hours_per_week(), 32.0);
+        assert!(Calendar::parse("17:00-09:00", "mon-fri").is_err());
+        assert!(Calendar::parse("09:00-17:00", "funday").is_err());
+    }
+}

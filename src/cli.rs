@@ -1,0 +1,73 @@
+//! Command-line parsing and the subcommands. Everything here is glue: the model lives in
+//! the library.
+
+mod files;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for invalid input (bad scenario files).
+pub const EXIT_INVALID: u8 = 2;
+
+/// Who builds it, who runs it? Monte Carlo simulation of production-support ownership models.
+#[derive(Debug, Parser)]
+#[command(name = "whoruns", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario and write results, summary and tables to the output folder.
+    Run(run::RunArgs),
+    /// Check scenario files and report every problem with file, line and column.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { files } => validate(&files),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut ok = true;
+    for path in files {
+        match files::load_scenario(path) {
+            Ok(s) => println!(
+                "{}: ok — \"{}\": {} teams, {} services, models {}, {} replications, horizon {:.0} days",
+                path.display(),
+                s.name,
+                s.teams.len(),
+                s.services.len(),
+                s.models
+                    .iter()
+                    .map(|m| m.key())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                s.replications,
+                s.horizon_hours / 24.0
+            ),
+            Err(e) => {
+                ok = false;
+                eprintln!("{e:#}");
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
+    })
+}

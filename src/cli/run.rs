@@ -1,0 +1,117 @@
+//! `whoruns run`: simulate, summarise, export.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use whoruns::{export, runner, summary, table};
+
+use super::EXIT_INVALID;
+use super::files::{self, LoadError};
+
+/// Arguments of `whoruns run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Replications (overrides the scenario's `replications`).
+    #[arg(long, short = 'n')]
+    replications: Option<u32>,
+    /// Base seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    threads: Option<usize>,
+    /// Output folder (default: output/<scenario name>/).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+/// Runs `whoruns run`.
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let mut scenario = match files::load_scenario(&args.scenario) {
+        Ok(s) => s,
+        Err(e @ LoadError::Invalid(_)) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(n) = args.replications {
+        anyhow::ensure!(
+            n >= 2,
+            "--replications must be at least 2 to give confidence intervals"
+        );
+        scenario.replications = n;
+    }
+    if let Some(s) = args.seed {
+        scenario.seed = s;
+    }
+    if args.threads == Some(0) {
+        anyhow::bail!("--threads must be at least 1");
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(u64::from(scenario.replications))
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {pos}/{len} replications [{elapsed_precise}] {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let outcomes = runner::run(&scenario, args.threads, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+
+    let rows = summary::summarise(&scenario.models, scenario.reference, &outcomes);
+    let mut reps = export::replications_frame(&outcomes)?;
+    let mut services = export::services_frame(&scenario, &outcomes)?;
+    let mut summary_df = export::summary_frame(&rows)?;
+    let text = table::summary_table(&scenario, &rows);
+    let scenario_text = std::fs::read(&args.scenario)
+        .with_context(|| format!("cannot re-read {}", args.scenario.display()))?;
+    let files: files::Files = vec![
+        (
+            "replications.parquet".into(),
+            export::to_parquet(&mut reps)?,
+        ),
+        ("replications.csv".into(), export::to_csv(&mut reps)?),
+        (
+            "services.parquet".into(),
+            export::to_parquet(&mut services)?,
+        ),
+        ("services.csv".into(), export::to_csv(&mut services)?),
+        ("summary.csv".into(), export::to_csv(&mut summary_df)?),
+        ("summary.txt".into(), text.clone().into_bytes()),
+        ("scenario.toml".into(), scenario_text),
+    ];
+    files::publish(&out, &files, args.force)?;
+    if !args.quiet {
+        print!("{text}");
+        println!(
+            "\n{} replications × {} models in {:.2} s; results in {}",
+            scenario.replications,
+            scenario.models.len(),
+            elapsed.as_secs_f64(),
+            out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,228 @@
+//! Probability distributions of durations (in hours), as users describe them:
+//! a median and a 90th percentile, a mean and a coefficient of variation, and so on.
+//! Construction validates parameters; sampling cannot fail.
+
+use rand::Rng;
+use rand::RngExt;
+use rand_distr::{Distribution as _, Exp, Gamma, LogNormal, Triangular, Weibull};
+
+/// z-score of the 90th percentile of the standard normal distribution.
+const Z90: f64 = 1.281_551_565_544_600_5;
+
+/// A validated distribution of non-negative durations in hours.
+#[derive(Debug, Clone)]
+pub enum Dist {
+    /// Always the same value.
+    Constant(f64),
+    /// Exponential with the given rate (1 / mean).
+    Exponential(Exp<f64>, f64),
+    /// Lognormal, kept with its parameters for reporting.
+    LogNormal(LogNormal<f64>, f64, f64),
+    /// Gamma with shape and scale.
+    Gamma(Gamma<f64>, f64, f64),
+    /// Weibull with scale and shape.
+    Weibull(Weibull<f64>, f64, f64),
+    /// Triangular on min, mode, max.
+    Triangular(Triangular<f64>, [f64; 3]),
+    /// Uniform choice among observed values.
+    Empirical(Vec<f64>),
+}
+
+impl Dist {
+    /// Exponential distribution with the given mean (hours, > 0).
+    pub fn exponential(mean: f64) -> Result<Self, String> {
+        positive("mean", mean)?;
+        let d = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
+        Ok(Dist::Exponential(d, mean))
+    }
+
+    /// Lognormal from its median and 90th percentile (p90 > median > 0).
+    pub fn lognormal_median_p90(median: f64, p90: f64) -> Result<Self, String> {
+        positive("median", median)?;
+        if p90 <= median {
+            return Err(format!(
+                "p90 ({p90} h) must be greater than the median ({median} h)"
+            ));
+        }
+        let mu = median.ln();
+        let sigma = (p90.ln() - mu) / Z90;
+        Self::lognormal(mu, sigma)
+    }
+
+    /// Lognormal from its mean and coefficient of variation (both > 0).
+    pub fn lognormal_mean_cv(mean: f64, cv: f64) -> Result<Self, String> {
+        positive("mean", mean)?;
+        positive("cv", cv)?;
+        let sigma2 = (1.0 + cv * cv).ln();
+        Self::lognormal(mean.ln() - sigma2 / 2.0, sigma2.sqrt())
+    }
+
+    fn lognormal(mu: f64, sigma: f64) -> Result<Self, String> {
+        let d = LogNormal::new(mu, sigma).map_err(|e| e.to_string())?;
+        Ok(Dist::LogNormal(d, mu, sigma))
+    }
+
+    /// Gamma with shape k and scale θ (mean kθ).
+    pub fn gamma(shape: f64, scale: f64) -> Result<Self, String> {
+        positive("shape", shape)?;
+        positive("scale", scale)?;
+        let d = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
+        Ok(Dist::Gamma(d, shape, scale))
+    }
+
+    /// Weibull with shape k and scale λ.
+    pub fn weibull(shape: f64, scale: f64) -> Result<Self, String> {
+        positive("shape", shape)?;
+        positive("scale", scale)?;
+        let d = Weibull::new(scale, shape).map_err(|e| e.to_string())?;
+        Ok(Dist::Weibull(d, shape, scale))
+    }
+
+    /// Triangular on [min, max] with the given mode.
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, String> {
+        if min < 0.0 {
+            return Err(format!("min ({min} h) cannot be negative"));
+        }
+        if !(min <= mode && mode <= max && min < max) {
+            return Err(format!(
+                "need min <= mode <= max and min < max; found min {min} h, mode {mode} h, max {max} h"
+            ));
+        }
+        let d = Triangular::new(min, max, mode).map_err(|e| e.to_string())?;
+        Ok(Dist::Triangular(d, [min, mode, max]))
+    }
+
+    /// A constant duration (>= 0).
+    pub fn constant(value: f64) -> Result<Self, String> {
+        if !(value >= 0.0 && value.is_finite()) {
+            return Err(format!("value ({value} h) must be a finite duration >= 0"));
+        }
+        Ok(Dist::Constant(value))
+    }
+
+    /// Uniform choice among the given values (non-empty, each >= 0).
+    pub fn empirical(values: Vec<f64>) -> Result<Self, String> {
+        if values.is_empty() {
+            return Err("values must hold at least one duration".into());
+        }
+        if let Some(v) = values.iter().find(|v| !(**v >= 0.0 && v.is_finite())) {
+            return Err(format!("value {v} h is not a duration >= 0"));
+        }
+        Ok(Dist::Empirical(values))
+    }
+
+    /// True when sampling needs no random number.
+    pub fn is_constant(&self) -> bool {
+        matches!(self, Dist::Constant(_))
+    }
+
+    /// The distribution's mean in hours.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Constant(v) => *v,
+            Dist::Exponential(_, mean) => *mean,
+            Dist::LogNormal(_, mu, sigma) => (mu + sigma * sigma / 2.0).exp(),
+            Dist::Gamma(_, k, theta) => k * theta,
+            Dist::Weibull(_, k, lambda) => lambda * gamma_fn(1.0 + 1.0 / k),
+            Dist::Triangular(_, [a, c, b]) => (a + b + c) / 3.0,
+            Dist::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
+        }
+    }
+
+    /// Draws one duration in hours.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Dist::Constant(v) => *v,
+            Dist::Exponential(d, _) => d.sample(rng),
+            Dist::LogNormal(d, _, _) => d.sample(rng),
+            Dist::Gamma(d, _, _) => d.sample(rng),
+            Dist::Weibull(d, _, _) => d.sample(rng),
+            Dist::Triangular(d, _) => d.sample(rng),
+            Dist::Empirical(v) => v[rng.random_range(0..v.len())],
+        }
+    }
+}
+
+fn positive(name: &str, value: f64) -> Result<(), String> {
+    if value > 0.0 && value.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("{name} must be positive and finite; found {value}"))
+    }
+}
+
+/// The gamma function (Lanczos approximation, g = 7), for the Weibull mean.
+fn gamma_fn(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        std::f64::consts::PI / ((std::f64::consts::PI * x).sin() * gamma_fn(1.0 - x))
+    } else {
+        let x = x - 1.0;
+        let t = x + 7.5;
+        let a = G
+            .iter()
+            .enumerate()
+            .skip(1)
+            .fold(G[0], |acc, (i, g)| acc + g / (x + i as f64));
+        (2.0 * std::f64::consts::PI).sqrt() * t.powf(x + 0.5) * (-t).exp() * a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn sample_mean(d: &Dist, n: usize) -> f64 {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64
+    }
+
+    #[test]
+    fn lognormal_median_p90_hits_its_quantiles() {
+        let d = Dist::lognormal_median_p90(2.0, 8.0).unwrap();
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut xs: Vec<f64> = (0..100_000).map(|_| d.sample(&mut rng)).collect();
+        xs.sort_by(f64::total_cmp);
+        assert!((xs[50_000] - 2.0).abs() < 0.05, "median {}", xs[50_000]);
+        assert!((xs[90_000] - 8.0).abs() < 0.3, "p90 {}", xs[90_000]);
+    }
+
+    #[test]
+    fn means_match_sampling() {
+        for d in [
+            Dist::exponential(3.0).unwrap(),
+            Dist::lognormal_mean_cv(2.0, 1.5).unwrap(),
+            Dist::gamma(2.0, 1.5).unwrap(),
+            Dist::weibull(1.5, 2.0).unwrap(),
+            Dist::triangular(0.5, 1.0, 6.0).unwrap(),
+            Dist::empirical(vec![1.0, 2.0, 6.0]).unwrap(),
+        ] {
+            let m = sample_mean(&d, 400_000);
+            assert!(
+                (m / d.mean() - 1.0).abs() < 0.02,
+                "{d:?}: {m} vs {}",
+                d.mean()
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_parameters_are_rejected() {
+        assert!(Dist::lognormal_median_p90(2.0, 1.0).is_err());
+        assert!(Dist::exponential(0.0).is_err());
+        assert!(Dist::triangular(3.0, 1.0, 2.0).is_err());
+        assert!(Dist::empirical(vec![]).is_err());
+    }
+}

@@ -1,0 +1,161 @@
+//! Exporters: results into bytes (CSV and Parquet through polars, text tables for the
+//! terminal). They do no I/O; the binary writes the bytes atomically.
+
+use polars::prelude::*;
+
+use crate::outcome::{METRICS, Outcome};
+use crate::scenario::Scenario;
+use crate::summary::SummaryRow;
+
+/// Errors while building or serialising a table.
+#[derive(Debug, thiserror::Error)]
+#[error("could not serialise the {table} table: {source}")]
+pub struct ExportError {
+    table: &'static str,
+    source: PolarsError,
+}
+
+fn wrap<T>(table: &'static str, r: PolarsResult<T>) -> Result<T, ExportError> {
+    r.map_err(|source| ExportError { table, source })
+}
+
+/// One row per (model, replication): `replications.parquet` / `replications.csv`.
+pub fn replications_frame(outcomes: &[Outcome]) -> Result<DataFrame, ExportError> {
+    let mut cols = vec![
+        Column::new(
+            "model".into(),
+            outcomes.iter().map(|o| o.model.key()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "replication".into(),
+            outcomes.iter().map(|o| o.replication).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "seed".into(),
+            outcomes.iter().map(|o| o.seed).collect::<Vec<_>>(),
+        ),
+    ];
+    for m in METRICS {
+        let col = if m.unit == "count" {
+            Column::new(
+                m.name.into(),
+                outcomes
+                    .iter()
+                    .map(|o| (m.get)(o) as u64)
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            Column::new(
+                m.name.into(),
+                outcomes.iter().map(|o| (m.get)(o)).collect::<Vec<_>>(),
+            )
+        };
+        cols.push(col);
+    }
+    wrap("replications", DataFrame::new_infer_height(cols))
+}
+
+/// One row per (model, replication, service): `services.parquet` / `services.csv`.
+pub fn services_frame(scenario: &Scenario, outcomes: &[Outcome]) -> Result<DataFrame, ExportError> {
+    let window = scenario.horizon_hours - scenario.warmup_hours;
+    let mut model = Vec::new();
+    let mut replication = Vec::new();
+    let mut service = Vec::new();
+    let mut team = Vec::new();
+    let mut target = Vec::new();
+    let mut incidents = Vec::new();
+    let mut downtime = Vec::new();
+    let mut availability = Vec::new();
+    let mut met = Vec::new();
+    for o in outcomes {
+        for (i, s) in scenario.services.iter().enumerate() {
+            model.push(o.model.key());
+            replication.push(o.replication);
+            service.push(s.name.as_str());
+            team.push(scenario.teams[s.team].name.as_str());
+            target.push(s.availability_target);
+            incidents.push(o.service_incidents[i]);
+            downtime.push(o.service_downtime_hours[i]);
+            let a = 1.0 - o.service_downtime_hours[i] / window;
+            availability.push(a);
+            met.push(a >= s.availability_target);
+        }
+    }
+    wrap(
+        "services",
+        DataFrame::new_infer_height(vec![
+            Column::new("model".into(), model),
+            Column::new("replication".into(), replication),
+            Column::new("service".into(), service),
+            Column::new("team".into(), team),
+            Column::new("availability_target".into(), target),
+            Column::new("incidents".into(), incidents),
+            Column::new("downtime_hours".into(), downtime),
+            Column::new("availability".into(), availability),
+            Column::new("met_target".into(), met),
+        ]),
+    )
+}
+
+/// One row per (model, metric): `summary.csv`.
+pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
+    let f = |g: fn(&SummaryRow) -> f64| rows.iter().map(g).collect::<Vec<f64>>();
+    let unit = |name: &str| crate::outcome::metric(name).map_or("", |m| m.unit);
+    wrap(
+        "summary",
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "model".into(),
+                rows.iter().map(|r| r.model.key()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "metric".into(),
+                rows.iter().map(|r| r.metric).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "unit".into(),
+                rows.iter().map(|r| unit(r.metric)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "n".into(),
+                rows.iter().map(|r| r.estimate.n as u64).collect::<Vec<_>>(),
+            ),
+            Column::new("mean".into(), f(|r| r.estimate.mean)),
+            Column::new("sd".into(), f(|r| r.estimate.sd)),
+            Column::new("ci95_low".into(), f(|r| r.estimate.low)),
+            Column::new("ci95_high".into(), f(|r| r.estimate.high)),
+            Column::new(
+                "reference".into(),
+                rows.iter().map(|r| r.reference.key()).collect::<Vec<_>>(),
+            ),
+            Column::new("diff_vs_reference".into(), f(|r| r.diff)),
+            Column::new("paired_ci95_low".into(), f(|r| r.paired.0)),
+            Column::new("paired_ci95_high".into(), f(|r| r.paired.1)),
+            Column::new("unpaired_ci95_low".into(), f(|r| r.unpaired.0)),
+            Column::new("unpaired_ci95_high".into(), f(|r| r.unpaired.1)),
+        ]),
+    )
+}
+
+/// A frame as CSV bytes.
+pub fn to_csv(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
+    let mut buf = Vec::new();
+    wrap(
+        "csv",
+        CsvWriter::new(&mut buf).include_header(true).finish(df),
+    )?;
+    Ok(buf)
+}
+
+/// A frame as Parquet bytes (zstd).
+pub fn to_parquet(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
+    let mut buf = Vec::new();
+    wrap(
+        "parquet",
+        ParquetWriter::new(&mut buf)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(df)
+            .map(|_| ()),
+    )?;
+    Ok(buf)
+}

@@ -1,0 +1,30 @@
+//! # whoruns
+//!
+//! Monte Carlo discrete-event simulation of production support under the "who builds it,
+//! who runs it?" ownership models. The library holds the model and does no I/O:
+//!
+//! - [`scenario`] parses and validates scenario files into a [`Scenario`];
+//! - [`world`] draws one replication's incidents (common random numbers);
+//! - [`engine`] simulates one model on one world into an [`Outcome`];
+//! - [`runner`] runs replications in parallel; [`summary`] and [`stats`] summarise them;
+//! - [`export`] and [`table`] turn results into bytes and text.
+
+pub mod calendar;
+pub mod dist;
+pub mod engine;
+pub mod export;
+pub mod model;
+pub mod outcome;
+pub mod rng;
+pub mod runner;
+pub mod scenario;
+pub mod staffing;
+pub mod stats;
+pub mod summary;
+pub mod table;
+pub mod units;
+pub mod world;
+
+pub use model::ModelKind;
+pub use outcome::Outcome;
+pub use scenario::Scenario;

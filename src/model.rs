@@ -1,0 +1,71 @@
+//! The ownership models ("who builds it, who runs it?") a scenario can compare.
+//! A model only chooses *mechanisms* — who is paged first, who is escalated to and
+//! whether they are on call — never outcomes.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// One ownership model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModelKind {
+    /// You build it, you run it: the owning team's rota is first on call.
+    YouRun,
+    /// You build it, you and SRE run it: a shared rota, devs on call 24/7 as L2.
+    YouAndSreRun,
+    /// You build it, SRE run it: SRE is L1 for services that pass the readiness review.
+    SreRun,
+    /// You build it, ops run it: an operations team is L1; devs are never on call.
+    OpsRun,
+}
+
+impl ModelKind {
+    /// Every model, in the chapter's order.
+    pub const ALL: [ModelKind; 4] = [
+        ModelKind::YouRun,
+        ModelKind::YouAndSreRun,
+        ModelKind::SreRun,
+        ModelKind::OpsRun,
+    ];
+
+    /// The key used in scenario files and output columns.
+    pub fn key(self) -> &'static str {
+        match self {
+            ModelKind::YouRun => "you-run",
+            ModelKind::YouAndSreRun => "you-and-sre-run",
+            ModelKind::SreRun => "sre-run",
+            ModelKind::OpsRun => "ops-run",
+        }
+    }
+
+    /// The chapter's name for the model.
+    pub fn title(self) -> &'static str {
+        match self {
+            ModelKind::YouRun => "You Build It, You Run It",
+            ModelKind::YouAndSreRun => "You Build It, You and SRE Run It",
+            ModelKind::SreRun => "You Build It, SRE Run It",
+            ModelKind::OpsRun => "You Build It, Ops Run It",
+        }
+    }
+
+    /// A comma-separated list of valid keys, for error messages.
+    pub fn valid_keys() -> String {
+        Self::ALL.map(ModelKind::key).join(", ")
+    }
+}
+
+impl fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for ModelKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.key() == s)
+            .ok_or_else(|| format!("unknown model \"{s}\" (valid: {})", Self::valid_keys()))
+    }
+}

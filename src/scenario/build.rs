@@ -1,0 +1,833 @@
+//! Turns a scenario file's text into a validated [`Scenario`], applying documented
+//! defaults and collecting every problem with its line and column.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::error::{Locator, Problem, ScenarioError};
+use super::file::{DistFile, GroupFile, S, ScenarioFile, ServiceFile};
+use super::{
+    Costs, DevEscalation, Group, Groups, Response, Scenario, Service, Severity, SreRun, Team,
+    YouAndSreRun,
+};
+use crate::calendar::Calendar;
+use crate::dist::Dist;
+use crate::model::ModelKind;
+use crate::units::{parse_duration_hours, parse_rate_per_hour};
+
+/// Parses and validates a scenario. `file` is the name used in error messages and the
+/// default scenario name (its stem).
+pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    let mut ctx = Ctx {
+        loc: Locator::new(text),
+        problems: Vec::new(),
+    };
+    let raw: ScenarioFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            ctx.err(&span, e.message().trim().to_string());
+            return Err(ctx.into_error(file));
+        }
+    };
+    let scenario = ctx.scenario(raw, file);
+    if ctx.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(ctx.into_error(file))
+    }
+}
+
+struct Ctx<'a> {
+    loc: Locator<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn into_error(mut self, file: &str) -> ScenarioError {
+        self.problems.sort_by_key(|p| (p.line, p.column));
+        ScenarioError {
+            file: file.to_string(),
+            problems: self.problems,
+        }
+    }
+
+    fn err(&mut self, span: &Range<usize>, message: String) {
+        let (line, column) = self.loc.locate(span.start);
+        self.problems.push(Problem {
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn duration(&mut self, v: &S<String>, name: &str) -> f64 {
+        match parse_duration_hours(v.get_ref()) {
+            Ok(h) => h,
+            Err(e) => {
+                self.err(&v.span(), format!("{name} = {e}"));
+                0.0
+            }
+        }
+    }
+
+    fn opt_duration(&mut self, v: &Option<S<String>>, name: &str, default: &str) -> f64 {
+        match v {
+            Some(v) => self.duration(v, name),
+            None => parse_duration_hours(default).unwrap_or(0.0),
+        }
+    }
+
+    /// A number within `range` (inclusive), with `what` describing the range.
+    fn number(
+        &mut self,
+        v: &Option<S<f64>>,
+        name: &str,
+        default: f64,
+        lo: f64,
+        hi: f64,
+        what: &str,
+    ) -> f64 {
+        let Some(v) = v else { return default };
+        let x = *v.get_ref();
+        if x.is_finite() && x >= lo && x <= hi {
+            x
+        } else {
+            self.err(&v.span(), format!("{name} = {x} is not {what}"));
+            default
+        }
+    }
+
+    fn probability(&mut self, v: &Option<S<f64>>, name: &str, default: f64) -> f64 {
+        self.number(v, name, default, 0.0, 1.0, "a probability (0..=1)")
+    }
+
+    fn non_negative(&mut self, v: &Option<S<f64>>, name: &str, default: f64) -> f64 {
+        self.number(v, name, default, 0.0, f64::MAX, "a finite number >= 0")
+    }
+
+    fn count(&mut self, v: &Option<S<i64>>, name: &str, default: u32, lo: u32) -> u32 {
+        let Some(v) = v else { return default };
+        let x = *v.get_ref();
+        match u32::try_from(x) {
+            Ok(n) if n >= lo => n,
+            _ => {
+                self.err(
+                    &v.span(),
+                    format!("{name} = {x} is not a whole number >= {lo}"),
+                );
+                default
+            }
+        }
+    }
+
+    fn dist(&mut self, v: &Option<S<DistFile>>, name: &str, default: Dist) -> Dist {
+        let Some(v) = v else { return default };
+        match self.dist_inner(v.get_ref(), name) {
+            Ok(d) => d,
+            Err(msg) => {
+                self.err(&v.span(), format!("{name}: {msg}"));
+                default
+            }
+        }
+    }
+
+    fn dist_inner(&mut self, d: &DistFile, name: &str) -> Result<Dist, String> {
+        let kind = d.dist.get_ref().as_str();
+        let mut h = |v: &Option<S<String>>, field: &str| -> Result<Option<f64>, String> {
+            match v {
+                None => Ok(None),
+                Some(s) => match parse_duration_hours(s.get_ref()) {
+                    Ok(x) => Ok(Some(x)),
+                    Err(e) => {
+                        self.err(&s.span(), format!("{name}.{field} = {e}"));
+                        Err(String::new())
+                    }
+                },
+            }
+        };
+        let mean = h(&d.mean, "mean")?;
+        let median = h(&d.median, "median")?;
+        let p90 = h(&d.p90, "p90")?;
+        let scale = h(&d.scale, "scale")?;
+        let min = h(&d.min, "min")?;
+        let mode = h(&d.mode, "mode")?;
+        let max = h(&d.max, "max")?;
+        let value = h(&d.value, "value")?;
+        let cv = d.cv.as_ref().map(|c| *c.get_ref());
+        let shape = d.shape.as_ref().map(|c| *c.get_ref());
+        let given: Vec<&str> = [
+            ("mean", mean.is_some()),
+            ("median", median.is_some()),
+            ("p90", p90.is_some()),
+            ("cv", cv.is_some()),
+            ("shape", shape.is_some()),
+            ("scale", scale.is_some()),
+            ("min", min.is_some()),
+            ("mode", mode.is_some()),
+            ("max", max.is_some()),
+            ("value", value.is_some()),
+            ("values", d.values.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(n, g)| g.then_some(n))
+        .collect();
+        let expect = |fields: &[&str], usage: &str| -> Result<(), String> {
+            if given.len() == fields.len() && fields.iter().all(|f| given.contains(f)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "a {kind} distribution takes {usage}; found {}",
+                    if given.is_empty() {
+                        "no parameters".to_string()
+                    } else {
+                        given.join(", ")
+                    }
+                ))
+            }
+        };
+        let get = |x: Option<f64>| x.unwrap_or(0.0);
+        match kind {
+            "exponential" => {
+                expect(&["mean"], "mean")?;
+                Dist::exponential(get(mean))
+            }
+            "lognormal" => {
+                if median.is_some() || p90.is_some() {
+                    expect(&["median", "p90"], "median and p90, or mean and cv")?;
+                    Dist::lognormal_median_p90(get(median), get(p90))
+                } else {
+                    expect(&["mean", "cv"], "median and p90, or mean and cv")?;
+                    Dist::lognormal_mean_cv(get(mean), cv.unwrap_or(0.0))
+                }
+            }
+            "gamma" => {
+                let s = shape.unwrap_or(0.0);
+                if mean.is_some() {
+                    expect(&["shape", "mean"], "shape and mean, or shape and scale")?;
+                    if s <= 0.0 {
+                        return Err(format!("shape must be positive; found {s}"));
+                    }
+                    Dist::gamma(s, get(mean) / s)
+                } else {
+                    expect(&["shape", "scale"], "shape and mean, or shape and scale")?;
+                    Dist::gamma(s, get(scale))
+                }
+            }
+            "weibull" => {
+                expect(&["shape", "scale"], "shape and scale")?;
+                Dist::weibull(shape.unwrap_or(0.0), get(scale))
+            }
+            "triangular" => {
+                expect(&["min", "mode", "max"], "min, mode and max")?;
+                Dist::triangular(get(min), get(mode), get(max))
+            }
+            "constant" => {
+                expect(&["value"], "value")?;
+                Dist::constant(get(value))
+            }
+            "empirical" => {
+                expect(&["values"], "values")?;
+                let mut out = Vec::new();
+                for v in d.values.iter().flatten() {
+                    out.push(h(&Some(v.clone()), "values")?.unwrap_or(0.0));
+                }
+                Dist::empirical(out)
+            }
+            other => Err(format!(
+                "unknown distribution \"{other}\" (valid: exponential, lognormal, gamma, weibull, triangular, constant, empirical)"
+            )),
+        }
+    }
+
+    fn group(&mut self, g: Option<&GroupFile>, name: &str, d: Group) -> Group {
+        let Some(g) = g else { return d };
+        Group {
+            knowledge: self.probability(
+                &g.knowledge,
+                &format!("groups.{name}.knowledge"),
+                d.knowledge,
+            ),
+            telemetry_delay_factor: self.number(
+                &g.telemetry_delay_factor,
+                &format!("groups.{name}.telemetry_delay_factor"),
+                d.telemetry_delay_factor,
+                0.0,
+                1e6,
+                "a factor >= 0",
+            ),
+            routing: self.dist(&g.routing, &format!("groups.{name}.routing"), d.routing),
+            concurrent_oncall: self.count(
+                &g.concurrent_oncall,
+                &format!("groups.{name}.concurrent_oncall"),
+                d.concurrent_oncall,
+                1,
+            ),
+            salary: self.non_negative(&g.salary, &format!("groups.{name}.salary"), d.salary),
+        }
+    }
+
+    fn scenario(&mut self, raw: ScenarioFile, file: &str) -> Scenario {
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scenario")
+            .to_string();
+        let name = match &raw.name {
+            Some(n) if n.get_ref().trim().is_empty() => {
+                self.err(&n.span(), "name is empty; give the scenario a name".into());
+                stem
+            }
+            Some(n) => n.get_ref().clone(),
+            None => stem,
+        };
+        let horizon_hours = self.opt_duration(&raw.horizon, "horizon", "365d");
+        if let Some(h) = &raw.horizon {
+            if horizon_hours <= 0.0 {
+                self.err(
+                    &h.span(),
+                    "horizon must be longer than zero, e.g. \"365d\"".into(),
+                );
+            }
+        }
+        let warmup_hours = self.opt_duration(&raw.warmup, "warmup", "0h");
+        if let Some(w) = &raw.warmup {
+            if warmup_hours >= horizon_hours {
+                self.err(
+                    &w.span(),
+                    format!("warmup = {} must be shorter than the horizon", w.get_ref()),
+                );
+            }
+        }
+        let replications = self.count(&raw.replications, "replications", 200, 2);
+        let seed = match &raw.seed {
+            None => 1,
+            Some(s) => u64::try_from(*s.get_ref()).unwrap_or_else(|_| {
+                self.err(
+                    &s.span(),
+                    format!("seed = {} must be a whole number >= 0", s.get_ref()),
+                );
+                1
+            }),
+        };
+        let models = match &raw.models {
+            None => ModelKind::ALL.to_vec(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for m in list.get_ref() {
+                    match m.get_ref().parse::<ModelKind>() {
+                        Ok(k) if out.contains(&k) => {
+                            self.err(&m.span(), format!("model \"{k}\" is listed twice"))
+                        }
+                        Ok(k) => out.push(k),
+                        Err(e) => self.err(&m.span(), format!("models: {e}")),
+                    }
+                }
+                if list.get_ref().is_empty() {
+                    self.err(
+                        &list.span(),
+                        format!(
+                            "models is empty; list at least one of {}",
+                            ModelKind::valid_keys()
+                        ),
+                    );
+                }
+                out
+            }
+        };
+        let reference = match &raw.reference_model {
+            None => models.first().copied().unwrap_or(ModelKind::YouRun),
+            Some(r) => match r.get_ref().parse::<ModelKind>() {
+                Ok(k) if models.contains(&k) => k,
+                Ok(k) => {
+                    self.err(
+                        &r.span(),
+                        format!("reference_model = \"{k}\" is not among the models compared"),
+                    );
+                    k
+                }
+                Err(e) => {
+                    self.err(&r.span(), format!("reference_model: {e}"));
+                    ModelKind::YouRun
+                }
+            },
+        };
+
+        let calendar = match &raw.calendar {
+            None => Calendar::default(),
+            Some(c) => {
+                let hours = c
+                    .business_hours
+                    .as_ref()
+                    .map_or("09:00-17:00", |s| s.get_ref().as_str());
+                let days = c
+                    .business_days
+                    .as_ref()
+                    .map_or("mon-fri", |s| s.get_ref().as_str());
+                Calendar::parse(hours, days).unwrap_or_else(|e| {
+                    let span = c
+                        .business_hours
+                        .as_ref()
+                        .or(c.business_days.as_ref())
+                        .map_or(0..0, |s| s.span());
+                    self.err(&span, format!("calendar: {e}"));
+                    Calendar::default()
+                })
+            }
+        };
+
+        let response = {
+            let d = defaults::response();
+            match &raw.response {
+                None => d,
+                Some(r) => Response {
+                    acknowledge: self.dist(&r.acknowledge, "response.acknowledge", d.acknowledge),
+                    prioritisation: self.dist(
+                        &r.prioritisation,
+                        "response.prioritisation",
+                        d.prioritisation,
+                    ),
+                    diagnosis_penalty: self.number(
+                        &r.diagnosis_penalty,
+                        "response.diagnosis_penalty",
+                        d.diagnosis_penalty,
+                        0.0,
+                        100.0,
+                        "a penalty between 0 and 100",
+                    ),
+                    max_escalation_probability: self.probability(
+                        &r.max_escalation_probability,
+                        "response.max_escalation_probability",
+                        d.max_escalation_probability,
+                    ),
+                    triage_fraction: self.probability(
+                        &r.triage_fraction,
+                        "response.triage_fraction",
+                        d.triage_fraction,
+                    ),
+                },
+            }
+        };
+
+        let g = raw.groups.as_ref();
+        let groups = Groups {
+            dev: self.group(g.and_then(|g| g.dev.as_ref()), "dev", defaults::dev()),
+            sre: self.group(g.and_then(|g| g.sre.as_ref()), "sre", defaults::sre()),
+            ops: self.group(g.and_then(|g| g.ops.as_ref()), "ops", defaults::ops()),
+        };
+
+        let sre_run = {
+            let r = raw.sre_run.as_ref();
+            let min_availability_target = self.number(
+                &r.and_then(|r| r.min_availability_target.clone()),
+                "sre_run.min_availability_target",
+                0.999,
+                0.0,
+                1.0,
+                "an availability between 0 and 1",
+            );
+            let dev_escalation = match r.and_then(|r| r.dev_escalation.as_ref()) {
+                None => DevEscalation::BusinessHours,
+                Some(s) => match s.get_ref().as_str() {
+                    "business-hours" => DevEscalation::BusinessHours,
+                    "on-call" => DevEscalation::OnCall,
+                    other => {
+                        self.err(&s.span(), format!("sre_run.dev_escalation = \"{other}\" is not valid (business-hours, on-call)"));
+                        DevEscalation::BusinessHours
+                    }
+                },
+            };
+            SreRun {
+                min_availability_target,
+                dev_escalation,
+            }
+        };
+
+        let you_and_sre_run = {
+            let r = raw.you_and_sre_run.as_ref();
+            let shift_hours = self.opt_duration(
+                &r.and_then(|r| r.shift_length.clone()),
+                "you_and_sre_run.shift_length",
+                "12h",
+            );
+            if shift_hours <= 0.0 {
+                let span = r
+                    .and_then(|r| r.shift_length.as_ref())
+                    .map_or(0..0, |s| s.span());
+                self.err(
+                    &span,
+                    "you_and_sre_run.shift_length must be longer than zero".into(),
+                );
+            }
+            YouAndSreRun {
+                sre_shift_share: self.probability(
+                    &r.and_then(|r| r.sre_shift_share.clone()),
+                    "you_and_sre_run.sre_shift_share",
+                    0.5,
+                ),
+                shift_hours: shift_hours.max(1e-9),
+            }
+        };
+
+        let costs = {
+            let d = defaults::costs();
+            match &raw.costs {
+                None => d,
+                Some(c) => Costs {
+                    currency: c.currency.clone().unwrap_or(d.currency),
+                    working_hours_per_year: self.number(
+                        &c.working_hours_per_year,
+                        "costs.working_hours_per_year",
+                        d.working_hours_per_year,
+                        1.0,
+                        8760.0,
+                        "a number of hours between 1 and 8760",
+                    ),
+                    standby_per_hour: self.non_negative(
+                        &c.standby_per_hour,
+                        "costs.standby_per_hour",
+                        d.standby_per_hour,
+                    ),
+                    callout_per_page: self.non_negative(
+                        &c.callout_per_page,
+                        "costs.callout_per_page",
+                        d.callout_per_page,
+                    ),
+                    min_rota_size: self.count(
+                        &c.min_rota_size,
+                        "costs.min_rota_size",
+                        d.min_rota_size,
+                        1,
+                    ),
+                    max_oncall_share: self.number(
+                        &c.max_oncall_share,
+                        "costs.max_oncall_share",
+                        d.max_oncall_share,
+                        0.01,
+                        1.0,
+                        "a share between 0.01 and 1",
+                    ),
+                    ops_fte_per_seat: self.number(
+                        &c.ops_fte_per_seat,
+                        "costs.ops_fte_per_seat",
+                        d.ops_fte_per_seat,
+                        1.0,
+                        20.0,
+                        "a number of people between 1 and 20",
+                    ),
+                },
+            }
+        };
+
+        let mut teams: Vec<Team> = Vec::new();
+        let mut team_index = HashMap::new();
+        for t in &raw.teams {
+            let t_ref = t.get_ref();
+            let name = t_ref.name.get_ref().clone();
+            if team_index.insert(name.clone(), teams.len()).is_some() {
+                self.err(
+                    &t_ref.name.span(),
+                    format!("team \"{name}\" is defined twice"),
+                );
+            }
+            let headcount = self.count(&t_ref.headcount, "headcount", 7, 1);
+            teams.push(Team { name, headcount });
+        }
+
+        let base = self.service_defaults(raw.service_defaults.as_ref());
+        let mut services = Vec::new();
+        let mut names = HashMap::new();
+        for s in &raw.services {
+            let sf = s.get_ref();
+            let Some(name) = &sf.name else {
+                self.err(&s.span(), "a service needs a name".into());
+                continue;
+            };
+            if names.insert(name.get_ref().clone(), ()).is_some() {
+                self.err(
+                    &name.span(),
+                    format!("service \"{}\" is defined twice", name.get_ref()),
+                );
+            }
+            let team = match &sf.team {
+                None => {
+                    self.err(
+                        &name.span(),
+                        format!(
+                            "service \"{}\" needs a team (one of the [[teams]])",
+                            name.get_ref()
+                        ),
+                    );
+                    0
+                }
+                Some(t) => match team_index.get(t.get_ref()) {
+                    Some(i) => *i,
+                    None => {
+                        let known: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+                        self.err(
+                            &t.span(),
+                            format!(
+                                "team = \"{}\" is not a defined team (defined: {})",
+                                t.get_ref(),
+                                if known.is_empty() {
+                                    "none; add [[teams]]".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ),
+                        );
+                        0
+                    }
+                },
+            };
+            let svc = self.service(sf, name.get_ref().clone(), team, &base);
+            services.push(svc);
+        }
+        if services.is_empty() {
+            self.err(
+                &(0..0),
+                "the scenario defines no [[services]]; add at least one".into(),
+            );
+        }
+
+        Scenario {
+            name,
+            description: raw.description.unwrap_or_default(),
+            horizon_hours,
+            warmup_hours,
+            replications,
+            seed,
+            models,
+            reference,
+            calendar,
+            response,
+            groups,
+            sre_run,
+            you_and_sre_run,
+            costs,
+            teams,
+            services,
+        }
+    }
+
+    fn service_defaults(&mut self, d: Option<&ServiceFile>) -> Service {
+        let base = defaults::service();
+        match d {
+            None => base,
+            Some(d) => self.service(d, String::new(), 0, &base),
+        }
+    }
+
+    fn service(&mut self, s: &ServiceFile, name: String, team: usize, base: &Service) -> Service {
+        let availability_target = self.number(
+            &s.availability_target,
+            "availability_target",
+            base.availability_target,
+            0.0,
+            0.999_999_9,
+            "an availability target between 0 and 1 (e.g. 0.999)",
+        );
+        let background_rate_per_hour = match &s.background_incidents {
+            None => base.background_rate_per_hour,
+            Some(r) => parse_rate_per_hour(r.get_ref()).unwrap_or_else(|e| {
+                self.err(&r.span(), format!("background_incidents = {e}"));
+                0.0
+            }),
+        };
+        let severities = match &s.severities {
+            None => base.severities.clone(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for sev in list {
+                    let v = sev.get_ref();
+                    let share = self.probability(&Some(v.share.clone()), "severities.share", 0.0);
+                    let impact =
+                        self.probability(&Some(v.impact.clone()), "severities.impact", 0.0);
+                    out.push(Severity {
+                        name: v.name.get_ref().clone(),
+                        share,
+                        impact,
+                    });
+                }
+                let total: f64 = out.iter().map(|s| s.share).sum();
+                if (total - 1.0).abs() > 1e-6 {
+                    let span = list.first().map_or(0..0, |s| s.span());
+                    self.err(
+                        &span,
+                        format!("severities: shares add up to {total}, they must add up to 1"),
+                    );
+                }
+                if out.is_empty() {
+                    self.err(
+                        &(0..0),
+                        "severities is empty; give at least one class".into(),
+                    );
+                    base.severities.clone()
+                } else {
+                    out
+                }
+            }
+        };
+        let arrival_profile = match &s.arrival_profile {
+            None => base.arrival_profile.clone(),
+            Some(p) => {
+                let v: Vec<f64> = p.get_ref().iter().map(|x| *x.get_ref()).collect();
+                if v.len() != 168 && v.len() != 24 {
+                    self.err(&p.span(), format!("arrival_profile has {} weights; give 24 (one per hour of day) or 168 (one per hour of week, Monday 00:00 first)", v.len()));
+                    None
+                } else if v.iter().any(|x| !(x.is_finite() && *x >= 0.0))
+                    || v.iter().all(|x| *x == 0.0)
+                {
+                    self.err(
+                        &p.span(),
+                        "arrival_profile weights must be >= 0 and not all zero".into(),
+                    );
+                    None
+                } else {
+                    let week: Vec<f64> = (0..168).map(|h| v[h % v.len()]).collect();
+                    let mean = week.iter().sum::<f64>() / 168.0;
+                    Some(week.into_iter().map(|x| x / mean).collect())
+                }
+            }
+        };
+        Service {
+            name,
+            team,
+            availability_target,
+            background_rate_per_hour,
+            deploys_per_week: self.number(
+                &s.deploys_per_week,
+                "deploys_per_week",
+                base.deploys_per_week,
+                0.0,
+                10_000.0,
+                "a number of deployments per week between 0 and 10000",
+            ),
+            change_failure_rate: self.probability(
+                &s.change_failure_rate,
+                "change_failure_rate",
+                base.change_failure_rate,
+            ),
+            revenue_per_hour: self.non_negative(
+                &s.revenue_per_hour,
+                "revenue_per_hour",
+                base.revenue_per_hour,
+            ),
+            effort: self.dist(&s.effort, "effort", base.effort.clone()),
+            detection: self.dist(&s.detection, "detection", base.detection.clone()),
+            severities,
+            arrival_profile,
+            deploy_in_business_hours: s
+                .deploy_in_business_hours
+                .as_ref()
+                .map_or(base.deploy_in_business_hours, |b| *b.get_ref()),
+        }
+    }
+}
+
+/// Documented defaults; `docs/model.md` gives the source of each.
+pub(crate) mod defaults {
+    use super::*;
+
+    fn d(r: Result<Dist, String>) -> Dist {
+        r.unwrap_or(Dist::Constant(0.0))
+    }
+
+    pub fn response() -> Response {
+        Response {
+            // PagerDuty 2021: time to acknowledge at large companies under 4 minutes.
+            acknowledge: d(Dist::exponential(4.0 / 60.0)),
+            // Assumption: a dev team not on call picks an escalation up within half a
+            // working day typically, two working days at p90.
+            prioritisation: d(Dist::lognormal_median_p90(4.0, 16.0)),
+            diagnosis_penalty: 2.0,
+            max_escalation_probability: 0.8,
+            triage_fraction: 0.5,
+        }
+    }
+
+    pub fn dev() -> Group {
+        Group {
+            knowledge: 1.0,
+            telemetry_delay_factor: 1.0,
+            routing: Dist::Constant(0.0),
+            // Smith, "You Build It SRE Run It": 1 on-call engineer per team.
+            concurrent_oncall: 1,
+            // US BLS OES May 2023, software developers, median annual wage.
+            salary: 132_270.0,
+        }
+    }
+
+    pub fn sre() -> Group {
+        Group {
+            knowledge: 0.7,
+            telemetry_delay_factor: 1.0,
+            routing: Dist::Constant(0.0),
+            concurrent_oncall: 2,
+            // Assumption: developer median + 15% (no public SRE wage series).
+            salary: 152_000.0,
+        }
+    }
+
+    pub fn ops() -> Group {
+        Group {
+            knowledge: 0.3,
+            telemetry_delay_factor: 3.0,
+            routing: Dist::Constant(0.0),
+            concurrent_oncall: 2,
+            // US BLS OES May 2023, network and computer systems administrators, median.
+            salary: 95_360.0,
+        }
+    }
+
+    pub fn costs() -> Costs {
+        Costs {
+            currency: "USD".into(),
+            working_hours_per_year: 1_800.0,
+            standby_per_hour: 5.0,
+            callout_per_page: 50.0,
+            // Google SRE workbook: minimum 8 engineers for a single-site 24/7 rota.
+            min_rota_size: 8,
+            // Google SRE book: at most 25% of an SRE's time on call.
+            max_oncall_share: 0.25,
+            // 168 h/week ÷ 40 h/week ÷ 0.84 availability after leave ≈ 5.
+            ops_fte_per_seat: 5.0,
+        }
+    }
+
+    pub fn service() -> Service {
+        Service {
+            name: String::new(),
+            team: 0,
+            availability_target: 0.999,
+            background_rate_per_hour: 1.0 / (8760.0 / 12.0),
+            deploys_per_week: 5.0,
+            // DORA 2024: medium cluster change failure rate 10%.
+            change_failure_rate: 0.10,
+            revenue_per_hour: 10_000.0,
+            // PagerDuty 2021: 126 minutes per incident on average; VOID 2022: right-skewed.
+            // Lognormal median 1 h, p90 5 h has mean ≈ 2.2 h.
+            effort: d(Dist::lognormal_median_p90(1.0, 5.0)),
+            detection: d(Dist::exponential(10.0 / 60.0)),
+            severities: vec![
+                Severity {
+                    name: "SEV1".into(),
+                    share: 0.1,
+                    impact: 1.0,
+                },
+                Severity {
+                    name: "SEV2".into(),
+                    share: 0.3,
+                    impact: 0.3,
+                },
+                Severity {
+                    name: "SEV3".into(),
+                    share: 0.6,
+                    impact: 0.05,
+                },
+            ],
+            arrival_profile: None,
+            deploy_in_business_hours: true,
+        }
+    }
+}

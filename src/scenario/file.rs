@@ -1,0 +1,157 @@
+//! The serde image of a scenario file: every field optional where a default exists,
+//! unknown keys rejected, and spans kept so validation errors can point at line and column.
+//! Nothing here is validated; `scenario::build` turns it into a [`crate::Scenario`].
+// Field-level documentation of this serde image lives in docs/scenario-format.md.
+#![allow(missing_docs)]
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A spanned string, e.g. a duration `"4h"`.
+pub type S<T> = Spanned<T>;
+
+/// Top level of a scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Option<S<String>>,
+    pub description: Option<String>,
+    pub horizon: Option<S<String>>,
+    pub warmup: Option<S<String>>,
+    pub replications: Option<S<i64>>,
+    pub seed: Option<S<i64>>,
+    pub models: Option<S<Vec<S<String>>>>,
+    pub reference_model: Option<S<String>>,
+    pub calendar: Option<CalendarFile>,
+    pub response: Option<ResponseFile>,
+    pub groups: Option<GroupsFile>,
+    pub sre_run: Option<SreRunFile>,
+    pub you_and_sre_run: Option<YouAndSreRunFile>,
+    pub costs: Option<CostsFile>,
+    pub service_defaults: Option<ServiceFile>,
+    #[serde(default)]
+    pub teams: Vec<S<TeamFile>>,
+    #[serde(default)]
+    pub services: Vec<S<ServiceFile>>,
+}
+
+/// `[calendar]`: working hours of people who are not on call.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    pub business_hours: Option<S<String>>,
+    pub business_days: Option<S<String>>,
+}
+
+/// `[response]`: paging, diagnosis and escalation mechanics shared by all models.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseFile {
+    pub acknowledge: Option<S<DistFile>>,
+    pub prioritisation: Option<S<DistFile>>,
+    pub diagnosis_penalty: Option<S<f64>>,
+    pub max_escalation_probability: Option<S<f64>>,
+    pub triage_fraction: Option<S<f64>>,
+}
+
+/// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupsFile {
+    pub dev: Option<GroupFile>,
+    pub sre: Option<GroupFile>,
+    pub ops: Option<GroupFile>,
+}
+
+/// One responder group's properties.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFile {
+    pub knowledge: Option<S<f64>>,
+    pub telemetry_delay_factor: Option<S<f64>>,
+    pub routing: Option<S<DistFile>>,
+    pub concurrent_oncall: Option<S<i64>>,
+    pub salary: Option<S<f64>>,
+}
+
+/// `[sre_run]`: the readiness criteria and escalation mode of `sre-run`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SreRunFile {
+    pub min_availability_target: Option<S<f64>>,
+    pub dev_escalation: Option<S<String>>,
+}
+
+/// `[you_and_sre_run]`: the shared rota.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YouAndSreRunFile {
+    pub sre_shift_share: Option<S<f64>>,
+    pub shift_length: Option<S<String>>,
+}
+
+/// `[costs]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostsFile {
+    pub currency: Option<String>,
+    pub working_hours_per_year: Option<S<f64>>,
+    pub standby_per_hour: Option<S<f64>>,
+    pub callout_per_page: Option<S<f64>>,
+    pub min_rota_size: Option<S<i64>>,
+    pub max_oncall_share: Option<S<f64>>,
+    pub ops_fte_per_seat: Option<S<f64>>,
+}
+
+/// `[[teams]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamFile {
+    pub name: S<String>,
+    pub headcount: Option<S<i64>>,
+}
+
+/// `[[services]]` and `[service_defaults]`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    pub name: Option<S<String>>,
+    pub team: Option<S<String>>,
+    pub availability_target: Option<S<f64>>,
+    pub background_incidents: Option<S<String>>,
+    pub deploys_per_week: Option<S<f64>>,
+    pub change_failure_rate: Option<S<f64>>,
+    pub revenue_per_hour: Option<S<f64>>,
+    pub effort: Option<S<DistFile>>,
+    pub detection: Option<S<DistFile>>,
+    pub severities: Option<Vec<S<SeverityFile>>>,
+    pub arrival_profile: Option<S<Vec<S<f64>>>>,
+    pub deploy_in_business_hours: Option<S<bool>>,
+}
+
+/// One severity class.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityFile {
+    pub name: S<String>,
+    pub share: S<f64>,
+    pub impact: S<f64>,
+}
+
+/// A distribution as written: `{ dist = "lognormal", median = "2h", p90 = "8h" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistFile {
+    pub dist: S<String>,
+    pub mean: Option<S<String>>,
+    pub median: Option<S<String>>,
+    pub p90: Option<S<String>>,
+    pub cv: Option<S<f64>>,
+    pub shape: Option<S<f64>>,
+    pub scale: Option<S<String>>,
+    pub min: Option<S<String>>,
+    pub mode: Option<S<String>>,
+    pub max: Option<S<String>>,
+    pub value: Option<S<String>>,
+    pub values: Option<Vec<S<String>>>,
+}

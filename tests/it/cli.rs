@@ -1,0 +1,201 @@
+//! The real `whoruns` binary on real scenario files.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+use crate::common::bundled;
+
+fn whoruns() -> Command {
+    Command::cargo_bin("whoruns").expect("binary")
+}
+
+fn run_to(scenario: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    whoruns()
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run whoruns")
+}
+
+#[test]
+fn every_bundled_scenario_validates_and_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut seen = 0;
+    for entry in
+        fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).expect("scenarios")
+    {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        seen += 1;
+        whoruns().arg("validate").arg(&path).assert().success();
+        let out = dir.path().join(path.file_stem().expect("stem"));
+        let o = run_to(&path, &out, &["--replications", "4", "--quiet"]);
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for f in [
+            "replications.parquet",
+            "replications.csv",
+            "summary.csv",
+            "services.csv",
+            "services.parquet",
+        ] {
+            assert!(out.join(f).exists(), "{} missing {f}", path.display());
+        }
+    }
+    assert!(seen >= 2);
+}
+
+#[test]
+fn run_writes_the_contracted_columns_and_prints_a_summary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("baseline");
+    let o = run_to(&bundled("baseline.toml"), &out, &["--replications", "6"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for m in [
+        "you-run",
+        "you-and-sre-run",
+        "sre-run",
+        "ops-run",
+        "MTTR",
+        "availability",
+    ] {
+        assert!(stdout.contains(m), "summary lacks {m}:\n{stdout}");
+    }
+    let csv = fs::read_to_string(out.join("replications.csv")).expect("csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    for col in [
+        "model",
+        "replication",
+        "seed",
+        "incidents",
+        "availability",
+        "downtime_hours",
+        "mttr_hours",
+        "ttr_p50_hours",
+        "ttr_p90_hours",
+        "queue_wait_hours",
+        "escalations",
+        "dev_oncall_hours",
+        "cost_total",
+    ] {
+        assert!(
+            header.contains(&col),
+            "replications.csv lacks {col}: {header:?}"
+        );
+    }
+    assert_eq!(csv.lines().count(), 1 + 6 * 4);
+    let summary = fs::read_to_string(out.join("summary.csv")).expect("summary");
+    let head = summary.lines().next().expect("header");
+    for col in [
+        "model",
+        "metric",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "diff_vs_reference",
+        "paired_ci95_low",
+        "unpaired_ci95_low",
+    ] {
+        assert!(
+            head.split(',').any(|c| c == col),
+            "summary.csv lacks {col}: {head}"
+        );
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("t1"), dir.path().join("t2"));
+    let scenario = bundled("baseline.toml");
+    assert!(
+        run_to(&scenario, &a, &["-n", "8", "--threads", "1", "-q"])
+            .status
+            .success()
+    );
+    assert!(
+        run_to(&scenario, &b, &["-n", "8", "--threads", "2", "-q"])
+            .status
+            .success()
+    );
+    for f in ["replications.csv", "summary.csv", "services.csv"] {
+        let x = fs::read(a.join(f)).expect("read");
+        let y = fs::read(b.join(f)).expect("read");
+        assert!(x == y, "{f} differs between --threads 1 and --threads 2");
+    }
+}
+
+#[test]
+fn invalid_scenarios_exit_2_with_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.toml");
+    fs::write(&bad, "[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nchange_failure_rate = 1.4\n").expect("write");
+    let o = whoruns().arg("validate").arg(&bad).output().expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:6:23: change_failure_rate = 1.4 is not a probability (0..=1)",
+            bad.display()
+        )),
+        "{stderr}"
+    );
+    let o = run_to(&bad, &dir.path().join("out"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        !dir.path().join("out").exists(),
+        "a failed run must not create output"
+    );
+}
+
+#[test]
+fn existing_results_are_kept_unless_forced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r");
+    let scenario = bundled("mmc-check.toml");
+    assert!(
+        run_to(&scenario, &out, &["-n", "3", "-q", "--seed", "1"])
+            .status
+            .success()
+    );
+    let before = fs::read(out.join("replications.csv")).expect("read");
+    let o = run_to(&scenario, &out, &["-n", "3", "-q", "--seed", "2"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(
+        fs::read(out.join("replications.csv")).expect("read"),
+        before
+    );
+    assert!(
+        run_to(
+            &scenario,
+            &out,
+            &["-n", "3", "-q", "--seed", "2", "--force"]
+        )
+        .status
+        .success()
+    );
+    assert_ne!(
+        fs::read(out.join("replications.csv")).expect("read"),
+        before
+    );
+    // No staging folders are left behind.
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

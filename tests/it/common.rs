@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests.
+
+use whoruns::Scenario;
+
+/// Parses a scenario from text, panicking with the error list if it is invalid.
+pub fn scenario(text: &str) -> Scenario {
+    match whoruns::scenario::parse(text, "test.toml") {
+        Ok(s) => s,
+        Err(e) => panic!("test scenario is invalid:\n{e}"),
+    }
+}
+
+/// An M/M/c queue as a scenario: one service, Poisson arrivals, `c` responders,
+/// exponential service, no delays, a warm-up of `warmup_days`.
+pub fn mmc(
+    lambda: f64,
+    c: u32,
+    mean: f64,
+    replications: u32,
+    seed: u64,
+    horizon_days: u32,
+    warmup_days: u32,
+) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "mmc"
+horizon = "{horizon}d"
+warmup = "{warmup_days}d"
+replications = {replications}
+seed = {seed}
+models = ["you-run"]
+[response]
+acknowledge = {{ dist = "constant", value = "0h" }}
+[groups.dev]
+concurrent_oncall = {c}
+[[teams]]
+name = "q"
+[[services]]
+name = "s"
+team = "q"
+background_incidents = "{lambda}/h"
+deploys_per_week = 0
+effort = {{ dist = "exponential", mean = "{mean}h" }}
+detection = {{ dist = "constant", value = "0h" }}
+severities = [{{ name = "any", share = 1.0, impact = 1.0 }}]
+"#,
+        horizon = horizon_days + warmup_days
+    ))
+}
+
+/// Path of a bundled scenario.
+pub fn bundled(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}

@@ -1,0 +1,153 @@
+//! Invariants over random scenarios: conservation of incidents, common random numbers,
+//! bounds on availability and percentiles, and thread-count independence.
+
+use proptest::prelude::*;
+use whoruns::rng::replication_seed;
+use whoruns::runner::{run, simulate_replication};
+use whoruns::world::World;
+
+use crate::common::scenario;
+
+fn random_scenario(
+    rate: f64,
+    deploys: f64,
+    cfr: f64,
+    ops: u32,
+    sre: u32,
+    ops_k: f64,
+    services: usize,
+    warmup_days: u32,
+) -> whoruns::Scenario {
+    let mut text = format!(
+        r#"
+name = "prop"
+horizon = "120d"
+warmup = "{warmup_days}d"
+replications = 3
+seed = 5
+[groups.ops]
+concurrent_oncall = {ops}
+knowledge = {ops_k}
+[groups.sre]
+concurrent_oncall = {sre}
+[sre_run]
+min_availability_target = 0.999
+[[teams]]
+name = "a"
+[[teams]]
+name = "b"
+"#
+    );
+    for i in 0..services {
+        let team = if i % 2 == 0 { "a" } else { "b" };
+        let target = if i % 3 == 0 { 0.9995 } else { 0.995 };
+        text.push_str(&format!(
+            "[[services]]\nname = \"s{i}\"\nteam = \"{team}\"\navailability_target = {target}\nbackground_incidents = \"{rate}/week\"\ndeploys_per_week = {deploys}\nchange_failure_rate = {cfr}\n"
+        ));
+    }
+    scenario(&text)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn every_incident_is_resolved_or_still_open(
+        rate in 0.0f64..20.0,
+        deploys in 0.0f64..40.0,
+        cfr in 0.0f64..0.5,
+        ops in 1u32..4,
+        sre in 1u32..4,
+        ops_k in 0.0f64..1.0,
+        services in 1usize..6,
+        warmup in 0u32..20,
+        rep in 0u32..50,
+    ) {
+        let s = random_scenario(rate, deploys, cfr, ops, sre, ops_k, services, warmup);
+        let world = World::generate(&s, replication_seed(s.seed, rep));
+        let arrived = world.incidents.iter().filter(|i| i.arrival >= s.warmup_hours).count() as u64;
+        let window = s.horizon_hours - s.warmup_hours;
+        for o in simulate_replication(&s, rep) {
+            // Conservation: arrivals = resolved + open, in every model.
+            prop_assert_eq!(o.incidents, arrived);
+            prop_assert_eq!(o.incidents, o.resolved + o.open_at_end);
+            // Common random numbers: every model sees the same incidents.
+            prop_assert_eq!(o.service_incidents.iter().sum::<u64>(), arrived);
+            prop_assert!((0.0..=1.0).contains(&o.availability), "availability {}", o.availability);
+            for d in &o.service_downtime_hours {
+                prop_assert!(*d >= 0.0 && *d <= window + 1e-9);
+            }
+            if o.resolved > 0 {
+                prop_assert!(o.ttr_p50_hours <= o.ttr_p90_hours && o.ttr_p90_hours <= o.ttr_p99_hours);
+                prop_assert!(o.mttr_hours >= 0.0 && o.queue_wait_hours >= 0.0);
+            }
+            prop_assert!(o.escalations <= o.incidents);
+            prop_assert!(o.cost_total >= o.cost_operating);
+        }
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let s = random_scenario(6.0, 10.0, 0.2, 2, 2, 0.3, 5, 0);
+    let one = run(&s, Some(1), &|| {}).expect("run");
+    let two = run(&s, Some(2), &|| {}).expect("run");
+    let four = run(&s, Some(4), &|| {}).expect("run");
+    assert_eq!(one, two);
+    assert_eq!(one, four);
+}
+
+#[test]
+fn all_models_see_the_same_incidents_per_replication() {
+    let s = random_scenario(6.0, 10.0, 0.2, 2, 2, 0.3, 5, 0);
+    let outcomes = run(&s, None, &|| {}).expect("run");
+    for rep in 0..s.replications {
+        let counts: Vec<u64> = outcomes
+            .iter()
+            .filter(|o| o.replication == rep)
+            .map(|o| o.incidents)
+            .collect();
+        assert_eq!(counts.len(), s.models.len());
+        assert!(
+            counts.iter().all(|c| *c == counts[0]),
+            "replication {rep}: {counts:?}"
+        );
+        assert!(counts[0] > 0);
+    }
+}
+
+#[test]
+fn adding_a_model_does_not_change_the_others() {
+    let mut s = random_scenario(6.0, 10.0, 0.2, 2, 2, 0.3, 5, 0);
+    let all = run(&s, None, &|| {}).expect("run");
+    s.models = vec![whoruns::ModelKind::OpsRun];
+    let only_ops = run(&s, None, &|| {}).expect("run");
+    let ops_in_all: Vec<_> = all
+        .into_iter()
+        .filter(|o| o.model == whoruns::ModelKind::OpsRun)
+        .collect();
+    assert_eq!(ops_in_all, only_ops);
+}
+
+#[test]
+fn more_ops_knowledge_never_lengthens_restores() {
+    // Knowledge lowers both diagnosis time and the escalation probability; with common
+    // random numbers and an uncongested ops pool the direction must show in every replication.
+    let low = random_scenario(4.0, 5.0, 0.1, 6, 2, 0.2, 4, 0);
+    let high = random_scenario(4.0, 5.0, 0.1, 6, 2, 0.8, 4, 0);
+    let pick = |s: &whoruns::Scenario| -> Vec<f64> {
+        run(s, Some(1), &|| {})
+            .expect("run")
+            .into_iter()
+            .filter(|o| o.model == whoruns::ModelKind::OpsRun)
+            .map(|o| o.mttr_hours)
+            .collect()
+    };
+    let (l, h) = (pick(&low), pick(&high));
+    for (a, b) in l.iter().zip(&h) {
+        assert!(
+            b < a,
+            "knowledge 0.8 gave MTTR {b} h, knowledge 0.2 gave {a} h"
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! Bad scenario files give every problem with line, column, what was found and what is valid.
+
+fn errors(text: &str) -> String {
+    match whoruns::scenario::parse(text, "bad.toml") {
+        Ok(_) => panic!("expected errors for:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+const TEAM: &str = "[[teams]]\nname = \"a\"\n";
+
+#[test]
+fn probability_out_of_range_points_at_the_value() {
+    let text =
+        format!("{TEAM}[[services]]\nname = \"s\"\nteam = \"a\"\nchange_failure_rate = 1.4\n");
+    assert_eq!(
+        errors(&text),
+        "bad.toml:6:23: change_failure_rate = 1.4 is not a probability (0..=1)"
+    );
+}
+
+#[test]
+fn unknown_keys_are_errors() {
+    let text = format!("{TEAM}[[services]]\nname = \"s\"\nteam = \"a\"\nchange_failure = 0.1\n");
+    let e = errors(&text);
+    assert!(
+        e.starts_with("bad.toml:6:1: unknown field `change_failure`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("change_failure_rate"),
+        "should list valid keys: {e}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = format!(
+        "horizon = \"1 fortnight\"\nmodels = [\"you-run\", \"devops-run\"]\n{TEAM}[[services]]\nname = \"s\"\nteam = \"b\"\navailability_target = 1.5\neffort = {{ dist = \"lognormal\", median = \"2h\" }}\n"
+    );
+    let e = errors(&text);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 5, "{e}");
+    assert!(
+        lines[0].starts_with("bad.toml:1:11: horizon = \"1 fortnight\" has unknown unit"),
+        "{e}"
+    );
+    assert!(
+        lines[1]
+            .starts_with("bad.toml:2:23: models: unknown model \"devops-run\" (valid: you-run,"),
+        "{e}"
+    );
+    assert!(
+        lines[2].starts_with("bad.toml:7:8: team = \"b\" is not a defined team (defined: a)"),
+        "{e}"
+    );
+    assert!(
+        lines[3]
+            .starts_with("bad.toml:8:23: availability_target = 1.5 is not an availability target"),
+        "{e}"
+    );
+    assert!(lines[4].starts_with("bad.toml:9:10: effort: a lognormal distribution takes median and p90, or mean and cv; found median"), "{e}");
+}
+
+#[test]
+fn syntax_errors_have_a_location() {
+    let e = errors("name = \"x\nreplications = 3\n");
+    assert!(e.starts_with("bad.toml:1:"), "{e}");
+}
+
+#[test]
+fn durations_and_rates_need_units() {
+    let text = format!(
+        "{TEAM}[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"3\"\ndetection = {{ dist = \"constant\", value = \"5\" }}\n"
+    );
+    let e = errors(&text);
+    assert!(
+        e.contains("bad.toml:6:24: background_incidents = \"3\" is not a rate"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad.toml:7:44: detection.value = \"5\" has no unit"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_scenario_needs_services() {
+    let e = errors("name = \"empty\"\n");
+    assert!(e.contains("defines no [[services]]"), "{e}");
+}
