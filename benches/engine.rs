@@ -1,1 +1,69 @@
-fn main() {}
+//! Benchmarks: `engine` (incidents per second on `mmc-check`, one thread), `rng_floor`
+//! (only the random draws that replication consumes: the floor no engine can beat) and
+//! `baseline` (replications per second with all models, on 1 and 2 threads).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::RngExt;
+use whoruns::Scenario;
+use whoruns::rng::{Purpose, replication_seed, stream};
+use whoruns::runner::{run, simulate_replication};
+use whoruns::world::World;
+
+fn load(name: &str) -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("read scenario");
+    whoruns::scenario::parse(&text, name).expect("valid scenario")
+}
+
+fn mmc(c: &mut Criterion) {
+    let s = load("mmc-check.toml");
+    let seed = replication_seed(s.seed, 0);
+    let incidents = World::generate(&s, seed).incidents.len() as u64;
+    let mut g = c.benchmark_group("mmc-check");
+    g.throughput(Throughput::Elements(incidents));
+    g.bench_function("engine", |b| {
+        b.iter(|| black_box(simulate_replication(&s, 0)))
+    });
+    let service = &s.services[0];
+    let rate = service.background_rate_per_hour;
+    let horizon = s.horizon_hours;
+    g.bench_function("rng_floor", |b| {
+        b.iter(|| {
+            let mut arrivals = stream(seed, Purpose::Arrivals, 0);
+            let mut effort = stream(seed, Purpose::Effort, 0);
+            let (mut t, mut sum) = (0.0, 0.0);
+            loop {
+                t += -(1.0 - arrivals.random::<f64>()).ln() / rate;
+                if t >= horizon {
+                    break;
+                }
+                sum += service.effort.sample(&mut effort);
+            }
+            black_box(sum)
+        })
+    });
+    g.finish();
+}
+
+fn baseline(c: &mut Criterion) {
+    let mut s = load("baseline.toml");
+    s.replications = 20;
+    let mut g = c.benchmark_group("baseline");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(u64::from(s.replications)));
+    for threads in [1, 2] {
+        g.bench_function(format!("{threads}-threads"), |b| {
+            b.iter(|| black_box(run(&s, Some(threads), &|| {}).expect("run")))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, mmc, baseline);
+criterion_main!(benches);

@@ -90,6 +90,7 @@ struct Streams {
     acknowledge: SimRng,
     prioritisation: SimRng,
     routing: SimRng,
+    needs: Needs,
 }
 
 fn generate_service(
@@ -109,6 +110,7 @@ fn generate_service(
         acknowledge: stream(seed, Purpose::Acknowledge, idx),
         prioritisation: stream(seed, Purpose::Prioritisation, idx),
         routing: stream(seed, Purpose::Routing, idx),
+        needs: Needs::of(scenario),
     };
 
     // Background incidents: a Poisson process, thinned by the hour-of-week profile.
@@ -204,6 +206,7 @@ fn draw_incident(
     };
     let g = &scenario.groups;
     let response = &scenario.response;
+    let needs = s.needs;
     Incident {
         arrival,
         service: index as u32,
@@ -211,14 +214,47 @@ fn draw_incident(
         cause,
         effort: service.effort.sample(&mut s.effort),
         detection: service.detection.sample(&mut s.detection),
-        escalation_u: s.escalation.random(),
+        escalation_u: if needs.escalation {
+            s.escalation.random()
+        } else {
+            1.0
+        },
         ack_l1: response.acknowledge.sample(&mut s.acknowledge),
         ack_l2: response.acknowledge.sample(&mut s.acknowledge),
-        prioritisation: response.prioritisation.sample(&mut s.prioritisation),
+        prioritisation: if needs.prioritisation {
+            response.prioritisation.sample(&mut s.prioritisation)
+        } else {
+            0.0
+        },
         routing: [
             g.dev.routing.sample(&mut s.routing),
             g.sre.routing.sample(&mut s.routing),
             g.ops.routing.sample(&mut s.routing),
         ],
+    }
+}
+
+/// Which per-incident draws some selected model can use. Each purpose has its own stream,
+/// so skipping a purpose no model needs never shifts another purpose's numbers.
+#[derive(Debug, Clone, Copy)]
+struct Needs {
+    escalation: bool,
+    prioritisation: bool,
+}
+
+impl Needs {
+    fn of(scenario: &Scenario) -> Needs {
+        use crate::model::ModelKind;
+        use crate::scenario::DevEscalation;
+        let escalation = scenario.models.iter().any(|m| *m != ModelKind::YouRun);
+        let prioritisation = scenario.models.iter().any(|m| match m {
+            ModelKind::OpsRun => true,
+            ModelKind::SreRun => scenario.sre_run.dev_escalation == DevEscalation::BusinessHours,
+            _ => false,
+        });
+        Needs {
+            escalation,
+            prioritisation,
+        }
     }
 }

@@ -61,20 +61,31 @@ impl Ctx<'_> {
         });
     }
 
-    fn duration(&mut self, v: &S<String>, name: &str) -> f64 {
+    /// A duration in hours; `None` (with the problem recorded) when it does not parse.
+    fn duration(&mut self, v: &S<String>, name: &str) -> Option<f64> {
         match parse_duration_hours(v.get_ref()) {
-            Ok(h) => h,
+            Ok(h) => Some(h),
             Err(e) => {
                 self.err(&v.span(), format!("{name} = {e}"));
-                0.0
+                None
             }
         }
     }
 
-    fn opt_duration(&mut self, v: &Option<S<String>>, name: &str, default: &str) -> f64 {
-        match v {
-            Some(v) => self.duration(v, name),
-            None => parse_duration_hours(default).unwrap_or(0.0),
+    /// A duration that must be longer than zero, or `default` hours when absent.
+    fn positive_duration(&mut self, v: &Option<S<String>>, name: &str, default: f64) -> f64 {
+        let Some(v) = v else { return default };
+        match self.duration(v, name) {
+            Some(h) if h > 0.0 => h,
+            Some(_) => {
+                let example = crate::units::format_hours(default);
+                self.err(
+                    &v.span(),
+                    format!("{name} must be longer than zero, e.g. \"{example}\""),
+                );
+                default
+            }
+            None => default,
         }
     }
 
@@ -126,7 +137,10 @@ impl Ctx<'_> {
         match self.dist_inner(v.get_ref(), name) {
             Ok(d) => d,
             Err(msg) => {
-                self.err(&v.span(), format!("{name}: {msg}"));
+                // An empty message means the problem was already reported at its field.
+                if !msg.is_empty() {
+                    self.err(&v.span(), format!("{name}: {msg}"));
+                }
                 default
             }
         }
@@ -281,22 +295,19 @@ impl Ctx<'_> {
             Some(n) => n.get_ref().clone(),
             None => stem,
         };
-        let horizon_hours = self.opt_duration(&raw.horizon, "horizon", "365d");
-        if let Some(h) = &raw.horizon {
-            if horizon_hours <= 0.0 {
-                self.err(
-                    &h.span(),
-                    "horizon must be longer than zero, e.g. \"365d\"".into(),
-                );
-            }
-        }
-        let warmup_hours = self.opt_duration(&raw.warmup, "warmup", "0h");
+        let horizon_hours = self.positive_duration(&raw.horizon, "horizon", 365.0 * 24.0);
+        let mut warmup_hours = 0.0;
         if let Some(w) = &raw.warmup {
-            if warmup_hours >= horizon_hours {
-                self.err(
-                    &w.span(),
-                    format!("warmup = {} must be shorter than the horizon", w.get_ref()),
-                );
+            match self.duration(w, "warmup") {
+                Some(h) if h >= horizon_hours => {
+                    let msg = format!(
+                        "warmup = \"{}\" must be shorter than the horizon",
+                        w.get_ref()
+                    );
+                    self.err(&w.span(), msg);
+                }
+                Some(h) => warmup_hours = h,
+                None => {}
             }
         }
         let replications = self.count(&raw.replications, "replications", 200, 2);
@@ -445,27 +456,18 @@ impl Ctx<'_> {
 
         let you_and_sre_run = {
             let r = raw.you_and_sre_run.as_ref();
-            let shift_hours = self.opt_duration(
+            let shift_hours = self.positive_duration(
                 &r.and_then(|r| r.shift_length.clone()),
                 "you_and_sre_run.shift_length",
-                "12h",
+                12.0,
             );
-            if shift_hours <= 0.0 {
-                let span = r
-                    .and_then(|r| r.shift_length.as_ref())
-                    .map_or(0..0, |s| s.span());
-                self.err(
-                    &span,
-                    "you_and_sre_run.shift_length must be longer than zero".into(),
-                );
-            }
             YouAndSreRun {
                 sre_shift_share: self.probability(
                     &r.and_then(|r| r.sre_shift_share.clone()),
                     "you_and_sre_run.sre_shift_share",
                     0.5,
                 ),
-                shift_hours: shift_hours.max(1e-9),
+                shift_hours,
             }
         };
 

@@ -1,6 +1,9 @@
 //! The integration tests: one binary that checks the engine against queueing theory and
 //! conservation laws, and runs the real `whoruns` on real scenario files.
 
+// Tests state their expectations with expect/unwrap: a failure is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli;
 mod common;
 mod oracle;

@@ -60,12 +60,12 @@ fn mm3_at_utilisation_080_matches_erlang_c() {
 
 #[test]
 fn mm2_at_utilisation_090_matches_erlang_c() {
-    check(0.9, 2, 2.0, 120, 60);
+    check(0.9, 2, 2.0, 400, 60);
 }
 
 #[test]
 fn mm1_at_utilisation_085_matches_erlang_c() {
-    check(0.85, 1, 1.0, 120, 60);
+    check(0.85, 1, 1.0, 400, 60);
 }
 
 #[test]

@@ -8,7 +8,9 @@ use whoruns::world::World;
 
 use crate::common::scenario;
 
-fn random_scenario(
+/// Knobs of a random two-team scenario.
+#[derive(Debug, Clone, Copy)]
+struct Knobs {
     rate: f64,
     deploys: f64,
     cfr: f64,
@@ -17,7 +19,19 @@ fn random_scenario(
     ops_k: f64,
     services: usize,
     warmup_days: u32,
-) -> whoruns::Scenario {
+}
+
+fn random_scenario(k: Knobs) -> whoruns::Scenario {
+    let Knobs {
+        rate,
+        deploys,
+        cfr,
+        ops,
+        sre,
+        ops_k,
+        services,
+        warmup_days,
+    } = k;
     let mut text = format!(
         r#"
 name = "prop"
@@ -63,7 +77,7 @@ proptest! {
         warmup in 0u32..20,
         rep in 0u32..50,
     ) {
-        let s = random_scenario(rate, deploys, cfr, ops, sre, ops_k, services, warmup);
+        let s = random_scenario(Knobs { rate, deploys, cfr, ops, sre, ops_k, services, warmup_days: warmup });
         let world = World::generate(&s, replication_seed(s.seed, rep));
         let arrived = world.incidents.iter().filter(|i| i.arrival >= s.warmup_hours).count() as u64;
         let window = s.horizon_hours - s.warmup_hours;
@@ -89,7 +103,16 @@ proptest! {
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let s = random_scenario(6.0, 10.0, 0.2, 2, 2, 0.3, 5, 0);
+    let s = random_scenario(Knobs {
+        rate: 6.0,
+        deploys: 10.0,
+        cfr: 0.2,
+        ops: 2,
+        sre: 2,
+        ops_k: 0.3,
+        services: 5,
+        warmup_days: 0,
+    });
     let one = run(&s, Some(1), &|| {}).expect("run");
     let two = run(&s, Some(2), &|| {}).expect("run");
     let four = run(&s, Some(4), &|| {}).expect("run");
@@ -99,7 +122,16 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn all_models_see_the_same_incidents_per_replication() {
-    let s = random_scenario(6.0, 10.0, 0.2, 2, 2, 0.3, 5, 0);
+    let s = random_scenario(Knobs {
+        rate: 6.0,
+        deploys: 10.0,
+        cfr: 0.2,
+        ops: 2,
+        sre: 2,
+        ops_k: 0.3,
+        services: 5,
+        warmup_days: 0,
+    });
     let outcomes = run(&s, None, &|| {}).expect("run");
     for rep in 0..s.replications {
         let counts: Vec<u64> = outcomes
@@ -118,7 +150,16 @@ fn all_models_see_the_same_incidents_per_replication() {
 
 #[test]
 fn adding_a_model_does_not_change_the_others() {
-    let mut s = random_scenario(6.0, 10.0, 0.2, 2, 2, 0.3, 5, 0);
+    let mut s = random_scenario(Knobs {
+        rate: 6.0,
+        deploys: 10.0,
+        cfr: 0.2,
+        ops: 2,
+        sre: 2,
+        ops_k: 0.3,
+        services: 5,
+        warmup_days: 0,
+    });
     let all = run(&s, None, &|| {}).expect("run");
     s.models = vec![whoruns::ModelKind::OpsRun];
     let only_ops = run(&s, None, &|| {}).expect("run");
@@ -133,8 +174,26 @@ fn adding_a_model_does_not_change_the_others() {
 fn more_ops_knowledge_never_lengthens_restores() {
     // Knowledge lowers both diagnosis time and the escalation probability; with common
     // random numbers and an uncongested ops pool the direction must show in every replication.
-    let low = random_scenario(4.0, 5.0, 0.1, 6, 2, 0.2, 4, 0);
-    let high = random_scenario(4.0, 5.0, 0.1, 6, 2, 0.8, 4, 0);
+    let low = random_scenario(Knobs {
+        rate: 4.0,
+        deploys: 5.0,
+        cfr: 0.1,
+        ops: 6,
+        sre: 2,
+        ops_k: 0.2,
+        services: 4,
+        warmup_days: 0,
+    });
+    let high = random_scenario(Knobs {
+        rate: 4.0,
+        deploys: 5.0,
+        cfr: 0.1,
+        ops: 6,
+        sre: 2,
+        ops_k: 0.8,
+        services: 4,
+        warmup_days: 0,
+    });
     let pick = |s: &whoruns::Scenario| -> Vec<f64> {
         run(s, Some(1), &|| {})
             .expect("run")

@@ -47,7 +47,7 @@ fn every_problem_is_reported_at_once() {
     );
     assert!(
         lines[1]
-            .starts_with("bad.toml:2:23: models: unknown model \"devops-run\" (valid: you-run,"),
+            .starts_with("bad.toml:2:22: models: unknown model \"devops-run\" (valid: you-run,"),
         "{e}"
     );
     assert!(
@@ -79,7 +79,7 @@ fn durations_and_rates_need_units() {
         "{e}"
     );
     assert!(
-        e.contains("bad.toml:7:44: detection.value = \"5\" has no unit"),
+        e.contains("bad.toml:7:42: detection.value = \"5\" has no unit"),
         "{e}"
     );
 }
