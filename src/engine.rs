@@ -1,109 +1,60 @@
 //! The discrete-event engine: one model responding to one replication's world.
 //!
-//! Lifecycle of an incident: occur → detect (telemetry of the first responder's group) →
-//! route → page and wait for a free responder of the L1 pool (FIFO) → acknowledge →
-//! diagnose and mitigate (effort × knowledge penalty) → possibly escalate to the owning
-//! developers (paged at once when on call, else next business hours plus prioritisation)
-//! → restored. The engine does no I/O and draws no random numbers: every draw is in the
-//! [`World`], so all models see the same incidents.
+//! Lifecycle of an incident: occur → detect (telemetry of the first responder's group;
+//! slower across team boundaries unless ops monitors them) → route → page and wait for a
+//! free responder of the L1 pool (FIFO) → acknowledge → diagnose and mitigate (effort ×
+//! knowledge penalty) → possibly escalate to the owning developers (paged at once when on
+//! call, else the next business hours plus prioritisation; L1 may apply a workaround
+//! meanwhile) → restored. Around it: deployments erode non-owners' knowledge, sync hours
+//! restore it, error budgets freeze features, and `sre-run` hands services back.
+//!
+//! The engine does no I/O. Everything random about the incidents is in the [`World`], so
+//! all models see the same incidents; only feedback (regressions from workaround conflicts,
+//! workaround lifetimes) draws from a per-model stream.
+
+mod downtime;
+mod knowledge;
+mod measure;
+mod route;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use rand::RngExt;
+
 use crate::model::ModelKind;
-use crate::outcome::Outcome;
-use crate::scenario::{DevEscalation, Group, Scenario};
-use crate::staffing::Staffing;
-use crate::units::HOURS_PER_YEAR;
-use crate::world::World;
+use crate::outcome::{Outcome, WeekSample};
+use crate::rng::{Purpose, SimRng, stream};
+use crate::scenario::Scenario;
+use crate::staffing::{Headcount, OnCall, Runner, runner, sre_eligible};
+use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
+use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
-/// Who is paged first for an incident.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Responder {
-    /// The owning team's developer rota.
-    Dev(u32),
-    /// The SRE rota.
-    Sre,
-    /// The operations shift.
-    Ops,
-}
+use downtime::impaired_hours;
+use knowledge::KnowledgeState;
+use route::{Escalation, Responder, route};
 
-/// How L1 reaches the owning developers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Escalation {
-    /// L1 is the owner: there is no one to escalate to.
-    None,
-    /// The owning team's on-call developer is paged at once.
-    OnCall,
-    /// The owning team is not on call: business hours plus prioritisation.
-    BusinessHours,
-}
-
-impl Responder {
-    fn group_index(self) -> usize {
-        match self {
-            Responder::Dev(_) => 0,
-            Responder::Sre => 1,
-            Responder::Ops => 2,
-        }
-    }
-
-    fn group(self, scenario: &Scenario) -> &Group {
-        match self {
-            Responder::Dev(_) => &scenario.groups.dev,
-            Responder::Sre => &scenario.groups.sre,
-            Responder::Ops => &scenario.groups.ops,
-        }
-    }
-
-    /// Pools: one per dev team, then SRE, then ops.
-    fn pool(self, teams: usize) -> usize {
-        match self {
-            Responder::Dev(t) => t as usize,
-            Responder::Sre => teams,
-            Responder::Ops => teams + 1,
-        }
-    }
-}
-
-/// The first responder and escalation path of `model` for a service at time `t`.
-fn route(model: ModelKind, scenario: &Scenario, service: usize, t: f64) -> (Responder, Escalation) {
-    let s = &scenario.services[service];
-    let owner = Responder::Dev(s.team as u32);
-    match model {
-        ModelKind::YouRun => (owner, Escalation::None),
-        ModelKind::YouAndSreRun => {
-            let r = &scenario.you_and_sre_run;
-            let shift = (t / r.shift_hours).floor();
-            let sre_shift =
-                ((shift + 1.0) * r.sre_shift_share).floor() > (shift * r.sre_shift_share).floor();
-            if sre_shift {
-                (Responder::Sre, Escalation::OnCall)
-            } else {
-                (owner, Escalation::None)
-            }
-        }
-        ModelKind::SreRun => {
-            if s.availability_target >= scenario.sre_run.min_availability_target {
-                let esc = match scenario.sre_run.dev_escalation {
-                    DevEscalation::OnCall => Escalation::OnCall,
-                    DevEscalation::BusinessHours => Escalation::BusinessHours,
-                };
-                (Responder::Sre, esc)
-            } else {
-                (owner, Escalation::None)
-            }
-        }
-        ModelKind::OpsRun => (Responder::Ops, Escalation::BusinessHours),
-    }
-}
+/// Hours in a quarter (a quarter of a 365-day year).
+pub const HOURS_PER_QUARTER: f64 = HOURS_PER_YEAR / 4.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
+    /// Detected and routed: page L1.
     L1Request,
+    /// L1 finished its work (restored, or escalating).
     L1Done,
+    /// L1 finished applying a workaround.
+    WorkaroundDone,
+    /// Page the on-call developer.
     L2Request,
+    /// The developer fix is done (and deployed).
     L2Done,
+    /// A regression incident occurs.
+    Arrival,
+    /// End of a week: sample, check error budgets.
+    WeekTick,
+    /// End of a quarter: error-budget policy, hand-backs.
+    QuarterTick,
 }
 
 /// A scheduled event; ordered by time, then by scheduling order (FIFO among ties).
@@ -112,168 +63,111 @@ struct Event {
     time_bits: u64,
     seq: u64,
     kind: Kind,
-    incident: u32,
+    index: u32,
 }
 
+/// What happens to one incident under this model.
 #[derive(Debug, Clone, Copy)]
 struct State {
     l1: Responder,
     escalation: Escalation,
     escalates: bool,
+    /// Held back with its deployment by a freeze: it never happened.
+    skipped: bool,
     requested: f64,
     paged: f64,
     wait: f64,
     restored: f64,
 }
 
+impl State {
+    const PENDING: State = State {
+        l1: Responder::Ops,
+        escalation: Escalation::None,
+        escalates: false,
+        skipped: false,
+        requested: f64::INFINITY,
+        paged: f64::INFINITY,
+        wait: 0.0,
+        restored: f64::INFINITY,
+    };
+}
+
 #[derive(Debug, Default)]
 struct Pool {
+    size: u32,
     free: u32,
     queue: VecDeque<(u32, Kind)>,
 }
 
-struct Sim<'a> {
-    scenario: &'a Scenario,
-    world: &'a World,
-    heap: BinaryHeap<Reverse<Event>>,
-    seq: u64,
-    pools: Vec<Pool>,
-    states: Vec<State>,
-    teams: usize,
-    warmup: f64,
+#[derive(Debug, Clone, Copy)]
+struct Workaround {
+    service: u32,
+    created: f64,
+    retired: f64,
+}
+
+/// Per-service error-budget and ownership state.
+#[derive(Debug, Clone)]
+struct ServiceState {
+    runner: Runner,
+    frozen_until: f64,
+    quarters_out: u32,
+    quarters_in: u32,
+    incidents: Vec<u32>,
+}
+
+/// Running totals.
+#[derive(Debug, Default)]
+struct Tally {
     escalations: u64,
     pages: u64,
     offhours_pages: u64,
     dev_hours: f64,
     ops_sre_hours: f64,
+    knowledge_sum: f64,
+    knowledge_n: u64,
+    workarounds_applied: u64,
+    regressions: u64,
+    freeze_hours: f64,
+    deploys_frozen: u64,
+    quarters_outside_budget: u64,
+    handovers: u64,
+    handbacks: u64,
+    /// Person-hours of sync, per group (SRE, ops).
+    sync_hours: [f64; 2],
+    /// Integrals over time of who is on call.
+    dev_oncall_hours: f64,
+    sre_oncall_hours: f64,
+    rota_people_hours: f64,
 }
 
-impl Sim<'_> {
-    fn schedule(&mut self, time: f64, kind: Kind, incident: u32) {
-        self.seq += 1;
-        self.heap.push(Reverse(Event {
-            time_bits: time.max(0.0).to_bits(),
-            seq: self.seq,
-            kind,
-            incident,
-        }));
-    }
-
-    fn page(&mut self, t: f64, who: Responder) {
-        if t < self.warmup {
-            return;
-        }
-        self.pages += 1;
-        if who != Responder::Ops && !self.scenario.calendar.is_open(t) {
-            self.offhours_pages += 1;
-        }
-    }
-
-    fn labour(&mut self, t: f64, who: Responder, hours: f64) {
-        if t < self.warmup {
-            return;
-        }
-        match who {
-            Responder::Dev(_) => self.dev_hours += hours,
-            _ => self.ops_sre_hours += hours,
-        }
-    }
-
-    fn acquire(&mut self, pool: usize, incident: u32, stage: Kind, t: f64) {
-        let p = &mut self.pools[pool];
-        if p.free > 0 {
-            p.free -= 1;
-            self.start(incident, stage, t);
-        } else {
-            p.queue.push_back((incident, stage));
-        }
-    }
-
-    fn release(&mut self, pool: usize, t: f64) {
-        match self.pools[pool].queue.pop_front() {
-            Some((incident, stage)) => self.start(incident, stage, t),
-            None => self.pools[pool].free += 1,
-        }
-    }
-
-    fn start(&mut self, i: u32, stage: Kind, t: f64) {
-        let inc = &self.world.incidents[i as usize];
-        let st = self.states[i as usize];
-        self.states[i as usize].wait += t - st.requested;
-        if stage == Kind::L1Request {
-            let k = st.l1.group(self.scenario).knowledge;
-            let r = &self.scenario.response;
-            let diagnosis = inc.effort * (1.0 + r.diagnosis_penalty * (1.0 - k));
-            let work = if st.escalates {
-                diagnosis * r.triage_fraction
-            } else {
-                diagnosis
-            };
-            self.labour(t, st.l1, work);
-            self.schedule(t + inc.ack_l1 + work, Kind::L1Done, i);
-        } else {
-            let owner = Responder::Dev(self.scenario.services[inc.service as usize].team as u32);
-            self.labour(t, owner, inc.effort);
-            self.schedule(t + inc.ack_l2 + inc.effort, Kind::L2Done, i);
-        }
-    }
-
-    fn handle(&mut self, ev: Event, t: f64) {
-        let i = ev.incident;
-        let idx = i as usize;
-        match ev.kind {
-            Kind::L1Request => {
-                let who = self.states[idx].l1;
-                self.page(t, who);
-                self.acquire(who.pool(self.teams), i, Kind::L1Request, t);
-            }
-            Kind::L1Done => {
-                let st = self.states[idx];
-                self.release(st.l1.pool(self.teams), t);
-                if !st.escalates {
-                    self.states[idx].restored = t;
-                    return;
-                }
-                if t >= self.warmup {
-                    self.escalations += 1;
-                }
-                let inc = &self.world.incidents[idx];
-                match st.escalation {
-                    Escalation::OnCall | Escalation::None => {
-                        self.states[idx].requested = t;
-                        self.schedule(t, Kind::L2Request, i);
-                    }
-                    Escalation::BusinessHours => {
-                        let cal = &self.scenario.calendar;
-                        let begin = cal.add_working(t, inc.prioritisation);
-                        let end = cal.add_working(begin, inc.effort);
-                        let owner = Responder::Dev(
-                            self.scenario.services[inc.service as usize].team as u32,
-                        );
-                        self.labour(begin, owner, inc.effort);
-                        self.schedule(end, Kind::L2Done, i);
-                    }
-                }
-            }
-            Kind::L2Request => {
-                let owner = Responder::Dev(
-                    self.scenario.services[self.world.incidents[idx].service as usize].team as u32,
-                );
-                self.page(t, owner);
-                self.acquire(owner.pool(self.teams), i, Kind::L2Request, t);
-            }
-            Kind::L2Done => {
-                if self.states[idx].escalation != Escalation::BusinessHours {
-                    let owner = Responder::Dev(
-                        self.scenario.services[self.world.incidents[idx].service as usize].team
-                            as u32,
-                    );
-                    self.release(owner.pool(self.teams), t);
-                }
-                self.states[idx].restored = t;
-            }
-        }
-    }
+struct Sim<'a> {
+    scenario: &'a Scenario,
+    model: ModelKind,
+    world: &'a World,
+    /// The world's incidents, then this model's regressions.
+    incidents: Vec<Incident>,
+    states: Vec<State>,
+    heap: BinaryHeap<Reverse<Event>>,
+    seq: u64,
+    pools: Vec<Pool>,
+    teams: usize,
+    warmup: f64,
+    horizon: f64,
+    services: Vec<ServiceState>,
+    knowledge: KnowledgeState,
+    workarounds: Vec<Workaround>,
+    feedback: Streams,
+    feedback_rng: SimRng,
+    headcount: Headcount,
+    oncall: OnCall,
+    oncall_since: f64,
+    /// Page times per pool, for the per-shift load.
+    page_log: Vec<(u32, f64)>,
+    weekly: Vec<WeekSample>,
+    scratch: Vec<(f64, f64)>,
+    tally: Tally,
 }
 
 /// Simulates `model` on `world` and measures the outcome.
@@ -284,185 +178,543 @@ pub fn simulate(
     replication: u32,
     seed: u64,
 ) -> Outcome {
-    let teams = scenario.teams.len();
-    let g = &scenario.groups;
-    let mut pools: Vec<Pool> = (0..teams)
-        .map(|_| Pool {
-            free: g.dev.concurrent_oncall,
+    let mut sim = Sim::new(scenario, world, model, seed);
+    sim.run();
+    measure::measure(&mut sim, replication, seed)
+}
+
+impl<'a> Sim<'a> {
+    fn new(scenario: &'a Scenario, world: &'a World, model: ModelKind, seed: u64) -> Self {
+        let teams = scenario.teams.len();
+        let g = &scenario.groups;
+        let pool = |size: u32| Pool {
+            size,
+            free: size,
             queue: VecDeque::new(),
-        })
-        .collect();
-    pools.push(Pool {
-        free: g.sre.concurrent_oncall,
-        queue: VecDeque::new(),
-    });
-    pools.push(Pool {
-        free: g.ops.concurrent_oncall,
-        queue: VecDeque::new(),
-    });
+        };
+        let mut pools: Vec<Pool> = (0..teams).map(|_| pool(g.dev.concurrent_oncall)).collect();
+        pools.extend((0..teams).map(|_| pool(1)));
+        pools.push(pool(g.sre.concurrent_oncall));
+        pools.push(pool(g.ops.concurrent_oncall));
+        let services: Vec<ServiceState> = (0..scenario.services.len())
+            .map(|s| ServiceState {
+                runner: runner(model, scenario, s, sre_eligible(scenario, s)),
+                frozen_until: f64::NEG_INFINITY,
+                quarters_out: 0,
+                quarters_in: 0,
+                incidents: Vec::new(),
+            })
+            .collect();
+        let k = &scenario.knowledge;
+        let headcount = Headcount::of(model, scenario);
+        let mut sim = Sim {
+            scenario,
+            model,
+            world,
+            incidents: world.incidents.clone(),
+            states: vec![State::PENDING; world.incidents.len()],
+            heap: BinaryHeap::new(),
+            seq: 0,
+            pools,
+            teams,
+            warmup: scenario.warmup_hours,
+            horizon: scenario.horizon_hours,
+            services,
+            knowledge: KnowledgeState::new(
+                scenario.services.len(),
+                [g.sre.knowledge, g.ops.knowledge],
+                [g.sre.knowledge_floor, g.ops.knowledge_floor],
+                k.erosion_per_deploy,
+            ),
+            workarounds: Vec::new(),
+            feedback: feedback_streams(scenario, seed, model.index()),
+            feedback_rng: stream(seed, Purpose::Feedback, model.index() as u64),
+            headcount,
+            oncall: OnCall::default(),
+            oncall_since: 0.0,
+            page_log: Vec::new(),
+            weekly: Vec::new(),
+            scratch: Vec::new(),
+            tally: Tally::default(),
+        };
+        if model == ModelKind::SreRun {
+            sim.tally.handovers = sim
+                .services
+                .iter()
+                .filter(|s| s.runner == Runner::Sre)
+                .count() as u64;
+        }
+        sim.restructure(0.0);
+        sim
+    }
 
-    let r = &scenario.response;
-    let states: Vec<State> = world
-        .incidents
-        .iter()
-        .map(|inc| {
-            let (l1, escalation) = route(model, scenario, inc.service as usize, inc.arrival);
-            let grp = l1.group(scenario);
-            let p_escalate = match escalation {
-                Escalation::None => 0.0,
-                _ => r.max_escalation_probability * (1.0 - grp.knowledge),
-            };
-            let paged = inc.arrival
-                + inc.detection * grp.telemetry_delay_factor
-                + inc.routing[l1.group_index()];
-            State {
-                l1,
-                escalation,
-                escalates: inc.escalation_u < p_escalate,
-                requested: paged,
-                paged,
-                wait: 0.0,
-                restored: f64::INFINITY,
+    fn schedule(&mut self, time: f64, kind: Kind, index: u32) {
+        self.seq += 1;
+        self.heap.push(Reverse(Event {
+            time_bits: time.max(0.0).to_bits(),
+            seq: self.seq,
+            kind,
+            index,
+        }));
+    }
+
+    /// The main loop: world incidents and deployments are merged in time order with the
+    /// scheduled events, so they never pass through the heap.
+    fn run(&mut self) {
+        let horizon = self.horizon;
+        let weeks = (horizon / HOURS_PER_WEEK).floor() as u32;
+        if weeks > 0 {
+            self.schedule(HOURS_PER_WEEK, Kind::WeekTick, 1);
+        }
+        if horizon > HOURS_PER_QUARTER {
+            self.schedule(HOURS_PER_QUARTER, Kind::QuarterTick, 1);
+        }
+        let (mut next_incident, mut next_deploy) = (0usize, 0usize);
+        let world = self.world;
+        loop {
+            let t_inc = world
+                .incidents
+                .get(next_incident)
+                .map_or(f64::INFINITY, |i| i.arrival);
+            let t_dep = world
+                .deployments
+                .get(next_deploy)
+                .map_or(f64::INFINITY, |d| d.time);
+            let t_ev = self
+                .heap
+                .peek()
+                .map_or(f64::INFINITY, |e| f64::from_bits(e.0.time_bits));
+            let t = t_inc.min(t_dep).min(t_ev);
+            if t >= horizon {
+                break;
             }
-        })
-        .collect();
-
-    let mut sim = Sim {
-        scenario,
-        world,
-        heap: BinaryHeap::with_capacity(world.incidents.len() + 16),
-        seq: 0,
-        pools,
-        states,
-        teams,
-        warmup: scenario.warmup_hours,
-        escalations: 0,
-        pages: 0,
-        offhours_pages: 0,
-        dev_hours: 0.0,
-        ops_sre_hours: 0.0,
-    };
-    for i in 0..world.incidents.len() {
-        let paged = sim.states[i].paged;
-        sim.schedule(paged, Kind::L1Request, i as u32);
+            if t_dep <= t {
+                self.deploy(next_deploy, t);
+                next_deploy += 1;
+            } else if t_inc <= t {
+                self.arrive(next_incident, t);
+                next_incident += 1;
+            } else if let Some(Reverse(ev)) = self.heap.pop() {
+                self.handle(ev, t);
+            }
+        }
+        self.restructure(horizon);
     }
-    let horizon = scenario.horizon_hours;
-    while let Some(Reverse(ev)) = sim.heap.pop() {
-        let t = f64::from_bits(ev.time_bits);
-        if t >= horizon {
-            break;
-        }
-        sim.handle(ev, t);
+
+    fn frozen(&self, service: usize, t: f64) -> bool {
+        t < self.services[service].frozen_until
     }
-    measure(&sim, model, replication, seed)
-}
 
-fn measure(sim: &Sim<'_>, model: ModelKind, replication: u32, seed: u64) -> Outcome {
-    let scenario = sim.scenario;
-    let horizon = scenario.horizon_hours;
-    let warmup = scenario.warmup_hours;
-    let window = horizon - warmup;
-    let n_services = scenario.services.len();
-    let mut service_downtime = vec![0.0; n_services];
-    let mut service_incidents = vec![0u64; n_services];
-    let mut ttr = Vec::with_capacity(sim.world.incidents.len());
-    let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
-    let mut edges: Vec<(u32, f64, f64)> = Vec::with_capacity(2 * sim.world.incidents.len());
-    for (inc, st) in sim.world.incidents.iter().zip(&sim.states) {
-        let svc = &scenario.services[inc.service as usize];
-        let impact = svc.severities[inc.severity as usize].impact;
-        if impact > 0.0 {
-            edges.push((inc.service, inc.arrival, impact));
-            edges.push((inc.service, st.restored.min(horizon), -impact));
+    fn freeze_holds_back(&self, service: usize, t: f64, freeze_u: f64) -> bool {
+        self.frozen(service, t) && freeze_u >= self.scenario.error_budget.freeze_deploy_share
+    }
+
+    fn deploy(&mut self, index: usize, t: f64) {
+        let d = self.world.deployments[index];
+        let s = d.service as usize;
+        if self.freeze_holds_back(s, t, d.freeze_u) {
+            if t >= self.warmup {
+                self.tally.deploys_frozen += 1;
+            }
+            return;
         }
-        if inc.arrival < warmup {
-            continue;
+        self.knowledge.deploy(s, t);
+    }
+
+    fn arrive(&mut self, index: usize, t: f64) {
+        let inc = self.incidents[index];
+        let s = inc.service as usize;
+        if inc.cause == Cause::Change && self.freeze_holds_back(s, t, inc.freeze_u) {
+            self.states[index].skipped = true;
+            return;
         }
-        incidents += 1;
-        service_incidents[inc.service as usize] += 1;
-        ttd_sum += st.paged - inc.arrival;
-        if st.restored < horizon {
-            ttr.push(st.restored - inc.arrival);
-            wait_sum += st.wait;
+        let (l1, escalation) = route(self.model, self.scenario, s, self.services[s].runner, t);
+        let group = self.group(l1);
+        let mut detection = inc.detection * group.telemetry_delay_factor;
+        if inc.cross_team {
+            detection *= self.scenario.response.cross_team_detection_factor;
+            if self.model == ModelKind::YouRunOpsMonitors
+                && self.scenario.you_run_ops_monitors.ops_seats > 0
+            {
+                detection = detection.min(inc.ops_watch);
+            }
+        }
+        let paged = t + detection + inc.routing[l1.group_index()];
+        self.states[index] = State {
+            l1,
+            escalation,
+            escalates: false,
+            skipped: false,
+            requested: paged,
+            paged,
+            wait: 0.0,
+            restored: f64::INFINITY,
+        };
+        self.services[s].incidents.push(index as u32);
+        self.schedule(paged, Kind::L1Request, index as u32);
+    }
+
+    fn group(&self, who: Responder) -> &crate::scenario::Group {
+        let g = &self.scenario.groups;
+        match who {
+            Responder::Dev(_) | Responder::Embedded(_) => &g.dev,
+            Responder::Sre => &g.sre,
+            Responder::Ops => &g.ops,
         }
     }
-    impaired_hours(&mut edges, warmup, &mut service_downtime);
-    let resolved = ttr.len() as u64;
-    ttr.sort_by(f64::total_cmp);
-    let mean = |sum: f64, n: u64| if n == 0 { 0.0 } else { sum / n as f64 };
-    let downtime_hours: f64 = service_downtime.iter().sum();
-    let availability = 1.0 - downtime_hours / (n_services as f64 * window);
 
-    let staffing = Staffing::of(model, scenario);
-    let costs = &scenario.costs;
-    let per_year = HOURS_PER_YEAR / window;
-    let offhours_share = 1.0 - scenario.calendar.open_hours_within(horizon) / horizon;
-    let dev_oncall_hours = staffing.dev_oncall * window;
-    let standby_hours = (staffing.dev_oncall + staffing.sre_oncall) * window * offhours_share;
-    let cost_staff = staffing.staff_cost_per_year(scenario);
-    let cost_oncall = (standby_hours * costs.standby_per_hour
-        + sim.offhours_pages as f64 * costs.callout_per_page)
-        * per_year;
-    let dev_rate = scenario.groups.dev.salary / costs.working_hours_per_year;
-    let cost_labour = sim.dev_hours * dev_rate * per_year;
-    let cost_downtime = service_downtime
-        .iter()
-        .zip(&scenario.services)
-        .map(|(d, s)| d * s.revenue_per_hour)
-        .sum::<f64>()
-        * per_year;
-    let cost_operating = cost_staff + cost_oncall + cost_labour;
-
-    Outcome {
-        model,
-        replication,
-        seed,
-        incidents,
-        resolved,
-        open_at_end: incidents - resolved,
-        availability,
-        downtime_hours,
-        mttr_hours: mean(ttr.iter().sum(), resolved),
-        ttr_p50_hours: crate::stats::quantile_sorted(&ttr, 0.5),
-        ttr_p90_hours: crate::stats::quantile_sorted(&ttr, 0.9),
-        ttr_p99_hours: crate::stats::quantile_sorted(&ttr, 0.99),
-        ttd_hours: mean(ttd_sum, incidents),
-        queue_wait_hours: mean(wait_sum, resolved),
-        escalations: sim.escalations,
-        pages: sim.pages,
-        offhours_pages: sim.offhours_pages,
-        dev_oncall_hours,
-        dev_incident_hours: sim.dev_hours,
-        ops_sre_incident_hours: sim.ops_sre_hours,
-        dedicated_headcount: staffing.sre_headcount + staffing.ops_headcount,
-        cost_staff,
-        cost_oncall,
-        cost_labour,
-        cost_operating,
-        cost_downtime,
-        cost_total: cost_operating + cost_downtime,
-        service_downtime_hours: service_downtime,
-        service_incidents,
+    fn knowledge_of(&mut self, who: Responder, service: usize, t: f64) -> f64 {
+        match who {
+            Responder::Dev(_) => self.scenario.groups.dev.knowledge,
+            Responder::Embedded(_) => self.scenario.you_run.embedded_sre_knowledge,
+            Responder::Sre => self.knowledge.at(0, service, t),
+            Responder::Ops => self.knowledge.at(1, service, t),
+        }
     }
-}
 
-/// Impact-weighted downtime per service over `[warmup, ∞)` from (service, time, ±impact)
-/// edges: at each moment a service is impaired by the sum of its open incidents' impacts,
-/// capped at 1 (a full outage cannot be more than down).
-fn impaired_hours(edges: &mut [(u32, f64, f64)], warmup: f64, out: &mut [f64]) {
-    edges.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let mut level = 0.0_f64;
-    let mut last = (u32::MAX, 0.0_f64);
-    for &(service, t, delta) in edges.iter() {
-        if service != last.0 {
-            level = 0.0;
-            last = (service, t);
+    fn page(&mut self, t: f64, who: Responder) {
+        if t < self.warmup {
+            return;
         }
-        let from = last.1.max(warmup);
-        if t > from && level > 1e-12 {
-            out[service as usize] += (t - from) * level.min(1.0);
+        self.tally.pages += 1;
+        self.page_log.push((who.pool(self.teams) as u32, t));
+        if who.is_on_call() && !self.scenario.calendar.is_open(t) {
+            self.tally.offhours_pages += 1;
         }
-        level += delta;
-        last.1 = t;
+    }
+
+    fn labour(&mut self, t: f64, dev: bool, hours: f64) {
+        if t < self.warmup {
+            return;
+        }
+        if dev {
+            self.tally.dev_hours += hours;
+        } else {
+            self.tally.ops_sre_hours += hours;
+        }
+    }
+
+    fn acquire(&mut self, pool: usize, index: u32, stage: Kind, t: f64) {
+        let p = &mut self.pools[pool];
+        if p.free > 0 {
+            p.free -= 1;
+            self.start(index, stage, t);
+        } else {
+            p.queue.push_back((index, stage));
+        }
+    }
+
+    fn release(&mut self, pool: usize, t: f64) {
+        match self.pools[pool].queue.pop_front() {
+            Some((index, stage)) => self.start(index, stage, t),
+            None => self.pools[pool].free += 1,
+        }
+    }
+
+    fn owner(&self, index: usize) -> Responder {
+        Responder::Dev(self.scenario.services[self.incidents[index].service as usize].team as u32)
+    }
+
+    fn start(&mut self, index: u32, stage: Kind, t: f64) {
+        let i = index as usize;
+        let st = self.states[i];
+        self.states[i].wait += t - st.requested;
+        let inc = &self.incidents[i];
+        let (effort, ack_l1, ack_l2, u, service) = (
+            inc.effort,
+            inc.ack_l1,
+            inc.ack_l2,
+            inc.escalation_u,
+            inc.service as usize,
+        );
+        if stage == Kind::L1Request {
+            let k = self.knowledge_of(st.l1, service, t);
+            if t >= self.warmup {
+                self.tally.knowledge_sum += k;
+                self.tally.knowledge_n += 1;
+            }
+            let r = &self.scenario.response;
+            let diagnosis = effort * (1.0 + r.diagnosis_penalty * (1.0 - k));
+            let p_escalate = match st.escalation {
+                Escalation::None => 0.0,
+                _ => r.max_escalation_probability * (1.0 - k),
+            };
+            let escalates = u < p_escalate;
+            self.states[i].escalates = escalates;
+            let work = if escalates {
+                diagnosis * r.triage_fraction
+            } else {
+                diagnosis
+            };
+            self.labour(t, st.l1.is_dev(), work);
+            self.schedule(t + ack_l1 + work, Kind::L1Done, index);
+        } else {
+            self.labour(t, true, effort);
+            self.schedule(t + ack_l2 + effort, Kind::L2Done, index);
+        }
+    }
+
+    fn restore(&mut self, index: usize, t: f64) {
+        if self.states[index].restored.is_infinite() {
+            self.states[index].restored = t;
+        }
+    }
+
+    fn handle(&mut self, ev: Event, t: f64) {
+        let index = ev.index;
+        let i = index as usize;
+        match ev.kind {
+            Kind::Arrival => self.arrive(i, t),
+            Kind::L1Request => {
+                let who = self.states[i].l1;
+                self.page(t, who);
+                self.acquire(who.pool(self.teams), index, Kind::L1Request, t);
+            }
+            Kind::L1Done => self.l1_done(index, t),
+            Kind::WorkaroundDone => {
+                let st = self.states[i];
+                self.release(st.l1.pool(self.teams), t);
+                self.restore(i, t);
+                let lifetime = self
+                    .scenario
+                    .workarounds
+                    .lifetime
+                    .sample(&mut self.feedback_rng);
+                self.workarounds.push(Workaround {
+                    service: self.incidents[i].service,
+                    created: t,
+                    retired: t + lifetime,
+                });
+                if t >= self.warmup {
+                    self.tally.workarounds_applied += 1;
+                }
+            }
+            Kind::L2Request => {
+                let owner = self.owner(i);
+                self.page(t, owner);
+                self.acquire(owner.pool(self.teams), index, Kind::L2Request, t);
+            }
+            Kind::L2Done => {
+                if self.states[i].escalation == Escalation::OnCall {
+                    let owner = self.owner(i);
+                    self.release(owner.pool(self.teams), t);
+                }
+                self.restore(i, t);
+                self.fix_deployed(i, t);
+            }
+            Kind::WeekTick => self.week_tick(index, t),
+            Kind::QuarterTick => self.quarter_tick(index, t),
+        }
+    }
+
+    fn l1_done(&mut self, index: u32, t: f64) {
+        let i = index as usize;
+        let st = self.states[i];
+        if !st.escalates {
+            self.release(st.l1.pool(self.teams), t);
+            self.restore(i, t);
+            return;
+        }
+        if t >= self.warmup {
+            self.tally.escalations += 1;
+        }
+        match st.escalation {
+            Escalation::OnCall | Escalation::None => {
+                self.release(st.l1.pool(self.teams), t);
+                self.states[i].requested = t;
+                self.schedule(t, Kind::L2Request, index);
+            }
+            Escalation::BusinessHours { prioritise } => {
+                let inc = &self.incidents[i];
+                let (effort, prio, wa_u, wa_effort) = (
+                    inc.effort,
+                    inc.prioritisation,
+                    inc.workaround_u,
+                    inc.workaround_effort,
+                );
+                let cal = &self.scenario.calendar;
+                let delay = if prioritise { prio } else { 0.0 };
+                let begin = cal.add_working(t, delay);
+                let end = cal.add_working(begin, effort);
+                self.labour(begin, true, effort);
+                self.schedule(end, Kind::L2Done, index);
+                let w = &self.scenario.workarounds;
+                if begin - t > w.threshold_hours && wa_u < w.probability {
+                    // L1 keeps working to put a workaround in place; impact ends then.
+                    self.labour(t, st.l1.is_dev(), wa_effort);
+                    self.schedule(t + wa_effort, Kind::WorkaroundDone, index);
+                } else {
+                    self.release(st.l1.pool(self.teams), t);
+                }
+            }
+        }
+    }
+
+    /// A developer fix reaches production: each workaround still open on the service may
+    /// conflict with it and cause a new incident.
+    fn fix_deployed(&mut self, index: usize, t: f64) {
+        let service = self.incidents[index].service;
+        let p = self.scenario.workarounds.conflict_probability;
+        if p <= 0.0 {
+            return;
+        }
+        let open = self
+            .workarounds
+            .iter()
+            .filter(|w| w.service == service && w.created <= t && t < w.retired)
+            .count();
+        for _ in 0..open {
+            if self.feedback_rng.random::<f64>() < p {
+                self.regression(service as usize, t);
+            }
+        }
+    }
+
+    fn regression(&mut self, service: usize, t: f64) {
+        let svc = &self.scenario.services[service];
+        let incident = draw_incident(
+            self.scenario,
+            svc,
+            service,
+            t,
+            Cause::Regression,
+            &mut self.feedback,
+        );
+        let index = self.incidents.len() as u32;
+        self.incidents.push(incident);
+        self.states.push(State::PENDING);
+        if t >= self.warmup {
+            self.tally.regressions += 1;
+        }
+        self.schedule(t, Kind::Arrival, index);
+    }
+
+    fn open_workarounds(&self, service: u32, t: f64) -> u32 {
+        self.workarounds
+            .iter()
+            .filter(|w| w.service == service && w.created <= t && t < w.retired)
+            .count() as u32
+    }
+
+    /// Impact-weighted downtime of `service` in `[from, to)` as known at `to`.
+    fn downtime(&mut self, service: usize, from: f64, to: f64) -> f64 {
+        let svc = &self.scenario.services[service];
+        let intervals = self.services[service].incidents.iter().map(|&i| {
+            let inc = &self.incidents[i as usize];
+            (
+                inc.arrival,
+                self.states[i as usize].restored,
+                svc.severities[inc.severity as usize].impact,
+            )
+        });
+        impaired_hours(intervals, from, to, &mut self.scratch)
+    }
+
+    fn quarter_budget(&self, service: usize) -> f64 {
+        (1.0 - self.scenario.services[service].availability_target) * HOURS_PER_QUARTER
+    }
+
+    fn week_tick(&mut self, week: u32, t: f64) {
+        let quarter_start = (t / HOURS_PER_QUARTER).floor() * HOURS_PER_QUARTER;
+        let quarter_end = quarter_start + HOURS_PER_QUARTER;
+        for s in 0..self.services.len() {
+            let budget = self.quarter_budget(s);
+            let spent = self.downtime(s, quarter_start, t);
+            if self.scenario.error_budget.freeze && spent > budget && !self.frozen(s, t) {
+                let until = quarter_end.min(self.horizon);
+                self.services[s].frozen_until = until;
+                self.tally.freeze_hours += (until - t.max(self.warmup)).max(0.0);
+            }
+            let sample = WeekSample {
+                week,
+                service: s as u32,
+                workarounds_open: self.open_workarounds(s as u32, t),
+                budget_remaining_hours: budget - spent,
+                budget_hours: budget,
+                frozen: self.frozen(s, t),
+            };
+            self.weekly.push(sample);
+        }
+        let next = t + HOURS_PER_WEEK;
+        if next <= self.horizon {
+            self.schedule(next, Kind::WeekTick, week + 1);
+        }
+    }
+
+    fn quarter_tick(&mut self, quarter: u32, t: f64) {
+        let start = t - HOURS_PER_QUARTER;
+        let mut changed = false;
+        for s in 0..self.services.len() {
+            let outside = self.downtime(s, start, t) > self.quarter_budget(s);
+            let st = &mut self.services[s];
+            if outside {
+                st.quarters_out += 1;
+                st.quarters_in = 0;
+            } else {
+                st.quarters_in += 1;
+                st.quarters_out = 0;
+            }
+            if outside && t > self.warmup {
+                self.tally.quarters_outside_budget += 1;
+            }
+            if self.model != ModelKind::SreRun {
+                continue;
+            }
+            let policy = &self.scenario.sre_run;
+            if st.runner == Runner::Sre && st.quarters_out >= policy.handback_after_quarters {
+                st.runner = Runner::Owners;
+                st.quarters_in = 0;
+                self.tally.handbacks += 1;
+                changed = true;
+            } else if st.runner == Runner::Owners
+                && sre_eligible(self.scenario, s)
+                && st.quarters_in >= policy.readmit_after_quarters
+            {
+                st.runner = Runner::Sre;
+                self.tally.handovers += 1;
+                changed = true;
+            }
+        }
+        if changed {
+            self.restructure(t);
+        }
+        let next = t + HOURS_PER_QUARTER;
+        if next <= self.horizon {
+            self.schedule(next, Kind::QuarterTick, quarter + 1);
+        }
+    }
+
+    /// Closes the on-call and sync accounting up to `t` and re-derives them from who runs
+    /// each service now.
+    fn restructure(&mut self, t: f64) {
+        let from = self.oncall_since.max(self.warmup);
+        let dt = (t - from).max(0.0);
+        self.tally.dev_oncall_hours += self.oncall.dev * dt;
+        self.tally.sre_oncall_hours += self.oncall.sre * dt;
+        self.tally.rota_people_hours += self.oncall.rota_people * dt;
+        let hours = self.scenario.knowledge.sync_hours_per_week[self.model.index()];
+        let attendees = f64::from(self.scenario.knowledge.sync_attendees);
+        let effect = self.scenario.knowledge.sync_effect_per_hour;
+        for s in 0..self.services.len() {
+            let group = match self.services[s].runner {
+                Runner::Sre | Runner::SharedWithSre => Some(0),
+                Runner::Ops => Some(1),
+                Runner::Owners => None,
+            };
+            if let Some(g) = group {
+                self.tally.sync_hours[g] += hours * attendees * dt / HOURS_PER_WEEK;
+            }
+            for g in 0..2 {
+                let rate = if group == Some(g) {
+                    effect * hours / HOURS_PER_WEEK
+                } else {
+                    0.0
+                };
+                self.knowledge.set_rate(g, s, t, rate);
+            }
+        }
+        let runners: Vec<Runner> = self.services.iter().map(|s| s.runner).collect();
+        self.oncall = OnCall::of(self.model, self.scenario, &runners, &self.headcount);
+        self.oncall_since = t;
     }
 }

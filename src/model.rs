@@ -16,16 +16,27 @@ pub enum ModelKind {
     SreRun,
     /// You build it, ops run it: an operations team is L1; devs are never on call.
     OpsRun,
+    /// Hybrid: high-target services `you-run`, the others `ops-run`.
+    OpsSometimesRun,
+    /// Hybrid: `you-run`, plus ops monitoring of critical cross-team workflows.
+    YouRunOpsMonitors,
 }
 
 impl ModelKind {
-    /// Every model, in the chapter's order.
-    pub const ALL: [ModelKind; 4] = [
+    /// Every model: the chapter's four in its order, then the hybrids.
+    pub const ALL: [ModelKind; 6] = [
         ModelKind::YouRun,
         ModelKind::YouAndSreRun,
         ModelKind::SreRun,
         ModelKind::OpsRun,
+        ModelKind::OpsSometimesRun,
+        ModelKind::YouRunOpsMonitors,
     ];
+
+    /// Position in [`ModelKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     /// The key used in scenario files and output columns.
     pub fn key(self) -> &'static str {
@@ -34,6 +45,8 @@ impl ModelKind {
             ModelKind::YouAndSreRun => "you-and-sre-run",
             ModelKind::SreRun => "sre-run",
             ModelKind::OpsRun => "ops-run",
+            ModelKind::OpsSometimesRun => "ops-sometimes-run",
+            ModelKind::YouRunOpsMonitors => "you-run-ops-monitors",
         }
     }
 
@@ -44,6 +57,8 @@ impl ModelKind {
             ModelKind::YouAndSreRun => "You Build It, You and SRE Run It",
             ModelKind::SreRun => "You Build It, SRE Run It",
             ModelKind::OpsRun => "You Build It, Ops Run It",
+            ModelKind::OpsSometimesRun => "You Build It, Ops Sometimes Run It",
+            ModelKind::YouRunOpsMonitors => "You Build It, You Run It, Ops Monitor",
         }
     }
 

@@ -40,6 +40,34 @@ pub struct Outcome {
     pub pages: u64,
     /// Pages outside business hours to people on call.
     pub offhours_pages: u64,
+    /// Mean pages per person per 12-hour on-call shift (SRE workbook guide: at most 2).
+    pub pages_per_shift: f64,
+    /// 90th percentile of pages per person per 12-hour shift.
+    pub pages_per_shift_p90: f64,
+    /// Off-hours pages per on-call person per month (PagerDuty: 2 good, 7 bad, 19 burnout).
+    pub offhours_pages_per_person_month: f64,
+    /// Mean knowledge of the first responder at the start of its work, in [0, 1].
+    pub l1_knowledge: f64,
+    /// Person-hours of knowledge synchronisation.
+    pub sync_hours: f64,
+    /// Workarounds applied by L1 while waiting for a developer fix.
+    pub workarounds_applied: u64,
+    /// Workarounds still in production at the end of the horizon.
+    pub workarounds_open_end: u64,
+    /// Largest number of workarounds in production at a weekly sample.
+    pub workarounds_peak: u64,
+    /// Incidents caused by fixes conflicting with workarounds.
+    pub regressions: u64,
+    /// Service-days of feature freeze.
+    pub freeze_days: f64,
+    /// Deployments held back by freezes.
+    pub deploys_frozen: u64,
+    /// Service-quarters outside the error budget.
+    pub quarters_outside_budget: u64,
+    /// Services taken over by the SRE team (including at the start).
+    pub handovers: u64,
+    /// Services handed back to their developers.
+    pub handbacks: u64,
     /// Person-hours developers spent on call.
     pub dev_oncall_hours: f64,
     /// Hours developers spent working on incidents.
@@ -54,7 +82,15 @@ pub struct Outcome {
     pub cost_oncall: f64,
     /// Developer time spent on incidents, per year.
     pub cost_labour: f64,
-    /// Staff, on-call and labour: the cost of running the model, per year.
+    /// Knowledge synchronisation time, per year.
+    pub cost_sync: f64,
+    /// Delayed features during freezes, per year.
+    pub cost_freeze: f64,
+    /// Operating cost funded from capital (delivery) budgets, per year.
+    pub cost_capex: f64,
+    /// Operating cost funded from operating (operations) budgets, per year.
+    pub cost_opex: f64,
+    /// Staff, on-call, labour, sync and freeze: the cost of running the model, per year.
     pub cost_operating: f64,
     /// Revenue lost to downtime, per year.
     pub cost_downtime: f64,
@@ -64,6 +100,25 @@ pub struct Outcome {
     pub service_downtime_hours: Vec<f64>,
     /// Incidents per service in the measured window.
     pub service_incidents: Vec<u64>,
+    /// Weekly samples per service.
+    pub weekly: Vec<WeekSample>,
+}
+
+/// One weekly sample of one service: the rows of `timeseries.parquet`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekSample {
+    /// Week number from 1 (sampled at the end of the week).
+    pub week: u32,
+    /// Index into the scenario's services.
+    pub service: u32,
+    /// Workarounds in production.
+    pub workarounds_open: u32,
+    /// Error budget left this quarter, hours of full outage (negative when overspent).
+    pub budget_remaining_hours: f64,
+    /// This quarter's whole budget, hours.
+    pub budget_hours: f64,
+    /// Whether the service is in feature freeze.
+    pub frozen: bool,
 }
 
 /// A per-replication metric: its column name, its description and how to read it.
@@ -100,6 +155,20 @@ metrics! {
     escalations: "count",
     pages: "count",
     offhours_pages: "count",
+    pages_per_shift: "pages/person/12h",
+    pages_per_shift_p90: "pages/person/12h",
+    offhours_pages_per_person_month: "pages/person/month",
+    l1_knowledge: "fraction",
+    sync_hours: "person-hours",
+    workarounds_applied: "count",
+    workarounds_open_end: "count",
+    workarounds_peak: "count",
+    regressions: "count",
+    freeze_days: "service-days",
+    deploys_frozen: "count",
+    quarters_outside_budget: "count",
+    handovers: "count",
+    handbacks: "count",
     dev_oncall_hours: "person-hours",
     dev_incident_hours: "hours",
     ops_sre_incident_hours: "hours",
@@ -107,6 +176,10 @@ metrics! {
     cost_staff: "currency/year",
     cost_oncall: "currency/year",
     cost_labour: "currency/year",
+    cost_sync: "currency/year",
+    cost_freeze: "currency/year",
+    cost_capex: "currency/year",
+    cost_opex: "currency/year",
     cost_operating: "currency/year",
     cost_downtime: "currency/year",
     cost_total: "currency/year",

@@ -30,6 +30,13 @@ pub enum Purpose {
     Prioritisation = 8,
     /// Routing delays.
     Routing = 9,
+    /// Whether an incident crosses team boundaries, and ops monitoring's detection.
+    CrossTeam = 10,
+    /// Workaround decisions and efforts.
+    Workaround = 11,
+    /// Model-specific feedback: regression incidents and workaround lifetimes. Keyed by
+    /// model, since models diverge once feedback acts.
+    Feedback = 12,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

@@ -44,6 +44,18 @@ pub struct Scenario {
     pub you_and_sre_run: YouAndSreRun,
     /// Cost parameters.
     pub costs: Costs,
+    /// Knowledge erosion and synchronisation.
+    pub knowledge: Knowledge,
+    /// Workarounds applied while a developer fix is awaited.
+    pub workarounds: Workarounds,
+    /// Error-budget policy.
+    pub error_budget: ErrorBudget,
+    /// The `you-run` team set-up (section 12.3).
+    pub you_run: YouRun,
+    /// Which services `ops-sometimes-run` leaves with the developers.
+    pub ops_sometimes_run: OpsSometimesRun,
+    /// Ops monitoring in `you-run-ops-monitors`.
+    pub you_run_ops_monitors: YouRunOpsMonitors,
     /// Development teams.
     pub teams: Vec<Team>,
     /// Services, each owned by one team.
@@ -63,13 +75,125 @@ pub struct Response {
     pub max_escalation_probability: f64,
     /// Share of its own diagnosis time an L1 responder spends before escalating.
     pub triage_fraction: f64,
+    /// Multiplier on the time to detect incidents that cross team boundaries.
+    pub cross_team_detection_factor: f64,
+}
+
+/// How a team is funded (chapter 12's "Funding" row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Funding {
+    /// Capital expenditure (delivery budgets).
+    Capex,
+    /// Operating expenditure (operations budgets).
+    Opex,
+}
+
+impl Funding {
+    /// `CAPEX` or `OPEX`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Funding::Capex => "CAPEX",
+            Funding::Opex => "OPEX",
+        }
+    }
+}
+
+/// Knowledge erosion by deployments and restoration by synchronisation.
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    /// Share of a non-owner's knowledge above its floor lost at each deployment.
+    pub erosion_per_deploy: f64,
+    /// Weekly share of the gap to full knowledge closed per sync hour: a week with `h`
+    /// sync hours closes `1 − exp(−effect × h)` of it.
+    pub sync_effect_per_hour: f64,
+    /// People in each sync hour (one developer and one responder by default).
+    pub sync_attendees: u32,
+    /// Sync hours per week per service, by model (indexed by [`ModelKind::index`]).
+    pub sync_hours_per_week: [f64; 6],
+}
+
+/// Workarounds applied by L1 while a developer fix is awaited.
+#[derive(Debug, Clone)]
+pub struct Workarounds {
+    /// A workaround is considered when the wait for developers exceeds this, hours.
+    pub threshold_hours: f64,
+    /// Probability that L1 applies one then.
+    pub probability: f64,
+    /// L1's time to apply a workaround.
+    pub effort: Dist,
+    /// Probability that each open workaround on a service conflicts with a fix deployed to it.
+    pub conflict_probability: f64,
+    /// How long a workaround stays in production before it is retired.
+    pub lifetime: Dist,
+}
+
+/// Error-budget policy.
+#[derive(Debug, Clone)]
+pub struct ErrorBudget {
+    /// Whether a service outside its quarterly budget freezes features until quarter end.
+    pub freeze: bool,
+    /// Share of deployments that still go out during a freeze (fixes, security).
+    pub freeze_deploy_share: f64,
+}
+
+/// The three ways a `you-run` team runs its services (section 12.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamSetup {
+    /// Developers rotate on call.
+    DevsRotate,
+    /// A dedicated SRE inside the team runs the services.
+    EmbeddedSre,
+    /// The team's SRE and the developers rotate together.
+    SreAndDevs,
+}
+
+impl TeamSetup {
+    /// The key used in scenario files.
+    pub fn key(self) -> &'static str {
+        match self {
+            TeamSetup::DevsRotate => "devs-rotate",
+            TeamSetup::EmbeddedSre => "embedded-sre",
+            TeamSetup::SreAndDevs => "sre-and-devs",
+        }
+    }
+}
+
+/// `you-run` parameters.
+#[derive(Debug, Clone)]
+pub struct YouRun {
+    /// Default set-up for teams that do not name one.
+    pub setup: TeamSetup,
+    /// Knowledge of a team's embedded SRE ("flows naturally for the most part").
+    pub embedded_sre_knowledge: f64,
+    /// Share of shifts the embedded SRE covers in `sre-and-devs`.
+    pub embedded_sre_shift_share: f64,
+}
+
+/// `ops-sometimes-run` parameters.
+#[derive(Debug, Clone)]
+pub struct OpsSometimesRun {
+    /// Services at or above this target stay `you-run`; the others are `ops-run`.
+    pub min_availability_target: f64,
+}
+
+/// `you-run-ops-monitors` parameters.
+#[derive(Debug, Clone)]
+pub struct YouRunOpsMonitors {
+    /// 24/7 operations seats that watch critical cross-team workflows.
+    pub ops_seats: u32,
+    /// Time for ops monitoring to detect a cross-team incident.
+    pub detection: Dist,
 }
 
 /// A responder group's properties.
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// Knowledge of the services it responds to, in [0, 1]; 1 is the owners' knowledge.
+    /// Initial knowledge of the services it responds to, in [0, 1]; 1 is the owners'.
     pub knowledge: f64,
+    /// Knowledge that general skills keep however much the services change.
+    pub knowledge_floor: f64,
+    /// How the group is funded.
+    pub funding: Funding,
     /// Multiplier on the time to detect, from the telemetry this group works with.
     pub telemetry_delay_factor: f64,
     /// Time from detection until this group's on-call is paged.
@@ -107,6 +231,10 @@ pub struct SreRun {
     pub min_availability_target: f64,
     /// How SREs reach developers.
     pub dev_escalation: DevEscalation,
+    /// Consecutive quarters outside budget after which SRE hands a service back.
+    pub handback_after_quarters: u32,
+    /// Consecutive quarters within budget before a handed-back service is taken again.
+    pub readmit_after_quarters: u32,
 }
 
 /// `you-and-sre-run` parameters.
@@ -135,6 +263,8 @@ pub struct Costs {
     pub max_oncall_share: f64,
     /// Full-time equivalents needed to staff one 24/7 operations seat.
     pub ops_fte_per_seat: f64,
+    /// Cost of delayed features per service per day of feature freeze.
+    pub freeze_cost_per_day: f64,
 }
 
 /// A development team.
@@ -144,6 +274,8 @@ pub struct Team {
     pub name: String,
     /// Developers in the team.
     pub headcount: u32,
+    /// How the team runs its services under `you-run`.
+    pub setup: TeamSetup,
 }
 
 /// One severity class of incidents.
@@ -176,6 +308,8 @@ pub struct Service {
     pub revenue_per_hour: f64,
     /// Hands-on time an owner with full knowledge needs to restore service.
     pub effort: Dist,
+    /// Hands-on time to restore service after a failed deployment (usually a rollback).
+    pub change_effort: Dist,
     /// Time to detect with the owners' telemetry.
     pub detection: Dist,
     /// Severity classes; shares sum to 1.
@@ -184,4 +318,24 @@ pub struct Service {
     pub arrival_profile: Option<Vec<f64>>,
     /// Whether deployments happen only in business hours.
     pub deploy_in_business_hours: bool,
+    /// Indices of services this one depends on.
+    pub depends_on: Vec<usize>,
+    /// Share of incidents that cross team boundaries (0 without cross-team dependencies).
+    pub cross_team_share: f64,
+}
+
+impl Scenario {
+    /// Whether a service takes part in a cross-team workflow (depends on, or is depended
+    /// on by, a service of another team).
+    pub fn is_cross_team(&self, service: usize) -> bool {
+        let team = self.services[service].team;
+        self.services[service]
+            .depends_on
+            .iter()
+            .any(|d| self.services[*d].team != team)
+            || self
+                .services
+                .iter()
+                .any(|s| s.team != team && s.depends_on.contains(&service))
+    }
 }

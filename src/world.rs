@@ -15,10 +15,12 @@ pub enum Cause {
     Background,
     /// A failed deployment.
     Change,
+    /// A fix that conflicted with a workaround still in production.
+    Regression,
 }
 
 /// One incident as it exists in the world, before any model responds to it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Incident {
     /// Hours from the start of the run.
     pub arrival: f64,
@@ -42,6 +44,17 @@ pub struct Incident {
     pub prioritisation: f64,
     /// Routing delay for each responder group (dev, sre, ops), hours.
     pub routing: [f64; 3],
+    /// Uniform shared with the causing deployment: a change incident does not happen when
+    /// its deployment is held back by a feature freeze (`freeze_u >= freeze_deploy_share`).
+    pub freeze_u: f64,
+    /// Whether the incident crosses team boundaries.
+    pub cross_team: bool,
+    /// Hours for ops monitoring to detect it, where ops monitors.
+    pub ops_watch: f64,
+    /// Uniform deciding whether L1 applies a workaround.
+    pub workaround_u: f64,
+    /// L1's hours to apply a workaround.
+    pub workaround_effort: f64,
 }
 
 /// A deployment of a service.
@@ -51,6 +64,8 @@ pub struct Deployment {
     pub time: f64,
     /// Index into [`Scenario::services`].
     pub service: u32,
+    /// Uniform deciding whether the deployment goes out during a freeze.
+    pub freeze_u: f64,
 }
 
 /// All incidents and deployments of one replication, in time order.
@@ -82,7 +97,7 @@ impl World {
 }
 
 /// Per-purpose streams of one service.
-struct Streams {
+pub(crate) struct Streams {
     severity: SimRng,
     effort: SimRng,
     detection: SimRng,
@@ -90,6 +105,8 @@ struct Streams {
     acknowledge: SimRng,
     prioritisation: SimRng,
     routing: SimRng,
+    cross_team: SimRng,
+    workaround: SimRng,
     needs: Needs,
 }
 
@@ -110,6 +127,8 @@ fn generate_service(
         acknowledge: stream(seed, Purpose::Acknowledge, idx),
         prioritisation: stream(seed, Purpose::Prioritisation, idx),
         routing: stream(seed, Purpose::Routing, idx),
+        cross_team: stream(seed, Purpose::CrossTeam, idx),
+        workaround: stream(seed, Purpose::Workaround, idx),
         needs: Needs::of(scenario),
     };
 
@@ -162,13 +181,16 @@ fn generate_service(
             if t >= horizon {
                 break;
             }
+            let freeze_u: f64 = deploys.random();
             world.deployments.push(Deployment {
                 time: t,
                 service: index as u32,
+                freeze_u,
             });
             if deploys.random::<f64>() < service.change_failure_rate {
-                let incident =
+                let mut incident =
                     draw_incident(scenario, service, index, t, Cause::Change, &mut streams);
+                incident.freeze_u = freeze_u;
                 world.incidents.push(incident);
             }
         }
@@ -181,7 +203,8 @@ fn exp<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     -(1.0 - rng.random::<f64>()).ln()
 }
 
-fn draw_incident(
+/// Draws one incident's intrinsic properties from the service's per-purpose streams.
+pub(crate) fn draw_incident(
     scenario: &Scenario,
     service: &Service,
     index: usize,
@@ -212,7 +235,10 @@ fn draw_incident(
         service: index as u32,
         severity,
         cause,
-        effort: service.effort.sample(&mut s.effort),
+        effort: match cause {
+            Cause::Change => service.change_effort.sample(&mut s.effort),
+            Cause::Background | Cause::Regression => service.effort.sample(&mut s.effort),
+        },
         detection: service.detection.sample(&mut s.detection),
         escalation_u: if needs.escalation {
             s.escalation.random()
@@ -231,6 +257,27 @@ fn draw_incident(
             g.sre.routing.sample(&mut s.routing),
             g.ops.routing.sample(&mut s.routing),
         ],
+        freeze_u: 0.0,
+        cross_team: service.cross_team_share > 0.0
+            && s.cross_team.random::<f64>() < service.cross_team_share,
+        ops_watch: if service.cross_team_share > 0.0 {
+            scenario
+                .you_run_ops_monitors
+                .detection
+                .sample(&mut s.cross_team)
+        } else {
+            f64::INFINITY
+        },
+        workaround_u: if needs.prioritisation {
+            s.workaround.random()
+        } else {
+            1.0
+        },
+        workaround_effort: if needs.prioritisation {
+            scenario.workarounds.effort.sample(&mut s.workaround)
+        } else {
+            0.0
+        },
     }
 }
 
@@ -246,15 +293,45 @@ impl Needs {
     fn of(scenario: &Scenario) -> Needs {
         use crate::model::ModelKind;
         use crate::scenario::DevEscalation;
-        let escalation = scenario.models.iter().any(|m| *m != ModelKind::YouRun);
-        let prioritisation = scenario.models.iter().any(|m| match m {
-            ModelKind::OpsRun => true,
-            ModelKind::SreRun => scenario.sre_run.dev_escalation == DevEscalation::BusinessHours,
-            _ => false,
-        });
+        // Embedded SREs (section 12.3 set-ups) escalate to their team in business hours.
+        let embedded = scenario
+            .teams
+            .iter()
+            .any(|t| t.setup != crate::scenario::TeamSetup::DevsRotate);
+        let escalation = embedded
+            || scenario
+                .models
+                .iter()
+                .any(|m| !matches!(m, ModelKind::YouRun | ModelKind::YouRunOpsMonitors));
+        let prioritisation = embedded
+            || scenario.models.iter().any(|m| match m {
+                ModelKind::OpsRun | ModelKind::OpsSometimesRun => true,
+                ModelKind::SreRun => {
+                    scenario.sre_run.dev_escalation == DevEscalation::BusinessHours
+                }
+                _ => false,
+            });
         Needs {
             escalation,
             prioritisation,
         }
+    }
+}
+
+/// Streams for the incidents a model's feedback creates (regressions from workaround
+/// conflicts). Keyed by model: once feedback acts, models no longer share a world.
+pub(crate) fn feedback_streams(scenario: &Scenario, seed: u64, model: usize) -> Streams {
+    let key = |p: Purpose| 0x00FE_ED00_0000_u64 + (model as u64) * 64 + p as u64;
+    Streams {
+        severity: stream(seed, Purpose::Feedback, key(Purpose::Severity)),
+        effort: stream(seed, Purpose::Feedback, key(Purpose::Effort)),
+        detection: stream(seed, Purpose::Feedback, key(Purpose::Detection)),
+        escalation: stream(seed, Purpose::Feedback, key(Purpose::Escalation)),
+        acknowledge: stream(seed, Purpose::Feedback, key(Purpose::Acknowledge)),
+        prioritisation: stream(seed, Purpose::Feedback, key(Purpose::Prioritisation)),
+        routing: stream(seed, Purpose::Feedback, key(Purpose::Routing)),
+        cross_team: stream(seed, Purpose::Feedback, key(Purpose::CrossTeam)),
+        workaround: stream(seed, Purpose::Feedback, key(Purpose::Workaround)),
+        needs: Needs::of(scenario),
     }
 }

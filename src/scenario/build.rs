@@ -7,8 +7,9 @@ use std::ops::Range;
 use super::error::{Locator, Problem, ScenarioError};
 use super::file::{DistFile, GroupFile, S, ScenarioFile, ServiceFile};
 use super::{
-    Costs, DevEscalation, Group, Groups, Response, Scenario, Service, Severity, SreRun, Team,
-    YouAndSreRun,
+    Costs, DevEscalation, ErrorBudget, Funding, Group, Groups, Knowledge, OpsSometimesRun,
+    Response, Scenario, Service, Severity, SreRun, Team, TeamSetup, Workarounds, YouAndSreRun,
+    YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::Dist;
@@ -132,7 +133,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn dist(&mut self, v: &Option<S<DistFile>>, name: &str, default: Dist) -> Dist {
+    fn dist(&mut self, v: Option<&S<DistFile>>, name: &str, default: Dist) -> Dist {
         let Some(v) = v else { return default };
         match self.dist_inner(v.get_ref(), name) {
             Ok(d) => d,
@@ -270,7 +271,11 @@ impl Ctx<'_> {
                 1e6,
                 "a factor >= 0",
             ),
-            routing: self.dist(&g.routing, &format!("groups.{name}.routing"), d.routing),
+            routing: self.dist(
+                g.routing.as_ref(),
+                &format!("groups.{name}.routing"),
+                d.routing,
+            ),
             concurrent_oncall: self.count(
                 &g.concurrent_oncall,
                 &format!("groups.{name}.concurrent_oncall"),
@@ -278,7 +283,197 @@ impl Ctx<'_> {
                 1,
             ),
             salary: self.non_negative(&g.salary, &format!("groups.{name}.salary"), d.salary),
+            knowledge_floor: self.probability(
+                &g.knowledge_floor,
+                &format!("groups.{name}.knowledge_floor"),
+                d.knowledge_floor,
+            ),
+            funding: match &g.funding {
+                None => d.funding,
+                Some(f) => match f.get_ref().to_ascii_uppercase().as_str() {
+                    "CAPEX" => Funding::Capex,
+                    "OPEX" => Funding::Opex,
+                    other => {
+                        self.err(
+                            &f.span(),
+                            format!(
+                                "groups.{name}.funding = \"{other}\" is not valid (CAPEX, OPEX)"
+                            ),
+                        );
+                        d.funding
+                    }
+                },
+            },
         }
+    }
+
+    fn setup(&mut self, v: &Option<S<String>>, name: &str, default: TeamSetup) -> TeamSetup {
+        let Some(v) = v else { return default };
+        match v.get_ref().as_str() {
+            "devs-rotate" => TeamSetup::DevsRotate,
+            "embedded-sre" => TeamSetup::EmbeddedSre,
+            "sre-and-devs" => TeamSetup::SreAndDevs,
+            other => {
+                self.err(&v.span(), format!("{name} = \"{other}\" is not valid (devs-rotate, embedded-sre, sre-and-devs)"));
+                default
+            }
+        }
+    }
+
+    fn dynamics(
+        &mut self,
+        raw: &ScenarioFile,
+    ) -> (
+        Knowledge,
+        Workarounds,
+        ErrorBudget,
+        YouRun,
+        OpsSometimesRun,
+        YouRunOpsMonitors,
+    ) {
+        let d = defaults::knowledge();
+        let knowledge = match &raw.knowledge {
+            None => d,
+            Some(k) => {
+                let mut hours = d.sync_hours_per_week;
+                if let Some(h) = &k.sync_hours_per_week {
+                    let given = [
+                        &h.you_run,
+                        &h.you_and_sre_run,
+                        &h.sre_run,
+                        &h.ops_run,
+                        &h.ops_sometimes_run,
+                        &h.you_run_ops_monitors,
+                    ];
+                    for (i, v) in given.into_iter().enumerate() {
+                        let name = format!(
+                            "knowledge.sync_hours_per_week.{}",
+                            crate::model::ModelKind::ALL[i].key()
+                        );
+                        hours[i] = self.number(
+                            v,
+                            &name,
+                            hours[i],
+                            0.0,
+                            168.0,
+                            "a number of hours per week between 0 and 168",
+                        );
+                    }
+                }
+                Knowledge {
+                    erosion_per_deploy: self.probability(
+                        &k.erosion_per_deploy,
+                        "knowledge.erosion_per_deploy",
+                        d.erosion_per_deploy,
+                    ),
+                    sync_effect_per_hour: self.number(
+                        &k.sync_effect_per_hour,
+                        "knowledge.sync_effect_per_hour",
+                        d.sync_effect_per_hour,
+                        0.0,
+                        10.0,
+                        "an effect between 0 and 10 per hour",
+                    ),
+                    sync_attendees: self.count(
+                        &k.sync_attendees,
+                        "knowledge.sync_attendees",
+                        d.sync_attendees,
+                        1,
+                    ),
+                    sync_hours_per_week: hours,
+                }
+            }
+        };
+        let d = defaults::workarounds();
+        let workarounds = match &raw.workarounds {
+            None => d,
+            Some(w) => Workarounds {
+                threshold_hours: match &w.threshold {
+                    None => d.threshold_hours,
+                    Some(t) => self
+                        .duration(t, "workarounds.threshold")
+                        .unwrap_or(d.threshold_hours),
+                },
+                probability: self.probability(
+                    &w.probability,
+                    "workarounds.probability",
+                    d.probability,
+                ),
+                effort: self.dist(w.effort.as_ref(), "workarounds.effort", d.effort),
+                conflict_probability: self.probability(
+                    &w.conflict_probability,
+                    "workarounds.conflict_probability",
+                    d.conflict_probability,
+                ),
+                lifetime: self.dist(w.lifetime.as_ref(), "workarounds.lifetime", d.lifetime),
+            },
+        };
+        let error_budget = match &raw.error_budget {
+            None => ErrorBudget {
+                freeze: true,
+                freeze_deploy_share: 0.2,
+            },
+            Some(e) => ErrorBudget {
+                freeze: e.freeze.as_ref().is_none_or(|f| *f.get_ref()),
+                freeze_deploy_share: self.probability(
+                    &e.freeze_deploy_share,
+                    "error_budget.freeze_deploy_share",
+                    0.2,
+                ),
+            },
+        };
+        let y = raw.you_run.as_ref();
+        let you_run = YouRun {
+            setup: self.setup(
+                &y.and_then(|y| y.setup.clone()),
+                "you_run.setup",
+                TeamSetup::DevsRotate,
+            ),
+            embedded_sre_knowledge: self.probability(
+                &y.and_then(|y| y.embedded_sre_knowledge.clone()),
+                "you_run.embedded_sre_knowledge",
+                0.9,
+            ),
+            embedded_sre_shift_share: self.probability(
+                &y.and_then(|y| y.embedded_sre_shift_share.clone()),
+                "you_run.embedded_sre_shift_share",
+                0.25,
+            ),
+        };
+        let ops_sometimes_run = OpsSometimesRun {
+            min_availability_target: self.number(
+                &raw.ops_sometimes_run
+                    .as_ref()
+                    .and_then(|o| o.min_availability_target.clone()),
+                "ops_sometimes_run.min_availability_target",
+                0.999,
+                0.0,
+                1.0,
+                "an availability between 0 and 1",
+            ),
+        };
+        let m = raw.you_run_ops_monitors.as_ref();
+        let you_run_ops_monitors = YouRunOpsMonitors {
+            ops_seats: self.count(
+                &m.and_then(|m| m.ops_seats.clone()),
+                "you_run_ops_monitors.ops_seats",
+                1,
+                0,
+            ),
+            detection: self.dist(
+                m.and_then(|m| m.detection.as_ref()),
+                "you_run_ops_monitors.detection",
+                defaults::ops_monitor_detection(),
+            ),
+        };
+        (
+            knowledge,
+            workarounds,
+            error_budget,
+            you_run,
+            ops_sometimes_run,
+            you_run_ops_monitors,
+        )
     }
 
     fn scenario(&mut self, raw: ScenarioFile, file: &str) -> Scenario {
@@ -392,9 +587,13 @@ impl Ctx<'_> {
             match &raw.response {
                 None => d,
                 Some(r) => Response {
-                    acknowledge: self.dist(&r.acknowledge, "response.acknowledge", d.acknowledge),
+                    acknowledge: self.dist(
+                        r.acknowledge.as_ref(),
+                        "response.acknowledge",
+                        d.acknowledge,
+                    ),
                     prioritisation: self.dist(
-                        &r.prioritisation,
+                        r.prioritisation.as_ref(),
                         "response.prioritisation",
                         d.prioritisation,
                     ),
@@ -410,6 +609,14 @@ impl Ctx<'_> {
                         &r.max_escalation_probability,
                         "response.max_escalation_probability",
                         d.max_escalation_probability,
+                    ),
+                    cross_team_detection_factor: self.number(
+                        &r.cross_team_detection_factor,
+                        "response.cross_team_detection_factor",
+                        d.cross_team_detection_factor,
+                        0.0,
+                        1e6,
+                        "a factor >= 0",
                     ),
                     triage_fraction: self.probability(
                         &r.triage_fraction,
@@ -451,6 +658,18 @@ impl Ctx<'_> {
             SreRun {
                 min_availability_target,
                 dev_escalation,
+                handback_after_quarters: self.count(
+                    &r.and_then(|r| r.handback_after_quarters.clone()),
+                    "sre_run.handback_after_quarters",
+                    2,
+                    1,
+                ),
+                readmit_after_quarters: self.count(
+                    &r.and_then(|r| r.readmit_after_quarters.clone()),
+                    "sre_run.readmit_after_quarters",
+                    2,
+                    1,
+                ),
             }
         };
 
@@ -509,6 +728,11 @@ impl Ctx<'_> {
                         1.0,
                         "a share between 0.01 and 1",
                     ),
+                    freeze_cost_per_day: self.non_negative(
+                        &c.freeze_cost_per_day,
+                        "costs.freeze_cost_per_day",
+                        d.freeze_cost_per_day,
+                    ),
                     ops_fte_per_seat: self.number(
                         &c.ops_fte_per_seat,
                         "costs.ops_fte_per_seat",
@@ -521,7 +745,16 @@ impl Ctx<'_> {
             }
         };
 
+        let (
+            knowledge,
+            workarounds,
+            error_budget,
+            you_run,
+            ops_sometimes_run,
+            you_run_ops_monitors,
+        ) = self.dynamics(&raw);
         let mut teams: Vec<Team> = Vec::new();
+        let mut team_setups = Vec::new();
         let mut team_index = HashMap::new();
         for t in &raw.teams {
             let t_ref = t.get_ref();
@@ -533,9 +766,17 @@ impl Ctx<'_> {
                 );
             }
             let headcount = self.count(&t_ref.headcount, "headcount", 7, 1);
-            teams.push(Team { name, headcount });
+            teams.push(Team {
+                name,
+                headcount,
+                setup: TeamSetup::DevsRotate,
+            });
+            team_setups.push(t_ref.setup.clone());
         }
 
+        for (team, setup) in teams.iter_mut().zip(&team_setups) {
+            team.setup = self.setup(setup, "setup", you_run.setup);
+        }
         let base = self.service_defaults(raw.service_defaults.as_ref());
         let mut services = Vec::new();
         let mut names = HashMap::new();
@@ -585,6 +826,7 @@ impl Ctx<'_> {
             let svc = self.service(sf, name.get_ref().clone(), team, &base);
             services.push(svc);
         }
+        self.resolve_dependencies(&raw.services, &mut services);
         if services.is_empty() {
             self.err(
                 &(0..0),
@@ -607,8 +849,64 @@ impl Ctx<'_> {
             sre_run,
             you_and_sre_run,
             costs,
+            knowledge,
+            workarounds,
+            error_budget,
+            you_run,
+            ops_sometimes_run,
+            you_run_ops_monitors,
             teams,
             services,
+        }
+    }
+
+    /// Resolves `depends_on` names and the cross-team share once all services are known.
+    fn resolve_dependencies(&mut self, raw: &[S<ServiceFile>], services: &mut [Service]) {
+        let index: HashMap<String, usize> = services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
+        let named: Vec<&ServiceFile> = raw
+            .iter()
+            .map(|s| s.get_ref())
+            .filter(|s| s.name.is_some())
+            .collect();
+        for (i, sf) in named.iter().enumerate() {
+            for dep in sf.depends_on.iter().flatten() {
+                match index.get(dep.get_ref()) {
+                    Some(&j) if j == i => self.err(
+                        &dep.span(),
+                        format!("service \"{}\" cannot depend on itself", dep.get_ref()),
+                    ),
+                    Some(&j) => services[i].depends_on.push(j),
+                    None => self.err(
+                        &dep.span(),
+                        format!("depends_on: \"{}\" is not a defined service", dep.get_ref()),
+                    ),
+                }
+            }
+        }
+        for (i, sf) in named.iter().enumerate() {
+            let cross = {
+                let team = services[i].team;
+                services[i]
+                    .depends_on
+                    .iter()
+                    .any(|d| services[*d].team != team)
+                    || services
+                        .iter()
+                        .any(|s| s.team != team && s.depends_on.contains(&i))
+            };
+            services[i].cross_team_share = match (&sf.cross_team_share, cross) {
+                (Some(v), true) => self.probability(&Some(v.clone()), "cross_team_share", 0.0),
+                (Some(v), false) => {
+                    self.err(&v.span(), "cross_team_share needs a cross-team dependency (depends_on a service of another team, or depended on by one)".into());
+                    0.0
+                }
+                (None, true) => defaults::CROSS_TEAM_SHARE,
+                (None, false) => 0.0,
+            };
         }
     }
 
@@ -715,14 +1013,21 @@ impl Ctx<'_> {
                 "revenue_per_hour",
                 base.revenue_per_hour,
             ),
-            effort: self.dist(&s.effort, "effort", base.effort.clone()),
-            detection: self.dist(&s.detection, "detection", base.detection.clone()),
+            effort: self.dist(s.effort.as_ref(), "effort", base.effort.clone()),
+            change_effort: self.dist(
+                s.change_effort.as_ref(),
+                "change_effort",
+                base.change_effort.clone(),
+            ),
+            detection: self.dist(s.detection.as_ref(), "detection", base.detection.clone()),
             severities,
             arrival_profile,
             deploy_in_business_hours: s
                 .deploy_in_business_hours
                 .as_ref()
                 .map_or(base.deploy_in_business_hours, |b| *b.get_ref()),
+            depends_on: Vec::new(),
+            cross_team_share: 0.0,
         }
     }
 }
@@ -745,6 +1050,9 @@ pub(crate) mod defaults {
             diagnosis_penalty: 2.0,
             max_escalation_probability: 0.8,
             triage_fraction: 0.5,
+            // Assumption: a failure in a cross-team workflow takes 3x as long to see from
+            // one team's service dashboards.
+            cross_team_detection_factor: 3.0,
         }
     }
 
@@ -757,6 +1065,8 @@ pub(crate) mod defaults {
             concurrent_oncall: 1,
             // US BLS OES May 2023, software developers, median annual wage.
             salary: 132_270.0,
+            knowledge_floor: 1.0,
+            funding: Funding::Capex,
         }
     }
 
@@ -768,6 +1078,9 @@ pub(crate) mod defaults {
             concurrent_oncall: 2,
             // Assumption: developer median + 15% (no public SRE wage series).
             salary: 152_000.0,
+            knowledge_floor: 0.5,
+            // Smith: an SRE team in Delivery is funded by a capex budget.
+            funding: Funding::Capex,
         }
     }
 
@@ -779,6 +1092,9 @@ pub(crate) mod defaults {
             concurrent_oncall: 2,
             // US BLS OES May 2023, network and computer systems administrators, median.
             salary: 95_360.0,
+            knowledge_floor: 0.2,
+            // Smith: Operations is funded by an opex budget.
+            funding: Funding::Opex,
         }
     }
 
@@ -794,7 +1110,37 @@ pub(crate) mod defaults {
             max_oncall_share: 0.25,
             // 168 h/week ÷ 40 h/week ÷ 0.84 availability after leave ≈ 5.
             ops_fte_per_seat: 5.0,
+            // Assumption: value of a service's delayed features per day of freeze.
+            freeze_cost_per_day: 2_000.0,
         }
+    }
+
+    /// Assumption: a quarter of a cross-team service's incidents cross team boundaries.
+    pub const CROSS_TEAM_SHARE: f64 = 0.25;
+
+    pub fn knowledge() -> Knowledge {
+        Knowledge {
+            erosion_per_deploy: 0.01,
+            sync_effect_per_hour: 0.05,
+            sync_attendees: 2,
+            // Chapter 12: none / partially required / required / not practical; hybrids as
+            // their parts.
+            sync_hours_per_week: [0.0, 0.5, 1.0, 0.25, 0.25, 0.0],
+        }
+    }
+
+    pub fn workarounds() -> Workarounds {
+        Workarounds {
+            threshold_hours: 4.0,
+            probability: 0.5,
+            effort: d(Dist::lognormal_median_p90(0.5, 2.0)),
+            conflict_probability: 0.05,
+            lifetime: d(Dist::exponential(90.0 * 24.0)),
+        }
+    }
+
+    pub fn ops_monitor_detection() -> Dist {
+        d(Dist::exponential(5.0 / 60.0))
     }
 
     pub fn service() -> Service {
@@ -810,6 +1156,10 @@ pub(crate) mod defaults {
             // PagerDuty 2021: 126 minutes per incident on average; VOID 2022: right-skewed.
             // Lognormal median 1 h, p90 5 h has mean ≈ 2.2 h.
             effort: d(Dist::lognormal_median_p90(1.0, 5.0)),
+            // DORA 2024: elite teams recover from a failed deployment in under an hour,
+            // high and medium in under a day; most by rolling back. Assumption: median
+            // 20 minutes, p90 2 hours.
+            change_effort: d(Dist::lognormal_median_p90(1.0 / 3.0, 2.0)),
             detection: d(Dist::exponential(10.0 / 60.0)),
             severities: vec![
                 Severity {
@@ -830,6 +1180,8 @@ pub(crate) mod defaults {
             ],
             arrival_profile: None,
             deploy_in_business_hours: true,
+            depends_on: Vec::new(),
+            cross_team_share: 0.0,
         }
     }
 }

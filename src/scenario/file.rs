@@ -28,6 +28,12 @@ pub struct ScenarioFile {
     pub sre_run: Option<SreRunFile>,
     pub you_and_sre_run: Option<YouAndSreRunFile>,
     pub costs: Option<CostsFile>,
+    pub knowledge: Option<KnowledgeFile>,
+    pub workarounds: Option<WorkaroundsFile>,
+    pub error_budget: Option<ErrorBudgetFile>,
+    pub you_run: Option<YouRunFile>,
+    pub ops_sometimes_run: Option<OpsSometimesRunFile>,
+    pub you_run_ops_monitors: Option<YouRunOpsMonitorsFile>,
     pub service_defaults: Option<ServiceFile>,
     #[serde(default)]
     pub teams: Vec<S<TeamFile>>,
@@ -52,6 +58,7 @@ pub struct ResponseFile {
     pub diagnosis_penalty: Option<S<f64>>,
     pub max_escalation_probability: Option<S<f64>>,
     pub triage_fraction: Option<S<f64>>,
+    pub cross_team_detection_factor: Option<S<f64>>,
 }
 
 /// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.
@@ -68,6 +75,8 @@ pub struct GroupsFile {
 #[serde(deny_unknown_fields)]
 pub struct GroupFile {
     pub knowledge: Option<S<f64>>,
+    pub knowledge_floor: Option<S<f64>>,
+    pub funding: Option<S<String>>,
     pub telemetry_delay_factor: Option<S<f64>>,
     pub routing: Option<S<DistFile>>,
     pub concurrent_oncall: Option<S<i64>>,
@@ -80,6 +89,8 @@ pub struct GroupFile {
 pub struct SreRunFile {
     pub min_availability_target: Option<S<f64>>,
     pub dev_escalation: Option<S<String>>,
+    pub handback_after_quarters: Option<S<i64>>,
+    pub readmit_after_quarters: Option<S<i64>>,
 }
 
 /// `[you_and_sre_run]`: the shared rota.
@@ -101,6 +112,7 @@ pub struct CostsFile {
     pub min_rota_size: Option<S<i64>>,
     pub max_oncall_share: Option<S<f64>>,
     pub ops_fte_per_seat: Option<S<f64>>,
+    pub freeze_cost_per_day: Option<S<f64>>,
 }
 
 /// `[[teams]]`.
@@ -109,6 +121,7 @@ pub struct CostsFile {
 pub struct TeamFile {
     pub name: S<String>,
     pub headcount: Option<S<i64>>,
+    pub setup: Option<S<String>>,
 }
 
 /// `[[services]]` and `[service_defaults]`.
@@ -123,10 +136,84 @@ pub struct ServiceFile {
     pub change_failure_rate: Option<S<f64>>,
     pub revenue_per_hour: Option<S<f64>>,
     pub effort: Option<S<DistFile>>,
+    pub change_effort: Option<S<DistFile>>,
     pub detection: Option<S<DistFile>>,
     pub severities: Option<Vec<S<SeverityFile>>>,
     pub arrival_profile: Option<S<Vec<S<f64>>>>,
     pub deploy_in_business_hours: Option<S<bool>>,
+    pub depends_on: Option<Vec<S<String>>>,
+    pub cross_team_share: Option<S<f64>>,
+}
+
+/// `[knowledge]`: erosion by deployments and restoration by synchronisation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeFile {
+    pub erosion_per_deploy: Option<S<f64>>,
+    pub sync_effect_per_hour: Option<S<f64>>,
+    pub sync_attendees: Option<S<i64>>,
+    pub sync_hours_per_week: Option<SyncHoursFile>,
+}
+
+/// `[knowledge.sync_hours_per_week]`: per model, per service.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncHoursFile {
+    #[serde(rename = "you-run")]
+    pub you_run: Option<S<f64>>,
+    #[serde(rename = "you-and-sre-run")]
+    pub you_and_sre_run: Option<S<f64>>,
+    #[serde(rename = "sre-run")]
+    pub sre_run: Option<S<f64>>,
+    #[serde(rename = "ops-run")]
+    pub ops_run: Option<S<f64>>,
+    #[serde(rename = "ops-sometimes-run")]
+    pub ops_sometimes_run: Option<S<f64>>,
+    #[serde(rename = "you-run-ops-monitors")]
+    pub you_run_ops_monitors: Option<S<f64>>,
+}
+
+/// `[workarounds]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkaroundsFile {
+    pub threshold: Option<S<String>>,
+    pub probability: Option<S<f64>>,
+    pub effort: Option<S<DistFile>>,
+    pub conflict_probability: Option<S<f64>>,
+    pub lifetime: Option<S<DistFile>>,
+}
+
+/// `[error_budget]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBudgetFile {
+    pub freeze: Option<S<bool>>,
+    pub freeze_deploy_share: Option<S<f64>>,
+}
+
+/// `[you_run]`: the team set-up of section 12.3.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YouRunFile {
+    pub setup: Option<S<String>>,
+    pub embedded_sre_knowledge: Option<S<f64>>,
+    pub embedded_sre_shift_share: Option<S<f64>>,
+}
+
+/// `[ops_sometimes_run]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsSometimesRunFile {
+    pub min_availability_target: Option<S<f64>>,
+}
+
+/// `[you_run_ops_monitors]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YouRunOpsMonitorsFile {
+    pub ops_seats: Option<S<i64>>,
+    pub detection: Option<S<DistFile>>,
 }
 
 /// One severity class.

@@ -95,7 +95,7 @@ fn run_writes_the_contracted_columns_and_prints_a_summary() {
             "replications.csv lacks {col}: {header:?}"
         );
     }
-    assert_eq!(csv.lines().count(), 1 + 6 * 4);
+    assert_eq!(csv.lines().count(), 1 + 6 * 6);
     let summary = fs::read_to_string(out.join("summary.csv")).expect("summary");
     let head = summary.lines().next().expect("header");
     for col in [

@@ -19,6 +19,8 @@ struct Knobs {
     ops_k: f64,
     services: usize,
     warmup_days: u32,
+    /// Whether feedback (freezes, workaround regressions) may change the incidents.
+    feedback: bool,
 }
 
 fn random_scenario(k: Knobs) -> whoruns::Scenario {
@@ -31,6 +33,7 @@ fn random_scenario(k: Knobs) -> whoruns::Scenario {
         ops_k,
         services,
         warmup_days,
+        feedback,
     } = k;
     let mut text = format!(
         r#"
@@ -46,11 +49,16 @@ knowledge = {ops_k}
 concurrent_oncall = {sre}
 [sre_run]
 min_availability_target = 0.999
+[error_budget]
+freeze = {feedback}
+[workarounds]
+conflict_probability = {conflict}
 [[teams]]
 name = "a"
 [[teams]]
 name = "b"
-"#
+"#,
+        conflict = if feedback { 0.3 } else { 0.0 }
     );
     for i in 0..services {
         let team = if i % 2 == 0 { "a" } else { "b" };
@@ -76,17 +84,25 @@ proptest! {
         services in 1usize..6,
         warmup in 0u32..20,
         rep in 0u32..50,
+        feedback in any::<bool>(),
     ) {
-        let s = random_scenario(Knobs { rate, deploys, cfr, ops, sre, ops_k, services, warmup_days: warmup });
+        let s = random_scenario(Knobs { rate, deploys, cfr, ops, sre, ops_k, services, warmup_days: warmup, feedback });
         let world = World::generate(&s, replication_seed(s.seed, rep));
         let arrived = world.incidents.iter().filter(|i| i.arrival >= s.warmup_hours).count() as u64;
         let window = s.horizon_hours - s.warmup_hours;
         for o in simulate_replication(&s, rep) {
             // Conservation: arrivals = resolved + open, in every model.
-            prop_assert_eq!(o.incidents, arrived);
             prop_assert_eq!(o.incidents, o.resolved + o.open_at_end);
-            // Common random numbers: every model sees the same incidents.
-            prop_assert_eq!(o.service_incidents.iter().sum::<u64>(), arrived);
+            prop_assert_eq!(o.service_incidents.iter().sum::<u64>(), o.incidents);
+            if feedback {
+                // Freezes only remove change incidents; regressions only add.
+                prop_assert!(o.incidents + o.deploys_frozen >= arrived.saturating_sub(o.regressions));
+            } else {
+                // Common random numbers: every model sees exactly the world's incidents.
+                prop_assert_eq!(o.incidents, arrived);
+                prop_assert_eq!(o.regressions, 0);
+                prop_assert_eq!(o.freeze_days, 0.0);
+            }
             prop_assert!((0.0..=1.0).contains(&o.availability), "availability {}", o.availability);
             for d in &o.service_downtime_hours {
                 prop_assert!(*d >= 0.0 && *d <= window + 1e-9);
@@ -112,6 +128,7 @@ fn results_do_not_depend_on_the_thread_count() {
         ops_k: 0.3,
         services: 5,
         warmup_days: 0,
+        feedback: false,
     });
     let one = run(&s, Some(1), &|| {}).expect("run");
     let two = run(&s, Some(2), &|| {}).expect("run");
@@ -131,6 +148,7 @@ fn all_models_see_the_same_incidents_per_replication() {
         ops_k: 0.3,
         services: 5,
         warmup_days: 0,
+        feedback: false,
     });
     let outcomes = run(&s, None, &|| {}).expect("run");
     for rep in 0..s.replications {
@@ -159,6 +177,7 @@ fn adding_a_model_does_not_change_the_others() {
         ops_k: 0.3,
         services: 5,
         warmup_days: 0,
+        feedback: false,
     });
     let all = run(&s, None, &|| {}).expect("run");
     s.models = vec![whoruns::ModelKind::OpsRun];
@@ -183,6 +202,7 @@ fn more_ops_knowledge_never_lengthens_restores() {
         ops_k: 0.2,
         services: 4,
         warmup_days: 0,
+        feedback: false,
     });
     let high = random_scenario(Knobs {
         rate: 4.0,
@@ -193,6 +213,7 @@ fn more_ops_knowledge_never_lengthens_restores() {
         ops_k: 0.8,
         services: 4,
         warmup_days: 0,
+        feedback: false,
     });
     let pick = |s: &whoruns::Scenario| -> Vec<f64> {
         run(s, Some(1), &|| {})

@@ -1,0 +1,197 @@
+//! Turns a finished simulation into an [`Outcome`]: restore times, availability, load,
+//! knowledge, workarounds, policy counts and costs.
+
+use super::{HOURS_PER_QUARTER, Sim};
+use crate::outcome::Outcome;
+use crate::scenario::Funding;
+use crate::stats::quantile_sorted;
+use crate::units::HOURS_PER_YEAR;
+
+/// Length of an on-call shift for the load figures (SRE workbook: 12 hours).
+const SHIFT_HOURS: f64 = 12.0;
+
+pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome {
+    let scenario = sim.scenario;
+    let (horizon, warmup) = (sim.horizon, sim.warmup);
+    let window = horizon - warmup;
+    let n_services = scenario.services.len();
+
+    let mut service_downtime = vec![0.0; n_services];
+    for (s, d) in service_downtime.iter_mut().enumerate() {
+        *d = sim.downtime(s, warmup, horizon);
+    }
+    let mut service_incidents = vec![0u64; n_services];
+    let mut ttr = Vec::with_capacity(sim.incidents.len());
+    let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
+    for (inc, st) in sim.incidents.iter().zip(&sim.states) {
+        if st.skipped || inc.arrival < warmup || st.paged.is_infinite() && inc.arrival >= horizon {
+            continue;
+        }
+        incidents += 1;
+        service_incidents[inc.service as usize] += 1;
+        ttd_sum += (st.paged.min(horizon)) - inc.arrival;
+        if st.restored < horizon {
+            ttr.push(st.restored - inc.arrival);
+            wait_sum += st.wait;
+        }
+    }
+    let resolved = ttr.len() as u64;
+    ttr.sort_by(f64::total_cmp);
+    let mean = |sum: f64, n: u64| if n == 0 { 0.0 } else { sum / n as f64 };
+    let downtime_hours: f64 = service_downtime.iter().sum();
+    let availability = 1.0 - downtime_hours / (n_services as f64 * window);
+
+    // Pages per person per 12-hour shift, over the rotas that were paged.
+    let shifts = (window / SHIFT_HOURS).ceil().max(1.0) as usize;
+    let mut per_pool: Vec<Vec<u32>> = vec![Vec::new(); sim.pools.len()];
+    for &(pool, t) in &sim.page_log {
+        let p = &mut per_pool[pool as usize];
+        if p.is_empty() {
+            p.resize(shifts, 0);
+        }
+        let k = (((t - warmup) / SHIFT_HOURS) as usize).min(shifts - 1);
+        p[k] += 1;
+    }
+    let mut loads: Vec<f64> = Vec::new();
+    for (pool, counts) in per_pool.iter().enumerate() {
+        let size = f64::from(sim.pools[pool].size.max(1));
+        loads.extend(counts.iter().map(|c| f64::from(*c) / size));
+    }
+    let pages_per_shift = mean(loads.iter().sum(), loads.len() as u64);
+    loads.sort_by(f64::total_cmp);
+    let pages_per_shift_p90 = if loads.is_empty() {
+        0.0
+    } else {
+        quantile_sorted(&loads, 0.9)
+    };
+    let months = window / (HOURS_PER_YEAR / 12.0);
+    let rota_people = sim.tally.rota_people_hours / window;
+    let offhours_pages_per_person_month = if rota_people > 0.0 {
+        sim.tally.offhours_pages as f64 / rota_people / months
+    } else {
+        0.0
+    };
+
+    // Workarounds.
+    let open_at = |t: f64| {
+        sim.workarounds
+            .iter()
+            .filter(|w| w.created <= t && t < w.retired)
+            .count() as u64
+    };
+    let workarounds_open_end = open_at(horizon);
+    let mut by_week = std::collections::BTreeMap::new();
+    for w in &sim.weekly {
+        *by_week.entry(w.week).or_insert(0u64) += u64::from(w.workarounds_open);
+    }
+    let workarounds_peak = by_week
+        .values()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(workarounds_open_end);
+
+    // Costs, per year.
+    let t = &sim.tally;
+    let g = &scenario.groups;
+    let costs = &scenario.costs;
+    let per_year = HOURS_PER_YEAR / window;
+    let rate = |salary: f64| salary / costs.working_hours_per_year;
+    let offhours_share = 1.0 - scenario.calendar.open_hours_within(horizon) / horizon;
+    let hc = &sim.headcount;
+    let sre_staff = hc.sre_team * g.sre.salary;
+    let embedded_staff = hc.embedded_sre * g.sre.salary;
+    let ops_staff = hc.ops * g.ops.salary;
+    let cost_staff = sre_staff + embedded_staff + ops_staff;
+    let standby = |hours: f64| hours * offhours_share * costs.standby_per_hour * per_year;
+    let dev_standby = standby(t.dev_oncall_hours);
+    let sre_standby = standby(t.sre_oncall_hours);
+    let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
+    let cost_oncall = dev_standby + sre_standby + callouts;
+    let cost_labour = t.dev_hours * rate(g.dev.salary) * per_year;
+    // Half of each sync hour is a developer's, half the responder group's.
+    let sync_dev = (t.sync_hours[0] + t.sync_hours[1]) / 2.0 * rate(g.dev.salary) * per_year;
+    let sync_sre = t.sync_hours[0] / 2.0 * rate(g.sre.salary) * per_year;
+    let sync_ops = t.sync_hours[1] / 2.0 * rate(g.ops.salary) * per_year;
+    let cost_sync = sync_dev + sync_sre + sync_ops;
+    let freeze_days = t.freeze_hours / 24.0;
+    let cost_freeze = freeze_days * costs.freeze_cost_per_day * per_year;
+    let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync + cost_freeze;
+    let funded = |f: Funding, amount: f64| {
+        if f == Funding::Capex {
+            (amount, 0.0)
+        } else {
+            (0.0, amount)
+        }
+    };
+    let parts = [
+        (
+            Funding::Capex,
+            embedded_staff + dev_standby + callouts + cost_labour + sync_dev + cost_freeze,
+        ),
+        (g.sre.funding, sre_staff + sre_standby + sync_sre),
+        (g.ops.funding, ops_staff + sync_ops),
+    ];
+    let (cost_capex, cost_opex) = parts
+        .iter()
+        .map(|(f, a)| funded(*f, *a))
+        .fold((0.0, 0.0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
+    let cost_downtime = service_downtime
+        .iter()
+        .zip(&scenario.services)
+        .map(|(d, s)| d * s.revenue_per_hour)
+        .sum::<f64>()
+        * per_year;
+    let _ = HOURS_PER_QUARTER;
+
+    Outcome {
+        model: sim.model,
+        replication,
+        seed,
+        incidents,
+        resolved,
+        open_at_end: incidents - resolved,
+        availability,
+        downtime_hours,
+        mttr_hours: mean(ttr.iter().sum(), resolved),
+        ttr_p50_hours: quantile_sorted(&ttr, 0.5),
+        ttr_p90_hours: quantile_sorted(&ttr, 0.9),
+        ttr_p99_hours: quantile_sorted(&ttr, 0.99),
+        ttd_hours: mean(ttd_sum, incidents),
+        queue_wait_hours: mean(wait_sum, resolved),
+        escalations: t.escalations,
+        pages: t.pages,
+        offhours_pages: t.offhours_pages,
+        pages_per_shift,
+        pages_per_shift_p90,
+        offhours_pages_per_person_month,
+        l1_knowledge: mean(t.knowledge_sum, t.knowledge_n),
+        sync_hours: t.sync_hours[0] + t.sync_hours[1],
+        workarounds_applied: t.workarounds_applied,
+        workarounds_open_end,
+        workarounds_peak,
+        regressions: t.regressions,
+        freeze_days,
+        deploys_frozen: t.deploys_frozen,
+        quarters_outside_budget: t.quarters_outside_budget,
+        handovers: t.handovers,
+        handbacks: t.handbacks,
+        dev_oncall_hours: t.dev_oncall_hours,
+        dev_incident_hours: t.dev_hours,
+        ops_sre_incident_hours: t.ops_sre_hours,
+        dedicated_headcount: hc.total(),
+        cost_staff,
+        cost_oncall,
+        cost_labour,
+        cost_sync,
+        cost_freeze,
+        cost_capex,
+        cost_opex,
+        cost_operating,
+        cost_downtime,
+        cost_total: cost_operating + cost_downtime,
+        service_downtime_hours: service_downtime,
+        service_incidents,
+        weekly: std::mem::take(&mut sim.weekly),
+    }
+}

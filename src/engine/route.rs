@@ -1,0 +1,118 @@
+//! Who is paged first for an incident, and how they reach the owning developers.
+
+use crate::model::ModelKind;
+use crate::scenario::{DevEscalation, Scenario, TeamSetup};
+use crate::staffing::Runner;
+
+/// A first responder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Responder {
+    /// The owning team's developer rota.
+    Dev(u32),
+    /// The owning team's embedded SRE (section 12.3 set-ups).
+    Embedded(u32),
+    /// The central SRE rota.
+    Sre,
+    /// The operations shift.
+    Ops,
+}
+
+/// How L1 reaches the owning developers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escalation {
+    /// L1 is a developer of the owning team: there is no one to escalate to.
+    None,
+    /// The owning team's on-call developer is paged at once.
+    OnCall,
+    /// The owners are not on call: the next business hours, plus the team's prioritisation
+    /// delay when the escalation comes from another team.
+    BusinessHours {
+        /// Whether the dev team must first prioritise it against its own work.
+        prioritise: bool,
+    },
+}
+
+impl Responder {
+    /// Index of the group whose routing delay and telemetry apply: dev 0, SRE 1, ops 2.
+    pub fn group_index(self) -> usize {
+        match self {
+            Responder::Dev(_) | Responder::Embedded(_) => 0,
+            Responder::Sre => 1,
+            Responder::Ops => 2,
+        }
+    }
+
+    /// The responder pool: dev rotas, then embedded SREs (one per team), then SRE, then ops.
+    pub fn pool(self, teams: usize) -> usize {
+        match self {
+            Responder::Dev(t) => t as usize,
+            Responder::Embedded(t) => teams + t as usize,
+            Responder::Sre => 2 * teams,
+            Responder::Ops => 2 * teams + 1,
+        }
+    }
+
+    /// Whether this responder is an on-call person (paged at home), not a staffed shift.
+    pub fn is_on_call(self) -> bool {
+        !matches!(self, Responder::Ops)
+    }
+
+    /// Whether this responder's work is developer time.
+    pub fn is_dev(self) -> bool {
+        matches!(self, Responder::Dev(_))
+    }
+}
+
+/// Whether the shift containing `t` belongs to the rota's SRE share: shifts are allotted
+/// evenly, so a share of 0.5 alternates and 0.25 gives every fourth shift.
+pub fn sre_shift(t: f64, shift_hours: f64, share: f64) -> bool {
+    let k = (t / shift_hours).floor();
+    ((k + 1.0) * share).floor() > (k * share).floor()
+}
+
+/// First responder and escalation path for an incident on `service` at time `t`, when
+/// `runner` runs it under `model`.
+pub fn route(
+    model: ModelKind,
+    scenario: &Scenario,
+    service: usize,
+    runner: Runner,
+    t: f64,
+) -> (Responder, Escalation) {
+    let team = scenario.services[service].team as u32;
+    match runner {
+        Runner::Owners => match scenario.teams[team as usize].setup {
+            TeamSetup::DevsRotate => (Responder::Dev(team), Escalation::None),
+            TeamSetup::EmbeddedSre => (
+                Responder::Embedded(team),
+                Escalation::BusinessHours { prioritise: false },
+            ),
+            TeamSetup::SreAndDevs => {
+                if sre_shift(t, 12.0, scenario.you_run.embedded_sre_shift_share) {
+                    (Responder::Embedded(team), Escalation::OnCall)
+                } else {
+                    (Responder::Dev(team), Escalation::None)
+                }
+            }
+        },
+        Runner::SharedWithSre => {
+            let r = &scenario.you_and_sre_run;
+            if sre_shift(t, r.shift_hours, r.sre_shift_share) {
+                (Responder::Sre, Escalation::OnCall)
+            } else {
+                (Responder::Dev(team), Escalation::None)
+            }
+        }
+        Runner::Sre => match (model, scenario.sre_run.dev_escalation) {
+            (_, DevEscalation::OnCall) => (Responder::Sre, Escalation::OnCall),
+            (_, DevEscalation::BusinessHours) => (
+                Responder::Sre,
+                Escalation::BusinessHours { prioritise: true },
+            ),
+        },
+        Runner::Ops => (
+            Responder::Ops,
+            Escalation::BusinessHours { prioritise: true },
+        ),
+    }
+}
