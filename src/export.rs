@@ -97,6 +97,69 @@ pub fn services_frame(scenario: &Scenario, outcomes: &[Outcome]) -> Result<DataF
     )
 }
 
+/// Service label of the rows that sum over all services in `timeseries.parquet`.
+pub const ALL_SERVICES: &str = "(all)";
+
+/// One row per (model, replication, week, service), plus a row per (model, replication,
+/// week) summed over services (`service` = `(all)`): `timeseries.parquet`.
+pub fn timeseries_frame(
+    scenario: &Scenario,
+    outcomes: &[Outcome],
+) -> Result<DataFrame, ExportError> {
+    let rows: usize = outcomes
+        .iter()
+        .map(|o| o.weekly.len() + o.weekly.len() / scenario.services.len().max(1))
+        .sum();
+    let mut model = Vec::with_capacity(rows);
+    let mut replication = Vec::with_capacity(rows);
+    let mut week = Vec::with_capacity(rows);
+    let mut service = Vec::with_capacity(rows);
+    let mut open = Vec::with_capacity(rows);
+    let mut remaining = Vec::with_capacity(rows);
+    let mut share = Vec::with_capacity(rows);
+    let mut frozen = Vec::with_capacity(rows);
+    for o in outcomes {
+        for chunk in o.weekly.chunk_by(|a, b| a.week == b.week) {
+            let (mut w, mut r, mut b, mut f) = (0u32, 0.0, 0.0, 0u32);
+            for x in chunk {
+                model.push(o.model.key());
+                replication.push(o.replication);
+                week.push(x.week);
+                service.push(scenario.services[x.service as usize].name.as_str());
+                open.push(x.workarounds_open);
+                remaining.push(x.budget_remaining_hours);
+                share.push(x.budget_remaining_hours / x.budget_hours);
+                frozen.push(u32::from(x.frozen));
+                w += x.workarounds_open;
+                r += x.budget_remaining_hours;
+                b += x.budget_hours;
+                f += u32::from(x.frozen);
+            }
+            model.push(o.model.key());
+            replication.push(o.replication);
+            week.push(chunk[0].week);
+            service.push(ALL_SERVICES);
+            open.push(w);
+            remaining.push(r);
+            share.push(r / b);
+            frozen.push(f);
+        }
+    }
+    wrap(
+        "timeseries",
+        DataFrame::new_infer_height(vec![
+            Column::new("model".into(), model),
+            Column::new("replication".into(), replication),
+            Column::new("week".into(), week),
+            Column::new("service".into(), service),
+            Column::new("workarounds_open".into(), open),
+            Column::new("error_budget_remaining_hours".into(), remaining),
+            Column::new("error_budget_remaining_share".into(), share),
+            Column::new("services_frozen".into(), frozen),
+        ]),
+    )
+}
+
 /// One row per (model, metric): `summary.csv`.
 pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
     let f = |g: fn(&SummaryRow) -> f64| rows.iter().map(g).collect::<Vec<f64>>();

@@ -84,6 +84,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut reps = export::replications_frame(&outcomes)?;
     let mut services = export::services_frame(&scenario, &outcomes)?;
     let mut summary_df = export::summary_frame(&rows)?;
+    let mut timeseries = export::timeseries_frame(&scenario, &outcomes)?;
     let text = table::summary_table(&scenario, &rows);
     let scenario_text = std::fs::read(&args.scenario)
         .with_context(|| format!("cannot re-read {}", args.scenario.display()))?;
@@ -99,6 +100,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ),
         ("services.csv".into(), export::to_csv(&mut services)?),
         ("summary.csv".into(), export::to_csv(&mut summary_df)?),
+        (
+            "timeseries.parquet".into(),
+            export::to_parquet(&mut timeseries)?,
+        ),
         ("summary.txt".into(), text.clone().into_bytes()),
         ("scenario.toml".into(), scenario_text),
     ];

@@ -6,6 +6,7 @@
 
 mod cli;
 mod common;
+mod mechanisms;
 mod oracle;
 mod properties;
 mod scenario_errors;
