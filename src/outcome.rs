@@ -78,7 +78,7 @@ pub struct Outcome {
     pub dedicated_headcount: f64,
     /// Salaries of dedicated SRE and operations staff, per year.
     pub cost_staff: f64,
-    /// Standby and call-out pay, per year.
+    /// Standby and call-out pay, and developers' on-call interruptions, per year.
     pub cost_oncall: f64,
     /// Developer time spent on incidents, per year.
     pub cost_labour: f64,

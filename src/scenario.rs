@@ -265,6 +265,8 @@ pub struct Costs {
     pub ops_fte_per_seat: f64,
     /// Cost of delayed features per service per day of feature freeze.
     pub freeze_cost_per_day: f64,
+    /// Share of an on-call developer's business-hours output lost to interruptions.
+    pub dev_oncall_productivity_loss: f64,
 }
 
 /// A development team.

@@ -107,7 +107,12 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let dev_standby = standby(t.dev_oncall_hours);
     let sre_standby = standby(t.sre_oncall_hours);
     let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
-    let cost_oncall = dev_standby + sre_standby + callouts;
+    let interruptions = t.dev_oncall_hours
+        * (1.0 - offhours_share)
+        * costs.dev_oncall_productivity_loss
+        * rate(g.dev.salary)
+        * per_year;
+    let cost_oncall = dev_standby + sre_standby + callouts + interruptions;
     let cost_labour = t.dev_hours * rate(g.dev.salary) * per_year;
     // Half of each sync hour is a developer's, half the responder group's.
     let sync_dev = (t.sync_hours[0] + t.sync_hours[1]) / 2.0 * rate(g.dev.salary) * per_year;
@@ -127,7 +132,13 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let parts = [
         (
             Funding::Capex,
-            embedded_staff + dev_standby + callouts + cost_labour + sync_dev + cost_freeze,
+            embedded_staff
+                + dev_standby
+                + interruptions
+                + callouts
+                + cost_labour
+                + sync_dev
+                + cost_freeze,
         ),
         (g.sre.funding, sre_staff + sre_standby + sync_sre),
         (g.ops.funding, ops_staff + sync_ops),

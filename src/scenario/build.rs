@@ -728,6 +728,11 @@ impl Ctx<'_> {
                         1.0,
                         "a share between 0.01 and 1",
                     ),
+                    dev_oncall_productivity_loss: self.probability(
+                        &c.dev_oncall_productivity_loss,
+                        "costs.dev_oncall_productivity_loss",
+                        d.dev_oncall_productivity_loss,
+                    ),
                     freeze_cost_per_day: self.non_negative(
                         &c.freeze_cost_per_day,
                         "costs.freeze_cost_per_day",
@@ -1111,7 +1116,10 @@ pub(crate) mod defaults {
             // 168 h/week ÷ 40 h/week ÷ 0.84 availability after leave ≈ 5.
             ops_fte_per_seat: 5.0,
             // Assumption: value of a service's delayed features per day of freeze.
-            freeze_cost_per_day: 2_000.0,
+            freeze_cost_per_day: 500.0,
+            // Assumption: a developer on call loses a tenth of their business-hours output
+            // to interruptions, on top of the incident hours counted as labour.
+            dev_oncall_productivity_loss: 0.1,
         }
     }
 

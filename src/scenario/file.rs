@@ -113,6 +113,7 @@ pub struct CostsFile {
     pub max_oncall_share: Option<S<f64>>,
     pub ops_fte_per_seat: Option<S<f64>>,
     pub freeze_cost_per_day: Option<S<f64>>,
+    pub dev_oncall_productivity_loss: Option<S<f64>>,
 }
 
 /// `[[teams]]`.
