@@ -199,3 +199,17 @@ fn existing_results_are_kept_unless_forced() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn every_output_column_is_documented() {
+    let doc =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/output-format.md"))
+            .expect("doc");
+    for m in whoruns::outcome::METRICS {
+        assert!(
+            doc.contains(&format!("`{}`", m.name)),
+            "docs/output-format.md does not document {}",
+            m.name
+        );
+    }
+}
