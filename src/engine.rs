@@ -123,6 +123,7 @@ struct Tally {
     escalations: u64,
     pages: u64,
     offhours_pages: u64,
+    dev_pages: u64,
     dev_hours: f64,
     ops_sre_hours: f64,
     knowledge_sum: f64,
@@ -378,6 +379,9 @@ impl<'a> Sim<'a> {
         }
         self.tally.pages += 1;
         self.page_log.push((who.pool(self.teams) as u32, t));
+        if who.is_dev() {
+            self.tally.dev_pages += 1;
+        }
         if who.is_on_call() && !self.scenario.calendar.is_open(t) {
             self.tally.offhours_pages += 1;
         }

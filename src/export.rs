@@ -97,6 +97,39 @@ pub fn services_frame(scenario: &Scenario, outcomes: &[Outcome]) -> Result<DataF
     )
 }
 
+/// One row per (model, replication, bin) of the time-to-restore histogram:
+/// `ttr_histogram.parquet`.
+pub fn ttr_histogram_frame(outcomes: &[Outcome]) -> Result<DataFrame, ExportError> {
+    let bins = crate::outcome::TTR_BINS + 2;
+    let n = outcomes.len() * bins;
+    let (mut model, mut replication, mut bin, mut upper, mut count) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for o in outcomes {
+        for (i, c) in o.ttr_histogram.iter().enumerate() {
+            model.push(o.model.key());
+            replication.push(o.replication);
+            bin.push(i as u32);
+            upper.push(crate::outcome::ttr_bin_upper(i));
+            count.push(*c);
+        }
+    }
+    wrap(
+        "ttr_histogram",
+        DataFrame::new_infer_height(vec![
+            Column::new("model".into(), model),
+            Column::new("replication".into(), replication),
+            Column::new("bin".into(), bin),
+            Column::new("upper_hours".into(), upper),
+            Column::new("count".into(), count),
+        ]),
+    )
+}
+
 /// Service label of the rows that sum over all services in `timeseries.parquet`.
 pub const ALL_SERVICES: &str = "(all)";
 

@@ -40,6 +40,8 @@ pub struct Outcome {
     pub pages: u64,
     /// Pages outside business hours to people on call.
     pub offhours_pages: u64,
+    /// Pages to developers (as first responders or escalations).
+    pub dev_pages: u64,
     /// Mean pages per person per 12-hour on-call shift (SRE workbook guide: at most 2).
     pub pages_per_shift: f64,
     /// 90th percentile of pages per person per 12-hour shift.
@@ -102,6 +104,33 @@ pub struct Outcome {
     pub service_incidents: Vec<u64>,
     /// Weekly samples per service.
     pub weekly: Vec<WeekSample>,
+    /// Counts of resolved incidents' times to restore in the bins of [`TTR_BINS`].
+    pub ttr_histogram: Vec<u32>,
+}
+
+/// Bins of the time-to-restore histogram: [`TTR_BINS`] log-spaced bins from one minute to
+/// 60 days, plus one below and one above. Fixed bins keep memory per result constant
+/// whatever the number of incidents, and pool exactly across replications.
+pub const TTR_BINS: usize = 48;
+const TTR_MIN_HOURS: f64 = 1.0 / 60.0;
+const TTR_MAX_HOURS: f64 = 60.0 * 24.0;
+
+/// Upper edge in hours of histogram bin `i` (of `TTR_BINS + 2`); infinite for the last.
+pub fn ttr_bin_upper(i: usize) -> f64 {
+    if i > TTR_BINS {
+        return f64::INFINITY;
+    }
+    let ratio = (TTR_MAX_HOURS / TTR_MIN_HOURS).powf(1.0 / TTR_BINS as f64);
+    TTR_MIN_HOURS * ratio.powi(i as i32)
+}
+
+/// The histogram bin of a time to restore.
+pub fn ttr_bin(hours: f64) -> usize {
+    if hours < TTR_MIN_HOURS {
+        return 0;
+    }
+    let x = (hours / TTR_MIN_HOURS).ln() / (TTR_MAX_HOURS / TTR_MIN_HOURS).ln() * TTR_BINS as f64;
+    (x.floor() as usize + 1).min(TTR_BINS + 1)
 }
 
 /// One weekly sample of one service: the rows of `timeseries.parquet`.
@@ -155,6 +184,7 @@ metrics! {
     escalations: "count",
     pages: "count",
     offhours_pages: "count",
+    dev_pages: "count",
     pages_per_shift: "pages/person/12h",
     pages_per_shift_p90: "pages/person/12h",
     offhours_pages_per_person_month: "pages/person/month",
@@ -188,4 +218,25 @@ metrics! {
 /// Looks a metric up by column name.
 pub fn metric(name: &str) -> Option<&'static Metric> {
     METRICS.iter().find(|m| m.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_bins_contain_their_values() {
+        for x in [0.001, 1.0 / 60.0, 0.5, 1.0, 7.3, 100.0, 1439.0, 5000.0] {
+            let b = ttr_bin(x);
+            assert!(
+                x < ttr_bin_upper(b),
+                "{x} in bin {b} below {}",
+                ttr_bin_upper(b)
+            );
+            if b > 0 {
+                assert!(x >= ttr_bin_upper(b - 1), "{x} in bin {b}");
+            }
+        }
+        assert_eq!(ttr_bin(1e9), TTR_BINS + 1);
+    }
 }

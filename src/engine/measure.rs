@@ -173,6 +173,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         escalations: t.escalations,
         pages: t.pages,
         offhours_pages: t.offhours_pages,
+        dev_pages: t.dev_pages,
         pages_per_shift,
         pages_per_shift_p90,
         offhours_pages_per_person_month,
@@ -204,5 +205,12 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         service_downtime_hours: service_downtime,
         service_incidents,
         weekly: std::mem::take(&mut sim.weekly),
+        ttr_histogram: {
+            let mut h = vec![0u32; crate::outcome::TTR_BINS + 2];
+            for x in &ttr {
+                h[crate::outcome::ttr_bin(*x)] += 1;
+            }
+            h
+        },
     }
 }
