@@ -2,6 +2,7 @@
 //! the library.
 
 mod files;
+mod report;
 mod run;
 
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Simulate a scenario and write results, summary and tables to the output folder.
     Run(run::RunArgs),
+    /// Re-draw charts, comparison table and report from a results folder, without simulating.
+    Report(report::ReportArgs),
     /// Check scenario files and report every problem with file, line and column.
     Validate {
         /// Scenario files (TOML).
@@ -37,6 +40,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Report(args) => report::run(args),
         Command::Validate { files } => validate(&files),
     }
 }

@@ -255,3 +255,11 @@ pub fn to_parquet(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
     )?;
     Ok(buf)
 }
+
+/// Reads a frame back from Parquet bytes.
+pub fn from_parquet(bytes: Vec<u8>, table: &'static str) -> Result<DataFrame, ExportError> {
+    wrap(
+        table,
+        ParquetReader::new(std::io::Cursor::new(bytes)).finish(),
+    )
+}

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod export;
 pub mod model;
 pub mod outcome;
+pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;

@@ -108,3 +108,95 @@ pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Refuses, before any work is done, to write where results would be lost.
+pub fn check_writable(dir: &Path, force: bool) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        bail!("{} exists and is not a folder", dir.display());
+    }
+    if dir.join(MARKER).exists() && !force {
+        bail!(
+            "{} already holds results; pass --force to replace them, or --out to write elsewhere",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// The scenario as run: the original text with `name`, `replications` and `seed` set to
+/// the values used, so that the saved copy reproduces the results and `whoruns report`
+/// finds the same scenario. Comments and layout are kept.
+pub fn scenario_record(path: &Path, scenario: &Scenario) -> anyhow::Result<String> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot re-read {}", path.display()))?;
+    let set = [
+        ("name", format!("{:?}", scenario.name)),
+        ("replications", scenario.replications.to_string()),
+        ("seed", scenario.seed.to_string()),
+    ];
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with('['))
+        .unwrap_or(lines.len());
+    let mut missing = Vec::new();
+    for (key, value) in &set {
+        let found = lines[..header].iter().position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        match found {
+            Some(i) => lines[i] = format!("{key} = {value}"),
+            None => missing.push(format!("{key} = {value}")),
+        }
+    }
+    let first_code = lines[..header]
+        .iter()
+        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap_or(header);
+    for (offset, line) in missing.into_iter().enumerate() {
+        lines.insert(first_code + offset, line);
+    }
+    let record = lines.join("\n") + "\n";
+    // Keep the edit only if it parses to the same scenario settings.
+    match whoruns::scenario::parse(&record, "scenario.toml") {
+        Ok(s)
+            if s.name == scenario.name
+                && s.replications == scenario.replications
+                && s.seed == scenario.seed =>
+        {
+            Ok(record)
+        }
+        _ => bail!(
+            "cannot record the scenario as run (edit of {} failed)",
+            path.display()
+        ),
+    }
+}
+
+/// Replaces `files` inside the existing folder `dir`, each written to a temporary file and
+/// renamed into place, so none is ever half-written.
+pub fn replace_files(dir: &Path, files: &Files) -> anyhow::Result<()> {
+    let pid = std::process::id();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{file_name}.tmp-{pid}"));
+        fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        if let Err(e) = fs::rename(&tmp, &path) {
+            let _ = fs::remove_file(&tmp);
+            return Err(e).with_context(|| format!("cannot move {} into place", path.display()));
+        }
+    }
+    Ok(())
+}

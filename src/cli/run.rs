@@ -1,4 +1,4 @@
-//! `whoruns run`: simulate, summarise, export.
+//! `whoruns run`: simulate, summarise, export, and (by default) draw the report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use whoruns::report::{self, ReportData};
 use whoruns::{export, runner, summary, table};
 
 use super::EXIT_INVALID;
@@ -31,6 +32,9 @@ pub struct RunArgs {
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
+    /// Skip the charts and report (draw them later with `whoruns report DIR`).
+    #[arg(long)]
+    no_report: bool,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -56,13 +60,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = args.seed {
         scenario.seed = s;
     }
-    if args.threads == Some(0) {
-        anyhow::bail!("--threads must be at least 1");
-    }
+    anyhow::ensure!(args.threads != Some(0), "--threads must be at least 1");
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    // Refuse early, before spending time simulating.
+    files::check_writable(&out, args.force)?;
 
     let bar = if args.quiet {
         ProgressBar::hidden()
@@ -85,10 +89,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut services = export::services_frame(&scenario, &outcomes)?;
     let mut summary_df = export::summary_frame(&rows)?;
     let mut timeseries = export::timeseries_frame(&scenario, &outcomes)?;
+    let mut histogram = export::ttr_histogram_frame(&outcomes)?;
+    drop(outcomes);
     let text = table::summary_table(&scenario, &rows);
-    let scenario_text = std::fs::read(&args.scenario)
-        .with_context(|| format!("cannot re-read {}", args.scenario.display()))?;
-    let files: files::Files = vec![
+    // Saved with the replications and seed actually used, so `whoruns report` and a re-run
+    // reproduce these results.
+    let scenario_text = files::scenario_record(&args.scenario, &scenario)?;
+    let mut out_files: files::Files = vec![
         (
             "replications.parquet".into(),
             export::to_parquet(&mut reps)?,
@@ -104,10 +111,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             "timeseries.parquet".into(),
             export::to_parquet(&mut timeseries)?,
         ),
+        (
+            "ttr_histogram.parquet".into(),
+            export::to_parquet(&mut histogram)?,
+        ),
         ("summary.txt".into(), text.clone().into_bytes()),
-        ("scenario.toml".into(), scenario_text),
+        ("scenario.toml".into(), scenario_text.into_bytes()),
     ];
-    files::publish(&out, &files, args.force)?;
+    if !args.no_report {
+        let data =
+            ReportData::from_frames(scenario.clone(), &reps, &services, &timeseries, &histogram)
+                .context("cannot assemble the report data")?;
+        out_files.extend(report::render(&data)?);
+    }
+    files::publish(&out, &out_files, args.force)?;
     if !args.quiet {
         print!("{text}");
         println!(
@@ -117,6 +134,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             elapsed.as_secs_f64(),
             out.display()
         );
+        if !args.no_report {
+            println!("report: {}", out.join("report.html").display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -213,3 +213,51 @@ fn every_output_column_is_documented() {
         );
     }
 }
+
+#[test]
+fn report_redraws_from_saved_results_identically() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (full, bare) = (dir.path().join("full"), dir.path().join("bare"));
+    let scenario = bundled("baseline.toml");
+    assert!(
+        run_to(&scenario, &full, &["-n", "4", "-q"])
+            .status
+            .success()
+    );
+    assert!(
+        run_to(&scenario, &bare, &["-n", "4", "-q", "--no-report"])
+            .status
+            .success()
+    );
+    assert!(!bare.join("report.html").exists());
+    let o = whoruns().arg("report").arg(&bare).output().expect("report");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files = vec![
+        "report.html".to_string(),
+        "report.md".into(),
+        "comparison.md".into(),
+        "comparison.csv".into(),
+    ];
+    for chart in whoruns::report::Chart::ALL {
+        files.push(format!("charts/{}.png", chart.name()));
+        files.push(format!("charts/{}.svg", chart.name()));
+    }
+    for f in files {
+        let a = fs::read(full.join(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let b = fs::read(bare.join(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(a == b, "{f} differs between run and report");
+    }
+}
+
+#[test]
+fn report_on_a_folder_without_results_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = whoruns()
+        .arg("report")
+        .arg(dir.path())
+        .output()
+        .expect("report");
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("whoruns run"), "{stderr}");
+}

@@ -9,4 +9,5 @@ mod common;
 mod mechanisms;
 mod oracle;
 mod properties;
+mod report;
 mod scenario_errors;

@@ -1,0 +1,741 @@
+//! Deck-ready charts, generic over plotters' drawing backend so tests can render them to
+//! an SVG string. One Okabe–Ito colour per model across every chart, an embedded font (no
+//! system fonts needed), large type, units on every axis, and a footnote with scenario,
+//! replications and seed.
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::coord::combinators::IntoLogRange;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::data::{ModelData, ReportData};
+use crate::model::ModelKind;
+use crate::stats::quantile_sorted;
+use crate::units::format_hours;
+
+/// Chart width in pixels (16:9).
+pub const WIDTH: u32 = 1920;
+/// Chart height in pixels.
+pub const HEIGHT: u32 = 1080;
+
+/// The embedded font's family name.
+pub const FONT: &str = "DejaVu Sans";
+static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Registers the embedded font with plotters (once per process).
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font compiled into the binary; should registration
+        // fail anyway, drawing reports FontUnavailable rather than panicking.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_REGULAR);
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, FONT_BOLD);
+    });
+}
+
+/// A chart failed to draw.
+#[derive(Debug, thiserror::Error)]
+#[error("could not draw the {chart} chart: {message}")]
+pub struct ChartError {
+    chart: &'static str,
+    message: String,
+}
+
+/// The charts of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    /// Availability against operating cost.
+    CostVsReliability,
+    /// Distribution of time to restore.
+    TimeToRestore,
+    /// Open workarounds per week.
+    WorkaroundsOverTime,
+    /// Error budget remaining through the year.
+    ErrorBudgetOverTime,
+    /// Stacked cost components.
+    CostBreakdown,
+}
+
+impl Chart {
+    /// Every chart, in report order.
+    pub const ALL: [Chart; 5] = [
+        Chart::CostVsReliability,
+        Chart::TimeToRestore,
+        Chart::WorkaroundsOverTime,
+        Chart::ErrorBudgetOverTime,
+        Chart::CostBreakdown,
+    ];
+
+    /// File stem under `charts/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chart::CostVsReliability => "cost_vs_reliability",
+            Chart::TimeToRestore => "time_to_restore",
+            Chart::WorkaroundsOverTime => "workarounds_over_time",
+            Chart::ErrorBudgetOverTime => "error_budget_over_time",
+            Chart::CostBreakdown => "cost_breakdown",
+        }
+    }
+
+    /// The chart's title: the subject of its finding.
+    pub fn title(self) -> &'static str {
+        match self {
+            Chart::CostVsReliability => {
+                "What each model costs to run, and the availability it delivers"
+            }
+            Chart::TimeToRestore => "How long each model takes to restore service",
+            Chart::WorkaroundsOverTime => "Workarounds left in production, week by week",
+            Chart::ErrorBudgetOverTime => "Error budget remaining through the year",
+            Chart::CostBreakdown => "Where each model's money goes",
+        }
+    }
+
+    /// Draws the chart on any backend.
+    pub fn draw<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        data: &ReportData,
+    ) -> Result<(), ChartError> {
+        register_fonts();
+        let result = match self {
+            Chart::CostVsReliability => cost_vs_reliability(root, data),
+            Chart::TimeToRestore => time_to_restore(root, data),
+            Chart::WorkaroundsOverTime => over_time(
+                root,
+                data,
+                self,
+                "Open workarounds (all services)",
+                |m| &m.workarounds,
+                None,
+            ),
+            Chart::ErrorBudgetOverTime => over_time(
+                root,
+                data,
+                self,
+                "Budget left this quarter (% of budget)",
+                |m| &m.budget_share,
+                Some(100.0),
+            ),
+            Chart::CostBreakdown => cost_breakdown(root, data),
+        };
+        result.map_err(|message| ChartError {
+            chart: self.name(),
+            message,
+        })
+    }
+
+    /// The chart as an SVG document.
+    pub fn svg(self, data: &ReportData) -> Result<String, ChartError> {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root, data)?;
+            root.present().map_err(|e| ChartError {
+                chart: self.name(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(out)
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(self, data: &ReportData) -> Result<Vec<u8>, ChartError> {
+        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root, data)?;
+            root.present().map_err(|e| ChartError {
+                chart: self.name(),
+                message: e.to_string(),
+            })?;
+        }
+        let mut png = Vec::new();
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &pixels,
+            WIDTH,
+            HEIGHT,
+            image::ColorType::Rgb8,
+        )
+        .map_err(|e| ChartError {
+            chart: self.name(),
+            message: e.to_string(),
+        })?;
+        Ok(png)
+    }
+}
+
+/// The model's colour (Okabe–Ito, colour-blind safe), the same in every chart.
+pub fn colour(model: ModelKind) -> RGBColor {
+    match model {
+        ModelKind::YouRun => RGBColor(0, 114, 178),        // blue
+        ModelKind::YouAndSreRun => RGBColor(86, 180, 233), // sky blue
+        ModelKind::SreRun => RGBColor(0, 158, 115),        // bluish green
+        ModelKind::OpsRun => RGBColor(213, 94, 0),         // vermillion
+        ModelKind::OpsSometimesRun => RGBColor(230, 159, 0), // orange
+        ModelKind::YouRunOpsMonitors => RGBColor(204, 121, 167), // reddish purple
+    }
+}
+
+/// The colour as CSS hex, for the HTML report.
+pub fn colour_hex(model: ModelKind) -> String {
+    let RGBColor(r, g, b) = colour(model);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+const INK: RGBColor = RGBColor(33, 33, 33);
+const GREY: RGBColor = RGBColor(90, 90, 90);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+/// Width of the legend panel on the right of every chart.
+const LEGEND_WIDTH: u32 = 430;
+
+fn font(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&INK)
+}
+
+fn bold(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().style(FontStyle::Bold).color(&INK)
+}
+
+type Drawn = Result<(), String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// How a legend entry is drawn.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    Dot,
+    Line,
+    Block,
+}
+
+impl Chart {
+    /// One line under the title saying what is drawn.
+    pub fn subtitle(self) -> &'static str {
+        match self {
+            Chart::CostVsReliability => {
+                "Faint dots: one replication each. Large dots and bars: means with 95% intervals. Grey line: mean availability target."
+            }
+            Chart::TimeToRestore => {
+                "Share of incidents restored within a given time; all replications pooled."
+            }
+            Chart::WorkaroundsOverTime => {
+                "Lines: mean over replications. Bands: 10th to 90th percentile."
+            }
+            Chart::ErrorBudgetOverTime => {
+                "Summed over services; budgets reset each quarter; below zero is overspent. Lines: means; bands: 10th to 90th percentile."
+            }
+            Chart::CostBreakdown => {
+                "Means per year. Left: the cost of running the model. Right: revenue lost to downtime, on its own scale."
+            }
+        }
+    }
+}
+
+/// A chart's plot area and legend area.
+type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+
+/// One week of a band: (week, mean, 10th percentile, 90th percentile).
+type BandPoint = (f64, f64, f64, f64);
+
+/// Title, subtitle, footnote and legend panel; returns the plot area and the legend area.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    chart: Chart,
+) -> Result<Panels<DB>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (top, rest) = root.split_vertically(150);
+    top.draw(&Text::new(chart.title(), (60, 28), bold(50)))
+        .map_err(err)?;
+    top.draw(&Text::new(
+        chart.subtitle(),
+        (62, 96),
+        font(28).color(&GREY),
+    ))
+    .map_err(err)?;
+    let (body, foot) = rest.split_vertically(HEIGHT - 150 - 60);
+    let s = &data.scenario;
+    let note = format!(
+        "Scenario \"{}\" · {} replications · seed {} · {} services · whoruns {}",
+        s.name,
+        data.replications,
+        s.seed,
+        s.services.len(),
+        env!("CARGO_PKG_VERSION")
+    );
+    foot.draw(&Text::new(note, (60, 14), font(26).color(&GREY)))
+        .map_err(err)?;
+    Ok(body.split_horizontally(WIDTH - LEGEND_WIDTH))
+}
+
+/// Draws a legend panel, one entry per line.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, Mark)],
+) -> Drawn {
+    for (i, (label, c, mark)) in entries.iter().enumerate() {
+        let y = 40 + 56 * i as i32;
+        match mark {
+            Mark::Dot => area
+                .draw(&Circle::new((30, y), 13, c.filled()))
+                .map_err(err)?,
+            Mark::Line => area
+                .draw(&PathElement::new(
+                    vec![(8, y), (52, y)],
+                    ShapeStyle::from(c).stroke_width(7),
+                ))
+                .map_err(err)?,
+            Mark::Block => area
+                .draw(&Rectangle::new([(14, y - 14), (46, y + 14)], c.filled()))
+                .map_err(err)?,
+        }
+        area.draw(&Text::new(label.clone(), (66, y - 17), font(30)))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn model_entries(data: &ReportData, mark: Mark) -> Vec<(String, RGBColor, Mark)> {
+    data.models
+        .iter()
+        .map(|m| (m.model.key().to_string(), colour(m.model), mark))
+        .collect()
+}
+
+fn range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = (hi - lo).max(hi.abs() * 0.01).max(1e-9);
+    (lo - span * pad, hi + span * pad)
+}
+
+fn cost_vs_reliability<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+) -> Drawn {
+    let (plot, key) = frame(root, data, Chart::CostVsReliability)?;
+    legend(&key, &model_entries(data, Mark::Dot))?;
+    let cur = &data.scenario.costs.currency;
+    let cost = |m: &ModelData| {
+        m.values("cost_operating")
+            .iter()
+            .map(|c| c / 1e6)
+            .collect::<Vec<_>>()
+    };
+    let avail = |m: &ModelData| {
+        m.values("availability")
+            .iter()
+            .map(|a| a * 100.0)
+            .collect::<Vec<_>>()
+    };
+    let services = &data.scenario.services;
+    let target = 100.0 * services.iter().map(|s| s.availability_target).sum::<f64>()
+        / services.len().max(1) as f64;
+    let (x0, x1) = range(data.models.iter().flat_map(cost), 0.08);
+    let (y0, y1) = range(data.models.iter().flat_map(avail).chain([target]), 0.08);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_left(40)
+        .margin_right(40)
+        .margin_top(10)
+        .x_label_area_size(100)
+        .y_label_area_size(150)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_desc(format!("Operating cost per year, million {cur}"))
+        .y_desc("Availability (%), mean over services")
+        .axis_desc_style(font(34))
+        .label_style(font(30))
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(x0, target), (x1, target)],
+            ShapeStyle::from(&GREY).stroke_width(3),
+        )))
+        .map_err(err)?;
+    chart
+        .draw_series(std::iter::once(
+            EmptyElement::at((x0, target))
+                + Text::new(
+                    format!("mean target {target:.2}%"),
+                    (12, -38),
+                    font(28).color(&GREY),
+                ),
+        ))
+        .map_err(err)?;
+    for m in &data.models {
+        let c = colour(m.model);
+        let points = cost(m).into_iter().zip(avail(m));
+        chart
+            .draw_series(points.map(|(x, y)| Circle::new((x, y), 5, c.mix(0.2).filled())))
+            .map_err(err)?;
+    }
+    for m in &data.models {
+        let c = colour(m.model);
+        let ex = m.estimate("cost_operating");
+        let ey = m.estimate("availability");
+        let (mx, my) = (ex.mean / 1e6, ey.mean * 100.0);
+        let style = ShapeStyle::from(&c).stroke_width(5);
+        chart
+            .draw_series([
+                PathElement::new(vec![(ex.low / 1e6, my), (ex.high / 1e6, my)], style),
+                PathElement::new(vec![(mx, ey.low * 100.0), (mx, ey.high * 100.0)], style),
+            ])
+            .map_err(err)?;
+        chart
+            .draw_series([
+                Circle::new((mx, my), 15, WHITE.filled()),
+                Circle::new((mx, my), 12, c.filled()),
+            ])
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
+    let (plot, key) = frame(root, data, Chart::TimeToRestore)?;
+    let entries: Vec<_> = data
+        .models
+        .iter()
+        .map(|m| {
+            let median = format_hours(m.estimate("ttr_p50_hours").mean);
+            (
+                format!("{}  {median}", m.model.key()),
+                colour(m.model),
+                Mark::Line,
+            )
+        })
+        .collect();
+    legend(&key, &entries)?;
+    key.draw(&Text::new(
+        "(median time to restore)",
+        (66, 40 + 56 * entries.len() as i32 - 17),
+        font(26).color(&GREY),
+    ))
+    .map_err(err)?;
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_left(40)
+        .margin_right(40)
+        .margin_top(10)
+        .x_label_area_size(100)
+        .y_label_area_size(150)
+        .build_cartesian_2d((1.0 / 60.0..1440.0f64).log_scale(), 0.0..100.0f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_labels(0)
+        .x_label_formatter(&|_| String::new())
+        .x_desc("Time to restore (log scale)")
+        .y_desc("Incidents restored within (%)")
+        .axis_desc_style(font(34))
+        .label_style(font(30))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    // Ticks at times people think in, rather than powers of ten.
+    for (hours, label) in [
+        (5.0 / 60.0, "5 min"),
+        (0.25, "15 min"),
+        (1.0, "1 h"),
+        (4.0, "4 h"),
+        (24.0, "1 day"),
+        (168.0, "1 week"),
+        (720.0, "30 days"),
+    ] {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(hours, 0.0), (hours, 100.0)],
+                ShapeStyle::from(&GRID).stroke_width(2),
+            )))
+            .map_err(err)?;
+        let dx = -8 * label.len() as i32;
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((hours, 0.0)) + Text::new(label, (dx, 12), font(30)),
+            ))
+            .map_err(err)?;
+    }
+    for m in &data.models {
+        let total: u64 = m.ttr_histogram.iter().sum();
+        if total == 0 {
+            continue;
+        }
+        let mut acc = 0u64;
+        let mut points = Vec::new();
+        for (i, n) in m
+            .ttr_histogram
+            .iter()
+            .enumerate()
+            .take(crate::outcome::TTR_BINS + 1)
+        {
+            acc += n;
+            points.push((
+                crate::outcome::ttr_bin_upper(i),
+                100.0 * acc as f64 / total as f64,
+            ));
+        }
+        chart
+            .draw_series(LineSeries::new(
+                points,
+                ShapeStyle::from(&colour(m.model)).stroke_width(6),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A weekly series per model: the mean line and a 10–90% band across replications.
+fn over_time<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    which: Chart,
+    y_desc: &str,
+    series: fn(&ModelData) -> &Vec<Vec<f64>>,
+    scale: Option<f64>,
+) -> Drawn {
+    let (plot, key) = frame(root, data, which)?;
+    legend(&key, &model_entries(data, Mark::Line))?;
+    let k = scale.unwrap_or(1.0);
+    let bands: Vec<(ModelKind, Vec<BandPoint>)> = data
+        .models
+        .iter()
+        .map(|m| {
+            let rows = m
+                .weeks
+                .iter()
+                .zip(series(m))
+                .map(|(w, xs)| {
+                    let mut v: Vec<f64> =
+                        xs.iter().map(|x| x * k).filter(|x| x.is_finite()).collect();
+                    v.sort_by(f64::total_cmp);
+                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    (
+                        f64::from(*w),
+                        mean,
+                        quantile_sorted(&v, 0.1),
+                        quantile_sorted(&v, 0.9),
+                    )
+                })
+                .collect();
+            (m.model, rows)
+        })
+        .collect();
+    let weeks = bands
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(|p| p.0))
+        .fold(1.0, f64::max);
+    let (y0, y1) = range(
+        bands
+            .iter()
+            .flat_map(|(_, r)| r.iter().flat_map(|p| [p.2, p.3]))
+            .chain([0.0]),
+        0.05,
+    );
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_left(40)
+        .margin_right(40)
+        .margin_top(10)
+        .x_label_area_size(100)
+        .y_label_area_size(150)
+        .build_cartesian_2d(0.0..weeks + 1.0, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_desc("Week of the simulated year")
+        .y_desc(y_desc)
+        .axis_desc_style(font(34))
+        .label_style(font(30))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    if scale.is_some() {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (weeks + 1.0, 0.0)],
+                ShapeStyle::from(&GREY).stroke_width(3),
+            )))
+            .map_err(err)?;
+    }
+    for (model, rows) in &bands {
+        if rows.is_empty() {
+            continue;
+        }
+        let mut polygon: Vec<(f64, f64)> = rows.iter().map(|p| (p.0, p.3)).collect();
+        polygon.extend(rows.iter().rev().map(|p| (p.0, p.2)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                polygon,
+                colour(*model).mix(0.13).filled(),
+            )))
+            .map_err(err)?;
+    }
+    for (model, rows) in &bands {
+        chart
+            .draw_series(LineSeries::new(
+                rows.iter().map(|p| (p.0, p.1)),
+                ShapeStyle::from(&colour(*model)).stroke_width(6),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Cost components in stacking order, with their colours (greys, and a muted red for
+/// downtime, so that the model colours keep their meaning).
+pub const COST_COMPONENTS: [(&str, &str, RGBColor); 6] = [
+    ("cost_staff", "dedicated staff", RGBColor(55, 55, 55)),
+    (
+        "cost_oncall",
+        "on-call pay, interruptions",
+        RGBColor(105, 105, 105),
+    ),
+    (
+        "cost_labour",
+        "developer incident time",
+        RGBColor(150, 150, 150),
+    ),
+    ("cost_sync", "knowledge sync", RGBColor(185, 185, 185)),
+    ("cost_freeze", "feature freezes", RGBColor(215, 215, 215)),
+    (
+        "cost_downtime",
+        "downtime (lost revenue)",
+        RGBColor(196, 78, 82),
+    ),
+];
+
+fn cost_breakdown<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
+    let (plot, key) = frame(root, data, Chart::CostBreakdown)?;
+    let mut entries: Vec<_> = COST_COMPONENTS
+        .iter()
+        .map(|(_, label, c)| (label.to_string(), *c, Mark::Block))
+        .collect();
+    entries.push(("coloured strip: model".into(), GREY, Mark::Line));
+    legend(&key, &entries)?;
+    let (left, right) = plot.split_horizontally((WIDTH - LEGEND_WIDTH) * 64 / 100);
+    let split = COST_COMPONENTS.len() - 1;
+    stacked(
+        &left,
+        data,
+        &COST_COMPONENTS[..split],
+        "Operating cost",
+        true,
+    )?;
+    stacked(&right, data, &COST_COMPONENTS[split..], "Downtime", false)?;
+    Ok(())
+}
+
+/// Horizontal stacked bars of `components`, one bar per model (first model on top), each
+/// marked by a strip of the model's colour; model names only when `names` is set.
+fn stacked<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    components: &[(&str, &str, RGBColor)],
+    what: &str,
+    names: bool,
+) -> Drawn {
+    let cur = &data.scenario.costs.currency;
+    let n = data.models.len();
+    let stacks: Vec<Vec<f64>> = data
+        .models
+        .iter()
+        .map(|m| {
+            components
+                .iter()
+                .map(|(k, _, _)| m.estimate(k).mean.max(0.0) / 1e6)
+                .collect()
+        })
+        .collect();
+    let top = (stacks
+        .iter()
+        .map(|s| s.iter().sum::<f64>())
+        .fold(0.0, f64::max)
+        * 1.22)
+        .max(1e-6);
+    let strip = top * 0.025;
+    // Row r (from the top) sits at y = n - 1 - r.
+    let y_of = |i: usize| (n - 1 - i) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_top(10)
+        .x_label_area_size(100)
+        .y_label_area_size(if names { 330 } else { 10 })
+        .build_cartesian_2d(-strip * 1.5..top, -0.6..n as f64 - 0.4)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .y_labels(0)
+        .x_desc(format!("{what}, million {cur} per year"))
+        .axis_desc_style(font(32))
+        .label_style(font(28))
+        .x_label_formatter(&|v| {
+            if *v < 0.0 {
+                String::new()
+            } else {
+                format!("{v:.1}")
+            }
+        })
+        .draw()
+        .map_err(err)?;
+    for (c, (_, _, fill)) in components.iter().enumerate() {
+        let bars = stacks.iter().enumerate().map(|(i, s)| {
+            let base: f64 = s[..c].iter().sum();
+            let y = y_of(i);
+            Rectangle::new([(base, y - 0.32), (base + s[c], y + 0.32)], fill.filled())
+        });
+        chart.draw_series(bars).map_err(err)?;
+    }
+    for (i, m) in data.models.iter().enumerate() {
+        let y = y_of(i);
+        let total: f64 = stacks[i].iter().sum();
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(-strip * 1.4, y - 0.32), (-strip * 0.3, y + 0.32)],
+                colour(m.model).filled(),
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((total, y))
+                    + Text::new(format!("{total:.2}"), (12, -16), bold(30)),
+            ))
+            .map_err(err)?;
+        if names {
+            let right = font(30).pos(Pos::new(HPos::Right, VPos::Center));
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((-strip * 1.5, y)) + Text::new(m.model.key(), (-16, 0), right),
+                ))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}

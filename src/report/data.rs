@@ -1,0 +1,274 @@
+//! The data behind charts, the comparison table and the report, read from the saved
+//! result frames — so `whoruns run` and `whoruns report DIR` draw from exactly the same
+//! numbers.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::export::ALL_SERVICES;
+use crate::model::ModelKind;
+use crate::outcome::TTR_BINS;
+use crate::scenario::Scenario;
+use crate::stats::Estimate;
+
+/// Why report data could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// A frame lacks a column or has the wrong type.
+    #[error("{table}: column `{column}`: {message}")]
+    Column {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A model in the results is unknown.
+    #[error("{0}")]
+    Model(String),
+    /// The results hold no replication.
+    #[error("the results hold no replications")]
+    Empty,
+}
+
+/// One model's results.
+#[derive(Debug, Clone)]
+pub struct ModelData {
+    /// The model.
+    pub model: ModelKind,
+    /// Per-replication values of every numeric column of `replications.*`, by column name,
+    /// in replication order.
+    pub metrics: HashMap<String, Vec<f64>>,
+    /// Time-to-restore histogram pooled over replications.
+    pub ttr_histogram: Vec<u64>,
+    /// Week numbers of the weekly series.
+    pub weeks: Vec<u32>,
+    /// Open workarounds (all services) per week, one value per replication.
+    pub workarounds: Vec<Vec<f64>>,
+    /// Error budget remaining as a share of the quarter's (all services), per week and replication.
+    pub budget_share: Vec<Vec<f64>>,
+    /// Per replication: share of the top-tier services (highest target) that met their target.
+    pub top_tier_met: Vec<f64>,
+    /// Per replication: mean availability of the top-tier services.
+    pub top_tier_availability: Vec<f64>,
+}
+
+impl ModelData {
+    /// Values of one metric (empty when absent).
+    pub fn values(&self, metric: &str) -> &[f64] {
+        self.metrics.get(metric).map_or(&[], Vec::as_slice)
+    }
+
+    /// Mean and 95% interval of one metric.
+    pub fn estimate(&self, metric: &str) -> Estimate {
+        Estimate::of(self.values(metric).iter().copied())
+    }
+}
+
+/// Everything the report needs.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// The scenario that produced the results.
+    pub scenario: Scenario,
+    /// Per model, in the scenario's order.
+    pub models: Vec<ModelData>,
+    /// Replications per model.
+    pub replications: usize,
+    /// The top availability target among services (the tier the chapter's "highest
+    /// targets" row refers to).
+    pub top_target: f64,
+}
+
+impl ReportData {
+    /// One model's data.
+    pub fn model(&self, model: ModelKind) -> Option<&ModelData> {
+        self.models.iter().find(|m| m.model == model)
+    }
+
+    /// Assembles report data from the result frames.
+    pub fn from_frames(
+        scenario: Scenario,
+        replications: &DataFrame,
+        services: &DataFrame,
+        timeseries: &DataFrame,
+        histogram: &DataFrame,
+    ) -> Result<ReportData, DataError> {
+        let top_target = scenario
+            .services
+            .iter()
+            .map(|s| s.availability_target)
+            .fold(0.0, f64::max);
+        let rep_models = strings(replications, "replications", "model")?;
+        let rep_index = numbers(replications, "replications", "replication")?;
+        let mut models: Vec<ModelData> = Vec::new();
+        for m in &scenario.models {
+            if rep_models.iter().any(|x| x == m.key()) {
+                models.push(ModelData {
+                    model: *m,
+                    metrics: HashMap::new(),
+                    ttr_histogram: vec![0; TTR_BINS + 2],
+                    weeks: Vec::new(),
+                    workarounds: Vec::new(),
+                    budget_share: Vec::new(),
+                    top_tier_met: Vec::new(),
+                    top_tier_availability: Vec::new(),
+                });
+            }
+        }
+        if let Some(unknown) = rep_models
+            .iter()
+            .find(|x| !models.iter().any(|m| m.model.key() == x.as_str()))
+        {
+            return Err(DataError::Model(format!(
+                "the results hold model \"{unknown}\", which the saved scenario does not compare"
+            )));
+        }
+        let keys: Vec<&'static str> = models.iter().map(|m| m.model.key()).collect();
+        let slot = |key: &str| keys.iter().position(|k| *k == key);
+
+        // Replications: every numeric column.
+        let order = sort_order(&rep_index);
+        for col in replications.columns() {
+            let name = col.name().as_str();
+            if matches!(name, "model" | "replication" | "seed")
+                || !col.dtype().is_primitive_numeric()
+            {
+                continue;
+            }
+            let values = numbers(replications, "replications", name)?;
+            for &i in &order {
+                if let Some(k) = slot(&rep_models[i]) {
+                    models[k]
+                        .metrics
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(values[i]);
+                }
+            }
+        }
+        let replications_per_model = models
+            .iter()
+            .map(|m| m.values("incidents").len())
+            .max()
+            .unwrap_or(0);
+        if replications_per_model == 0 {
+            return Err(DataError::Empty);
+        }
+
+        // Histogram.
+        let h_models = strings(histogram, "ttr_histogram", "model")?;
+        let h_bins = numbers(histogram, "ttr_histogram", "bin")?;
+        let h_counts = numbers(histogram, "ttr_histogram", "count")?;
+        for ((m, b), c) in h_models.iter().zip(&h_bins).zip(&h_counts) {
+            if let (Some(k), Ok(b)) = (slot(m), usize::try_from(*b as i64))
+                && let Some(cell) = models[k].ttr_histogram.get_mut(b)
+            {
+                *cell += *c as u64;
+            }
+        }
+
+        // Weekly series over all services.
+        let t_models = strings(timeseries, "timeseries", "model")?;
+        let t_service = strings(timeseries, "timeseries", "service")?;
+        let t_week = numbers(timeseries, "timeseries", "week")?;
+        let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
+        let t_share = numbers(timeseries, "timeseries", "error_budget_remaining_share")?;
+        for i in 0..t_models.len() {
+            if t_service[i] != ALL_SERVICES {
+                continue;
+            }
+            let Some(k) = slot(&t_models[i]) else {
+                continue;
+            };
+            let week = t_week[i] as u32;
+            let md = &mut models[k];
+            let w = match md.weeks.iter().position(|x| *x == week) {
+                Some(w) => w,
+                None => {
+                    md.weeks.push(week);
+                    md.workarounds.push(Vec::new());
+                    md.budget_share.push(Vec::new());
+                    md.weeks.len() - 1
+                }
+            };
+            md.workarounds[w].push(t_open[i]);
+            md.budget_share[w].push(t_share[i]);
+        }
+
+        // Top-tier services meeting their target, per replication.
+        let s_models = strings(services, "services", "model")?;
+        let s_rep = numbers(services, "services", "replication")?;
+        let s_target = numbers(services, "services", "availability_target")?;
+        let s_avail = numbers(services, "services", "availability")?;
+        let mut met: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::new();
+        for i in 0..s_models.len() {
+            if s_target[i] + 1e-12 < top_target {
+                continue;
+            }
+            if let Some(k) = slot(&s_models[i]) {
+                let e = met.entry((k, s_rep[i] as i64)).or_insert((0.0, 0.0, 0.0));
+                e.1 += 1.0;
+                e.2 += s_avail[i];
+                if s_avail[i] >= s_target[i] {
+                    e.0 += 1.0;
+                }
+            }
+        }
+        let mut keys: Vec<_> = met.keys().copied().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let (ok, n, avail) = met[&key];
+            models[key.0].top_tier_met.push(ok / n);
+            models[key.0].top_tier_availability.push(avail / n);
+        }
+
+        Ok(ReportData {
+            scenario,
+            models,
+            replications: replications_per_model,
+            top_target,
+        })
+    }
+}
+
+fn sort_order(keys: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|a, b| keys[*a].total_cmp(&keys[*b]));
+    order
+}
+
+fn column_error(table: &'static str, column: &str, message: String) -> DataError {
+    DataError::Column {
+        table,
+        column: column.to_string(),
+        message,
+    }
+}
+
+fn strings(df: &DataFrame, table: &'static str, name: &str) -> Result<Vec<String>, DataError> {
+    let col = df
+        .column(name)
+        .map_err(|e| column_error(table, name, e.to_string()))?;
+    let ca = col
+        .str()
+        .map_err(|e| column_error(table, name, e.to_string()))?;
+    Ok(ca
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
+fn numbers(df: &DataFrame, table: &'static str, name: &str) -> Result<Vec<f64>, DataError> {
+    let col = df
+        .column(name)
+        .map_err(|e| column_error(table, name, e.to_string()))?;
+    let cast = col
+        .cast(&DataType::Float64)
+        .map_err(|e| column_error(table, name, e.to_string()))?;
+    let ca = cast
+        .f64()
+        .map_err(|e| column_error(table, name, e.to_string()))?;
+    Ok(ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}

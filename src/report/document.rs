@@ -1,0 +1,362 @@
+//! The report for a reader who was not at the keyboard: `report.md` and a self-contained
+//! `report.html` (inline CSS and SVG, nothing loaded from anywhere).
+
+use std::fmt::Write as _;
+
+use super::charts::{Chart, colour_hex};
+use super::comparison::Row;
+use super::data::{ModelData, ReportData};
+use crate::stats::Estimate;
+use crate::table::money;
+use crate::units::format_hours;
+
+/// A finding, written from the numbers.
+fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(reference) = data.model(data.scenario.reference).or(data.models.first()) else {
+        return out;
+    };
+    let by = |k: &str| {
+        let mut v: Vec<&ModelData> = data.models.iter().collect();
+        v.sort_by(|a, b| a.estimate(k).mean.total_cmp(&b.estimate(k).mean));
+        v
+    };
+    // Restore times, as paired ratios against the reference model.
+    let ratio = |m: &ModelData| {
+        Estimate::of(
+            m.values("mttr_hours")
+                .iter()
+                .zip(reference.values("mttr_hours"))
+                .filter(|(_, b)| **b > 0.0)
+                .map(|(a, b)| a / b),
+        )
+    };
+    let ttr = by("mttr_hours");
+    if let (Some(fast), Some(slow)) = (ttr.first(), ttr.last()) {
+        let e = fast.estimate("mttr_hours");
+        out.push(format!(
+            "**{}** restores service fastest: mean time to restore {} (95% CI {}–{}), median {}.",
+            fast.model,
+            format_hours(e.mean),
+            format_hours(e.low),
+            format_hours(e.high),
+            format_hours(fast.estimate("ttr_p50_hours").mean)
+        ));
+        if slow.model != reference.model {
+            let r = ratio(slow);
+            out.push(format!(
+                "**{}** restores service {:.1}× slower than {} (paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
+                slow.model,
+                r.mean,
+                reference.model,
+                r.low,
+                r.high,
+                format_hours(slow.estimate("mttr_hours").mean),
+                format_hours(reference.estimate("mttr_hours").mean),
+                format_hours(slow.estimate("ttr_p90_hours").mean),
+            ));
+        }
+    }
+    let avail = by("availability");
+    if let (Some(worst), Some(best)) = (avail.first(), avail.last()) {
+        let per_year =
+            |m: &ModelData| (1.0 - m.estimate("availability").mean) * crate::units::HOURS_PER_YEAR;
+        out.push(format!(
+            "Availability ranges from {:.3}% under **{}** ({} of impact-weighted downtime per service per year) to {:.3}% under **{}** ({}).",
+            100.0 * worst.estimate("availability").mean,
+            worst.model,
+            format_hours(per_year(worst)),
+            100.0 * best.estimate("availability").mean,
+            best.model,
+            format_hours(per_year(best)),
+        ));
+    }
+    let cost = by("cost_operating");
+    if let (Some(cheap), Some(dear)) = (cost.first(), cost.last()) {
+        let c = |m: &ModelData| m.estimate("cost_operating");
+        out.push(format!(
+            "**{}** is cheapest to run at {} a year (95% CI {}–{}); **{}** costs most, {} a year.",
+            cheap.model,
+            money(c(cheap).mean),
+            money(c(cheap).low),
+            money(c(cheap).high),
+            dear.model,
+            money(c(dear).mean),
+        ));
+    }
+    let total = by("cost_total");
+    if let Some(best) = total.first() {
+        out.push(format!(
+            "Counting lost revenue, **{}** has the lowest total cost: {} a year, of which {} is downtime.",
+            best.model,
+            money(best.estimate("cost_total").mean),
+            money(best.estimate("cost_downtime").mean),
+        ));
+    }
+    let wa = by("workarounds_peak");
+    if let Some(most) = wa.last()
+        && most.estimate("workarounds_peak").mean > 0.0
+    {
+        out.push(format!(
+            "**{}** accumulates the most workarounds: a peak of {:.0} in production, {:.0} regressions a year from fixes that conflict with them.",
+            most.model,
+            most.estimate("workarounds_peak").mean,
+            most.estimate("regressions").mean,
+        ));
+    }
+    let load = by("offhours_pages_per_person_month");
+    if let Some(most) = load.last() {
+        out.push(format!(
+            "On-call load is highest under **{}**: {:.1} off-hours pages per person per month (PagerDuty: 2 is good, 7 bad, 19 burnout) and {:.2} pages per person per 12-hour shift (SRE workbook: at most 2).",
+            most.model,
+            most.estimate("offhours_pages_per_person_month").mean,
+            most.estimate("pages_per_shift").mean,
+        ));
+    }
+    let (agree, total_cells) = rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter_map(|c| c.agrees())
+        .fold((0, 0), |(a, n), ok| (a + usize::from(ok), n + 1));
+    if total_cells > 0 {
+        out.push(format!(
+            "The run agrees with {agree} of the chapter's {total_cells} ratings for its four models; the comparison table below shows where and why it differs."
+        ));
+    }
+    out
+}
+
+fn brief(data: &ReportData) -> Vec<String> {
+    let s = &data.scenario;
+    let targets = s.services.iter().map(|x| x.availability_target);
+    let lo = targets.clone().fold(1.0, f64::min);
+    let hi = targets.fold(0.0, f64::max);
+    let devs: u32 = s.teams.iter().map(|t| t.headcount).sum();
+    vec![
+        if s.description.is_empty() {
+            s.name.clone()
+        } else {
+            s.description.clone()
+        },
+        format!(
+            "{} development teams ({} developers) own {} services with availability targets from {:.2}% to {:.2}%.",
+            s.teams.len(),
+            devs,
+            s.services.len(),
+            100.0 * lo,
+            100.0 * hi
+        ),
+        format!(
+            "Models compared: {}. Reference for paired differences: {}.",
+            s.models
+                .iter()
+                .map(|m| m.key())
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.reference
+        ),
+        format!(
+            "{} replications of {:.0} days (warm-up {:.0} days), seed {}.",
+            data.replications,
+            (s.horizon_hours - s.warmup_hours) / 24.0,
+            s.warmup_hours / 24.0,
+            s.seed
+        ),
+    ]
+}
+
+const METHOD: [&str; 6] = [
+    "Each replication draws one world — every incident's arrival, severity, effort and delays — and runs every model on it (common random numbers). Differences between models within a replication are differences of mechanism, not of luck; paired intervals are therefore much tighter than unpaired ones (both are in summary.csv).",
+    "Intervals are 95% Student-t intervals over replications; restore-time ratios are paired per replication.",
+    "The models differ only in mechanisms: who is paged first, what they know, whom they escalate to and whether those people are on call, and whom the model must hire. Every mechanism and default, with its source, is in docs/model.md.",
+    "Feedback (feature freezes when a budget is spent, regressions when a fix conflicts with a workaround) makes models diverge once it acts.",
+    "The comparison table's ratings are derived from the figures by the rules listed under it; the chapter's rating is shown beside each for comparison, not as a target.",
+    "Left out: cascading failures across services, sickness and holidays, follow-the-sun rotas, learning from postmortems, and the incentive effect of on-call on code quality (incident rates are inputs).",
+];
+
+fn model_table_md(data: &ReportData) -> String {
+    let mut out = String::from(
+        "| model | availability | mean time to restore | p90 time to restore | operating cost / year | total cost / year |\n|---|---|---|---|---|---|\n",
+    );
+    for m in &data.models {
+        let e = |k: &str| m.estimate(k);
+        let _ = writeln!(
+            out,
+            "| {} | {:.3}% ± {:.3} | {} ± {} | {} | {} ± {} | {} ± {} |",
+            m.model,
+            100.0 * e("availability").mean,
+            100.0 * e("availability").half_width(),
+            format_hours(e("mttr_hours").mean),
+            format_hours(e("mttr_hours").half_width()),
+            format_hours(e("ttr_p90_hours").mean),
+            money(e("cost_operating").mean),
+            money(e("cost_operating").half_width()),
+            money(e("cost_total").mean),
+            money(e("cost_total").half_width()),
+        );
+    }
+    out
+}
+
+/// The report as Markdown, with charts linked from `charts/`.
+pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# whoruns report: {}\n", data.scenario.name);
+    out.push_str("## The scenario in brief\n\n");
+    for line in brief(data) {
+        let _ = writeln!(out, "- {line}");
+    }
+    out.push_str("\n## Key findings\n\n");
+    for f in findings(data, rows) {
+        let _ = writeln!(out, "- {f}");
+    }
+    out.push_str("\n## Results by model\n\n");
+    out.push_str(&model_table_md(data));
+    out.push_str("\n## Charts\n\n");
+    for c in Chart::ALL {
+        let _ = writeln!(
+            out,
+            "### {}\n\n![{}](charts/{}.png)\n\nSVG: [charts/{}.svg](charts/{}.svg)\n",
+            c.title(),
+            c.title(),
+            c.name(),
+            c.name(),
+            c.name()
+        );
+    }
+    out.push_str("## The chapter's comparison table, from the run\n\n");
+    out.push_str(&super::comparison::markdown(rows));
+    out.push_str("\n## Method\n\n");
+    for m in METHOD {
+        let _ = writeln!(out, "- {m}");
+    }
+    out
+}
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Turns the `**bold**` of findings into `<strong>`.
+fn strong(s: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in esc(s).split("**").enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<strong>{part}</strong>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+const CSS: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1.5em;color:#212121;line-height:1.5}h1{font-size:2em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}table{border-collapse:collapse;width:100%;font-size:.92em;margin:1em 0}th,td{border:1px solid #ddd;padding:.45em .6em;vertical-align:top;text-align:left}th{background:#f4f4f4}td.ok{background:#eef7ee}td.no{background:#fbeeee}small{color:#666}.chart svg{width:100%;height:auto;border:1px solid #eee;margin:.5em 0 1.5em}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.4em;vertical-align:middle}.rules li{margin:.3em 0}";
+
+/// The report as one self-contained HTML page; `svgs` are the charts in [`Chart::ALL`] order.
+pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
+    let mut out = String::new();
+    let title = format!("whoruns report: {}", data.scenario.name);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        esc(&title),
+        esc(&title)
+    );
+    out.push_str("<h2>The scenario in brief</h2>\n<ul>\n");
+    for line in brief(data) {
+        let _ = writeln!(out, "<li>{}</li>", esc(&line));
+    }
+    out.push_str("</ul>\n<h2>Key findings</h2>\n<ul>\n");
+    for f in findings(data, rows) {
+        let _ = writeln!(out, "<li>{}</li>", strong(&f));
+    }
+    out.push_str("</ul>\n<h2>Results by model</h2>\n<table>\n<tr><th>model</th><th>availability</th><th>mean time to restore</th><th>p90 time to restore</th><th>operating cost / year</th><th>total cost / year</th></tr>\n");
+    for m in &data.models {
+        let e = |k: &str| m.estimate(k);
+        let _ = writeln!(
+            out,
+            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td>{:.3}% ± {:.3}</td><td>{} ± {}</td><td>{}</td><td>{} ± {}</td><td>{} ± {}</td></tr>",
+            colour_hex(m.model),
+            m.model,
+            100.0 * e("availability").mean,
+            100.0 * e("availability").half_width(),
+            format_hours(e("mttr_hours").mean),
+            format_hours(e("mttr_hours").half_width()),
+            format_hours(e("ttr_p90_hours").mean),
+            money(e("cost_operating").mean),
+            money(e("cost_operating").half_width()),
+            money(e("cost_total").mean),
+            money(e("cost_total").half_width()),
+        );
+    }
+    out.push_str("</table>\n<h2>Charts</h2>\n");
+    for (c, svg) in Chart::ALL.iter().zip(svgs) {
+        let body = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+        let _ = writeln!(
+            out,
+            "<div class=\"chart\" id=\"{}\">\n{}\n</div>",
+            c.name(),
+            body
+        );
+    }
+    out.push_str(
+        "<h2>The chapter's comparison table, from the run</h2>\n<table>\n<tr><th>Criterion</th>",
+    );
+    if let Some(first) = rows.first() {
+        for c in &first.cells {
+            let _ = write!(
+                out,
+                "<th><span class=\"swatch\" style=\"background:{}\"></span>{}</th>",
+                colour_hex(c.model),
+                esc(c.model.title())
+            );
+        }
+    }
+    out.push_str("</tr>\n");
+    for r in rows {
+        let _ = write!(
+            out,
+            "<tr><td><strong>{}</strong><br><small>{}</small></td>",
+            esc(r.criterion),
+            esc(r.measure)
+        );
+        for c in &r.cells {
+            let (class, verdict) = match c.agrees() {
+                Some(true) => ("ok", "✓ agrees"),
+                Some(false) => ("no", "✗ differs"),
+                None => ("", "not in the chapter"),
+            };
+            let _ = write!(
+                out,
+                "<td class=\"{class}\">{}<br><strong>{}</strong><br><small>book: {} · {verdict}</small></td>",
+                esc(&c.figure),
+                esc(&c.rating),
+                esc(c.book.unwrap_or("—"))
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n<ul class=\"rules\">\n");
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "<li><em>{}</em>: {}</li>",
+            esc(r.criterion),
+            esc(r.rule)
+        );
+    }
+    out.push_str("</ul>\n<h2>Method</h2>\n<ul>\n");
+    for m in METHOD {
+        let _ = writeln!(out, "<li>{}</li>", esc(m));
+    }
+    let _ = writeln!(
+        out,
+        "</ul>\n<p><small>Generated by whoruns {}.</small></p>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}

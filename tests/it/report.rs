@@ -1,0 +1,125 @@
+//! Charts, the comparison table and the report.
+
+use std::fs;
+
+use whoruns::report::comparison::{self, CRITERIA};
+use whoruns::report::{Chart, ReportData, document};
+use whoruns::{export, runner};
+
+use crate::common::{bundled, scenario};
+
+fn data() -> ReportData {
+    let text = fs::read_to_string(bundled("baseline.toml")).expect("read");
+    let mut s = scenario(&text);
+    s.replications = 4;
+    let outcomes = runner::run(&s, None, &|| {}).expect("run");
+    ReportData::from_frames(
+        s.clone(),
+        &export::replications_frame(&outcomes).expect("frame"),
+        &export::services_frame(&s, &outcomes).expect("frame"),
+        &export::timeseries_frame(&s, &outcomes).expect("frame"),
+        &export::ttr_histogram_frame(&outcomes).expect("frame"),
+    )
+    .expect("report data")
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\'', "&apos;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn every_chart_renders_to_svg_with_its_title_and_every_model() {
+    let d = data();
+    for chart in Chart::ALL {
+        let svg = chart.svg(&d).expect("svg");
+        assert!(svg.starts_with("<svg"), "{}", chart.name());
+        let title = chart.title();
+        assert!(
+            svg.contains(title) || svg.contains(&xml_escape(title)),
+            "{} lacks its title",
+            chart.name()
+        );
+        for m in &d.models {
+            assert!(
+                svg.contains(m.model.key()),
+                "{} lacks {}",
+                chart.name(),
+                m.model.key()
+            );
+        }
+        assert!(
+            svg.contains("replications"),
+            "{} lacks the footnote",
+            chart.name()
+        );
+    }
+}
+
+#[test]
+fn pngs_are_1920_by_1080() {
+    let d = data();
+    let png = Chart::CostVsReliability.png(&d).expect("png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // IHDR: width and height, big-endian, at bytes 16..24.
+    assert_eq!(
+        u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+        1920
+    );
+    assert_eq!(
+        u32::from_be_bytes([png[20], png[21], png[22], png[23]]),
+        1080
+    );
+}
+
+#[test]
+fn the_comparison_table_has_every_criterion_and_model() {
+    let d = data();
+    let rows = comparison::comparison(&d);
+    assert_eq!(rows.len(), CRITERIA.len());
+    let md = comparison::markdown(&rows);
+    let csv = comparison::csv(&rows);
+    for c in CRITERIA {
+        assert!(md.contains(c), "markdown lacks {c}");
+        assert!(csv.contains(c), "csv lacks {c}");
+    }
+    for m in &d.models {
+        assert!(md.contains(m.model.title()));
+    }
+    // The four chapter models carry the book's rating and a verdict; hybrids do not.
+    for r in &rows {
+        for c in &r.cells {
+            assert_eq!(c.book.is_some(), c.agrees().is_some());
+        }
+    }
+    // One CSV line per (criterion, model), plus the header.
+    assert_eq!(csv.lines().count(), 1 + CRITERIA.len() * d.models.len());
+}
+
+#[test]
+fn the_html_report_references_nothing_external() {
+    let d = data();
+    let rows = comparison::comparison(&d);
+    let svgs: Vec<String> = Chart::ALL.iter().map(|c| c.svg(&d).expect("svg")).collect();
+    let html = document::html(&d, &rows, &svgs);
+    let lower = html.to_ascii_lowercase();
+    for banned in [
+        "<script", "<link", "<img", "<iframe", "@import", "url(", "src=", "href=",
+    ] {
+        assert!(!lower.contains(banned), "report.html contains {banned}");
+    }
+    // The only URL allowed is the SVG namespace, which browsers never fetch.
+    let urls = lower.matches("http").count();
+    let namespaces = lower.matches("http://www.w3.org/2000/svg").count();
+    assert_eq!(urls, namespaces, "report.html contains a URL");
+    assert_eq!(html.matches("<svg").count(), Chart::ALL.len());
+    for c in CRITERIA {
+        assert!(html.contains(c));
+    }
+    let md = document::markdown(&d, &rows);
+    assert!(md.contains("## Key findings"));
+    assert!(md.contains("slower than you-run"), "{md}");
+}
