@@ -114,7 +114,10 @@ struct ServiceState {
     frozen_until: f64,
     quarters_out: u32,
     quarters_in: u32,
+    /// This service's incidents, in arrival order.
     incidents: Vec<u32>,
+    /// Index into `incidents` before which all are restored by the current quarter's start.
+    settled: usize,
 }
 
 /// Running totals.
@@ -147,8 +150,9 @@ struct Sim<'a> {
     scenario: &'a Scenario,
     model: ModelKind,
     world: &'a World,
-    /// The world's incidents, then this model's regressions.
-    incidents: Vec<Incident>,
+    /// This model's regressions; incident `i` is `world.incidents[i]` below the world's
+    /// count, `regressions[i - count]` above.
+    regressions: Vec<Incident>,
     states: Vec<State>,
     heap: BinaryHeap<Reverse<Event>>,
     seq: u64,
@@ -167,7 +171,7 @@ struct Sim<'a> {
     /// Page times per pool, for the per-shift load.
     page_log: Vec<(u32, f64)>,
     weekly: Vec<WeekSample>,
-    scratch: Vec<(f64, f64)>,
+    scratch: downtime::Scratch,
     tally: Tally,
 }
 
@@ -204,6 +208,7 @@ impl<'a> Sim<'a> {
                 quarters_out: 0,
                 quarters_in: 0,
                 incidents: Vec::new(),
+                settled: 0,
             })
             .collect();
         let k = &scenario.knowledge;
@@ -212,7 +217,7 @@ impl<'a> Sim<'a> {
             scenario,
             model,
             world,
-            incidents: world.incidents.clone(),
+            regressions: Vec::new(),
             states: vec![State::PENDING; world.incidents.len()],
             heap: BinaryHeap::new(),
             seq: 0,
@@ -235,7 +240,7 @@ impl<'a> Sim<'a> {
             oncall_since: 0.0,
             page_log: Vec::new(),
             weekly: Vec::new(),
-            scratch: Vec::new(),
+            scratch: downtime::Scratch::new(),
             tally: Tally::default(),
         };
         if model == ModelKind::SreRun {
@@ -323,7 +328,7 @@ impl<'a> Sim<'a> {
     }
 
     fn arrive(&mut self, index: usize, t: f64) {
-        let inc = self.incidents[index];
+        let inc = *self.incident(index);
         let s = inc.service as usize;
         if inc.cause == Cause::Change && self.freeze_holds_back(s, t, inc.freeze_u) {
             self.states[index].skipped = true;
@@ -352,7 +357,12 @@ impl<'a> Sim<'a> {
             restored: f64::INFINITY,
         };
         self.services[s].incidents.push(index as u32);
-        self.schedule(paged, Kind::L1Request, index as u32);
+        if paged <= t {
+            // Paged at once: handle now rather than through the heap.
+            self.page_l1(index as u32, t);
+        } else {
+            self.schedule(paged, Kind::L1Request, index as u32);
+        }
     }
 
     fn group(&self, who: Responder) -> &crate::scenario::Group {
@@ -416,14 +426,14 @@ impl<'a> Sim<'a> {
     }
 
     fn owner(&self, index: usize) -> Responder {
-        Responder::Dev(self.scenario.services[self.incidents[index].service as usize].team as u32)
+        Responder::Dev(self.scenario.services[self.incident(index).service as usize].team as u32)
     }
 
     fn start(&mut self, index: u32, stage: Kind, t: f64) {
         let i = index as usize;
         let st = self.states[i];
         self.states[i].wait += t - st.requested;
-        let inc = &self.incidents[i];
+        let inc = self.incident(i);
         let (effort, ack_l1, ack_l2, u, service) = (
             inc.effort,
             inc.ack_l1,
@@ -469,11 +479,7 @@ impl<'a> Sim<'a> {
         let i = index as usize;
         match ev.kind {
             Kind::Arrival => self.arrive(i, t),
-            Kind::L1Request => {
-                let who = self.states[i].l1;
-                self.page(t, who);
-                self.acquire(who.pool(self.teams), index, Kind::L1Request, t);
-            }
+            Kind::L1Request => self.page_l1(index, t),
             Kind::L1Done => self.l1_done(index, t),
             Kind::WorkaroundDone => {
                 let st = self.states[i];
@@ -485,7 +491,7 @@ impl<'a> Sim<'a> {
                     .lifetime
                     .sample(&mut self.feedback_rng);
                 self.workarounds.push(Workaround {
-                    service: self.incidents[i].service,
+                    service: self.incident(i).service,
                     created: t,
                     retired: t + lifetime,
                 });
@@ -511,6 +517,12 @@ impl<'a> Sim<'a> {
         }
     }
 
+    fn page_l1(&mut self, index: u32, t: f64) {
+        let who = self.states[index as usize].l1;
+        self.page(t, who);
+        self.acquire(who.pool(self.teams), index, Kind::L1Request, t);
+    }
+
     fn l1_done(&mut self, index: u32, t: f64) {
         let i = index as usize;
         let st = self.states[i];
@@ -529,7 +541,7 @@ impl<'a> Sim<'a> {
                 self.schedule(t, Kind::L2Request, index);
             }
             Escalation::BusinessHours { prioritise } => {
-                let inc = &self.incidents[i];
+                let inc = self.incident(i);
                 let (effort, prio, wa_u, wa_effort) = (
                     inc.effort,
                     inc.prioritisation,
@@ -557,7 +569,7 @@ impl<'a> Sim<'a> {
     /// A developer fix reaches production: each workaround still open on the service may
     /// conflict with it and cause a new incident.
     fn fix_deployed(&mut self, index: usize, t: f64) {
-        let service = self.incidents[index].service;
+        let service = self.incident(index).service;
         let p = self.scenario.workarounds.conflict_probability;
         if p <= 0.0 {
             return;
@@ -584,8 +596,8 @@ impl<'a> Sim<'a> {
             Cause::Regression,
             &mut self.feedback,
         );
-        let index = self.incidents.len() as u32;
-        self.incidents.push(incident);
+        let index = (self.world.incidents.len() + self.regressions.len()) as u32;
+        self.regressions.push(incident);
         self.states.push(State::PENDING);
         if t >= self.warmup {
             self.tally.regressions += 1;
@@ -600,18 +612,51 @@ impl<'a> Sim<'a> {
             .count() as u32
     }
 
-    /// Impact-weighted downtime of `service` in `[from, to)` as known at `to`.
-    fn downtime(&mut self, service: usize, from: f64, to: f64) -> f64 {
+    /// Incident `i`: the world's, or this model's regressions after them.
+    fn incident(&self, i: usize) -> &Incident {
+        let n = self.world.incidents.len();
+        if i < n {
+            &self.world.incidents[i]
+        } else {
+            &self.regressions[i - n]
+        }
+    }
+
+    /// Impact-weighted downtime of `service` in `[from, to)` as known at `to`, scanning the
+    /// service's incidents from its `first` (those before cannot overlap `from`).
+    fn downtime_from(&mut self, service: usize, first: usize, from: f64, to: f64) -> f64 {
+        let mut scratch = std::mem::take(&mut self.scratch);
         let svc = &self.scenario.services[service];
-        let intervals = self.services[service].incidents.iter().map(|&i| {
-            let inc = &self.incidents[i as usize];
-            (
-                inc.arrival,
-                self.states[i as usize].restored,
-                svc.severities[inc.severity as usize].impact,
-            )
+        let list = &self.services[service].incidents;
+        let intervals = list[first.min(list.len())..].iter().map(|&i| {
+            let inc = self.incident(i as usize);
+            let impact = svc.severities[inc.severity as usize].impact;
+            (inc.arrival, self.states[i as usize].restored, impact)
         });
-        impaired_hours(intervals, from, to, &mut self.scratch)
+        let hours = impaired_hours(intervals, from, to, &mut scratch);
+        self.scratch = scratch;
+        hours
+    }
+
+    /// Downtime in the current quarter up to `to`.
+    fn quarter_downtime(&mut self, service: usize, from: f64, to: f64) -> f64 {
+        let first = self.services[service].settled;
+        self.downtime_from(service, first, from, to)
+    }
+
+    /// Moves each service's scan start past incidents restored before `t`, at a quarter
+    /// boundary: later quarters never need them.
+    fn settle(&mut self, t: f64) {
+        for s in 0..self.services.len() {
+            let mut p = self.services[s].settled;
+            while let Some(&i) = self.services[s].incidents.get(p) {
+                if self.states[i as usize].restored > t {
+                    break;
+                }
+                p += 1;
+            }
+            self.services[s].settled = p;
+        }
     }
 
     fn quarter_budget(&self, service: usize) -> f64 {
@@ -623,7 +668,7 @@ impl<'a> Sim<'a> {
         let quarter_end = quarter_start + HOURS_PER_QUARTER;
         for s in 0..self.services.len() {
             let budget = self.quarter_budget(s);
-            let spent = self.downtime(s, quarter_start, t);
+            let spent = self.quarter_downtime(s, quarter_start, t);
             if self.scenario.error_budget.freeze && spent > budget && !self.frozen(s, t) {
                 let until = quarter_end.min(self.horizon);
                 self.services[s].frozen_until = until;
@@ -649,7 +694,7 @@ impl<'a> Sim<'a> {
         let start = t - HOURS_PER_QUARTER;
         let mut changed = false;
         for s in 0..self.services.len() {
-            let outside = self.downtime(s, start, t) > self.quarter_budget(s);
+            let outside = self.quarter_downtime(s, start, t) > self.quarter_budget(s);
             let st = &mut self.services[s];
             if outside {
                 st.quarters_out += 1;
@@ -679,6 +724,7 @@ impl<'a> Sim<'a> {
                 changed = true;
             }
         }
+        self.settle(t);
         if changed {
             self.restructure(t);
         }

@@ -15,6 +15,27 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
+/// The same quantile as [`quantile_sorted`] of unsorted data, in linear time (the slice is
+/// partially reordered).
+pub fn quantile_select(v: &mut [f64], q: f64) -> f64 {
+    match v.len() {
+        0 => f64::NAN,
+        1 => v[0],
+        n => {
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let (_, at, right) = v.select_nth_unstable_by(lo, f64::total_cmp);
+            let a = *at;
+            let frac = h - lo as f64;
+            if frac == 0.0 || right.is_empty() {
+                return a;
+            }
+            let b = right.iter().copied().fold(f64::INFINITY, f64::min);
+            a + frac * (b - a)
+        }
+    }
+}
+
 /// Mean and 95% confidence interval of a sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
@@ -124,6 +145,17 @@ mod tests {
         assert_eq!(quantile_sorted(&xs, 0.0), 1.0);
         assert_eq!(quantile_sorted(&xs, 1.0), 4.0);
         assert!(quantile_sorted(&[], 0.5).is_nan());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn selection_matches_sorting(mut v in proptest::collection::vec(0.0f64..1e3, 0..200), q in 0.0f64..=1.0) {
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let a = quantile_sorted(&sorted, q);
+            let b = quantile_select(&mut v, q);
+            proptest::prop_assert!(a == b || (a.is_nan() && b.is_nan()), "{a} vs {b}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::{HOURS_PER_QUARTER, Sim};
 use crate::outcome::Outcome;
 use crate::scenario::Funding;
-use crate::stats::quantile_sorted;
+use crate::stats::{quantile_select, quantile_sorted};
 use crate::units::HOURS_PER_YEAR;
 
 /// Length of an on-call shift for the load figures (SRE workbook: 12 hours).
@@ -18,13 +18,14 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
 
     let mut service_downtime = vec![0.0; n_services];
     for (s, d) in service_downtime.iter_mut().enumerate() {
-        *d = sim.downtime(s, warmup, horizon);
+        *d = sim.downtime_from(s, 0, warmup, horizon);
     }
     let mut service_incidents = vec![0u64; n_services];
-    let mut ttr = Vec::with_capacity(sim.incidents.len());
+    let mut ttr = Vec::with_capacity(sim.states.len());
     let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
-    for (inc, st) in sim.incidents.iter().zip(&sim.states) {
-        if st.skipped || inc.arrival < warmup || st.paged.is_infinite() && inc.arrival >= horizon {
+    let all = sim.world.incidents.iter().chain(&sim.regressions);
+    for (inc, st) in all.zip(&sim.states) {
+        if st.skipped || inc.arrival < warmup {
             continue;
         }
         incidents += 1;
@@ -36,7 +37,14 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         }
     }
     let resolved = ttr.len() as u64;
-    ttr.sort_by(f64::total_cmp);
+    let ttr_sum: f64 = ttr.iter().sum();
+    let mut ttr_histogram = vec![0u32; crate::outcome::TTR_BINS + 2];
+    for x in &ttr {
+        ttr_histogram[crate::outcome::ttr_bin(*x)] += 1;
+    }
+    let ttr_p50_hours = quantile_select(&mut ttr, 0.5);
+    let ttr_p90_hours = quantile_select(&mut ttr, 0.9);
+    let ttr_p99_hours = quantile_select(&mut ttr, 0.99);
     let mean = |sum: f64, n: u64| if n == 0 { 0.0 } else { sum / n as f64 };
     let downtime_hours: f64 = service_downtime.iter().sum();
     let availability = 1.0 - downtime_hours / (n_services as f64 * window);
@@ -164,10 +172,10 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         open_at_end: incidents - resolved,
         availability,
         downtime_hours,
-        mttr_hours: mean(ttr.iter().sum(), resolved),
-        ttr_p50_hours: quantile_sorted(&ttr, 0.5),
-        ttr_p90_hours: quantile_sorted(&ttr, 0.9),
-        ttr_p99_hours: quantile_sorted(&ttr, 0.99),
+        mttr_hours: mean(ttr_sum, resolved),
+        ttr_p50_hours,
+        ttr_p90_hours,
+        ttr_p99_hours,
         ttd_hours: mean(ttd_sum, incidents),
         queue_wait_hours: mean(wait_sum, resolved),
         escalations: t.escalations,
@@ -205,12 +213,6 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         service_downtime_hours: service_downtime,
         service_incidents,
         weekly: std::mem::take(&mut sim.weekly),
-        ttr_histogram: {
-            let mut h = vec![0u32; crate::outcome::TTR_BINS + 2];
-            for x in &ttr {
-                h[crate::outcome::ttr_bin(*x)] += 1;
-            }
-            h
-        },
+        ttr_histogram,
     }
 }
