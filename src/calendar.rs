@@ -75,14 +75,20 @@ impl Calendar {
     pub fn is_open(&self, t: f64) -> bool {
         let day = (t / 24.0).floor();
         let hour = t - day * 24.0;
-        self.days[day.rem_euclid(7.0) as usize] && hour >= self.open_hour && hour < self.close_hour
+        self.business_day(day) && hour >= self.open_hour && hour < self.close_hour
+    }
+
+    /// Whether day number `day` (0 = the first Monday) is a business day.
+    #[inline]
+    fn business_day(&self, day: f64) -> bool {
+        self.days[(day as i64).rem_euclid(7) as usize]
     }
 
     /// The first moment at or after `t` that falls in business hours.
     pub fn next_open(&self, t: f64) -> f64 {
         let mut day = (t / 24.0).floor();
         for _ in 0..8 {
-            if self.days[day.rem_euclid(7.0) as usize] {
+            if self.business_day(day) {
                 let open = day * 24.0 + self.open_hour;
                 let close = day * 24.0 + self.close_hour;
                 if t < close {
@@ -98,6 +104,13 @@ impl Calendar {
     pub fn add_working(&self, t: f64, work: f64) -> f64 {
         let mut now = self.next_open(t);
         let mut left = work;
+        // Whole weeks first: a week from an open moment is the same moment of the week,
+        // and consumes exactly a week of business hours. Keep the last (partial) week for
+        // the day-by-day walk, so that work ending at a closing time ends there.
+        let per_week = self.hours_per_week();
+        let weeks = ((left / per_week).ceil() - 1.0).max(0.0);
+        now += weeks * 168.0;
+        left -= weeks * per_week;
         loop {
             let day = (now / 24.0).floor();
             let close = day * 24.0 + self.close_hour;
@@ -116,7 +129,7 @@ impl Calendar {
         let mut total = weeks * self.hours_per_week();
         let mut day = weeks * 7.0;
         while day * 24.0 < horizon {
-            if self.days[day.rem_euclid(7.0) as usize] {
+            if self.business_day(day) {
                 let open = day * 24.0 + self.open_hour;
                 let close = (day * 24.0 + self.close_hour).min(horizon);
                 total += (close - open).max(0.0);
@@ -161,6 +174,23 @@ mod tests {
         assert!(!cal.is_open(5.0 * 24.0 + 10.0));
         assert_eq!(cal.hours_per_week(), 40.0);
         assert!((cal.open_hours_within(2.0 * 168.0) - 80.0).abs() < 1e-9);
+        // 40 working hours from Monday 09:00 end on Friday at 17:00; 100 end on
+        // Wednesday 13:00 two weeks later.
+        let friday_17 = 4.0 * 24.0 + 17.0;
+        assert!((cal.add_working(9.0, 40.0) - friday_17).abs() < 1e-9);
+        assert!((cal.add_working(9.0, 100.0) - (14.0 * 24.0 + 2.0 * 24.0 + 13.0)).abs() < 1e-9);
+    }
+
+    proptest::proptest! {
+        /// Work added in two steps ends where it ends in one.
+        #[test]
+        fn working_time_adds_up(t in 0.0f64..2000.0, a in 0.0f64..300.0, b in 0.0f64..300.0) {
+            let cal = Calendar::default();
+            let once = cal.add_working(t, a + b);
+            let twice = cal.add_working(cal.add_working(t, a), b);
+            proptest::prop_assert!((once - twice).abs() < 1e-6, "{once} vs {twice}");
+            proptest::prop_assert!(once >= t + a + b - 1e-9);
+        }
     }
 
     #[test]

@@ -111,13 +111,22 @@ struct Workaround {
 #[derive(Debug, Clone)]
 struct ServiceState {
     runner: Runner,
+    frozen_from: f64,
     frozen_until: f64,
+    /// Next of this service's deployments not yet applied.
+    next_deploy: usize,
     quarters_out: u32,
     quarters_in: u32,
     /// This service's incidents, in arrival order.
     incidents: Vec<u32>,
     /// Index into `incidents` before which all are restored by the current quarter's start.
     settled: usize,
+    /// Incidents open now.
+    open: u32,
+    /// Quarter-to-date downtime last computed, and from when; valid while `fresh`.
+    cached: (f64, f64),
+    /// Whether nothing has changed since `cached` (no arrival, no restore).
+    fresh: bool,
 }
 
 /// Running totals.
@@ -175,6 +184,11 @@ struct Sim<'a> {
     tally: Tally,
 }
 
+/// A service's error budget for one quarter, hours of full outage.
+pub fn quarter_budget(scenario: &Scenario, service: usize) -> f64 {
+    (1.0 - scenario.services[service].availability_target) * HOURS_PER_QUARTER
+}
+
 /// Simulates `model` on `world` and measures the outcome.
 pub fn simulate(
     scenario: &Scenario,
@@ -204,11 +218,16 @@ impl<'a> Sim<'a> {
         let services: Vec<ServiceState> = (0..scenario.services.len())
             .map(|s| ServiceState {
                 runner: runner(model, scenario, s, sre_eligible(scenario, s)),
+                frozen_from: f64::INFINITY,
                 frozen_until: f64::NEG_INFINITY,
+                next_deploy: 0,
                 quarters_out: 0,
                 quarters_in: 0,
                 incidents: Vec::new(),
                 settled: 0,
+                open: 0,
+                cached: (f64::NAN, 0.0),
+                fresh: false,
             })
             .collect();
         let k = &scenario.knowledge;
@@ -231,6 +250,10 @@ impl<'a> Sim<'a> {
                 [g.sre.knowledge, g.ops.knowledge],
                 [g.sre.knowledge_floor, g.ops.knowledge_floor],
                 k.erosion_per_deploy,
+                [
+                    matches!(model, ModelKind::YouAndSreRun | ModelKind::SreRun),
+                    matches!(model, ModelKind::OpsRun | ModelKind::OpsSometimesRun),
+                ],
             ),
             workarounds: Vec::new(),
             feedback: feedback_streams(scenario, seed, model.index()),
@@ -239,7 +262,9 @@ impl<'a> Sim<'a> {
             oncall: OnCall::default(),
             oncall_since: 0.0,
             page_log: Vec::new(),
-            weekly: Vec::new(),
+            weekly: Vec::with_capacity(
+                (scenario.horizon_hours / HOURS_PER_WEEK) as usize * scenario.services.len(),
+            ),
             scratch: downtime::Scratch::new(),
             tally: Tally::default(),
         };
@@ -275,56 +300,63 @@ impl<'a> Sim<'a> {
         if horizon > HOURS_PER_QUARTER {
             self.schedule(HOURS_PER_QUARTER, Kind::QuarterTick, 1);
         }
-        let (mut next_incident, mut next_deploy) = (0usize, 0usize);
+        let mut next_incident = 0usize;
         let world = self.world;
         loop {
             let t_inc = world
                 .incidents
                 .get(next_incident)
                 .map_or(f64::INFINITY, |i| i.arrival);
-            let t_dep = world
-                .deployments
-                .get(next_deploy)
-                .map_or(f64::INFINITY, |d| d.time);
             let t_ev = self
                 .heap
                 .peek()
                 .map_or(f64::INFINITY, |e| f64::from_bits(e.0.time_bits));
-            let t = t_inc.min(t_dep).min(t_ev);
+            let t = t_inc.min(t_ev);
             if t >= horizon {
                 break;
             }
-            if t_dep <= t {
-                self.deploy(next_deploy, t);
-                next_deploy += 1;
-            } else if t_inc <= t {
+            if t_inc <= t {
                 self.arrive(next_incident, t);
                 next_incident += 1;
             } else if let Some(Reverse(ev)) = self.heap.pop() {
                 self.handle(ev, t);
             }
         }
+        for s in 0..self.services.len() {
+            self.deploy_until(s, horizon);
+        }
         self.restructure(horizon);
     }
 
     fn frozen(&self, service: usize, t: f64) -> bool {
-        t < self.services[service].frozen_until
+        let st = &self.services[service];
+        st.frozen_from <= t && t < st.frozen_until
     }
 
     fn freeze_holds_back(&self, service: usize, t: f64, freeze_u: f64) -> bool {
         self.frozen(service, t) && freeze_u >= self.scenario.error_budget.freeze_deploy_share
     }
 
-    fn deploy(&mut self, index: usize, t: f64) {
-        let d = self.world.deployments[index];
-        let s = d.service as usize;
-        if self.freeze_holds_back(s, t, d.freeze_u) {
-            if t >= self.warmup {
-                self.tally.deploys_frozen += 1;
+    /// Applies the deployments of service `s` up to and including time `t`, lazily: only
+    /// their own service's knowledge and freeze state depend on them, so they are applied
+    /// when that state is next read or changed (and at the end), in their own time order.
+    fn deploy_until(&mut self, s: usize, t: f64) {
+        let list = &self.world.deployments[s];
+        let mut next = self.services[s].next_deploy;
+        while let Some(d) = list.get(next) {
+            if d.time > t {
+                break;
             }
-            return;
+            next += 1;
+            if self.freeze_holds_back(s, d.time, d.freeze_u) {
+                if d.time >= self.warmup {
+                    self.tally.deploys_frozen += 1;
+                }
+            } else {
+                self.knowledge.deploy(s, d.time);
+            }
         }
-        self.knowledge.deploy(s, t);
+        self.services[s].next_deploy = next;
     }
 
     fn arrive(&mut self, index: usize, t: f64) {
@@ -356,7 +388,10 @@ impl<'a> Sim<'a> {
             wait: 0.0,
             restored: f64::INFINITY,
         };
-        self.services[s].incidents.push(index as u32);
+        let st = &mut self.services[s];
+        st.incidents.push(index as u32);
+        st.open += 1;
+        st.fresh = false;
         if paged <= t {
             // Paged at once: handle now rather than through the heap.
             self.page_l1(index as u32, t);
@@ -378,8 +413,14 @@ impl<'a> Sim<'a> {
         match who {
             Responder::Dev(_) => self.scenario.groups.dev.knowledge,
             Responder::Embedded(_) => self.scenario.you_run.embedded_sre_knowledge,
-            Responder::Sre => self.knowledge.at(0, service, t),
-            Responder::Ops => self.knowledge.at(1, service, t),
+            Responder::Sre => {
+                self.deploy_until(service, t);
+                self.knowledge.at(0, service, t)
+            }
+            Responder::Ops => {
+                self.deploy_until(service, t);
+                self.knowledge.at(1, service, t)
+            }
         }
     }
 
@@ -471,6 +512,10 @@ impl<'a> Sim<'a> {
     fn restore(&mut self, index: usize, t: f64) {
         if self.states[index].restored.is_infinite() {
             self.states[index].restored = t;
+            let service = self.incident(index).service as usize;
+            let st = &mut self.services[service];
+            st.open -= 1;
+            st.fresh = false;
         }
     }
 
@@ -640,8 +685,17 @@ impl<'a> Sim<'a> {
 
     /// Downtime in the current quarter up to `to`.
     fn quarter_downtime(&mut self, service: usize, from: f64, to: f64) -> f64 {
-        let first = self.services[service].settled;
-        self.downtime_from(service, first, from, to)
+        let st = &self.services[service];
+        // With nothing open and nothing changed, downtime cannot have grown.
+        if st.fresh && st.open == 0 && st.cached.0 == from {
+            return st.cached.1;
+        }
+        let first = st.settled;
+        let hours = self.downtime_from(service, first, from, to);
+        let st = &mut self.services[service];
+        st.cached = (from, hours);
+        st.fresh = true;
+        hours
     }
 
     /// Moves each service's scan start past incidents restored before `t`, at a quarter
@@ -660,7 +714,7 @@ impl<'a> Sim<'a> {
     }
 
     fn quarter_budget(&self, service: usize) -> f64 {
-        (1.0 - self.scenario.services[service].availability_target) * HOURS_PER_QUARTER
+        quarter_budget(self.scenario, service)
     }
 
     fn week_tick(&mut self, week: u32, t: f64) {
@@ -670,16 +724,19 @@ impl<'a> Sim<'a> {
             let budget = self.quarter_budget(s);
             let spent = self.quarter_downtime(s, quarter_start, t);
             if self.scenario.error_budget.freeze && spent > budget && !self.frozen(s, t) {
+                // Deployments before now were judged by the freeze state of their time.
+                self.deploy_until(s, t);
                 let until = quarter_end.min(self.horizon);
+                self.services[s].frozen_from = t;
                 self.services[s].frozen_until = until;
                 self.tally.freeze_hours += (until - t.max(self.warmup)).max(0.0);
             }
             let sample = WeekSample {
-                week,
-                service: s as u32,
-                workarounds_open: self.open_workarounds(s as u32, t),
                 budget_remaining_hours: budget - spent,
-                budget_hours: budget,
+                week: u16::try_from(week).unwrap_or(u16::MAX),
+                service: s as u16,
+                workarounds_open: u16::try_from(self.open_workarounds(s as u32, t))
+                    .unwrap_or(u16::MAX),
                 frozen: self.frozen(s, t),
             };
             self.weekly.push(sample);
@@ -737,6 +794,10 @@ impl<'a> Sim<'a> {
     /// Closes the on-call and sync accounting up to `t` and re-derives them from who runs
     /// each service now.
     fn restructure(&mut self, t: f64) {
+        // Knowledge must reach `t` under the old sync rates, deployments included.
+        for s in 0..self.services.len() {
+            self.deploy_until(s, t);
+        }
         let from = self.oncall_since.max(self.warmup);
         let dt = (t - from).max(0.0);
         self.tally.dev_oncall_hours += self.oncall.dev * dt;

@@ -130,67 +130,78 @@ pub fn ttr_histogram_frame(outcomes: &[Outcome]) -> Result<DataFrame, ExportErro
     )
 }
 
-/// Service label of the rows that sum over all services in `timeseries.parquet`.
-pub const ALL_SERVICES: &str = "(all)";
+/// Column of a per-service weekly value in `timeseries.parquet`, e.g.
+/// `workarounds_open[checkout-api]`.
+pub fn per_service_column(value: &str, service: &str) -> String {
+    format!("{value}[{service}]")
+}
 
-/// One row per (model, replication, week, service), plus a row per (model, replication,
-/// week) summed over services (`service` = `(all)`): `timeseries.parquet`.
+/// One row per (model, replication, week): open workarounds, error budget remaining and
+/// services frozen summed over services, then open workarounds and error budget remaining
+/// per service: `timeseries.parquet`.
 pub fn timeseries_frame(
     scenario: &Scenario,
     outcomes: &[Outcome],
 ) -> Result<DataFrame, ExportError> {
+    let n_services = scenario.services.len();
+    let budgets: Vec<f64> = (0..n_services)
+        .map(|s| crate::engine::quarter_budget(scenario, s))
+        .collect();
+    let total_budget: f64 = budgets.iter().sum();
     let rows: usize = outcomes
         .iter()
-        .map(|o| o.weekly.len() + o.weekly.len() / scenario.services.len().max(1))
+        .map(|o| o.weekly.len() / n_services.max(1))
         .sum();
     let mut model = Vec::with_capacity(rows);
     let mut replication = Vec::with_capacity(rows);
     let mut week = Vec::with_capacity(rows);
-    let mut service = Vec::with_capacity(rows);
     let mut open = Vec::with_capacity(rows);
     let mut remaining = Vec::with_capacity(rows);
     let mut share = Vec::with_capacity(rows);
     let mut frozen = Vec::with_capacity(rows);
+    let mut open_by: Vec<Vec<u32>> = vec![Vec::with_capacity(rows); n_services];
+    let mut remaining_by: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); n_services];
     for o in outcomes {
         for chunk in o.weekly.chunk_by(|a, b| a.week == b.week) {
-            let (mut w, mut r, mut b, mut f) = (0u32, 0.0, 0.0, 0u32);
+            let (mut w, mut r, mut f) = (0u32, 0.0, 0u32);
             for x in chunk {
-                model.push(o.model.key());
-                replication.push(o.replication);
-                week.push(x.week);
-                service.push(scenario.services[x.service as usize].name.as_str());
-                open.push(x.workarounds_open);
-                remaining.push(x.budget_remaining_hours);
-                share.push(x.budget_remaining_hours / x.budget_hours);
-                frozen.push(u32::from(x.frozen));
-                w += x.workarounds_open;
+                let s = x.service as usize;
+                open_by[s].push(u32::from(x.workarounds_open));
+                remaining_by[s].push(x.budget_remaining_hours);
+                w += u32::from(x.workarounds_open);
                 r += x.budget_remaining_hours;
-                b += x.budget_hours;
                 f += u32::from(x.frozen);
             }
             model.push(o.model.key());
             replication.push(o.replication);
-            week.push(chunk[0].week);
-            service.push(ALL_SERVICES);
+            week.push(u32::from(chunk[0].week));
             open.push(w);
             remaining.push(r);
-            share.push(r / b);
+            share.push(r / total_budget);
             frozen.push(f);
         }
     }
-    wrap(
-        "timeseries",
-        DataFrame::new_infer_height(vec![
-            Column::new("model".into(), model),
-            Column::new("replication".into(), replication),
-            Column::new("week".into(), week),
-            Column::new("service".into(), service),
-            Column::new("workarounds_open".into(), open),
-            Column::new("error_budget_remaining_hours".into(), remaining),
-            Column::new("error_budget_remaining_share".into(), share),
-            Column::new("services_frozen".into(), frozen),
-        ]),
-    )
+    let mut cols = vec![
+        Column::new("model".into(), model),
+        Column::new("replication".into(), replication),
+        Column::new("week".into(), week),
+        Column::new("workarounds_open".into(), open),
+        Column::new("error_budget_remaining_hours".into(), remaining),
+        Column::new("error_budget_remaining_share".into(), share),
+        Column::new("services_frozen".into(), frozen),
+    ];
+    for (s, (o, r)) in open_by.into_iter().zip(remaining_by).enumerate() {
+        let name = &scenario.services[s].name;
+        cols.push(Column::new(
+            per_service_column("workarounds_open", name).into(),
+            o,
+        ));
+        cols.push(Column::new(
+            per_service_column("error_budget_remaining_hours", name).into(),
+            r,
+        ));
+    }
+    wrap("timeseries", DataFrame::new_infer_height(cols))
 }
 
 /// One row per (model, metric): `summary.csv`.

@@ -133,19 +133,17 @@ pub fn ttr_bin(hours: f64) -> usize {
     (x.floor() as usize + 1).min(TTR_BINS + 1)
 }
 
-/// One weekly sample of one service: the rows of `timeseries.parquet`.
+/// One weekly sample of one service (kept small: there are weeks × services per outcome).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WeekSample {
-    /// Week number from 1 (sampled at the end of the week).
-    pub week: u32,
-    /// Index into the scenario's services.
-    pub service: u32,
-    /// Workarounds in production.
-    pub workarounds_open: u32,
     /// Error budget left this quarter, hours of full outage (negative when overspent).
     pub budget_remaining_hours: f64,
-    /// This quarter's whole budget, hours.
-    pub budget_hours: f64,
+    /// Week number from 1 (sampled at the end of the week).
+    pub week: u16,
+    /// Index into the scenario's services.
+    pub service: u16,
+    /// Workarounds in production.
+    pub workarounds_open: u16,
     /// Whether the service is in feature freeze.
     pub frozen: bool,
 }

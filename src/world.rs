@@ -68,30 +68,33 @@ pub struct Deployment {
     pub freeze_u: f64,
 }
 
-/// All incidents and deployments of one replication, in time order.
+/// All incidents and deployments of one replication.
 #[derive(Debug, Clone, Default)]
 pub struct World {
-    /// Incidents sorted by arrival.
+    /// Incidents sorted by arrival (then service).
     pub incidents: Vec<Incident>,
-    /// Deployments sorted by time.
-    pub deployments: Vec<Deployment>,
+    /// Deployments of each service, sorted by time. Deployments only touch their own
+    /// service's knowledge and freeze state, so they are kept apart per service and never
+    /// merged into one timeline.
+    pub deployments: Vec<Vec<Deployment>>,
 }
 
 impl World {
     /// Draws the world of one replication from its seed.
     pub fn generate(scenario: &Scenario, replication_seed: u64) -> World {
-        let mut world = World::default();
+        let mut world = World {
+            incidents: Vec::new(),
+            deployments: vec![Vec::new(); scenario.services.len()],
+        };
         for (index, service) in scenario.services.iter().enumerate() {
             generate_service(scenario, service, index, replication_seed, &mut world);
         }
+        // Stable: each service contributes two sorted runs, which a merge sort exploits.
         world.incidents.sort_by(|a, b| {
             a.arrival
                 .total_cmp(&b.arrival)
                 .then(a.service.cmp(&b.service))
         });
-        world
-            .deployments
-            .sort_by(|a, b| a.time.total_cmp(&b.time).then(a.service.cmp(&b.service)));
         world
     }
 }
@@ -170,19 +173,20 @@ fn generate_service(
             (HOURS_PER_WEEK, false)
         };
         let rate = per_week / clock_hours_per_week;
-        let mut clock = 0.0;
+        let mut t = 0.0;
         loop {
-            clock += exp(&mut deploys) / rate;
-            let t = if in_business {
-                calendar.add_working(0.0, clock)
+            // Gaps in business time, laid onto the calendar one after the other.
+            let gap = exp(&mut deploys) / rate;
+            t = if in_business {
+                calendar.add_working(t, gap)
             } else {
-                clock
+                t + gap
             };
             if t >= horizon {
                 break;
             }
             let freeze_u: f64 = deploys.random();
-            world.deployments.push(Deployment {
+            world.deployments[index].push(Deployment {
                 time: t,
                 service: index as u32,
                 freeze_u,

@@ -10,17 +10,26 @@ pub struct KnowledgeState {
     /// Continuous restoration rate per hour for each (group, service) while synchronising.
     rate: [Vec<f64>; 2],
     erosion: f64,
+    /// Groups whose knowledge matters to this model; the others are never evaluated.
+    used: [bool; 2],
 }
 
 impl KnowledgeState {
     /// Every service starts at the group's initial knowledge.
-    pub fn new(services: usize, initial: [f64; 2], floor: [f64; 2], erosion: f64) -> Self {
+    pub fn new(
+        services: usize,
+        initial: [f64; 2],
+        floor: [f64; 2],
+        erosion: f64,
+        used: [bool; 2],
+    ) -> Self {
         Self {
             level: [vec![initial[0]; services], vec![initial[1]; services]],
             since: [vec![0.0; services], vec![0.0; services]],
             floor,
             rate: [vec![0.0; services], vec![0.0; services]],
             erosion,
+            used,
         }
     }
 
@@ -48,6 +57,9 @@ impl KnowledgeState {
     /// A deployment of `s` at `t`: both groups lose a share of their knowledge above the floor.
     pub fn deploy(&mut self, s: usize, t: f64) {
         for g in 0..2 {
+            if !self.used[g] {
+                continue;
+            }
             self.advance(g, s, t);
             let floor = self.floor[g].min(self.level[g][s]);
             self.level[g][s] = floor + (self.level[g][s] - floor) * (1.0 - self.erosion);
@@ -61,7 +73,7 @@ mod tests {
 
     #[test]
     fn deployments_erode_and_sync_restores() {
-        let mut k = KnowledgeState::new(1, [0.8, 0.4], [0.5, 0.2], 0.1);
+        let mut k = KnowledgeState::new(1, [0.8, 0.4], [0.5, 0.2], 0.1, [true, true]);
         k.deploy(0, 1.0);
         assert!((k.at(0, 0, 1.0) - (0.5 + 0.3 * 0.9)).abs() < 1e-12);
         assert!((k.at(1, 0, 1.0) - (0.2 + 0.2 * 0.9)).abs() < 1e-12);

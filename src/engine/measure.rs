@@ -4,7 +4,8 @@
 use super::{HOURS_PER_QUARTER, Sim};
 use crate::outcome::Outcome;
 use crate::scenario::Funding;
-use crate::stats::{quantile_select, quantile_sorted};
+use crate::stats::quantile_select;
+
 use crate::units::HOURS_PER_YEAR;
 
 /// Length of an on-call shift for the load figures (SRE workbook: 12 hours).
@@ -51,26 +52,40 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
 
     // Pages per person per 12-hour shift, over the rotas that were paged.
     let shifts = (window / SHIFT_HOURS).ceil().max(1.0) as usize;
-    let mut per_pool: Vec<Vec<u32>> = vec![Vec::new(); sim.pools.len()];
-    for &(pool, t) in &sim.page_log {
-        let p = &mut per_pool[pool as usize];
-        if p.is_empty() {
-            p.resize(shifts, 0);
-        }
-        let k = (((t - warmup) / SHIFT_HOURS) as usize).min(shifts - 1);
-        p[k] += 1;
-    }
+    let mut slots_paged: Vec<u64> = sim
+        .page_log
+        .iter()
+        .map(|&(pool, t)| {
+            let k = (((t - warmup) / SHIFT_HOURS) as usize).min(shifts - 1);
+            (u64::from(pool) << 32) | k as u64
+        })
+        .collect();
+    slots_paged.sort_unstable();
+    // Per-person load of every (rota, shift) with pages; the paged rotas' other shifts are 0.
     let mut loads: Vec<f64> = Vec::new();
-    for (pool, counts) in per_pool.iter().enumerate() {
-        let size = f64::from(sim.pools[pool].size.max(1));
-        loads.extend(counts.iter().map(|c| f64::from(*c) / size));
+    let mut rotas = 0usize;
+    let mut last_rota = u64::MAX;
+    for run in slots_paged.chunk_by(|a, b| a == b) {
+        let rota = run[0] >> 32;
+        if rota != last_rota {
+            rotas += 1;
+            last_rota = rota;
+        }
+        let size = f64::from(sim.pools[rota as usize].size.max(1));
+        loads.push(run.len() as f64 / size);
     }
-    let pages_per_shift = mean(loads.iter().sum(), loads.len() as u64);
-    loads.sort_by(f64::total_cmp);
-    let pages_per_shift_p90 = if loads.is_empty() {
+    let slots = rotas * shifts;
+    let pages_per_shift = mean(loads.iter().sum(), slots as u64);
+    let pages_per_shift_p90 = if slots == 0 {
         0.0
     } else {
-        quantile_sorted(&loads, 0.9)
+        loads.sort_by(f64::total_cmp);
+        let zeros = slots - loads.len();
+        let value = |i: usize| if i < zeros { 0.0 } else { loads[i - zeros] };
+        let h = (slots - 1) as f64 * 0.9;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(slots - 1);
+        value(lo) + (h - lo as f64) * (value(hi) - value(lo))
     };
     let months = window / (HOURS_PER_YEAR / 12.0);
     let rota_people = sim.tally.rota_people_hours / window;

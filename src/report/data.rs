@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::export::ALL_SERVICES;
 use crate::model::ModelKind;
 use crate::outcome::TTR_BINS;
 use crate::scenario::Scenario;
@@ -171,14 +170,10 @@ impl ReportData {
 
         // Weekly series over all services.
         let t_models = strings(timeseries, "timeseries", "model")?;
-        let t_service = strings(timeseries, "timeseries", "service")?;
         let t_week = numbers(timeseries, "timeseries", "week")?;
         let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
         let t_share = numbers(timeseries, "timeseries", "error_budget_remaining_share")?;
         for i in 0..t_models.len() {
-            if t_service[i] != ALL_SERVICES {
-                continue;
-            }
             let Some(k) = slot(&t_models[i]) else {
                 continue;
             };
