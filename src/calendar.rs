@@ -73,7 +73,7 @@ impl Calendar {
 
     /// Whether `t` falls in business hours.
     pub fn is_open(&self, t: f64) -> bool {
-        let day = (t / 24.0).floor();
+        let day = floor(t / 24.0);
         let hour = t - day * 24.0;
         self.business_day(day) && hour >= self.open_hour && hour < self.close_hour
     }
@@ -86,7 +86,7 @@ impl Calendar {
 
     /// The first moment at or after `t` that falls in business hours.
     pub fn next_open(&self, t: f64) -> f64 {
-        let mut day = (t / 24.0).floor();
+        let mut day = floor(t / 24.0);
         for _ in 0..8 {
             if self.business_day(day) {
                 let open = day * 24.0 + self.open_hour;
@@ -112,7 +112,7 @@ impl Calendar {
         now += weeks * 168.0;
         left -= weeks * per_week;
         loop {
-            let day = (now / 24.0).floor();
+            let day = floor(now / 24.0);
             let close = day * 24.0 + self.close_hour;
             let available = close - now;
             if left <= available {
@@ -137,6 +137,17 @@ impl Calendar {
             day += 1.0;
         }
         total
+    }
+}
+
+/// `x.floor()` without a call into libm for the non-negative times the simulation uses
+/// (the target's baseline instruction set has no rounding instruction).
+#[inline]
+pub(crate) fn floor(x: f64) -> f64 {
+    if (0.0..9.0e15).contains(&x) {
+        (x as i64) as f64
+    } else {
+        x.floor()
     }
 }
 

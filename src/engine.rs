@@ -30,7 +30,7 @@ use crate::staffing::{Headcount, OnCall, Runner, runner, sre_eligible};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
-use downtime::impaired_hours;
+use downtime::Impairment;
 use knowledge::KnowledgeState;
 use route::{Escalation, Responder, route};
 
@@ -55,6 +55,8 @@ enum Kind {
     WeekTick,
     /// End of a quarter: error-budget policy, hand-backs.
     QuarterTick,
+    /// End of the warm-up: downtime is measured from here.
+    Warmup,
 }
 
 /// A scheduled event; ordered by time, then by scheduling order (FIFO among ties).
@@ -117,16 +119,14 @@ struct ServiceState {
     next_deploy: usize,
     quarters_out: u32,
     quarters_in: u32,
-    /// This service's incidents, in arrival order.
-    incidents: Vec<u32>,
-    /// Index into `incidents` before which all are restored by the current quarter's start.
-    settled: usize,
     /// Incidents open now.
     open: u32,
-    /// Quarter-to-date downtime last computed, and from when; valid while `fresh`.
-    cached: (f64, f64),
-    /// Whether nothing has changed since `cached` (no arrival, no restore).
-    fresh: bool,
+    /// Running integral of impact-weighted downtime.
+    impairment: Impairment,
+    /// Its reading at the start of the current quarter.
+    at_quarter_start: f64,
+    /// Its reading at the end of the warm-up.
+    at_warmup: f64,
 }
 
 /// Running totals.
@@ -177,10 +177,13 @@ struct Sim<'a> {
     headcount: Headcount,
     oncall: OnCall,
     oncall_since: f64,
-    /// Page times per pool, for the per-shift load.
-    page_log: Vec<(u32, f64)>,
+    /// Per pool: the 12-hour shift being counted and its pages so far.
+    shift_pages: Vec<(u64, u32)>,
+    /// Per-person pages of every (pool, shift) that had pages, closed so far.
+    shift_loads: Vec<f64>,
+    /// Pools paged at least once.
+    paged_pools: u32,
     weekly: Vec<WeekSample>,
-    scratch: downtime::Scratch,
     tally: Tally,
 }
 
@@ -223,11 +226,10 @@ impl<'a> Sim<'a> {
                 next_deploy: 0,
                 quarters_out: 0,
                 quarters_in: 0,
-                incidents: Vec::new(),
-                settled: 0,
                 open: 0,
-                cached: (f64::NAN, 0.0),
-                fresh: false,
+                impairment: Impairment::default(),
+                at_quarter_start: 0.0,
+                at_warmup: 0.0,
             })
             .collect();
         let k = &scenario.knowledge;
@@ -261,11 +263,12 @@ impl<'a> Sim<'a> {
             headcount,
             oncall: OnCall::default(),
             oncall_since: 0.0,
-            page_log: Vec::new(),
+            shift_pages: Vec::new(),
+            shift_loads: Vec::new(),
+            paged_pools: 0,
             weekly: Vec::with_capacity(
                 (scenario.horizon_hours / HOURS_PER_WEEK) as usize * scenario.services.len(),
             ),
-            scratch: downtime::Scratch::new(),
             tally: Tally::default(),
         };
         if model == ModelKind::SreRun {
@@ -299,6 +302,9 @@ impl<'a> Sim<'a> {
         }
         if horizon > HOURS_PER_QUARTER {
             self.schedule(HOURS_PER_QUARTER, Kind::QuarterTick, 1);
+        }
+        if self.warmup > 0.0 {
+            self.schedule(self.warmup, Kind::Warmup, 0);
         }
         let mut next_incident = 0usize;
         let world = self.world;
@@ -388,10 +394,10 @@ impl<'a> Sim<'a> {
             wait: 0.0,
             restored: f64::INFINITY,
         };
+        let impact = self.scenario.services[s].severities[inc.severity as usize].impact;
         let st = &mut self.services[s];
-        st.incidents.push(index as u32);
         st.open += 1;
-        st.fresh = false;
+        st.impairment.change(t, impact);
         if paged <= t {
             // Paged at once: handle now rather than through the heap.
             self.page_l1(index as u32, t);
@@ -429,13 +435,34 @@ impl<'a> Sim<'a> {
             return;
         }
         self.tally.pages += 1;
-        self.page_log.push((who.pool(self.teams) as u32, t));
+        self.count_shift_page(who.pool(self.teams), t);
         if who.is_dev() {
             self.tally.dev_pages += 1;
         }
         if who.is_on_call() && !self.scenario.calendar.is_open(t) {
             self.tally.offhours_pages += 1;
         }
+    }
+
+    /// Counts a page against its pool's 12-hour shift; pages come in time order, so each
+    /// pool's shifts close one after another.
+    fn count_shift_page(&mut self, pool: usize, t: f64) {
+        if self.shift_pages.is_empty() {
+            self.shift_pages = vec![(u64::MAX, 0); self.pools.len()];
+        }
+        let shift = ((t - self.warmup) / measure::SHIFT_HOURS) as u64;
+        let (current, count) = self.shift_pages[pool];
+        if current == shift {
+            self.shift_pages[pool].1 += 1;
+            return;
+        }
+        if current == u64::MAX {
+            self.paged_pools += 1;
+        } else {
+            let size = f64::from(self.pools[pool].size.max(1));
+            self.shift_loads.push(f64::from(count) / size);
+        }
+        self.shift_pages[pool] = (shift, 1);
     }
 
     fn labour(&mut self, t: f64, dev: bool, hours: f64) {
@@ -512,10 +539,15 @@ impl<'a> Sim<'a> {
     fn restore(&mut self, index: usize, t: f64) {
         if self.states[index].restored.is_infinite() {
             self.states[index].restored = t;
-            let service = self.incident(index).service as usize;
+            let inc = self.incident(index);
+            let service = inc.service as usize;
+            let impact = self.scenario.services[service].severities[inc.severity as usize].impact;
             let st = &mut self.services[service];
             st.open -= 1;
-            st.fresh = false;
+            st.impairment.change(t, -impact);
+            if st.open == 0 {
+                st.impairment.clear();
+            }
         }
     }
 
@@ -559,6 +591,11 @@ impl<'a> Sim<'a> {
             }
             Kind::WeekTick => self.week_tick(index, t),
             Kind::QuarterTick => self.quarter_tick(index, t),
+            Kind::Warmup => {
+                for st in &mut self.services {
+                    st.at_warmup = st.impairment.at(t);
+                }
+            }
         }
     }
 
@@ -667,50 +704,10 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Impact-weighted downtime of `service` in `[from, to)` as known at `to`, scanning the
-    /// service's incidents from its `first` (those before cannot overlap `from`).
-    fn downtime_from(&mut self, service: usize, first: usize, from: f64, to: f64) -> f64 {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let svc = &self.scenario.services[service];
-        let list = &self.services[service].incidents;
-        let intervals = list[first.min(list.len())..].iter().map(|&i| {
-            let inc = self.incident(i as usize);
-            let impact = svc.severities[inc.severity as usize].impact;
-            (inc.arrival, self.states[i as usize].restored, impact)
-        });
-        let hours = impaired_hours(intervals, from, to, &mut scratch);
-        self.scratch = scratch;
-        hours
-    }
-
-    /// Downtime in the current quarter up to `to`.
-    fn quarter_downtime(&mut self, service: usize, from: f64, to: f64) -> f64 {
+    /// Downtime of `service` so far this quarter, at `t`.
+    fn quarter_downtime(&self, service: usize, t: f64) -> f64 {
         let st = &self.services[service];
-        // With nothing open and nothing changed, downtime cannot have grown.
-        if st.fresh && st.open == 0 && st.cached.0 == from {
-            return st.cached.1;
-        }
-        let first = st.settled;
-        let hours = self.downtime_from(service, first, from, to);
-        let st = &mut self.services[service];
-        st.cached = (from, hours);
-        st.fresh = true;
-        hours
-    }
-
-    /// Moves each service's scan start past incidents restored before `t`, at a quarter
-    /// boundary: later quarters never need them.
-    fn settle(&mut self, t: f64) {
-        for s in 0..self.services.len() {
-            let mut p = self.services[s].settled;
-            while let Some(&i) = self.services[s].incidents.get(p) {
-                if self.states[i as usize].restored > t {
-                    break;
-                }
-                p += 1;
-            }
-            self.services[s].settled = p;
-        }
+        st.impairment.at(t) - st.at_quarter_start
     }
 
     fn quarter_budget(&self, service: usize) -> f64 {
@@ -722,7 +719,7 @@ impl<'a> Sim<'a> {
         let quarter_end = quarter_start + HOURS_PER_QUARTER;
         for s in 0..self.services.len() {
             let budget = self.quarter_budget(s);
-            let spent = self.quarter_downtime(s, quarter_start, t);
+            let spent = self.quarter_downtime(s, t);
             if self.scenario.error_budget.freeze && spent > budget && !self.frozen(s, t) {
                 // Deployments before now were judged by the freeze state of their time.
                 self.deploy_until(s, t);
@@ -748,10 +745,10 @@ impl<'a> Sim<'a> {
     }
 
     fn quarter_tick(&mut self, quarter: u32, t: f64) {
-        let start = t - HOURS_PER_QUARTER;
         let mut changed = false;
         for s in 0..self.services.len() {
-            let outside = self.quarter_downtime(s, start, t) > self.quarter_budget(s);
+            let outside = self.quarter_downtime(s, t) > self.quarter_budget(s);
+            self.services[s].at_quarter_start = self.services[s].impairment.at(t);
             let st = &mut self.services[s];
             if outside {
                 st.quarters_out += 1;
@@ -781,7 +778,6 @@ impl<'a> Sim<'a> {
                 changed = true;
             }
         }
-        self.settle(t);
         if changed {
             self.restructure(t);
         }

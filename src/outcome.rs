@@ -130,7 +130,7 @@ pub fn ttr_bin(hours: f64) -> usize {
         return 0;
     }
     let x = (hours / TTR_MIN_HOURS).ln() / (TTR_MAX_HOURS / TTR_MIN_HOURS).ln() * TTR_BINS as f64;
-    (x.floor() as usize + 1).min(TTR_BINS + 1)
+    (x as usize + 1).min(TTR_BINS + 1)
 }
 
 /// One weekly sample of one service (kept small: there are weeks × services per outcome).

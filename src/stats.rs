@@ -36,6 +36,31 @@ pub fn quantile_select(v: &mut [f64], q: f64) -> f64 {
     }
 }
 
+/// Several quantiles (ascending `qs`) of unsorted data in one pass of selections, each
+/// searching only above the previous: the same values as [`quantile_sorted`].
+pub fn quantiles_select<const N: usize>(v: &mut [f64], qs: [f64; N]) -> [f64; N] {
+    let n = v.len();
+    let mut out = [f64::NAN; N];
+    if n == 0 {
+        return out;
+    }
+    let mut start = 0;
+    for (slot, q) in out.iter_mut().zip(qs) {
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = (h as usize).max(start).min(n - 1);
+        let (_, at, right) = v[start..].select_nth_unstable_by(lo - start, f64::total_cmp);
+        let a = *at;
+        let frac = h - lo as f64;
+        *slot = if frac <= 0.0 || right.is_empty() {
+            a
+        } else {
+            a + frac * (right.iter().copied().fold(f64::INFINITY, f64::min) - a)
+        };
+        start = lo;
+    }
+    out
+}
+
 /// Mean and 95% confidence interval of a sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
@@ -148,6 +173,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn several_selections_match_sorting(mut v in proptest::collection::vec(0.0f64..1e3, 0..200)) {
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let got = quantiles_select(&mut v, [0.5, 0.9, 0.99]);
+            for (g, q) in got.iter().zip([0.5, 0.9, 0.99]) {
+                let want = quantile_sorted(&sorted, q);
+                proptest::prop_assert!(*g == want || (g.is_nan() && want.is_nan()), "{g} vs {want}");
+            }
+        }
+
         #[test]
         fn selection_matches_sorting(mut v in proptest::collection::vec(0.0f64..1e3, 0..200), q in 0.0f64..=1.0) {
             let mut sorted = v.clone();

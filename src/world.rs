@@ -207,6 +207,15 @@ fn exp<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     -(1.0 - rng.random::<f64>()).ln()
 }
 
+/// A draw that takes no random number for a constant distribution.
+#[inline]
+fn draw(d: &crate::dist::Dist, rng: &mut SimRng) -> f64 {
+    match d {
+        crate::dist::Dist::Constant(v) => *v,
+        _ => d.sample(rng),
+    }
+}
+
 /// Draws one incident's intrinsic properties from the service's per-purpose streams.
 pub(crate) fn draw_incident(
     scenario: &Scenario,
@@ -240,35 +249,32 @@ pub(crate) fn draw_incident(
         severity,
         cause,
         effort: match cause {
-            Cause::Change => service.change_effort.sample(&mut s.effort),
-            Cause::Background | Cause::Regression => service.effort.sample(&mut s.effort),
+            Cause::Change => draw(&service.change_effort, &mut s.effort),
+            Cause::Background | Cause::Regression => draw(&service.effort, &mut s.effort),
         },
-        detection: service.detection.sample(&mut s.detection),
+        detection: draw(&service.detection, &mut s.detection),
         escalation_u: if needs.escalation {
             s.escalation.random()
         } else {
             1.0
         },
-        ack_l1: response.acknowledge.sample(&mut s.acknowledge),
-        ack_l2: response.acknowledge.sample(&mut s.acknowledge),
+        ack_l1: draw(&response.acknowledge, &mut s.acknowledge),
+        ack_l2: draw(&response.acknowledge, &mut s.acknowledge),
         prioritisation: if needs.prioritisation {
-            response.prioritisation.sample(&mut s.prioritisation)
+            draw(&response.prioritisation, &mut s.prioritisation)
         } else {
             0.0
         },
         routing: [
-            g.dev.routing.sample(&mut s.routing),
-            g.sre.routing.sample(&mut s.routing),
-            g.ops.routing.sample(&mut s.routing),
+            draw(&g.dev.routing, &mut s.routing),
+            draw(&g.sre.routing, &mut s.routing),
+            draw(&g.ops.routing, &mut s.routing),
         ],
         freeze_u: 0.0,
         cross_team: service.cross_team_share > 0.0
             && s.cross_team.random::<f64>() < service.cross_team_share,
         ops_watch: if service.cross_team_share > 0.0 {
-            scenario
-                .you_run_ops_monitors
-                .detection
-                .sample(&mut s.cross_team)
+            draw(&scenario.you_run_ops_monitors.detection, &mut s.cross_team)
         } else {
             f64::INFINITY
         },
@@ -278,7 +284,7 @@ pub(crate) fn draw_incident(
             1.0
         },
         workaround_effort: if needs.prioritisation {
-            scenario.workarounds.effort.sample(&mut s.workaround)
+            draw(&scenario.workarounds.effort, &mut s.workaround)
         } else {
             0.0
         },

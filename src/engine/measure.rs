@@ -4,12 +4,12 @@
 use super::{HOURS_PER_QUARTER, Sim};
 use crate::outcome::Outcome;
 use crate::scenario::Funding;
-use crate::stats::quantile_select;
+use crate::stats::quantiles_select;
 
 use crate::units::HOURS_PER_YEAR;
 
 /// Length of an on-call shift for the load figures (SRE workbook: 12 hours).
-const SHIFT_HOURS: f64 = 12.0;
+pub(super) const SHIFT_HOURS: f64 = 12.0;
 
 pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome {
     let scenario = sim.scenario;
@@ -17,10 +17,11 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let window = horizon - warmup;
     let n_services = scenario.services.len();
 
-    let mut service_downtime = vec![0.0; n_services];
-    for (s, d) in service_downtime.iter_mut().enumerate() {
-        *d = sim.downtime_from(s, 0, warmup, horizon);
-    }
+    let service_downtime: Vec<f64> = sim
+        .services
+        .iter()
+        .map(|st| st.impairment.at(horizon) - st.at_warmup)
+        .collect();
     let mut service_incidents = vec![0u64; n_services];
     let mut ttr = Vec::with_capacity(sim.states.len());
     let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
@@ -43,37 +44,22 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     for x in &ttr {
         ttr_histogram[crate::outcome::ttr_bin(*x)] += 1;
     }
-    let ttr_p50_hours = quantile_select(&mut ttr, 0.5);
-    let ttr_p90_hours = quantile_select(&mut ttr, 0.9);
-    let ttr_p99_hours = quantile_select(&mut ttr, 0.99);
+    let [ttr_p50_hours, ttr_p90_hours, ttr_p99_hours] =
+        quantiles_select(&mut ttr, [0.5, 0.9, 0.99]);
     let mean = |sum: f64, n: u64| if n == 0 { 0.0 } else { sum / n as f64 };
     let downtime_hours: f64 = service_downtime.iter().sum();
     let availability = 1.0 - downtime_hours / (n_services as f64 * window);
 
     // Pages per person per 12-hour shift, over the rotas that were paged.
     let shifts = (window / SHIFT_HOURS).ceil().max(1.0) as usize;
-    let mut slots_paged: Vec<u64> = sim
-        .page_log
-        .iter()
-        .map(|&(pool, t)| {
-            let k = (((t - warmup) / SHIFT_HOURS) as usize).min(shifts - 1);
-            (u64::from(pool) << 32) | k as u64
-        })
-        .collect();
-    slots_paged.sort_unstable();
-    // Per-person load of every (rota, shift) with pages; the paged rotas' other shifts are 0.
-    let mut loads: Vec<f64> = Vec::new();
-    let mut rotas = 0usize;
-    let mut last_rota = u64::MAX;
-    for run in slots_paged.chunk_by(|a, b| a == b) {
-        let rota = run[0] >> 32;
-        if rota != last_rota {
-            rotas += 1;
-            last_rota = rota;
+    // Close the shifts still being counted.
+    let mut loads = std::mem::take(&mut sim.shift_loads);
+    for (pool, &(shift, count)) in sim.shift_pages.iter().enumerate() {
+        if shift != u64::MAX {
+            loads.push(f64::from(count) / f64::from(sim.pools[pool].size.max(1)));
         }
-        let size = f64::from(sim.pools[rota as usize].size.max(1));
-        loads.push(run.len() as f64 / size);
     }
+    let rotas = sim.paged_pools as usize;
     let slots = rotas * shifts;
     let pages_per_shift = mean(loads.iter().sum(), slots as u64);
     let pages_per_shift_p90 = if slots == 0 {

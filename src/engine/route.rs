@@ -66,8 +66,9 @@ impl Responder {
 /// Whether the shift containing `t` belongs to the rota's SRE share: shifts are allotted
 /// evenly, so a share of 0.5 alternates and 0.25 gives every fourth shift.
 pub fn sre_shift(t: f64, shift_hours: f64, share: f64) -> bool {
-    let k = (t / shift_hours).floor();
-    ((k + 1.0) * share).floor() > (k * share).floor()
+    use crate::calendar::floor;
+    let k = floor(t / shift_hours);
+    floor((k + 1.0) * share) > floor(k * share)
 }
 
 /// First responder and escalation path for an incident on `service` at time `t`, when
