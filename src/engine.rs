@@ -372,7 +372,7 @@ impl<'a> Sim<'a> {
             self.states[index].skipped = true;
             return;
         }
-        let (l1, escalation) = route(self.model, self.scenario, s, self.services[s].runner, t);
+        let (l1, escalation) = route(self.scenario, s, self.services[s].runner, t);
         let group = self.group(l1);
         let mut detection = inc.detection * group.telemetry_delay_factor;
         if inc.cross_team {

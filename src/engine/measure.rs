@@ -1,7 +1,7 @@
 //! Turns a finished simulation into an [`Outcome`]: restore times, availability, load,
 //! knowledge, workarounds, policy counts and costs.
 
-use super::{HOURS_PER_QUARTER, Sim};
+use super::Sim;
 use crate::outcome::Outcome;
 use crate::scenario::Funding;
 use crate::stats::quantiles_select;
@@ -162,7 +162,6 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         .map(|(d, s)| d * s.revenue_per_hour)
         .sum::<f64>()
         * per_year;
-    let _ = HOURS_PER_QUARTER;
 
     Outcome {
         model: sim.model,

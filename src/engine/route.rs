@@ -1,6 +1,5 @@
 //! Who is paged first for an incident, and how they reach the owning developers.
 
-use crate::model::ModelKind;
 use crate::scenario::{DevEscalation, Scenario, TeamSetup};
 use crate::staffing::Runner;
 
@@ -72,9 +71,8 @@ pub fn sre_shift(t: f64, shift_hours: f64, share: f64) -> bool {
 }
 
 /// First responder and escalation path for an incident on `service` at time `t`, when
-/// `runner` runs it under `model`.
+/// `runner` runs it.
 pub fn route(
-    model: ModelKind,
     scenario: &Scenario,
     service: usize,
     runner: Runner,
@@ -104,9 +102,9 @@ pub fn route(
                 (Responder::Dev(team), Escalation::None)
             }
         }
-        Runner::Sre => match (model, scenario.sre_run.dev_escalation) {
-            (_, DevEscalation::OnCall) => (Responder::Sre, Escalation::OnCall),
-            (_, DevEscalation::BusinessHours) => (
+        Runner::Sre => match scenario.sre_run.dev_escalation {
+            DevEscalation::OnCall => (Responder::Sre, Escalation::OnCall),
+            DevEscalation::BusinessHours => (
                 Responder::Sre,
                 Escalation::BusinessHours { prioritise: true },
             ),

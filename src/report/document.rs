@@ -174,26 +174,52 @@ const METHOD: [&str; 6] = [
     "Left out: cascading failures across services, sickness and holidays, follow-the-sun rotas, learning from postmortems, and the incentive effect of on-call on code quality (incident rates are inputs).",
 ];
 
+/// Columns of the results-by-model table.
+const MODEL_COLUMNS: [&str; 6] = [
+    "model",
+    "availability",
+    "mean time to restore",
+    "p90 time to restore",
+    "operating cost / year",
+    "total cost / year",
+];
+
+/// One model's cells of the results-by-model table (after the model's name).
+fn model_cells(m: &ModelData) -> [String; 5] {
+    let e = |k: &str| m.estimate(k);
+    [
+        format!(
+            "{:.3}% ± {:.3}",
+            100.0 * e("availability").mean,
+            100.0 * e("availability").half_width()
+        ),
+        format!(
+            "{} ± {}",
+            format_hours(e("mttr_hours").mean),
+            format_hours(e("mttr_hours").half_width())
+        ),
+        format_hours(e("ttr_p90_hours").mean),
+        format!(
+            "{} ± {}",
+            money(e("cost_operating").mean),
+            money(e("cost_operating").half_width())
+        ),
+        format!(
+            "{} ± {}",
+            money(e("cost_total").mean),
+            money(e("cost_total").half_width())
+        ),
+    ]
+}
+
 fn model_table_md(data: &ReportData) -> String {
-    let mut out = String::from(
-        "| model | availability | mean time to restore | p90 time to restore | operating cost / year | total cost / year |\n|---|---|---|---|---|---|\n",
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        MODEL_COLUMNS.join(" | "),
+        "---|".repeat(MODEL_COLUMNS.len())
     );
     for m in &data.models {
-        let e = |k: &str| m.estimate(k);
-        let _ = writeln!(
-            out,
-            "| {} | {:.3}% ± {:.3} | {} ± {} | {} | {} ± {} | {} ± {} |",
-            m.model,
-            100.0 * e("availability").mean,
-            100.0 * e("availability").half_width(),
-            format_hours(e("mttr_hours").mean),
-            format_hours(e("mttr_hours").half_width()),
-            format_hours(e("ttr_p90_hours").mean),
-            money(e("cost_operating").mean),
-            money(e("cost_operating").half_width()),
-            money(e("cost_total").mean),
-            money(e("cost_total").half_width()),
-        );
+        let _ = writeln!(out, "| {} | {} |", m.model, model_cells(m).join(" | "));
     }
     out
 }
@@ -274,24 +300,22 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
     for f in findings(data, rows) {
         let _ = writeln!(out, "<li>{}</li>", strong(&f));
     }
-    out.push_str("</ul>\n<h2>Results by model</h2>\n<table>\n<tr><th>model</th><th>availability</th><th>mean time to restore</th><th>p90 time to restore</th><th>operating cost / year</th><th>total cost / year</th></tr>\n");
+    out.push_str("</ul>\n<h2>Results by model</h2>\n<table>\n<tr>");
+    for c in MODEL_COLUMNS {
+        let _ = write!(out, "<th>{c}</th>");
+    }
+    out.push_str("</tr>\n");
     for m in &data.models {
-        let e = |k: &str| m.estimate(k);
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td>{:.3}% ± {:.3}</td><td>{} ± {}</td><td>{}</td><td>{} ± {}</td><td>{} ± {}</td></tr>",
+            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
             colour_hex(m.model),
-            m.model,
-            100.0 * e("availability").mean,
-            100.0 * e("availability").half_width(),
-            format_hours(e("mttr_hours").mean),
-            format_hours(e("mttr_hours").half_width()),
-            format_hours(e("ttr_p90_hours").mean),
-            money(e("cost_operating").mean),
-            money(e("cost_operating").half_width()),
-            money(e("cost_total").mean),
-            money(e("cost_total").half_width()),
+            m.model
         );
+        for cell in model_cells(m) {
+            let _ = write!(out, "<td>{}</td>", esc(&cell));
+        }
+        out.push_str("</tr>\n");
     }
     out.push_str("</table>\n<h2>Charts</h2>\n");
     for (c, svg) in Chart::ALL.iter().zip(svgs) {

@@ -23,6 +23,19 @@ struct Knobs {
     feedback: bool,
 }
 
+/// A mid-sized two-team scenario without feedback.
+const STANDARD: Knobs = Knobs {
+    rate: 6.0,
+    deploys: 10.0,
+    cfr: 0.2,
+    ops: 2,
+    sre: 2,
+    ops_k: 0.3,
+    services: 5,
+    warmup_days: 0,
+    feedback: false,
+};
+
 fn random_scenario(k: Knobs) -> whoruns::Scenario {
     let Knobs {
         rate,
@@ -119,17 +132,7 @@ proptest! {
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let s = random_scenario(Knobs {
-        rate: 6.0,
-        deploys: 10.0,
-        cfr: 0.2,
-        ops: 2,
-        sre: 2,
-        ops_k: 0.3,
-        services: 5,
-        warmup_days: 0,
-        feedback: false,
-    });
+    let s = random_scenario(STANDARD);
     let one = run(&s, Some(1), &|| {}).expect("run");
     let two = run(&s, Some(2), &|| {}).expect("run");
     let four = run(&s, Some(4), &|| {}).expect("run");
@@ -139,17 +142,7 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn all_models_see_the_same_incidents_per_replication() {
-    let s = random_scenario(Knobs {
-        rate: 6.0,
-        deploys: 10.0,
-        cfr: 0.2,
-        ops: 2,
-        sre: 2,
-        ops_k: 0.3,
-        services: 5,
-        warmup_days: 0,
-        feedback: false,
-    });
+    let s = random_scenario(STANDARD);
     let outcomes = run(&s, None, &|| {}).expect("run");
     for rep in 0..s.replications {
         let counts: Vec<u64> = outcomes
@@ -168,17 +161,7 @@ fn all_models_see_the_same_incidents_per_replication() {
 
 #[test]
 fn adding_a_model_does_not_change_the_others() {
-    let mut s = random_scenario(Knobs {
-        rate: 6.0,
-        deploys: 10.0,
-        cfr: 0.2,
-        ops: 2,
-        sre: 2,
-        ops_k: 0.3,
-        services: 5,
-        warmup_days: 0,
-        feedback: false,
-    });
+    let mut s = random_scenario(STANDARD);
     let all = run(&s, None, &|| {}).expect("run");
     s.models = vec![whoruns::ModelKind::OpsRun];
     let only_ops = run(&s, None, &|| {}).expect("run");
