@@ -11,7 +11,7 @@ use whoruns::Scenario;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("{path}: cannot read the scenario file: {source}")]
+    #[error("{path}: cannot read the scenario file")]
     Read {
         /// The path.
         path: String,
@@ -45,28 +45,7 @@ const MARKER: &str = "replications.csv";
 /// it first and swapped in by rename, so readers see the old results or the new, never a mix.
 /// An existing result folder is replaced only when `force` is set.
 pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
-    if dir.exists() {
-        if !dir.is_dir() {
-            bail!("{} exists and is not a folder", dir.display());
-        }
-        let has_results = dir.join(MARKER).exists();
-        let empty = fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .next()
-            .is_none();
-        if has_results && !force {
-            bail!(
-                "{} already holds results; pass --force to replace them, or --out to write elsewhere",
-                dir.display()
-            );
-        }
-        if !has_results && !empty {
-            bail!(
-                "{} is not empty and does not look like a whoruns output folder; choose another --out",
-                dir.display()
-            );
-        }
-    }
+    check_writable(dir, force)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -109,7 +88,8 @@ pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Refuses, before any work is done, to write where results would be lost.
+/// Refuses, before any work is done, to write where results would be lost: over a file,
+/// into a folder that holds something else, or over results without `force`.
 pub fn check_writable(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -117,9 +97,20 @@ pub fn check_writable(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.is_dir() {
         bail!("{} exists and is not a folder", dir.display());
     }
-    if dir.join(MARKER).exists() && !force {
+    let has_results = dir.join(MARKER).exists();
+    if has_results && !force {
         bail!(
             "{} already holds results; pass --force to replace them, or --out to write elsewhere",
+            dir.display()
+        );
+    }
+    let empty = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .next()
+        .is_none();
+    if !has_results && !empty {
+        bail!(
+            "{} is not empty and does not look like a whoruns output folder; choose another --out",
             dir.display()
         );
     }
