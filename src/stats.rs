@@ -122,6 +122,9 @@ impl Estimate {
 
 /// The 95% interval of the difference of two independent means (Welch).
 pub fn unpaired_difference(a: &Estimate, b: &Estimate) -> (f64, f64) {
+    if a.n < 2 || b.n < 2 {
+        return (f64::NAN, f64::NAN);
+    }
     let va = a.sd * a.sd / a.n as f64;
     let vb = b.sd * b.sd / b.n as f64;
     let se = (va + vb).sqrt();
@@ -201,6 +204,14 @@ mod tests {
         assert!((t_975(60) - 2.000).abs() < 1e-3);
         assert!((t_975(120) - 1.980).abs() < 1e-3);
         assert!((t_975(1000) - 1.962).abs() < 1e-3);
+    }
+
+    #[test]
+    fn differences_of_empty_samples_are_undefined_not_a_panic() {
+        let empty = Estimate::of([f64::NAN, f64::NAN]);
+        let some = Estimate::of([1.0, 2.0, 3.0]);
+        assert!(unpaired_difference(&empty, &some).0.is_nan());
+        assert!(unpaired_difference(&some, &some).0.is_finite());
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub fn summary_table(scenario: &Scenario, rows: &[SummaryRow]) -> String {
     let ci = |model: ModelKind, metric: &str, scale: f64, prec: usize| -> String {
         find(rows, model, metric).map_or("–".into(), |r| {
             let e = r.estimate;
+            if !e.mean.is_finite() {
+                return "–".into();
+            }
             format!(
                 "{:.p$} ±{:.p$}",
                 e.mean * scale,

@@ -261,3 +261,19 @@ fn report_on_a_folder_without_results_says_so() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("whoruns run"), "{stderr}");
 }
+
+#[test]
+fn a_quiet_world_with_no_incidents_still_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("quiet.toml");
+    fs::write(
+        &scenario,
+        "horizon = \"3d\"\nreplications = 3\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"0/month\"\ndeploys_per_week = 0\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let o = run_to(&scenario, &out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("report.html").exists());
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("NaN"));
+}
