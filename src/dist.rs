@@ -111,11 +111,6 @@ impl Dist {
         Ok(Dist::Empirical(values))
     }
 
-    /// True when sampling needs no random number.
-    pub fn is_constant(&self) -> bool {
-        matches!(self, Dist::Constant(_))
-    }
-
     /// The distribution's mean in hours.
     pub fn mean(&self) -> f64 {
         match self {

@@ -88,16 +88,6 @@ pub enum Funding {
     Opex,
 }
 
-impl Funding {
-    /// `CAPEX` or `OPEX`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Funding::Capex => "CAPEX",
-            Funding::Opex => "OPEX",
-        }
-    }
-}
-
 /// Knowledge erosion by deployments and restoration by synchronisation.
 #[derive(Debug, Clone)]
 pub struct Knowledge {
@@ -324,20 +314,4 @@ pub struct Service {
     pub depends_on: Vec<usize>,
     /// Share of incidents that cross team boundaries (0 without cross-team dependencies).
     pub cross_team_share: f64,
-}
-
-impl Scenario {
-    /// Whether a service takes part in a cross-team workflow (depends on, or is depended
-    /// on by, a service of another team).
-    pub fn is_cross_team(&self, service: usize) -> bool {
-        let team = self.services[service].team;
-        self.services[service]
-            .depends_on
-            .iter()
-            .any(|d| self.services[*d].team != team)
-            || self
-                .services
-                .iter()
-                .any(|s| s.team != team && s.depends_on.contains(&service))
-    }
 }

@@ -15,27 +15,6 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// The same quantile as [`quantile_sorted`] of unsorted data, in linear time (the slice is
-/// partially reordered).
-pub fn quantile_select(v: &mut [f64], q: f64) -> f64 {
-    match v.len() {
-        0 => f64::NAN,
-        1 => v[0],
-        n => {
-            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let (_, at, right) = v.select_nth_unstable_by(lo, f64::total_cmp);
-            let a = *at;
-            let frac = h - lo as f64;
-            if frac == 0.0 || right.is_empty() {
-                return a;
-            }
-            let b = right.iter().copied().fold(f64::INFINITY, f64::min);
-            a + frac * (b - a)
-        }
-    }
-}
-
 /// Several quantiles (ascending `qs`) of unsorted data in one pass of selections, each
 /// searching only above the previous: the same values as [`quantile_sorted`].
 pub fn quantiles_select<const N: usize>(v: &mut [f64], qs: [f64; N]) -> [f64; N] {
@@ -187,14 +166,6 @@ mod tests {
             }
         }
 
-        #[test]
-        fn selection_matches_sorting(mut v in proptest::collection::vec(0.0f64..1e3, 0..200), q in 0.0f64..=1.0) {
-            let mut sorted = v.clone();
-            sorted.sort_by(f64::total_cmp);
-            let a = quantile_sorted(&sorted, q);
-            let b = quantile_select(&mut v, q);
-            proptest::prop_assert!(a == b || (a.is_nan() && b.is_nan()), "{a} vs {b}");
-        }
     }
 
     #[test]
