@@ -29,6 +29,15 @@ impl Cell {
     pub fn agrees(&self) -> Option<bool> {
         self.book.map(|b| normalise(b) == normalise(&self.rating))
     }
+
+    /// The verdict as shown in tables.
+    pub fn verdict(&self) -> &'static str {
+        match self.agrees() {
+            Some(true) => "✓ agrees",
+            Some(false) => "✗ differs",
+            None => "not in the chapter",
+        }
+    }
 }
 
 fn normalise(s: &str) -> String {
@@ -376,11 +385,7 @@ pub fn markdown(rows: &[Row]) -> String {
             r.criterion, r.measure
         );
         for c in &r.cells {
-            let verdict = match c.agrees() {
-                Some(true) => "✓ agrees",
-                Some(false) => "✗ differs",
-                None => "not in the chapter",
-            };
+            let verdict = c.verdict();
             let book = c.book.unwrap_or("—");
             let _ = write!(
                 out,
