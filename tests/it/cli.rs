@@ -96,6 +96,35 @@ fn run_writes_the_contracted_columns_and_prints_a_summary() {
         );
     }
     assert_eq!(csv.lines().count(), 1 + 6 * 6);
+    let weekly = whoruns::export::from_parquet(
+        fs::read(out.join("timeseries.parquet")).expect("read"),
+        "timeseries",
+    )
+    .expect("parquet");
+    assert_eq!(
+        weekly.height(),
+        6 * 6 * 52,
+        "one row per (model, replication, week)"
+    );
+    let names: Vec<String> = weekly
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for col in [
+        "model",
+        "replication",
+        "week",
+        "workarounds_open",
+        "error_budget_remaining_hours",
+        "workarounds_open[checkout-api]",
+        "error_budget_remaining_hours[checkout-api]",
+    ] {
+        assert!(
+            names.iter().any(|c| c == col),
+            "timeseries.parquet lacks {col}"
+        );
+    }
     let summary = fs::read_to_string(out.join("summary.csv")).expect("summary");
     let head = summary.lines().next().expect("header");
     for col in [
