@@ -331,6 +331,16 @@ impl<'a> Sim<'a> {
         for s in 0..self.services.len() {
             self.deploy_until(s, horizon);
         }
+        // A horizon that ends on a quarter boundary completes that quarter: count it (there
+        // is no next quarter for the policy to act in).
+        let quarters = horizon / HOURS_PER_QUARTER;
+        if quarters >= 1.0 && (quarters - quarters.round()).abs() < 1e-9 && horizon > self.warmup {
+            for s in 0..self.services.len() {
+                if self.quarter_downtime(s, horizon) > self.quarter_budget(s) {
+                    self.tally.quarters_outside_budget += 1;
+                }
+            }
+        }
         self.restructure(horizon);
     }
 

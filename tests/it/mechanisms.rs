@@ -168,6 +168,10 @@ fn a_service_outside_budget_is_handed_back_after_n_quarters() {
     for o in run(&failing_service(3, 200), None, &|| {}).expect("run") {
         assert_eq!((o.handovers, o.handbacks), (1, 0));
     }
+    // A 365-day horizon completes four quarters, all of them outside the budget.
+    for o in run(&failing_service(2, 365), None, &|| {}).expect("run") {
+        assert_eq!(o.quarters_outside_budget, 4);
+    }
     // After the hand-back the developers are on call for it.
     let short = run(&failing_service(2, 150), None, &|| {}).expect("run");
     let long = run(&failing_service(2, 300), None, &|| {}).expect("run");
