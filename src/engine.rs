@@ -181,8 +181,6 @@ struct Sim<'a> {
     shift_pages: Vec<(u64, u32)>,
     /// Per-person pages of every (pool, shift) that had pages, closed so far.
     shift_loads: Vec<f64>,
-    /// Pools paged at least once.
-    paged_pools: u32,
     weekly: Vec<WeekSample>,
     tally: Tally,
 }
@@ -265,7 +263,6 @@ impl<'a> Sim<'a> {
             oncall_since: 0.0,
             shift_pages: Vec::new(),
             shift_loads: Vec::new(),
-            paged_pools: 0,
             weekly: Vec::with_capacity(
                 (scenario.horizon_hours / HOURS_PER_WEEK) as usize * scenario.services.len(),
             ),
@@ -466,9 +463,7 @@ impl<'a> Sim<'a> {
             self.shift_pages[pool].1 += 1;
             return;
         }
-        if current == u64::MAX {
-            self.paged_pools += 1;
-        } else {
+        if current != u64::MAX {
             let size = f64::from(self.pools[pool].size.max(1));
             self.shift_loads.push(f64::from(count) / size);
         }

@@ -59,7 +59,11 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
             loads.push(f64::from(count) / f64::from(sim.pools[pool].size.max(1)));
         }
     }
-    let rotas = sim.paged_pools as usize;
+    let rotas = sim
+        .shift_pages
+        .iter()
+        .filter(|(shift, _)| *shift != u64::MAX)
+        .count();
     let slots = rotas * shifts;
     let pages_per_shift = mean(loads.iter().sum(), slots as u64);
     let pages_per_shift_p90 = if slots == 0 {

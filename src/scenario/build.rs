@@ -39,6 +39,16 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// The organisational-dynamics sections of a scenario, validated together.
+struct Dynamics {
+    knowledge: Knowledge,
+    workarounds: Workarounds,
+    error_budget: ErrorBudget,
+    you_run: YouRun,
+    ops_sometimes_run: OpsSometimesRun,
+    you_run_ops_monitors: YouRunOpsMonitors,
+}
+
 struct Ctx<'a> {
     loc: Locator<'a>,
     problems: Vec<Problem>,
@@ -320,17 +330,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn dynamics(
-        &mut self,
-        raw: &ScenarioFile,
-    ) -> (
-        Knowledge,
-        Workarounds,
-        ErrorBudget,
-        YouRun,
-        OpsSometimesRun,
-        YouRunOpsMonitors,
-    ) {
+    fn dynamics(&mut self, raw: &ScenarioFile) -> Dynamics {
         let d = defaults::knowledge();
         let knowledge = match &raw.knowledge {
             None => d,
@@ -408,17 +408,15 @@ impl Ctx<'_> {
                 lifetime: self.dist(w.lifetime.as_ref(), "workarounds.lifetime", d.lifetime),
             },
         };
+        let d = defaults::error_budget();
         let error_budget = match &raw.error_budget {
-            None => ErrorBudget {
-                freeze: true,
-                freeze_deploy_share: 0.2,
-            },
+            None => d,
             Some(e) => ErrorBudget {
-                freeze: e.freeze.as_ref().is_none_or(|f| *f.get_ref()),
+                freeze: e.freeze.as_ref().map_or(d.freeze, |f| *f.get_ref()),
                 freeze_deploy_share: self.probability(
                     &e.freeze_deploy_share,
                     "error_budget.freeze_deploy_share",
-                    0.2,
+                    d.freeze_deploy_share,
                 ),
             },
         };
@@ -466,14 +464,14 @@ impl Ctx<'_> {
                 defaults::ops_monitor_detection(),
             ),
         };
-        (
+        Dynamics {
             knowledge,
             workarounds,
             error_budget,
             you_run,
             ops_sometimes_run,
             you_run_ops_monitors,
-        )
+        }
     }
 
     fn scenario(&mut self, raw: ScenarioFile, file: &str) -> Scenario {
@@ -750,14 +748,7 @@ impl Ctx<'_> {
             }
         };
 
-        let (
-            knowledge,
-            workarounds,
-            error_budget,
-            you_run,
-            ops_sometimes_run,
-            you_run_ops_monitors,
-        ) = self.dynamics(&raw);
+        let dynamics = self.dynamics(&raw);
         let mut teams: Vec<Team> = Vec::new();
         let mut team_setups = Vec::new();
         let mut team_index = HashMap::new();
@@ -780,7 +771,7 @@ impl Ctx<'_> {
         }
 
         for (team, setup) in teams.iter_mut().zip(&team_setups) {
-            team.setup = self.setup(setup, "setup", you_run.setup);
+            team.setup = self.setup(setup, "setup", dynamics.you_run.setup);
         }
         let base = self.service_defaults(raw.service_defaults.as_ref());
         let mut services = Vec::new();
@@ -854,12 +845,12 @@ impl Ctx<'_> {
             sre_run,
             you_and_sre_run,
             costs,
-            knowledge,
-            workarounds,
-            error_budget,
-            you_run,
-            ops_sometimes_run,
-            you_run_ops_monitors,
+            knowledge: dynamics.knowledge,
+            workarounds: dynamics.workarounds,
+            error_budget: dynamics.error_budget,
+            you_run: dynamics.you_run,
+            ops_sometimes_run: dynamics.ops_sometimes_run,
+            you_run_ops_monitors: dynamics.you_run_ops_monitors,
             teams,
             services,
         }
@@ -1144,6 +1135,15 @@ pub(crate) mod defaults {
             effort: d(Dist::lognormal_median_p90(0.5, 2.0)),
             conflict_probability: 0.05,
             lifetime: d(Dist::exponential(90.0 * 24.0)),
+        }
+    }
+
+    pub fn error_budget() -> ErrorBudget {
+        // SRE workbook policy: releases freeze when the budget is spent. Assumption: a fifth
+        // of deployments (fixes, security) still go out.
+        ErrorBudget {
+            freeze: true,
+            freeze_deploy_share: 0.2,
         }
     }
 
