@@ -12,10 +12,12 @@
 //! all models see the same incidents; only feedback (regressions from workaround conflicts,
 //! workaround lifetimes) draws from a per-model stream.
 
+mod breakdown;
 mod downtime;
 mod knowledge;
 mod measure;
-mod route;
+
+pub use breakdown::{PARTS, Trace};
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -23,16 +25,16 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::RngExt;
 
 use crate::model::ModelKind;
+use crate::models::sync::{TRACKED, tracked_index};
+use crate::models::{Escalation, OnCall, Policy, Responder, Runner, route};
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
-use crate::scenario::Scenario;
-use crate::staffing::{Headcount, OnCall, Runner, runner, sre_eligible};
+use crate::scenario::{BudgetWindow, GroupId, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
 use downtime::Impairment;
 use knowledge::KnowledgeState;
-use route::{Escalation, Responder, route};
 
 /// Hours in a quarter (a quarter of a 365-day year).
 pub const HOURS_PER_QUARTER: f64 = HOURS_PER_YEAR / 4.0;
@@ -68,7 +70,8 @@ struct Event {
     index: u32,
 }
 
-/// What happens to one incident under this model.
+/// What happens to one incident under this model, with the moments its restore time
+/// is split at (see [`breakdown`]).
 #[derive(Debug, Clone, Copy)]
 struct State {
     l1: Responder,
@@ -76,8 +79,19 @@ struct State {
     escalates: bool,
     /// Held back with its deployment by a freeze: it never happened.
     skipped: bool,
+    /// Rolled back by a non-owner with production access.
+    rolled_back: bool,
+    /// Restored by L1's workaround before the developer fix.
+    by_workaround: bool,
     requested: f64,
+    detected: f64,
     paged: f64,
+    l1_start: f64,
+    l1_end: f64,
+    /// On-call L2: when a developer took it. Business hours: when business hours opened.
+    l2_start: f64,
+    /// Business hours: when developers began work, after prioritisation.
+    l2_begin: f64,
     wait: f64,
     restored: f64,
 }
@@ -88,8 +102,15 @@ impl State {
         escalation: Escalation::None,
         escalates: false,
         skipped: false,
+        rolled_back: false,
+        by_workaround: false,
         requested: f64::INFINITY,
+        detected: f64::INFINITY,
         paged: f64::INFINITY,
+        l1_start: f64::INFINITY,
+        l1_end: f64::INFINITY,
+        l2_start: f64::INFINITY,
+        l2_begin: f64::INFINITY,
         wait: 0.0,
         restored: f64::INFINITY,
     };
@@ -127,6 +148,8 @@ struct ServiceState {
     at_quarter_start: f64,
     /// Its reading at the end of the warm-up.
     at_warmup: f64,
+    /// Its readings at the end of each week so far (for a rolling budget window).
+    weekly_readings: Vec<f64>,
 }
 
 /// Running totals.
@@ -147,8 +170,16 @@ struct Tally {
     quarters_outside_budget: u64,
     handovers: u64,
     handbacks: u64,
-    /// Person-hours of sync, per group (SRE, ops).
+    /// Person-hours of sync given, per tracked group (SRE, ops).
     sync_hours: [f64; 2],
+    /// Person-hours of sync the knowledge target demanded, per tracked group.
+    sync_demand_hours: [f64; 2],
+    /// Service-hours run by someone other than the owning developers.
+    handed_over_hours: f64,
+    /// Incidents on services run by non-owners, and how many of them paged a developer.
+    handed_over_incidents: u64,
+    handed_over_dev_pages: u64,
+    rollbacks: u64,
     /// Integrals over time of who is on call.
     dev_oncall_hours: f64,
     sre_oncall_hours: f64,
@@ -158,6 +189,7 @@ struct Tally {
 struct Sim<'a> {
     scenario: &'a Scenario,
     model: ModelKind,
+    policy: Policy,
     world: &'a World,
     /// This model's regressions; incident `i` is `world.incidents[i]` below the world's
     /// count, `regressions[i - count]` above.
@@ -174,7 +206,6 @@ struct Sim<'a> {
     workarounds: Vec<Workaround>,
     feedback: Streams,
     feedback_rng: SimRng,
-    headcount: Headcount,
     oncall: OnCall,
     oncall_since: f64,
     /// Per pool: the 12-hour shift being counted and its pages so far.
@@ -203,6 +234,18 @@ pub fn simulate(
     measure::measure(&mut sim, replication, seed)
 }
 
+/// Simulates `model` on `world` and returns every incident's trace: when it arrived, when
+/// it was restored and its restore time split into [`PARTS`]. For checks and incident logs.
+pub fn trace(scenario: &Scenario, world: &World, model: ModelKind, seed: u64) -> Vec<Trace> {
+    let mut sim = Sim::new(scenario, world, model, seed);
+    sim.run();
+    let all = sim.world.incidents.iter().chain(&sim.regressions);
+    all.zip(&sim.states)
+        .filter(|(_, st)| !st.skipped)
+        .map(|(inc, st)| breakdown::trace(inc, st))
+        .collect()
+}
+
 impl<'a> Sim<'a> {
     fn new(scenario: &'a Scenario, world: &'a World, model: ModelKind, seed: u64) -> Self {
         let teams = scenario.teams.len();
@@ -216,9 +259,10 @@ impl<'a> Sim<'a> {
         pools.extend((0..teams).map(|_| pool(1)));
         pools.push(pool(g.sre.concurrent_oncall));
         pools.push(pool(g.ops.concurrent_oncall));
+        let policy = Policy::of(scenario, model);
         let services: Vec<ServiceState> = (0..scenario.services.len())
             .map(|s| ServiceState {
-                runner: runner(model, scenario, s, sre_eligible(scenario, s)),
+                runner: policy.initial_runner(scenario, s),
                 frozen_from: f64::INFINITY,
                 frozen_until: f64::NEG_INFINITY,
                 next_deploy: 0,
@@ -228,10 +272,13 @@ impl<'a> Sim<'a> {
                 impairment: Impairment::default(),
                 at_quarter_start: 0.0,
                 at_warmup: 0.0,
+                weekly_readings: Vec::new(),
             })
             .collect();
         let k = &scenario.knowledge;
-        let headcount = Headcount::of(model, scenario);
+        let tracked = TRACKED.map(|g| {
+            (0..scenario.services.len()).any(|s| policy.may_respond(scenario, g, s))
+        });
         let mut sim = Sim {
             scenario,
             model,
@@ -250,15 +297,12 @@ impl<'a> Sim<'a> {
                 [g.sre.knowledge, g.ops.knowledge],
                 [g.sre.knowledge_floor, g.ops.knowledge_floor],
                 k.erosion_per_deploy,
-                [
-                    matches!(model, ModelKind::YouAndSreRun | ModelKind::SreRun),
-                    matches!(model, ModelKind::OpsRun | ModelKind::OpsSometimesRun),
-                ],
+                tracked,
             ),
             workarounds: Vec::new(),
             feedback: feedback_streams(scenario, seed, model.index()),
             feedback_rng: stream(seed, Purpose::Feedback, model.index() as u64),
-            headcount,
+            policy,
             oncall: OnCall::default(),
             oncall_since: 0.0,
             shift_pages: Vec::new(),
@@ -268,14 +312,12 @@ impl<'a> Sim<'a> {
             ),
             tally: Tally::default(),
         };
-        if model == ModelKind::SreRun {
-            sim.tally.handovers = sim
-                .services
-                .iter()
-                .filter(|s| s.runner == Runner::Sre)
-                .count() as u64;
-        }
-        sim.restructure(0.0);
+        sim.tally.handovers = sim
+            .services
+            .iter()
+            .filter(|s| s.runner == Runner::Sre)
+            .count() as u64;
+        sim.reopen(0.0);
         sim
     }
 
@@ -338,7 +380,7 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        self.restructure(horizon);
+        self.close(horizon);
     }
 
     fn frozen(&self, service: usize, t: f64) -> bool {
@@ -379,28 +421,29 @@ impl<'a> Sim<'a> {
             self.states[index].skipped = true;
             return;
         }
-        let (l1, escalation) = route(self.scenario, s, self.services[s].runner, t);
-        let group = self.group(l1);
+        let runner = self.services[s].runner;
+        let (l1, escalation) = route(self.scenario, s, runner, t);
+        let group = self.scenario.groups.get(l1.group());
         let mut detection = inc.detection * group.telemetry_delay_factor;
         if inc.cross_team {
             detection *= self.scenario.response.cross_team_detection_factor;
-            if self.model == ModelKind::YouRunOpsMonitors
-                && self.scenario.you_run_ops_monitors.ops_seats > 0
-            {
+            if self.policy.ops_monitors {
                 detection = detection.min(inc.ops_watch);
             }
         }
-        let paged = t + detection + inc.routing[l1.group_index()];
+        let detected = t + detection;
+        let paged = detected + inc.routing[l1.group() as usize];
         self.states[index] = State {
             l1,
             escalation,
-            escalates: false,
-            skipped: false,
             requested: paged,
+            detected,
             paged,
-            wait: 0.0,
-            restored: f64::INFINITY,
+            ..State::PENDING
         };
+        if runner.hands_over() && t >= self.warmup {
+            self.tally.handed_over_incidents += 1;
+        }
         let impact = self.scenario.services[s].severities[inc.severity as usize].impact;
         let st = &mut self.services[s];
         st.open += 1;
@@ -413,31 +456,19 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn group(&self, who: Responder) -> &crate::scenario::Group {
-        let g = &self.scenario.groups;
-        match who {
-            Responder::Dev(_) | Responder::Embedded(_) => &g.dev,
-            Responder::Sre => &g.sre,
-            Responder::Ops => &g.ops,
-        }
-    }
-
     fn knowledge_of(&mut self, who: Responder, service: usize, t: f64) -> f64 {
         match who {
             Responder::Dev(_) => self.scenario.groups.dev.knowledge,
             Responder::Embedded(_) => self.scenario.you_run.embedded_sre_knowledge,
-            Responder::Sre => {
+            Responder::Sre | Responder::Ops => {
                 self.deploy_until(service, t);
-                self.knowledge.at(0, service, t)
-            }
-            Responder::Ops => {
-                self.deploy_until(service, t);
-                self.knowledge.at(1, service, t)
+                let g = tracked_index(who.group()).unwrap_or(0);
+                self.knowledge.at(g, service, t)
             }
         }
     }
 
-    fn page(&mut self, t: f64, who: Responder) {
+    fn page(&mut self, t: f64, who: Responder, index: usize) {
         if t < self.warmup {
             return;
         }
@@ -445,6 +476,10 @@ impl<'a> Sim<'a> {
         self.count_shift_page(who.pool(self.teams), t);
         if who.is_dev() {
             self.tally.dev_pages += 1;
+            let s = self.incident(index).service as usize;
+            if self.services[s].runner.hands_over() {
+                self.tally.handed_over_dev_pages += 1;
+            }
         }
         if who.is_on_call() && !self.scenario.calendar.is_open(t) {
             self.tally.offhours_pages += 1;
@@ -457,7 +492,7 @@ impl<'a> Sim<'a> {
         if self.shift_pages.is_empty() {
             self.shift_pages = vec![(u64::MAX, 0); self.pools.len()];
         }
-        let shift = ((t - self.warmup) / measure::SHIFT_HOURS) as u64;
+        let shift = ((t - self.warmup) / self.scenario.response.shift_hours) as u64;
         let (current, count) = self.shift_pages[pool];
         if current == shift {
             self.shift_pages[pool].1 += 1;
@@ -507,18 +542,36 @@ impl<'a> Sim<'a> {
         let st = self.states[i];
         self.states[i].wait += t - st.requested;
         let inc = self.incident(i);
-        let (effort, ack_l1, ack_l2, u, service) = (
+        let (effort, ack_l1, ack_l2, u, service, cause, rollback) = (
             inc.effort,
             inc.ack_l1,
             inc.ack_l2,
             inc.escalation_u,
             inc.service as usize,
+            inc.cause,
+            inc.rollback,
         );
         if stage == Kind::L1Request {
+            self.states[i].l1_start = t;
             let k = self.knowledge_of(st.l1, service, t);
             if t >= self.warmup {
                 self.tally.knowledge_sum += k;
                 self.tally.knowledge_n += 1;
+            }
+            // A non-owner holding production access rolls a failed deployment back; it
+            // needs no developer.
+            let group = st.l1.group();
+            if cause == Cause::Change
+                && group != GroupId::Dev
+                && self.scenario.groups.get(group).production_access
+            {
+                self.states[i].rolled_back = true;
+                if t >= self.warmup {
+                    self.tally.rollbacks += 1;
+                }
+                self.labour(t, false, rollback);
+                self.schedule(t + ack_l1 + rollback, Kind::L1Done, index);
+                return;
             }
             let r = &self.scenario.response;
             let diagnosis = effort * (1.0 + r.diagnosis_penalty * (1.0 - k));
@@ -536,6 +589,7 @@ impl<'a> Sim<'a> {
             self.labour(t, st.l1.is_dev(), work);
             self.schedule(t + ack_l1 + work, Kind::L1Done, index);
         } else {
+            self.states[i].l2_start = t;
             self.labour(t, true, effort);
             self.schedule(t + ack_l2 + effort, Kind::L2Done, index);
         }
@@ -566,6 +620,9 @@ impl<'a> Sim<'a> {
             Kind::WorkaroundDone => {
                 let st = self.states[i];
                 self.release(st.l1.pool(self.teams), t);
+                if self.states[i].restored.is_infinite() {
+                    self.states[i].by_workaround = true;
+                }
                 self.restore(i, t);
                 let lifetime = self
                     .scenario
@@ -583,7 +640,7 @@ impl<'a> Sim<'a> {
             }
             Kind::L2Request => {
                 let owner = self.owner(i);
-                self.page(t, owner);
+                self.page(t, owner, i);
                 self.acquire(owner.pool(self.teams), index, Kind::L2Request, t);
             }
             Kind::L2Done => {
@@ -606,12 +663,13 @@ impl<'a> Sim<'a> {
 
     fn page_l1(&mut self, index: u32, t: f64) {
         let who = self.states[index as usize].l1;
-        self.page(t, who);
+        self.page(t, who, index as usize);
         self.acquire(who.pool(self.teams), index, Kind::L1Request, t);
     }
 
     fn l1_done(&mut self, index: u32, t: f64) {
         let i = index as usize;
+        self.states[i].l1_end = t;
         let st = self.states[i];
         if !st.escalates {
             self.release(st.l1.pool(self.teams), t);
@@ -637,7 +695,10 @@ impl<'a> Sim<'a> {
                 );
                 let cal = &self.scenario.calendar;
                 let delay = if prioritise { prio } else { 0.0 };
-                let begin = cal.add_working(t, delay);
+                let open = cal.next_open(t);
+                let begin = cal.add_working(open, delay);
+                self.states[i].l2_start = open;
+                self.states[i].l2_begin = begin;
                 let end = cal.add_working(begin, effort);
                 self.labour(begin, true, effort);
                 self.schedule(end, Kind::L2Done, index);
@@ -722,19 +783,39 @@ impl<'a> Sim<'a> {
     fn week_tick(&mut self, week: u32, t: f64) {
         let quarter_start = (t / HOURS_PER_QUARTER).floor() * HOURS_PER_QUARTER;
         let quarter_end = quarter_start + HOURS_PER_QUARTER;
+        let policy = self.policy.error_budget_policy;
+        let window = self.scenario.error_budget.window;
         for s in 0..self.services.len() {
-            let budget = self.quarter_budget(s);
-            let spent = self.quarter_downtime(s, t);
-            if self.scenario.error_budget.freeze && spent > budget && !self.frozen(s, t) {
+            let quarter_budget = self.quarter_budget(s);
+            let quarter_spent = self.quarter_downtime(s, t);
+            let now = self.services[s].impairment.at(t);
+            // The window's budget, what it has spent and how long a freeze lasts.
+            let (over, until) = match window {
+                BudgetWindow::Quarter => (quarter_spent > quarter_budget, quarter_end),
+                BudgetWindow::Rolling(hours) => {
+                    let weeks = ((hours / HOURS_PER_WEEK).round() as usize).max(1);
+                    let readings = &self.services[s].weekly_readings;
+                    let start = if readings.len() >= weeks {
+                        readings[readings.len() - weeks]
+                    } else {
+                        0.0
+                    };
+                    let budget =
+                        (1.0 - self.scenario.services[s].availability_target) * hours;
+                    (now - start > budget, t + HOURS_PER_WEEK)
+                }
+            };
+            self.services[s].weekly_readings.push(now);
+            if policy && over && !self.frozen(s, t) {
                 // Deployments before now were judged by the freeze state of their time.
                 self.deploy_until(s, t);
-                let until = quarter_end.min(self.horizon);
+                let until = until.min(self.horizon);
                 self.services[s].frozen_from = t;
                 self.services[s].frozen_until = until;
                 self.tally.freeze_hours += (until - t.max(self.warmup)).max(0.0);
             }
             let sample = WeekSample {
-                budget_remaining_hours: budget - spent,
+                budget_remaining_hours: quarter_budget - quarter_spent,
                 week: u16::try_from(week).unwrap_or(u16::MAX),
                 service: s as u16,
                 workarounds_open: u16::try_from(self.open_workarounds(s as u32, t))
@@ -750,7 +831,7 @@ impl<'a> Sim<'a> {
     }
 
     fn quarter_tick(&mut self, quarter: u32, t: f64) {
-        let mut changed = false;
+        let mut next_runners = Vec::with_capacity(self.services.len());
         for s in 0..self.services.len() {
             let outside = self.quarter_downtime(s, t) > self.quarter_budget(s);
             self.services[s].at_quarter_start = self.services[s].impairment.at(t);
@@ -765,26 +846,36 @@ impl<'a> Sim<'a> {
             if outside && t > self.warmup {
                 self.tally.quarters_outside_budget += 1;
             }
-            if self.model != ModelKind::SreRun {
-                continue;
-            }
-            let policy = &self.scenario.sre_run;
-            if st.runner == Runner::Sre && st.quarters_out >= policy.handback_after_quarters {
-                st.runner = Runner::Owners;
-                st.quarters_in = 0;
-                self.tally.handbacks += 1;
-                changed = true;
-            } else if st.runner == Runner::Owners
-                && sre_eligible(self.scenario, s)
-                && st.quarters_in >= policy.readmit_after_quarters
-            {
-                st.runner = Runner::Sre;
-                self.tally.handovers += 1;
-                changed = true;
-            }
+            let (current, q_in, q_out) = (st.runner, st.quarters_in, st.quarters_out);
+            next_runners.push(self.policy.next_runner(self.scenario, s, current, q_in, q_out));
         }
-        if changed {
-            self.restructure(t);
+        if next_runners
+            .iter()
+            .zip(&self.services)
+            .any(|(next, st)| *next != st.runner)
+        {
+            // Close the accounting under the runners that held the services until now.
+            self.close(t);
+            for (s, next) in next_runners.into_iter().enumerate() {
+                let st = &mut self.services[s];
+                match (st.runner, next) {
+                    (Runner::Sre, Runner::Owners) => {
+                        st.quarters_in = 0;
+                        if t >= self.warmup {
+                            self.tally.handbacks += 1;
+                        }
+                    }
+                    (Runner::Owners, Runner::Sre) => {
+                        st.quarters_out = 0;
+                        if t >= self.warmup {
+                            self.tally.handovers += 1;
+                        }
+                    }
+                    _ => {}
+                }
+                st.runner = next;
+            }
+            self.reopen(t);
         }
         let next = t + HOURS_PER_QUARTER;
         if next <= self.horizon {
@@ -792,9 +883,9 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Closes the on-call and sync accounting up to `t` and re-derives them from who runs
-    /// each service now.
-    fn restructure(&mut self, t: f64) {
+    /// Closes the on-call, sync and hand-over accounting up to `t` under the current
+    /// runners.
+    fn close(&mut self, t: f64) {
         // Knowledge must reach `t` under the old sync rates, deployments included.
         for s in 0..self.services.len() {
             self.deploy_until(s, t);
@@ -804,21 +895,33 @@ impl<'a> Sim<'a> {
         self.tally.dev_oncall_hours += self.oncall.dev * dt;
         self.tally.sre_oncall_hours += self.oncall.sre * dt;
         self.tally.rota_people_hours += self.oncall.rota_people * dt;
-        let hours = self.scenario.knowledge.sync_hours_per_week[self.model.index()];
         let attendees = f64::from(self.scenario.knowledge.sync_attendees);
+        let plan = &self.policy.sync;
+        for st_index in 0..self.services.len() {
+            let runner = self.services[st_index].runner;
+            if runner.hands_over() {
+                self.tally.handed_over_hours += dt;
+            }
+            for (g, group) in TRACKED.into_iter().enumerate() {
+                if runner.l1_groups().contains(&group) {
+                    let weeks = dt / HOURS_PER_WEEK;
+                    self.tally.sync_hours[g] += plan.given[g][st_index] * attendees * weeks;
+                    self.tally.sync_demand_hours[g] +=
+                        plan.demand[g][st_index] * attendees * weeks;
+                }
+            }
+        }
+        self.oncall_since = t;
+    }
+
+    /// Re-derives sync rates and who is on call from who runs each service now.
+    fn reopen(&mut self, t: f64) {
         let effect = self.scenario.knowledge.sync_effect_per_hour;
         for s in 0..self.services.len() {
-            let group = match self.services[s].runner {
-                Runner::Sre | Runner::SharedWithSre => Some(0),
-                Runner::Ops => Some(1),
-                Runner::Owners => None,
-            };
-            if let Some(g) = group {
-                self.tally.sync_hours[g] += hours * attendees * dt / HOURS_PER_WEEK;
-            }
-            for g in 0..2 {
-                let rate = if group == Some(g) {
-                    effect * hours / HOURS_PER_WEEK
+            let runner = self.services[s].runner;
+            for (g, group) in TRACKED.into_iter().enumerate() {
+                let rate = if runner.l1_groups().contains(&group) {
+                    effect * self.policy.sync.given[g][s] / HOURS_PER_WEEK
                 } else {
                     0.0
                 };
@@ -826,7 +929,7 @@ impl<'a> Sim<'a> {
             }
         }
         let runners: Vec<Runner> = self.services.iter().map(|s| s.runner).collect();
-        self.oncall = OnCall::of(self.model, self.scenario, &runners, &self.headcount);
+        self.oncall = OnCall::of(self.scenario, &runners, &self.policy.headcount);
         self.oncall_since = t;
     }
 }

@@ -4,6 +4,7 @@
 //! who runs it?" ownership models. The library holds the model and does no I/O:
 //!
 //! - [`scenario`] parses and validates scenario files into a [`Scenario`];
+//! - [`models`] says what each ownership model is, as a [`models::Policy`];
 //! - [`world`] draws one replication's incidents (common random numbers);
 //! - [`engine`] simulates one model on one world into an [`Outcome`];
 //! - [`runner`] runs replications in parallel; [`summary`] and [`stats`] summarise them;
@@ -14,12 +15,12 @@ pub mod dist;
 pub mod engine;
 pub mod export;
 pub mod model;
+pub mod models;
 pub mod outcome;
 pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
-pub mod staffing;
 pub mod stats;
 pub mod summary;
 pub mod table;

@@ -34,6 +34,30 @@ pub struct Outcome {
     pub ttd_hours: f64,
     /// Mean time a resolved incident spent waiting for a free responder, hours.
     pub queue_wait_hours: f64,
+    /// Of the mean time to restore: occurrence to detection, hours.
+    pub ttr_detect_hours: f64,
+    /// Of the mean time to restore: detection to the first page (routing), hours.
+    pub ttr_route_hours: f64,
+    /// Of the mean time to restore: waiting for a free first responder, hours.
+    pub ttr_queue_hours: f64,
+    /// Of the mean time to restore: the first responder's acknowledgement, hours.
+    pub ttr_ack_hours: f64,
+    /// Of the mean time to restore: first-responder work (diagnosis, mitigation, rollback,
+    /// workaround), hours.
+    pub ttr_l1_work_hours: f64,
+    /// Of the mean time to restore: waiting for an on-call developer (queue and
+    /// acknowledgement), hours.
+    pub ttr_wait_l2_oncall_hours: f64,
+    /// Of the mean time to restore: waiting for developers' business hours, hours.
+    pub ttr_wait_l2_business_hours_hours: f64,
+    /// Of the mean time to restore: waiting for the dev team to prioritise it, hours.
+    pub ttr_wait_l2_prioritisation_hours: f64,
+    /// Of the mean time to restore: developers' work after an escalation (clock hours), hours.
+    pub ttr_l2_work_hours: f64,
+    /// Of the mean time to restore: all waiting for developers (the three waits), hours.
+    pub ttr_wait_for_l2_hours: f64,
+    /// Failed deployments rolled back by a non-owner with production access.
+    pub rollbacks: u64,
     /// Incidents escalated from L1 to the owning developers.
     pub escalations: u64,
     /// Pages to on-call people and operations shifts.
@@ -50,8 +74,16 @@ pub struct Outcome {
     pub offhours_pages_per_person_month: f64,
     /// Mean knowledge of the first responder at the start of its work, in [0, 1].
     pub l1_knowledge: f64,
-    /// Person-hours of knowledge synchronisation.
+    /// Person-hours of knowledge synchronisation given.
     pub sync_hours: f64,
+    /// Person-hours of synchronisation that holding the knowledge target would take.
+    pub sync_demand_hours: f64,
+    /// Service-years run by someone other than the owning developers.
+    pub handed_over_service_years: f64,
+    /// Incidents on services run by someone other than the owning developers.
+    pub handed_over_incidents: u64,
+    /// Pages to developers (L1 shifts or escalations) for those incidents.
+    pub handed_over_dev_pages: u64,
     /// Workarounds applied by L1 while waiting for a developer fix.
     pub workarounds_applied: u64,
     /// Workarounds still in production at the end of the horizon.
@@ -76,9 +108,11 @@ pub struct Outcome {
     pub dev_incident_hours: f64,
     /// Hours SREs and operations engineers spent working on incidents.
     pub ops_sre_incident_hours: f64,
-    /// SRE and operations headcount the model needs.
+    /// SRE and operations headcount the model needs (whole functions, across their estate).
     pub dedicated_headcount: f64,
-    /// Salaries of dedicated SRE and operations staff, per year.
+    /// Of which charged to these services (shared functions pro rata).
+    pub charged_headcount: f64,
+    /// Fully loaded cost of the dedicated SRE and operations staff charged, per year.
     pub cost_staff: f64,
     /// Standby and call-out pay, and developers' on-call interruptions, per year.
     pub cost_oncall: f64,
@@ -92,11 +126,13 @@ pub struct Outcome {
     pub cost_capex: f64,
     /// Operating cost funded from operating (operations) budgets, per year.
     pub cost_opex: f64,
-    /// Staff, on-call, labour, sync and freeze: the cost of running the model, per year.
+    /// Staff, on-call, labour and sync: the cost of running the model, per year.
     pub cost_operating: f64,
     /// Revenue lost to downtime, per year.
     pub cost_downtime: f64,
-    /// Operating plus downtime cost, per year.
+    /// Downtime and feature freezes: the cost of unreliability, per year.
+    pub cost_unreliability: f64,
+    /// Operating plus unreliability cost, per year.
     pub cost_total: f64,
     /// Impact-weighted downtime per service, hours (same order as the scenario).
     pub service_downtime_hours: Vec<f64>,
@@ -179,6 +215,17 @@ metrics! {
     ttr_p99_hours: "hours",
     ttd_hours: "hours",
     queue_wait_hours: "hours",
+    ttr_detect_hours: "hours",
+    ttr_route_hours: "hours",
+    ttr_queue_hours: "hours",
+    ttr_ack_hours: "hours",
+    ttr_l1_work_hours: "hours",
+    ttr_wait_l2_oncall_hours: "hours",
+    ttr_wait_l2_business_hours_hours: "hours",
+    ttr_wait_l2_prioritisation_hours: "hours",
+    ttr_l2_work_hours: "hours",
+    ttr_wait_for_l2_hours: "hours",
+    rollbacks: "count",
     escalations: "count",
     pages: "count",
     offhours_pages: "count",
@@ -188,6 +235,10 @@ metrics! {
     offhours_pages_per_person_month: "pages/person/month",
     l1_knowledge: "fraction",
     sync_hours: "person-hours",
+    sync_demand_hours: "person-hours",
+    handed_over_service_years: "service-years",
+    handed_over_incidents: "count",
+    handed_over_dev_pages: "count",
     workarounds_applied: "count",
     workarounds_open_end: "count",
     workarounds_peak: "count",
@@ -201,6 +252,7 @@ metrics! {
     dev_incident_hours: "hours",
     ops_sre_incident_hours: "hours",
     dedicated_headcount: "people",
+    charged_headcount: "people",
     cost_staff: "currency/year",
     cost_oncall: "currency/year",
     cost_labour: "currency/year",
@@ -210,6 +262,7 @@ metrics! {
     cost_opex: "currency/year",
     cost_operating: "currency/year",
     cost_downtime: "currency/year",
+    cost_unreliability: "currency/year",
     cost_total: "currency/year",
 }
 

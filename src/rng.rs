@@ -37,6 +37,8 @@ pub enum Purpose {
     /// Model-specific feedback: regression incidents and workaround lifetimes. Keyed by
     /// model, since models diverge once feedback acts.
     Feedback = 12,
+    /// A non-owner's time to roll back a failed deployment.
+    Rollback = 13,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

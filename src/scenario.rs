@@ -77,6 +77,8 @@ pub struct Response {
     pub triage_fraction: f64,
     /// Multiplier on the time to detect incidents that cross team boundaries.
     pub cross_team_detection_factor: f64,
+    /// Length of one on-call shift, hours: rotas hand over and page loads are counted per shift.
+    pub shift_hours: f64,
 }
 
 /// How a team is funded (chapter 12's "Funding" row).
@@ -98,8 +100,9 @@ pub struct Knowledge {
     pub sync_effect_per_hour: f64,
     /// People in each sync hour (one developer and one responder by default).
     pub sync_attendees: u32,
-    /// Sync hours per week per service, by model (indexed by [`ModelKind::index`]).
-    pub sync_hours_per_week: [f64; 6],
+    /// Knowledge a non-owning responder group is to keep of each service it responds to;
+    /// the sync hours this takes are its demand (see `models::sync`).
+    pub target: f64,
 }
 
 /// Workarounds applied by L1 while a developer fix is awaited.
@@ -120,10 +123,25 @@ pub struct Workarounds {
 /// Error-budget policy.
 #[derive(Debug, Clone)]
 pub struct ErrorBudget {
-    /// Whether a service outside its quarterly budget freezes features until quarter end.
+    /// Whether a service outside its budget freezes features.
     pub freeze: bool,
     /// Share of deployments that still go out during a freeze (fixes, security).
     pub freeze_deploy_share: f64,
+    /// The window budgets are judged over.
+    pub window: BudgetWindow,
+    /// The models that run an error-budget policy; the others never freeze.
+    pub models: Vec<ModelKind>,
+}
+
+/// The window an error budget is judged over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BudgetWindow {
+    /// A rolling window of this many hours, checked at the end of every week; a service
+    /// over budget freezes for the next week and is judged again then (SRE workbook's
+    /// example policy: the previous 4 weeks).
+    Rolling(f64),
+    /// The calendar quarter: a service over its quarterly budget freezes until quarter end.
+    Quarter,
 }
 
 /// The three ways a `you-run` team runs its services (section 12.3).
@@ -175,6 +193,40 @@ pub struct YouRunOpsMonitors {
     pub detection: Dist,
 }
 
+/// The three responder groups, named once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupId {
+    /// The owning developers (and SREs embedded in their teams).
+    Dev,
+    /// Site reliability engineers.
+    Sre,
+    /// Operations engineers.
+    Ops,
+}
+
+impl GroupId {
+    /// Every group.
+    pub const ALL: [GroupId; 3] = [GroupId::Dev, GroupId::Sre, GroupId::Ops];
+
+    /// The key used in scenario files (`groups.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            GroupId::Dev => "dev",
+            GroupId::Sre => "sre",
+            GroupId::Ops => "ops",
+        }
+    }
+}
+
+/// How a shared function's staff cost is charged to this scenario's services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charging {
+    /// In proportion to the share of the function's load these services cause.
+    ProRata,
+    /// In full, as if the function existed only for these services.
+    Full,
+}
+
 /// A responder group's properties.
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -190,8 +242,17 @@ pub struct Group {
     pub routing: Dist,
     /// Responders on call at the same time (per team for developers).
     pub concurrent_oncall: u32,
-    /// Fully loaded cost per person per year.
+    /// Annual salary per person (the overhead factor in [`Costs`] makes it fully loaded).
     pub salary: f64,
+    /// Whether the group holds production access, so it can roll back a failed deployment.
+    pub production_access: bool,
+    /// Services the group serves in all, when it is a function shared beyond this scenario;
+    /// `None`: only the scenario's services.
+    pub estate_services: Option<u32>,
+    /// How a shared function's staff cost is charged.
+    pub charging: Charging,
+    /// Share of the group's working time it can give to knowledge synchronisation.
+    pub sync_share: f64,
 }
 
 /// The three responder groups.
@@ -205,6 +266,17 @@ pub struct Groups {
     pub ops: Group,
 }
 
+impl Groups {
+    /// The group named `id`.
+    pub fn get(&self, id: GroupId) -> &Group {
+        match id {
+            GroupId::Dev => &self.dev,
+            GroupId::Sre => &self.sre,
+            GroupId::Ops => &self.ops,
+        }
+    }
+}
+
 /// How `sre-run` escalates to developers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DevEscalation {
@@ -214,17 +286,18 @@ pub enum DevEscalation {
     BusinessHours,
 }
 
-/// `sre-run` parameters.
+/// `sre-run` parameters: the readiness review by evidence, hand-back and escalation.
 #[derive(Debug, Clone)]
 pub struct SreRun {
-    /// Services with at least this availability target pass the readiness review.
+    /// Services with at least this availability target are candidates for the SRE team.
     pub min_availability_target: f64,
     /// How SREs reach developers.
     pub dev_escalation: DevEscalation,
     /// Consecutive quarters outside budget after which SRE hands a service back.
     pub handback_after_quarters: u32,
-    /// Consecutive quarters within budget before a handed-back service is taken again.
-    pub readmit_after_quarters: u32,
+    /// Consecutive quarters within budget under its owners before a candidate is admitted
+    /// (and a handed-back service re-admitted).
+    pub evidence_quarters: u32,
 }
 
 /// `you-and-sre-run` parameters.
@@ -257,6 +330,22 @@ pub struct Costs {
     pub freeze_cost_per_day: f64,
     /// Share of an on-call developer's business-hours output lost to interruptions.
     pub dev_oncall_productivity_loss: f64,
+    /// Salary × this = fully loaded cost of a person (benefits, payroll taxes, space).
+    pub overhead_factor: f64,
+    /// How developers' on-call time is charged.
+    pub dev_oncall_charge: DevOncallCharge,
+    /// Largest share of a shared function's staffed time spent on incident work; a shared
+    /// function is sized for its estate's load with this ceiling (SRE book: 50%).
+    pub max_operational_load: f64,
+}
+
+/// How developers' on-call time is charged to the operating model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevOncallCharge {
+    /// Standby and call-out pay only.
+    Standby,
+    /// Standby and call-out pay plus the business-hours output lost to interruptions.
+    Opportunity,
 }
 
 /// A development team.
@@ -300,8 +389,10 @@ pub struct Service {
     pub revenue_per_hour: f64,
     /// Hands-on time an owner with full knowledge needs to restore service.
     pub effort: Dist,
-    /// Hands-on time to restore service after a failed deployment (usually a rollback).
+    /// Owners' hands-on time to restore service after a failed deployment.
     pub change_effort: Dist,
+    /// A non-owner's hands-on time to roll a failed deployment back (with production access).
+    pub rollback_effort: Dist,
     /// Time to detect with the owners' telemetry.
     pub detection: Dist,
     /// Severity classes; shares sum to 1.

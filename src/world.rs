@@ -55,6 +55,8 @@ pub struct Incident {
     pub workaround_u: f64,
     /// L1's hours to apply a workaround.
     pub workaround_effort: f64,
+    /// A non-owner's hours to roll back the failed deployment (change incidents only).
+    pub rollback: f64,
 }
 
 /// A deployment of a service.
@@ -86,8 +88,9 @@ impl World {
             incidents: Vec::new(),
             deployments: vec![Vec::new(); scenario.services.len()],
         };
+        let needs = Needs::of(scenario);
         for (index, service) in scenario.services.iter().enumerate() {
-            generate_service(scenario, service, index, replication_seed, &mut world);
+            generate_service(scenario, service, index, replication_seed, needs, &mut world);
         }
         // Stable: each service contributes two sorted runs, which a merge sort exploits.
         world.incidents.sort_by(|a, b| {
@@ -110,6 +113,7 @@ pub(crate) struct Streams {
     routing: SimRng,
     cross_team: SimRng,
     workaround: SimRng,
+    rollback: SimRng,
     needs: Needs,
 }
 
@@ -118,6 +122,7 @@ fn generate_service(
     service: &Service,
     index: usize,
     seed: u64,
+    needs: Needs,
     world: &mut World,
 ) {
     let idx = index as u64;
@@ -132,7 +137,8 @@ fn generate_service(
         routing: stream(seed, Purpose::Routing, idx),
         cross_team: stream(seed, Purpose::CrossTeam, idx),
         workaround: stream(seed, Purpose::Workaround, idx),
-        needs: Needs::of(scenario),
+        rollback: stream(seed, Purpose::Rollback, idx),
+        needs,
     };
 
     // Background incidents: a Poisson process, thinned by the hour-of-week profile.
@@ -288,43 +294,52 @@ pub(crate) fn draw_incident(
         } else {
             0.0
         },
+        rollback: if cause == Cause::Change && needs.rollback {
+            draw(&service.rollback_effort, &mut s.rollback)
+        } else {
+            0.0
+        },
     }
 }
 
 /// Which per-incident draws some selected model can use. Each purpose has its own stream,
 /// so skipping a purpose no model needs never shifts another purpose's numbers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Needs {
     escalation: bool,
     prioritisation: bool,
+    rollback: bool,
 }
 
 impl Needs {
+    /// What the selected models' policies can use: decided by the runners they can assign
+    /// and the escalation paths those runners have, never by model name.
     fn of(scenario: &Scenario) -> Needs {
-        use crate::model::ModelKind;
-        use crate::scenario::DevEscalation;
-        // Embedded SREs (section 12.3 set-ups) escalate to their team in business hours.
-        let embedded = scenario
-            .teams
-            .iter()
-            .any(|t| t.setup != crate::scenario::TeamSetup::DevsRotate);
-        let escalation = embedded
-            || scenario
-                .models
-                .iter()
-                .any(|m| !matches!(m, ModelKind::YouRun | ModelKind::YouRunOpsMonitors));
-        let prioritisation = embedded
-            || scenario.models.iter().any(|m| match m {
-                ModelKind::OpsRun | ModelKind::OpsSometimesRun => true,
-                ModelKind::SreRun => {
-                    scenario.sre_run.dev_escalation == DevEscalation::BusinessHours
+        use crate::models::{Escalation, Policy, route::paths};
+        let mut needs = Needs::default();
+        for &model in &scenario.models {
+            let policy = Policy::of(scenario, model);
+            for s in 0..scenario.services.len() {
+                for runner in policy.possible_runners(scenario, s) {
+                    for (l1, escalation) in paths(scenario, s, runner) {
+                        match escalation {
+                            Escalation::None => {}
+                            Escalation::OnCall => needs.escalation = true,
+                            Escalation::BusinessHours { .. } => {
+                                needs.escalation = true;
+                                needs.prioritisation = true;
+                            }
+                        }
+                        if l1.group() != crate::scenario::GroupId::Dev
+                            && scenario.groups.get(l1.group()).production_access
+                        {
+                            needs.rollback = true;
+                        }
+                    }
                 }
-                _ => false,
-            });
-        Needs {
-            escalation,
-            prioritisation,
+            }
         }
+        needs
     }
 }
 
@@ -342,6 +357,7 @@ pub(crate) fn feedback_streams(scenario: &Scenario, seed: u64, model: usize) -> 
         routing: stream(seed, Purpose::Feedback, key(Purpose::Routing)),
         cross_team: stream(seed, Purpose::Feedback, key(Purpose::CrossTeam)),
         workaround: stream(seed, Purpose::Feedback, key(Purpose::Workaround)),
+        rollback: stream(seed, Purpose::Feedback, key(Purpose::Rollback)),
         needs: Needs::of(scenario),
     }
 }

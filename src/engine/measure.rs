@@ -2,14 +2,12 @@
 //! knowledge, workarounds, policy counts and costs.
 
 use super::Sim;
+use super::breakdown;
 use crate::outcome::Outcome;
-use crate::scenario::Funding;
+use crate::scenario::{DevOncallCharge, Funding};
 use crate::stats::quantiles_select;
 
 use crate::units::HOURS_PER_YEAR;
-
-/// Length of an on-call shift for the load figures (SRE workbook: 12 hours).
-pub(super) const SHIFT_HOURS: f64 = 12.0;
 
 pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome {
     let scenario = sim.scenario;
@@ -25,6 +23,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let mut service_incidents = vec![0u64; n_services];
     let mut ttr = Vec::with_capacity(sim.states.len());
     let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
+    let mut parts_sum = [0.0; breakdown::PARTS.len()];
     let all = sim.world.incidents.iter().chain(&sim.regressions);
     for (inc, st) in all.zip(&sim.states) {
         if st.skipped || inc.arrival < warmup {
@@ -36,6 +35,9 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         if st.restored < horizon {
             ttr.push(st.restored - inc.arrival);
             wait_sum += st.wait;
+            for (sum, part) in parts_sum.iter_mut().zip(breakdown::parts(inc, st)) {
+                *sum += part;
+            }
         }
     }
     let resolved = ttr.len() as u64;
@@ -51,7 +53,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let availability = 1.0 - downtime_hours / (n_services as f64 * window);
 
     // Pages per person per 12-hour shift, over the rotas that were paged.
-    let shifts = (window / SHIFT_HOURS).ceil().max(1.0) as usize;
+    let shifts = (window / scenario.response.shift_hours).ceil().max(1.0) as usize;
     // Close the shifts still being counted.
     let mut loads = std::mem::take(&mut sim.shift_loads);
     for (pool, &(shift, count)) in sim.shift_pages.iter().enumerate() {
@@ -104,37 +106,47 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         .unwrap_or(0)
         .max(workarounds_open_end);
 
-    // Costs, per year.
+    // Costs, per year: operating (running the model) and unreliability (its consequences).
     let t = &sim.tally;
     let g = &scenario.groups;
     let costs = &scenario.costs;
     let per_year = HOURS_PER_YEAR / window;
-    let rate = |salary: f64| salary / costs.working_hours_per_year;
+    let loaded = |salary: f64| salary * costs.overhead_factor;
+    let rate = |salary: f64| loaded(salary) / costs.working_hours_per_year;
     let offhours_share = 1.0 - scenario.calendar.open_hours_within(horizon) / horizon;
-    let hc = &sim.headcount;
-    let sre_staff = hc.sre_team * g.sre.salary;
-    let embedded_staff = hc.embedded_sre * g.sre.salary;
-    let ops_staff = hc.ops * g.ops.salary;
+    let hc = &sim.policy.headcount;
+    let (sre_charged, embedded_charged, ops_charged) = hc.charged();
+    let sre_staff = sre_charged * loaded(g.sre.salary);
+    let embedded_staff = embedded_charged * loaded(g.sre.salary);
+    let ops_staff = ops_charged * loaded(g.ops.salary);
     let cost_staff = sre_staff + embedded_staff + ops_staff;
     let standby = |hours: f64| hours * offhours_share * costs.standby_per_hour * per_year;
     let dev_standby = standby(t.dev_oncall_hours);
     let sre_standby = standby(t.sre_oncall_hours);
     let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
-    let interruptions = t.dev_oncall_hours
-        * (1.0 - offhours_share)
-        * costs.dev_oncall_productivity_loss
-        * rate(g.dev.salary)
-        * per_year;
+    let interruptions = match costs.dev_oncall_charge {
+        DevOncallCharge::Standby => 0.0,
+        DevOncallCharge::Opportunity => {
+            t.dev_oncall_hours
+                * (1.0 - offhours_share)
+                * costs.dev_oncall_productivity_loss
+                * rate(g.dev.salary)
+                * per_year
+        }
+    };
     let cost_oncall = dev_standby + sre_standby + callouts + interruptions;
     let cost_labour = t.dev_hours * rate(g.dev.salary) * per_year;
-    // Half of each sync hour is a developer's, half the responder group's.
-    let sync_dev = (t.sync_hours[0] + t.sync_hours[1]) / 2.0 * rate(g.dev.salary) * per_year;
-    let sync_sre = t.sync_hours[0] / 2.0 * rate(g.sre.salary) * per_year;
-    let sync_ops = t.sync_hours[1] / 2.0 * rate(g.ops.salary) * per_year;
+    // Each sync hour has one person of the responder group; the other attendees are
+    // developers.
+    let attendees = f64::from(scenario.knowledge.sync_attendees);
+    let dev_share = (attendees - 1.0) / attendees;
+    let sync_dev = (t.sync_hours[0] + t.sync_hours[1]) * dev_share * rate(g.dev.salary) * per_year;
+    let sync_sre = t.sync_hours[0] / attendees * rate(g.sre.salary) * per_year;
+    let sync_ops = t.sync_hours[1] / attendees * rate(g.ops.salary) * per_year;
     let cost_sync = sync_dev + sync_sre + sync_ops;
     let freeze_days = t.freeze_hours / 24.0;
     let cost_freeze = freeze_days * costs.freeze_cost_per_day * per_year;
-    let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync + cost_freeze;
+    let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync;
     let funded = |f: Funding, amount: f64| {
         if f == Funding::Capex {
             (amount, 0.0)
@@ -145,13 +157,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let parts = [
         (
             Funding::Capex,
-            embedded_staff
-                + dev_standby
-                + interruptions
-                + callouts
-                + cost_labour
-                + sync_dev
-                + cost_freeze,
+            embedded_staff + dev_standby + interruptions + callouts + cost_labour + sync_dev,
         ),
         (g.sre.funding, sre_staff + sre_standby + sync_sre),
         (g.ops.funding, ops_staff + sync_ops),
@@ -166,6 +172,8 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         .map(|(d, s)| d * s.revenue_per_hour)
         .sum::<f64>()
         * per_year;
+    let cost_unreliability = cost_downtime + cost_freeze;
+    let part = |i: usize| mean(parts_sum[i], resolved);
 
     Outcome {
         model: sim.model,
@@ -189,8 +197,23 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         pages_per_shift,
         pages_per_shift_p90,
         offhours_pages_per_person_month,
+        ttr_detect_hours: part(0),
+        ttr_route_hours: part(1),
+        ttr_queue_hours: part(2),
+        ttr_ack_hours: part(3),
+        ttr_l1_work_hours: part(4),
+        ttr_wait_l2_oncall_hours: part(5),
+        ttr_wait_l2_business_hours_hours: part(6),
+        ttr_wait_l2_prioritisation_hours: part(7),
+        ttr_l2_work_hours: part(8),
+        ttr_wait_for_l2_hours: part(5) + part(6) + part(7),
+        rollbacks: t.rollbacks,
         l1_knowledge: mean(t.knowledge_sum, t.knowledge_n),
         sync_hours: t.sync_hours[0] + t.sync_hours[1],
+        sync_demand_hours: t.sync_demand_hours[0] + t.sync_demand_hours[1],
+        handed_over_service_years: t.handed_over_hours / HOURS_PER_YEAR,
+        handed_over_incidents: t.handed_over_incidents,
+        handed_over_dev_pages: t.handed_over_dev_pages,
         workarounds_applied: t.workarounds_applied,
         workarounds_open_end,
         workarounds_peak,
@@ -204,6 +227,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         dev_incident_hours: t.dev_hours,
         ops_sre_incident_hours: t.ops_sre_hours,
         dedicated_headcount: hc.total(),
+        charged_headcount: sre_charged + embedded_charged + ops_charged,
         cost_staff,
         cost_oncall,
         cost_labour,
@@ -213,7 +237,8 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         cost_opex,
         cost_operating,
         cost_downtime,
-        cost_total: cost_operating + cost_downtime,
+        cost_unreliability,
+        cost_total: cost_operating + cost_unreliability,
         service_downtime_hours: service_downtime,
         service_incidents,
         weekly: std::mem::take(&mut sim.weekly),

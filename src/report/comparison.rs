@@ -1,12 +1,17 @@
 //! The chapter's comparison table regenerated from a run: its criteria as rows, the models
 //! as columns; each cell the measured figure with its interval, the rating derived from
 //! the figures by a documented rule, the book's rating beside it, and whether they agree.
+//!
+//! Rows are of two kinds. *Simulated* rows are rated from what the run produced; only they
+//! can agree or disagree with the chapter. *Structural* rows follow from a model's
+//! definition or restate a label; they agree by construction and are never counted as
+//! evidence.
 
 use std::fmt::Write as _;
 
 use super::data::{ModelData, ReportData};
 use crate::model::ModelKind;
-use crate::staffing::{Headcount, Runner, runner, sre_eligible};
+use crate::models::{Policy, Runner};
 use crate::stats::Estimate;
 use crate::table::money;
 use crate::units::format_hours;
@@ -22,20 +27,36 @@ pub struct Cell {
     pub rating: String,
     /// The chapter's rating (none for the hybrids, which the table does not cover).
     pub book: Option<&'static str>,
+    /// Whether the row's rating was produced by the simulation.
+    pub kind: RowKind,
+}
+
+/// Where a row's rating comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Rated from the run's results by a stated rule: evidence for or against the chapter.
+    Simulated,
+    /// Follows from the model's definition or is a label: agrees by construction.
+    Structural,
 }
 
 impl Cell {
-    /// Whether the derived rating matches the book's; `None` where the book has none.
+    /// Whether the derived rating matches the book's; `None` where the book has none or
+    /// the row is structural (agreement by construction is not evidence).
     pub fn agrees(&self) -> Option<bool> {
+        if self.kind == RowKind::Structural {
+            return None;
+        }
         self.book.map(|b| normalise(b) == normalise(&self.rating))
     }
 
     /// The verdict as shown in tables.
     pub fn verdict(&self) -> &'static str {
-        match self.agrees() {
-            Some(true) => "✓ agrees",
-            Some(false) => "✗ differs",
-            None => "not in the chapter",
+        match (self.kind, self.agrees()) {
+            (RowKind::Structural, _) => "structural",
+            (_, Some(true)) => "✓ agrees",
+            (_, Some(false)) => "✗ differs",
+            (_, None) => "not in the chapter",
         }
     }
 }
@@ -59,8 +80,20 @@ pub struct Row {
     pub measure: &'static str,
     /// The rule that turns the figures into a rating.
     pub rule: &'static str,
+    /// Simulated or structural.
+    pub kind: RowKind,
     /// One cell per model.
     pub cells: Vec<Cell>,
+}
+
+/// Agreement over simulated cells that the chapter rates: (agreeing, rated).
+pub fn agreement(rows: &[Row]) -> (usize, usize) {
+    let verdicts: Vec<bool> = rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter_map(Cell::agrees)
+        .collect();
+    (verdicts.iter().filter(|a| **a).count(), verdicts.len())
 }
 
 /// The chapter's criteria, in its order.
@@ -130,6 +163,7 @@ fn ci(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
 
 /// Builds the table from a run.
 pub fn comparison(data: &ReportData) -> Vec<Row> {
+    use RowKind::{Simulated, Structural};
     let s = &data.scenario;
     let models: Vec<&ModelData> = data.models.iter().collect();
     let est = |m: &ModelData, k: &str| m.estimate(k);
@@ -141,13 +175,9 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             .fold(f64::INFINITY, f64::min)
     };
     let n_services = s.services.len();
-    let initial_runners = |m: ModelKind| -> Vec<Runner> {
-        (0..n_services)
-            .map(|i| runner(m, s, i, sre_eligible(s, i)))
-            .collect()
-    };
     let mut rows = Vec::new();
     let mut row = |i: usize,
+                   kind: RowKind,
                    measure: &'static str,
                    rule: &'static str,
                    f: &dyn Fn(&ModelData) -> (String, String)| {
@@ -160,6 +190,7 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
                     figure,
                     rating,
                     book: book(i, m.model),
+                    kind,
                 }
             })
             .collect();
@@ -167,59 +198,75 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             criterion: CRITERIA[i],
             measure,
             rule,
+            kind,
             cells,
         });
     };
+    // Share of the incidents on handed-over services that paged a developer.
+    let dev_share_handed_over = |m: &ModelData| {
+        let n = est(m, "handed_over_incidents").mean;
+        (n > 0.0).then(|| est(m, "handed_over_dev_pages").mean / n)
+    };
 
-    let max_dev = max_of("dev_oncall_hours");
     row(
         0,
-        "developer on-call person-hours per year; share of pages that go to developers",
-        "None: no developer on call. Max: developers answer ≥ 90% of pages. Continuous: developers on call around the clock (≥ 90% of the most any model needs). Partial: otherwise.",
+        Simulated,
+        "on the services the model hands over: share of their incidents that page a developer; organisation-wide: share of pages developers answer",
+        "On services handed over to another team: None when under 5% of their incidents page a developer, Occasional under 25%, Continuous otherwise. A model that hands nothing over: Max when developers answer ≥ 90% of all pages.",
         &|m| {
-            let hours = est(m, "dev_oncall_hours");
             let pages = est(m, "pages").mean.max(1.0);
-            let share = est(m, "dev_pages").mean / pages;
-            let rating = if hours.mean <= 0.0 {
-                "None"
-            } else if share >= 0.9 {
-                "Max"
-            } else if hours.mean >= 0.9 * max_dev {
-                "Continuous"
-            } else {
-                "Partial"
-            };
-            (
-                format!(
-                    "{:.0} h on call; {:.0}% of pages",
-                    hours.mean,
-                    100.0 * share
-                ),
-                rating.into(),
-            )
+            let share_all = est(m, "dev_pages").mean / pages;
+            match dev_share_handed_over(m) {
+                None => {
+                    let rating = if share_all >= 0.9 { "Max" } else { "Partial" };
+                    (
+                        format!("nothing handed over; developers answer {:.0}% of pages", 100.0 * share_all),
+                        rating.into(),
+                    )
+                }
+                Some(p) => {
+                    let rating = if p < 0.05 {
+                        "None"
+                    } else if p < 0.25 {
+                        "Occasional"
+                    } else {
+                        "Continuous"
+                    };
+                    (
+                        format!(
+                            "{:.0}% of handed-over incidents page a developer; developers answer {:.0}% of all pages",
+                            100.0 * p,
+                            100.0 * share_all
+                        ),
+                        rating.into(),
+                    )
+                }
+            }
         },
     );
-    let max_sync = max_of("sync_hours");
     row(
         1,
-        "knowledge-sync person-hours per year; first responders' mean knowledge (0–1)",
-        "None: no sync. Not practical: first responders' knowledge stays below 0.5 despite sync. Required: ≥ half the most sync any model does. Partially required: otherwise.",
+        Simulated,
+        "sync hours the knowledge target demands on handed-over services, against what the responding group can give; first responders' mean knowledge",
+        "None: no service is handed over, so no sync is demanded. Not practical: the group gives under 95% of the demand (its capacity falls short). Partially required: developers still answer ≥ 25% of the handed-over incidents' pages (a shared rota). Required: otherwise.",
         &|m| {
-            let sync = est(m, "sync_hours");
+            let demand = est(m, "sync_demand_hours").mean;
+            let given = est(m, "sync_hours").mean;
             let k = est(m, "l1_knowledge");
-            let rating = if sync.mean <= 0.0 {
+            let rating = if demand <= 0.0 {
                 "None"
-            } else if k.mean < 0.5 {
+            } else if given < 0.95 * demand {
                 "Not practical"
-            } else if sync.mean >= 0.5 * max_sync {
-                "Required"
-            } else {
+            } else if dev_share_handed_over(m).is_some_and(|p| p >= 0.25) {
                 "Partially required"
+            } else {
+                "Required"
             };
             (
                 format!(
-                    "{:.0} h; knowledge {}",
-                    sync.mean,
+                    "{:.0} of {:.0} person-h demanded; knowledge {}",
+                    given,
+                    demand,
                     ci(&k, |x| format!("{x:.2}"))
                 ),
                 rating.into(),
@@ -230,6 +277,7 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
     let max_mttr = max_of("mttr_hours");
     row(
         2,
+        Simulated,
         "mean time to restore with 95% interval",
         "Min: within 10% of the shortest. Max: the longest, and more than twice the shortest. Short: at most twice the shortest. Long: otherwise.",
         &|m| {
@@ -248,17 +296,20 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
     );
     row(
         3,
-        "services whose first responders are not their developers (from the model's routing); hand-backs per year",
-        "Not applicable: developers run every service. Required: some services are run wholly by another team. Partially required: another team shares the rota.",
+        Structural,
+        "services whose first responders can be another team (from the model's definition); hand-overs and hand-backs in the run",
+        "Not applicable: developers run every service. Required: some services can be run wholly by another team. Partially required: another team shares the rota.",
         &|m| {
-            let runners = initial_runners(m.model);
+            let policy = Policy::of(s, m.model);
+            let runners: Vec<Vec<Runner>> =
+                (0..n_services).map(|i| policy.possible_runners(s, i)).collect();
             let other = runners
                 .iter()
-                .filter(|r| matches!(r, Runner::Sre | Runner::Ops))
+                .filter(|r| r.iter().any(|r| matches!(r, Runner::Sre | Runner::Ops)))
                 .count();
             let shared = runners
                 .iter()
-                .filter(|r| **r == Runner::SharedWithSre)
+                .filter(|r| r.contains(&Runner::SharedWithSre))
                 .count();
             let rating = if other > 0 {
                 "Required"
@@ -267,19 +318,23 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             } else {
                 "Not applicable"
             };
-            let handbacks = est(m, "handbacks").mean;
             (
-                format!("{other} handed over, {shared} shared; {handbacks:.1} hand-backs"),
+                format!(
+                    "{other} can be handed over, {shared} shared; {:.1} hand-overs, {:.1} hand-backs",
+                    est(m, "handovers").mean,
+                    est(m, "handbacks").mean
+                ),
                 rating.into(),
             )
         },
     );
     row(
         4,
-        "SRE rota headcount the model needs",
-        "May be an option: the model needs a central SRE rota. Not applicable: it does not (embedded SREs stay in their teams).",
+        Structural,
+        "SRE team the model staffs (from its definition)",
+        "May be an option: the model staffs a central SRE team. Not applicable: it does not (embedded SREs stay in their teams).",
         &|m| {
-            let hc = Headcount::of(m.model, s);
+            let hc = Policy::of(s, m.model).headcount;
             let rating = if hc.sre_team > 0.0 {
                 "May be an option"
             } else {
@@ -290,6 +345,7 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
     );
     row(
         5,
+        Structural,
         "label: not simulated",
         "The chapter's label, carried over: the simulation does not model who owns the platform.",
         &|m| {
@@ -306,6 +362,7 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
         .fold(f64::INFINITY, f64::min);
     row(
         6,
+        Simulated,
         "availability of the top-tier services (highest target) with 95% interval; share of their service-years that met the target",
         "Highest targets and demand: the top tier's unavailability is at most 1.5× the best model's. Lower targets and demand: otherwise.",
         &|m| {
@@ -329,7 +386,8 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
     );
     row(
         7,
-        "share of operating cost funded from capital budgets (funding labels per team)",
+        Structural,
+        "share of operating cost funded from capital budgets (from the groups' funding labels)",
         "CAPEX: ≥ 90% from capital budgets. OPEX: ≥ 90% from operating budgets. CAPEX and OPEX: otherwise.",
         &|m| {
             let capex = est(m, "cost_capex").mean;
@@ -348,7 +406,8 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
     let min_cost = min_of("cost_operating");
     row(
         8,
-        "operating cost per year with 95% interval (staff, on-call, labour, sync, freezes)",
+        Simulated,
+        "operating cost per year with 95% interval (charged staff, on-call, incident labour, sync; not downtime or freezes)",
         "Low: within 25% of the cheapest model. High: otherwise.",
         &|m| {
             let e = est(m, "cost_operating");
@@ -379,25 +438,29 @@ pub fn markdown(rows: &[Row]) -> String {
     }
     out.push('\n');
     for r in rows {
-        let _ = write!(
-            out,
-            "| **{}**<br><small>{}</small> |",
-            r.criterion, r.measure
-        );
+        let kind = match r.kind {
+            RowKind::Simulated => "simulated",
+            RowKind::Structural => "structural",
+        };
+        let _ = write!(out, "| **{}** ({kind}) |", r.criterion);
         for c in &r.cells {
             let verdict = c.verdict();
             let book = c.book.unwrap_or("—");
             let _ = write!(
                 out,
-                " {}<br>**{}**<br>book: {} · {} |",
-                c.figure, c.rating, book, verdict
+                " **{}** — {}; book: {} · {} |",
+                c.rating, c.figure, book, verdict
             );
         }
         out.push('\n');
     }
-    out.push_str("\nRating rules:\n\n");
+    let (agree, rated) = agreement(rows);
+    let _ = writeln!(
+        out,
+        "\nAgreement counts simulated cells only: {agree} of {rated}. Structural rows follow from the models' definitions and agree by construction.\n\nWhat each row measures, and its rating rule:\n"
+    );
     for r in rows {
-        let _ = writeln!(out, "- *{}*: {}", r.criterion, r.rule);
+        let _ = writeln!(out, "- *{}*: {} — {}", r.criterion, r.measure, r.rule);
     }
     out
 }
@@ -405,7 +468,8 @@ pub fn markdown(rows: &[Row]) -> String {
 /// The table as CSV: one row per (criterion, model).
 pub fn csv(rows: &[Row]) -> String {
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from("criterion,model,figure,rating,book_rating,agrees,measure,rule\n");
+    let mut out =
+        String::from("criterion,model,figure,rating,book_rating,agrees,measure,rule,row_kind\n");
     for r in rows {
         for c in &r.cells {
             let agrees = match c.agrees() {
@@ -413,9 +477,13 @@ pub fn csv(rows: &[Row]) -> String {
                 Some(false) => "no",
                 None => "",
             };
+            let kind = match r.kind {
+                RowKind::Simulated => "simulated",
+                RowKind::Structural => "structural",
+            };
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{}",
                 q(r.criterion),
                 c.model.key(),
                 q(&c.figure),
@@ -423,7 +491,8 @@ pub fn csv(rows: &[Row]) -> String {
                 q(c.book.unwrap_or("")),
                 agrees,
                 q(r.measure),
-                q(r.rule)
+                q(r.rule),
+                kind
             );
         }
     }

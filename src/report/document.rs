@@ -113,14 +113,15 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             most.estimate("pages_per_shift").mean,
         ));
     }
-    let (agree, total_cells) = rows
-        .iter()
-        .flat_map(|r| &r.cells)
-        .filter_map(|c| c.agrees())
-        .fold((0, 0), |(a, n), ok| (a + usize::from(ok), n + 1));
+    let (agree, total_cells) = super::comparison::agreement(rows);
     if total_cells > 0 {
+        let chapter_models = data
+            .models
+            .iter()
+            .filter(|m| rows.iter().any(|r| r.cells.iter().any(|c| c.model == m.model && c.book.is_some())))
+            .count();
         out.push(format!(
-            "The run agrees with {agree} of the chapter's {total_cells} ratings for its four models; the comparison table below shows where and why it differs."
+            "Of the chapter's ratings the simulation can test (simulated rows, {chapter_models} of the chapter's models), the run agrees with {agree} of {total_cells}; structural rows follow from the models' definitions and are not counted. The comparison table below shows where and why it differs."
         ));
     }
     out

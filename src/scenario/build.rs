@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::error::{Locator, Problem, ScenarioError};
 use super::file::{DistFile, GroupFile, S, ScenarioFile, ServiceFile};
 use super::{
-    Costs, DevEscalation, ErrorBudget, Funding, Group, Groups, Knowledge, OpsSometimesRun,
+    BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group, Groups, Knowledge, OpsSometimesRun,
     Response, Scenario, Service, Severity, SreRun, Team, TeamSetup, Workarounds, YouAndSreRun,
     YouRun, YouRunOpsMonitors,
 };
@@ -298,6 +298,39 @@ impl Ctx<'_> {
                 &format!("groups.{name}.knowledge_floor"),
                 d.knowledge_floor,
             ),
+            production_access: g
+                .production_access
+                .as_ref()
+                .map_or(d.production_access, |b| *b.get_ref()),
+            estate_services: g.estate_services.as_ref().map(|_| {
+                self.count(
+                    &g.estate_services,
+                    &format!("groups.{name}.estate_services"),
+                    1,
+                    1,
+                )
+            }),
+            charging: match &g.charging {
+                None => d.charging,
+                Some(c) => match c.get_ref().as_str() {
+                    "pro-rata" => Charging::ProRata,
+                    "full" => Charging::Full,
+                    other => {
+                        self.err(
+                            &c.span(),
+                            format!(
+                                "groups.{name}.charging = \"{other}\" is not valid (pro-rata, full)"
+                            ),
+                        );
+                        d.charging
+                    }
+                },
+            },
+            sync_share: self.probability(
+                &g.sync_share,
+                &format!("groups.{name}.sync_share"),
+                d.sync_share,
+            ),
             funding: match &g.funding {
                 None => d.funding,
                 Some(f) => match f.get_ref().to_ascii_uppercase().as_str() {
@@ -335,30 +368,15 @@ impl Ctx<'_> {
         let knowledge = match &raw.knowledge {
             None => d,
             Some(k) => {
-                let mut hours = d.sync_hours_per_week;
                 if let Some(h) = &k.sync_hours_per_week {
-                    let given = [
-                        &h.you_run,
-                        &h.you_and_sre_run,
-                        &h.sre_run,
-                        &h.ops_run,
-                        &h.ops_sometimes_run,
-                        &h.you_run_ops_monitors,
-                    ];
-                    for (i, v) in given.into_iter().enumerate() {
-                        let name = format!(
-                            "knowledge.sync_hours_per_week.{}",
-                            crate::model::ModelKind::ALL[i].key()
-                        );
-                        hours[i] = self.number(
-                            v,
-                            &name,
-                            hours[i],
-                            0.0,
-                            168.0,
-                            "a number of hours per week between 0 and 168",
-                        );
-                    }
+                    self.err(
+                        &h.span(),
+                        "knowledge.sync_hours_per_week is no longer an input: each group's sync \
+                         hours are now the demand of keeping knowledge.target against \
+                         deployments, capped by groups.<group>.sync_share of its time; remove \
+                         this table (docs/model.md, \"Knowledge sync as demand\")"
+                            .into(),
+                    );
                 }
                 Knowledge {
                     erosion_per_deploy: self.probability(
@@ -380,7 +398,7 @@ impl Ctx<'_> {
                         d.sync_attendees,
                         1,
                     ),
-                    sync_hours_per_week: hours,
+                    target: self.probability(&k.target, "knowledge.target", d.target),
                 }
             }
         };
@@ -418,6 +436,44 @@ impl Ctx<'_> {
                     "error_budget.freeze_deploy_share",
                     d.freeze_deploy_share,
                 ),
+                window: match &e.window {
+                    None => d.window,
+                    Some(w) if w.get_ref().trim() == "quarter" => BudgetWindow::Quarter,
+                    Some(w) => match parse_duration_hours(w.get_ref()) {
+                        Ok(h) if h >= crate::units::HOURS_PER_WEEK => BudgetWindow::Rolling(h),
+                        Ok(_) => {
+                            self.err(
+                                &w.span(),
+                                format!(
+                                    "error_budget.window = \"{}\" is shorter than the week at whose end budgets are checked; use at least \"1w\", or \"quarter\"",
+                                    w.get_ref()
+                                ),
+                            );
+                            d.window
+                        }
+                        Err(msg) => {
+                            self.err(
+                                &w.span(),
+                                format!("error_budget.window = {msg}, or \"quarter\""),
+                            );
+                            d.window
+                        }
+                    },
+                },
+                models: match &e.models {
+                    None => d.models,
+                    Some(list) => {
+                        let mut out = Vec::new();
+                        for m in list.get_ref() {
+                            match m.get_ref().parse::<ModelKind>() {
+                                Ok(k) if !out.contains(&k) => out.push(k),
+                                Ok(_) => {}
+                                Err(msg) => self.err(&m.span(), format!("error_budget.models: {msg}")),
+                            }
+                        }
+                        out
+                    }
+                },
             },
         };
         let y = raw.you_run.as_ref();
@@ -621,6 +677,11 @@ impl Ctx<'_> {
                         "response.triage_fraction",
                         d.triage_fraction,
                     ),
+                    shift_hours: self.positive_duration(
+                        &r.shift_length,
+                        "response.shift_length",
+                        d.shift_hours,
+                    ),
                 },
             }
         };
@@ -643,7 +704,8 @@ impl Ctx<'_> {
                 "an availability between 0 and 1",
             );
             let dev_escalation = match r.and_then(|r| r.dev_escalation.as_ref()) {
-                None => DevEscalation::BusinessHours,
+                // Smith, "You Build It SRE Run It": SREs escalate to on-call delivery teams.
+                None => DevEscalation::OnCall,
                 Some(s) => match s.get_ref().as_str() {
                     "business-hours" => DevEscalation::BusinessHours,
                     "on-call" => DevEscalation::OnCall,
@@ -662,12 +724,15 @@ impl Ctx<'_> {
                     2,
                     1,
                 ),
-                readmit_after_quarters: self.count(
-                    &r.and_then(|r| r.readmit_after_quarters.clone()),
-                    "sre_run.readmit_after_quarters",
-                    2,
-                    1,
-                ),
+                evidence_quarters: match r.and_then(|r| r.evidence_quarters.clone()) {
+                    Some(v) => self.count(&Some(v), "sre_run.evidence_quarters", 2, 1),
+                    None => self.count(
+                        &r.and_then(|r| r.readmit_after_quarters.clone()),
+                        "sre_run.readmit_after_quarters",
+                        2,
+                        1,
+                    ),
+                },
             }
         };
 
@@ -676,7 +741,7 @@ impl Ctx<'_> {
             let shift_hours = self.positive_duration(
                 &r.and_then(|r| r.shift_length.clone()),
                 "you_and_sre_run.shift_length",
-                12.0,
+                response.shift_hours,
             );
             YouAndSreRun {
                 sre_shift_share: self.probability(
@@ -743,6 +808,33 @@ impl Ctx<'_> {
                         1.0,
                         20.0,
                         "a number of people between 1 and 20",
+                    ),
+                    overhead_factor: self.number(
+                        &c.overhead_factor,
+                        "costs.overhead_factor",
+                        d.overhead_factor,
+                        1.0,
+                        5.0,
+                        "a factor between 1 and 5",
+                    ),
+                    dev_oncall_charge: match &c.dev_oncall_charge {
+                        None => d.dev_oncall_charge,
+                        Some(v) => match v.get_ref().as_str() {
+                            "standby" => DevOncallCharge::Standby,
+                            "opportunity" => DevOncallCharge::Opportunity,
+                            other => {
+                                self.err(&v.span(), format!("costs.dev_oncall_charge = \"{other}\" is not valid (standby, opportunity)"));
+                                d.dev_oncall_charge
+                            }
+                        },
+                    },
+                    max_operational_load: self.number(
+                        &c.max_operational_load,
+                        "costs.max_operational_load",
+                        d.max_operational_load,
+                        0.01,
+                        1.0,
+                        "a share between 0.01 and 1",
                     ),
                 },
             }
@@ -1015,6 +1107,11 @@ impl Ctx<'_> {
                 "change_effort",
                 base.change_effort.clone(),
             ),
+            rollback_effort: self.dist(
+                s.rollback_effort.as_ref(),
+                "rollback_effort",
+                base.rollback_effort.clone(),
+            ),
             detection: self.dist(s.detection.as_ref(), "detection", base.detection.clone()),
             severities,
             arrival_profile,
@@ -1049,6 +1146,8 @@ pub(crate) mod defaults {
             // Assumption: a failure in a cross-team workflow takes 3x as long to see from
             // one team's service dashboards.
             cross_team_detection_factor: 3.0,
+            // Google SRE workbook: 12-hour on-call shifts.
+            shift_hours: 12.0,
         }
     }
 
@@ -1063,6 +1162,10 @@ pub(crate) mod defaults {
             salary: 132_270.0,
             knowledge_floor: 1.0,
             funding: Funding::Capex,
+            production_access: true,
+            estate_services: None,
+            charging: Charging::ProRata,
+            sync_share: 0.2,
         }
     }
 
@@ -1077,6 +1180,12 @@ pub(crate) mod defaults {
             knowledge_floor: 0.5,
             // Smith: an SRE team in Delivery is funded by a capex budget.
             funding: Funding::Capex,
+            // Chapter 12: SREs operate services in production.
+            production_access: true,
+            estate_services: None,
+            charging: Charging::ProRata,
+            // Assumption: a day a week for synchronisation with delivery teams.
+            sync_share: 0.2,
         }
     }
 
@@ -1091,6 +1200,13 @@ pub(crate) mod defaults {
             knowledge_floor: 0.2,
             // Smith: Operations is funded by an opex budget.
             funding: Funding::Opex,
+            // Chapter 12: "the development teams do not have access to production. The
+            // operations teams do."
+            production_access: true,
+            estate_services: None,
+            charging: Charging::ProRata,
+            // Assumption: as SRE, a day a week.
+            sync_share: 0.2,
         }
     }
 
@@ -1111,6 +1227,12 @@ pub(crate) mod defaults {
             // Assumption: a developer on call loses a tenth of their business-hours output
             // to interruptions, on top of the incident hours counted as labour.
             dev_oncall_productivity_loss: 0.1,
+            // Fully loaded cost is typically 1.25-1.4x wages (US BLS Employer Costs for
+            // Employee Compensation: wages are about 70% of total compensation).
+            overhead_factor: 1.3,
+            dev_oncall_charge: DevOncallCharge::Opportunity,
+            // Google SRE book ch. 5: at most 50% of SRE time on operational work.
+            max_operational_load: 0.5,
         }
     }
 
@@ -1122,9 +1244,9 @@ pub(crate) mod defaults {
             erosion_per_deploy: 0.01,
             sync_effect_per_hour: 0.05,
             sync_attendees: 2,
-            // Chapter 12: none / partially required / required / not practical; hybrids as
-            // their parts.
-            sync_hours_per_week: [0.0, 0.5, 1.0, 0.25, 0.25, 0.0],
+            // Assumption: a responder at 0.8 escalates a fifth as often as one who knows
+            // nothing (with the default escalation rule).
+            target: 0.8,
         }
     }
 
@@ -1144,6 +1266,14 @@ pub(crate) mod defaults {
         ErrorBudget {
             freeze: true,
             freeze_deploy_share: 0.2,
+            // SRE workbook, example error-budget policy: the previous four weeks.
+            window: BudgetWindow::Rolling(4.0 * crate::units::HOURS_PER_WEEK),
+            // Assumption: every model in which developers or SREs run services enforces
+            // an error-budget policy; ops-run, where neither is on call, does not.
+            models: ModelKind::ALL
+                .into_iter()
+                .filter(|m| *m != ModelKind::OpsRun)
+                .collect(),
         }
     }
 
@@ -1168,6 +1298,9 @@ pub(crate) mod defaults {
             // high and medium in under a day; most by rolling back. Assumption: median
             // 20 minutes, p90 2 hours.
             change_effort: d(Dist::lognormal_median_p90(1.0 / 3.0, 2.0)),
+            // Assumption: a non-owner with production access finds and reverts the failed
+            // deployment in a median 30 minutes, 2 hours at p90.
+            rollback_effort: d(Dist::lognormal_median_p90(0.5, 2.0)),
             detection: d(Dist::exponential(10.0 / 60.0)),
             severities: vec![
                 Severity {

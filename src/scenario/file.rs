@@ -59,6 +59,7 @@ pub struct ResponseFile {
     pub max_escalation_probability: Option<S<f64>>,
     pub triage_fraction: Option<S<f64>>,
     pub cross_team_detection_factor: Option<S<f64>>,
+    pub shift_length: Option<S<String>>,
 }
 
 /// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.
@@ -81,6 +82,10 @@ pub struct GroupFile {
     pub routing: Option<S<DistFile>>,
     pub concurrent_oncall: Option<S<i64>>,
     pub salary: Option<S<f64>>,
+    pub production_access: Option<S<bool>>,
+    pub estate_services: Option<S<i64>>,
+    pub charging: Option<S<String>>,
+    pub sync_share: Option<S<f64>>,
 }
 
 /// `[sre_run]`: the readiness criteria and escalation mode of `sre-run`.
@@ -90,6 +95,8 @@ pub struct SreRunFile {
     pub min_availability_target: Option<S<f64>>,
     pub dev_escalation: Option<S<String>>,
     pub handback_after_quarters: Option<S<i64>>,
+    pub evidence_quarters: Option<S<i64>>,
+    /// Former name of `evidence_quarters`, still accepted.
     pub readmit_after_quarters: Option<S<i64>>,
 }
 
@@ -114,6 +121,9 @@ pub struct CostsFile {
     pub ops_fte_per_seat: Option<S<f64>>,
     pub freeze_cost_per_day: Option<S<f64>>,
     pub dev_oncall_productivity_loss: Option<S<f64>>,
+    pub overhead_factor: Option<S<f64>>,
+    pub dev_oncall_charge: Option<S<String>>,
+    pub max_operational_load: Option<S<f64>>,
 }
 
 /// `[[teams]]`.
@@ -138,6 +148,7 @@ pub struct ServiceFile {
     pub revenue_per_hour: Option<S<f64>>,
     pub effort: Option<S<DistFile>>,
     pub change_effort: Option<S<DistFile>>,
+    pub rollback_effort: Option<S<DistFile>>,
     pub detection: Option<S<DistFile>>,
     pub severities: Option<Vec<S<SeverityFile>>>,
     pub arrival_profile: Option<S<Vec<S<f64>>>>,
@@ -153,25 +164,9 @@ pub struct KnowledgeFile {
     pub erosion_per_deploy: Option<S<f64>>,
     pub sync_effect_per_hour: Option<S<f64>>,
     pub sync_attendees: Option<S<i64>>,
-    pub sync_hours_per_week: Option<SyncHoursFile>,
-}
-
-/// `[knowledge.sync_hours_per_week]`: per model, per service.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SyncHoursFile {
-    #[serde(rename = "you-run")]
-    pub you_run: Option<S<f64>>,
-    #[serde(rename = "you-and-sre-run")]
-    pub you_and_sre_run: Option<S<f64>>,
-    #[serde(rename = "sre-run")]
-    pub sre_run: Option<S<f64>>,
-    #[serde(rename = "ops-run")]
-    pub ops_run: Option<S<f64>>,
-    #[serde(rename = "ops-sometimes-run")]
-    pub ops_sometimes_run: Option<S<f64>>,
-    #[serde(rename = "you-run-ops-monitors")]
-    pub you_run_ops_monitors: Option<S<f64>>,
+    pub target: Option<S<f64>>,
+    /// Removed: sync is now a demand the model derives. Kept to explain that.
+    pub sync_hours_per_week: Option<S<toml::Value>>,
 }
 
 /// `[workarounds]`.
@@ -191,6 +186,8 @@ pub struct WorkaroundsFile {
 pub struct ErrorBudgetFile {
     pub freeze: Option<S<bool>>,
     pub freeze_deploy_share: Option<S<f64>>,
+    pub window: Option<S<String>>,
+    pub models: Option<S<Vec<S<String>>>>,
 }
 
 /// `[you_run]`: the team set-up of section 12.3.

@@ -1,7 +1,7 @@
 //! Who is paged first for an incident, and how they reach the owning developers.
 
-use crate::scenario::{DevEscalation, Scenario, TeamSetup};
-use crate::staffing::Runner;
+use super::Runner;
+use crate::scenario::{DevEscalation, GroupId, Scenario, TeamSetup};
 
 /// A first responder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +32,12 @@ pub enum Escalation {
 }
 
 impl Responder {
-    /// Index of the group whose routing delay and telemetry apply: dev 0, SRE 1, ops 2.
-    pub fn group_index(self) -> usize {
+    /// The group whose routing delay, telemetry and production access apply.
+    pub fn group(self) -> GroupId {
         match self {
-            Responder::Dev(_) | Responder::Embedded(_) => 0,
-            Responder::Sre => 1,
-            Responder::Ops => 2,
+            Responder::Dev(_) | Responder::Embedded(_) => GroupId::Dev,
+            Responder::Sre => GroupId::Sre,
+            Responder::Ops => GroupId::Ops,
         }
     }
 
@@ -70,6 +70,29 @@ pub fn sre_shift(t: f64, shift_hours: f64, share: f64) -> bool {
     floor((k + 1.0) * share) > floor(k * share)
 }
 
+/// Every (first responder, escalation) pair `runner` can produce for `service`, whatever
+/// the shift: what the world must draw numbers for.
+pub fn paths(scenario: &Scenario, service: usize, runner: Runner) -> Vec<(Responder, Escalation)> {
+    let share = |s: f64| {
+        if s <= 0.0 {
+            vec![false]
+        } else if s >= 1.0 {
+            vec![true]
+        } else {
+            vec![false, true]
+        }
+    };
+    let shares = match runner {
+        Runner::Owners => share(scenario.you_run.embedded_sre_shift_share),
+        Runner::SharedWithSre => share(scenario.you_and_sre_run.sre_shift_share),
+        Runner::Sre | Runner::Ops => vec![false],
+    };
+    shares
+        .into_iter()
+        .map(|sre| route_on_shift(scenario, service, runner, sre))
+        .collect()
+}
+
 /// First responder and escalation path for an incident on `service` at time `t`, when
 /// `runner` runs it.
 pub fn route(
@@ -77,6 +100,28 @@ pub fn route(
     service: usize,
     runner: Runner,
     t: f64,
+) -> (Responder, Escalation) {
+    let sre_on_shift = match runner {
+        Runner::Owners => sre_shift(
+            t,
+            scenario.response.shift_hours,
+            scenario.you_run.embedded_sre_shift_share,
+        ),
+        Runner::SharedWithSre => {
+            let r = &scenario.you_and_sre_run;
+            sre_shift(t, r.shift_hours, r.sre_shift_share)
+        }
+        Runner::Sre | Runner::Ops => false,
+    };
+    route_on_shift(scenario, service, runner, sre_on_shift)
+}
+
+/// As [`route`], given whether the shift is an SRE's (for rotas shared with SREs).
+fn route_on_shift(
+    scenario: &Scenario,
+    service: usize,
+    runner: Runner,
+    sre_on_shift: bool,
 ) -> (Responder, Escalation) {
     let team = scenario.services[service].team as u32;
     match runner {
@@ -86,22 +131,11 @@ pub fn route(
                 Responder::Embedded(team),
                 Escalation::BusinessHours { prioritise: false },
             ),
-            TeamSetup::SreAndDevs => {
-                if sre_shift(t, 12.0, scenario.you_run.embedded_sre_shift_share) {
-                    (Responder::Embedded(team), Escalation::OnCall)
-                } else {
-                    (Responder::Dev(team), Escalation::None)
-                }
-            }
+            TeamSetup::SreAndDevs if sre_on_shift => (Responder::Embedded(team), Escalation::OnCall),
+            TeamSetup::SreAndDevs => (Responder::Dev(team), Escalation::None),
         },
-        Runner::SharedWithSre => {
-            let r = &scenario.you_and_sre_run;
-            if sre_shift(t, r.shift_hours, r.sre_shift_share) {
-                (Responder::Sre, Escalation::OnCall)
-            } else {
-                (Responder::Dev(team), Escalation::None)
-            }
-        }
+        Runner::SharedWithSre if sre_on_shift => (Responder::Sre, Escalation::OnCall),
+        Runner::SharedWithSre => (Responder::Dev(team), Escalation::None),
         Runner::Sre => match scenario.sre_run.dev_escalation {
             DevEscalation::OnCall => (Responder::Sre, Escalation::OnCall),
             DevEscalation::BusinessHours => (

@@ -1,0 +1,232 @@
+//! What each ownership model *is*, in one place. [`Policy::of`] turns (scenario, model)
+//! into a value that says who runs each service and how that can change (the readiness
+//! review), whether ops monitors cross-team workflows, whether an error-budget policy
+//! applies, who is staffed and how their cost is charged, and how much knowledge
+//! synchronisation each responder group needs and can give. Nothing outside this module
+//! matches on [`ModelKind`]: the engine, the measurements and the report ask the policy.
+//!
+//! - [`route`]: the first responder and escalation path for a service's runner;
+//! - [`staffing`]: dedicated headcount, shared functions and who is on call;
+//! - [`sync`]: knowledge synchronisation as a demand, capped by capacity.
+
+pub mod route;
+pub mod staffing;
+pub mod sync;
+
+pub use route::{Escalation, Responder, route, sre_shift};
+pub use staffing::{Headcount, OnCall, Runner};
+pub use sync::SyncPlan;
+
+use crate::model::ModelKind;
+use crate::scenario::{GroupId, Scenario};
+
+/// How a model assigns services to runners at the start of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Assignment {
+    /// Every service has the same runner for the whole run.
+    All(Runner),
+    /// Services at or above `min_target` are run by `above`, the others by `below`.
+    ByTarget {
+        min_target: f64,
+        above: Runner,
+        below: Runner,
+    },
+    /// Services start with their owners; candidates are admitted by evidence (`sre-run`).
+    Readiness,
+}
+
+/// `sre-run`'s readiness review by evidence and its hand-back rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Readiness {
+    /// Services with at least this availability target are candidates.
+    pub min_target: f64,
+    /// Consecutive quarters within budget under the owners before admission.
+    pub evidence_quarters: u32,
+    /// Consecutive quarters outside budget under SRE before hand-back.
+    pub handback_after_quarters: u32,
+}
+
+/// One model's policy for one scenario.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The model.
+    pub model: ModelKind,
+    assignment: Assignment,
+    /// The readiness review, where services move between owners and SRE.
+    pub readiness: Option<Readiness>,
+    /// Whether ops watches critical cross-team workflows and pages the owners.
+    pub ops_monitors: bool,
+    /// Whether services freeze features when outside their error budget.
+    pub error_budget_policy: bool,
+    /// Dedicated staff and the share of shared functions charged to these services.
+    pub headcount: Headcount,
+    /// Sync demand, capacity and what each non-owning group gives per service.
+    pub sync: SyncPlan,
+}
+
+impl Policy {
+    /// The policy of `model` in `scenario`. This is the only place that decides, by model,
+    /// who runs what.
+    pub fn of(scenario: &Scenario, model: ModelKind) -> Policy {
+        let (assignment, ops_monitors) = match model {
+            ModelKind::YouRun => (Assignment::All(Runner::Owners), false),
+            ModelKind::YouAndSreRun => (Assignment::All(Runner::SharedWithSre), false),
+            ModelKind::SreRun => (Assignment::Readiness, false),
+            ModelKind::OpsRun => (Assignment::All(Runner::Ops), false),
+            ModelKind::OpsSometimesRun => (
+                Assignment::ByTarget {
+                    min_target: scenario.ops_sometimes_run.min_availability_target,
+                    above: Runner::Owners,
+                    below: Runner::Ops,
+                },
+                false,
+            ),
+            ModelKind::YouRunOpsMonitors => (
+                Assignment::All(Runner::Owners),
+                scenario.you_run_ops_monitors.ops_seats > 0,
+            ),
+        };
+        let readiness = (assignment == Assignment::Readiness).then(|| {
+            let r = &scenario.sre_run;
+            Readiness {
+                min_target: r.min_availability_target,
+                evidence_quarters: r.evidence_quarters,
+                handback_after_quarters: r.handback_after_quarters,
+            }
+        });
+        let mut policy = Policy {
+            model,
+            assignment,
+            readiness,
+            ops_monitors,
+            error_budget_policy: scenario.error_budget.freeze
+                && scenario.error_budget.models.contains(&model),
+            headcount: Headcount::default(),
+            sync: SyncPlan::default(),
+        };
+        policy.headcount = Headcount::of(&policy, scenario);
+        policy.sync = SyncPlan::of(&policy, scenario);
+        policy
+    }
+
+    /// Who runs `service` at the start of a run.
+    pub fn initial_runner(&self, scenario: &Scenario, service: usize) -> Runner {
+        match self.assignment {
+            Assignment::All(r) => r,
+            Assignment::ByTarget {
+                min_target,
+                above,
+                below,
+            } => {
+                if scenario.services[service].availability_target >= min_target {
+                    above
+                } else {
+                    below
+                }
+            }
+            Assignment::Readiness => Runner::Owners,
+        }
+    }
+
+    /// Whether `service` is a candidate for the SRE team's readiness review.
+    pub fn candidate(&self, scenario: &Scenario, service: usize) -> bool {
+        self.readiness
+            .is_some_and(|r| scenario.services[service].availability_target >= r.min_target)
+    }
+
+    /// Every runner `service` can have during a run.
+    pub fn possible_runners(&self, scenario: &Scenario, service: usize) -> Vec<Runner> {
+        let first = self.initial_runner(scenario, service);
+        if self.candidate(scenario, service) {
+            vec![first, Runner::Sre]
+        } else {
+            vec![first]
+        }
+    }
+
+    /// Whether `group` can be a first responder for `service` during a run.
+    pub fn may_respond(&self, scenario: &Scenario, group: GroupId, service: usize) -> bool {
+        self.possible_runners(scenario, service)
+            .iter()
+            .any(|r| r.l1_groups().contains(&group))
+    }
+
+    /// Services `group` can be a first responder for.
+    pub fn services_of(&self, scenario: &Scenario, group: GroupId) -> Vec<usize> {
+        (0..scenario.services.len())
+            .filter(|&s| self.may_respond(scenario, group, s))
+            .collect()
+    }
+
+    /// The runner of a service at a quarter's end, given its consecutive quarters within
+    /// and outside budget: the readiness review admits a candidate with enough evidence
+    /// under its owners and hands a service back after enough quarters outside budget.
+    pub fn next_runner(
+        &self,
+        scenario: &Scenario,
+        service: usize,
+        current: Runner,
+        quarters_in: u32,
+        quarters_out: u32,
+    ) -> Runner {
+        let Some(r) = self.readiness else {
+            return current;
+        };
+        match current {
+            Runner::Sre if quarters_out >= r.handback_after_quarters => Runner::Owners,
+            Runner::Owners
+                if self.candidate(scenario, service) && quarters_in >= r.evidence_quarters =>
+            {
+                Runner::Sre
+            }
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        let text = r#"
+name = "p"
+[[teams]]
+name = "a"
+[[services]]
+name = "hi"
+team = "a"
+availability_target = 0.9995
+[[services]]
+name = "lo"
+team = "a"
+availability_target = 0.99
+"#;
+        match crate::scenario::parse(text, "p.toml") {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn readiness_admits_only_candidates_with_evidence_and_hands_back() {
+        let s = scenario();
+        let p = Policy::of(&s, ModelKind::SreRun);
+        assert_eq!(p.initial_runner(&s, 0), Runner::Owners);
+        let (n, m) = (s.sre_run.evidence_quarters, s.sre_run.handback_after_quarters);
+        assert_eq!(p.next_runner(&s, 0, Runner::Owners, n - 1, 0), Runner::Owners);
+        assert_eq!(p.next_runner(&s, 0, Runner::Owners, n, 0), Runner::Sre);
+        assert_eq!(p.next_runner(&s, 1, Runner::Owners, 99, 0), Runner::Owners);
+        assert_eq!(p.next_runner(&s, 0, Runner::Sre, 0, m - 1), Runner::Sre);
+        assert_eq!(p.next_runner(&s, 0, Runner::Sre, 0, m), Runner::Owners);
+    }
+
+    #[test]
+    fn ops_sometimes_run_splits_by_target() {
+        let s = scenario();
+        let p = Policy::of(&s, ModelKind::OpsSometimesRun);
+        assert_eq!(p.initial_runner(&s, 0), Runner::Owners);
+        assert_eq!(p.initial_runner(&s, 1), Runner::Ops);
+        assert_eq!(p.next_runner(&s, 1, Runner::Ops, 9, 0), Runner::Ops);
+    }
+}

@@ -1,0 +1,260 @@
+//! Who a policy staffs and keeps on call. Dedicated headcount follows from on-call
+//! guidance (a rota of at least `min_rota_size`, nobody on call more than
+//! `max_oncall_share` of the time, 24/7 operations seats) and, for a function shared
+//! across a larger estate, from the estate's load; its cost is charged to this scenario's
+//! services pro rata (or in full). Who is on call is a function of who runs each service,
+//! which may change during a run (`sre-run`'s readiness review).
+
+use super::Policy;
+use crate::scenario::{Charging, DevEscalation, GroupId, Scenario, TeamSetup};
+use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
+
+/// Which team runs a service: its developers (in the team's set-up), a rota shared with
+/// SREs, the SRE team or operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// The owning team, in its section 12.3 set-up.
+    Owners,
+    /// The owning team's developers on a shared rota with SREs (`you-and-sre-run`).
+    SharedWithSre,
+    /// The SRE team.
+    Sre,
+    /// Operations.
+    Ops,
+}
+
+impl Runner {
+    /// The groups that answer first pages for a service this runner runs.
+    pub fn l1_groups(self) -> &'static [GroupId] {
+        match self {
+            Runner::Owners => &[GroupId::Dev],
+            Runner::SharedWithSre => &[GroupId::Dev, GroupId::Sre],
+            Runner::Sre => &[GroupId::Sre],
+            Runner::Ops => &[GroupId::Ops],
+        }
+    }
+
+    /// Whether someone other than the owning developers answers some first pages.
+    pub fn hands_over(self) -> bool {
+        self != Runner::Owners
+    }
+}
+
+/// Dedicated headcount of one policy (fixed for the run), and the share of each shared
+/// function's cost charged to this scenario.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Headcount {
+    /// The central SRE team (the whole function, across its estate).
+    pub sre_team: f64,
+    /// SREs embedded in development teams (section 12.3 set-ups).
+    pub embedded_sre: f64,
+    /// Operations engineers (the whole function, across its estate).
+    pub ops: f64,
+    /// Of which operations engineers staffing monitoring seats for these services.
+    pub ops_monitoring: f64,
+    /// Share of the SRE team's cost charged to these services.
+    pub sre_charged_share: f64,
+    /// Share of the operations function's responder cost charged to these services.
+    pub ops_charged_share: f64,
+    /// Services in the estate each function serves (SRE, ops); 0 where it runs none here.
+    pub estate_services: [f64; 2],
+}
+
+/// Expected first-responder hours per year `group` spends on `service`, from the
+/// scenario's rates and mean efforts: used only to size a shared function for its estate.
+fn expected_l1_hours(scenario: &Scenario, group: GroupId, service: usize) -> f64 {
+    let s = &scenario.services[service];
+    let g = scenario.groups.get(group);
+    let background = s.background_rate_per_hour * HOURS_PER_YEAR;
+    let changes = s.deploys_per_week * HOURS_PER_YEAR / HOURS_PER_WEEK * s.change_failure_rate;
+    let penalty = 1.0 + scenario.response.diagnosis_penalty * (1.0 - g.knowledge);
+    let change_work = if g.production_access {
+        s.rollback_effort.mean()
+    } else {
+        s.change_effort.mean() * penalty
+    };
+    background * s.effort.mean() * penalty + changes * change_work
+}
+
+impl Headcount {
+    /// The people `policy` needs for `scenario`.
+    pub fn of(policy: &Policy, scenario: &Scenario) -> Headcount {
+        let c = &scenario.costs;
+        let g = &scenario.groups;
+        let n = scenario.services.len();
+        let rota = |concurrent: f64| {
+            if concurrent <= 0.0 {
+                0.0
+            } else {
+                (concurrent / c.max_oncall_share)
+                    .ceil()
+                    .max(f64::from(c.min_rota_size))
+            }
+        };
+        // A function shared across an estate is sized for the estate's load (other services
+        // assumed to load it like the average of these), with at least the configured seats.
+        let shared = |group: GroupId, base_seats: f64, share_of_work: f64| {
+            let mine = policy.services_of(scenario, group);
+            if mine.is_empty() || base_seats <= 0.0 {
+                return (0.0, 0.0, 0.0);
+            }
+            let here = mine.len() as f64;
+            let estate = scenario
+                .groups
+                .get(group)
+                .estate_services
+                .map_or(here, |e| f64::from(e).max(here));
+            let load: f64 = mine
+                .iter()
+                .map(|&s| expected_l1_hours(scenario, group, s))
+                .sum::<f64>()
+                * share_of_work
+                * estate
+                / here;
+            let seats_for_load = load / (HOURS_PER_YEAR * c.max_operational_load);
+            let share = match scenario.groups.get(group).charging {
+                Charging::ProRata => here / estate,
+                Charging::Full => 1.0,
+            };
+            (base_seats.max(seats_for_load), share, estate)
+        };
+        let runs_shared_rota = (0..n).any(|s| {
+            policy
+                .possible_runners(scenario, s)
+                .contains(&Runner::SharedWithSre)
+        });
+        let sre_share_of_work = if runs_shared_rota {
+            scenario.you_and_sre_run.sre_shift_share
+        } else {
+            1.0
+        };
+        let (sre_seats, sre_charged_share, sre_estate) = shared(
+            GroupId::Sre,
+            f64::from(g.sre.concurrent_oncall) * sre_share_of_work,
+            sre_share_of_work,
+        );
+        let (ops_seats, ops_charged_share, ops_estate) =
+            shared(GroupId::Ops, f64::from(g.ops.concurrent_oncall), 1.0);
+        // A team keeps its embedded SRE where any of its services can be run by its owners.
+        let embedded_sre = scenario
+            .teams
+            .iter()
+            .enumerate()
+            .filter(|(t, team)| {
+                team.setup != TeamSetup::DevsRotate
+                    && (0..n).any(|s| {
+                        scenario.services[s].team == *t
+                            && policy
+                                .possible_runners(scenario, s)
+                                .contains(&Runner::Owners)
+                    })
+            })
+            .count() as f64;
+        let monitoring_seats = if policy.ops_monitors {
+            f64::from(scenario.you_run_ops_monitors.ops_seats)
+        } else {
+            0.0
+        };
+        let ops_monitoring = (monitoring_seats * c.ops_fte_per_seat).ceil();
+        Headcount {
+            sre_team: rota(sre_seats),
+            embedded_sre,
+            ops: (ops_seats * c.ops_fte_per_seat).ceil() + ops_monitoring,
+            ops_monitoring,
+            sre_charged_share,
+            ops_charged_share,
+            estate_services: [sre_estate, ops_estate],
+        }
+    }
+
+    /// Everyone dedicated to running services (whole functions).
+    pub fn total(&self) -> f64 {
+        self.sre_team + self.embedded_sre + self.ops
+    }
+
+    /// The headcount charged to these services: embedded SREs and monitoring seats in full,
+    /// shared functions by their charged share.
+    pub fn charged(&self) -> (f64, f64, f64) {
+        (
+            self.sre_team * self.sre_charged_share,
+            self.embedded_sre,
+            (self.ops - self.ops_monitoring) * self.ops_charged_share + self.ops_monitoring,
+        )
+    }
+
+    /// People in `group`'s dedicated function (SRE team or operations responders).
+    pub fn function(&self, group: GroupId) -> f64 {
+        match group {
+            GroupId::Dev => 0.0,
+            GroupId::Sre => self.sre_team,
+            GroupId::Ops => self.ops - self.ops_monitoring,
+        }
+    }
+}
+
+/// Who is on call at a moment, given who runs each service.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct OnCall {
+    /// Developers on call (as L1 or as L2 for a shared rota), summed over teams.
+    pub dev: f64,
+    /// SREs on call (central team and embedded), averaged over shifts.
+    pub sre: f64,
+    /// People in the rotas of those on call (for per-person page rates).
+    pub rota_people: f64,
+}
+
+impl OnCall {
+    /// The on-call structure when `runners[s]` runs service `s`.
+    pub fn of(scenario: &Scenario, runners: &[Runner], headcount: &Headcount) -> OnCall {
+        let g = &scenario.groups;
+        let dev_per_team = f64::from(g.dev.concurrent_oncall);
+        let mut out = OnCall::default();
+        for (t, team) in scenario.teams.iter().enumerate() {
+            let owns = |r: Runner| {
+                scenario
+                    .services
+                    .iter()
+                    .zip(runners)
+                    .any(|(s, run)| s.team == t && *run == r)
+            };
+            // SREs escalate to an on-call developer rota when so configured.
+            let escalation_rota =
+                scenario.sre_run.dev_escalation == DevEscalation::OnCall && owns(Runner::Sre);
+            if owns(Runner::Owners) {
+                match team.setup {
+                    TeamSetup::DevsRotate => {
+                        out.dev += dev_per_team;
+                        out.rota_people += f64::from(team.headcount);
+                    }
+                    TeamSetup::EmbeddedSre => {
+                        out.sre += 1.0;
+                        out.rota_people += 1.0;
+                    }
+                    TeamSetup::SreAndDevs => {
+                        let share = scenario.you_run.embedded_sre_shift_share;
+                        // Devs are L1 on their shifts and L2 on the SRE's.
+                        out.dev += dev_per_team;
+                        out.sre += share;
+                        out.rota_people += f64::from(team.headcount) + 1.0;
+                    }
+                }
+            } else if owns(Runner::SharedWithSre) || escalation_rota {
+                out.dev += dev_per_team;
+                out.rota_people += f64::from(team.headcount);
+            }
+        }
+        if runners.contains(&Runner::Sre) {
+            out.sre += f64::from(g.sre.concurrent_oncall);
+        }
+        if runners.contains(&Runner::SharedWithSre) {
+            out.sre +=
+                f64::from(g.sre.concurrent_oncall) * scenario.you_and_sre_run.sre_shift_share;
+        }
+        if headcount.sre_team > 0.0
+            && (runners.contains(&Runner::Sre) || runners.contains(&Runner::SharedWithSre))
+        {
+            out.rota_people += headcount.sre_team;
+        }
+        out
+    }
+}
