@@ -53,7 +53,7 @@ enum Kind {
     L2Done,
     /// A regression incident occurs.
     Arrival,
-    /// End of a week: sample, check error budgets.
+    /// End of a week: check error budgets; after the warm-up, sample.
     WeekTick,
     /// End of a quarter: error-budget policy, hand-backs.
     QuarterTick,
@@ -814,9 +814,14 @@ impl<'a> Sim<'a> {
                 self.services[s].frozen_until = until;
                 self.tally.freeze_hours += (until - t.max(self.warmup)).max(0.0);
             }
+            if t <= self.warmup {
+                continue;
+            }
+            // Weeks are numbered from the end of the warm-up.
+            let measured_week = week - (self.warmup / HOURS_PER_WEEK).floor() as u32;
             let sample = WeekSample {
                 budget_remaining_hours: quarter_budget - quarter_spent,
-                week: u16::try_from(week).unwrap_or(u16::MAX),
+                week: u16::try_from(measured_week).unwrap_or(u16::MAX),
                 service: s as u16,
                 workarounds_open: u16::try_from(self.open_workarounds(s as u32, t))
                     .unwrap_or(u16::MAX),

@@ -52,15 +52,15 @@ fn paired(a: &[Outcome], b: &[Outcome], metric: fn(&Outcome) -> f64) -> Estimate
 }
 
 #[test]
-fn more_sync_hours_shorten_restores_under_ops_run() {
-    let sync = |h: f64| {
+fn more_sync_capacity_shortens_restores_under_ops_run() {
+    let sync = |share: f64| {
         org(
             "\"ops-run\"",
-            &format!("[knowledge.sync_hours_per_week]\nops-run = {h}\n"),
+            &format!("[groups.ops]\nsync_share = {share}\n"),
         )
     };
     let none = outcomes(&sync(0.0), ModelKind::OpsRun);
-    let lots = outcomes(&sync(8.0), ModelKind::OpsRun);
+    let lots = outcomes(&sync(0.5), ModelKind::OpsRun);
     let knowledge = paired(&lots, &none, |o| o.l1_knowledge);
     assert!(
         knowledge.low > 0.0,
@@ -74,10 +74,49 @@ fn more_sync_hours_shorten_restores_under_ops_run() {
         "sync should cut escalations: {escalations:?}"
     );
     assert!(lots.iter().all(|o| o.sync_hours > 0.0 && o.cost_sync > 0.0));
-    assert!(
-        none.iter()
-            .all(|o| o.sync_hours == 0.0 && o.cost_sync == 0.0)
-    );
+    // Without capacity nothing is given, though the target still demands it.
+    assert!(none.iter().all(|o| o.sync_hours == 0.0
+        && o.cost_sync == 0.0
+        && o.sync_demand_hours > 0.0));
+}
+
+#[test]
+fn a_larger_shared_estate_lowers_ops_runs_charged_cost() {
+    let estate = |n: u32| {
+        org(
+            "\"ops-run\"",
+            &format!("[groups.ops]\nestate_services = {n}\n"),
+        )
+    };
+    let own = outcomes(&estate(2), ModelKind::OpsRun);
+    let shared = outcomes(&estate(200), ModelKind::OpsRun);
+    let staff = paired(&shared, &own, |o| o.cost_staff);
+    assert!(staff.high < 0.0, "{staff:?}");
+    let operating = paired(&shared, &own, |o| o.cost_operating);
+    assert!(operating.high < 0.0, "{operating:?}");
+    // The shared function is larger, and its knowledge of each service thinner.
+    assert!(shared[0].dedicated_headcount >= own[0].dedicated_headcount);
+    assert!(shared[0].charged_headcount < own[0].charged_headcount);
+    let k = paired(&shared, &own, |o| o.l1_knowledge);
+    assert!(k.high < 0.0, "{k:?}");
+}
+
+#[test]
+fn rollback_shortens_ops_runs_change_incidents() {
+    let access = |yes: bool| {
+        org(
+            "\"ops-run\"",
+            &format!("[groups.ops]\nproduction_access = {yes}\n"),
+        )
+    };
+    let without = outcomes(&access(false), ModelKind::OpsRun);
+    let with = outcomes(&access(true), ModelKind::OpsRun);
+    assert!(without.iter().all(|o| o.rollbacks == 0));
+    assert!(with.iter().all(|o| o.rollbacks > 0));
+    let mttr = paired(&with, &without, |o| o.mttr_hours);
+    assert!(mttr.high < 0.0, "{mttr:?}");
+    let wait = paired(&with, &without, |o| o.ttr_wait_for_l2_hours);
+    assert!(wait.high < 0.0, "{wait:?}");
 }
 
 #[test]
@@ -85,7 +124,7 @@ fn deployments_erode_non_owners_knowledge() {
     let erosion = |e: f64| {
         org(
             "\"ops-run\"",
-            &format!("[knowledge]\nerosion_per_deploy = {e}\n"),
+            &format!("[knowledge]\nerosion_per_deploy = {e}\n[groups.ops]\nsync_share = 0\n"),
         )
     };
     let stable = outcomes(&erosion(0.0), ModelKind::OpsRun);
@@ -131,59 +170,110 @@ fn workarounds_end_impact_sooner() {
     assert!(downtime.high < 0.0, "{downtime:?}");
 }
 
-fn failing_service(handback_after: u32, horizon_days: u32) -> whoruns::Scenario {
+/// One service that stays within its budget under its owners and falls outside it under
+/// SRE (who know nothing of it and cannot learn): admission, hand-back and re-admission
+/// follow quarter by quarter.
+fn swinging_service(handback_after: u32, horizon_days: u32, flaky: bool) -> whoruns::Scenario {
+    let rate = if flaky { "3/day" } else { "1/day" };
+    let effort = if flaky { "3h" } else { "1m" };
     scenario(&format!(
         r#"
 horizon = "{horizon_days}d"
 replications = 4
 seed = 3
 models = ["sre-run"]
+[response]
+acknowledge = {{ dist = "constant", value = "0h" }}
+diagnosis_penalty = 100
+max_escalation_probability = 0
+[groups.sre]
+knowledge = 0
+knowledge_floor = 0
+sync_share = 0
 [sre_run]
-min_availability_target = 0.999
+min_availability_target = 0.99
 handback_after_quarters = {handback_after}
-readmit_after_quarters = 2
+evidence_quarters = 2
+[error_budget]
+freeze = false
 [[teams]]
 name = "a"
 [[services]]
-name = "flaky"
+name = "s"
 team = "a"
-availability_target = 0.9999
-background_incidents = "3/day"
+availability_target = 0.99
+deploys_per_week = 0
+background_incidents = "{rate}"
+effort = {{ dist = "constant", value = "{effort}" }}
+detection = {{ dist = "constant", value = "0h" }}
 severities = [{{ name = "outage", share = 1.0, impact = 1.0 }}]
 "#
     ))
 }
 
 #[test]
-fn a_service_outside_budget_is_handed_back_after_n_quarters() {
-    // Quarters end on days 91.25 and 182.5: with N = 2 the hand-back comes at the second.
-    for o in run(&failing_service(2, 200), None, &|| {}).expect("run") {
+fn readiness_admits_by_evidence_and_hands_back_after_n_quarters() {
+    // Quarters end on days 91.25, 182.5, 273.75, 365, 456.25, 547.5. Two good quarters
+    // under the owners admit it (day 182.5); two bad ones under SRE hand it back (day
+    // 365); two good ones re-admit it (day 547.5).
+    for o in run(&swinging_service(2, 600, false), None, &|| {}).expect("run") {
         assert_eq!(
             (o.handovers, o.handbacks, o.quarters_outside_budget),
-            (1, 1, 2),
+            (2, 1, 2),
             "{o:?}"
         );
     }
-    // With N = 3 a 200-day run ends before the third quarter: no hand-back yet.
-    for o in run(&failing_service(3, 200), None, &|| {}).expect("run") {
-        assert_eq!((o.handovers, o.handbacks), (1, 0));
+    // With M = 3 the hand-back comes at day 456.25 and a 600-day run ends before the
+    // evidence for re-admission is in.
+    for o in run(&swinging_service(3, 600, false), None, &|| {}).expect("run") {
+        assert_eq!((o.handovers, o.handbacks), (1, 1), "{o:?}");
     }
-    // A 365-day horizon completes four quarters, all of them outside the budget.
-    for o in run(&failing_service(2, 365), None, &|| {}).expect("run") {
-        assert_eq!(o.quarters_outside_budget, 4);
+    // A service that misses its budget under its owners is never admitted.
+    for o in run(&swinging_service(2, 600, true), None, &|| {}).expect("run") {
+        assert_eq!((o.handovers, o.handbacks, o.handed_over_incidents), (0, 0, 0));
+        assert_eq!(o.quarters_outside_budget, 6);
     }
-    // After the hand-back the developers are on call for it.
-    let short = run(&failing_service(2, 150), None, &|| {}).expect("run");
-    let long = run(&failing_service(2, 300), None, &|| {}).expect("run");
-    assert!(short.iter().all(|o| o.dev_oncall_hours == 0.0));
-    assert!(long.iter().all(|o| o.dev_oncall_hours > 0.0));
+}
+
+#[test]
+fn sync_spent_while_sre_held_a_service_is_counted_after_the_hand_back() {
+    // Regression: the hand-back used to switch the runner before closing the sync tally,
+    // losing the hours SRE spent while it held the service.
+    let mut s = swinging_service(2, 365, false);
+    s.groups.sre.sync_share = 0.5;
+    s.services[0].deploys_per_week = 20.0;
+    s.services[0].change_failure_rate = 0.0;
+    for o in run(&s, None, &|| {}).expect("run") {
+        assert_eq!((o.handovers, o.handbacks), (1, 1), "{o:?}");
+        // SRE held it for two quarters (half a year): its sync is the plan's given hours.
+        let policy = whoruns::models::Policy::of(&s, ModelKind::SreRun);
+        let per_week = policy.sync.given[0][0];
+        assert!(per_week > 0.0);
+        let expected = per_week * f64::from(s.knowledge.sync_attendees) * 2.0 * 2190.0 / 168.0;
+        assert!(
+            (o.sync_hours - expected).abs() < 1e-6 * expected,
+            "{} vs {expected}",
+            o.sync_hours
+        );
+    }
+}
+
+#[test]
+fn developers_leave_the_rota_when_sre_takes_a_service_without_on_call_escalation() {
+    let mut s = swinging_service(2, 300, false);
+    s.sre_run.dev_escalation = whoruns::scenario::DevEscalation::BusinessHours;
+    for o in run(&s, None, &|| {}).expect("run") {
+        // On call (one developer) only until admission at the end of the second quarter.
+        assert_eq!(o.handovers, 1);
+        assert!((o.dev_oncall_hours - 2.0 * 2190.0).abs() < 1e-6, "{o:?}");
+    }
 }
 
 #[test]
 fn a_freeze_holds_back_deployments_and_their_incidents() {
     let policy = |freeze: bool| {
-        let mut s = failing_service(2, 365);
-        s.models = vec![ModelKind::YouRun];
+        let mut s = swinging_service(2, 365, true);
+        s.models = vec![ModelKind::YouRun, ModelKind::OpsRun];
         s.services[0].deploys_per_week = 20.0;
         s.services[0].change_failure_rate = 0.2;
         s.error_budget.freeze = freeze;
@@ -200,6 +290,10 @@ fn a_freeze_holds_back_deployments_and_their_incidents() {
             b.incidents
         );
         assert_eq!((b.deploys_frozen, b.freeze_days), (0, 0.0));
+    }
+    // ops-run has no error-budget policy by default: it never freezes.
+    for o in outcomes(&policy(true), ModelKind::OpsRun) {
+        assert_eq!((o.deploys_frozen, o.freeze_days), (0, 0.0));
     }
 }
 
