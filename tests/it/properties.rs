@@ -126,6 +126,23 @@ proptest! {
             }
             prop_assert!(o.escalations <= o.incidents);
             prop_assert!(o.cost_total >= o.cost_operating);
+            prop_assert!((o.cost_total - o.cost_operating - o.cost_unreliability).abs() <= 1e-6 * o.cost_total.max(1.0));
+            // The restore-time breakdown's means add up to the mean time to restore.
+            let parts = o.ttr_detect_hours + o.ttr_route_hours + o.ttr_queue_hours + o.ttr_ack_hours
+                + o.ttr_l1_work_hours + o.ttr_wait_for_l2_hours + o.ttr_l2_work_hours;
+            prop_assert!((parts - o.mttr_hours).abs() <= 1e-9 * o.mttr_hours.max(1.0), "{} vs {}", parts, o.mttr_hours);
+        }
+        // And for every single incident, under every model.
+        let seed = replication_seed(s.seed, rep);
+        for &model in &s.models {
+            for t in whoruns::engine::trace(&s, &world, model, seed) {
+                if t.restored.is_finite() {
+                    let sum: f64 = t.parts.iter().sum();
+                    let ttr = t.restored - t.arrival;
+                    prop_assert!((sum - ttr).abs() <= 1e-9 * ttr.max(1.0), "{model}: parts {:?} sum {sum} vs {ttr}", t.parts);
+                    prop_assert!(t.parts.iter().all(|p| *p >= -1e-9), "{model}: negative part {:?}", t.parts);
+                }
+            }
         }
     }
 }
