@@ -276,9 +276,8 @@ impl<'a> Sim<'a> {
             })
             .collect();
         let k = &scenario.knowledge;
-        let tracked = TRACKED.map(|g| {
-            (0..scenario.services.len()).any(|s| policy.may_respond(scenario, g, s))
-        });
+        let tracked = TRACKED
+            .map(|g| (0..scenario.services.len()).any(|s| policy.may_respond(scenario, g, s)));
         let mut sim = Sim {
             scenario,
             model,
@@ -800,8 +799,7 @@ impl<'a> Sim<'a> {
                     } else {
                         0.0
                     };
-                    let budget =
-                        (1.0 - self.scenario.services[s].availability_target) * hours;
+                    let budget = (1.0 - self.scenario.services[s].availability_target) * hours;
                     (now - start > budget, t + HOURS_PER_WEEK)
                 }
             };
@@ -852,7 +850,10 @@ impl<'a> Sim<'a> {
                 self.tally.quarters_outside_budget += 1;
             }
             let (current, q_in, q_out) = (st.runner, st.quarters_in, st.quarters_out);
-            next_runners.push(self.policy.next_runner(self.scenario, s, current, q_in, q_out));
+            next_runners.push(
+                self.policy
+                    .next_runner(self.scenario, s, current, q_in, q_out),
+            );
         }
         if next_runners
             .iter()
@@ -911,8 +912,7 @@ impl<'a> Sim<'a> {
                 if runner.l1_groups().contains(&group) {
                     let weeks = dt / HOURS_PER_WEEK;
                     self.tally.sync_hours[g] += plan.given[g][st_index] * attendees * weeks;
-                    self.tally.sync_demand_hours[g] +=
-                        plan.demand[g][st_index] * attendees * weeks;
+                    self.tally.sync_demand_hours[g] += plan.demand[g][st_index] * attendees * weeks;
                 }
             }
         }

@@ -213,8 +213,14 @@ availability_target = 0.99
         let s = scenario();
         let p = Policy::of(&s, ModelKind::SreRun);
         assert_eq!(p.initial_runner(&s, 0), Runner::Owners);
-        let (n, m) = (s.sre_run.evidence_quarters, s.sre_run.handback_after_quarters);
-        assert_eq!(p.next_runner(&s, 0, Runner::Owners, n - 1, 0), Runner::Owners);
+        let (n, m) = (
+            s.sre_run.evidence_quarters,
+            s.sre_run.handback_after_quarters,
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::Owners, n - 1, 0),
+            Runner::Owners
+        );
         assert_eq!(p.next_runner(&s, 0, Runner::Owners, n, 0), Runner::Sre);
         assert_eq!(p.next_runner(&s, 1, Runner::Owners, 99, 0), Runner::Owners);
         assert_eq!(p.next_runner(&s, 0, Runner::Sre, 0, m - 1), Runner::Sre);

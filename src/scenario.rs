@@ -370,6 +370,13 @@ pub struct Severity {
     pub impact: f64,
 }
 
+impl Service {
+    /// A non-owner's rollback effort: its own distribution, or the owners' change effort.
+    pub fn rollback(&self) -> &Dist {
+        self.rollback_effort.as_ref().unwrap_or(&self.change_effort)
+    }
+}
+
 /// A service.
 #[derive(Debug, Clone)]
 pub struct Service {
@@ -391,8 +398,9 @@ pub struct Service {
     pub effort: Dist,
     /// Owners' hands-on time to restore service after a failed deployment.
     pub change_effort: Dist,
-    /// A non-owner's hands-on time to roll a failed deployment back (with production access).
-    pub rollback_effort: Dist,
+    /// A non-owner's hands-on time to roll a failed deployment back (with production
+    /// access); `None`: the owners' `change_effort`, since owners mostly roll back too.
+    pub rollback_effort: Option<Dist>,
     /// Time to detect with the owners' telemetry.
     pub detection: Dist,
     /// Severity classes; shares sum to 1.

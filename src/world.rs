@@ -90,7 +90,14 @@ impl World {
         };
         let needs = Needs::of(scenario);
         for (index, service) in scenario.services.iter().enumerate() {
-            generate_service(scenario, service, index, replication_seed, needs, &mut world);
+            generate_service(
+                scenario,
+                service,
+                index,
+                replication_seed,
+                needs,
+                &mut world,
+            );
         }
         // Stable: each service contributes two sorted runs, which a merge sort exploits.
         world.incidents.sort_by(|a, b| {
@@ -295,7 +302,7 @@ pub(crate) fn draw_incident(
             0.0
         },
         rollback: if cause == Cause::Change && needs.rollback {
-            draw(&service.rollback_effort, &mut s.rollback)
+            draw(service.rollback(), &mut s.rollback)
         } else {
             0.0
         },

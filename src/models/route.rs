@@ -131,7 +131,9 @@ fn route_on_shift(
                 Responder::Embedded(team),
                 Escalation::BusinessHours { prioritise: false },
             ),
-            TeamSetup::SreAndDevs if sre_on_shift => (Responder::Embedded(team), Escalation::OnCall),
+            TeamSetup::SreAndDevs if sre_on_shift => {
+                (Responder::Embedded(team), Escalation::OnCall)
+            }
             TeamSetup::SreAndDevs => (Responder::Dev(team), Escalation::None),
         },
         Runner::SharedWithSre if sre_on_shift => (Responder::Sre, Escalation::OnCall),

@@ -69,9 +69,8 @@ impl SyncPlan {
             let estate = policy.headcount.estate_services[i].max(mine.len() as f64);
             let ours: f64 = plan.demand[i].iter().sum();
             plan.estate_demand[i] = ours * estate / mine.len() as f64;
-            plan.capacity[i] = policy.headcount.function(group)
-                * scenario.groups.get(group).sync_share
-                * week;
+            plan.capacity[i] =
+                policy.headcount.function(group) * scenario.groups.get(group).sync_share * week;
             let fraction = if plan.estate_demand[i] <= plan.capacity[i] {
                 1.0
             } else if plan.estate_demand[i].is_finite() {

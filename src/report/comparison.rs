@@ -220,7 +220,10 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
                 None => {
                     let rating = if share_all >= 0.9 { "Max" } else { "Partial" };
                     (
-                        format!("nothing handed over; developers answer {:.0}% of pages", 100.0 * share_all),
+                        format!(
+                            "nothing handed over; developers answer {:.0}% of pages",
+                            100.0 * share_all
+                        ),
                         rating.into(),
                     )
                 }
@@ -301,8 +304,9 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
         "Not applicable: developers run every service. Required: some services can be run wholly by another team. Partially required: another team shares the rota.",
         &|m| {
             let policy = Policy::of(s, m.model);
-            let runners: Vec<Vec<Runner>> =
-                (0..n_services).map(|i| policy.possible_runners(s, i)).collect();
+            let runners: Vec<Vec<Runner>> = (0..n_services)
+                .map(|i| policy.possible_runners(s, i))
+                .collect();
             let other = runners
                 .iter()
                 .filter(|r| r.iter().any(|r| matches!(r, Runner::Sre | Runner::Ops)))

@@ -118,7 +118,13 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         let chapter_models = data
             .models
             .iter()
-            .filter(|m| rows.iter().any(|r| r.cells.iter().any(|c| c.model == m.model && c.book.is_some())))
+            .filter(|m| {
+                rows.iter().any(|r| {
+                    r.cells
+                        .iter()
+                        .any(|c| c.model == m.model && c.book.is_some())
+                })
+            })
             .count();
         out.push(format!(
             "Of the chapter's ratings the simulation can test (simulated rows, {chapter_models} of the chapter's models), the run agrees with {agree} of {total_cells}; structural rows follow from the models' definitions and are not counted. The comparison table below shows where and why it differs."

@@ -7,9 +7,9 @@ use std::ops::Range;
 use super::error::{Locator, Problem, ScenarioError};
 use super::file::{DistFile, GroupFile, S, ScenarioFile, ServiceFile};
 use super::{
-    BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group, Groups, Knowledge, OpsSometimesRun,
-    Response, Scenario, Service, Severity, SreRun, Team, TeamSetup, Workarounds, YouAndSreRun,
-    YouRun, YouRunOpsMonitors,
+    BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
+    Groups, Knowledge, OpsSometimesRun, Response, Scenario, Service, Severity, SreRun, Team,
+    TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::Dist;
@@ -468,7 +468,9 @@ impl Ctx<'_> {
                             match m.get_ref().parse::<ModelKind>() {
                                 Ok(k) if !out.contains(&k) => out.push(k),
                                 Ok(_) => {}
-                                Err(msg) => self.err(&m.span(), format!("error_budget.models: {msg}")),
+                                Err(msg) => {
+                                    self.err(&m.span(), format!("error_budget.models: {msg}"))
+                                }
                             }
                         }
                         out
@@ -1107,11 +1109,14 @@ impl Ctx<'_> {
                 "change_effort",
                 base.change_effort.clone(),
             ),
-            rollback_effort: self.dist(
-                s.rollback_effort.as_ref(),
-                "rollback_effort",
-                base.rollback_effort.clone(),
-            ),
+            rollback_effort: match s.rollback_effort.as_ref() {
+                Some(_) => Some(self.dist(
+                    s.rollback_effort.as_ref(),
+                    "rollback_effort",
+                    Dist::Constant(0.0),
+                )),
+                None => base.rollback_effort.clone(),
+            },
             detection: self.dist(s.detection.as_ref(), "detection", base.detection.clone()),
             severities,
             arrival_profile,
@@ -1298,9 +1303,9 @@ pub(crate) mod defaults {
             // high and medium in under a day; most by rolling back. Assumption: median
             // 20 minutes, p90 2 hours.
             change_effort: d(Dist::lognormal_median_p90(1.0 / 3.0, 2.0)),
-            // Assumption: a non-owner with production access finds and reverts the failed
-            // deployment in a median 30 minutes, 2 hours at p90.
-            rollback_effort: d(Dist::lognormal_median_p90(0.5, 2.0)),
+            // A non-owner with production access rolls back as fast as the owners recover
+            // (DORA: failed-deployment recovery is mostly rollback).
+            rollback_effort: None,
             detection: d(Dist::exponential(10.0 / 60.0)),
             severities: vec![
                 Severity {

@@ -75,9 +75,10 @@ fn more_sync_capacity_shortens_restores_under_ops_run() {
     );
     assert!(lots.iter().all(|o| o.sync_hours > 0.0 && o.cost_sync > 0.0));
     // Without capacity nothing is given, though the target still demands it.
-    assert!(none.iter().all(|o| o.sync_hours == 0.0
-        && o.cost_sync == 0.0
-        && o.sync_demand_hours > 0.0));
+    assert!(
+        none.iter()
+            .all(|o| o.sync_hours == 0.0 && o.cost_sync == 0.0 && o.sync_demand_hours > 0.0)
+    );
 }
 
 #[test]
@@ -230,7 +231,10 @@ fn readiness_admits_by_evidence_and_hands_back_after_n_quarters() {
     }
     // A service that misses its budget under its owners is never admitted.
     for o in run(&swinging_service(2, 600, true), None, &|| {}).expect("run") {
-        assert_eq!((o.handovers, o.handbacks, o.handed_over_incidents), (0, 0, 0));
+        assert_eq!(
+            (o.handovers, o.handbacks, o.handed_over_incidents),
+            (0, 0, 0)
+        );
         assert_eq!(o.quarters_outside_budget, 6);
     }
 }
