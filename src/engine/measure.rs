@@ -50,7 +50,8 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         quantiles_select(&mut ttr, [0.5, 0.9, 0.99]);
     let mean = |sum: f64, n: u64| if n == 0 { 0.0 } else { sum / n as f64 };
     let downtime_hours: f64 = service_downtime.iter().sum();
-    let availability = 1.0 - downtime_hours / (n_services as f64 * window);
+    // Clamped: a service impaired for the whole window can round a hair past it.
+    let availability = (1.0 - downtime_hours / (n_services as f64 * window)).clamp(0.0, 1.0);
 
     // Pages per person per 12-hour shift, over the rotas that were paged.
     let shifts = (window / scenario.response.shift_hours).ceil().max(1.0) as usize;
