@@ -58,13 +58,16 @@ pub enum Chart {
     ErrorBudgetOverTime,
     /// Stacked cost components.
     CostBreakdown,
+    /// Mean time to restore split into its parts: why a model is slow.
+    RestoreBreakdown,
 }
 
 impl Chart {
     /// Every chart, in report order.
-    pub const ALL: [Chart; 5] = [
+    pub const ALL: [Chart; 6] = [
         Chart::CostVsReliability,
         Chart::TimeToRestore,
+        Chart::RestoreBreakdown,
         Chart::WorkaroundsOverTime,
         Chart::ErrorBudgetOverTime,
         Chart::CostBreakdown,
@@ -78,6 +81,7 @@ impl Chart {
             Chart::WorkaroundsOverTime => "workarounds_over_time",
             Chart::ErrorBudgetOverTime => "error_budget_over_time",
             Chart::CostBreakdown => "cost_breakdown",
+            Chart::RestoreBreakdown => "restore_breakdown",
         }
     }
 
@@ -91,6 +95,7 @@ impl Chart {
             Chart::WorkaroundsOverTime => "Workarounds left in production, week by week",
             Chart::ErrorBudgetOverTime => "Error budget remaining through the year",
             Chart::CostBreakdown => "Where each model's money goes",
+            Chart::RestoreBreakdown => "Where each model's time to restore goes",
         }
     }
 
@@ -121,6 +126,7 @@ impl Chart {
                 Some(100.0),
             ),
             Chart::CostBreakdown => cost_breakdown(root, data),
+            Chart::RestoreBreakdown => restore_breakdown(root, data),
         };
         result.map_err(|message| ChartError {
             chart: self.name(),
@@ -232,7 +238,10 @@ impl Chart {
                 "Summed over services; budgets reset each quarter; below zero is overspent. Lines: means; bands: 10th to 90th percentile."
             }
             Chart::CostBreakdown => {
-                "Means per year. Left: the cost of running the model. Right: revenue lost to downtime, on its own scale."
+                "Means per year. Left: the cost of running the model. Right: the cost of unreliability (freezes at an assumed price, lost revenue), on its own scale."
+            }
+            Chart::RestoreBreakdown => {
+                "Mean hours per restored incident, split from occurrence to restore; the parts add up to the mean time to restore."
             }
         }
     }
@@ -605,8 +614,68 @@ fn over_time<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Parts of the mean time to restore in stacking order: the first responder's path in
+/// browns, the wait for and work of developers in purples.
+pub const RESTORE_PARTS: [(&str, &str, RGBColor); 9] = [
+    ("ttr_detect_hours", "detection", RGBColor(127, 59, 8)),
+    ("ttr_route_hours", "routing", RGBColor(179, 88, 6)),
+    (
+        "ttr_queue_hours",
+        "queue for a responder",
+        RGBColor(224, 130, 20),
+    ),
+    ("ttr_ack_hours", "acknowledgement", RGBColor(253, 184, 99)),
+    (
+        "ttr_l1_work_hours",
+        "first responder's work",
+        RGBColor(254, 224, 182),
+    ),
+    (
+        "ttr_wait_l2_oncall_hours",
+        "wait: on-call developer",
+        RGBColor(216, 218, 235),
+    ),
+    (
+        "ttr_wait_l2_business_hours_hours",
+        "wait: business hours",
+        RGBColor(178, 171, 210),
+    ),
+    (
+        "ttr_wait_l2_prioritisation_hours",
+        "wait: prioritisation",
+        RGBColor(128, 115, 172),
+    ),
+    (
+        "ttr_l2_work_hours",
+        "developers' work",
+        RGBColor(84, 39, 136),
+    ),
+];
+
+fn restore_breakdown<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+) -> Drawn {
+    let (plot, key) = frame(root, data, Chart::RestoreBreakdown)?;
+    let mut entries: Vec<_> = RESTORE_PARTS
+        .iter()
+        .map(|(_, label, c)| (label.to_string(), *c, Mark::Block))
+        .collect();
+    entries.push(("coloured strip: model".into(), GREY, Mark::Line));
+    legend(&key, &entries)?;
+    stacked(
+        &plot,
+        data,
+        &RESTORE_PARTS,
+        "Mean time to restore, hours",
+        1.0,
+        true,
+    )
+}
+
 /// Cost components in stacking order, with their colours (greys, and a muted red for
-/// downtime, so that the model colours keep their meaning).
+/// downtime, so that the model colours keep their meaning). The first four are the
+/// operating cost, the last two the cost of unreliability.
 pub const COST_COMPONENTS: [(&str, &str, RGBColor); 6] = [
     ("cost_staff", "dedicated staff", RGBColor(55, 55, 55)),
     (
@@ -620,7 +689,7 @@ pub const COST_COMPONENTS: [(&str, &str, RGBColor); 6] = [
         RGBColor(150, 150, 150),
     ),
     ("cost_sync", "knowledge sync", RGBColor(185, 185, 185)),
-    ("cost_freeze", "feature freezes", RGBColor(215, 215, 215)),
+    ("cost_freeze", "feature freezes", RGBColor(232, 160, 150)),
     (
         "cost_downtime",
         "downtime (lost revenue)",
@@ -637,28 +706,38 @@ fn cost_breakdown<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Repo
     entries.push(("coloured strip: model".into(), GREY, Mark::Line));
     legend(&key, &entries)?;
     let (left, right) = plot.split_horizontally((WIDTH - LEGEND_WIDTH) * 64 / 100);
-    let split = COST_COMPONENTS.len() - 1;
+    let split = COST_COMPONENTS.len() - 2;
+    let cur = &data.scenario.costs.currency;
     stacked(
         &left,
         data,
         &COST_COMPONENTS[..split],
-        "Operating cost",
+        &format!("Operating cost, million {cur} per year"),
+        1e6,
         true,
     )?;
-    stacked(&right, data, &COST_COMPONENTS[split..], "Downtime", false)?;
+    stacked(
+        &right,
+        data,
+        &COST_COMPONENTS[split..],
+        &format!("Unreliability, million {cur} per year"),
+        1e6,
+        false,
+    )?;
     Ok(())
 }
 
-/// Horizontal stacked bars of `components`, one bar per model (first model on top), each
-/// marked by a strip of the model's colour; model names only when `names` is set.
+/// Horizontal stacked bars of `components` (metric means divided by `scale`), one bar per
+/// model (first model on top), each marked by a strip of the model's colour; model names
+/// only when `names` is set.
 fn stacked<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ReportData,
     components: &[(&str, &str, RGBColor)],
-    what: &str,
+    axis: &str,
+    scale: f64,
     names: bool,
 ) -> Drawn {
-    let cur = &data.scenario.costs.currency;
     let n = data.models.len();
     let stacks: Vec<Vec<f64>> = data
         .models
@@ -666,7 +745,7 @@ fn stacked<DB: DrawingBackend>(
         .map(|m| {
             components
                 .iter()
-                .map(|(k, _, _)| m.estimate(k).mean.max(0.0) / 1e6)
+                .map(|(k, _, _)| m.estimate(k).mean.max(0.0) / scale)
                 .collect()
         })
         .collect();
@@ -693,7 +772,7 @@ fn stacked<DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .y_labels(0)
-        .x_desc(format!("{what}, million {cur} per year"))
+        .x_desc(axis)
         .axis_desc_style(font(32))
         .label_style(font(28))
         .x_label_formatter(&|v| {
