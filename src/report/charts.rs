@@ -657,12 +657,7 @@ fn restore_breakdown<DB: DrawingBackend>(
     data: &ReportData,
 ) -> Drawn {
     let (plot, key) = frame(root, data, Chart::RestoreBreakdown)?;
-    let mut entries: Vec<_> = RESTORE_PARTS
-        .iter()
-        .map(|(_, label, c)| (label.to_string(), *c, Mark::Block))
-        .collect();
-    entries.push(("coloured strip: model".into(), GREY, Mark::Line));
-    legend(&key, &entries)?;
+    component_legend(&key, &RESTORE_PARTS)?;
     stacked(
         &plot,
         data,
@@ -699,12 +694,7 @@ pub const COST_COMPONENTS: [(&str, &str, RGBColor); 6] = [
 
 fn cost_breakdown<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
     let (plot, key) = frame(root, data, Chart::CostBreakdown)?;
-    let mut entries: Vec<_> = COST_COMPONENTS
-        .iter()
-        .map(|(_, label, c)| (label.to_string(), *c, Mark::Block))
-        .collect();
-    entries.push(("coloured strip: model".into(), GREY, Mark::Line));
-    legend(&key, &entries)?;
+    component_legend(&key, &COST_COMPONENTS)?;
     let (left, right) = plot.split_horizontally((WIDTH - LEGEND_WIDTH) * 64 / 100);
     let split = COST_COMPONENTS.len() - 2;
     let cur = &data.scenario.costs.currency;
@@ -725,6 +715,19 @@ fn cost_breakdown<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Repo
         false,
     )?;
     Ok(())
+}
+
+/// The legend of a stacked-bar chart: one block per component, and the model strip.
+fn component_legend<DB: DrawingBackend>(
+    key: &DrawingArea<DB, Shift>,
+    components: &[(&str, &str, RGBColor)],
+) -> Drawn {
+    let mut entries: Vec<_> = components
+        .iter()
+        .map(|(_, label, c)| (label.to_string(), *c, Mark::Block))
+        .collect();
+    entries.push(("coloured strip: model".into(), GREY, Mark::Line));
+    legend(key, &entries)
 }
 
 /// Horizontal stacked bars of `components` (metric means divided by `scale`), one bar per
