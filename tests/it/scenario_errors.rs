@@ -89,3 +89,41 @@ fn a_scenario_needs_services() {
     let e = errors("name = \"empty\"\n");
     assert!(e.contains("defines no [[services]]"), "{e}");
 }
+
+#[test]
+fn removed_and_new_keys_are_explained_where_they_stand() {
+    let text = format!(
+        "[knowledge.sync_hours_per_week]\nops-run = 1\n[error_budget]\nwindow = \"2d\"\nmodels = [\"opsrun\"]\n[groups.ops]\ncharging = \"half\"\n[costs]\ndev_oncall_charge = \"free\"\n{TEAM}[[services]]\nname = \"s\"\nteam = \"a\"\n"
+    );
+    let e = errors(&text);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 5, "{e}");
+    assert!(
+        lines[0].starts_with("bad.toml:2:1: knowledge.sync_hours_per_week is no longer an input")
+            || lines[0]
+                .starts_with("bad.toml:1:1: knowledge.sync_hours_per_week is no longer an input"),
+        "{e}"
+    );
+    assert!(lines[0].contains("knowledge.target"), "{e}");
+    assert!(
+        lines[1]
+            .starts_with("bad.toml:4:10: error_budget.window = \"2d\" is shorter than the week"),
+        "{e}"
+    );
+    assert!(
+        lines[2].starts_with("bad.toml:5:11: error_budget.models: unknown model \"opsrun\""),
+        "{e}"
+    );
+    assert!(
+        lines[3].starts_with(
+            "bad.toml:7:12: groups.ops.charging = \"half\" is not valid (pro-rata, full)"
+        ),
+        "{e}"
+    );
+    assert!(
+        lines[4].starts_with(
+            "bad.toml:9:21: costs.dev_oncall_charge = \"free\" is not valid (standby, opportunity)"
+        ),
+        "{e}"
+    );
+}
