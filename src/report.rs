@@ -5,6 +5,7 @@ pub mod charts;
 pub mod comparison;
 pub mod data;
 pub mod document;
+pub mod ranking;
 
 pub use charts::{Chart, ChartError};
 pub use data::{DataError, ReportData};

@@ -88,11 +88,6 @@ impl SyncPlan {
         }
         plan
     }
-
-    /// Whether the group's function can meet its estate's demand.
-    pub fn practical(&self, group: GroupId) -> bool {
-        tracked_index(group).is_none_or(|i| self.estate_demand[i] <= self.capacity[i])
-    }
 }
 
 /// Sync hours per week that hold knowledge at `target` against `deploys_per_week`

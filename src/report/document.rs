@@ -6,9 +6,69 @@ use std::fmt::Write as _;
 use super::charts::{Chart, colour_hex};
 use super::comparison::Row;
 use super::data::{ModelData, ReportData};
+use super::ranking::{Better, Lead, Threshold, lead};
+use crate::model::ModelKind;
 use crate::stats::Estimate;
 use crate::table::money;
 use crate::units::format_hours;
+
+/// Names a list of models: "a", "a and b", "a, b and c".
+fn names(models: &[ModelKind]) -> String {
+    let bold: Vec<String> = models.iter().map(|m| format!("**{m}**")).collect();
+    match bold.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A finding on who leads `metric`, stated only when the lead is real (see
+/// [`super::ranking`]); otherwise the tie, with the metric named either way.
+fn lead_finding(
+    data: &ReportData,
+    metric: &str,
+    what: &str,
+    better: Better,
+    threshold: Threshold,
+    show: &dyn Fn(f64) -> String,
+) -> Option<String> {
+    let values: Vec<(ModelKind, &[f64])> = data
+        .models
+        .iter()
+        .map(|m| (m.model, m.values(metric)))
+        .collect();
+    if values.len() < 2 {
+        return None;
+    }
+    let rule = format!(
+        "paired 95% interval excludes zero and the difference is at least {:.0}% and {}",
+        100.0 * threshold.relative,
+        show(threshold.absolute)
+    );
+    let mean = |m: ModelKind| data.model(m).map_or(f64::NAN, |d| d.estimate(metric).mean);
+    Some(match lead(&values, better, threshold) {
+        Lead::Clear {
+            leader,
+            runner_up,
+            difference,
+        } => format!(
+            "**{leader}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{runner_up}**; paired difference {}, 95% CI {} to {}.",
+            show(mean(leader)),
+            show(mean(runner_up)),
+            show(difference.mean),
+            show(difference.low),
+            show(difference.high),
+        ),
+        Lead::Tied(tied) => {
+            let range: Vec<String> = tied.iter().map(|m| show(mean(*m))).collect();
+            format!(
+                "On {what} (`{metric}`), {} are tied at the top ({}): no difference among them passes the rule ({rule}).",
+                names(&tied),
+                range.join(", ")
+            )
+        }
+    })
+}
 
 /// A finding, written from the numbers.
 fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
@@ -31,21 +91,27 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
                 .map(|(a, b)| a / b),
         )
     };
+    let hours = |x: f64| format_hours(x);
+    let cost = |x: f64| money(x);
+    out.extend(lead_finding(
+        data,
+        "mttr_hours",
+        "time to restore",
+        Better::Lower,
+        Threshold {
+            relative: 0.05,
+            absolute: 0.1,
+        },
+        &hours,
+    ));
     let ttr = by("mttr_hours");
-    if let (Some(fast), Some(slow)) = (ttr.first(), ttr.last()) {
-        let e = fast.estimate("mttr_hours");
-        out.push(format!(
-            "**{}** restores service fastest: mean time to restore {} (95% CI {}–{}), median {}.",
-            fast.model,
-            format_hours(e.mean),
-            format_hours(e.low),
-            format_hours(e.high),
-            format_hours(fast.estimate("ttr_p50_hours").mean)
-        ));
-        if slow.model != reference.model {
-            let r = ratio(slow);
+    if let Some(slow) = ttr.last()
+        && slow.model != reference.model
+    {
+        let r = ratio(slow);
+        if r.low > 1.05 {
             out.push(format!(
-                "**{}** restores service {:.1}× slower than {} (paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
+                "**{}** restores service {:.1}× slower than **{}** (`mttr_hours`, paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
                 slow.model,
                 r.mean,
                 reference.model,
@@ -57,6 +123,46 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             ));
         }
     }
+    let top = data.top_target;
+    let met: Vec<(ModelKind, f64)> = data
+        .models
+        .iter()
+        .map(|m| (m.model, Estimate::of(m.top_tier_met.iter().copied()).mean))
+        .collect();
+    if let Some((best, share)) = met.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)) {
+        let verdict = if share < 0.5 {
+            "is met in fewer than half the service-years under every model"
+        } else {
+            "is met in most service-years under at least one model"
+        };
+        out.push(format!(
+            "The top tier ({:.2}%) {verdict}: at best in {:.0}% of them, under **{best}** (`met_target` in `services.csv`).",
+            100.0 * top,
+            100.0 * share
+        ));
+    }
+    out.extend(lead_finding(
+        data,
+        "cost_operating",
+        "operating cost, the cost of running the model",
+        Better::Lower,
+        Threshold {
+            relative: 0.05,
+            absolute: 0.0,
+        },
+        &cost,
+    ));
+    out.extend(lead_finding(
+        data,
+        "cost_total",
+        "total cost, operating cost plus lost revenue and freezes",
+        Better::Lower,
+        Threshold {
+            relative: 0.05,
+            absolute: 0.0,
+        },
+        &cost,
+    ));
     let avail = by("availability");
     if let (Some(worst), Some(best)) = (avail.first(), avail.last()) {
         let per_year =
@@ -71,28 +177,6 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             format_hours(per_year(best)),
         ));
     }
-    let cost = by("cost_operating");
-    if let (Some(cheap), Some(dear)) = (cost.first(), cost.last()) {
-        let c = |m: &ModelData| m.estimate("cost_operating");
-        out.push(format!(
-            "**{}** is cheapest to run at {} a year (95% CI {}–{}); **{}** costs most, {} a year.",
-            cheap.model,
-            money(c(cheap).mean),
-            money(c(cheap).low),
-            money(c(cheap).high),
-            dear.model,
-            money(c(dear).mean),
-        ));
-    }
-    let total = by("cost_total");
-    if let Some(best) = total.first() {
-        out.push(format!(
-            "Counting lost revenue, **{}** has the lowest total cost: {} a year, of which {} is downtime.",
-            best.model,
-            money(best.estimate("cost_total").mean),
-            money(best.estimate("cost_downtime").mean),
-        ));
-    }
     let wa = by("workarounds_peak");
     if let Some(most) = wa.last()
         && most.estimate("workarounds_peak").mean > 0.0
@@ -105,12 +189,13 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         ));
     }
     let load = by("offhours_pages_per_person_month");
-    if let Some(most) = load.last() {
+    if let Some(most) = load.last()
+        && most.estimate("offhours_pages_per_person_month").mean > 0.0
+    {
         out.push(format!(
-            "On-call load is highest under **{}**: {:.1} off-hours pages per person per month (PagerDuty: 2 is good, 7 bad, 19 burnout) and {:.2} pages per person per 12-hour shift (SRE workbook: at most 2).",
+            "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) are highest under **{}**: {:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
             most.model,
             most.estimate("offhours_pages_per_person_month").mean,
-            most.estimate("pages_per_shift").mean,
         ));
     }
     let (agree, total_cells) = super::comparison::agreement(rows);

@@ -124,5 +124,7 @@ fn the_html_report_references_nothing_external() {
     }
     let md = document::markdown(&d, &rows);
     assert!(md.contains("## Key findings"));
-    assert!(md.contains("slower than you-run"), "{md}");
+    assert!(md.contains("slower than **you-run**"), "{md}");
+    // Findings name the metric they rank on.
+    assert!(md.contains("(`mttr_hours`"), "{md}");
 }
