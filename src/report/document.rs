@@ -40,11 +40,18 @@ fn lead_finding(
     if values.len() < 2 {
         return None;
     }
-    let rule = format!(
-        "paired 95% interval excludes zero and the difference is at least {:.0}% and {}",
-        100.0 * threshold.relative,
-        show(threshold.absolute)
-    );
+    let rule = if threshold.absolute > 0.0 {
+        format!(
+            "a lead counts when its paired 95% interval excludes zero and it is at least {:.0}% and at least {}",
+            100.0 * threshold.relative,
+            show(threshold.absolute)
+        )
+    } else {
+        format!(
+            "a lead counts when its paired 95% interval excludes zero and it is at least {:.0}%",
+            100.0 * threshold.relative
+        )
+    };
     let mean = |m: ModelKind| data.model(m).map_or(f64::NAN, |d| d.estimate(metric).mean);
     Some(match lead(&values, better, threshold) {
         Lead::Clear {
@@ -62,7 +69,7 @@ fn lead_finding(
         Lead::Tied(tied) => {
             let range: Vec<String> = tied.iter().map(|m| show(mean(*m))).collect();
             format!(
-                "On {what} (`{metric}`), {} are tied at the top ({}): no difference among them passes the rule ({rule}).",
+                "On {what} (`{metric}`), {} are tied at the top ({}): no difference among them passes the rule: {rule}.",
                 names(&tied),
                 range.join(", ")
             )
@@ -359,17 +366,20 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Turns the `**bold**` of findings into `<strong>`.
+/// Turns the `**bold**` and `` `code` `` of findings into `<strong>` and `<code>`.
 fn strong(s: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in esc(s).split("**").enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<strong>{part}</strong>");
-        } else {
-            out.push_str(part);
+    let wrap = |text: &str, marker: &str, tag: &str| {
+        let mut out = String::new();
+        for (i, part) in text.split(marker).enumerate() {
+            if i % 2 == 1 {
+                let _ = write!(out, "<{tag}>{part}</{tag}>");
+            } else {
+                out.push_str(part);
+            }
         }
-    }
-    out
+        out
+    };
+    wrap(&wrap(&esc(s), "**", "strong"), "`", "code")
 }
 
 const CSS: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1.5em;color:#212121;line-height:1.5}h1{font-size:2em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}table{border-collapse:collapse;width:100%;font-size:.92em;margin:1em 0}th,td{border:1px solid #ddd;padding:.45em .6em;vertical-align:top;text-align:left}th{background:#f4f4f4}td.ok{background:#eef7ee}td.no{background:#fbeeee}small{color:#666}.chart svg{width:100%;height:auto;border:1px solid #eee;margin:.5em 0 1.5em}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.4em;vertical-align:middle}.rules li{margin:.3em 0}";
