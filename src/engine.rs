@@ -299,7 +299,7 @@ impl<'a> Sim<'a> {
                 tracked,
             ),
             workarounds: Vec::new(),
-            feedback: feedback_streams(scenario, seed, model.index()),
+            feedback: feedback_streams(world.needs, seed, model.index()),
             feedback_rng: stream(seed, Purpose::Feedback, model.index() as u64),
             policy,
             oncall: OnCall::default(),

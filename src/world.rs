@@ -79,16 +79,19 @@ pub struct World {
     /// service's knowledge and freeze state, so they are kept apart per service and never
     /// merged into one timeline.
     pub deployments: Vec<Vec<Deployment>>,
+    /// Which optional draws the scenario's models use (also for their feedback incidents).
+    pub(crate) needs: Needs,
 }
 
 impl World {
     /// Draws the world of one replication from its seed.
     pub fn generate(scenario: &Scenario, replication_seed: u64) -> World {
+        let needs = Needs::of(scenario);
         let mut world = World {
             incidents: Vec::new(),
             deployments: vec![Vec::new(); scenario.services.len()],
+            needs,
         };
-        let needs = Needs::of(scenario);
         for (index, service) in scenario.services.iter().enumerate() {
             generate_service(
                 scenario,
@@ -312,7 +315,7 @@ pub(crate) fn draw_incident(
 /// Which per-incident draws some selected model can use. Each purpose has its own stream,
 /// so skipping a purpose no model needs never shifts another purpose's numbers.
 #[derive(Debug, Clone, Copy, Default)]
-struct Needs {
+pub(crate) struct Needs {
     escalation: bool,
     prioritisation: bool,
     rollback: bool,
@@ -352,7 +355,7 @@ impl Needs {
 
 /// Streams for the incidents a model's feedback creates (regressions from workaround
 /// conflicts). Keyed by model: once feedback acts, models no longer share a world.
-pub(crate) fn feedback_streams(scenario: &Scenario, seed: u64, model: usize) -> Streams {
+pub(crate) fn feedback_streams(needs: Needs, seed: u64, model: usize) -> Streams {
     let key = |p: Purpose| 0x00FE_ED00_0000_u64 + (model as u64) * 64 + p as u64;
     Streams {
         severity: stream(seed, Purpose::Feedback, key(Purpose::Severity)),
@@ -365,6 +368,6 @@ pub(crate) fn feedback_streams(scenario: &Scenario, seed: u64, model: usize) -> 
         cross_team: stream(seed, Purpose::Feedback, key(Purpose::CrossTeam)),
         workaround: stream(seed, Purpose::Feedback, key(Purpose::Workaround)),
         rollback: stream(seed, Purpose::Feedback, key(Purpose::Rollback)),
-        needs: Needs::of(scenario),
+        needs,
     }
 }
