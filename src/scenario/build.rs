@@ -1296,9 +1296,10 @@ pub(crate) mod defaults {
             // DORA 2024: medium cluster change failure rate 10%.
             change_failure_rate: 0.10,
             revenue_per_hour: 10_000.0,
-            // PagerDuty 2021: 126 minutes per incident on average; VOID 2022: right-skewed.
-            // Lognormal median 1 h, p90 5 h has mean ≈ 2.2 h.
-            effort: d(Dist::lognormal_median_p90(1.0, 5.0)),
+            // PagerDuty 2021: incidents resolved within 24 h took 126 minutes from trigger
+            // to resolution on average — a restore time, so hands-on effort is less;
+            // VOID 2022: right-skewed. Lognormal median 1 h, p90 4 h has mean ≈ 1.8 h.
+            effort: d(Dist::lognormal_median_p90(1.0, 4.0)),
             // DORA 2024: elite teams recover from a failed deployment in under an hour,
             // high and medium in under a day; most by rolling back. Assumption: median
             // 20 minutes, p90 2 hours.
