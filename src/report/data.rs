@@ -52,6 +52,9 @@ pub struct ModelData {
     pub top_tier_met: Vec<f64>,
     /// Per replication: mean availability of the top-tier services.
     pub top_tier_availability: Vec<f64>,
+    /// Per tier (in [`ReportData::tiers`] order), per replication: share of the tier's
+    /// services that met their target.
+    pub tier_met: Vec<Vec<f64>>,
 }
 
 impl ModelData {
@@ -78,6 +81,8 @@ pub struct ReportData {
     /// The top availability target among services (the tier the chapter's "highest
     /// targets" row refers to).
     pub top_target: f64,
+    /// The distinct availability targets (tiers), highest first.
+    pub tiers: Vec<f64>,
 }
 
 impl ReportData {
@@ -113,6 +118,7 @@ impl ReportData {
                     budget_share: Vec::new(),
                     top_tier_met: Vec::new(),
                     top_tier_availability: Vec::new(),
+                    tier_met: Vec::new(),
                 });
             }
         }
@@ -219,11 +225,41 @@ impl ReportData {
             models[key.0].top_tier_availability.push(avail / n);
         }
 
+        // Every tier: share of its services meeting the target, per replication.
+        let mut tiers: Vec<f64> = scenario
+            .services
+            .iter()
+            .map(|s| s.availability_target)
+            .collect();
+        tiers.sort_by(|a, b| b.total_cmp(a));
+        tiers.dedup();
+        let tier_of = |target: f64| tiers.iter().position(|t| (t - target).abs() < 1e-12);
+        let mut by_tier: HashMap<(usize, usize, i64), (f64, f64)> = HashMap::new();
+        for i in 0..s_models.len() {
+            if let (Some(k), Some(t)) = (slot(&s_models[i]), tier_of(s_target[i])) {
+                let e = by_tier.entry((k, t, s_rep[i] as i64)).or_insert((0.0, 0.0));
+                e.1 += 1.0;
+                if s_avail[i] >= s_target[i] {
+                    e.0 += 1.0;
+                }
+            }
+        }
+        for m in &mut models {
+            m.tier_met = vec![Vec::new(); tiers.len()];
+        }
+        let mut keys: Vec<_> = by_tier.keys().copied().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let (ok, n) = by_tier[&key];
+            models[key.0].tier_met[key.1].push(ok / n);
+        }
+
         Ok(ReportData {
             scenario,
             models,
             replications: replications_per_model,
             top_target,
+            tiers,
         })
     }
 }

@@ -323,6 +323,45 @@ fn model_table_md(data: &ReportData) -> String {
     out
 }
 
+/// The per-tier table: a header (tiers) and, per model, the share of service-years that
+/// met the target with its 95% interval.
+fn tier_table(data: &ReportData) -> (Vec<String>, Vec<(ModelKind, Vec<String>)>) {
+    let header = data
+        .tiers
+        .iter()
+        .map(|t| format!("{}% tier", trim_pct(100.0 * t)))
+        .collect();
+    let rows = data
+        .models
+        .iter()
+        .map(|m| {
+            let cells = m
+                .tier_met
+                .iter()
+                .map(|v| {
+                    let e = Estimate::of(v.iter().copied());
+                    format!(
+                        "{:.0}% ({:.0}–{:.0}%)",
+                        100.0 * e.mean,
+                        100.0 * e.low.max(0.0),
+                        100.0 * e.high.min(1.0)
+                    )
+                })
+                .collect();
+            (m.model, cells)
+        })
+        .collect();
+    (header, rows)
+}
+
+/// A percentage without trailing zeros: 99.95, 99.9, 99.
+fn trim_pct(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+const TIER_NOTE: &str = "Share of service-years in which a tier's services met their availability target, per model, with 95% intervals over replications (`met_target` in `services.csv`). Averages over all services can hide a failing tier; this table cannot.";
+
 /// The report as Markdown, with charts linked from `charts/`.
 pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
     let mut out = String::new();
@@ -337,6 +376,18 @@ pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
     }
     out.push_str("\n## Results by model\n\n");
     out.push_str(&model_table_md(data));
+    out.push_str("\n## Reliability by tier\n\n");
+    let _ = writeln!(out, "{TIER_NOTE}\n");
+    let (header, tier_rows) = tier_table(data);
+    let _ = writeln!(
+        out,
+        "| model | {} |\n|---|{}",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
+    for (model, cells) in &tier_rows {
+        let _ = writeln!(out, "| {model} | {} |", cells.join(" | "));
+    }
     out.push_str("\n## Charts\n\n");
     for c in Chart::ALL {
         let _ = writeln!(
@@ -416,6 +467,28 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
         );
         for cell in model_cells(m) {
             let _ = write!(out, "<td>{}</td>", esc(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n<h2>Reliability by tier</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p>{}</p>\n<table>\n<tr><th>model</th>",
+        strong(TIER_NOTE)
+    );
+    let (header, tier_rows) = tier_table(data);
+    for h in &header {
+        let _ = write!(out, "<th>{}</th>", esc(h));
+    }
+    out.push_str("</tr>\n");
+    for (model, cells) in &tier_rows {
+        let _ = write!(
+            out,
+            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{model}</td>",
+            colour_hex(*model)
+        );
+        for c in cells {
+            let _ = write!(out, "<td>{}</td>", esc(c));
         }
         out.push_str("</tr>\n");
     }

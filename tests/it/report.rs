@@ -125,6 +125,17 @@ fn the_html_report_references_nothing_external() {
     let md = document::markdown(&d, &rows);
     assert!(md.contains("## Key findings"));
     assert!(md.contains("slower than **you-run**"), "{md}");
+    // Every tier's attainment, per model, so no average hides a failing tier.
+    assert!(md.contains("## Reliability by tier"), "{md}");
+    for t in &d.tiers {
+        let pct = format!("{}", 100.0 * t);
+        assert!(
+            md.contains(pct.trim_end_matches('0')),
+            "no column for tier {t}: {md}"
+        );
+    }
+    assert!(d.models.iter().all(|m| m.tier_met.len() == d.tiers.len()
+        && m.tier_met.iter().all(|v| v.len() == d.replications)));
     // Findings name the metric they rank on.
     assert!(md.contains("(`mttr_hours`"), "{md}");
 }
