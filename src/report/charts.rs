@@ -13,7 +13,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{ModelData, ReportData};
 use crate::model::ModelKind;
-use crate::stats::quantile_sorted;
+use crate::stats::{Estimate, quantile_sorted};
 use crate::units::format_hours;
 
 /// Chart width in pixels (16:9).
@@ -89,7 +89,7 @@ impl Chart {
     pub fn title(self) -> &'static str {
         match self {
             Chart::CostVsReliability => {
-                "What each model costs to run, and the availability it delivers"
+                "What each model costs to run, and which tiers meet their targets"
             }
             Chart::TimeToRestore => "How long each model takes to restore service",
             Chart::WorkaroundsOverTime => "Workarounds left in production, week by week",
@@ -197,7 +197,7 @@ const INK: RGBColor = RGBColor(33, 33, 33);
 const GREY: RGBColor = RGBColor(90, 90, 90);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 /// Width of the legend panel on the right of every chart.
-const LEGEND_WIDTH: u32 = 430;
+const LEGEND_WIDTH: u32 = 500;
 
 fn font(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&INK)
@@ -226,7 +226,7 @@ impl Chart {
     pub fn subtitle(self) -> &'static str {
         match self {
             Chart::CostVsReliability => {
-                "Faint dots: one replication each. Large dots and bars: means with 95% intervals. Grey line: mean availability target."
+                "Markers: share of each tier's service-years that met the target (shape: tier), at the model's mean operating cost. Bars: 95% intervals."
             }
             Chart::TimeToRestore => {
                 "Share of incidents restored within a given time; all replications pooled."
@@ -331,93 +331,163 @@ fn range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
     (lo - span * pad, hi + span * pad)
 }
 
+/// Draws the marker of tier `tier` (circle, triangle, square, cross, then again) at
+/// `at`, in pixels relative to the element's anchor.
+fn tier_marker<DB: DrawingBackend, C>(
+    area: &DrawingArea<DB, C>,
+    tier: usize,
+    at: C::From,
+    size: i32,
+    colour: RGBColor,
+) -> Drawn
+where
+    C: plotters::coord::CoordTranslate,
+    C::From: Clone,
+{
+    let halo = WHITE.filled();
+    let fill = colour.filled();
+    let e = || EmptyElement::at(at.clone());
+    match tier % 4 {
+        0 => area
+            .draw(&(e() + Circle::new((0, 0), size + 3, halo) + Circle::new((0, 0), size, fill)))
+            .map_err(err),
+        1 => area
+            .draw(
+                &(e()
+                    + TriangleMarker::new((0, 0), size + 5, halo)
+                    + TriangleMarker::new((0, 0), size + 1, fill)),
+            )
+            .map_err(err),
+        2 => area
+            .draw(
+                &(e()
+                    + Rectangle::new([(-size - 2, -size - 2), (size + 2, size + 2)], halo)
+                    + Rectangle::new([(-size + 1, -size + 1), (size - 1, size - 1)], fill)),
+            )
+            .map_err(err),
+        _ => area
+            .draw(
+                &(e()
+                    + Cross::new((0, 0), size + 2, ShapeStyle::from(&WHITE).stroke_width(9))
+                    + Cross::new((0, 0), size, ShapeStyle::from(&colour).stroke_width(5))),
+            )
+            .map_err(err),
+    }
+}
+
 fn cost_vs_reliability<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ReportData,
 ) -> Drawn {
     let (plot, key) = frame(root, data, Chart::CostVsReliability)?;
-    legend(&key, &model_entries(data, Mark::Dot))?;
+    // Models, with their mean availability as the secondary view.
+    let entries: Vec<_> = data
+        .models
+        .iter()
+        .map(|m| {
+            (
+                format!(
+                    "{} {:.2}%",
+                    m.model.key(),
+                    100.0 * m.estimate("availability").mean
+                ),
+                colour(m.model),
+                Mark::Dot,
+            )
+        })
+        .collect();
+    legend(&key, &entries)?;
+    let below = 40 + 56 * entries.len() as i32;
+    key.draw(&Text::new(
+        "(mean availability)",
+        (66, below - 17),
+        font(26).color(&GREY),
+    ))
+    .map_err(err)?;
+    for (t, target) in data.tiers.iter().enumerate() {
+        let y = below + 50 + 50 * t as i32;
+        tier_marker(&key, t, (30, y), 11, GREY)?;
+        key.draw(&Text::new(
+            format!("{}% tier", trim_pct(100.0 * target)),
+            (66, y - 17),
+            font(30),
+        ))
+        .map_err(err)?;
+    }
     let cur = &data.scenario.costs.currency;
-    let cost = |m: &ModelData| {
-        m.values("cost_operating")
+    let (x0, x1) = range(
+        data.models
             .iter()
-            .map(|c| c / 1e6)
-            .collect::<Vec<_>>()
-    };
-    let avail = |m: &ModelData| {
-        m.values("availability")
-            .iter()
-            .map(|a| a * 100.0)
-            .collect::<Vec<_>>()
-    };
-    let services = &data.scenario.services;
-    let target = 100.0 * services.iter().map(|s| s.availability_target).sum::<f64>()
-        / services.len().max(1) as f64;
-    let (x0, x1) = range(data.models.iter().flat_map(cost), 0.08);
-    let (y0, y1) = range(data.models.iter().flat_map(avail).chain([target]), 0.08);
+            .flat_map(|m| m.values("cost_operating").iter().map(|c| c / 1e6)),
+        0.08,
+    );
     let mut chart = ChartBuilder::on(&plot)
         .margin_left(40)
         .margin_right(40)
         .margin_top(10)
         .x_label_area_size(100)
         .y_label_area_size(150)
-        .build_cartesian_2d(x0..x1, y0..y1)
+        .build_cartesian_2d(x0..x1, -4.0..104.0)
         .map_err(err)?;
     chart
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
         .x_desc(format!("Operating cost per year, million {cur}"))
-        .y_desc("Availability (%), mean over services")
+        .y_desc("Service-years meeting their target (%)")
         .axis_desc_style(font(34))
         .label_style(font(30))
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
         .x_label_formatter(&|v| format!("{v:.1}"))
         .draw()
         .map_err(err)?;
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(x0, target), (x1, target)],
-            ShapeStyle::from(&GREY).stroke_width(3),
-        )))
-        .map_err(err)?;
-    chart
-        .draw_series(std::iter::once(
-            EmptyElement::at((x0, target))
-                + Text::new(
-                    format!("mean target {target:.2}%"),
-                    (12, -38),
-                    font(28).color(&GREY),
-                ),
-        ))
-        .map_err(err)?;
-    for m in &data.models {
-        let c = colour(m.model);
-        let points = cost(m).into_iter().zip(avail(m));
-        chart
-            .draw_series(points.map(|(x, y)| Circle::new((x, y), 5, c.mix(0.2).filled())))
-            .map_err(err)?;
-    }
     for m in &data.models {
         let c = colour(m.model);
         let ex = m.estimate("cost_operating");
-        let ey = m.estimate("availability");
-        let (mx, my) = (ex.mean / 1e6, ey.mean * 100.0);
+        let x = ex.mean / 1e6;
+        let tiers: Vec<_> = m
+            .tier_met
+            .iter()
+            .map(|v| Estimate::of(v.iter().map(|s| 100.0 * s)))
+            .collect();
+        // The model's spread across tiers, then each tier's interval and marker.
+        let (lo, hi) = tiers
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), e| {
+                (a.min(e.mean), b.max(e.mean))
+            });
+        if lo.is_finite() {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, lo), (x, hi)],
+                    ShapeStyle::from(&c.mix(0.5)).stroke_width(3),
+                )))
+                .map_err(err)?;
+        }
         let style = ShapeStyle::from(&c).stroke_width(5);
         chart
-            .draw_series([
-                PathElement::new(vec![(ex.low / 1e6, my), (ex.high / 1e6, my)], style),
-                PathElement::new(vec![(mx, ey.low * 100.0), (mx, ey.high * 100.0)], style),
-            ])
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(ex.low / 1e6, hi.max(0.0)), (ex.high / 1e6, hi.max(0.0))],
+                style,
+            )))
             .map_err(err)?;
-        chart
-            .draw_series([
-                Circle::new((mx, my), 15, WHITE.filled()),
-                Circle::new((mx, my), 12, c.filled()),
-            ])
-            .map_err(err)?;
+        for (t, e) in tiers.iter().enumerate() {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, e.low.max(0.0)), (x, e.high.min(100.0))],
+                    style,
+                )))
+                .map_err(err)?;
+            tier_marker(chart.plotting_area(), t, (x, e.mean), 12, c)?;
+        }
     }
     Ok(())
+}
+
+/// A percentage without trailing zeros: 99.95, 99.9, 99.
+pub fn trim_pct(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{Chart, colour_hex};
+use super::charts::{Chart, colour_hex, trim_pct};
 use super::comparison::Row;
 use super::data::{ModelData, ReportData};
 use super::ranking::{Better, Lead, Threshold, lead};
@@ -352,12 +352,6 @@ fn tier_table(data: &ReportData) -> (Vec<String>, Vec<(ModelKind, Vec<String>)>)
         })
         .collect();
     (header, rows)
-}
-
-/// A percentage without trailing zeros: 99.95, 99.9, 99.
-fn trim_pct(x: f64) -> String {
-    let s = format!("{x:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 const TIER_NOTE: &str = "Share of service-years in which a tier's services met their availability target, per model, with 95% intervals over replications (`met_target` in `services.csv`). Averages over all services can hide a failing tier; this table cannot.";
