@@ -30,8 +30,9 @@ pub fn render(data: &ReportData) -> Result<ReportFiles, ChartError> {
     let rows = comparison::comparison(data);
     files.push(("comparison.md".into(), {
         let mut md = format!(
-            "# The chapter's comparison table, from the run: {}\n\n",
-            data.scenario.name
+            "# The chapter's comparison table, from the run: {}\n\n{}\n\n",
+            data.scenario.name,
+            document::SOURCE
         );
         md.push_str(&comparison::markdown(&rows));
         md.into_bytes()

@@ -77,6 +77,9 @@ fn lead_finding(
     })
 }
 
+/// The source material, named for a reader who has not seen it.
+pub const SOURCE: &str = "Source of the models and of the comparison table: chapter 12, \"Implementing Organizational Structure\", of Vladyslav Ukis, *Establishing SRE Foundations* (Addison-Wesley, 2022); the SRE model's readiness review and hand-back follow Steve Smith's article \"You Build It SRE Run It\" (*Who Runs It* series).";
+
 /// A finding, written from the numbers.
 fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     let mut out = Vec::new();
@@ -264,12 +267,13 @@ fn brief(data: &ReportData) -> Vec<String> {
     ]
 }
 
-const METHOD: [&str; 6] = [
+const METHOD: [&str; 7] = [
     "Each replication draws one world — every incident's arrival, severity, effort and delays — and runs every model on it (common random numbers). Differences between models within a replication are differences of mechanism, not of luck; paired intervals are therefore much tighter than unpaired ones (both are in summary.csv).",
     "Intervals are 95% Student-t intervals over replications; restore-time ratios are paired per replication.",
     "The models differ only in mechanisms: who is paged first, what they know, whom they escalate to and whether those people are on call, and whom the model must hire. Every mechanism and default, with its source, is in docs/model.md.",
     "Feedback (feature freezes when a budget is spent, regressions when a fix conflicts with a workaround) makes models diverge once it acts.",
     "The comparison table's ratings are derived from the figures by the rules listed under it; the chapter's rating is shown beside each for comparison, not as a target.",
+    SOURCE,
     "Left out: cascading failures across services, sickness and holidays, follow-the-sun rotas, learning from postmortems, and the incentive effect of on-call on code quality (incident rates are inputs).",
 ];
 
@@ -395,6 +399,7 @@ pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
         );
     }
     out.push_str("## The chapter's comparison table, from the run\n\n");
+    let _ = writeln!(out, "{SOURCE}\n");
     out.push_str(&super::comparison::markdown(rows));
     out.push_str("\n## Method\n\n");
     for m in METHOD {
@@ -411,7 +416,7 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Turns the `**bold**` and `` `code` `` of findings into `<strong>` and `<code>`.
+/// Turns the `**bold**`, `` `code` `` and `*italics*` of findings into HTML.
 fn strong(s: &str) -> String {
     let wrap = |text: &str, marker: &str, tag: &str| {
         let mut out = String::new();
@@ -424,7 +429,8 @@ fn strong(s: &str) -> String {
         }
         out
     };
-    wrap(&wrap(&esc(s), "**", "strong"), "`", "code")
+    let bold_code = wrap(&wrap(&esc(s), "**", "strong"), "`", "code");
+    wrap(&bold_code, "*", "em")
 }
 
 const CSS: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1.5em;color:#212121;line-height:1.5}h1{font-size:2em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}table{border-collapse:collapse;width:100%;font-size:.92em;margin:1em 0}th,td{border:1px solid #ddd;padding:.45em .6em;vertical-align:top;text-align:left}th{background:#f4f4f4}td.ok{background:#eef7ee}td.no{background:#fbeeee}small{color:#666}.chart svg{width:100%;height:auto;border:1px solid #eee;margin:.5em 0 1.5em}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.4em;vertical-align:middle}.rules li{margin:.3em 0}";
@@ -496,8 +502,10 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
             body
         );
     }
-    out.push_str(
-        "<h2>The chapter's comparison table, from the run</h2>\n<table>\n<tr><th>Criterion</th>",
+    let _ = write!(
+        out,
+        "<h2>The chapter's comparison table, from the run</h2>\n<p>{}</p>\n<table>\n<tr><th>Criterion</th>",
+        esc(&SOURCE.replace('*', ""))
     );
     if let Some(first) = rows.first() {
         for c in &first.cells {
@@ -545,7 +553,7 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
     }
     out.push_str("</ul>\n<h2>Method</h2>\n<ul>\n");
     for m in METHOD {
-        let _ = writeln!(out, "<li>{}</li>", esc(m));
+        let _ = writeln!(out, "<li>{}</li>", strong(m));
     }
     let _ = writeln!(
         out,
