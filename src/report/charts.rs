@@ -93,7 +93,7 @@ impl Chart {
             }
             Chart::TimeToRestore => "How long each model takes to restore service",
             Chart::WorkaroundsOverTime => "Workarounds left in production, week by week",
-            Chart::ErrorBudgetOverTime => "Error budget remaining through the year",
+            Chart::ErrorBudgetOverTime => "Error budget remaining through the year, tier by tier",
             Chart::CostBreakdown => "Where each model's money goes",
             Chart::RestoreBreakdown => "Where each model's time to restore goes",
         }
@@ -117,14 +117,7 @@ impl Chart {
                 |m| &m.workarounds,
                 None,
             ),
-            Chart::ErrorBudgetOverTime => over_time(
-                root,
-                data,
-                self,
-                "Budget left this quarter (% of budget)",
-                |m| &m.budget_share,
-                Some(100.0),
-            ),
+            Chart::ErrorBudgetOverTime => budget_by_tier(root, data),
             Chart::CostBreakdown => cost_breakdown(root, data),
             Chart::RestoreBreakdown => restore_breakdown(root, data),
         };
@@ -235,7 +228,7 @@ impl Chart {
                 "Lines: mean over replications. Bands: 10th to 90th percentile."
             }
             Chart::ErrorBudgetOverTime => {
-                "Summed over services; budgets reset each quarter; below zero is overspent. Lines: means; bands: 10th to 90th percentile."
+                "One panel per tier: budget left this quarter, % of the tier's budget; below zero is overspent. Lines: means; bands: 10th–90th percentile."
             }
             Chart::CostBreakdown => {
                 "Means per year. Left: the cost of running the model. Right: the cost of unreliability (freezes at an assumed price, lost revenue), on its own scale."
@@ -596,6 +589,46 @@ fn over_time<DB: DrawingBackend>(
 ) -> Drawn {
     let (plot, key) = frame(root, data, which)?;
     legend(&key, &model_entries(data, Mark::Line))?;
+    band_panel(&plot, data, y_desc, &|m| series(m).as_slice(), scale, None)
+}
+
+/// Error budget left per tier: one panel per availability tier, so the tiers' budgets are
+/// never summed into one line.
+fn budget_by_tier<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
+    let (plot, key) = frame(root, data, Chart::ErrorBudgetOverTime)?;
+    legend(&key, &model_entries(data, Mark::Line))?;
+    let n = data.tiers.len().max(1);
+    let cols = if n > 1 { 2 } else { 1 };
+    let rows = n.div_ceil(cols);
+    let panels = plot.split_evenly((rows, cols));
+    for (t, (panel, target)) in panels.iter().zip(&data.tiers).enumerate() {
+        band_panel(
+            panel,
+            data,
+            "Budget left (%)",
+            &|m| {
+                m.budget_share_by_tier
+                    .get(t)
+                    .map_or(&[][..], |v| v.as_slice())
+            },
+            Some(100.0),
+            Some(format!("{}% tier", trim_pct(100.0 * target))),
+        )?;
+    }
+    Ok(())
+}
+
+/// Mean lines with 10th–90th percentile bands over weeks, in one panel; `title` (small
+/// multiples) makes the panel compact and labels it.
+fn band_panel<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    y_desc: &str,
+    series: &dyn Fn(&ModelData) -> &[Vec<f64>],
+    scale: Option<f64>,
+    title: Option<String>,
+) -> Drawn {
+    let compact = title.is_some();
     let k = scale.unwrap_or(1.0);
     let bands: Vec<(ModelKind, Vec<BandPoint>)> = data
         .models
@@ -632,12 +665,16 @@ fn over_time<DB: DrawingBackend>(
             .chain([0.0]),
         0.05,
     );
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_left(40)
-        .margin_right(40)
+    let mut builder = ChartBuilder::on(plot);
+    if let Some(t) = &title {
+        builder.caption(t, font(30));
+    }
+    let mut chart = builder
+        .margin_left(if compact { 20 } else { 40 })
+        .margin_right(if compact { 20 } else { 40 })
         .margin_top(10)
-        .x_label_area_size(100)
-        .y_label_area_size(150)
+        .x_label_area_size(if compact { 70 } else { 100 })
+        .y_label_area_size(if compact { 100 } else { 150 })
         .build_cartesian_2d(0.0..weeks + 1.0, y0..y1)
         .map_err(err)?;
     chart
@@ -646,8 +683,8 @@ fn over_time<DB: DrawingBackend>(
         .bold_line_style(GRID)
         .x_desc("Week of the simulated year")
         .y_desc(y_desc)
-        .axis_desc_style(font(34))
-        .label_style(font(30))
+        .axis_desc_style(font(if compact { 26 } else { 34 }))
+        .label_style(font(if compact { 24 } else { 30 }))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0}"))
         .draw()

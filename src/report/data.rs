@@ -46,8 +46,9 @@ pub struct ModelData {
     pub weeks: Vec<u32>,
     /// Open workarounds (all services) per week, one value per replication.
     pub workarounds: Vec<Vec<f64>>,
-    /// Error budget remaining as a share of the quarter's (all services), per week and replication.
-    pub budget_share: Vec<Vec<f64>>,
+    /// Error budget remaining per tier (in [`ReportData::tiers`] order) as a share of the
+    /// tier's quarterly budget: `[tier][week][replication]`. Never summed across tiers.
+    pub budget_share_by_tier: Vec<Vec<Vec<f64>>>,
     /// Per replication: share of the top-tier services (highest target) that met their target.
     pub top_tier_met: Vec<f64>,
     /// Per replication: mean availability of the top-tier services.
@@ -115,7 +116,7 @@ impl ReportData {
                     ttr_histogram: vec![0; TTR_BINS + 2],
                     weeks: Vec::new(),
                     workarounds: Vec::new(),
-                    budget_share: Vec::new(),
+                    budget_share_by_tier: Vec::new(),
                     top_tier_met: Vec::new(),
                     top_tier_availability: Vec::new(),
                     tier_met: Vec::new(),
@@ -174,11 +175,38 @@ impl ReportData {
             }
         }
 
+        let mut tiers: Vec<f64> = scenario
+            .services
+            .iter()
+            .map(|s| s.availability_target)
+            .collect();
+        tiers.sort_by(|a, b| b.total_cmp(a));
+        tiers.dedup();
+        let tier_of = |target: f64| tiers.iter().position(|t| (t - target).abs() < 1e-12);
+
+        // Each tier's budget left as a share of its quarterly budget, per timeseries row.
+        let t_rows = timeseries.height();
+        let mut tier_left = vec![vec![0.0; t_rows]; tiers.len()];
+        let mut tier_budget = vec![0.0; tiers.len()];
+        for (s, svc) in scenario.services.iter().enumerate() {
+            let Some(t) = tier_of(svc.availability_target) else {
+                continue;
+            };
+            tier_budget[t] += crate::engine::quarter_budget(&scenario, s);
+            let name = crate::export::per_service_column("error_budget_remaining_hours", &svc.name);
+            let left = numbers(timeseries, "timeseries", &name)?;
+            for (acc, x) in tier_left[t].iter_mut().zip(left) {
+                *acc += x;
+            }
+        }
+        for m in &mut models {
+            m.budget_share_by_tier = vec![Vec::new(); tiers.len()];
+        }
+
         // Weekly series over all services.
         let t_models = strings(timeseries, "timeseries", "model")?;
         let t_week = numbers(timeseries, "timeseries", "week")?;
         let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
-        let t_share = numbers(timeseries, "timeseries", "error_budget_remaining_share")?;
         for i in 0..t_models.len() {
             let Some(k) = slot(&t_models[i]) else {
                 continue;
@@ -190,12 +218,16 @@ impl ReportData {
                 None => {
                     md.weeks.push(week);
                     md.workarounds.push(Vec::new());
-                    md.budget_share.push(Vec::new());
+                    for series in &mut md.budget_share_by_tier {
+                        series.push(Vec::new());
+                    }
                     md.weeks.len() - 1
                 }
             };
             md.workarounds[w].push(t_open[i]);
-            md.budget_share[w].push(t_share[i]);
+            for (t, series) in md.budget_share_by_tier.iter_mut().enumerate() {
+                series[w].push(tier_left[t][i] / tier_budget[t].max(f64::MIN_POSITIVE));
+            }
         }
 
         // Top-tier services meeting their target, per replication.
@@ -226,14 +258,6 @@ impl ReportData {
         }
 
         // Every tier: share of its services meeting the target, per replication.
-        let mut tiers: Vec<f64> = scenario
-            .services
-            .iter()
-            .map(|s| s.availability_target)
-            .collect();
-        tiers.sort_by(|a, b| b.total_cmp(a));
-        tiers.dedup();
-        let tier_of = |target: f64| tiers.iter().position(|t| (t - target).abs() < 1e-12);
         let mut by_tier: HashMap<(usize, usize, i64), (f64, f64)> = HashMap::new();
         for i in 0..s_models.len() {
             if let (Some(k), Some(t)) = (slot(&s_models[i]), tier_of(s_target[i])) {

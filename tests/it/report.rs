@@ -134,6 +134,12 @@ fn the_html_report_references_nothing_external() {
             "no column for tier {t}: {md}"
         );
     }
+    assert!(d.models.iter().all(|m| {
+        m.budget_share_by_tier.len() == d.tiers.len()
+            && m.budget_share_by_tier
+                .iter()
+                .all(|w| w.len() == m.weeks.len())
+    }));
     assert!(d.models.iter().all(|m| m.tier_met.len() == d.tiers.len()
         && m.tier_met.iter().all(|v| v.len() == d.replications)));
     // Findings name the metric they rank on.
