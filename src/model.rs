@@ -50,6 +50,18 @@ impl ModelKind {
         }
     }
 
+    /// A short name for readers of charts and reports (keys stay in files).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::YouRun => "You run it",
+            ModelKind::YouAndSreRun => "You and SRE run it",
+            ModelKind::SreRun => "SRE run it",
+            ModelKind::OpsRun => "Ops run it",
+            ModelKind::OpsSometimesRun => "Ops sometimes run it",
+            ModelKind::YouRunOpsMonitors => "You run it, ops monitor",
+        }
+    }
+
     /// The chapter's name for the model.
     pub fn title(self) -> &'static str {
         match self {

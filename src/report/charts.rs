@@ -307,7 +307,7 @@ fn legend<DB: DrawingBackend>(
 fn model_entries(data: &ReportData, mark: Mark) -> Vec<(String, RGBColor, Mark)> {
     data.models
         .iter()
-        .map(|m| (m.model.key().to_string(), colour(m.model), mark))
+        .map(|m| (m.model.name().to_string(), colour(m.model), mark))
         .collect()
 }
 
@@ -381,7 +381,7 @@ fn cost_vs_reliability<DB: DrawingBackend>(
             (
                 format!(
                     "{} {:.2}%",
-                    m.model.key(),
+                    m.model.name(),
                     100.0 * m.estimate("availability").mean
                 ),
                 colour(m.model),
@@ -491,7 +491,7 @@ fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Rep
         .map(|m| {
             let median = format_hours(m.estimate("ttr_p50_hours").mean);
             (
-                format!("{}  {median}", m.model.key()),
+                format!("{}  {median}", m.model.name()),
                 colour(m.model),
                 Mark::Line,
             )
@@ -921,7 +921,8 @@ fn stacked<DB: DrawingBackend>(
             let right = font(30).pos(Pos::new(HPos::Right, VPos::Center));
             chart
                 .draw_series(std::iter::once(
-                    EmptyElement::at((-strip * 1.5, y)) + Text::new(m.model.key(), (-16, 0), right),
+                    EmptyElement::at((-strip * 1.5, y))
+                        + Text::new(m.model.name(), (-16, 0), right),
                 ))
                 .map_err(err)?;
         }

@@ -14,7 +14,7 @@ use crate::units::format_hours;
 
 /// Names a list of models: "a", "a and b", "a, b and c".
 fn names(models: &[ModelKind]) -> String {
-    let bold: Vec<String> = models.iter().map(|m| format!("**{m}**")).collect();
+    let bold: Vec<String> = models.iter().map(|m| format!("**{}**", m.name())).collect();
     match bold.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
@@ -59,9 +59,11 @@ fn lead_finding(
             runner_up,
             difference,
         } => format!(
-            "**{leader}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{runner_up}**; paired difference {}, 95% CI {} to {}.",
+            "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {} to {}.",
+            leader.name(),
             show(mean(leader)),
             show(mean(runner_up)),
+            runner_up.name(),
             show(difference.mean),
             show(difference.low),
             show(difference.high),
@@ -122,9 +124,9 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         if r.low > 1.05 {
             out.push(format!(
                 "**{}** restores service {:.1}× slower than **{}** (`mttr_hours`, paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
-                slow.model,
+                slow.model.name(),
                 r.mean,
-                reference.model,
+                reference.model.name(),
                 r.low,
                 r.high,
                 format_hours(slow.estimate("mttr_hours").mean),
@@ -146,9 +148,10 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             "is met in most service-years under at least one model"
         };
         out.push(format!(
-            "The top tier ({:.2}%) {verdict}: at best in {:.0}% of them, under **{best}** (`met_target` in `services.csv`).",
+            "The top tier ({:.2}%) {verdict}: at best in {:.0}% of them, under **{}** (`met_target` in `services.csv`).",
             100.0 * top,
-            100.0 * share
+            100.0 * share,
+            best.name()
         ));
     }
     out.extend(lead_finding(
@@ -180,10 +183,10 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         out.push(format!(
             "Availability ranges from {:.3}% under **{}** ({} of impact-weighted downtime per service per year) to {:.3}% under **{}** ({}).",
             100.0 * worst.estimate("availability").mean,
-            worst.model,
+            worst.model.name(),
             format_hours(per_year(worst)),
             100.0 * best.estimate("availability").mean,
-            best.model,
+            best.model.name(),
             format_hours(per_year(best)),
         ));
     }
@@ -193,7 +196,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     {
         out.push(format!(
             "**{}** accumulates the most workarounds: a peak of {:.0} in production, {:.0} regressions a year from fixes that conflict with them.",
-            most.model,
+            most.model.name(),
             most.estimate("workarounds_peak").mean,
             most.estimate("regressions").mean,
         ));
@@ -204,7 +207,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     {
         out.push(format!(
             "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) are highest under **{}**: {:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
-            most.model,
+            most.model.name(),
             most.estimate("offhours_pages_per_person_month").mean,
         ));
     }
@@ -322,7 +325,12 @@ fn model_table_md(data: &ReportData) -> String {
         "---|".repeat(MODEL_COLUMNS.len())
     );
     for m in &data.models {
-        let _ = writeln!(out, "| {} | {} |", m.model, model_cells(m).join(" | "));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            m.model.name(),
+            model_cells(m).join(" | ")
+        );
     }
     out
 }
@@ -384,7 +392,7 @@ pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
         "---|".repeat(header.len())
     );
     for (model, cells) in &tier_rows {
-        let _ = writeln!(out, "| {model} | {} |", cells.join(" | "));
+        let _ = writeln!(out, "| {} | {} |", model.name(), cells.join(" | "));
     }
     out.push_str("\n## Charts\n\n");
     for c in Chart::ALL {
@@ -463,7 +471,7 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
             out,
             "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
             colour_hex(m.model),
-            m.model
+            m.model.name()
         );
         for cell in model_cells(m) {
             let _ = write!(out, "<td>{}</td>", esc(&cell));
@@ -484,8 +492,9 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
     for (model, cells) in &tier_rows {
         let _ = write!(
             out,
-            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{model}</td>",
-            colour_hex(*model)
+            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
+            colour_hex(*model),
+            model.name()
         );
         for c in cells {
             let _ = write!(out, "<td>{}</td>", esc(c));
