@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
+use whoruns::ModelKind;
 use whoruns::export::from_parquet;
 use whoruns::report::{self, ReportData};
 
@@ -17,6 +18,16 @@ use super::files::{self, LoadError};
 pub struct ReportArgs {
     /// A folder written by `whoruns run`.
     dir: PathBuf,
+    /// Report only these models, in this order (keys, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "MODEL,...")]
+    models: Vec<String>,
+    /// The report's title (default: "whoruns report: <scenario name>").
+    #[arg(long)]
+    title: Option<String>,
+    /// The model paired differences are taken against (default: the scenario's reference,
+    /// or the first model reported).
+    #[arg(long, value_name = "MODEL")]
+    reference: Option<String>,
 }
 
 fn read(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
@@ -50,8 +61,34 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let services = from_parquet(read(dir, "services.parquet")?, "services")?;
     let timeseries = from_parquet(read(dir, "timeseries.parquet")?, "timeseries")?;
     let histogram = from_parquet(read(dir, "ttr_histogram.parquet")?, "ttr_histogram")?;
-    let data = ReportData::from_frames(scenario, &reps, &services, &timeseries, &histogram)
+    let parse = |key: &str| key.trim().parse::<ModelKind>();
+    let mut models = Vec::new();
+    for key in &args.models {
+        match parse(key) {
+            Ok(m) => models.push(m),
+            Err(e) => {
+                eprintln!("error: --models: {e}");
+                return Ok(ExitCode::from(EXIT_INVALID));
+            }
+        }
+    }
+    let reference = match args.reference.as_deref().map(parse) {
+        None => None,
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) => {
+            eprintln!("error: --reference: {e}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    let mut data = ReportData::from_frames(scenario, &reps, &services, &timeseries, &histogram)
         .context("cannot assemble the report data")?;
+    if let Err(e) = data.select(&models, reference) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    if let Some(title) = &args.title {
+        data.title.clone_from(title);
+    }
     let rendered = report::render(&data)?;
     files::replace_files(dir, &rendered)?;
     println!("report: {}", dir.join("report.html").display());

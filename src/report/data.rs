@@ -84,9 +84,51 @@ pub struct ReportData {
     pub top_target: f64,
     /// The distinct availability targets (tiers), highest first.
     pub tiers: Vec<f64>,
+    /// The report's title.
+    pub title: String,
 }
 
 impl ReportData {
+    /// Keeps only `models`, in that order, and makes `reference` (or else the first of
+    /// them) the model paired differences are taken against. For `whoruns report
+    /// --models/--reference`: a subset of saved results, redrawn without simulating.
+    pub fn select(
+        &mut self,
+        models: &[ModelKind],
+        reference: Option<ModelKind>,
+    ) -> Result<(), DataError> {
+        if !models.is_empty() {
+            let mut kept = Vec::with_capacity(models.len());
+            for m in models {
+                let Some(i) = self.models.iter().position(|d| d.model == *m) else {
+                    let saved: Vec<&str> = self.models.iter().map(|d| d.model.key()).collect();
+                    return Err(DataError::Model(format!(
+                        "model \"{m}\" is not in these results (they hold: {})",
+                        saved.join(", ")
+                    )));
+                };
+                kept.push(self.models.remove(i));
+            }
+            self.models = kept;
+            self.scenario.models = models.to_vec();
+        }
+        let reference = match reference {
+            Some(r) if self.model(r).is_none() => {
+                return Err(DataError::Model(format!(
+                    "reference model \"{r}\" is not among the models reported"
+                )));
+            }
+            Some(r) => r,
+            None if self.model(self.scenario.reference).is_some() => self.scenario.reference,
+            None => self
+                .models
+                .first()
+                .map_or(self.scenario.reference, |m| m.model),
+        };
+        self.scenario.reference = reference;
+        Ok(())
+    }
+
     /// One model's data.
     pub fn model(&self, model: ModelKind) -> Option<&ModelData> {
         self.models.iter().find(|m| m.model == model)
@@ -278,7 +320,9 @@ impl ReportData {
             models[key.0].tier_met[key.1].push(ok / n);
         }
 
+        let title = format!("whoruns report: {}", scenario.name);
         Ok(ReportData {
+            title,
             scenario,
             models,
             replications: replications_per_model,

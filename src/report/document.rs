@@ -255,10 +255,10 @@ fn brief(data: &ReportData) -> Vec<String> {
             "Models compared: {}. Reference for paired differences: {}.",
             s.models
                 .iter()
-                .map(|m| m.key())
+                .map(|m| format!("{} ({})", m.name(), m.key()))
                 .collect::<Vec<_>>()
                 .join(", "),
-            s.reference
+            s.reference.name()
         ),
         format!(
             "{} replications of {:.0} days (warm-up {:.0} days), seed {}.",
@@ -371,7 +371,7 @@ const TIER_NOTE: &str = "Share of service-years in which a tier's services met t
 /// The report as Markdown, with charts linked from `charts/`.
 pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# whoruns report: {}\n", data.scenario.name);
+    let _ = writeln!(out, "# {}\n", data.title);
     out.push_str("## The scenario in brief\n\n");
     for line in brief(data) {
         let _ = writeln!(out, "- {line}");
@@ -446,7 +446,7 @@ const CSS: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max
 /// The report as one self-contained HTML page; `svgs` are the charts in [`Chart::ALL`] order.
 pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
     let mut out = String::new();
-    let title = format!("whoruns report: {}", data.scenario.name);
+    let title = data.title.clone();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",

@@ -279,6 +279,59 @@ fn report_redraws_from_saved_results_identically() {
 }
 
 #[test]
+fn report_redraws_a_chosen_subset_with_its_own_title_and_reference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("b");
+    assert!(
+        run_to(
+            &bundled("baseline.toml"),
+            &out,
+            &["-n", "4", "-q", "--no-report"]
+        )
+        .status
+        .success()
+    );
+    let o = whoruns()
+        .args([
+            "report",
+            "--models",
+            "ops-run,you-run",
+            "--reference",
+            "ops-run",
+        ])
+        .args(["--title", "Who should run checkout?"])
+        .arg(&out)
+        .output()
+        .expect("report");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(md.starts_with("# Who should run checkout?"), "{md}");
+    assert!(
+        md.contains("Ops run it") && md.contains("You run it"),
+        "{md}"
+    );
+    assert!(!md.contains("SRE run it"), "{md}");
+    assert!(
+        md.contains("Reference for paired differences: Ops run it"),
+        "{md}"
+    );
+    let csv = fs::read_to_string(out.join("comparison.csv")).expect("csv");
+    assert_eq!(csv.lines().count(), 1 + 9 * 2);
+    // A model the results do not hold, or an unknown key, is refused with exit 2.
+    for bad in [["--models", "sre-runn"], ["--reference", "sre-run"]] {
+        let o = whoruns()
+            .arg("report")
+            .args(bad)
+            .args(["--models", "ops-run"])
+            .arg(&out)
+            .output()
+            .expect("report");
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(!o.stderr.is_empty());
+    }
+}
+
+#[test]
 fn report_on_a_folder_without_results_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let o = whoruns()
