@@ -195,7 +195,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         && most.estimate("workarounds_peak").mean > 0.0
     {
         out.push(format!(
-            "**{}** accumulates the most workarounds: a peak of {:.0} in production, {:.0} regressions a year from fixes that conflict with them.",
+            "**{}** accumulates the most workarounds: a peak of {:.0} in production, and {:.1} incidents a year from fixes that conflict with them.",
             most.model.name(),
             most.estimate("workarounds_peak").mean,
             most.estimate("regressions").mean,
