@@ -491,7 +491,11 @@ fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Rep
         .map(|m| {
             let median = format_hours(m.estimate("ttr_p50_hours").mean);
             (
-                format!("{}  {median}", m.model.name()),
+                if m.model == data.scenario.reference {
+                    format!("{}  {median} (reference)", m.model.name())
+                } else {
+                    format!("{}  {median}", m.model.name())
+                },
                 colour(m.model),
                 Mark::Line,
             )
@@ -549,7 +553,14 @@ fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Rep
             ))
             .map_err(err)?;
     }
-    for m in &data.models {
+    // The reference model last, so that it is drawn on top of the others.
+    let reference = data.scenario.reference;
+    let order = data
+        .models
+        .iter()
+        .filter(|m| m.model != reference)
+        .chain(data.models.iter().filter(|m| m.model == reference));
+    for m in order {
         let total: u64 = m.ttr_histogram.iter().sum();
         if total == 0 {
             continue;
