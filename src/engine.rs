@@ -26,10 +26,10 @@ use rand::RngExt;
 
 use crate::model::ModelKind;
 use crate::models::sync::{TRACKED, tracked_index};
-use crate::models::{Escalation, OnCall, Policy, Responder, Runner, route};
+use crate::models::{Escalation, OnCall, Policy, Responder, Runner, rolls_back, route};
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
-use crate::scenario::{BudgetWindow, GroupId, Scenario};
+use crate::scenario::{BudgetWindow, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
@@ -188,8 +188,7 @@ struct Tally {
 
 struct Sim<'a> {
     scenario: &'a Scenario,
-    model: ModelKind,
-    policy: Policy,
+    policy: &'a Policy,
     world: &'a World,
     /// This model's regressions; incident `i` is `world.incidents[i]` below the world's
     /// count, `regressions[i - count]` above.
@@ -229,7 +228,24 @@ pub fn simulate(
     replication: u32,
     seed: u64,
 ) -> Outcome {
-    let mut sim = Sim::new(scenario, world, model, seed);
+    simulate_policy(
+        scenario,
+        world,
+        &Policy::of(scenario, model),
+        replication,
+        seed,
+    )
+}
+
+/// As [`simulate`], for a policy derived once per run ([`crate::models::policies`]).
+pub fn simulate_policy(
+    scenario: &Scenario,
+    world: &World,
+    policy: &Policy,
+    replication: u32,
+    seed: u64,
+) -> Outcome {
+    let mut sim = Sim::new(scenario, world, policy, seed);
     sim.run();
     measure::measure(&mut sim, replication, seed)
 }
@@ -237,7 +253,8 @@ pub fn simulate(
 /// Simulates `model` on `world` and returns every incident's trace: when it arrived, when
 /// it was restored and its restore time split into [`PARTS`]. For checks and incident logs.
 pub fn trace(scenario: &Scenario, world: &World, model: ModelKind, seed: u64) -> Vec<Trace> {
-    let mut sim = Sim::new(scenario, world, model, seed);
+    let policy = Policy::of(scenario, model);
+    let mut sim = Sim::new(scenario, world, &policy, seed);
     sim.run();
     let all = sim.world.incidents.iter().chain(&sim.regressions);
     all.zip(&sim.states)
@@ -247,7 +264,8 @@ pub fn trace(scenario: &Scenario, world: &World, model: ModelKind, seed: u64) ->
 }
 
 impl<'a> Sim<'a> {
-    fn new(scenario: &'a Scenario, world: &'a World, model: ModelKind, seed: u64) -> Self {
+    fn new(scenario: &'a Scenario, world: &'a World, policy: &'a Policy, seed: u64) -> Self {
+        let model = policy.model;
         let teams = scenario.teams.len();
         let g = &scenario.groups;
         let pool = |size: u32| Pool {
@@ -259,7 +277,6 @@ impl<'a> Sim<'a> {
         pools.extend((0..teams).map(|_| pool(1)));
         pools.push(pool(g.sre.concurrent_oncall));
         pools.push(pool(g.ops.concurrent_oncall));
-        let policy = Policy::of(scenario, model);
         let services: Vec<ServiceState> = (0..scenario.services.len())
             .map(|s| ServiceState {
                 runner: policy.initial_runner(scenario, s),
@@ -276,11 +293,8 @@ impl<'a> Sim<'a> {
             })
             .collect();
         let k = &scenario.knowledge;
-        let tracked = TRACKED
-            .map(|g| (0..scenario.services.len()).any(|s| policy.may_respond(scenario, g, s)));
         let mut sim = Sim {
             scenario,
-            model,
             world,
             regressions: Vec::new(),
             states: vec![State::PENDING; world.incidents.len()],
@@ -296,7 +310,7 @@ impl<'a> Sim<'a> {
                 [g.sre.knowledge, g.ops.knowledge],
                 [g.sre.knowledge_floor, g.ops.knowledge_floor],
                 k.erosion_per_deploy,
-                tracked,
+                policy.tracked,
             ),
             workarounds: Vec::new(),
             feedback: feedback_streams(world.needs, seed, model.index()),
@@ -559,11 +573,7 @@ impl<'a> Sim<'a> {
             }
             // A non-owner holding production access rolls a failed deployment back; it
             // needs no developer.
-            let group = st.l1.group();
-            if cause == Cause::Change
-                && group != GroupId::Dev
-                && self.scenario.groups.get(group).production_access
-            {
+            if cause == Cause::Change && rolls_back(self.scenario, st.l1.group()) {
                 self.states[i].rolled_back = true;
                 if t >= self.warmup {
                     self.tally.rollbacks += 1;

@@ -62,6 +62,24 @@ pub struct Policy {
     pub headcount: Headcount,
     /// Sync demand, capacity and what each non-owning group gives per service.
     pub sync: SyncPlan,
+    /// Whether each non-owning group ([`sync::TRACKED`] order) ever responds to a service,
+    /// so that its knowledge must be tracked.
+    pub tracked: [bool; 2],
+}
+
+/// The policies of every model a scenario compares, in its order: derived once per run.
+pub fn policies(scenario: &Scenario) -> Vec<Policy> {
+    scenario
+        .models
+        .iter()
+        .map(|m| Policy::of(scenario, *m))
+        .collect()
+}
+
+/// Whether a first responder of `group` restores a failed deployment by rolling it back
+/// itself: a group other than the owning developers that holds production access.
+pub fn rolls_back(scenario: &Scenario, group: GroupId) -> bool {
+    group != GroupId::Dev && scenario.groups.get(group).production_access
 }
 
 impl Policy {
@@ -103,7 +121,10 @@ impl Policy {
                 && scenario.error_budget.models.contains(&model),
             headcount: Headcount::default(),
             sync: SyncPlan::default(),
+            tracked: [false; 2],
         };
+        policy.tracked = sync::TRACKED
+            .map(|g| (0..scenario.services.len()).any(|s| policy.may_respond(scenario, g, s)));
         policy.headcount = Headcount::of(&policy, scenario);
         policy.sync = SyncPlan::of(&policy, scenario);
         policy

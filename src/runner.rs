@@ -3,7 +3,8 @@
 
 use rayon::prelude::*;
 
-use crate::engine::simulate;
+use crate::engine::simulate_policy;
+use crate::models::{Policy, policies};
 use crate::outcome::Outcome;
 use crate::rng::replication_seed;
 use crate::scenario::Scenario;
@@ -24,12 +25,16 @@ pub enum RunError {
 
 /// Simulates every model of `scenario` on replication `replication`'s world.
 pub fn simulate_replication(scenario: &Scenario, replication: u32) -> Vec<Outcome> {
+    replicate(scenario, &policies(scenario), replication)
+}
+
+/// One replication under the policies derived once for the run.
+fn replicate(scenario: &Scenario, policies: &[Policy], replication: u32) -> Vec<Outcome> {
     let seed = replication_seed(scenario.seed, replication);
-    let world = World::generate(scenario, seed);
-    scenario
-        .models
+    let world = World::generate_for(scenario, policies, seed);
+    policies
         .iter()
-        .map(|&model| simulate(scenario, &world, model, replication, seed))
+        .map(|policy| simulate_policy(scenario, &world, policy, replication, seed))
         .collect()
 }
 
@@ -48,11 +53,12 @@ pub fn run(
         threads: threads.unwrap_or(0),
         source,
     })?;
+    let policies = policies(scenario);
     let per_replication: Vec<Vec<Outcome>> = pool.install(|| {
         (0..scenario.replications)
             .into_par_iter()
             .map(|r| {
-                let out = simulate_replication(scenario, r);
+                let out = replicate(scenario, &policies, r);
                 progress();
                 out
             })

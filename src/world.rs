@@ -86,7 +86,20 @@ pub struct World {
 impl World {
     /// Draws the world of one replication from its seed.
     pub fn generate(scenario: &Scenario, replication_seed: u64) -> World {
-        let needs = Needs::of(scenario);
+        World::generate_for(
+            scenario,
+            &crate::models::policies(scenario),
+            replication_seed,
+        )
+    }
+
+    /// As [`World::generate`], for the scenario's `policies` (derived once per run).
+    pub fn generate_for(
+        scenario: &Scenario,
+        policies: &[crate::models::Policy],
+        replication_seed: u64,
+    ) -> World {
+        let needs = Needs::of(scenario, policies);
         let mut world = World {
             incidents: Vec::new(),
             deployments: vec![Vec::new(); scenario.services.len()],
@@ -324,11 +337,10 @@ pub(crate) struct Needs {
 impl Needs {
     /// What the selected models' policies can use: decided by the runners they can assign
     /// and the escalation paths those runners have, never by model name.
-    fn of(scenario: &Scenario) -> Needs {
-        use crate::models::{Escalation, Policy, route::paths};
+    fn of(scenario: &Scenario, policies: &[crate::models::Policy]) -> Needs {
+        use crate::models::{Escalation, route::paths};
         let mut needs = Needs::default();
-        for &model in &scenario.models {
-            let policy = Policy::of(scenario, model);
+        for policy in policies {
             for s in 0..scenario.services.len() {
                 for runner in policy.possible_runners(scenario, s) {
                     for (l1, escalation) in paths(scenario, s, runner) {
@@ -340,9 +352,7 @@ impl Needs {
                                 needs.prioritisation = true;
                             }
                         }
-                        if l1.group() != crate::scenario::GroupId::Dev
-                            && scenario.groups.get(l1.group()).production_access
-                        {
+                        if crate::models::rolls_back(scenario, l1.group()) {
                             needs.rollback = true;
                         }
                     }

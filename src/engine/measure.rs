@@ -177,7 +177,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let part = |i: usize| mean(parts_sum[i], resolved);
 
     Outcome {
-        model: sim.model,
+        model: sim.policy.model,
         replication,
         seed,
         incidents,

@@ -68,7 +68,7 @@ fn expected_l1_hours(scenario: &Scenario, group: GroupId, service: usize) -> f64
     let background = s.background_rate_per_hour * HOURS_PER_YEAR;
     let changes = s.deploys_per_week * HOURS_PER_YEAR / HOURS_PER_WEEK * s.change_failure_rate;
     let penalty = 1.0 + scenario.response.diagnosis_penalty * (1.0 - g.knowledge);
-    let change_work = if g.production_access {
+    let change_work = if super::rolls_back(scenario, group) {
         s.rollback().mean()
     } else {
         s.change_effort.mean() * penalty
