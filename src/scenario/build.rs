@@ -310,22 +310,12 @@ impl Ctx<'_> {
                     1,
                 )
             }),
-            charging: match &g.charging {
-                None => d.charging,
-                Some(c) => match c.get_ref().as_str() {
-                    "pro-rata" => Charging::ProRata,
-                    "full" => Charging::Full,
-                    other => {
-                        self.err(
-                            &c.span(),
-                            format!(
-                                "groups.{name}.charging = \"{other}\" is not valid (pro-rata, full)"
-                            ),
-                        );
-                        d.charging
-                    }
-                },
-            },
+            charging: self.choice(
+                g.charging.as_ref(),
+                &format!("groups.{name}.charging"),
+                &[("pro-rata", Charging::ProRata), ("full", Charging::Full)],
+                d.charging,
+            ),
             sync_share: self.probability(
                 &g.sync_share,
                 &format!("groups.{name}.sync_share"),
@@ -351,16 +341,38 @@ impl Ctx<'_> {
     }
 
     fn setup(&mut self, v: &Option<S<String>>, name: &str, default: TeamSetup) -> TeamSetup {
+        self.choice(
+            v.as_ref(),
+            name,
+            &[
+                ("devs-rotate", TeamSetup::DevsRotate),
+                ("embedded-sre", TeamSetup::EmbeddedSre),
+                ("sre-and-devs", TeamSetup::SreAndDevs),
+            ],
+            default,
+        )
+    }
+
+    /// One of a fixed set of words, each standing for a value; any other word is an error
+    /// that lists the valid ones, and `default` stands in.
+    fn choice<T: Copy>(
+        &mut self,
+        v: Option<&S<String>>,
+        name: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
         let Some(v) = v else { return default };
-        match v.get_ref().as_str() {
-            "devs-rotate" => TeamSetup::DevsRotate,
-            "embedded-sre" => TeamSetup::EmbeddedSre,
-            "sre-and-devs" => TeamSetup::SreAndDevs,
-            other => {
-                self.err(&v.span(), format!("{name} = \"{other}\" is not valid (devs-rotate, embedded-sre, sre-and-devs)"));
-                default
-            }
+        let word = v.get_ref().as_str();
+        if let Some((_, value)) = options.iter().find(|(w, _)| *w == word) {
+            return *value;
         }
+        let valid: Vec<&str> = options.iter().map(|(w, _)| *w).collect();
+        self.err(
+            &v.span(),
+            format!("{name} = \"{word}\" is not valid ({})", valid.join(", ")),
+        );
+        default
     }
 
     fn dynamics(&mut self, raw: &ScenarioFile) -> Dynamics {
@@ -705,18 +717,16 @@ impl Ctx<'_> {
                 1.0,
                 "an availability between 0 and 1",
             );
-            let dev_escalation = match r.and_then(|r| r.dev_escalation.as_ref()) {
+            let dev_escalation = self.choice(
+                r.and_then(|r| r.dev_escalation.as_ref()),
+                "sre_run.dev_escalation",
+                &[
+                    ("business-hours", DevEscalation::BusinessHours),
+                    ("on-call", DevEscalation::OnCall),
+                ],
                 // Smith, "You Build It SRE Run It": SREs escalate to on-call delivery teams.
-                None => DevEscalation::OnCall,
-                Some(s) => match s.get_ref().as_str() {
-                    "business-hours" => DevEscalation::BusinessHours,
-                    "on-call" => DevEscalation::OnCall,
-                    other => {
-                        self.err(&s.span(), format!("sre_run.dev_escalation = \"{other}\" is not valid (business-hours, on-call)"));
-                        DevEscalation::BusinessHours
-                    }
-                },
-            };
+                DevEscalation::OnCall,
+            );
             SreRun {
                 min_availability_target,
                 dev_escalation,
@@ -819,17 +829,15 @@ impl Ctx<'_> {
                         5.0,
                         "a factor between 1 and 5",
                     ),
-                    dev_oncall_charge: match &c.dev_oncall_charge {
-                        None => d.dev_oncall_charge,
-                        Some(v) => match v.get_ref().as_str() {
-                            "standby" => DevOncallCharge::Standby,
-                            "opportunity" => DevOncallCharge::Opportunity,
-                            other => {
-                                self.err(&v.span(), format!("costs.dev_oncall_charge = \"{other}\" is not valid (standby, opportunity)"));
-                                d.dev_oncall_charge
-                            }
-                        },
-                    },
+                    dev_oncall_charge: self.choice(
+                        c.dev_oncall_charge.as_ref(),
+                        "costs.dev_oncall_charge",
+                        &[
+                            ("standby", DevOncallCharge::Standby),
+                            ("opportunity", DevOncallCharge::Opportunity),
+                        ],
+                        d.dev_oncall_charge,
+                    ),
                     max_operational_load: self.number(
                         &c.max_operational_load,
                         "costs.max_operational_load",
