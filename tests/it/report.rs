@@ -130,11 +130,8 @@ fn the_html_report_references_nothing_external() {
     // Every tier's attainment, per model, so no average hides a failing tier.
     assert!(md.contains("## Reliability by tier"), "{md}");
     for t in &d.tiers {
-        let pct = format!("{}", 100.0 * t);
-        assert!(
-            md.contains(pct.trim_end_matches('0')),
-            "no column for tier {t}: {md}"
-        );
+        let column = format!("| {}% tier ", whoruns::report::charts::trim_pct(100.0 * t));
+        assert!(md.contains(&column), "no column for tier {t}: {md}");
     }
     assert!(d.models.iter().all(|m| {
         m.budget_share_by_tier.len() == d.tiers.len()
