@@ -5,7 +5,9 @@ pub mod charts;
 pub mod comparison;
 pub mod data;
 pub mod document;
+pub mod headline;
 pub mod ranking;
+pub mod svgtext;
 
 pub use charts::{Chart, ChartError};
 pub use data::{DataError, ReportData};

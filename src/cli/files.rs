@@ -46,17 +46,7 @@ const MARKER: &str = "replications.csv";
 /// An existing result folder is replaced only when `force` is set.
 pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
     check_writable(dir, force)?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "output".into());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.partial-{pid}"));
+    let (_, staging, _) = staging_for(dir)?;
     let _ = fs::remove_dir_all(&staging);
     let result = (|| -> anyhow::Result<()> {
         for (file, bytes) in files {
@@ -72,18 +62,47 @@ pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
+    swap_in(&staging, dir)
+}
+
+/// The staging folder for `dir`: hidden, beside it (so the final rename stays on one file
+/// system), named after it and this process.
+fn staging_for(dir: &Path) -> anyhow::Result<(PathBuf, PathBuf, String)> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".into());
+    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    Ok((parent, staging, name))
+}
+
+/// Moves the complete `staging` folder to `dir`, replacing what is there: the old folder
+/// is moved aside first and put back if the swap fails.
+fn swap_in(staging: &Path, dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
-        let old = parent.join(format!(".{name}.old-{pid}"));
+        let old = dir.with_file_name(format!(
+            ".{}.old-{}",
+            dir.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
         fs::rename(dir, &old)
             .with_context(|| format!("cannot move the old {} aside", dir.display()))?;
-        if let Err(e) = fs::rename(&staging, dir) {
+        if let Err(e) = fs::rename(staging, dir) {
             let _ = fs::rename(&old, dir);
+            let _ = fs::remove_dir_all(staging);
             return Err(e).with_context(|| format!("cannot move results into {}", dir.display()));
         }
         let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(&staging, dir)
-            .with_context(|| format!("cannot move results into {}", dir.display()))?;
+    } else if let Err(e) = fs::rename(staging, dir) {
+        let _ = fs::remove_dir_all(staging);
+        return Err(e).with_context(|| format!("cannot move results into {}", dir.display()));
     }
     Ok(())
 }
@@ -169,24 +188,50 @@ pub fn scenario_record(path: &Path, scenario: &Scenario) -> anyhow::Result<Strin
     }
 }
 
-/// Replaces `files` inside the existing folder `dir`, each written to a temporary file and
-/// renamed into place, so none is ever half-written.
+/// Replaces `files` inside the existing folder `dir` all at once: the folder is staged
+/// beside itself (every file it holds hard-linked, or copied where links are not possible,
+/// so nothing of the user's is lost), the new files are written into the stage, and the
+/// stage is swapped in by rename. Readers see the old report or the new, never a mix.
 pub fn replace_files(dir: &Path, files: &Files) -> anyhow::Result<()> {
-    let pid = std::process::id();
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+    let (_, staging, _) = staging_for(dir)?;
+    let _ = fs::remove_dir_all(&staging);
+    let result = (|| -> anyhow::Result<()> {
+        mirror(dir, &staging)?;
+        for (name, bytes) in files {
+            let path = staging.join(name);
+            if let Some(p) = path.parent() {
+                fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+            }
+            // Unlink first: writing through a hard link would change the original.
+            if path.exists() {
+                fs::remove_file(&path)
+                    .with_context(|| format!("cannot replace {}", path.display()))?;
+            }
+            fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{file_name}.tmp-{pid}"));
-        fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        if let Err(e) = fs::rename(&tmp, &path) {
-            let _ = fs::remove_file(&tmp);
-            return Err(e).with_context(|| format!("cannot move {} into place", path.display()));
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    swap_in(&staging, dir)
+}
+
+/// Recreates the tree `from` at `to`, hard-linking files (copying where linking fails).
+fn mirror(from: &Path, to: &Path) -> anyhow::Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot read {}", src.display()))?;
+        if kind.is_dir() {
+            mirror(&src, &dst)?;
+        } else if fs::hard_link(&src, &dst).is_err() {
+            fs::copy(&src, &dst)
+                .with_context(|| format!("cannot copy {} to the staging folder", src.display()))?;
         }
     }
     Ok(())

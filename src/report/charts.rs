@@ -23,8 +23,8 @@ pub const HEIGHT: u32 = 1080;
 
 /// The embedded font's family name.
 pub const FONT: &str = "DejaVu Sans";
-static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(super) static FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(super) static FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Registers the embedded font with plotters (once per process).
 pub fn register_fonts() {
@@ -109,14 +109,7 @@ impl Chart {
         let result = match self {
             Chart::CostVsReliability => cost_vs_reliability(root, data),
             Chart::TimeToRestore => time_to_restore(root, data),
-            Chart::WorkaroundsOverTime => over_time(
-                root,
-                data,
-                self,
-                "Open workarounds (all services)",
-                |m| &m.workarounds,
-                None,
-            ),
+            Chart::WorkaroundsOverTime => workarounds(root, data),
             Chart::ErrorBudgetOverTime => budget_by_tier(root, data),
             Chart::CostBreakdown => cost_breakdown(root, data),
             Chart::RestoreBreakdown => restore_breakdown(root, data),
@@ -138,7 +131,10 @@ impl Chart {
                 message: e.to_string(),
             })?;
         }
-        Ok(out)
+        super::svgtext::outline(&out).map_err(|message| ChartError {
+            chart: self.name(),
+            message,
+        })
     }
 
     /// The chart as PNG bytes.
@@ -189,6 +185,11 @@ pub fn colour_hex(model: ModelKind) -> String {
 const INK: RGBColor = RGBColor(33, 33, 33);
 const GREY: RGBColor = RGBColor(90, 90, 90);
 const GRID: RGBColor = RGBColor(225, 225, 225);
+/// Line widths, widest drawn first (see [`drawing_order`]).
+const LINE_WIDEST: u32 = 15;
+const LINE_NARROWEST: u32 = 5;
+/// The widest line in a small-multiple panel.
+const PANEL_WIDEST: u32 = 11;
 /// Width of the legend panel on the right of every chart.
 const LEGEND_WIDTH: u32 = 500;
 
@@ -210,8 +211,8 @@ fn err<E: std::fmt::Display>(e: E) -> String {
 #[derive(Debug, Clone, Copy)]
 enum Mark {
     Dot,
-    Line,
-    Block,
+    /// A line of the given width: the width the model's line has in the chart.
+    Line(u32),
 }
 
 impl Chart {
@@ -246,23 +247,69 @@ type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
 /// One week of a band: (week, mean, 10th percentile, 90th percentile).
 type BandPoint = (f64, f64, f64, f64);
 
-/// Title, subtitle, footnote and legend panel; returns the plot area and the legend area.
+/// Pixels per em at font size 1, as plotters writes sizes into SVG (its bitmap text is a
+/// little narrower). Used to measure text for wrapping.
+const EM_PER_SIZE: f64 = 1.0 / 1.24;
+
+/// Breaks `text` into lines no wider than `max` pixels at font size `size`.
+fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
+    let em = f64::from(size) * EM_PER_SIZE;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && super::svgtext::width(&candidate, em, bold) > max {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// Message title (the finding, up to two lines, smaller if it needs more), neutral
+/// description, footnote and legend panel; returns the plot area and the legend area.
 fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ReportData,
     chart: Chart,
 ) -> Result<Panels<DB>, String> {
     root.fill(&WHITE).map_err(err)?;
-    let (top, rest) = root.split_vertically(150);
-    top.draw(&Text::new(chart.title(), (60, 28), bold(50)))
-        .map_err(err)?;
-    top.draw(&Text::new(
-        chart.subtitle(),
-        (62, 96),
-        font(28).color(&GREY),
-    ))
-    .map_err(err)?;
-    let (body, foot) = rest.split_vertically(HEIGHT - 150 - 60);
+    let max = f64::from(WIDTH - 120);
+    let headline = super::headline::headline(chart, data);
+    let (size, lines) = [48, 42, 36, 30]
+        .iter()
+        .map(|s| (*s, wrap(&headline, *s, true, max)))
+        .find(|(_, l)| l.len() <= 2)
+        .unwrap_or_else(|| (30, wrap(&headline, 30, true, max)));
+    let neutral = wrap(
+        &format!("{}. {}", chart.title(), chart.subtitle()),
+        26,
+        false,
+        max,
+    );
+    let line_h = size as i32 * 6 / 5;
+    let top_h = 24 + line_h * lines.len() as i32 + 12 + 34 * neutral.len() as i32 + 16;
+    let (top, rest) = root.split_vertically(top_h);
+    let mut y = 24;
+    for l in &lines {
+        top.draw(&Text::new(l.clone(), (60, y), bold(size)))
+            .map_err(err)?;
+        y += line_h;
+    }
+    y += 12;
+    for l in &neutral {
+        top.draw(&Text::new(l.clone(), (62, y), font(26).color(&GREY)))
+            .map_err(err)?;
+        y += 34;
+    }
+    let body_h = (HEIGHT as i32 - top_h - 60).max(200) as u32;
+    let (body, foot) = rest.split_vertically(body_h);
     let s = &data.scenario;
     let note = format!(
         "Scenario \"{}\" · {} replications · seed {} · {} services · whoruns {}",
@@ -277,37 +324,85 @@ fn frame<DB: DrawingBackend>(
     Ok(body.split_horizontally(WIDTH - LEGEND_WIDTH))
 }
 
-/// Draws a legend panel, one entry per line.
+/// Draws a legend panel, one entry per row; a label's second line (after `\n`) is set
+/// smaller, in grey. Returns the y coordinate below the last row.
 fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(String, RGBColor, Mark)],
-) -> Drawn {
-    for (i, (label, c, mark)) in entries.iter().enumerate() {
-        let y = 40 + 56 * i as i32;
+) -> Result<i32, String> {
+    let two_lines = entries.iter().any(|(l, _, _)| l.contains('\n'));
+    let row = if two_lines { 84 } else { 56 };
+    let mut y = 40;
+    for (label, c, mark) in entries {
         match mark {
             Mark::Dot => area
                 .draw(&Circle::new((30, y), 13, c.filled()))
                 .map_err(err)?,
-            Mark::Line => area
+            Mark::Line(w) => area
                 .draw(&PathElement::new(
                     vec![(8, y), (52, y)],
-                    ShapeStyle::from(c).stroke_width(7),
+                    ShapeStyle::from(c).stroke_width(*w),
                 ))
                 .map_err(err)?,
-            Mark::Block => area
-                .draw(&Rectangle::new([(14, y - 14), (46, y + 14)], c.filled()))
-                .map_err(err)?,
         }
-        area.draw(&Text::new(label.clone(), (66, y - 17), font(30)))
+        let (first, second) = label.split_once('\n').unwrap_or((label, ""));
+        area.draw(&Text::new(first.to_string(), (66, y - 17), font(30)))
             .map_err(err)?;
+        if !second.is_empty() {
+            area.draw(&Text::new(
+                second.to_string(),
+                (66, y + 19),
+                font(24).color(&GREY),
+            ))
+            .map_err(err)?;
+        }
+        y += row;
     }
-    Ok(())
+    Ok(y)
 }
 
-fn model_entries(data: &ReportData, mark: Mark) -> Vec<(String, RGBColor, Mark)> {
+/// Models in drawing order (the reference last, on top) with their line widths: widest
+/// first, so that lines which coincide show as nested stripes instead of hiding each other.
+fn drawing_order(data: &ReportData, widest: u32, narrowest: u32) -> Vec<(&ModelData, u32)> {
+    let reference = data.scenario.reference;
+    let order: Vec<&ModelData> = data
+        .models
+        .iter()
+        .filter(|m| m.model != reference)
+        .chain(data.models.iter().filter(|m| m.model == reference))
+        .collect();
+    let n = order.len();
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(k, m)| {
+            let w = if n > 1 {
+                f64::from(widest) - f64::from(widest - narrowest) * k as f64 / (n - 1) as f64
+            } else {
+                f64::from(narrowest)
+            };
+            (m, w.round() as u32)
+        })
+        .collect()
+}
+
+/// Line legend entries in the scenario's order, each with its line's width and a label.
+fn line_entries(
+    data: &ReportData,
+    widest: u32,
+    narrowest: u32,
+    label: &dyn Fn(&ModelData) -> String,
+) -> Vec<(String, RGBColor, Mark)> {
+    let widths = drawing_order(data, widest, narrowest);
     data.models
         .iter()
-        .map(|m| (m.model.name().to_string(), colour(m.model), mark))
+        .map(|m| {
+            let w = widths
+                .iter()
+                .find(|(d, _)| d.model == m.model)
+                .map_or(narrowest, |(_, w)| *w);
+            (label(m), colour(m.model), Mark::Line(w))
+        })
         .collect()
 }
 
@@ -373,15 +468,18 @@ fn cost_vs_reliability<DB: DrawingBackend>(
     data: &ReportData,
 ) -> Drawn {
     let (plot, key) = frame(root, data, Chart::CostVsReliability)?;
-    // Models, with their mean availability as the secondary view.
+    // Models, with their total cost and mean availability as the secondary view.
+    let cur = &data.scenario.costs.currency;
     let entries: Vec<_> = data
         .models
         .iter()
         .map(|m| {
             (
                 format!(
-                    "{} {:.2}%",
+                    "{}\nrun {:.2} · total {:.2} · {:.2}%",
                     m.model.name(),
+                    m.estimate("cost_operating").mean / 1e6,
+                    m.estimate("cost_total").mean / 1e6,
                     100.0 * m.estimate("availability").mean
                 ),
                 colour(m.model),
@@ -389,14 +487,20 @@ fn cost_vs_reliability<DB: DrawingBackend>(
             )
         })
         .collect();
-    legend(&key, &entries)?;
-    let below = 40 + 56 * entries.len() as i32;
+    let below = legend(&key, &entries)?;
     key.draw(&Text::new(
-        "(mean availability)",
-        (66, below - 17),
-        font(26).color(&GREY),
+        format!("(million {cur} a year: operating,"),
+        (20, below - 30),
+        font(24).color(&GREY),
     ))
     .map_err(err)?;
+    key.draw(&Text::new(
+        "total with unreliability; mean availability)",
+        (20, below - 2),
+        font(24).color(&GREY),
+    ))
+    .map_err(err)?;
+    let below = below + 30;
     for (t, target) in data.tiers.iter().enumerate() {
         let y = below + 50 + 50 * t as i32;
         tier_marker(&key, t, (30, y), 11, GREY)?;
@@ -407,7 +511,6 @@ fn cost_vs_reliability<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    let cur = &data.scenario.costs.currency;
     let (x0, x1) = range(
         data.models
             .iter()
@@ -485,26 +588,18 @@ pub fn trim_pct(x: f64) -> String {
 
 fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
     let (plot, key) = frame(root, data, Chart::TimeToRestore)?;
-    let entries: Vec<_> = data
-        .models
-        .iter()
-        .map(|m| {
-            let median = format_hours(m.estimate("ttr_p50_hours").mean);
-            (
-                if m.model == data.scenario.reference {
-                    format!("{}  {median} (reference)", m.model.name())
-                } else {
-                    format!("{}  {median}", m.model.name())
-                },
-                colour(m.model),
-                Mark::Line,
-            )
-        })
-        .collect();
-    legend(&key, &entries)?;
+    let entries = line_entries(data, LINE_WIDEST, LINE_NARROWEST, &|m| {
+        let median = format_hours(m.estimate("ttr_p50_hours").mean);
+        if m.model == data.scenario.reference {
+            format!("{}  {median}\n(reference)", m.model.name())
+        } else {
+            format!("{}  {median}", m.model.name())
+        }
+    });
+    let below = legend(&key, &entries)?;
     key.draw(&Text::new(
         "(median time to restore)",
-        (66, 40 + 56 * entries.len() as i32 - 17),
+        (66, below - 17),
         font(26).color(&GREY),
     ))
     .map_err(err)?;
@@ -554,13 +649,7 @@ fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Rep
             .map_err(err)?;
     }
     // The reference model last, so that it is drawn on top of the others.
-    let reference = data.scenario.reference;
-    let order = data
-        .models
-        .iter()
-        .filter(|m| m.model != reference)
-        .chain(data.models.iter().filter(|m| m.model == reference));
-    for m in order {
+    for (m, width) in drawing_order(data, LINE_WIDEST, LINE_NARROWEST) {
         let total: u64 = m.ttr_histogram.iter().sum();
         if total == 0 {
             continue;
@@ -582,32 +671,51 @@ fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Rep
         chart
             .draw_series(LineSeries::new(
                 points,
-                ShapeStyle::from(&colour(m.model)).stroke_width(6),
+                ShapeStyle::from(&colour(m.model)).stroke_width(width),
             ))
             .map_err(err)?;
     }
     Ok(())
 }
 
-/// A weekly series per model: the mean line and a 10–90% band across replications.
-fn over_time<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ReportData,
-    which: Chart,
-    y_desc: &str,
-    series: fn(&ModelData) -> &Vec<Vec<f64>>,
-    scale: Option<f64>,
-) -> Drawn {
-    let (plot, key) = frame(root, data, which)?;
-    legend(&key, &model_entries(data, Mark::Line))?;
-    band_panel(&plot, data, y_desc, &|m| series(m).as_slice(), scale, None)
+/// Open workarounds per week: mean lines and 10–90% bands, the peak in the legend.
+fn workarounds<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
+    let (plot, key) = frame(root, data, Chart::WorkaroundsOverTime)?;
+    let entries = line_entries(data, LINE_WIDEST, LINE_NARROWEST, &|m| {
+        let peak = m.estimate("workarounds_peak").mean;
+        if peak < 0.05 {
+            format!("{}  none", m.model.name())
+        } else {
+            format!("{}  peak {peak:.1}", m.model.name())
+        }
+    });
+    let below = legend(&key, &entries)?;
+    key.draw(&Text::new(
+        "(mean peak over the year)",
+        (66, below - 17),
+        font(26).color(&GREY),
+    ))
+    .map_err(err)?;
+    band_panel(
+        &plot,
+        data,
+        "Open workarounds (all services)",
+        &|m| m.workarounds.as_slice(),
+        None,
+        None,
+    )
 }
 
 /// Error budget left per tier: one panel per availability tier, so the tiers' budgets are
 /// never summed into one line.
 fn budget_by_tier<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportData) -> Drawn {
     let (plot, key) = frame(root, data, Chart::ErrorBudgetOverTime)?;
-    legend(&key, &model_entries(data, Mark::Line))?;
+    legend(
+        &key,
+        &line_entries(data, PANEL_WIDEST, LINE_NARROWEST, &|m| {
+            m.model.name().to_string()
+        }),
+    )?;
     let n = data.tiers.len().max(1);
     let cols = if n > 1 { 2 } else { 1 };
     let rows = n.div_ceil(cols);
@@ -641,10 +749,10 @@ fn band_panel<DB: DrawingBackend>(
 ) -> Drawn {
     let compact = title.is_some();
     let k = scale.unwrap_or(1.0);
-    let bands: Vec<(ModelKind, Vec<BandPoint>)> = data
-        .models
-        .iter()
-        .map(|m| {
+    let widest = if compact { PANEL_WIDEST } else { LINE_WIDEST };
+    let bands: Vec<(ModelKind, u32, Vec<BandPoint>)> = drawing_order(data, widest, LINE_NARROWEST)
+        .into_iter()
+        .map(|(m, width)| {
             let rows = m
                 .weeks
                 .iter()
@@ -662,17 +770,17 @@ fn band_panel<DB: DrawingBackend>(
                     )
                 })
                 .collect();
-            (m.model, rows)
+            (m.model, width, rows)
         })
         .collect();
     let weeks = bands
         .iter()
-        .flat_map(|(_, r)| r.iter().map(|p| p.0))
+        .flat_map(|(_, _, r)| r.iter().map(|p| p.0))
         .fold(1.0, f64::max);
     let (y0, y1) = range(
         bands
             .iter()
-            .flat_map(|(_, r)| r.iter().flat_map(|p| [p.2, p.3]))
+            .flat_map(|(_, _, r)| r.iter().flat_map(|p| [p.2, p.3]))
             .chain([0.0]),
         0.05,
     );
@@ -708,7 +816,7 @@ fn band_panel<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    for (model, rows) in &bands {
+    for (model, _, rows) in &bands {
         if rows.is_empty() {
             continue;
         }
@@ -721,52 +829,125 @@ fn band_panel<DB: DrawingBackend>(
             )))
             .map_err(err)?;
     }
-    for (model, rows) in &bands {
+    for (model, width, rows) in &bands {
         chart
             .draw_series(LineSeries::new(
                 rows.iter().map(|p| (p.0, p.1)),
-                ShapeStyle::from(&colour(*model)).stroke_width(6),
+                ShapeStyle::from(&colour(*model)).stroke_width(*width),
             ))
             .map_err(err)?;
     }
     Ok(())
 }
 
+/// How a component's area is filled: solid, or a pattern over a lighter fill so that
+/// neighbours differ in more than shade (and print in greyscale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    /// Flat colour.
+    Solid,
+    /// Diagonal stripes: time spent waiting, or a price the scenario assumes.
+    Hatched,
+    /// A grid of dots.
+    Dotted,
+}
+
+/// One component of a stacked bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Component {
+    /// The column in `replications.*`.
+    pub metric: &'static str,
+    /// The legend's words.
+    pub label: &'static str,
+    /// The words in a sentence ("mainly because of ...").
+    pub phrase: &'static str,
+    /// Fill colour.
+    pub colour: RGBColor,
+    /// Fill pattern.
+    pub pattern: Pattern,
+}
+
+const fn part(
+    metric: &'static str,
+    label: &'static str,
+    phrase: &'static str,
+    colour: RGBColor,
+    pattern: Pattern,
+) -> Component {
+    Component {
+        metric,
+        label,
+        phrase,
+        colour,
+        pattern,
+    }
+}
+
 /// Parts of the mean time to restore in stacking order: the first responder's path in
-/// browns, the wait for and work of developers in purples.
-pub const RESTORE_PARTS: [(&str, &str, RGBColor); 9] = [
-    ("ttr_detect_hours", "detection", RGBColor(127, 59, 8)),
-    ("ttr_route_hours", "routing", RGBColor(179, 88, 6)),
-    (
+/// browns and oranges, the waits for developers hatched in purples, developers' work solid.
+pub const RESTORE_PARTS: [Component; 9] = [
+    part(
+        "ttr_detect_hours",
+        "detection",
+        "detection",
+        RGBColor(127, 59, 8),
+        Pattern::Solid,
+    ),
+    part(
+        "ttr_route_hours",
+        "routing",
+        "routing",
+        RGBColor(179, 88, 6),
+        Pattern::Solid,
+    ),
+    part(
         "ttr_queue_hours",
         "queue for a responder",
+        "queueing for a responder",
         RGBColor(224, 130, 20),
+        Pattern::Dotted,
     ),
-    ("ttr_ack_hours", "acknowledgement", RGBColor(253, 184, 99)),
-    (
+    part(
+        "ttr_ack_hours",
+        "acknowledgement",
+        "acknowledgement",
+        RGBColor(253, 184, 99),
+        Pattern::Solid,
+    ),
+    part(
         "ttr_l1_work_hours",
         "first responder's work",
+        "the first responder's work",
         RGBColor(254, 224, 182),
+        Pattern::Solid,
     ),
-    (
+    part(
         "ttr_wait_l2_oncall_hours",
         "wait: on-call developer",
-        RGBColor(216, 218, 235),
+        "waiting for an on-call developer",
+        RGBColor(178, 171, 210),
+        Pattern::Hatched,
     ),
-    (
+    part(
         "ttr_wait_l2_business_hours_hours",
         "wait: business hours",
-        RGBColor(178, 171, 210),
+        "waiting for business hours",
+        RGBColor(128, 115, 172),
+        Pattern::Hatched,
     ),
-    (
+    part(
         "ttr_wait_l2_prioritisation_hours",
         "wait: prioritisation",
-        RGBColor(128, 115, 172),
+        "waiting for prioritisation",
+        RGBColor(84, 39, 136),
+        Pattern::Hatched,
     ),
-    (
+    part(
         "ttr_l2_work_hours",
         "developers' work",
-        RGBColor(84, 39, 136),
+        "developers' work",
+        RGBColor(45, 0, 75),
+        Pattern::Solid,
     ),
 ];
 
@@ -786,27 +967,53 @@ fn restore_breakdown<DB: DrawingBackend>(
     )
 }
 
-/// Cost components in stacking order, with their colours (greys, and a muted red for
-/// downtime, so that the model colours keep their meaning). The first four are the
-/// operating cost, the last two the cost of unreliability.
-pub const COST_COMPONENTS: [(&str, &str, RGBColor); 6] = [
-    ("cost_staff", "dedicated staff", RGBColor(55, 55, 55)),
-    (
+/// Cost components in stacking order: greys of clearly different lightness (and a dot
+/// pattern) for the operating cost, reds for the cost of unreliability, so that the model
+/// colours keep their meaning. The first four are the operating cost, the last two the
+/// cost of unreliability; freezes are hatched because their price is an assumption of the
+/// scenario (`costs.freeze_cost_per_day`), not a consequence of the simulation.
+pub const COST_COMPONENTS: [Component; 6] = [
+    part(
+        "cost_staff",
+        "dedicated staff",
+        "dedicated staff",
+        RGBColor(40, 40, 40),
+        Pattern::Solid,
+    ),
+    part(
         "cost_oncall",
         "on-call pay, interruptions",
-        RGBColor(105, 105, 105),
+        "on-call pay and interruptions",
+        RGBColor(120, 120, 120),
+        Pattern::Solid,
     ),
-    (
+    part(
         "cost_labour",
         "developer incident time",
-        RGBColor(150, 150, 150),
+        "developers' incident time",
+        RGBColor(190, 190, 190),
+        Pattern::Solid,
     ),
-    ("cost_sync", "knowledge sync", RGBColor(185, 185, 185)),
-    ("cost_freeze", "feature freezes", RGBColor(232, 160, 150)),
-    (
+    part(
+        "cost_sync",
+        "knowledge sync",
+        "knowledge sync",
+        RGBColor(238, 238, 238),
+        Pattern::Dotted,
+    ),
+    part(
+        "cost_freeze",
+        "freezes (assumed price)",
+        "feature freezes at an assumed price",
+        RGBColor(240, 190, 180),
+        Pattern::Hatched,
+    ),
+    part(
         "cost_downtime",
         "downtime (lost revenue)",
+        "lost revenue",
         RGBColor(196, 78, 82),
+        Pattern::Solid,
     ),
 ];
 
@@ -835,26 +1042,94 @@ fn cost_breakdown<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Repo
     Ok(())
 }
 
-/// The legend of a stacked-bar chart: one block per component, and the model strip.
+/// The legend of a stacked-bar chart: one patterned block per component, and the model
+/// strip.
 fn component_legend<DB: DrawingBackend>(
     key: &DrawingArea<DB, Shift>,
-    components: &[(&str, &str, RGBColor)],
+    components: &[Component],
 ) -> Drawn {
-    let mut entries: Vec<_> = components
-        .iter()
-        .map(|(_, label, c)| (label.to_string(), *c, Mark::Block))
-        .collect();
-    entries.push(("coloured strip: model".into(), GREY, Mark::Line));
-    legend(key, &entries)
+    for (i, c) in components.iter().enumerate() {
+        let y = 40 + 56 * i as i32;
+        fill_rect(key, (12, y - 16), (48, y + 16), c)?;
+        key.draw(&Text::new(c.label, (66, y - 17), font(30)))
+            .map_err(err)?;
+    }
+    let y = 40 + 56 * components.len() as i32;
+    key.draw(&PathElement::new(
+        vec![(8, y), (52, y)],
+        ShapeStyle::from(&GREY).stroke_width(7),
+    ))
+    .map_err(err)?;
+    key.draw(&Text::new("coloured strip: model", (66, y - 17), font(30)))
+        .map_err(err)
+}
+
+/// Fills the pixel rectangle from `a` to `b` (any corners) with the component's colour and
+/// pattern, outlined in white so that neighbours separate.
+fn fill_rect<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    a: (i32, i32),
+    b: (i32, i32),
+    c: &Component,
+) -> Drawn {
+    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+    if x1 <= x0 || y1 <= y0 {
+        return Ok(());
+    }
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.colour.filled()))
+        .map_err(err)?;
+    // Dark marks on light fills, white marks on dark ones.
+    let RGBColor(r, g, bl) = c.colour;
+    let light = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(bl) > 150.0;
+    let ink = if light {
+        RGBColor(60, 60, 60)
+    } else {
+        RGBColor(255, 255, 255)
+    };
+    match c.pattern {
+        Pattern::Solid => {}
+        Pattern::Hatched => {
+            // 45° stripes every 14 px, clipped to the rectangle.
+            let h = y1 - y0;
+            let mut k = x0 - h;
+            while k < x1 {
+                let lo = (x0 - k).max(0);
+                let hi = (x1 - k).min(h);
+                if lo < hi {
+                    area.draw(&PathElement::new(
+                        vec![(k + lo, y1 - lo), (k + hi, y1 - hi)],
+                        ShapeStyle::from(&ink).stroke_width(3),
+                    ))
+                    .map_err(err)?;
+                }
+                k += 14;
+            }
+        }
+        Pattern::Dotted => {
+            let mut y = y0 + 6;
+            while y < y1 - 3 {
+                let mut x = x0 + 6;
+                while x < x1 - 3 {
+                    area.draw(&Circle::new((x, y), 2, ink.filled()))
+                        .map_err(err)?;
+                    x += 11;
+                }
+                y += 11;
+            }
+        }
+    }
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], WHITE.stroke_width(2)))
+        .map_err(err)
 }
 
 /// Horizontal stacked bars of `components` (metric means divided by `scale`), one bar per
-/// model (first model on top), each marked by a strip of the model's colour; model names
-/// only when `names` is set.
+/// model (first model on top), each marked by a strip of the model's colour and labelled
+/// with its total; model names only when `names` is set.
 fn stacked<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ReportData,
-    components: &[(&str, &str, RGBColor)],
+    components: &[Component],
     axis: &str,
     scale: f64,
     names: bool,
@@ -866,7 +1141,7 @@ fn stacked<DB: DrawingBackend>(
         .map(|m| {
             components
                 .iter()
-                .map(|(k, _, _)| m.estimate(k).mean.max(0.0) / scale)
+                .map(|c| m.estimate(c.metric).mean.max(0.0) / scale)
                 .collect()
         })
         .collect();
@@ -905,13 +1180,20 @@ fn stacked<DB: DrawingBackend>(
         })
         .draw()
         .map_err(err)?;
-    for (c, (_, _, fill)) in components.iter().enumerate() {
-        let bars = stacks.iter().enumerate().map(|(i, s)| {
-            let base: f64 = s[..c].iter().sum();
-            let y = y_of(i);
-            Rectangle::new([(base, y - 0.32), (base + s[c], y + 0.32)], fill.filled())
-        });
-        chart.draw_series(bars).map_err(err)?;
+    // Bars in pixels, so that patterns keep their size whatever the scale.
+    let pixels = chart.plotting_area().strip_coord_spec();
+    let (bx, by) = chart.plotting_area().get_base_pixel();
+    let at = |x: f64, y: f64| {
+        let (px, py) = chart.backend_coord(&(x, y));
+        (px - bx, py - by)
+    };
+    for (i, s) in stacks.iter().enumerate() {
+        let y = y_of(i);
+        let mut base = 0.0;
+        for (c, v) in components.iter().zip(s) {
+            fill_rect(&pixels, at(base, y + 0.32), at(base + v, y - 0.32), c)?;
+            base += v;
+        }
     }
     for (i, m) in data.models.iter().enumerate() {
         let y = y_of(i);

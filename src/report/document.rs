@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::charts::{Chart, colour_hex, trim_pct};
 use super::comparison::Row;
 use super::data::{ModelData, ReportData};
-use super::ranking::{Better, Lead, Threshold, lead};
+use super::ranking::{Better, COST, Lead, TIME, Threshold, lead};
 use crate::model::ModelKind;
 use crate::stats::Estimate;
 use crate::table::money;
@@ -58,16 +58,24 @@ fn lead_finding(
             leader,
             runner_up,
             difference,
-        } => format!(
-            "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {} to {}.",
-            leader.name(),
-            show(mean(leader)),
-            show(mean(runner_up)),
-            runner_up.name(),
-            show(difference.mean),
-            show(difference.low),
-            show(difference.high),
-        ),
+        } => {
+            // An interval too narrow to show at the figures' precision is given as ± its
+            // half-width instead of as "x to x".
+            let (low, high) = (show(difference.low), show(difference.high));
+            let interval = if low == high {
+                format!("± {}", show(difference.half_width()))
+            } else {
+                format!("{low} to {high}")
+            };
+            format!(
+                "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {interval}.",
+                leader.name(),
+                show(mean(leader)),
+                show(mean(runner_up)),
+                runner_up.name(),
+                show(difference.mean),
+            )
+        }
         Lead::Tied(tied) => {
             let range: Vec<String> = tied.iter().map(|m| show(mean(*m))).collect();
             format!(
@@ -110,10 +118,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         "mttr_hours",
         "time to restore",
         Better::Lower,
-        Threshold {
-            relative: 0.05,
-            absolute: 0.1,
-        },
+        TIME,
         &hours,
     ));
     let ttr = by("mttr_hours");
@@ -123,7 +128,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         let r = ratio(slow);
         if r.low > 1.05 {
             out.push(format!(
-                "**{}** restores service {:.1}× slower than **{}** (`mttr_hours`, paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
+                "**{}** takes {:.1}× as long as **{}** to restore service (`mttr_hours`, paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
                 slow.model.name(),
                 r.mean,
                 reference.model.name(),
@@ -159,10 +164,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         "cost_operating",
         "operating cost, the cost of running the model",
         Better::Lower,
-        Threshold {
-            relative: 0.05,
-            absolute: 0.0,
-        },
+        COST,
         &cost,
     ));
     out.extend(lead_finding(
@@ -170,10 +172,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         "cost_total",
         "total cost, operating cost plus lost revenue and freezes",
         Better::Lower,
-        Threshold {
-            relative: 0.05,
-            absolute: 0.0,
-        },
+        COST,
         &cost,
     ));
     let avail = by("availability");
@@ -201,15 +200,37 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             most.estimate("regressions").mean,
         ));
     }
+    // On-call load against PagerDuty's levels; a model is named as the most loaded only
+    // when it leads by the rule (10% and at least half a page a month).
     let load = by("offhours_pages_per_person_month");
-    if let Some(most) = load.last()
-        && most.estimate("offhours_pages_per_person_month").mean > 0.0
-    {
-        out.push(format!(
-            "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) are highest under **{}**: {:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
-            most.model.name(),
-            most.estimate("offhours_pages_per_person_month").mean,
-        ));
+    if let Some(most) = load.last() {
+        let top = most.estimate("offhours_pages_per_person_month").mean;
+        if top < 2.0 {
+            out.push(format!(
+                "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) stay at or below {top:.1} under every model: under the 2 a month PagerDuty calls a healthy rota (7 is bad, 19 burnout)."
+            ));
+        } else {
+            let metric = "offhours_pages_per_person_month";
+            let values: Vec<(ModelKind, &[f64])> = data
+                .models
+                .iter()
+                .map(|m| (m.model, m.values(metric)))
+                .collect();
+            let rule = Threshold {
+                relative: 0.1,
+                absolute: 0.5,
+            };
+            out.push(match lead(&values, Better::Higher, rule) {
+                Lead::Clear { leader, .. } => format!(
+                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
+                    leader.name()
+                ),
+                Lead::Tied(t) => format!(
+                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest, and tied, under {}: up to {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
+                    names(&t)
+                ),
+            });
+        }
     }
     let (agree, total_cells) = super::comparison::agreement(rows);
     if total_cells > 0 {
@@ -398,8 +419,10 @@ pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
     for c in Chart::ALL {
         let _ = writeln!(
             out,
-            "### {}\n\n![{}](charts/{}.png)\n\nSVG: [charts/{}.svg](charts/{}.svg)\n",
+            "### {}\n\n*{}.* {}\n\n![{}](charts/{}.png)\n\nSVG: [charts/{}.svg](charts/{}.svg)\n",
+            super::headline::headline(c, data),
             c.title(),
+            c.subtitle(),
             c.title(),
             c.name(),
             c.name(),

@@ -25,6 +25,18 @@ pub struct Threshold {
     pub absolute: f64,
 }
 
+/// The rule for times (hours): 5% and at least 6 minutes.
+pub const TIME: Threshold = Threshold {
+    relative: 0.05,
+    absolute: 0.1,
+};
+
+/// The rule for costs: 5%.
+pub const COST: Threshold = Threshold {
+    relative: 0.05,
+    absolute: 0.0,
+};
+
 /// The outcome of ranking models on one metric.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lead {

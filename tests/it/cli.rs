@@ -259,8 +259,21 @@ fn report_redraws_from_saved_results_identically() {
             .success()
     );
     assert!(!bare.join("report.html").exists());
+    // A file of the user's in the folder survives: the report is staged around it.
+    fs::write(bare.join("notes.txt"), "mine").expect("note");
     let o = whoruns().arg("report").arg(&bare).output().expect("report");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        fs::read_to_string(bare.join("notes.txt")).expect("note"),
+        "mine"
+    );
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
     let mut files = vec![
         "report.html".to_string(),
         "report.md".into(),
@@ -276,6 +289,19 @@ fn report_redraws_from_saved_results_identically() {
         let b = fs::read(bare.join(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(a == b, "{f} differs between run and report");
     }
+    // Redrawn again, a hard-linked copy of the old report elsewhere is not written through.
+    let linked = dir.path().join("linked.md");
+    fs::hard_link(bare.join("report.md"), &linked).expect("link");
+    let before = fs::read(&linked).expect("linked");
+    let o = whoruns()
+        .args(["report", "--title", "Second draft"])
+        .arg(&bare)
+        .output()
+        .expect("report");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read(&linked).expect("linked"), before);
+    let md = fs::read_to_string(bare.join("report.md")).expect("report.md");
+    assert!(md.starts_with("# Second draft"), "{md}");
 }
 
 #[test]

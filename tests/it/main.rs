@@ -6,6 +6,7 @@
 
 mod cli;
 mod common;
+mod headline;
 mod mechanisms;
 mod oracle;
 mod properties;

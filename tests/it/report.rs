@@ -8,7 +8,7 @@ use whoruns::{export, runner};
 
 use crate::common::{bundled, scenario};
 
-fn data() -> ReportData {
+pub fn data() -> ReportData {
     let text = fs::read_to_string(bundled("baseline.toml")).expect("read");
     let mut s = scenario(&text);
     s.replications = 4;
@@ -126,7 +126,7 @@ fn the_html_report_references_nothing_external() {
     }
     let md = document::markdown(&d, &rows);
     assert!(md.contains("## Key findings"));
-    assert!(md.contains("slower than **You run it**"), "{md}");
+    assert!(md.contains("as long as **You run it** to restore"), "{md}");
     // Every tier's attainment, per model, so no average hides a failing tier.
     assert!(md.contains("## Reliability by tier"), "{md}");
     for t in &d.tiers {

@@ -1,0 +1,374 @@
+//! Message titles: one sentence per chart stating what it shows, written from the numbers
+//! by the same rules as the findings. A model "costs least" or "restores fastest" only when
+//! it leads by [`super::ranking`]'s rule; otherwise the title says who is tied. The chart's
+//! neutral description stays beneath the title ([`Chart::title`], [`Chart::subtitle`]).
+
+use super::charts::{Chart, RESTORE_PARTS, trim_pct};
+use super::data::{ModelData, ReportData};
+use super::ranking::{Better, COST, Lead, TIME, Threshold, lead};
+use crate::model::ModelKind;
+use crate::stats::Estimate;
+use crate::units::format_hours;
+
+/// A share of service-years below which a tier "misses its target in most years".
+const MOST: f64 = 0.5;
+/// Workarounds at peak, on average, below which a model "leaves none".
+const NEGLIGIBLE_WORKAROUNDS: f64 = 0.5;
+
+/// "a", "a and b", "a, b and c".
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Model names as a list; with two or more, each is quoted, since names themselves hold
+/// commas and "and" ("You run it, ops monitor", "You and SRE run it").
+fn names(models: &[ModelKind]) -> String {
+    match models {
+        [one] => one.name().to_string(),
+        _ => list(
+            &models
+                .iter()
+                .map(|m| format!("“{}”", m.name()))
+                .collect::<Vec<_>>(),
+        ),
+    }
+}
+
+/// The tiers as "99.95% tier" or "99.9% and 99.95% tiers".
+fn tiers_phrase(tiers: &[f64]) -> String {
+    let mut sorted = tiers.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let pct: Vec<String> = sorted
+        .iter()
+        .map(|t| format!("{}%", trim_pct(100.0 * t)))
+        .collect();
+    format!(
+        "{} tier{}",
+        list(&pct),
+        if tiers.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// Who leads `metric` among the report's models.
+pub fn lead_on(data: &ReportData, metric: &str, better: Better, t: Threshold) -> Lead {
+    let values: Vec<(ModelKind, &[f64])> = data
+        .models
+        .iter()
+        .map(|m| (m.model, m.values(metric)))
+        .collect();
+    lead(&values, better, t)
+}
+
+/// "X costs least to run", "X and Y tie as cheapest to run", "All models cost about the
+/// same to run".
+/// When more models are tied than left out, the title names those left out ("All models
+/// but X ..."), which is shorter and reads better.
+fn superlative(data: &ReportData, l: &Lead, clear: &str, tied: &str, all: &str) -> String {
+    match l {
+        Lead::Clear { leader, .. } => format!("{} {clear}", leader.name()),
+        Lead::Tied(t) if t.len() == data.models.len() => all.to_string(),
+        Lead::Tied(t) => {
+            let others: Vec<ModelKind> = data
+                .models
+                .iter()
+                .map(|m| m.model)
+                .filter(|m| !t.contains(m))
+                .collect();
+            if t.len() >= 3 && others.len() < t.len() {
+                format!("All models but {} {tied}", names(&others))
+            } else {
+                format!("{} {tied}", names(t))
+            }
+        }
+    }
+}
+
+fn mean(m: &ModelData, metric: &str) -> f64 {
+    m.estimate(metric).mean
+}
+
+/// Tiers (targets) whose share of service-years meeting the target is below [`MOST`]
+/// under every model.
+pub fn failing_everywhere(data: &ReportData) -> Vec<f64> {
+    data.tiers
+        .iter()
+        .enumerate()
+        .filter(|(t, _)| {
+            data.models.iter().all(|m| {
+                m.tier_met
+                    .get(*t)
+                    .is_none_or(|v| Estimate::of(v.iter().copied()).mean < MOST)
+            })
+        })
+        .map(|(_, target)| *target)
+        .collect()
+}
+
+fn cost_vs_reliability(data: &ReportData) -> String {
+    let cost = superlative(
+        data,
+        &lead_on(data, "cost_operating", Better::Lower, COST),
+        "costs least to run",
+        "tie as the cheapest to run",
+        "All models cost about the same to run",
+    );
+    let failing = failing_everywhere(data);
+    let tiers = if !failing.is_empty() {
+        let verb = if failing.len() == 1 { "misses" } else { "miss" };
+        format!(
+            "the {} {verb} the target in most years under every model",
+            tiers_phrase(&failing)
+        )
+    } else {
+        let good: Vec<ModelKind> = data
+            .models
+            .iter()
+            .filter(|m| {
+                m.tier_met
+                    .iter()
+                    .all(|v| Estimate::of(v.iter().copied()).mean >= MOST)
+            })
+            .map(|m| m.model)
+            .collect();
+        if good.len() == data.models.len() {
+            "every tier meets its target in most years under every model".into()
+        } else if good.is_empty() {
+            "no model meets every tier's target in most years".into()
+        } else {
+            format!(
+                "only {} meet{} every tier's target in most years",
+                names(&good),
+                if good.len() == 1 { "s" } else { "" }
+            )
+        }
+    };
+    format!("{cost}; {tiers}")
+}
+
+fn time_to_restore(data: &ReportData) -> String {
+    let l = lead_on(data, "mttr_hours", Better::Lower, TIME);
+    let mut out = superlative(
+        data,
+        &l,
+        "restores service fastest",
+        "restore service fastest, tied",
+        "All models restore service in about the same time",
+    );
+    let best = match &l {
+        Lead::Clear { leader, .. } => vec![*leader],
+        Lead::Tied(t) => t.clone(),
+    };
+    // Against the reference when it is among the fastest, as in the findings.
+    let reference = data.scenario.reference;
+    let fastest = if best.contains(&reference) {
+        data.model(reference)
+    } else {
+        best.first().and_then(|m| data.model(*m))
+    };
+    let slowest = data
+        .models
+        .iter()
+        .filter(|m| !best.contains(&m.model))
+        .max_by(|a, b| mean(a, "mttr_hours").total_cmp(&mean(b, "mttr_hours")));
+    if let (Some(fast), Some(slow)) = (fastest, slowest) {
+        let ratio = Estimate::of(
+            slow.values("mttr_hours")
+                .iter()
+                .zip(fast.values("mttr_hours"))
+                .filter(|(_, b)| **b > 0.0)
+                .map(|(a, b)| a / b),
+        );
+        if ratio.low > 1.5 {
+            out.push_str(&format!(
+                "; {} takes {:.1}× as long",
+                slow.model.name(),
+                ratio.mean
+            ));
+        }
+    }
+    out
+}
+
+fn restore_breakdown(data: &ReportData) -> String {
+    let by_ttr =
+        |a: &&ModelData, b: &&ModelData| mean(a, "mttr_hours").total_cmp(&mean(b, "mttr_hours"));
+    let (Some(fast), Some(slow)) = (
+        data.models.iter().min_by(by_ttr),
+        data.models.iter().max_by(by_ttr),
+    ) else {
+        return "Time to restore, part by part".into();
+    };
+    let gap = |p: &super::charts::Component| {
+        mean(slow, p.metric)
+            - if slow.model == fast.model {
+                0.0
+            } else {
+                mean(fast, p.metric)
+            }
+    };
+    let Some(part) = RESTORE_PARTS
+        .iter()
+        .max_by(|a, b| gap(a).total_cmp(&gap(b)))
+    else {
+        return "Time to restore, part by part".into();
+    };
+    let total = mean(slow, "mttr_hours");
+    if slow.model == fast.model || gap(part).is_nan() || gap(part) <= 0.0 {
+        return format!(
+            "Under {}, the largest part of the time to restore is {} ({} of {})",
+            slow.model.name(),
+            part.phrase,
+            format_hours(mean(slow, part.metric)),
+            format_hours(total)
+        );
+    }
+    format!(
+        "{} is {} slower to restore than {}; the largest part of the gap is {} ({})",
+        slow.model.name(),
+        format_hours(total - mean(fast, "mttr_hours")),
+        fast.model.name(),
+        part.phrase,
+        format_hours(gap(part)),
+    )
+}
+
+fn workarounds(data: &ReportData) -> String {
+    let leaving: Vec<&ModelData> = data
+        .models
+        .iter()
+        .filter(|m| mean(m, "workarounds_peak") >= NEGLIGIBLE_WORKAROUNDS)
+        .collect();
+    let Some(most) = leaving
+        .iter()
+        .max_by(|a, b| mean(a, "workarounds_peak").total_cmp(&mean(b, "workarounds_peak")))
+    else {
+        return "No model leaves workarounds in production".into();
+    };
+    let peak = format!(
+        "a peak of {:.0} under {}",
+        mean(most, "workarounds_peak"),
+        most.model.name()
+    );
+    if leaving.len() == data.models.len() {
+        format!("Every model leaves workarounds in production, {peak}")
+    } else {
+        let who: Vec<ModelKind> = leaving.iter().map(|m| m.model).collect();
+        format!("Workarounds pile up only under {}: {peak}", names(&who))
+    }
+}
+
+/// Whether a model's budget for tier `t` is below zero in most weeks (week means).
+fn overspends(m: &ModelData, t: usize) -> bool {
+    let Some(weeks) = m.budget_share_by_tier.get(t) else {
+        return false;
+    };
+    let below = weeks
+        .iter()
+        .filter(|reps| Estimate::of(reps.iter().copied()).mean < 0.0)
+        .count();
+    !weeks.is_empty() && below as f64 > 0.5 * weeks.len() as f64
+}
+
+fn error_budget(data: &ReportData) -> String {
+    // Tiers grouped by the models under which they overspend, highest tier first.
+    let mut groups: Vec<(Vec<ModelKind>, Vec<f64>)> = Vec::new();
+    for (t, target) in data.tiers.iter().enumerate() {
+        let over: Vec<ModelKind> = data
+            .models
+            .iter()
+            .filter(|m| overspends(m, t))
+            .map(|m| m.model)
+            .collect();
+        if over.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|(models, _)| *models == over) {
+            Some((_, tiers)) => tiers.push(*target),
+            None => groups.push((over, vec![*target])),
+        }
+    }
+    if groups.is_empty() {
+        return "Every tier stays within its error budget in most weeks under every model".into();
+    }
+    let clauses: Vec<String> = groups
+        .iter()
+        .take(2)
+        .enumerate()
+        .map(|(i, (models, tiers))| {
+            let who = if models.len() == data.models.len() {
+                "every model".to_string()
+            } else {
+                names(models)
+            };
+            let verb = match (i, tiers.len()) {
+                (0, 1) => "is over its error budget most weeks",
+                (0, _) => "are over their error budgets most weeks",
+                (_, 1) => "is over budget",
+                _ => "are over budget",
+            };
+            format!("the {} {verb} under {who}", tiers_phrase(tiers))
+        })
+        .collect();
+    clauses.join("; ")
+}
+
+fn cost_breakdown(data: &ReportData) -> String {
+    let operating = lead_on(data, "cost_operating", Better::Lower, COST);
+    let total = lead_on(data, "cost_total", Better::Lower, COST);
+    let mut out = match (&operating, &total) {
+        (Lead::Clear { leader: a, .. }, Lead::Clear { leader: b, .. }) if a == b => {
+            format!("{} costs least both to run and in total", a.name())
+        }
+        _ => format!(
+            "{}; {}",
+            superlative(
+                data,
+                &operating,
+                "costs least to run",
+                "tie as the cheapest to run",
+                "All models cost about the same to run",
+            ),
+            superlative(
+                data,
+                &total,
+                "costs least in total",
+                "tie as the cheapest in total",
+                "all cost about the same in total",
+            )
+        ),
+    };
+    if !data.models.is_empty()
+        && data
+            .models
+            .iter()
+            .all(|m| mean(m, "cost_unreliability") > mean(m, "cost_operating"))
+    {
+        out.push_str("; unreliability costs more than running under every model");
+    }
+    out
+}
+
+/// The chart's message title, from the numbers.
+pub fn headline(chart: Chart, data: &ReportData) -> String {
+    let text = match chart {
+        Chart::CostVsReliability => cost_vs_reliability(data),
+        Chart::TimeToRestore => time_to_restore(data),
+        Chart::RestoreBreakdown => restore_breakdown(data),
+        Chart::WorkaroundsOverTime => workarounds(data),
+        Chart::ErrorBudgetOverTime => error_budget(data),
+        Chart::CostBreakdown => cost_breakdown(data),
+    };
+    capitalise(&text)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
