@@ -196,10 +196,13 @@ fn time_to_restore(data: &ReportData) -> String {
 fn restore_breakdown(data: &ReportData) -> String {
     let by_ttr =
         |a: &&ModelData, b: &&ModelData| mean(a, "mttr_hours").total_cmp(&mean(b, "mttr_hours"));
-    let (Some(fast), Some(slow)) = (
-        data.models.iter().min_by(by_ttr),
-        data.models.iter().max_by(by_ttr),
-    ) else {
+    // The slowest model against the reference (as in the findings), or against the
+    // fastest when the reference is itself the slowest.
+    let slow = data.models.iter().max_by(by_ttr);
+    let reference = data
+        .model(data.scenario.reference)
+        .filter(|r| slow.is_some_and(|s| s.model != r.model));
+    let (Some(fast), Some(slow)) = (reference.or(data.models.iter().min_by(by_ttr)), slow) else {
         return "Time to restore, part by part".into();
     };
     let gap = |p: &super::charts::Component| {
