@@ -102,6 +102,11 @@ impl Calendar {
 
     /// The moment `work` business hours after `t` have elapsed.
     pub fn add_working(&self, t: f64, work: f64) -> f64 {
+        // Beyond this, hours no longer resolve a working day and the walk below could not
+        // make progress: the answer is "never" for any run (the horizon is far shorter).
+        if !(t.is_finite() && work.is_finite()) || t + work > NEVER_HOURS {
+            return f64::INFINITY;
+        }
         let mut now = self.next_open(t);
         let mut left = work;
         // Whole weeks first: a week from an open moment is the same moment of the week,
@@ -139,6 +144,10 @@ impl Calendar {
         total
     }
 }
+
+/// Times from this many hours on (about 11,000 years) count as never. Horizons are
+/// limited far below it, and f64 still resolves minutes there.
+pub const NEVER_HOURS: f64 = 1e8;
 
 /// `x.floor()` without a call into libm for the non-negative times the simulation uses
 /// (the target's baseline instruction set has no rounding instruction).

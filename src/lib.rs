@@ -7,6 +7,7 @@
 //! - [`models`] says what each ownership model is, as a [`models::Policy`];
 //! - [`world`] draws one replication's incidents (common random numbers);
 //! - [`engine`] simulates one model on one world into an [`Outcome`];
+//! - [`guard`] refuses runs too big for the machine before they start;
 //! - [`runner`] runs replications in parallel; [`summary`] and [`stats`] summarise them;
 //! - [`export`] and [`table`] turn results into bytes and text.
 
@@ -14,6 +15,7 @@ pub mod calendar;
 pub mod dist;
 pub mod engine;
 pub mod export;
+pub mod guard;
 pub mod model;
 pub mod models;
 pub mod outcome;

@@ -5,6 +5,7 @@
 mod build;
 mod error;
 mod file;
+mod read;
 
 pub use build::parse;
 pub use error::{Problem, ScenarioError};

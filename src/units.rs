@@ -71,6 +71,7 @@ pub fn parse_rate_per_hour(text: &str) -> Result<f64, String> {
             "\"{text}\" is not a rate; write a count per period, e.g. \"2/month\", \"0.5/h\", \"10/year\""
         ));
     };
+    let count_text = count;
     let count: f64 = count
         .trim()
         .parse()
@@ -83,7 +84,16 @@ pub fn parse_rate_per_hour(text: &str) -> Result<f64, String> {
             format!("\"{text}\": unknown period \"{per}\" (use h, d, week, month, year)")
         })?
     };
-    if count < 0.0 || !count.is_finite() {
+    if count.is_nan() {
+        return Err(format!(
+            "\"{text}\": \"{}\" is not a number",
+            count_text.trim()
+        ));
+    }
+    if !count.is_finite() {
+        return Err(format!("\"{text}\": a rate must be finite"));
+    }
+    if count < 0.0 {
         return Err(format!("\"{text}\": a rate cannot be negative"));
     }
     if period <= 0.0 {

@@ -7,32 +7,82 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use whoruns::Scenario;
 
-/// Why loading a scenario failed.
+/// Why loading a scenario failed. Every case is the user's input, so the commands exit
+/// with status 2 for all of them.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The file could not be read.
-    #[error("{path}: cannot read the scenario file")]
+    /// The file could not be read; the message says why in the user's words.
+    #[error("{path}: {reason}")]
     Read {
         /// The path.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// Why, e.g. "no such file".
+        reason: String,
     },
     /// The scenario is invalid.
     #[error("{0}")]
     Invalid(#[from] whoruns::scenario::ScenarioError),
 }
 
+/// The largest scenario file read: far beyond any organisation (20,000 services take a
+/// few megabytes), small enough that a wrong file is refused before it is parsed.
+const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, LoadError> {
-    let text = fs::read_to_string(path).map_err(|source| LoadError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
-    Ok(whoruns::scenario::parse(
-        &text,
-        &path.display().to_string(),
-    )?)
+    let shown = path.display().to_string();
+    let fail = |reason: String| LoadError::Read {
+        path: shown.clone(),
+        reason,
+    };
+    let meta = fs::metadata(path).map_err(|e| fail(io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(fail(
+            "is a folder, not a scenario file (give the path of a .toml file)".into(),
+        ));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(fail(format!(
+            "is {}, too large to be a scenario file (the limit is {})",
+            whoruns::guard::bytes(meta.len() as f64),
+            whoruns::guard::bytes(MAX_SCENARIO_BYTES as f64)
+        )));
+    }
+    let bytes = fs::read(path).map_err(|e| fail(io_reason(&e)))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            return Err(LoadError::Read {
+                path: format!("{shown}:{line}:{column}"),
+                reason: format!(
+                    "the file is not UTF-8 text (byte 0x{:02X}); save it as UTF-8",
+                    bytes.get(at).copied().unwrap_or(0)
+                ),
+            });
+        }
+    };
+    Ok(whoruns::scenario::parse(&text, &shown)?)
+}
+
+/// An I/O error in a person's words.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
+        _ => format!("cannot read the scenario file: {e}"),
+    }
 }
 
 /// Files to publish into an output folder, as (name, bytes).

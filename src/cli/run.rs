@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use whoruns::guard::{self, Limits};
 use whoruns::report::{self, ReportData};
 use whoruns::{export, runner, summary, table};
 
 use super::EXIT_INVALID;
-use super::files::{self, LoadError};
+use super::files;
 
 /// Arguments of `whoruns run`.
 #[derive(Debug, Args)]
@@ -38,35 +39,56 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Refuse runs estimated to simulate more incidents and deployments than this, summed
+    /// over models and replications.
+    #[arg(long, default_value_t = Limits::default().max_events)]
+    max_events: u64,
+    /// Refuse runs estimated to need more memory than this (e.g. "4GiB", "512MiB").
+    #[arg(long, default_value = "4GiB", value_parser = guard::parse_bytes)]
+    max_memory: u64,
 }
 
 /// Runs `whoruns run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut scenario = match files::load_scenario(&args.scenario) {
         Ok(s) => s,
-        Err(e @ LoadError::Invalid(_)) => {
+        Err(e) => {
             eprintln!("{e}");
             return Ok(ExitCode::from(EXIT_INVALID));
         }
-        Err(e) => return Err(e.into()),
     };
     if let Some(n) = args.replications {
-        anyhow::ensure!(
-            n >= 2,
-            "--replications must be at least 2 to give confidence intervals"
-        );
+        if n < 2 {
+            eprintln!("error: --replications must be at least 2 to give confidence intervals");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
         scenario.replications = n;
     }
     if let Some(s) = args.seed {
         scenario.seed = s;
     }
-    anyhow::ensure!(args.threads != Some(0), "--threads must be at least 1");
+    if args.threads == Some(0) {
+        eprintln!("error: --threads must be at least 1");
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     // Refuse early, before spending time simulating.
-    files::check_writable(&out, args.force)?;
+    if let Err(e) = files::check_writable(&out, args.force) {
+        eprintln!("error: {e:#}");
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    let limits = Limits {
+        max_events: args.max_events,
+        max_memory_bytes: args.max_memory,
+    };
+    let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+    if let Err(e) = guard::check(&scenario, threads, &limits) {
+        eprintln!("{}: {e}", args.scenario.display());
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
 
     let bar = if args.quiet {
         ProgressBar::hidden()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::error::{Locator, Problem, ScenarioError};
-use super::file::{DistFile, GroupFile, S, ScenarioFile, ServiceFile};
+use super::file::{DistFile, DistTable, GroupFile, S, ScenarioFile, ServiceFile};
 use super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
     Groups, Knowledge, OpsSometimesRun, Response, Scenario, Service, Severity, SreRun, Team,
@@ -23,13 +23,13 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         loc: Locator::new(text),
         problems: Vec::new(),
     };
-    let raw: ScenarioFile = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            ctx.err(&span, e.message().trim().to_string());
-            return Err(ctx.into_error(file));
-        }
+    let mut found = Vec::new();
+    let raw = super::read::read(text, &mut found);
+    for (span, message) in found {
+        ctx.err(&span, message);
+    }
+    let Some(raw) = raw else {
+        return Err(ctx.into_error(file));
     };
     let scenario = ctx.scenario(raw, file);
     if ctx.problems.is_empty() {
@@ -49,6 +49,38 @@ struct Dynamics {
     you_run_ops_monitors: YouRunOpsMonitors,
 }
 
+/// "\"x\" is not a defined team; did you mean \"y\"? (defined: a, b, … and 9 more)": a
+/// reference to a name that does not exist, with the closest name and a short list.
+fn not_defined(given: &str, what: &str, known: &[String], none: &str) -> String {
+    const SHOWN: usize = 8;
+    let list = if known.is_empty() {
+        none.to_string()
+    } else if known.len() <= SHOWN {
+        known.join(", ")
+    } else {
+        format!(
+            "{}, … and {} more",
+            known[..SHOWN].join(", "),
+            known.len() - SHOWN
+        )
+    };
+    let hint = super::read::did_you_mean(given, known)
+        .map(|m| format!("; did you mean \"{m}\"?"))
+        .unwrap_or_default();
+    format!(
+        "\"{}\" is not a defined {what}{hint} (defined: {list})",
+        super::read::echo(given)
+    )
+}
+
+/// The most problems listed; a file with more is probably not a scenario at all.
+const MAX_PROBLEMS: usize = 100;
+
+/// The longest horizon a scenario may ask for: 1000 years.
+const MAX_HORIZON_HOURS: f64 = 1000.0 * 365.0 * 24.0;
+/// The largest mean a duration distribution may have: ten years.
+const MAX_MEAN_HOURS: f64 = 10.0 * 365.0 * 24.0;
+
 struct Ctx<'a> {
     loc: Locator<'a>,
     problems: Vec<Problem>,
@@ -57,6 +89,16 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn into_error(mut self, file: &str) -> ScenarioError {
         self.problems.sort_by_key(|p| (p.line, p.column));
+        if self.problems.len() > MAX_PROBLEMS {
+            let more = self.problems.len() - MAX_PROBLEMS;
+            self.problems.truncate(MAX_PROBLEMS);
+            let (line, column) = self.problems.last().map_or((1, 1), |p| (p.line, p.column));
+            self.problems.push(Problem {
+                line,
+                column,
+                message: format!("… and {more} more problems; fix these first"),
+            });
+        }
         ScenarioError {
             file: file.to_string(),
             problems: self.problems,
@@ -145,7 +187,38 @@ impl Ctx<'_> {
 
     fn dist(&mut self, v: Option<&S<DistFile>>, name: &str, default: Dist) -> Dist {
         let Some(v) = v else { return default };
-        match self.dist_inner(v.get_ref(), name) {
+        let built = match v.get_ref() {
+            // A plain duration where a distribution is expected: always that long.
+            DistFile::Plain(text) => match parse_duration_hours(text) {
+                Ok(h) => Dist::constant(h),
+                Err(e) => {
+                    self.err(
+                        &v.span(),
+                        format!("{name} = {e}; or write a distribution, e.g. {{ dist = \"lognormal\", median = \"2h\", p90 = \"8h\" }}"),
+                    );
+                    return default;
+                }
+            },
+            DistFile::Table(t) => self.dist_inner(t, name),
+        };
+        match built {
+            // A mean beyond ten years (or none at all, for heavy tails such as a Weibull
+            // with a tiny shape) describes no incident; it would stall the calendar and the
+            // charts, so it is refused here.
+            Ok(d) if !(d.mean().is_finite() && d.mean() <= MAX_MEAN_HOURS) => {
+                self.err(
+                    &v.span(),
+                    format!(
+                        "{name}: this distribution's mean is {}, beyond the ten years an incident's times may average; check its parameters",
+                        if d.mean().is_finite() {
+                            crate::units::format_hours(d.mean())
+                        } else {
+                            "infinite".into()
+                        }
+                    ),
+                );
+                default
+            }
             Ok(d) => d,
             Err(msg) => {
                 // An empty message means the problem was already reported at its field.
@@ -157,7 +230,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn dist_inner(&mut self, d: &DistFile, name: &str) -> Result<Dist, String> {
+    fn dist_inner(&mut self, d: &DistTable, name: &str) -> Result<Dist, String> {
         let kind = d.dist.get_ref().as_str();
         let mut h = |v: &Option<S<String>>, field: &str| -> Result<Option<f64>, String> {
             match v {
@@ -558,7 +631,19 @@ impl Ctx<'_> {
             Some(n) => n.get_ref().clone(),
             None => stem,
         };
-        let horizon_hours = self.positive_duration(&raw.horizon, "horizon", 365.0 * 24.0);
+        let mut horizon_hours = self.positive_duration(&raw.horizon, "horizon", 365.0 * 24.0);
+        if horizon_hours > MAX_HORIZON_HOURS {
+            if let Some(h) = &raw.horizon {
+                self.err(
+                    &h.span(),
+                    format!(
+                        "horizon = \"{}\" is longer than 1000 years, the longest a run can simulate; the usual horizon is a year or two",
+                        h.get_ref()
+                    ),
+                );
+            }
+            horizon_hours = 365.0 * 24.0;
+        }
         let mut warmup_hours = 0.0;
         if let Some(w) = &raw.warmup {
             match self.duration(w, "warmup") {
@@ -904,17 +989,12 @@ impl Ctx<'_> {
                 Some(t) => match team_index.get(t.get_ref()) {
                     Some(i) => *i,
                     None => {
-                        let known: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+                        let known: Vec<String> = teams.iter().map(|t| t.name.clone()).collect();
                         self.err(
                             &t.span(),
                             format!(
-                                "team = \"{}\" is not a defined team (defined: {})",
-                                t.get_ref(),
-                                if known.is_empty() {
-                                    "none; add [[teams]]".to_string()
-                                } else {
-                                    known.join(", ")
-                                }
+                                "team = {}",
+                                not_defined(t.get_ref(), "team", &known, "none; add [[teams]]")
                             ),
                         );
                         0
@@ -925,7 +1005,7 @@ impl Ctx<'_> {
             services.push(svc);
         }
         self.resolve_dependencies(&raw.services, &mut services);
-        if services.is_empty() {
+        if raw.services.is_empty() {
             self.err(
                 &(0..0),
                 "the scenario defines no [[services]]; add at least one".into(),
@@ -978,10 +1058,26 @@ impl Ctx<'_> {
                         format!("service \"{}\" cannot depend on itself", dep.get_ref()),
                     ),
                     Some(&j) => services[i].depends_on.push(j),
-                    None => self.err(
-                        &dep.span(),
-                        format!("depends_on: \"{}\" is not a defined service", dep.get_ref()),
-                    ),
+                    None => {
+                        let known: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
+                        self.err(
+                            &dep.span(),
+                            format!(
+                                "depends_on: {}",
+                                not_defined(dep.get_ref(), "service", &known, "none")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        // Whether another team's service depends on each service: one pass over the
+        // edges, so validation stays linear in the number of services.
+        let mut needed_by_other_team = vec![false; services.len()];
+        for s in services.iter() {
+            for &d in &s.depends_on {
+                if services[d].team != s.team {
+                    needed_by_other_team[d] = true;
                 }
             }
         }
@@ -992,9 +1088,7 @@ impl Ctx<'_> {
                     .depends_on
                     .iter()
                     .any(|d| services[*d].team != team)
-                    || services
-                        .iter()
-                        .any(|s| s.team != team && s.depends_on.contains(&i))
+                    || needed_by_other_team[i]
             };
             services[i].cross_team_share = match (&sf.cross_team_share, cross) {
                 (Some(v), true) => self.probability(&Some(v.clone()), "cross_team_share", 0.0),
@@ -1021,9 +1115,9 @@ impl Ctx<'_> {
             &s.availability_target,
             "availability_target",
             base.availability_target,
-            0.0,
+            0.5,
             0.999_999_9,
-            "an availability target between 0 and 1 (e.g. 0.999)",
+            "an availability target between 0.5 and 0.9999999 (e.g. 0.999)",
         );
         let background_rate_per_hour = match &s.background_incidents {
             None => base.background_rate_per_hour,
@@ -1036,7 +1130,7 @@ impl Ctx<'_> {
             None => base.severities.clone(),
             Some(list) => {
                 let mut out = Vec::new();
-                for sev in list {
+                for sev in list.get_ref() {
                     let v = sev.get_ref();
                     let share = self.probability(&Some(v.share.clone()), "severities.share", 0.0);
                     let impact =
@@ -1048,20 +1142,24 @@ impl Ctx<'_> {
                     });
                 }
                 let total: f64 = out.iter().map(|s| s.share).sum();
-                if (total - 1.0).abs() > 1e-6 {
-                    let span = list.first().map_or(0..0, |s| s.span());
-                    self.err(
-                        &span,
-                        format!("severities: shares add up to {total}, they must add up to 1"),
-                    );
-                }
                 if out.is_empty() {
                     self.err(
-                        &(0..0),
-                        "severities is empty; give at least one class".into(),
+                        &list.span(),
+                        "severities is empty; give at least one class, e.g. [{ name = \"major\", share = 1.0, impact = 1.0 }]".into(),
                     );
                     base.severities.clone()
                 } else {
+                    // Shares written as decimals rarely sum to exactly 1 in binary; a
+                    // millionth either way is the same total to anyone reading the file.
+                    if (total - 1.0).abs() > 1e-6 {
+                        let span = list.get_ref().first().map_or(list.span(), |s| s.span());
+                        let shown = format!("{total:.6}");
+                        let shown = shown.trim_end_matches('0').trim_end_matches('.');
+                        self.err(
+                            &span,
+                            format!("severities: shares add up to {shown}, they must add up to 1"),
+                        );
+                    }
                     out
                 }
             }

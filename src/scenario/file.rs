@@ -150,7 +150,7 @@ pub struct ServiceFile {
     pub change_effort: Option<S<DistFile>>,
     pub rollback_effort: Option<S<DistFile>>,
     pub detection: Option<S<DistFile>>,
-    pub severities: Option<Vec<S<SeverityFile>>>,
+    pub severities: Option<S<Vec<S<SeverityFile>>>>,
     pub arrival_profile: Option<S<Vec<S<f64>>>>,
     pub deploy_in_business_hours: Option<S<bool>>,
     pub depends_on: Option<Vec<S<String>>>,
@@ -223,10 +223,20 @@ pub struct SeverityFile {
     pub impact: S<f64>,
 }
 
-/// A distribution as written: `{ dist = "lognormal", median = "2h", p90 = "8h" }`.
+/// A distribution as written: `{ dist = "lognormal", median = "2h", p90 = "8h" }`, or a
+/// plain duration such as `"10m"`, meaning always that long.
+#[derive(Debug)]
+pub enum DistFile {
+    /// The table form.
+    Table(Box<DistTable>),
+    /// A plain duration: a constant.
+    Plain(String),
+}
+
+/// The table form of a distribution.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DistFile {
+pub struct DistTable {
     pub dist: S<String>,
     pub mean: Option<S<String>>,
     pub median: Option<S<String>>,
@@ -239,4 +249,24 @@ pub struct DistFile {
     pub max: Option<S<String>>,
     pub value: Option<S<String>>,
     pub values: Option<Vec<S<String>>>,
+}
+
+impl<'de> Deserialize<'de> for DistFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DistFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a distribution")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DistFile, E> {
+                Ok(DistFile::Plain(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DistFile, A::Error> {
+                DistTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|t| DistFile::Table(Box::new(t)))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }

@@ -1,0 +1,264 @@
+//! Guardrails before simulating: the size of a run, estimated from the validated scenario
+//! alone, against limits a laptop can bear. A run that would take hours or exhaust memory
+//! is refused up front with the estimate, what drives it and the flag that raises the
+//! limit, instead of being killed by the operating system half-way.
+//!
+//! The estimate counts what the engine and the exporters actually hold: every incident and
+//! deployment of a replication's world (kept while its models are simulated, one world per
+//! worker thread), each model's outcome with its weekly samples per service, and the result
+//! tables built from all outcomes at the end.
+
+use std::fmt;
+use std::mem::size_of;
+
+use crate::outcome::{Outcome, TTR_BINS, WeekSample};
+use crate::scenario::Scenario;
+use crate::units::HOURS_PER_WEEK;
+use crate::world::{Deployment, Incident};
+
+/// Limits on a run's size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Incidents and deployments simulated, summed over models and replications.
+    pub max_events: u64,
+    /// Peak memory, bytes.
+    pub max_memory_bytes: u64,
+}
+
+impl Default for Limits {
+    /// Two billion events (minutes on a laptop core at the engine's few million events a
+    /// second) and 4 GiB.
+    fn default() -> Self {
+        Limits {
+            max_events: 2_000_000_000,
+            max_memory_bytes: 4 << 30,
+        }
+    }
+}
+
+/// The estimated size of a run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Size {
+    /// Expected incidents and deployments in one replication's world.
+    pub events_per_world: f64,
+    /// Expected events simulated in all: per world × models × replications.
+    pub events: f64,
+    /// Expected peak memory, bytes.
+    pub memory_bytes: f64,
+}
+
+/// A run the limits refuse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TooBig {
+    /// The estimate.
+    pub size: Size,
+    /// The limits it exceeds.
+    pub limits: Limits,
+    /// Replications, models and weeks, for the message.
+    replications: u32,
+    models: usize,
+    weeks: f64,
+    services: usize,
+}
+
+/// Overhead on the engine's own state per world event (pending events, incident states).
+const ENGINE_BYTES_PER_EVENT: f64 = 64.0;
+/// Result tables hold each outcome's values about twice over (frames, then CSV/Parquet).
+const TABLE_FACTOR: f64 = 2.5;
+
+/// Estimates the size of running `scenario` on `threads` worker threads.
+pub fn estimate(scenario: &Scenario, threads: usize) -> Size {
+    let horizon = scenario.horizon_hours;
+    let per_world: f64 = scenario
+        .services
+        .iter()
+        .map(|s| {
+            let deploys = s.deploys_per_week / HOURS_PER_WEEK * horizon;
+            let incidents = s.background_rate_per_hour * horizon + deploys * s.change_failure_rate;
+            deploys + incidents
+        })
+        .sum();
+    let models = scenario.models.len().max(1) as f64;
+    let reps = f64::from(scenario.replications);
+    let weeks = (horizon / HOURS_PER_WEEK).ceil();
+    let services = scenario.services.len() as f64;
+    let world_bytes = per_world
+        * (size_of::<Incident>().max(size_of::<Deployment>()) as f64 + ENGINE_BYTES_PER_EVENT);
+    let outcome_bytes = size_of::<Outcome>() as f64
+        + services * 16.0
+        + weeks * services * size_of::<WeekSample>() as f64
+        + (TTR_BINS as f64 + 1.0) * 4.0;
+    let memory = threads.max(1) as f64 * world_bytes + reps * models * outcome_bytes * TABLE_FACTOR;
+    Size {
+        events_per_world: per_world,
+        events: per_world * models * reps,
+        memory_bytes: memory,
+    }
+}
+
+/// Refuses a run whose estimate exceeds `limits`.
+pub fn check(scenario: &Scenario, threads: usize, limits: &Limits) -> Result<Size, TooBig> {
+    let size = estimate(scenario, threads);
+    let fits = size.events.is_finite()
+        && size.memory_bytes.is_finite()
+        && size.events <= limits.max_events as f64
+        && size.memory_bytes <= limits.max_memory_bytes as f64;
+    if fits {
+        Ok(size)
+    } else {
+        Err(TooBig {
+            size,
+            limits: *limits,
+            replications: scenario.replications,
+            models: scenario.models.len(),
+            weeks: (scenario.horizon_hours / HOURS_PER_WEEK).ceil(),
+            services: scenario.services.len(),
+        })
+    }
+}
+
+/// A count in a person's words: 1.2 thousand, 3.4 million, 5.6e15.
+fn count(x: f64) -> String {
+    match x {
+        x if !x.is_finite() => "an unbounded number of".into(),
+        x if x < 1e4 => format!("{x:.0}"),
+        x if x < 1e6 => format!("{:.1} thousand", x / 1e3),
+        x if x < 1e9 => format!("{:.1} million", x / 1e6),
+        x if x < 1e12 => format!("{:.1} billion", x / 1e9),
+        x => format!("{x:.1e}"),
+    }
+}
+
+/// Bytes in binary units.
+pub fn bytes(x: f64) -> String {
+    const UNITS: [&str; 6] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    if !x.is_finite() {
+        return "unbounded memory".into();
+    }
+    let mut v = x;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{v:.0} bytes")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+impl fmt::Display for TooBig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.size;
+        if s.events.is_nan() || s.events > self.limits.max_events as f64 {
+            write!(
+                f,
+                "this run would simulate about {} events ({} incidents and deployments per replication × {} models × {} replications), over the limit of {}; shorten the horizon, lower the rates or the replications, or raise the limit with --max-events",
+                count(s.events),
+                count(s.events_per_world),
+                self.models,
+                self.replications,
+                count(self.limits.max_events as f64),
+            )
+        } else {
+            write!(
+                f,
+                "this run would need about {} of memory ({} weeks × {} services × {} models × {} replications of results, and each worker's world of {} events), over the limit of {}; shorten the horizon or lower the replications, or raise the limit with --max-memory",
+                bytes(s.memory_bytes),
+                self.weeks,
+                self.services,
+                self.models,
+                self.replications,
+                count(s.events_per_world),
+                bytes(self.limits.max_memory_bytes as f64),
+            )
+        }
+    }
+}
+
+impl std::error::Error for TooBig {}
+
+/// Reads a size such as `"4GiB"`, `"512 MB"`, `"2G"` or a plain number of bytes.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a size; write e.g. \"4GiB\" or \"512MiB\""))?;
+    let k = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        other => {
+            return Err(format!(
+                "\"{text}\": unknown unit \"{other}\" (use KiB, MiB, GiB or TiB)"
+            ));
+        }
+    };
+    let v = n * k;
+    if v.is_finite() && v >= 1.0 && v < u64::MAX as f64 {
+        Ok(v as u64)
+    } else {
+        Err(format!("\"{text}\" is not a usable size"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(extra: &str) -> Scenario {
+        let text = format!(
+            "{extra}\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\ndeploys_per_week = 10.0\nchange_failure_rate = 0.1\n"
+        );
+        match crate::scenario::parse(&text, "t.toml") {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn events_are_rates_times_the_horizon_times_models_and_replications() {
+        let s =
+            scenario("horizon = \"52w\"\nreplications = 10\nmodels = [\"you-run\", \"ops-run\"]");
+        let size = estimate(&s, 1);
+        // 52 weeks × (2 incidents + 10 deploys + 10 × 0.1 change incidents).
+        assert!(
+            (size.events_per_world - 52.0 * 13.0).abs() < 1e-6,
+            "{size:?}"
+        );
+        assert!((size.events - 52.0 * 13.0 * 2.0 * 10.0).abs() < 1e-6);
+        assert!(check(&s, 1, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn an_absurd_horizon_is_refused_with_the_flag_that_raises_the_limit() {
+        // The longest horizon validation allows, with a hundred thousand replications.
+        let s = scenario("horizon = \"1000y\"\nwarmup = \"1d\"\nreplications = 100000");
+        let e = check(&s, 2, &Limits::default()).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("--max-events"), "{m}");
+        let generous = Limits {
+            max_events: u64::MAX,
+            max_memory_bytes: 1 << 30,
+        };
+        let m = check(&s, 2, &generous).unwrap_err().to_string();
+        assert!(m.contains("--max-memory") && m.contains("GiB"), "{m}");
+    }
+
+    #[test]
+    fn sizes_in_users_words() {
+        assert_eq!(parse_bytes("4GiB"), Ok(4 << 30));
+        assert_eq!(parse_bytes("512 MB"), Ok(512 << 20));
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("4 parsecs").is_err());
+        assert_eq!(bytes(3.5 * 1024.0 * 1024.0 * 1024.0), "3.5 GiB");
+    }
+}
