@@ -182,6 +182,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn extreme_work_ends_never_instead_of_looping() {
+        let cal = Calendar::default();
+        for (t, work) in [
+            (0.0, 1e300),
+            (0.0, f64::INFINITY),
+            (0.0, f64::NAN),
+            (1e300, 1.0),
+            (NEVER_HOURS, 1.0),
+        ] {
+            assert_eq!(cal.add_working(t, work), f64::INFINITY, "{t} + {work}");
+        }
+        // Just inside the bound, the walk still gives a finite, later time.
+        let t = cal.add_working(1e7, 1000.0);
+        assert!(t.is_finite() && t > 1e7 + 1000.0, "{t}");
+    }
+
+    #[test]
     fn work_waits_for_monday_morning() {
         let cal = Calendar::default();
         // Friday 16:00 + 3 working hours = Monday 11:00.

@@ -29,6 +29,9 @@ pub fn parse_duration_hours(text: &str) -> Result<f64, String> {
         let value: f64 = rest[..num_len]
             .parse()
             .map_err(|_| format!("\"{text}\" has a malformed number"))?;
+        if !value.is_finite() {
+            return Err(format!("\"{text}\" is not a finite duration"));
+        }
         rest = &rest[num_len..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')

@@ -110,7 +110,8 @@ impl Ctx<'_> {
         self.problems.push(Problem {
             line,
             column,
-            message,
+            // Values are echoed back in messages; a huge one is cut short.
+            message: super::read::echo_long(&message),
         });
     }
 

@@ -33,8 +33,13 @@ pub(super) fn read(text: &str, found: &mut Vec<Found>) -> Option<ScenarioFile> {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_string();
         let kind = Kind::of(&message);
-        if round > 0 && kind == Kind::Syntax {
-            // Our own blanking broke the document; what was found so far stands.
+        if kind == Kind::Syntax {
+            // A syntax error is the file's own on the first reading (report it, and stop:
+            // nothing after it can be read reliably); on a later one, our blanking broke
+            // the document, and what was found so far stands.
+            if round == 0 {
+                found.push((span, echo_long(&message)));
+            }
             return None;
         }
         if let Kind::Missing(field) = &kind
@@ -103,7 +108,7 @@ impl Kind {
             Kind::Duplicate
         } else if message.starts_with("invalid value")
             || message.starts_with("unknown variant")
-            || message.contains(", expected")
+            || message.starts_with("duplicate field")
         {
             Kind::Other
         } else {
@@ -192,9 +197,7 @@ fn key_before(text: &str, span: &Range<usize>) -> String {
         return String::new();
     };
     let before = &prefix[..eq];
-    let key_start = before
-        .rfind(['{', ','])
-        .map_or(0, |i| i + 1);
+    let key_start = before.rfind(['{', ',']).map_or(0, |i| i + 1);
     before[key_start..].trim().trim_matches('"').to_string()
 }
 
@@ -286,6 +289,10 @@ fn humanise(text: &str, span: &Range<usize>, message: &str, kind: &Kind) -> Stri
             "missing key `{field}` in {}",
             context(text, &(span.end..span.end))
         ),
+        Kind::Duplicate if line_of(text, span).trim_start().starts_with('[') => format!(
+            "table {} is defined twice; merge the two into one",
+            line_of(text, span).trim()
+        ),
         Kind::Duplicate => {
             let key = text
                 .get(span.clone())
@@ -304,8 +311,18 @@ fn humanise(text: &str, span: &Range<usize>, message: &str, kind: &Kind) -> Stri
     }
 }
 
+/// The whole line holding `span`.
+fn line_of<'a>(text: &'a str, span: &Range<usize>) -> &'a str {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    &text[line_start..line_end]
+}
+
 /// A message with any long quoted value cut short.
-fn echo_long(message: &str) -> String {
+pub(super) fn echo_long(message: &str) -> String {
     if message.chars().count() <= 300 {
         return message.to_string();
     }

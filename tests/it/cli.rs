@@ -7,7 +7,7 @@ use assert_cmd::Command;
 
 use crate::common::bundled;
 
-fn whoruns() -> Command {
+pub fn whoruns() -> Command {
     Command::cargo_bin("whoruns").expect("binary")
 }
 

@@ -4,8 +4,10 @@
 // Tests state their expectations with expect/unwrap: a failure is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bad_inputs;
 mod cli;
 mod common;
+mod extremes;
 mod headline;
 mod mechanisms;
 mod oracle;
