@@ -2,6 +2,7 @@
 //! the library.
 
 mod files;
+mod interrupt;
 mod report;
 mod run;
 

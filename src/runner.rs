@@ -45,6 +45,17 @@ pub fn run(
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Outcome>, RunError> {
+    Ok(run_until(scenario, threads, progress, &|| false)?.unwrap_or_default())
+}
+
+/// [`run`], stopping early when `stop` says so: each worker asks before starting a
+/// replication, so a stop takes effect within one replication's time. `None` when stopped.
+pub fn run_until(
+    scenario: &Scenario,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<Outcome>>, RunError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         builder = builder.num_threads(t);
@@ -54,15 +65,18 @@ pub fn run(
         source,
     })?;
     let policies = policies(scenario);
-    let per_replication: Vec<Vec<Outcome>> = pool.install(|| {
+    let per_replication: Option<Vec<Vec<Outcome>>> = pool.install(|| {
         (0..scenario.replications)
             .into_par_iter()
             .map(|r| {
+                if stop() {
+                    return None;
+                }
                 let out = replicate(scenario, &policies, r);
                 progress();
-                out
+                Some(out)
             })
             .collect()
     });
-    Ok(per_replication.into_iter().flatten().collect())
+    Ok(per_replication.map(|v| v.into_iter().flatten().collect()))
 }

@@ -5,6 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+
+use super::interrupt::Interrupted;
 use whoruns::Scenario;
 
 /// Why loading a scenario failed. Every case is the user's input, so the commands exit
@@ -88,24 +90,45 @@ fn io_reason(e: &std::io::Error) -> String {
 /// Files to publish into an output folder, as (name, bytes).
 pub type Files = Vec<(String, Vec<u8>)>;
 
-/// Marker file that identifies a folder as whoruns output.
-const MARKER: &str = "replications.csv";
+/// The manifest whoruns writes into every output folder: the version and every file it
+/// wrote. It marks the folder as whoruns output, and says which files `--force` may
+/// replace: everything else in the folder is the user's and is kept.
+pub const MANIFEST: &str = "whoruns-manifest.txt";
+
+/// Results written by versions before the manifest are recognised by this file.
+const LEGACY_MARKER: &str = "replications.csv";
 
 /// Publishes `files` as the folder `dir`: everything is written to a staging folder beside
 /// it first and swapped in by rename, so readers see the old results or the new, never a mix.
-/// An existing result folder is replaced only when `force` is set.
-pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
+/// An existing result folder is replaced only when `force` is set, and then only the files
+/// whoruns wrote: any other file in it is carried over into the new folder. `stop` is asked
+/// between files; when it says stop, the staging folder is removed and nothing changes.
+pub fn publish(
+    dir: &Path,
+    files: &Files,
+    force: bool,
+    stop: &dyn Fn() -> Result<(), Interrupted>,
+) -> anyhow::Result<()> {
     check_writable(dir, force)?;
     let (_, staging, _) = staging_for(dir)?;
     let _ = fs::remove_dir_all(&staging);
     let result = (|| -> anyhow::Result<()> {
+        let mut names = Vec::with_capacity(files.len());
         for (file, bytes) in files {
+            stop()?;
             let path = staging.join(file);
             if let Some(p) = path.parent() {
                 fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
             }
             fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            names.push(file.clone());
         }
+        fs::write(staging.join(MANIFEST), manifest(&names))
+            .with_context(|| format!("cannot write {}", staging.join(MANIFEST).display()))?;
+        if dir.exists() {
+            carry_over(dir, &staging, &names)?;
+        }
+        stop()?;
         Ok(())
     })();
     if let Err(e) = result {
@@ -113,6 +136,64 @@ pub fn publish(dir: &Path, files: &Files, force: bool) -> anyhow::Result<()> {
         return Err(e);
     }
     swap_in(&staging, dir)
+}
+
+/// The manifest's text for these files.
+fn manifest(names: &[String]) -> String {
+    format!(
+        "# Written by whoruns {}. These files are whoruns output; `whoruns run --force`\n# replaces them and keeps every other file in this folder.\n{}\n",
+        env!("CARGO_PKG_VERSION"),
+        names.join("\n")
+    )
+}
+
+/// Files whoruns wrote into `dir`, by its manifest (none for a folder without one).
+fn written_by_whoruns(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join(MANIFEST))
+        .map(|m| {
+            m.lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Links (or copies) into `staging` every file of the old `dir` that whoruns did not write
+/// and the new results do not replace: the user's notes, slides, anything.
+fn carry_over(dir: &Path, staging: &Path, new: &[String]) -> anyhow::Result<()> {
+    let ours = written_by_whoruns(dir);
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let here = dir.join(&rel);
+        for entry in
+            fs::read_dir(&here).with_context(|| format!("cannot read {}", here.display()))?
+        {
+            let entry = entry.with_context(|| format!("cannot read {}", here.display()))?;
+            let rel_path = rel.join(entry.file_name());
+            let kind = entry
+                .file_type()
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            if kind.is_dir() {
+                stack.push(rel_path);
+                continue;
+            }
+            let name = rel_path.to_string_lossy().replace('\\', "/");
+            if name == MANIFEST || new.contains(&name) || ours.contains(&name) {
+                continue;
+            }
+            let dst = staging.join(&rel_path);
+            if let Some(p) = dst.parent() {
+                fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+            }
+            if fs::hard_link(entry.path(), &dst).is_err() {
+                fs::copy(entry.path(), &dst).with_context(|| {
+                    format!("cannot keep {} in the new results", entry.path().display())
+                })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The staging folder for `dir`: hidden, beside it (so the final rename stays on one file
@@ -166,7 +247,7 @@ pub fn check_writable(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.is_dir() {
         bail!("{} exists and is not a folder", dir.display());
     }
-    let has_results = dir.join(MARKER).exists();
+    let has_results = dir.join(MANIFEST).exists() || dir.join(LEGACY_MARKER).exists();
     if has_results && !force {
         bail!(
             "{} already holds results; pass --force to replace them, or --out to write elsewhere",
@@ -242,12 +323,31 @@ pub fn scenario_record(path: &Path, scenario: &Scenario) -> anyhow::Result<Strin
 /// beside itself (every file it holds hard-linked, or copied where links are not possible,
 /// so nothing of the user's is lost), the new files are written into the stage, and the
 /// stage is swapped in by rename. Readers see the old report or the new, never a mix.
-pub fn replace_files(dir: &Path, files: &Files) -> anyhow::Result<()> {
+pub fn replace_files(
+    dir: &Path,
+    files: &Files,
+    stop: &dyn Fn() -> Result<(), Interrupted>,
+) -> anyhow::Result<()> {
     let (_, staging, _) = staging_for(dir)?;
     let _ = fs::remove_dir_all(&staging);
     let result = (|| -> anyhow::Result<()> {
         mirror(dir, &staging)?;
+        // The manifest gains the report's files, so that `--force` knows them as ours.
+        let mut ours = written_by_whoruns(dir);
+        for (name, _) in files {
+            if !ours.contains(name) {
+                ours.push(name.clone());
+            }
+        }
+        let manifest_path = staging.join(MANIFEST);
+        if manifest_path.exists() {
+            fs::remove_file(&manifest_path)
+                .with_context(|| format!("cannot replace {}", manifest_path.display()))?;
+        }
+        fs::write(&manifest_path, manifest(&ours))
+            .with_context(|| format!("cannot write {}", manifest_path.display()))?;
         for (name, bytes) in files {
+            stop()?;
             let path = staging.join(name);
             if let Some(p) = path.parent() {
                 fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
@@ -259,6 +359,7 @@ pub fn replace_files(dir: &Path, files: &Files) -> anyhow::Result<()> {
             }
             fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
+        stop()?;
         Ok(())
     })();
     if let Err(e) = result {

@@ -12,6 +12,7 @@ use whoruns::report::{self, ReportData};
 
 use super::EXIT_INVALID;
 use super::files::{self, LoadError};
+use super::interrupt::{Interrupt, Interrupted};
 
 /// Arguments of `whoruns report`.
 #[derive(Debug, Args)]
@@ -89,8 +90,17 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(title) = &args.title {
         data.title.clone_from(title);
     }
+    let interrupt = Interrupt::install();
     let rendered = report::render(&data)?;
-    files::replace_files(dir, &rendered)?;
+    if let Err(e) = files::replace_files(dir, &rendered, &|| interrupt.check()) {
+        return match e.downcast_ref::<Interrupted>() {
+            Some(i) => {
+                eprintln!("interrupted: the report in {} is as it was", dir.display());
+                Ok(ExitCode::from(i.0))
+            }
+            None => Err(e),
+        };
+    }
     println!("report: {}", dir.join("report.html").display());
     Ok(ExitCode::SUCCESS)
 }

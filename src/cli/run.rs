@@ -12,6 +12,7 @@ use whoruns::{export, runner, summary, table};
 
 use super::EXIT_INVALID;
 use super::files;
+use super::interrupt::{Interrupt, Interrupted};
 
 /// Arguments of `whoruns run`.
 #[derive(Debug, Args)]
@@ -101,9 +102,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let interrupt = Interrupt::install();
     let started = std::time::Instant::now();
-    let outcomes = runner::run(&scenario, args.threads, &|| bar.inc(1))?;
+    let outcomes = runner::run_until(&scenario, args.threads, &|| bar.inc(1), &|| {
+        interrupt.raised()
+    })?;
     bar.finish_and_clear();
+    let Some(outcomes) = outcomes else {
+        return Ok(stopped(&interrupt, &out));
+    };
     let elapsed = started.elapsed();
 
     let rows = summary::summarise(&scenario.models, scenario.reference, &outcomes);
@@ -144,9 +151,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let data =
             ReportData::from_frames(scenario.clone(), &reps, &services, &timeseries, &histogram)
                 .context("cannot assemble the report data")?;
+        if interrupt.raised() {
+            return Ok(stopped(&interrupt, &out));
+        }
         out_files.extend(report::render(&data)?);
     }
-    files::publish(&out, &out_files, args.force)?;
+    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
+        return match e.downcast_ref::<Interrupted>() {
+            Some(_) => Ok(stopped(&interrupt, &out)),
+            None => Err(e),
+        };
+    }
     if !args.quiet {
         print!("{text}");
         println!(
@@ -161,4 +176,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says that the run stopped and what was (not) written; the exit status of the signal.
+fn stopped(interrupt: &Interrupt, out: &std::path::Path) -> ExitCode {
+    let status = interrupt.check().err().map_or(130, |i| i.0);
+    eprintln!(
+        "interrupted: nothing was written{}",
+        if out.exists() {
+            format!("; {} is as it was", out.display())
+        } else {
+            String::new()
+        }
+    );
+    ExitCode::from(status)
 }

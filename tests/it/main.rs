@@ -10,6 +10,7 @@ mod common;
 mod extremes;
 mod headline;
 mod mechanisms;
+mod nothing_lost;
 mod oracle;
 mod properties;
 mod report;

@@ -1,0 +1,169 @@
+//! Nothing is lost: `--force` replaces only what whoruns wrote, and an interrupted run
+//! leaves the earlier result exactly as it was, with no staging folder behind.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cli::whoruns;
+use crate::common::bundled;
+
+/// Every file under `dir` with its bytes, sorted by path.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read dir").filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .to_string();
+                out.push((rel, fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Hidden staging or set-aside folders beside the output.
+fn leftovers(parent: &Path) -> Vec<String> {
+    fs::read_dir(parent)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn force_replaces_only_what_whoruns_wrote() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        whoruns()
+            .arg("run")
+            .arg(bundled("baseline.toml"))
+            .arg("--out")
+            .arg(&out)
+            .args(["-n", "3", "-q", "--no-report"])
+            .args(extra)
+            .output()
+            .expect("run")
+    };
+    assert!(run(&[]).status.success());
+    let manifest = fs::read_to_string(out.join("whoruns-manifest.txt")).expect("manifest");
+    assert!(
+        manifest.lines().any(|l| l == "replications.csv"),
+        "{manifest}"
+    );
+    fs::write(out.join("notes.txt"), "my notes").expect("notes");
+    fs::create_dir_all(out.join("slides")).expect("slides");
+    fs::write(out.join("slides/deck.key"), "deck").expect("deck");
+    // Without --force the results are kept, with it they are replaced...
+    let refused = run(&["--seed", "7"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert!(run(&["--seed", "7", "--force"]).status.success());
+    let scenario = fs::read_to_string(out.join("scenario.toml")).expect("scenario");
+    assert!(scenario.contains("seed = 7"), "{scenario}");
+    // ...and the user's files are still there.
+    assert_eq!(
+        fs::read_to_string(out.join("notes.txt")).expect("notes"),
+        "my notes"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("slides/deck.key")).expect("deck"),
+        "deck"
+    );
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+/// Sends `signal` to a run that replaces an earlier result, `after` it starts.
+fn interrupted_run(out: &Path, signal: &str, after: Duration) -> Option<i32> {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("whoruns"))
+        .arg("run")
+        .arg(bundled("baseline.toml"))
+        .arg("--out")
+        .arg(out)
+        .args(["-n", "12", "-q", "--force", "--seed", "99"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(after);
+    let _ = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status();
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the run did not stop after {signal}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_earlier_result_intact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let first = whoruns()
+        .arg("run")
+        .arg(bundled("baseline.toml"))
+        .arg("--out")
+        .arg(&out)
+        .args(["-n", "3", "-q"])
+        .output()
+        .expect("run");
+    assert!(first.status.success());
+    let earlier = snapshot(&out);
+    // How long a whole run takes here, so the signals land at every stage: start-up,
+    // simulation, export, charts, writing and the swap.
+    let started = Instant::now();
+    let full = interrupted_run(&out, "-0", Duration::ZERO);
+    let whole = started.elapsed();
+    assert_eq!(full, Some(0));
+    let replaced = snapshot(&out);
+    assert_ne!(
+        replaced, earlier,
+        "the uninterrupted run should replace the result"
+    );
+    let mut stopped = 0;
+    for (k, signal) in (0..24).zip(["-INT", "-TERM"].iter().cycle()) {
+        let at = whole.mul_f64(f64::from(k) / 24.0);
+        let before = snapshot(&out);
+        let code = interrupted_run(&out, signal, at);
+        let after = snapshot(&out);
+        match code {
+            // Finished before the signal: a complete result, the new one.
+            Some(0) => assert_eq!(after, replaced, "{signal} at {at:?}"),
+            Some(130) | Some(143) => {
+                stopped += 1;
+                assert_eq!(after, before, "{signal} at {at:?} changed the result");
+            }
+            other => panic!("{signal} at {at:?}: exit {other:?}"),
+        }
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "{signal} at {at:?} left {:?}",
+            leftovers(dir.path())
+        );
+    }
+    assert!(stopped > 0, "no signal landed while the run was working");
+}
