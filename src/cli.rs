@@ -38,6 +38,7 @@ enum Command {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> anyhow::Result<ExitCode> {
+    interrupt::Interrupt::install();
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run::run(args),

@@ -21,9 +21,16 @@ pub struct Interrupt {
 pub struct Interrupted(pub u8);
 
 impl Interrupt {
-    /// Installs the handlers. Where signals cannot be caught, a run is simply not
+    /// The process's handlers, installed on the first call (the command line calls it
+    /// first thing, so a signal during start-up is caught too).
+    pub fn install() -> &'static Self {
+        static ONCE: std::sync::OnceLock<Interrupt> = std::sync::OnceLock::new();
+        ONCE.get_or_init(Self::new)
+    }
+
+    /// Installs fresh handlers. Where signals cannot be caught, a run is simply not
     /// interruptible gracefully (the default action applies).
-    pub fn install() -> Self {
+    fn new() -> Self {
         let i = Interrupt {
             raised: Arc::new(AtomicBool::new(false)),
             status: Arc::new(AtomicUsize::new(0)),

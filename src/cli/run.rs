@@ -109,7 +109,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     })?;
     bar.finish_and_clear();
     let Some(outcomes) = outcomes else {
-        return Ok(stopped(&interrupt, &out));
+        return Ok(stopped(interrupt, &out));
     };
     let elapsed = started.elapsed();
 
@@ -152,13 +152,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ReportData::from_frames(scenario.clone(), &reps, &services, &timeseries, &histogram)
                 .context("cannot assemble the report data")?;
         if interrupt.raised() {
-            return Ok(stopped(&interrupt, &out));
+            return Ok(stopped(interrupt, &out));
         }
         out_files.extend(report::render(&data)?);
     }
     if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
-            Some(_) => Ok(stopped(&interrupt, &out)),
+            Some(_) => Ok(stopped(interrupt, &out)),
             None => Err(e),
         };
     }
