@@ -8,6 +8,7 @@ mod bad_inputs;
 mod cli;
 mod common;
 mod extremes;
+mod fuzz_regressions;
 mod headline;
 mod mechanisms;
 mod nothing_lost;
