@@ -110,9 +110,7 @@ pub fn publish(
     stop: &dyn Fn() -> Result<(), Interrupted>,
 ) -> anyhow::Result<()> {
     check_writable(dir, force)?;
-    let (_, staging, _) = staging_for(dir)?;
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| -> anyhow::Result<()> {
+    staged(dir, |staging| {
         let mut names = Vec::with_capacity(files.len());
         for (file, bytes) in files {
             stop()?;
@@ -126,12 +124,18 @@ pub fn publish(
         fs::write(staging.join(MANIFEST), manifest(&names))
             .with_context(|| format!("cannot write {}", staging.join(MANIFEST).display()))?;
         if dir.exists() {
-            carry_over(dir, &staging, &names)?;
+            carry_over(dir, staging, &names)?;
         }
-        stop()?;
-        Ok(())
-    })();
-    if let Err(e) = result {
+        Ok(stop()?)
+    })
+}
+
+/// Fills a fresh staging folder beside `dir` with `fill` and swaps it in; on any error
+/// the staging folder is removed and `dir` is left as it was.
+fn staged(dir: &Path, fill: impl FnOnce(&Path) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let (_, staging, _) = staging_for(dir)?;
+    let _ = fs::remove_dir_all(&staging);
+    if let Err(e) = fill(&staging) {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
@@ -328,10 +332,8 @@ pub fn replace_files(
     files: &Files,
     stop: &dyn Fn() -> Result<(), Interrupted>,
 ) -> anyhow::Result<()> {
-    let (_, staging, _) = staging_for(dir)?;
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| -> anyhow::Result<()> {
-        mirror(dir, &staging)?;
+    staged(dir, |staging| {
+        mirror(dir, staging)?;
         // The manifest gains the report's files, so that `--force` knows them as ours.
         let mut ours = written_by_whoruns(dir);
         for (name, _) in files {
@@ -359,14 +361,8 @@ pub fn replace_files(
             }
             fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
-        stop()?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    swap_in(&staging, dir)
+        Ok(stop()?)
+    })
 }
 
 /// Recreates the tree `from` at `to`, hard-linking files (copying where linking fails).

@@ -361,6 +361,21 @@ fn legend<DB: DrawingBackend>(
     Ok(y)
 }
 
+/// A legend with a grey note under its last entry (what the figures in it are).
+fn legend_with_note<DB: DrawingBackend>(
+    key: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, Mark)],
+    note: &str,
+) -> Drawn {
+    let below = legend(key, entries)?;
+    key.draw(&Text::new(
+        note.to_string(),
+        (66, below - 17),
+        font(26).color(&GREY),
+    ))
+    .map_err(err)
+}
+
 /// Models in drawing order (the reference last, on top) with their line widths: widest
 /// first, so that lines which coincide show as nested stripes instead of hiding each other.
 fn drawing_order(data: &ReportData, widest: u32, narrowest: u32) -> Vec<(&ModelData, u32)> {
@@ -596,13 +611,7 @@ fn time_to_restore<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Rep
             format!("{}  {median}", m.model.name())
         }
     });
-    let below = legend(&key, &entries)?;
-    key.draw(&Text::new(
-        "(median time to restore)",
-        (66, below - 17),
-        font(26).color(&GREY),
-    ))
-    .map_err(err)?;
+    legend_with_note(&key, &entries, "(median time to restore)")?;
     let mut chart = ChartBuilder::on(&plot)
         .margin_left(40)
         .margin_right(40)
@@ -689,13 +698,7 @@ fn workarounds<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ReportD
             format!("{}  peak {peak:.1}", m.model.name())
         }
     });
-    let below = legend(&key, &entries)?;
-    key.draw(&Text::new(
-        "(mean peak over the year)",
-        (66, below - 17),
-        font(26).color(&GREY),
-    ))
-    .map_err(err)?;
+    legend_with_note(&key, &entries, "(mean peak over the year)")?;
     band_panel(
         &plot,
         data,
