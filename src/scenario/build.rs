@@ -73,6 +73,15 @@ fn not_defined(given: &str, what: &str, known: &[String], none: &str) -> String 
     )
 }
 
+/// A number as a person would write it: 0.25, 1e308, 1e-9.
+fn show_number(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// The most problems listed; a file with more is probably not a scenario at all.
 const MAX_PROBLEMS: usize = 100;
 
@@ -158,7 +167,10 @@ impl Ctx<'_> {
         if x.is_finite() && x >= lo && x <= hi {
             x
         } else {
-            self.err(&v.span(), format!("{name} = {x} is not {what}"));
+            self.err(
+                &v.span(),
+                format!("{name} = {} is not {what}", show_number(x)),
+            );
             default
         }
     }
@@ -167,8 +179,17 @@ impl Ctx<'_> {
         self.number(v, name, default, 0.0, 1.0, "a probability (0..=1)")
     }
 
-    fn non_negative(&mut self, v: &Option<S<f64>>, name: &str, default: f64) -> f64 {
-        self.number(v, name, default, 0.0, f64::MAX, "a finite number >= 0")
+    fn money(&mut self, v: &Option<S<f64>>, name: &str, default: f64) -> f64 {
+        // Every caller is an amount of money; beyond a trillion a year it is a typo, and
+        // products of such amounts would overflow the cost columns.
+        self.number(
+            v,
+            name,
+            default,
+            0.0,
+            1e12,
+            "an amount between 0 and 1e12 (a trillion)",
+        )
     }
 
     fn count(&mut self, v: &Option<S<i64>>, name: &str, default: u32, lo: u32) -> u32 {
@@ -366,7 +387,7 @@ impl Ctx<'_> {
                 d.concurrent_oncall,
                 1,
             ),
-            salary: self.non_negative(&g.salary, &format!("groups.{name}.salary"), d.salary),
+            salary: self.money(&g.salary, &format!("groups.{name}.salary"), d.salary),
             knowledge_floor: self.probability(
                 &g.knowledge_floor,
                 &format!("groups.{name}.knowledge_floor"),
@@ -865,12 +886,12 @@ impl Ctx<'_> {
                         8760.0,
                         "a number of hours between 1 and 8760",
                     ),
-                    standby_per_hour: self.non_negative(
+                    standby_per_hour: self.money(
                         &c.standby_per_hour,
                         "costs.standby_per_hour",
                         d.standby_per_hour,
                     ),
-                    callout_per_page: self.non_negative(
+                    callout_per_page: self.money(
                         &c.callout_per_page,
                         "costs.callout_per_page",
                         d.callout_per_page,
@@ -894,7 +915,7 @@ impl Ctx<'_> {
                         "costs.dev_oncall_productivity_loss",
                         d.dev_oncall_productivity_loss,
                     ),
-                    freeze_cost_per_day: self.non_negative(
+                    freeze_cost_per_day: self.money(
                         &c.freeze_cost_per_day,
                         "costs.freeze_cost_per_day",
                         d.freeze_cost_per_day,
@@ -1205,7 +1226,7 @@ impl Ctx<'_> {
                 "change_failure_rate",
                 base.change_failure_rate,
             ),
-            revenue_per_hour: self.non_negative(
+            revenue_per_hour: self.money(
                 &s.revenue_per_hour,
                 "revenue_per_hour",
                 base.revenue_per_hour,
