@@ -82,6 +82,9 @@ fn show_number(x: f64) -> String {
     }
 }
 
+/// The most services a scenario may define (weekly samples index them in 16 bits).
+const MAX_SERVICES: usize = u16::MAX as usize;
+
 /// The most problems listed; a file with more is probably not a scenario at all.
 const MAX_PROBLEMS: usize = 100;
 
@@ -1027,6 +1030,15 @@ impl Ctx<'_> {
             services.push(svc);
         }
         self.resolve_dependencies(&raw.services, &mut services);
+        if raw.services.len() > MAX_SERVICES {
+            self.err(
+                &raw.services[MAX_SERVICES].span(),
+                format!(
+                    "the scenario defines {} services; at most {MAX_SERVICES} are supported",
+                    raw.services.len()
+                ),
+            );
+        }
         if raw.services.is_empty() {
             self.err(
                 &(0..0),
