@@ -34,25 +34,49 @@ impl fmt::Display for ScenarioError {
     }
 }
 
-/// Converts byte offsets into 1-based line and column numbers.
+/// Converts byte offsets into 1-based line and column numbers: the line by binary search
+/// over precomputed line starts, so locating every problem of a large file stays cheap.
 #[derive(Debug)]
 pub struct Locator<'a> {
     text: &'a str,
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
     /// A locator over the scenario's text.
     pub fn new(text: &'a str) -> Self {
-        Self { text }
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { text, line_starts }
     }
 
     /// Line and column (1-based, columns in characters) of a byte offset.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or(self.text);
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self.line_starts[line.saturating_sub(1)];
+        let column = self.text[line_start..offset].chars().count() + 1;
         (line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        let l = Locator::new("ab\ncdé\n\nx");
+        assert_eq!(l.locate(0), (1, 1));
+        assert_eq!(l.locate(2), (1, 3));
+        assert_eq!(l.locate(3), (2, 1));
+        assert_eq!(l.locate(7), (2, 4)); // after the two-byte é
+        assert_eq!(l.locate(8), (3, 1));
+        assert_eq!(l.locate(9), (4, 1));
+        assert_eq!(l.locate(99), (4, 2));
     }
 }

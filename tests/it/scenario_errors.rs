@@ -132,3 +132,26 @@ fn removed_and_new_keys_are_explained_where_they_stand() {
         "{e}"
     );
 }
+
+#[test]
+fn a_file_with_thousands_of_problems_lists_the_first_hundred() {
+    let mut text = String::from(TEAM);
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "[[services]]\nname = \"s{i}\"\nteam = \"nope{i}\"\n"
+        ));
+    }
+    let e = errors(&text);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 101, "{}", lines[..3].join("\n"));
+    assert!(
+        lines[0].starts_with("bad.toml:5:8: team = \"nope0\" is not a defined team"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[100].ends_with("… and 19900 more problems; fix these first"),
+        "{}",
+        lines[100]
+    );
+}
