@@ -5,6 +5,7 @@ mod files;
 mod interrupt;
 mod report;
 mod run;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     Run(run::RunArgs),
     /// Re-draw charts, comparison table and report from a results folder, without simulating.
     Report(report::ReportArgs),
+    /// Every model at every value of one parameter: where each model wins, and crossovers.
+    Sweep(sweep::SweepArgs),
     /// Check scenario files and report every problem with file, line and column.
     Validate {
         /// Scenario files (TOML).
@@ -43,6 +46,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
+        Command::Sweep(args) => sweep::run(args),
         Command::Validate { files } => validate(&files),
     }
 }

@@ -244,6 +244,110 @@ pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
     )
 }
 
+/// One row per (model, parameter, value) of a sweep: `sweep.parquet` / `sweep.csv`, with
+/// the mean and 95% interval of every headline metric (`<metric>_mean`, `_low`, `_high`).
+/// `cells` holds each point's cells, in axis order.
+pub fn sweep_frame(
+    parameter: &str,
+    cells: &[Vec<crate::sweep::Cell>],
+) -> Result<DataFrame, ExportError> {
+    let flat: Vec<&crate::sweep::Cell> = cells.iter().flatten().collect();
+    let mut cols = vec![
+        Column::new(
+            "model".into(),
+            flat.iter().map(|c| c.model.key()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "parameter".into(),
+            flat.iter().map(|_| parameter).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "value".into(),
+            flat.iter().map(|c| c.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "replications".into(),
+            flat.iter()
+                .map(|c| c.values.first().map_or(0, Vec::len) as u64)
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for (k, name) in crate::sweep::metric_names().iter().enumerate() {
+        let est: Vec<crate::stats::Estimate> = flat
+            .iter()
+            .map(|c| crate::stats::Estimate::of(c.values[k].iter().copied()))
+            .collect();
+        cols.push(Column::new(
+            format!("{name}_mean").into(),
+            est.iter().map(|e| e.mean).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            format!("{name}_low").into(),
+            est.iter().map(|e| e.low).collect::<Vec<_>>(),
+        ));
+        cols.push(Column::new(
+            format!("{name}_high").into(),
+            est.iter().map(|e| e.high).collect::<Vec<_>>(),
+        ));
+    }
+    wrap("sweep", DataFrame::new_infer_height(cols))
+}
+
+/// One row per crossover: `crossovers.csv`.
+pub fn crossovers_frame(
+    parameter: &str,
+    crossovers: &[crate::sweep::Crossover],
+) -> Result<DataFrame, ExportError> {
+    let f = |g: fn(&crate::sweep::Crossover) -> f64| crossovers.iter().map(g).collect::<Vec<f64>>();
+    wrap(
+        "crossovers",
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "parameter".into(),
+                crossovers.iter().map(|_| parameter).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "metric".into(),
+                crossovers.iter().map(|c| c.metric).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "lower_before".into(),
+                crossovers
+                    .iter()
+                    .map(|c| c.lower_before.key())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "lower_after".into(),
+                crossovers
+                    .iter()
+                    .map(|c| c.lower_after.key())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("at".into(), f(|c| c.at)),
+            Column::new("ci95_low".into(), f(|c| c.interval.0)),
+            Column::new("ci95_high".into(), f(|c| c.interval.1)),
+            Column::new(
+                "replications_crossing".into(),
+                f(|c| c.replications_crossing),
+            ),
+            Column::new("between_low".into(), f(|c| c.between.0)),
+            Column::new("between_high".into(), f(|c| c.between.1)),
+            Column::new(
+                "leader_change".into(),
+                crossovers
+                    .iter()
+                    .map(|c| c.leader_change)
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "significant".into(),
+                crossovers.iter().map(|c| c.significant).collect::<Vec<_>>(),
+            ),
+        ]),
+    )
+}
+
 /// A frame as CSV bytes.
 pub fn to_csv(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
     let mut buf = Vec::new();

@@ -8,7 +8,7 @@
 //! - [`world`] draws one replication's incidents (common random numbers);
 //! - [`engine`] simulates one model on one world into an [`Outcome`];
 //! - [`guard`] refuses runs too big for the machine before they start;
-//! - [`runner`] runs replications in parallel; [`summary`] and [`stats`] summarise them;
+//! - [`runner`] runs replications in parallel; [`sweep`] varies one parameter across them; [`summary`] and [`stats`] summarise them;
 //! - [`export`] and [`table`] turn results into bytes and text.
 
 pub mod calendar;
@@ -25,6 +25,7 @@ pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod summary;
+pub mod sweep;
 pub mod table;
 pub mod units;
 pub mod world;

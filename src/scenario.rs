@@ -61,6 +61,25 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     /// Services, each owned by one team.
     pub services: Vec<Service>,
+    /// The `[sweep]` table: what `whoruns sweep` varies when no `--param` is given.
+    pub sweep: Option<SweepSpec>,
+}
+
+/// A one-parameter sweep as a scenario states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSpec {
+    /// Dotted path of the numeric key to vary.
+    pub param: String,
+    /// First value.
+    pub from: f64,
+    /// Last value.
+    pub to: f64,
+    /// Number of values.
+    pub steps: u32,
+    /// How the values are spaced.
+    pub scale: crate::sweep::Scale,
+    /// What the parameter is, in words, for charts.
+    pub label: Option<String>,
 }
 
 /// Paging, diagnosis and escalation mechanics common to every model.

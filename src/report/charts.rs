@@ -1225,3 +1225,400 @@ fn stacked<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// A sweep's chart for one metric: each model's mean against the parameter with its 95%
+/// interval as a band, and the crossovers on that metric marked where they fall.
+pub struct SweepChart<'a> {
+    /// The metric (a name from [`crate::sweep::metric_names`]).
+    pub metric: &'static str,
+    /// The swept parameter.
+    pub axis: &'a crate::sweep::Axis,
+    /// Each point's cells, in axis order.
+    pub cells: &'a [Vec<crate::sweep::Cell>],
+    /// Every crossover of the sweep (those on other metrics are ignored).
+    pub crossovers: &'a [crate::sweep::Crossover],
+    /// The base scenario (currency, name, replications, seed for the footnote).
+    pub scenario: &'a crate::scenario::Scenario,
+}
+
+impl SweepChart<'_> {
+    /// What the metric is, on the y axis, and the factor its values are divided by.
+    fn y_axis(&self) -> (String, f64) {
+        let cur = &self.scenario.costs.currency;
+        match self.metric {
+            "cost_operating" => (format!("Operating cost per year, million {cur}"), 1e6),
+            "cost_unreliability" => (
+                format!("Cost of unreliability per year, million {cur}"),
+                1e6,
+            ),
+            "cost_total" => (format!("Total cost per year, million {cur}"), 1e6),
+            "availability" => ("Mean availability (%)".into(), 0.01),
+            "mttr_hours" => ("Mean time to restore (hours)".into(), 1.0),
+            "met_share" => ("Service-years meeting their target (%)".into(), 0.01),
+            "met_share_top_tier" => ("Top tier's service-years meeting target (%)".into(), 0.01),
+            other => (other.to_string(), 1.0),
+        }
+    }
+
+    /// The message title: where the best model changes, or who is best throughout.
+    pub fn title(&self) -> String {
+        let (what, _) = self.y_axis();
+        let what = what
+            .split([',', '('])
+            .next()
+            .unwrap_or(&what)
+            .trim()
+            .to_lowercase();
+        let higher = crate::sweep::higher_is_better(self.metric);
+        let changes: Vec<&crate::sweep::Crossover> = self
+            .crossovers
+            .iter()
+            .filter(|c| c.metric == self.metric && c.leader_change && c.significant)
+            .collect();
+        let label = &self.axis.label;
+        let best_word = if higher { "highest" } else { "lowest" };
+        if changes.is_empty() {
+            // Who is tied for best at every value (by the ranking rule).
+            let per_point = crate::sweep::leaders(self.cells, self.metric_index(), self.metric);
+            let always: Vec<ModelKind> = per_point
+                .first()
+                .map(|first| {
+                    first
+                        .iter()
+                        .copied()
+                        .filter(|m| per_point.iter().all(|p| p.contains(m)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let names: Vec<String> = always.iter().map(|m| format!("“{}”", m.name())).collect();
+            return match always.as_slice() {
+                [] => format!(
+                    "No model is best on {what} across the whole range of {label}; the lead shifts among tied models"
+                ),
+                [one] => format!(
+                    "{} has the {best_word} {what} across the whole range of {label}",
+                    one.name()
+                ),
+                _ => format!(
+                    "{} tie for the {best_word} {what} across the whole range of {label}",
+                    super::headline::list(&names)
+                ),
+            };
+        }
+        let parts: Vec<String> = changes
+            .iter()
+            .take(2)
+            .map(|c| {
+                let new = if higher {
+                    c.lower_before
+                } else {
+                    c.lower_after
+                };
+                format!(
+                    "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{})",
+                    new.name(),
+                    crate::sweep::short(c.at),
+                    crate::sweep::short(c.interval.0),
+                    crate::sweep::short(c.interval.1)
+                )
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    fn metric_index(&self) -> usize {
+        crate::sweep::metric_names()
+            .iter()
+            .position(|m| *m == self.metric)
+            .unwrap_or(0)
+    }
+
+    /// Draws the chart on any backend.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
+        register_fonts();
+        root.fill(&WHITE).map_err(err)?;
+        let max = f64::from(WIDTH - 120);
+        let title = self.title();
+        let lines = wrap(&title, 42, true, max);
+        let (top, rest) = root.split_vertically(24 + 50 * lines.len().min(2) as i32 + 60);
+        for (i, l) in lines.iter().take(2).enumerate() {
+            top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
+                .map_err(err)?;
+        }
+        top.draw(&Text::new(
+            format!(
+                "Each model's mean at each value of {} ({}); bands: 95% intervals; dashed lines: crossovers.",
+                self.axis.path,
+                match self.axis.scale {
+                    crate::sweep::Scale::Linear => "linear scale",
+                    crate::sweep::Scale::Log => "log scale",
+                    crate::sweep::Scale::Nines => "equal steps in nines of availability",
+                }
+            ),
+            (62, 24 + 50 * lines.len().min(2) as i32 + 10),
+            font(26).color(&GREY),
+        ))
+        .map_err(err)?;
+        let rest_h = rest.dim_in_pixel().1;
+        let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
+        let s = self.scenario;
+        foot.draw(&Text::new(
+            format!(
+                "Scenario \"{}\" · {} replications per point · seed {} · whoruns {}",
+                s.name,
+                s.replications,
+                s.seed,
+                env!("CARGO_PKG_VERSION")
+            ),
+            (60, 14),
+            font(26).color(&GREY),
+        ))
+        .map_err(err)?;
+        let (plot, key) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let (y_desc, scale) = self.y_axis();
+        let k = self.metric_index();
+        let models: Vec<ModelKind> = self
+            .cells
+            .first()
+            .map(|p| p.iter().map(|c| c.model).collect())
+            .unwrap_or_default();
+        let series: Vec<(ModelKind, Vec<(f64, Estimate)>)> = models
+            .iter()
+            .map(|&m| {
+                let pts = self
+                    .cells
+                    .iter()
+                    .filter_map(|p| p.iter().find(|c| c.model == m))
+                    .map(|c| (c.value, Estimate::of(c.values[k].iter().map(|v| v / scale))))
+                    .collect();
+                (m, pts)
+            })
+            .collect();
+        let n = series.len().max(2) as f64 - 1.0;
+        legend(&key, &{
+            series
+                .iter()
+                .enumerate()
+                .map(|(i, (m, _))| {
+                    let w = (f64::from(LINE_WIDEST)
+                        - f64::from(LINE_WIDEST - LINE_NARROWEST) * i as f64 / n)
+                        .round() as u32;
+                    (m.name().to_string(), colour(*m), Mark::Line(w))
+                })
+                .collect::<Vec<_>>()
+        })?;
+        let (y0, y1) = range(
+            series
+                .iter()
+                .flat_map(|(_, p)| p.iter().flat_map(|(_, e)| [e.low, e.high, e.mean])),
+            0.06,
+        );
+        // Nines are drawn as such: 99% at 2, 99.9% at 3, labelled as targets.
+        let nines = self.axis.scale == crate::sweep::Scale::Nines;
+        let x_of = |v: f64| {
+            if nines {
+                crate::sweep::Scale::Nines.coordinate(v)
+            } else {
+                v
+            }
+        };
+        let series: Vec<(ModelKind, Vec<(f64, Estimate)>)> = series
+            .into_iter()
+            .map(|(m, p)| (m, p.into_iter().map(|(x, e)| (x_of(x), e)).collect()))
+            .collect();
+        let x0 = x_of(self.axis.values.first().copied().unwrap_or(0.0));
+        let x1 = x_of(self.axis.values.last().copied().unwrap_or(1.0));
+        let (x0, x1) = (x0.min(x1), x0.max(x1).max(x0.min(x1) + 1e-9));
+        let x_desc = self.axis.label.clone();
+        let fmt_x = |v: &f64| {
+            if nines {
+                format!(
+                    "{}%",
+                    trim_pct(100.0 * crate::sweep::Scale::Nines.value(*v))
+                )
+            } else {
+                crate::sweep::short(*v)
+            }
+        };
+        let decimals = match y1 - y0 {
+            d if d >= 20.0 => 0,
+            d if d >= 2.0 => 1,
+            d if d >= 0.2 => 2,
+            _ => 3,
+        };
+        let fmt_y = |v: &f64| format!("{v:.decimals$}");
+        if self.axis.scale == crate::sweep::Scale::Log {
+            let mut chart = ChartBuilder::on(&plot)
+                .margin_left(40)
+                .margin_right(40)
+                .margin_top(10)
+                .x_label_area_size(100)
+                .y_label_area_size(150)
+                .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .disable_x_mesh()
+                .x_labels(0)
+                .x_desc(x_desc)
+                .y_desc(y_desc)
+                .axis_desc_style(font(34))
+                .label_style(font(30))
+                .x_label_formatter(&fmt_x)
+                .y_label_formatter(&fmt_y)
+                .draw()
+                .map_err(err)?;
+            // Ticks at the swept values themselves, which is where the points are.
+            for v in &self.axis.values {
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((*v, y0))
+                            + Text::new(
+                                crate::sweep::short(*v),
+                                (0, 12),
+                                font(28).pos(Pos::new(HPos::Center, VPos::Top)),
+                            ),
+                    ))
+                    .map_err(err)?;
+            }
+            self.plot_series(&mut chart, &series, (y0, y1), &x_of)
+        } else {
+            let mut chart = ChartBuilder::on(&plot)
+                .margin_left(40)
+                .margin_right(40)
+                .margin_top(10)
+                .x_label_area_size(100)
+                .y_label_area_size(150)
+                .build_cartesian_2d(x0..x1, y0..y1)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .x_labels(if nines { 0 } else { 10 })
+                .x_desc(x_desc)
+                .y_desc(y_desc)
+                .axis_desc_style(font(34))
+                .label_style(font(30))
+                .x_label_formatter(&fmt_x)
+                .y_label_formatter(&fmt_y)
+                .draw()
+                .map_err(err)?;
+            if nines {
+                // Ticks at whole and half nines: 99%, 99.68%, 99.9%, 99.968%, 99.99%.
+                let mut t = (x0 * 2.0).ceil() / 2.0;
+                while t <= x1 + 1e-9 {
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((t, y0))
+                                + Text::new(
+                                    fmt_x(&t),
+                                    (0, 12),
+                                    font(28).pos(Pos::new(HPos::Center, VPos::Top)),
+                                ),
+                        ))
+                        .map_err(err)?;
+                    t += 0.5;
+                }
+            }
+            self.plot_series(&mut chart, &series, (y0, y1), &x_of)
+        }
+    }
+
+    fn plot_series<DB: DrawingBackend, X>(
+        &self,
+        chart: &mut ChartContext<'_, DB, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
+        series: &[(ModelKind, Vec<(f64, Estimate)>)],
+        (y0, y1): (f64, f64),
+        x_of: &dyn Fn(f64) -> f64,
+    ) -> Drawn
+    where
+        X: Ranged<ValueType = f64>,
+    {
+        for (m, pts) in series {
+            let mut band: Vec<(f64, f64)> = pts.iter().map(|(x, e)| (*x, e.high)).collect();
+            band.extend(pts.iter().rev().map(|(x, e)| (*x, e.low)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    band,
+                    colour(*m).mix(0.18).filled(),
+                )))
+                .map_err(err)?;
+        }
+        // Widest first, so that coinciding lines show as nested stripes.
+        let n = series.len().max(2) as f64 - 1.0;
+        for (i, (m, pts)) in series.iter().enumerate() {
+            let w = (f64::from(LINE_WIDEST)
+                - f64::from(LINE_WIDEST - LINE_NARROWEST) * i as f64 / n)
+                .round() as u32;
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|(x, e)| (*x, e.mean)),
+                    ShapeStyle::from(&colour(*m)).stroke_width(w),
+                ))
+                .map_err(err)?;
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|(x, e)| Circle::new((*x, e.mean), w / 2 + 4, colour(*m).filled())),
+                )
+                .map_err(err)?;
+        }
+        for c in self
+            .crossovers
+            .iter()
+            .filter(|c| c.metric == self.metric && c.leader_change && c.significant)
+        {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(x_of(c.at), y0), (x_of(c.at), y1)],
+                    14,
+                    10,
+                    ShapeStyle::from(&GREY).stroke_width(3),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// The chart as an SVG document (text as outlines).
+    pub fn svg(&self) -> Result<String, ChartError> {
+        let fail = |message: String| ChartError {
+            chart: "sweep",
+            message,
+        };
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))?;
+        }
+        super::svgtext::outline(&out).map_err(fail)
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        let fail = |message: String| ChartError {
+            chart: "sweep",
+            message,
+        };
+        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))?;
+        }
+        let mut png = Vec::new();
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &pixels,
+            WIDTH,
+            HEIGHT,
+            image::ColorType::Rgb8,
+        )
+        .map_err(|e| fail(e.to_string()))?;
+        Ok(png)
+    }
+}

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::error::{Locator, Problem, ScenarioError};
-use super::file::{DistFile, DistTable, GroupFile, S, ScenarioFile, ServiceFile};
+use super::file::{DistFile, DistTable, GroupFile, S, ScenarioFile, ServiceFile, SweepFile};
 use super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    Groups, Knowledge, OpsSometimesRun, Response, Scenario, Service, Severity, SreRun, Team,
-    TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    Groups, Knowledge, OpsSometimesRun, Response, Scenario, Service, Severity, SreRun, SweepSpec,
+    Team, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::Dist;
@@ -1046,6 +1046,7 @@ impl Ctx<'_> {
             );
         }
 
+        let sweep = self.sweep(raw.sweep.as_ref());
         Scenario {
             name,
             description: raw.description.unwrap_or_default(),
@@ -1069,6 +1070,41 @@ impl Ctx<'_> {
             you_run_ops_monitors: dynamics.you_run_ops_monitors,
             teams,
             services,
+            sweep,
+        }
+    }
+
+    /// The `[sweep]` table, checked.
+    fn sweep(&mut self, raw: Option<&SweepFile>) -> Option<SweepSpec> {
+        let w = raw?;
+        let steps = self.count(&w.steps, "sweep.steps", 9, 2);
+        let scale = match w.scale.as_ref() {
+            None => crate::sweep::Scale::Linear,
+            Some(s) => crate::sweep::Scale::parse(s.get_ref()).unwrap_or_else(|| {
+                self.err(
+                    &s.span(),
+                    format!(
+                        "sweep.scale = \"{}\" is not a scale (valid: linear, log, nines)",
+                        s.get_ref()
+                    ),
+                );
+                crate::sweep::Scale::Linear
+            }),
+        };
+        let (from, to) = (*w.from.get_ref(), *w.to.get_ref());
+        match crate::sweep::Axis::new(w.param.get_ref(), from, to, steps, scale) {
+            Ok(_) => Some(SweepSpec {
+                param: w.param.get_ref().trim().to_string(),
+                from,
+                to,
+                steps,
+                scale,
+                label: w.label.clone(),
+            }),
+            Err(e) => {
+                self.err(&w.param.span(), format!("sweep: {e}"));
+                None
+            }
         }
     }
 

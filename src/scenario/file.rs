@@ -35,6 +35,7 @@ pub struct ScenarioFile {
     pub ops_sometimes_run: Option<OpsSometimesRunFile>,
     pub you_run_ops_monitors: Option<YouRunOpsMonitorsFile>,
     pub service_defaults: Option<ServiceFile>,
+    pub sweep: Option<SweepFile>,
     #[serde(default)]
     pub teams: Vec<S<TeamFile>>,
     #[serde(default)]
@@ -155,6 +156,18 @@ pub struct ServiceFile {
     pub deploy_in_business_hours: Option<S<bool>>,
     pub depends_on: Option<Vec<S<String>>>,
     pub cross_team_share: Option<S<f64>>,
+}
+
+/// `[sweep]`: what `whoruns sweep` varies by default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    pub param: S<String>,
+    pub from: S<f64>,
+    pub to: S<f64>,
+    pub steps: Option<S<i64>>,
+    pub scale: Option<S<String>>,
+    pub label: Option<String>,
 }
 
 /// `[knowledge]`: erosion by deployments and restoration by synchronisation.

@@ -16,3 +16,4 @@ mod oracle;
 mod properties;
 mod report;
 mod scenario_errors;
+mod sweep;

@@ -1,0 +1,252 @@
+//! `whoruns sweep`: every model at every value of one parameter; `sweep.parquet`/`.csv`,
+//! `crossovers.csv` and a chart per headline metric.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use whoruns::guard::{self, Limits};
+use whoruns::report::charts::SweepChart;
+use whoruns::sweep::{self, Axis, Scale};
+use whoruns::{export, runner};
+
+use super::EXIT_INVALID;
+use super::files;
+use super::interrupt::{Interrupt, Interrupted};
+
+/// Arguments of `whoruns sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// The parameter and range, PATH=START..END (PATH as errors name keys, e.g.
+    /// groups.ops.estate_services=24..400). Default: the scenario's [sweep] table.
+    #[arg(long, value_name = "PATH=START..END")]
+    param: Option<String>,
+    /// Number of values, first and last included (default: the [sweep] table's, or 9).
+    #[arg(long)]
+    steps: Option<u32>,
+    /// How to space the values: linear, log (sizes, rates, prices spanning magnitudes) or
+    /// nines (availability targets: 0.99, 0.999, 0.9999 are equal steps).
+    #[arg(long, default_value = "linear", value_parser = parse_scale)]
+    scale: Scale,
+    /// What the parameter is, in words, for the charts (default: the path, or the
+    /// [sweep] table's label).
+    #[arg(long)]
+    label: Option<String>,
+    /// Shorthand for --scale log.
+    #[arg(long, conflicts_with = "scale")]
+    log: bool,
+    /// Replications at each value (overrides the scenario's `replications`).
+    #[arg(long, short = 'n')]
+    replications: Option<u32>,
+    /// Base seed (overrides the scenario's `seed`). Every value uses the same seeds.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    threads: Option<usize>,
+    /// Output folder (default: output/<scenario name>-sweep/).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Refuse sweeps estimated to simulate more events than this, over all values.
+    #[arg(long, default_value_t = Limits::default().max_events)]
+    max_events: u64,
+    /// Refuse sweeps estimated to need more memory than this (e.g. "4GiB").
+    #[arg(long, default_value = "4GiB", value_parser = guard::parse_bytes)]
+    max_memory: u64,
+}
+
+fn parse_scale(s: &str) -> Result<Scale, String> {
+    Scale::parse(s).ok_or_else(|| format!("\"{s}\" is not a scale (valid: linear, log, nines)"))
+}
+
+fn refuse(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {message}");
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// Runs `whoruns sweep`.
+pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
+    let mut base = match files::load_scenario(&args.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    let axis = match (&args.param, &base.sweep) {
+        (Some(spec), _) => Axis::parse(
+            spec,
+            args.steps.unwrap_or(9),
+            if args.log { Scale::Log } else { args.scale },
+        ),
+        (None, Some(w)) => Axis::new(
+            &w.param,
+            w.from,
+            w.to,
+            args.steps.unwrap_or(w.steps),
+            w.scale,
+        ),
+        (None, None) => {
+            return refuse(format!(
+                "{}: nothing to sweep; give --param PATH=START..END or a [sweep] table",
+                args.scenario.display()
+            ));
+        }
+    };
+    let mut axis = match axis {
+        Ok(a) => a,
+        Err(e) => return refuse(e),
+    };
+    if let Some(l) = args.label.clone().or_else(|| {
+        base.sweep
+            .as_ref()
+            .and_then(|w| w.label.clone())
+            .filter(|_| args.param.is_none())
+    }) {
+        axis.label = l;
+    }
+    if let Some(n) = args.replications {
+        if n < 2 {
+            return refuse("--replications must be at least 2 to give confidence intervals");
+        }
+        base.replications = n;
+    }
+    if let Some(s) = args.seed {
+        base.seed = s;
+    }
+    if args.threads == Some(0) {
+        return refuse("--threads must be at least 1");
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
+    if let Err(e) = files::check_writable(&out, args.force) {
+        return refuse(format!("{e:#}"));
+    }
+    let text = std::fs::read_to_string(&args.scenario)?;
+    let points = match sweep::points(&text, &axis, &base) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}: {e}", args.scenario.display());
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    // The values as applied (a whole-number key is rounded): charts and crossovers use them.
+    axis.values = points.iter().map(|(v, _)| *v).collect();
+    // The guardrails hold for the whole sweep: events add up over the values.
+    let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
+    let limits = Limits {
+        max_events: args.max_events,
+        max_memory_bytes: args.max_memory,
+    };
+    let mut events = 0.0;
+    for (_, p) in &points {
+        let size = guard::estimate(p, threads);
+        events += size.events;
+        if let Err(e) = guard::check(p, threads, &limits) {
+            eprintln!("{}: {e}", args.scenario.display());
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    }
+    if events > args.max_events as f64 {
+        eprintln!(
+            "{}: this sweep would simulate about {events:.2e} events over its {} values, over the limit of {}; use fewer steps or replications, or raise --max-events",
+            args.scenario.display(),
+            points.len(),
+            args.max_events
+        );
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+
+    let interrupt = Interrupt::install();
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(u64::from(base.replications) * points.len() as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {pos}/{len} replications [{elapsed_precise}] {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut cells = Vec::with_capacity(points.len());
+    for (value, p) in &points {
+        let value = *value;
+        let outcomes = runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?;
+        let Some(outcomes) = outcomes else {
+            bar.finish_and_clear();
+            return Ok(stopped(interrupt));
+        };
+        cells.push(sweep::cells(p, value, &outcomes));
+    }
+    bar.finish_and_clear();
+    let crossovers = sweep::crossovers(&axis, &cells);
+
+    let mut frame = export::sweep_frame(&axis.path, &cells)?;
+    let mut cross = export::crossovers_frame(&axis.path, &crossovers)?;
+    let mut out_files: files::Files = vec![
+        ("sweep.parquet".into(), export::to_parquet(&mut frame)?),
+        ("sweep.csv".into(), export::to_csv(&mut frame)?),
+        ("crossovers.csv".into(), export::to_csv(&mut cross)?),
+        ("scenario.toml".into(), text.into_bytes()),
+    ];
+    for metric in sweep::metric_names() {
+        if interrupt.raised() {
+            return Ok(stopped(interrupt));
+        }
+        let chart = SweepChart {
+            metric,
+            axis: &axis,
+            cells: &cells,
+            crossovers: &crossovers,
+            scenario: &base,
+        };
+        out_files.push((format!("charts/sweep_{metric}.png"), chart.png()?));
+        out_files.push((
+            format!("charts/sweep_{metric}.svg"),
+            chart.svg()?.into_bytes(),
+        ));
+    }
+    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
+        return match e.downcast_ref::<Interrupted>() {
+            Some(_) => Ok(stopped(interrupt)),
+            None => Err(e),
+        };
+    }
+    if !args.quiet {
+        println!(
+            "{} values of {} × {} models × {} replications; results in {}",
+            points.len(),
+            axis.path,
+            base.models.len(),
+            base.replications,
+            out.display()
+        );
+        if !crossovers.iter().any(|c| c.leader_change && c.significant) {
+            println!("no model overtakes the best on any headline metric (by the paired 95% rule)");
+        }
+        for c in crossovers
+            .iter()
+            .filter(|c| c.leader_change && c.significant)
+        {
+            println!("leader changes  {c}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stopped(interrupt: &Interrupt) -> ExitCode {
+    eprintln!("interrupted: nothing was written");
+    ExitCode::from(interrupt.check().err().map_or(130, |i| i.0))
+}

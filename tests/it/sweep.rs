@@ -1,0 +1,119 @@
+//! `whoruns sweep` on the bundled sweep scenarios: every model at every value, common
+//! random numbers across values, the same bytes for any thread count, and errors that
+//! name the parameter.
+
+use std::fs;
+use std::path::Path;
+
+use crate::cli::whoruns;
+use crate::common::bundled;
+
+fn sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    whoruns()
+        .arg("sweep")
+        .arg(bundled("sweep-estate.toml"))
+        .arg("--out")
+        .arg(out)
+        .args(["-n", "4", "--steps", "3", "-q"])
+        .args(extra)
+        .output()
+        .expect("sweep")
+}
+
+/// Column `name` of a CSV, as text, per row.
+fn column(csv: &str, name: &str) -> Vec<String> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+    let i = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+    // The parameter column is quoted and holds a comma: split on it first.
+    lines
+        .map(|l| {
+            let rest = l.split_once('"').map_or(l.to_string(), |(a, b)| {
+                let (_, after) = b.split_once('"').unwrap_or(("", b));
+                format!("{a}P{after}")
+            });
+            rest.split(',').nth(i).unwrap_or("").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_sweep_runs_every_model_at_every_value_with_common_random_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let o = sweep(&one, &["--threads", "1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(sweep(&two, &["--threads", "2"]).status.success());
+    for f in ["sweep.csv", "sweep.parquet", "crossovers.csv"] {
+        assert_eq!(
+            fs::read(one.join(f)).expect("one"),
+            fs::read(two.join(f)).expect("two"),
+            "{f} depends on the thread count"
+        );
+    }
+    let csv = fs::read_to_string(one.join("sweep.csv")).expect("csv");
+    assert_eq!(csv.lines().count(), 1 + 3 * 6, "{csv}");
+    let header = csv.lines().next().unwrap_or("");
+    for m in whoruns::sweep::metric_names() {
+        for s in ["mean", "low", "high"] {
+            assert!(header.contains(&format!("{m}_{s}")), "{header}");
+        }
+    }
+    let values: Vec<String> = column(&csv, "value");
+    assert_eq!(values[0], "24.0");
+    assert_eq!(values[17], "400.0");
+    // You run it neither uses nor pays for the shared functions: with the same seeds at
+    // every estate size, its figures are identical across the sweep (common random
+    // numbers), while ops-run's operating cost falls as the estate grows.
+    let models = column(&csv, "model");
+    let cost = column(&csv, "cost_operating_mean");
+    let of = |m: &str| -> Vec<&String> {
+        models
+            .iter()
+            .zip(&cost)
+            .filter(|(k, _)| k.as_str() == m)
+            .map(|(_, c)| c)
+            .collect()
+    };
+    let you = of("you-run");
+    assert!(you.iter().all(|c| *c == you[0]), "{you:?}");
+    let ops: Vec<f64> = of("ops-run")
+        .iter()
+        .map(|c| c.parse().expect("number"))
+        .collect();
+    assert!(ops[0] > ops[1] && ops[1] > ops[2], "{ops:?}");
+    for m in whoruns::sweep::metric_names() {
+        assert!(one.join(format!("charts/sweep_{m}.png")).exists());
+        let svg = fs::read_to_string(one.join(format!("charts/sweep_{m}.svg"))).expect("svg");
+        assert!(!svg.contains("<text"), "{m}: text left in the SVG");
+    }
+    let cross = fs::read_to_string(one.join("crossovers.csv")).expect("crossovers");
+    assert!(
+        cross.starts_with("parameter,metric,lower_before,lower_after,at,ci95_low,ci95_high"),
+        "{cross}"
+    );
+}
+
+#[test]
+fn sweep_errors_name_the_parameter_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    for (param, says) in [
+        ("costs.nope=1..2", "nope"),
+        ("name=1..2", "not a number"),
+        (
+            "services.*.availability_target=0.9..1.5",
+            "availability_target",
+        ),
+        ("costs.standby_per_hour", "PATH=START..END"),
+    ] {
+        let o = sweep(&out, &["--param", param]);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{param}: {e}");
+        assert!(e.contains(says), "{param}: {e}");
+        assert!(!out.exists(), "{param}: wrote output");
+    }
+}
