@@ -348,6 +348,30 @@ pub fn crossovers_frame(
     )
 }
 
+/// One row per (metric, pair of models): `pairwise.csv`.
+pub fn pairwise_frame(rows: &[crate::summary::PairRow]) -> Result<DataFrame, ExportError> {
+    let f = |g: fn(&crate::summary::PairRow) -> f64| rows.iter().map(g).collect::<Vec<f64>>();
+    let keys =
+        |g: fn(&crate::summary::PairRow) -> &'static str| rows.iter().map(g).collect::<Vec<&str>>();
+    wrap(
+        "pairwise",
+        DataFrame::new_infer_height(vec![
+            Column::new("metric".into(), keys(|r| r.metric)),
+            Column::new("model_a".into(), keys(|r| r.a.key())),
+            Column::new("model_b".into(), keys(|r| r.b.key())),
+            Column::new("mean_diff".into(), f(|r| r.diff.mean)),
+            Column::new("ci95_low".into(), f(|r| r.diff.low)),
+            Column::new("ci95_high".into(), f(|r| r.diff.high)),
+            Column::new("a_better_share".into(), f(|r| r.a_better_share)),
+            Column::new("b_better_share".into(), f(|r| r.b_better_share)),
+            Column::new(
+                "better".into(),
+                keys(|r| r.better.map_or("tied", |m| m.key())),
+            ),
+        ]),
+    )
+}
+
 /// A frame as CSV bytes.
 pub fn to_csv(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
     let mut buf = Vec::new();

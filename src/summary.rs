@@ -71,3 +71,75 @@ pub fn summarise(
 pub fn find<'a>(rows: &'a [SummaryRow], model: ModelKind, metric: &str) -> Option<&'a SummaryRow> {
     rows.iter().find(|r| r.model == model && r.metric == metric)
 }
+
+/// One pair of models compared on one metric, paired by replication.
+#[derive(Debug, Clone)]
+pub struct PairRow {
+    /// The metric.
+    pub metric: &'static str,
+    /// The first model.
+    pub a: ModelKind,
+    /// The second model.
+    pub b: ModelKind,
+    /// Mean and 95% interval of a − b over replications.
+    pub diff: Estimate,
+    /// Share of replications in which `a` is better (strictly).
+    pub a_better_share: f64,
+    /// Share of replications in which `b` is better (strictly).
+    pub b_better_share: f64,
+    /// `a`, `b` or neither, by the findings' rule (interval excludes zero and the
+    /// difference passes the metric's practical threshold).
+    pub better: Option<ModelKind>,
+}
+
+/// Every pair of `models` (in scenario order) on each headline metric of a sweep
+/// ([`crate::sweep::METRICS`]).
+pub fn pairwise(models: &[ModelKind], outcomes: &[Outcome]) -> Vec<PairRow> {
+    use crate::report::ranking::{Better, really_better};
+    let values = |m: ModelKind, get: fn(&Outcome) -> f64| -> Vec<f64> {
+        outcomes.iter().filter(|o| o.model == m).map(get).collect()
+    };
+    let mut rows = Vec::new();
+    for name in crate::sweep::METRICS {
+        let Some(metric) = crate::outcome::metric(name) else {
+            continue;
+        };
+        let higher = crate::sweep::higher_is_better(name);
+        let direction = if higher {
+            Better::Higher
+        } else {
+            Better::Lower
+        };
+        let threshold = crate::sweep::threshold(name);
+        for (i, &a) in models.iter().enumerate() {
+            for &b in &models[i + 1..] {
+                let (xa, xb) = (values(a, metric.get), values(b, metric.get));
+                let n = xa.len().min(xb.len()).max(1) as f64;
+                let wins = |x: &[f64], y: &[f64]| {
+                    x.iter()
+                        .zip(y)
+                        .filter(|(p, q)| if higher { p > q } else { p < q })
+                        .count() as f64
+                        / n
+                };
+                let better = if really_better(&xa, &xb, direction, threshold).0 {
+                    Some(a)
+                } else if really_better(&xb, &xa, direction, threshold).0 {
+                    Some(b)
+                } else {
+                    None
+                };
+                rows.push(PairRow {
+                    metric: metric.name,
+                    a,
+                    b,
+                    diff: Estimate::of(xa.iter().zip(&xb).map(|(p, q)| p - q)),
+                    a_better_share: wins(&xa, &xb),
+                    b_better_share: wins(&xb, &xa),
+                    better,
+                });
+            }
+        }
+    }
+    rows
+}

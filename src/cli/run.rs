@@ -114,6 +114,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let elapsed = started.elapsed();
 
     let rows = summary::summarise(&scenario.models, scenario.reference, &outcomes);
+    let mut pairs = export::pairwise_frame(&summary::pairwise(&scenario.models, &outcomes))?;
     let mut reps = export::replications_frame(&outcomes)?;
     let mut services = export::services_frame(&scenario, &outcomes)?;
     let mut summary_df = export::summary_frame(&rows)?;
@@ -136,6 +137,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ),
         ("services.csv".into(), export::to_csv(&mut services)?),
         ("summary.csv".into(), export::to_csv(&mut summary_df)?),
+        ("pairwise.csv".into(), export::to_csv(&mut pairs)?),
         (
             "timeseries.parquet".into(),
             export::to_parquet(&mut timeseries)?,

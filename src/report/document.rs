@@ -387,6 +387,57 @@ fn tier_table(data: &ReportData) -> (Vec<String>, Vec<(ModelKind, Vec<String>)>)
     (header, rows)
 }
 
+/// Short column titles of the pairwise table, for [`crate::sweep::METRICS`].
+const PAIR_COLUMNS: [&str; 5] = [
+    "operating cost",
+    "unreliability",
+    "total cost",
+    "availability",
+    "time to restore",
+];
+
+const PAIR_NOTE: &str = "Every pair of models on each headline metric, paired by replication: the model named is really better by the findings' rule (paired 95% interval excluding zero, and a practical threshold: 5% for costs and times, 0.01 percentage points of availability); the percentage is the share of replications in which it was better. \"tied\" means neither passes. All pairs with their differences and intervals are in `pairwise.csv`.";
+
+/// The pairwise table: per pair of models, per headline metric, who is really better.
+fn pair_table(data: &ReportData) -> Vec<(String, Vec<String>)> {
+    use super::ranking::really_better;
+    let mut rows = Vec::new();
+    for (i, a) in data.models.iter().enumerate() {
+        for b in &data.models[i + 1..] {
+            let cells = crate::sweep::METRICS
+                .iter()
+                .map(|metric| {
+                    let higher = crate::sweep::higher_is_better(metric);
+                    let dir = if higher {
+                        Better::Higher
+                    } else {
+                        Better::Lower
+                    };
+                    let t = crate::sweep::threshold(metric);
+                    let (xa, xb) = (a.values(metric), b.values(metric));
+                    let share = |x: &[f64], y: &[f64]| {
+                        let wins = x
+                            .iter()
+                            .zip(y)
+                            .filter(|(p, q)| if higher { p > q } else { p < q })
+                            .count();
+                        100.0 * wins as f64 / x.len().max(1) as f64
+                    };
+                    if really_better(xa, xb, dir, t).0 {
+                        format!("{} ({:.0}%)", a.model.name(), share(xa, xb))
+                    } else if really_better(xb, xa, dir, t).0 {
+                        format!("{} ({:.0}%)", b.model.name(), share(xb, xa))
+                    } else {
+                        "tied".to_string()
+                    }
+                })
+                .collect();
+            rows.push((format!("{} vs {}", a.model.name(), b.model.name()), cells));
+        }
+    }
+    rows
+}
+
 const TIER_NOTE: &str = "Share of service-years in which a tier's services met their availability target, per model, with 95% intervals over replications (`met_target` in `services.csv`). Averages over all services can hide a failing tier; this table cannot.";
 
 /// The report as Markdown, with charts linked from `charts/`.
@@ -414,6 +465,17 @@ pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
     );
     for (model, cells) in &tier_rows {
         let _ = writeln!(out, "| {} | {} |", model.name(), cells.join(" | "));
+    }
+    out.push_str("\n## Pairwise comparisons\n\n");
+    let _ = writeln!(out, "{PAIR_NOTE}\n");
+    let _ = writeln!(
+        out,
+        "| pair | {} |\n|---|{}",
+        PAIR_COLUMNS.join(" | "),
+        "---|".repeat(PAIR_COLUMNS.len())
+    );
+    for (pair, cells) in pair_table(data) {
+        let _ = writeln!(out, "| {pair} | {} |", cells.join(" | "));
     }
     out.push_str("\n## Charts\n\n");
     for c in Chart::ALL {
@@ -521,6 +583,23 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
         );
         for c in cells {
             let _ = write!(out, "<td>{}</td>", esc(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n<h2>Pairwise comparisons</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p>{}</p>\n<table>\n<tr><th>pair</th>",
+        strong(PAIR_NOTE)
+    );
+    for c in PAIR_COLUMNS {
+        let _ = write!(out, "<th>{c}</th>");
+    }
+    out.push_str("</tr>\n");
+    for (pair, cells) in pair_table(data) {
+        let _ = write!(out, "<tr><td>{}</td>", esc(&pair));
+        for c in cells {
+            let _ = write!(out, "<td>{}</td>", esc(&c));
         }
         out.push_str("</tr>\n");
     }
