@@ -385,3 +385,44 @@ fn a_quiet_world_with_no_incidents_still_reports() {
     assert!(out.join("report.html").exists());
     assert!(!String::from_utf8_lossy(&o.stdout).contains("NaN"));
 }
+
+#[test]
+fn pairwise_verdicts_agree_with_their_intervals() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("p");
+    let o = run_to(
+        &bundled("baseline.toml"),
+        &out,
+        &["-n", "12", "-q", "--no-report"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(out.join("pairwise.csv")).expect("pairwise.csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "metric,model_a,model_b,mean_diff,ci95_low,ci95_high,a_better_share,b_better_share,better"
+        )
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 5 * 15, "five metrics × fifteen pairs");
+    let mut verdicts = 0;
+    for r in &rows {
+        let num = |i: usize| r[i].parse::<f64>().expect("number");
+        let (low, high, a_share, b_share) = (num(4), num(5), num(6), num(7));
+        assert!(low <= num(3) && num(3) <= high, "{r:?}");
+        assert!(a_share + b_share <= 1.0 + 1e-12, "{r:?}");
+        let higher = r[0] == "availability";
+        // a better: the interval of a − b lies wholly on a's good side, and vice versa.
+        if r[8] == r[1] {
+            verdicts += 1;
+            assert!(if higher { low > 0.0 } else { high < 0.0 }, "{r:?}");
+        } else if r[8] == r[2] {
+            verdicts += 1;
+            assert!(if higher { high < 0.0 } else { low > 0.0 }, "{r:?}");
+        } else {
+            assert_eq!(r[8], "tied", "{r:?}");
+        }
+    }
+    assert!(verdicts > 0, "no pair differs at all");
+}
