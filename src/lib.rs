@@ -19,6 +19,7 @@ pub mod guard;
 pub mod model;
 pub mod models;
 pub mod outcome;
+pub mod precision;
 pub mod report;
 pub mod rng;
 pub mod runner;

@@ -56,6 +56,19 @@ pub fn run_until(
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<Outcome>>, RunError> {
+    run_range(scenario, 0..scenario.replications, threads, progress, stop)
+}
+
+/// Replications `range` only (their seeds do not depend on the range, so running 0..n
+/// then n..m gives exactly the outcomes of running 0..m), stopping early like
+/// [`run_until`].
+pub fn run_range(
+    scenario: &Scenario,
+    range: std::ops::Range<u32>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<Outcome>>, RunError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         builder = builder.num_threads(t);
@@ -66,7 +79,7 @@ pub fn run_until(
     })?;
     let policies = policies(scenario);
     let per_replication: Option<Vec<Vec<Outcome>>> = pool.install(|| {
-        (0..scenario.replications)
+        range
             .into_par_iter()
             .map(|r| {
                 if stop() {

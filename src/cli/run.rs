@@ -40,6 +40,14 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Add replications until every headline metric's 95% half-width is within this share
+    /// of its mean, for every model (e.g. 0.05), and stays there (Hoad, Robinson & Davies
+    /// 2010); --replications is then the starting number.
+    #[arg(long, value_name = "SHARE")]
+    precision: Option<f64>,
+    /// The most replications --precision may run.
+    #[arg(long, default_value_t = 2_000)]
+    max_replications: u32,
     /// Refuse runs estimated to simulate more incidents and deployments than this, summed
     /// over models and replications.
     #[arg(long, default_value_t = Limits::default().max_events)]
@@ -58,6 +66,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
+    if let Some(p) = args.precision
+        && !(p > 0.0 && p < 1.0)
+    {
+        eprintln!("error: --precision {p} must be a share between 0 and 1, e.g. 0.05 for 5%");
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
     if let Some(n) = args.replications {
         if n < 2 {
             eprintln!("error: --replications must be at least 2 to give confidence intervals");
@@ -86,8 +100,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         max_memory_bytes: args.max_memory,
     };
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
-    if let Err(e) = guard::check(&scenario, threads, &limits) {
-        eprintln!("{}: {e}", args.scenario.display());
+    // With --precision the run may grow to --max-replications: the guardrails judge that.
+    let mut largest = scenario.clone();
+    if args.precision.is_some() {
+        largest.replications = args.max_replications.max(scenario.replications);
+    }
+    if let Err(e) = guard::check(&largest, threads, &limits) {
+        let why = if args.precision.is_some() {
+            format!(
+                " (with --precision the run is judged at --max-replications {}; lower it)",
+                largest.replications
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("{}: {e}{why}", args.scenario.display());
         return Ok(ExitCode::from(EXIT_INVALID));
     }
 
@@ -104,9 +131,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     );
     let interrupt = Interrupt::install();
     let started = std::time::Instant::now();
-    let outcomes = runner::run_until(&scenario, args.threads, &|| bar.inc(1), &|| {
-        interrupt.raised()
-    })?;
+    let outcomes = match args.precision {
+        None => runner::run_until(&scenario, args.threads, &|| bar.inc(1), &|| {
+            interrupt.raised()
+        })?,
+        Some(p) => {
+            let r = until_precise(&mut scenario, &args, p, &bar, interrupt)?;
+            if let Some((_, note)) = &r
+                && !args.quiet
+            {
+                bar.suspend(|| eprintln!("{note}"));
+            }
+            r.map(|(o, _)| o)
+        }
+    };
     bar.finish_and_clear();
     let Some(outcomes) = outcomes else {
         return Ok(stopped(interrupt, &out));
@@ -192,4 +230,68 @@ fn stopped(interrupt: &Interrupt, out: &std::path::Path) -> ExitCode {
         }
     );
     ExitCode::from(status)
+}
+
+/// Runs replications in batches until the headline metrics are precise to `p` (relative
+/// 95% half-width) for every model and stay so over the look-ahead, or the cap is reached.
+/// Sets the scenario's replications to the number run; returns the outcomes and a note.
+fn until_precise(
+    scenario: &mut whoruns::Scenario,
+    args: &RunArgs,
+    p: f64,
+    bar: &ProgressBar,
+    interrupt: &Interrupt,
+) -> anyhow::Result<Option<(Vec<whoruns::Outcome>, String)>> {
+    use whoruns::precision::{look_ahead, widest};
+    let cap = args.max_replications.max(2);
+    let mut n = scenario.replications.clamp(2, cap);
+    let mut outcomes = Vec::new();
+    let mut done = 0u32;
+    let mut reached_at: Option<u32> = None;
+    bar.set_length(u64::from(n));
+    loop {
+        let batch = runner::run_range(scenario, done..n, args.threads, &|| bar.inc(1), &|| {
+            interrupt.raised()
+        })?;
+        let Some(batch) = batch else {
+            return Ok(None);
+        };
+        outcomes.extend(batch);
+        done = n;
+        let (w, metric, model) = widest(&scenario.models, &outcomes);
+        match (w <= p, reached_at) {
+            (true, None) => reached_at = Some(n),
+            (true, Some(_)) => {}
+            (false, _) => reached_at = None,
+        }
+        let target = match reached_at {
+            Some(at) if n >= at + look_ahead(at) => {
+                scenario.replications = n;
+                let note = format!(
+                    "precision {:.1}%: reached after {at} replications and held over {} more ({n} run; widest: {metric} of {}, {:.2}%); sequential procedure of Hoad, Robinson & Davies (2010)",
+                    100.0 * p,
+                    n - at,
+                    model.key(),
+                    100.0 * w
+                );
+                return Ok(Some((outcomes, note)));
+            }
+            // One replication at a time through the look-ahead, as the procedure does.
+            Some(_) => n + 1,
+            // Otherwise grow by a tenth (at least 5) towards the cap.
+            None => n + (n / 10).max(5),
+        };
+        if done >= cap {
+            scenario.replications = n;
+            let note = format!(
+                "precision {:.1}% not reached within {cap} replications (--max-replications): widest is {metric} of {} at {:.2}%; results are for {n} replications",
+                100.0 * p,
+                model.key(),
+                100.0 * w
+            );
+            return Ok(Some((outcomes, note)));
+        }
+        n = target.min(cap);
+        bar.set_length(u64::from(n));
+    }
 }

@@ -426,3 +426,41 @@ fn pairwise_verdicts_agree_with_their_intervals() {
     }
     assert!(verdicts > 0, "no pair differs at all");
 }
+
+#[test]
+fn precision_adds_replications_and_equals_a_run_of_that_many() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (seq, fixed) = (dir.path().join("seq"), dir.path().join("fixed"));
+    let o = run_to(
+        &bundled("baseline.toml"),
+        &seq,
+        &["-n", "4", "--precision", "0.25", "--no-report"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("precision 25.0%: reached after"), "{err}");
+    let scenario = fs::read_to_string(seq.join("scenario.toml")).expect("scenario");
+    let n: u32 = scenario
+        .lines()
+        .find_map(|l| l.strip_prefix("replications = "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("replications recorded");
+    assert!(n > 4, "{n}");
+    let o = run_to(
+        &bundled("baseline.toml"),
+        &fixed,
+        &["-n", &n.to_string(), "-q", "--no-report"],
+    );
+    assert!(o.status.success());
+    assert_eq!(
+        fs::read(seq.join("replications.csv")).expect("seq"),
+        fs::read(fixed.join("replications.csv")).expect("fixed"),
+        "replications added in batches differ from one run of {n}"
+    );
+    let bad = run_to(
+        &bundled("baseline.toml"),
+        &dir.path().join("bad"),
+        &["--precision", "5"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
