@@ -5,6 +5,7 @@ mod files;
 mod interrupt;
 mod report;
 mod run;
+mod sensitivity;
 mod sweep;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Every model at every value of one parameter: where each model wins, and crossovers.
     Sweep(sweep::SweepArgs),
+    /// Which assumption decides it: every stated parameter moved ± one at a time.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Check scenario files and report every problem with file, line and column.
     Validate {
         /// Scenario files (TOML).
@@ -47,6 +50,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Validate { files } => validate(&files),
     }
 }

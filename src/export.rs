@@ -372,6 +372,54 @@ pub fn pairwise_frame(rows: &[crate::summary::PairRow]) -> Result<DataFrame, Exp
     )
 }
 
+/// One row per (output, parameter), largest effect first: `sensitivity.csv`.
+pub fn sensitivity_frame(
+    effects: &[crate::sensitivity::Effect],
+    range: f64,
+) -> Result<DataFrame, ExportError> {
+    let f = |g: fn(&crate::sensitivity::Effect) -> f64| effects.iter().map(g).collect::<Vec<f64>>();
+    wrap(
+        "sensitivity",
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "output".into(),
+                effects
+                    .iter()
+                    .map(|e| e.output.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "parameter".into(),
+                effects
+                    .iter()
+                    .map(|e| e.parameter.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "low_factor".into(),
+                effects.iter().map(|_| 1.0 - range).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "high_factor".into(),
+                effects.iter().map(|_| 1.0 + range).collect::<Vec<_>>(),
+            ),
+            Column::new("at_low_mean".into(), f(|e| e.low.mean)),
+            Column::new("at_low_ci95_low".into(), f(|e| e.low.low)),
+            Column::new("at_low_ci95_high".into(), f(|e| e.low.high)),
+            Column::new("at_high_mean".into(), f(|e| e.high.mean)),
+            Column::new("at_high_ci95_low".into(), f(|e| e.high.low)),
+            Column::new("at_high_ci95_high".into(), f(|e| e.high.high)),
+            Column::new("effect".into(), f(|e| e.effect.mean)),
+            Column::new("effect_ci95_low".into(), f(|e| e.effect.low)),
+            Column::new("effect_ci95_high".into(), f(|e| e.effect.high)),
+            Column::new(
+                "flips".into(),
+                effects.iter().map(|e| e.flips).collect::<Vec<_>>(),
+            ),
+        ]),
+    )
+}
+
 /// A frame as CSV bytes.
 pub fn to_csv(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
     let mut buf = Vec::new();

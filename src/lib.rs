@@ -24,6 +24,7 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 pub mod sweep;

@@ -1622,3 +1622,238 @@ impl SweepChart<'_> {
         Ok(png)
     }
 }
+
+/// A tornado chart: the output at each parameter's low and high value, largest effect on
+/// top, around the output at the stated values; bars that cross zero (the parameter's
+/// range decides which model is better) drawn in vermillion.
+pub struct Tornado<'a> {
+    /// The output measured.
+    pub output: &'a crate::sensitivity::Output,
+    /// Effects, largest first.
+    pub effects: &'a [crate::sensitivity::Effect],
+    /// The output at the stated values.
+    pub baseline: f64,
+    /// The relative move of each parameter.
+    pub range: f64,
+    /// The scenario (currency and footnote).
+    pub scenario: &'a crate::scenario::Scenario,
+}
+
+/// Bars shown in a tornado chart.
+const TORNADO_ROWS: usize = 14;
+
+impl Tornado<'_> {
+    fn unit(&self) -> (String, f64) {
+        let o = self.output;
+        match o.metric {
+            "availability" => (
+                format!(
+                    "{} minus {}: availability, percentage points",
+                    o.a.name(),
+                    o.b.name()
+                ),
+                0.01,
+            ),
+            m => (
+                format!(
+                    "{} minus {}: {}, million {} a year",
+                    o.a.name(),
+                    o.b.name(),
+                    match m {
+                        "cost_operating" => "operating cost".to_string(),
+                        other => other.replace('_', " "),
+                    },
+                    self.scenario.costs.currency
+                ),
+                1e6,
+            ),
+        }
+    }
+
+    /// The message title: the parameter with the largest effect, and which flip the sign.
+    pub fn title(&self) -> String {
+        let flips: Vec<&str> = self
+            .effects
+            .iter()
+            .filter(|e| e.flips)
+            .map(|e| e.parameter.as_str())
+            .collect();
+        let top = self
+            .effects
+            .first()
+            .map_or("no parameter", |e| e.parameter.as_str());
+        let what = if self.output.metric == "availability" {
+            "availability"
+        } else {
+            "operating cost"
+        };
+        match flips.as_slice() {
+            [] => format!(
+                "{top} moves the {what} gap between {} and {} most; no parameter within ±{:.0}% reverses it",
+                self.output.a.name(),
+                self.output.b.name(),
+                100.0 * self.range
+            ),
+            [one] => format!(
+                "Only {one} can reverse the {what} gap between {} and {} within ±{:.0}%",
+                self.output.a.name(),
+                self.output.b.name(),
+                100.0 * self.range
+            ),
+            many => format!(
+                "{} parameters can reverse the {what} gap between {} and {} within ±{:.0}%, {} most",
+                many.len(),
+                self.output.a.name(),
+                self.output.b.name(),
+                100.0 * self.range,
+                many[0]
+            ),
+        }
+    }
+
+    /// Draws the chart on any backend.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
+        register_fonts();
+        root.fill(&WHITE).map_err(err)?;
+        let max = f64::from(WIDTH - 120);
+        let lines = wrap(&self.title(), 42, true, max);
+        let shown = lines.len().min(2) as i32;
+        let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
+        for (i, l) in lines.iter().take(2).enumerate() {
+            top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
+                .map_err(err)?;
+        }
+        top.draw(&Text::new(
+            format!(
+                "Each parameter moved to its stated value × {:.2} (light) and × {:.2} (dark), one at a time; vertical line: the stated values; bars crossing zero in vermillion.",
+                1.0 - self.range,
+                1.0 + self.range
+            ),
+            (62, 24 + 50 * shown + 10),
+            font(24).color(&GREY),
+        ))
+        .map_err(err)?;
+        let rest_h = rest.dim_in_pixel().1;
+        let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
+        let s = self.scenario;
+        foot.draw(&Text::new(
+            format!(
+                "Scenario \"{}\" · {} replications per point, the same seeds at every point · seed {} · whoruns {}",
+                s.name,
+                s.replications,
+                s.seed,
+                env!("CARGO_PKG_VERSION")
+            ),
+            (60, 14),
+            font(26).color(&GREY),
+        ))
+        .map_err(err)?;
+        let (unit, scale) = self.unit();
+        let rows: Vec<&crate::sensitivity::Effect> =
+            self.effects.iter().take(TORNADO_ROWS).collect();
+        let n = rows.len().max(1);
+        let base = self.baseline / scale;
+        let (x0, x1) = range(
+            rows.iter()
+                .flat_map(|e| [e.low.mean / scale, e.high.mean / scale])
+                .chain([base, 0.0]),
+            0.08,
+        );
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(20)
+            .margin_right(60)
+            .margin_top(10)
+            .x_label_area_size(100)
+            .y_label_area_size(620)
+            .build_cartesian_2d(x0..x1, -0.6..n as f64 - 0.4)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .y_labels(0)
+            .x_desc(unit)
+            .axis_desc_style(font(30))
+            .label_style(font(28))
+            .x_label_formatter(&|v| format!("{:.2}", if v.abs() < 5e-3 { 0.0 } else { *v }))
+            .draw()
+            .map_err(err)?;
+        let vermillion = colour(ModelKind::OpsRun);
+        let blue = colour(ModelKind::YouRun);
+        for (i, e) in rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let c = if e.flips { vermillion } else { blue };
+            for (v, shade) in [(e.low.mean / scale, 0.45), (e.high.mean / scale, 1.0)] {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(base.min(v), y - 0.34), (base.max(v), y + 0.34)],
+                        c.mix(shade).filled(),
+                    )))
+                    .map_err(err)?;
+            }
+            let right = font(26).pos(Pos::new(HPos::Right, VPos::Center));
+            let label = if e.flips {
+                format!("{}  (flips)", e.parameter)
+            } else {
+                e.parameter.clone()
+            };
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((x0, y)) + Text::new(label, (-14, 0), right),
+                ))
+                .map_err(err)?;
+        }
+        for (x, style) in [
+            (base, ShapeStyle::from(&INK).stroke_width(3)),
+            (0.0, ShapeStyle::from(&GREY).stroke_width(2)),
+        ] {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, -0.6), (x, n as f64 - 0.4)],
+                    style,
+                )))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// The chart as an SVG document (text as outlines).
+    pub fn svg(&self) -> Result<String, ChartError> {
+        let fail = |message: String| ChartError {
+            chart: "tornado",
+            message,
+        };
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))?;
+        }
+        super::svgtext::outline(&out).map_err(fail)
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        let fail = |message: String| ChartError {
+            chart: "tornado",
+            message,
+        };
+        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))?;
+        }
+        let mut png = Vec::new();
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &pixels,
+            WIDTH,
+            HEIGHT,
+            image::ColorType::Rgb8,
+        )
+        .map_err(|e| fail(e.to_string()))?;
+        Ok(png)
+    }
+}

@@ -16,4 +16,5 @@ mod oracle;
 mod properties;
 mod report;
 mod scenario_errors;
+mod sensitivity;
 mod sweep;

@@ -1,0 +1,270 @@
+//! One-at-a-time sensitivity: every numeric parameter the scenario states (or a chosen
+//! list) is moved to a low and a high value — its stated value times (1 − r) and (1 + r) —
+//! with everything else held, and the effect on the chosen output measured with common
+//! random numbers (the same seeds at the base, low and high points). Parameters are
+//! sorted by the size of their effect; those that flip the sign of the output inside their
+//! range are the assumptions a leadership team must argue about.
+//!
+//! A parameter is a dotted path as in sweeps. Values in an array of tables (`services`,
+//! `teams`) are moved together (`services.*.deploys_per_week`), each element from its own
+//! stated value. Durations and rates written with a unit (`"4h"`, `"2/week"`) are moved by
+//! scaling their number. Run settings (`seed`, `replications`, `horizon`, `warmup`) and
+//! the `[sweep]` table are not parameters.
+
+use std::collections::BTreeSet;
+
+use crate::model::ModelKind;
+use crate::outcome::{Outcome, metric};
+use crate::stats::Estimate;
+use crate::sweep::SweepError;
+use crate::units::{parse_duration_hours, parse_rate_per_hour};
+
+/// Top-level keys that are run settings, not assumptions about the organisation.
+const NOT_PARAMETERS: [&str; 8] = [
+    "seed",
+    "replications",
+    "horizon",
+    "warmup",
+    "sweep",
+    "name",
+    "description",
+    "models",
+];
+
+/// A string whose single leading number can be scaled: `"4h"`, `"2/week"`, `"0.5/h"`.
+fn scalable(s: &str) -> Option<(f64, &str)> {
+    let t = s.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, rest) = t.split_at(end);
+    let n: f64 = num.parse().ok()?;
+    let rest_ok = !rest.trim().is_empty()
+        && !rest.contains(|c: char| c.is_ascii_digit() || c == ':')
+        && (parse_duration_hours(t).is_ok() || parse_rate_per_hour(t).is_ok());
+    rest_ok.then_some((n, rest))
+}
+
+/// Every parameter path in the scenario's TOML, in file order of tables.
+pub fn parameters(text: &str) -> Result<Vec<String>, SweepError> {
+    let doc: toml::Table = toml::from_str(text)
+        .map_err(|e| SweepError(format!("the scenario is not valid TOML: {}", e.message())))?;
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    walk(&doc, "", &mut out, &mut seen, true);
+    Ok(out)
+}
+
+fn walk(
+    table: &toml::Table,
+    prefix: &str,
+    out: &mut Vec<String>,
+    seen: &mut BTreeSet<String>,
+    top: bool,
+) {
+    for (k, v) in table {
+        if top && NOT_PARAMETERS.contains(&k.as_str()) {
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        let mut push = |p: String| {
+            if seen.insert(p.clone()) {
+                out.push(p);
+            }
+        };
+        match v {
+            toml::Value::Integer(_) | toml::Value::Float(_) => push(path),
+            toml::Value::String(s) if scalable(s).is_some() => push(path),
+            toml::Value::Table(t) => walk(t, &path, out, seen, false),
+            toml::Value::Array(items) if items.iter().all(toml::Value::is_table) => {
+                for item in items {
+                    if let toml::Value::Table(t) = item {
+                        walk(t, &format!("{path}.*"), out, seen, false);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Multiplies the stated value(s) at `path` by `factor` (integers rounded, at least 1 when
+/// they were positive; strings by their number).
+pub fn scale(text: &str, path: &str, factor: f64) -> Result<String, SweepError> {
+    let mut doc: toml::Table = toml::from_str(text)
+        .map_err(|e| SweepError(format!("the scenario is not valid TOML: {}", e.message())))?;
+    let parts: Vec<&str> = path.split('.').collect();
+    if scale_in(&mut doc, &parts, factor) == 0 {
+        return Err(SweepError(format!(
+            "{path}: not a numeric value stated in the scenario"
+        )));
+    }
+    toml::to_string(&doc).map_err(|e| SweepError(format!("{path}: {e}")))
+}
+
+fn scale_in(table: &mut toml::Table, parts: &[&str], factor: f64) -> usize {
+    let Some((first, rest)) = parts.split_first() else {
+        return 0;
+    };
+    let Some(v) = table.get_mut(*first) else {
+        return 0;
+    };
+    if rest.is_empty() {
+        return match v {
+            toml::Value::Float(x) => {
+                *x *= factor;
+                1
+            }
+            toml::Value::Integer(i) => {
+                let was = *i;
+                *i = ((was as f64) * factor).round() as i64;
+                if was > 0 && *i < 1 {
+                    *i = 1;
+                }
+                1
+            }
+            toml::Value::String(s) => match scalable(s) {
+                Some((n, unit)) => {
+                    let scaled = format!("{}", (n * factor * 1e6).round() / 1e6);
+                    *s = format!("{scaled}{unit}");
+                    1
+                }
+                None => 0,
+            },
+            _ => 0,
+        };
+    }
+    match (v, rest.first()) {
+        (toml::Value::Array(items), Some(&"*")) => items
+            .iter_mut()
+            .map(|item| match item {
+                toml::Value::Table(t) => scale_in(t, &rest[1..], factor),
+                _ => 0,
+            })
+            .sum(),
+        (toml::Value::Table(t), _) => scale_in(t, rest, factor),
+        _ => 0,
+    }
+}
+
+/// What is measured: the paired difference `a − b` on `metric`, per replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The metric.
+    pub metric: &'static str,
+    /// The first model.
+    pub a: ModelKind,
+    /// The second model.
+    pub b: ModelKind,
+}
+
+impl Output {
+    /// Per replication, `a − b` on the metric, from outcomes ordered by replication.
+    pub fn values(&self, outcomes: &[Outcome]) -> Vec<f64> {
+        let Some(m) = metric(self.metric) else {
+            return Vec::new();
+        };
+        let of = |k: ModelKind| -> Vec<f64> {
+            outcomes
+                .iter()
+                .filter(|o| o.model == k)
+                .map(|o| (m.get)(o))
+                .collect()
+        };
+        of(self.a)
+            .iter()
+            .zip(of(self.b))
+            .map(|(x, y)| x - y)
+            .collect()
+    }
+
+    /// Column-friendly name: `cost_operating:you-run-ops-run`.
+    pub fn name(&self) -> String {
+        format!("{}:{}-{}", self.metric, self.a.key(), self.b.key())
+    }
+}
+
+/// One parameter's effect on one output.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    /// The parameter.
+    pub parameter: String,
+    /// The output.
+    pub output: String,
+    /// The output at the low value.
+    pub low: Estimate,
+    /// The output at the high value.
+    pub high: Estimate,
+    /// High minus low, paired by replication.
+    pub effect: Estimate,
+    /// Whether the output's mean has different signs at low and high: the parameter's
+    /// range decides which model is better.
+    pub flips: bool,
+}
+
+impl Effect {
+    /// The effect of a parameter from the output's values at its low and high points.
+    pub fn of(parameter: &str, output: &str, low: &[f64], high: &[f64]) -> Effect {
+        let (l, h) = (
+            Estimate::of(low.iter().copied()),
+            Estimate::of(high.iter().copied()),
+        );
+        Effect {
+            parameter: parameter.to_string(),
+            output: output.to_string(),
+            low: l,
+            high: h,
+            effect: Estimate::of(high.iter().zip(low).map(|(x, y)| x - y)),
+            flips: l.mean * h.mean < 0.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "seed = 1\nreplications = 10\nhorizon = \"52w\"\n[costs]\nstandby_per_hour = 4.0\nmin_rota_size = 6\ncurrency = \"EUR\"\n[calendar]\nbusiness_hours = \"09:00-17:00\"\n[[services]]\nname = \"a\"\nbackground_incidents = \"2/week\"\neffort = { dist = \"lognormal\", median = \"2h\", p90 = \"8h\" }\n[[services]]\nname = \"b\"\ndeploys_per_week = 5\n";
+
+    #[test]
+    fn parameters_are_the_numbers_the_scenario_states() {
+        let p = parameters(TEXT).unwrap();
+        assert_eq!(
+            p,
+            vec![
+                "costs.min_rota_size",
+                "costs.standby_per_hour",
+                "services.*.background_incidents",
+                "services.*.effort.median",
+                "services.*.effort.p90",
+                "services.*.deploys_per_week",
+            ],
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn scaling_moves_each_stated_value_by_the_factor() {
+        let t = scale(TEXT, "services.*.background_incidents", 1.5).unwrap();
+        assert!(t.contains("background_incidents = \"3/week\""), "{t}");
+        let t = scale(TEXT, "services.*.effort.median", 0.5).unwrap();
+        assert!(t.contains("median = \"1h\""), "{t}");
+        let t = scale(TEXT, "costs.min_rota_size", 0.1).unwrap();
+        assert!(t.contains("min_rota_size = 1"), "{t}");
+        assert!(scale(TEXT, "costs.currency", 2.0).is_err());
+        assert!(scale(TEXT, "costs.nope", 2.0).is_err());
+    }
+
+    #[test]
+    fn a_flip_is_a_change_of_sign_between_low_and_high() {
+        let e = Effect::of("p", "o", &[-1.0, -2.0, -1.5], &[1.0, 0.5, 2.0]);
+        assert!(e.flips);
+        assert!(e.effect.mean > 0.0 && e.effect.low > 0.0);
+        let e = Effect::of("p", "o", &[1.0, 2.0], &[3.0, 4.0]);
+        assert!(!e.flips);
+    }
+}

@@ -1,0 +1,70 @@
+//! `whoruns sensitivity`: one-at-a-time moves of stated parameters, sorted by effect, with
+//! the parameters that reverse the comparison marked.
+
+use std::fs;
+
+use crate::cli::whoruns;
+use crate::common::bundled;
+
+#[test]
+fn a_parameter_that_reverses_the_comparison_is_marked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("s");
+    let o = whoruns()
+        .arg("sensitivity")
+        .arg(bundled("baseline.toml"))
+        .args([
+            "--params",
+            "groups.ops.salary,costs.standby_per_hour",
+            "--range",
+            "0.95",
+            "--models",
+            "you-run,ops-run",
+            "-n",
+            "4",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("sensitivity");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(out.join("sensitivity.csv")).expect("csv");
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 2 * 2, "two parameters × two outputs: {csv}");
+    // Ops' salaries at 5% of the stated ones make ops-run cheaper to run than you-run:
+    // the difference you-run − ops-run changes sign. Standby pay at ±95% cannot.
+    let cost: Vec<&Vec<&str>> = rows
+        .iter()
+        .filter(|r| r[0] == "cost_operating:you-run-ops-run")
+        .collect();
+    assert_eq!(
+        cost[0][1], "groups.ops.salary",
+        "largest effect first: {csv}"
+    );
+    assert_eq!(cost[0][13], "true", "{csv}");
+    assert_eq!(cost[1][1], "costs.standby_per_hour");
+    assert_eq!(cost[1][13], "false", "{csv}");
+    for chart in ["tornado.png", "tornado.svg", "tornado_availability.png"] {
+        assert!(out.join("charts").join(chart).exists(), "{chart}");
+    }
+}
+
+#[test]
+fn an_unknown_parameter_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = whoruns()
+        .arg("sensitivity")
+        .arg(bundled("baseline.toml"))
+        .args(["--params", "costs.nope", "-n", "2", "--out"])
+        .arg(dir.path().join("s"))
+        .output()
+        .expect("sensitivity");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("costs.nope"));
+    assert!(!dir.path().join("s").exists());
+}
