@@ -95,10 +95,22 @@ fn walk(
 /// Multiplies the stated value(s) at `path` by `factor` (integers rounded, at least 1 when
 /// they were positive; strings by their number).
 pub fn scale(text: &str, path: &str, factor: f64) -> Result<String, SweepError> {
+    transform(text, path, &|x| x * factor)
+}
+
+/// Moves a share's distance from 1 by `factor`: 1 − (1 − v) · factor. For values that
+/// cannot exceed 1 (probabilities, targets, knowledge), where ×(1 + R) is meaningless:
+/// 0.999 at ×1.2 becomes 0.9988, a fifth more unavailability.
+pub fn scale_complement(text: &str, path: &str, factor: f64) -> Result<String, SweepError> {
+    transform(text, path, &|x| 1.0 - (1.0 - x) * factor)
+}
+
+/// Applies `f` to the stated value(s) at `path`.
+pub fn transform(text: &str, path: &str, f: &dyn Fn(f64) -> f64) -> Result<String, SweepError> {
     let mut doc: toml::Table = toml::from_str(text)
         .map_err(|e| SweepError(format!("the scenario is not valid TOML: {}", e.message())))?;
     let parts: Vec<&str> = path.split('.').collect();
-    if scale_in(&mut doc, &parts, factor) == 0 {
+    if scale_in(&mut doc, &parts, f) == 0 {
         return Err(SweepError(format!(
             "{path}: not a numeric value stated in the scenario"
         )));
@@ -106,7 +118,7 @@ pub fn scale(text: &str, path: &str, factor: f64) -> Result<String, SweepError> 
     toml::to_string(&doc).map_err(|e| SweepError(format!("{path}: {e}")))
 }
 
-fn scale_in(table: &mut toml::Table, parts: &[&str], factor: f64) -> usize {
+fn scale_in(table: &mut toml::Table, parts: &[&str], f: &dyn Fn(f64) -> f64) -> usize {
     let Some((first, rest)) = parts.split_first() else {
         return 0;
     };
@@ -116,12 +128,12 @@ fn scale_in(table: &mut toml::Table, parts: &[&str], factor: f64) -> usize {
     if rest.is_empty() {
         return match v {
             toml::Value::Float(x) => {
-                *x *= factor;
+                *x = f(*x);
                 1
             }
             toml::Value::Integer(i) => {
                 let was = *i;
-                *i = ((was as f64) * factor).round() as i64;
+                *i = f(was as f64).round() as i64;
                 if was > 0 && *i < 1 {
                     *i = 1;
                 }
@@ -129,7 +141,7 @@ fn scale_in(table: &mut toml::Table, parts: &[&str], factor: f64) -> usize {
             }
             toml::Value::String(s) => match scalable(s) {
                 Some((n, unit)) => {
-                    let scaled = format!("{}", (n * factor * 1e6).round() / 1e6);
+                    let scaled = format!("{}", (f(n) * 1e6).round() / 1e6);
                     *s = format!("{scaled}{unit}");
                     1
                 }
@@ -142,11 +154,11 @@ fn scale_in(table: &mut toml::Table, parts: &[&str], factor: f64) -> usize {
         (toml::Value::Array(items), Some(&"*")) => items
             .iter_mut()
             .map(|item| match item {
-                toml::Value::Table(t) => scale_in(t, &rest[1..], factor),
+                toml::Value::Table(t) => scale_in(t, &rest[1..], f),
                 _ => 0,
             })
             .sum(),
-        (toml::Value::Table(t), _) => scale_in(t, rest, factor),
+        (toml::Value::Table(t), _) => scale_in(t, rest, f),
         _ => 0,
     }
 }
@@ -256,6 +268,8 @@ mod tests {
         let t = scale(TEXT, "costs.min_rota_size", 0.1).unwrap();
         assert!(t.contains("min_rota_size = 1"), "{t}");
         assert!(scale(TEXT, "costs.currency", 2.0).is_err());
+        let t = scale_complement("p = 0.999\n", "p", 1.2).unwrap();
+        assert!(t.contains("p = 0.9988"), "{t}");
         assert!(scale(TEXT, "costs.nope", 2.0).is_err());
     }
 

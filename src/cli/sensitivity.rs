@@ -138,9 +138,15 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     // probability pushed past 1, say) is reported and the parameter left out.
     let mut points = Vec::new();
     let mut skipped = Vec::new();
+    let mut complement: Vec<String> = Vec::new();
     for p in &params {
-        let make = |factor: f64| -> Result<whoruns::Scenario, String> {
-            let edited = sensitivity::scale(&text, p, factor).map_err(|e| e.to_string())?;
+        let make_with = |factor: f64, complement: bool| -> Result<whoruns::Scenario, String> {
+            let edited = if complement {
+                sensitivity::scale_complement(&text, p, factor)
+            } else {
+                sensitivity::scale(&text, p, factor)
+            }
+            .map_err(|e| e.to_string())?;
             let mut s = whoruns::scenario::parse(&edited, "sensitivity point").map_err(|e| {
                 e.problems
                     .iter()
@@ -154,7 +160,26 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             s.seed = base.seed;
             Ok(s)
         };
-        match (make(1.0 - args.range), make(1.0 + args.range)) {
+        // A share that cannot pass 1 (a probability, a target) is moved in its distance
+        // from 1 instead: low is further from 1, high closer (for a target: stricter).
+        let plain = (
+            make_with(1.0 - args.range, false),
+            make_with(1.0 + args.range, false),
+        );
+        let moved = match plain {
+            (Ok(lo), Ok(hi)) => (Ok(lo), Ok(hi)),
+            _ => match (
+                make_with(1.0 + args.range, true),
+                make_with(1.0 - args.range, true),
+            ) {
+                (Ok(lo), Ok(hi)) => {
+                    complement.push(p.clone());
+                    (Ok(lo), Ok(hi))
+                }
+                _ => plain,
+            },
+        };
+        match moved {
             (Ok(lo), Ok(hi)) => points.push((p.clone(), lo, hi)),
             (Err(e), _) | (_, Err(e)) => {
                 if !args.params.is_empty() {
@@ -224,6 +249,12 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         ),
         ("scenario.toml".into(), text.into_bytes()),
     ];
+    if !complement.is_empty() {
+        out_files.push((
+            "moved_as_shares.csv".into(),
+            format!("parameter\n{}\n", complement.join("\n")).into_bytes(),
+        ));
+    }
     if !skipped.is_empty() {
         let mut s = String::from("parameter,reason\n");
         for (p, why) in &skipped {
