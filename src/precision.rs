@@ -12,6 +12,8 @@
 
 use crate::model::ModelKind;
 use crate::outcome::{Outcome, metric};
+use crate::runner::{RunError, run_range};
+use crate::scenario::Scenario;
 use crate::stats::Estimate;
 
 /// Hoad, Robinson & Davies' recommended look-ahead.
@@ -50,4 +52,68 @@ pub fn widest(models: &[ModelKind], outcomes: &[Outcome]) -> (f64, &'static str,
 /// Replications to add after precision is first reached at `n`.
 pub fn look_ahead(n: u32) -> u32 {
     if n <= 100 { K_LIMIT } else { n * K_LIMIT / 100 }
+}
+
+/// Runs `scenario` in batches until its headline metrics are precise to `p` (relative 95%
+/// half-width) for every model and stay so over the look-ahead, or `cap` replications
+/// have run. Sets the scenario's replications to the number run; returns the outcomes and
+/// a note saying what happened, or `None` when `stop` said stop. `planned` is told each
+/// new total, for progress bars.
+pub fn run_until_precise(
+    scenario: &mut Scenario,
+    threads: Option<usize>,
+    p: f64,
+    cap: u32,
+    progress: &(dyn Fn() + Sync),
+    planned: &dyn Fn(u32),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<(Vec<Outcome>, String)>, RunError> {
+    let cap = cap.max(2);
+    let mut n = scenario.replications.clamp(2, cap);
+    let mut outcomes = Vec::new();
+    let mut done = 0u32;
+    let mut reached_at: Option<u32> = None;
+    planned(n);
+    loop {
+        let Some(batch) = run_range(scenario, done..n, threads, progress, stop)? else {
+            return Ok(None);
+        };
+        outcomes.extend(batch);
+        done = n;
+        let (w, metric, model) = widest(&scenario.models, &outcomes);
+        match (w <= p, reached_at) {
+            (true, None) => reached_at = Some(n),
+            (true, Some(_)) => {}
+            (false, _) => reached_at = None,
+        }
+        let next = match reached_at {
+            Some(at) if n >= at + look_ahead(at) => {
+                scenario.replications = n;
+                let note = format!(
+                    "precision {:.1}%: reached after {at} replications and held over {} more ({n} run; widest: {metric} of {}, {:.2}%); sequential procedure of Hoad, Robinson & Davies (2010)",
+                    100.0 * p,
+                    n - at,
+                    model.key(),
+                    100.0 * w
+                );
+                return Ok(Some((outcomes, note)));
+            }
+            // One replication at a time through the look-ahead, as the procedure does.
+            Some(_) => n + 1,
+            // Otherwise grow by a tenth (at least 5) towards the cap.
+            None => n + (n / 10).max(5),
+        };
+        if done >= cap {
+            scenario.replications = n;
+            let note = format!(
+                "precision {:.1}% not reached within {cap} replications (--max-replications): widest is {metric} of {} at {:.2}%; results are for {n} replications",
+                100.0 * p,
+                model.key(),
+                100.0 * w
+            );
+            return Ok(Some((outcomes, note)));
+        }
+        n = next.min(cap);
+        planned(n);
+    }
 }

@@ -136,7 +136,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             interrupt.raised()
         })?,
         Some(p) => {
-            let r = until_precise(&mut scenario, &args, p, &bar, interrupt)?;
+            let cap = args.max_replications;
+            bar.set_length(u64::from(scenario.replications.clamp(2, cap.max(2))));
+            let r = whoruns::precision::run_until_precise(
+                &mut scenario,
+                args.threads,
+                p,
+                cap,
+                &|| bar.inc(1),
+                &|n| bar.set_length(u64::from(n)),
+                &|| interrupt.raised(),
+            )?;
             if let Some((_, note)) = &r
                 && !args.quiet
             {
@@ -230,68 +240,4 @@ fn stopped(interrupt: &Interrupt, out: &std::path::Path) -> ExitCode {
         }
     );
     ExitCode::from(status)
-}
-
-/// Runs replications in batches until the headline metrics are precise to `p` (relative
-/// 95% half-width) for every model and stay so over the look-ahead, or the cap is reached.
-/// Sets the scenario's replications to the number run; returns the outcomes and a note.
-fn until_precise(
-    scenario: &mut whoruns::Scenario,
-    args: &RunArgs,
-    p: f64,
-    bar: &ProgressBar,
-    interrupt: &Interrupt,
-) -> anyhow::Result<Option<(Vec<whoruns::Outcome>, String)>> {
-    use whoruns::precision::{look_ahead, widest};
-    let cap = args.max_replications.max(2);
-    let mut n = scenario.replications.clamp(2, cap);
-    let mut outcomes = Vec::new();
-    let mut done = 0u32;
-    let mut reached_at: Option<u32> = None;
-    bar.set_length(u64::from(n));
-    loop {
-        let batch = runner::run_range(scenario, done..n, args.threads, &|| bar.inc(1), &|| {
-            interrupt.raised()
-        })?;
-        let Some(batch) = batch else {
-            return Ok(None);
-        };
-        outcomes.extend(batch);
-        done = n;
-        let (w, metric, model) = widest(&scenario.models, &outcomes);
-        match (w <= p, reached_at) {
-            (true, None) => reached_at = Some(n),
-            (true, Some(_)) => {}
-            (false, _) => reached_at = None,
-        }
-        let target = match reached_at {
-            Some(at) if n >= at + look_ahead(at) => {
-                scenario.replications = n;
-                let note = format!(
-                    "precision {:.1}%: reached after {at} replications and held over {} more ({n} run; widest: {metric} of {}, {:.2}%); sequential procedure of Hoad, Robinson & Davies (2010)",
-                    100.0 * p,
-                    n - at,
-                    model.key(),
-                    100.0 * w
-                );
-                return Ok(Some((outcomes, note)));
-            }
-            // One replication at a time through the look-ahead, as the procedure does.
-            Some(_) => n + 1,
-            // Otherwise grow by a tenth (at least 5) towards the cap.
-            None => n + (n / 10).max(5),
-        };
-        if done >= cap {
-            scenario.replications = n;
-            let note = format!(
-                "precision {:.1}% not reached within {cap} replications (--max-replications): widest is {metric} of {} at {:.2}%; results are for {n} replications",
-                100.0 * p,
-                model.key(),
-                100.0 * w
-            );
-            return Ok(Some((outcomes, note)));
-        }
-        n = target.min(cap);
-        bar.set_length(u64::from(n));
-    }
 }

@@ -53,6 +53,14 @@ pub struct SweepArgs {
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
+    /// Add replications until every headline metric's 95% half-width is within this share
+    /// of its mean at every value, for every model (Hoad, Robinson & Davies 2010); every
+    /// value then runs the largest number any value needed, so values stay paired.
+    #[arg(long, value_name = "SHARE")]
+    precision: Option<f64>,
+    /// The most replications --precision may run at one value.
+    #[arg(long, default_value_t = 2_000)]
+    max_replications: u32,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -120,6 +128,13 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         }
         base.replications = n;
     }
+    if let Some(p) = args.precision
+        && !(p > 0.0 && p < 1.0)
+    {
+        return refuse(format!(
+            "--precision {p} must be a share between 0 and 1, e.g. 0.05 for 5%"
+        ));
+    }
     if let Some(s) = args.seed {
         base.seed = s;
     }
@@ -151,9 +166,14 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     };
     let mut events = 0.0;
     for (_, p) in &points {
-        let size = guard::estimate(p, threads);
+        // With --precision a value may grow to --max-replications: judge that.
+        let mut p = p.clone();
+        if args.precision.is_some() {
+            p.replications = args.max_replications.max(p.replications);
+        }
+        let size = guard::estimate(&p, threads);
         events += size.events;
-        if let Err(e) = guard::check(p, threads, &limits) {
+        if let Err(e) = guard::check(&p, threads, &limits) {
             eprintln!("{}: {e}", args.scenario.display());
             return Ok(ExitCode::from(EXIT_INVALID));
         }
@@ -180,15 +200,55 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut cells = Vec::with_capacity(points.len());
-    for (value, p) in &points {
-        let value = *value;
-        let outcomes = runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?;
+    // With --precision each value finds its own number; then every value is extended to
+    // the largest, so that the values stay paired replication by replication.
+    let mut runs: Vec<Vec<whoruns::Outcome>> = Vec::with_capacity(points.len());
+    let mut points = points;
+    let mut notes = Vec::new();
+    for (_, p) in points.iter_mut() {
+        let outcomes = match args.precision {
+            None => runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?,
+            Some(share) => whoruns::precision::run_until_precise(
+                p,
+                args.threads,
+                share,
+                args.max_replications,
+                &|| bar.inc(1),
+                &|_| {},
+                &|| interrupt.raised(),
+            )?
+            .map(|(o, note)| {
+                notes.push(note);
+                o
+            }),
+        };
         let Some(outcomes) = outcomes else {
             bar.finish_and_clear();
             return Ok(stopped(interrupt));
         };
-        cells.push(sweep::cells(p, value, &outcomes));
+        runs.push(outcomes);
+    }
+    let most = points
+        .iter()
+        .map(|(_, p)| p.replications)
+        .max()
+        .unwrap_or(0);
+    for ((_, p), outcomes) in points.iter_mut().zip(runs.iter_mut()) {
+        if p.replications < most {
+            let more = runner::run_range(p, p.replications..most, args.threads, &|| {}, &|| {
+                interrupt.raised()
+            })?;
+            let Some(more) = more else {
+                return Ok(stopped(interrupt));
+            };
+            outcomes.extend(more);
+            p.replications = most;
+        }
+    }
+    base.replications = most;
+    let mut cells = Vec::with_capacity(points.len());
+    for ((value, p), outcomes) in points.iter().zip(&runs) {
+        cells.push(sweep::cells(p, *value, outcomes));
     }
     bar.finish_and_clear();
     let crossovers = sweep::crossovers(&axis, &cells);
@@ -225,6 +285,15 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         };
     }
     if !args.quiet {
+        if let Some(share) = args.precision {
+            println!(
+                "precision {:.1}%: every value run with {most} replications, the most any value needed (Hoad, Robinson & Davies 2010)",
+                100.0 * share
+            );
+            for note in notes.iter().filter(|n| n.contains("not reached")) {
+                println!("  {note}");
+            }
+        }
         println!(
             "{} values of {} × {} models × {} replications; results in {}",
             points.len(),

@@ -117,3 +117,27 @@ fn sweep_errors_name_the_parameter_and_write_nothing() {
         assert!(!out.exists(), "{param}: wrote output");
     }
 }
+
+#[test]
+fn a_precise_sweep_runs_every_value_with_the_same_number_of_replications() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("p");
+    let o = whoruns()
+        .arg("sweep")
+        .arg(bundled("sweep-estate.toml"))
+        .arg("--out")
+        .arg(&out)
+        .args(["-n", "3", "--steps", "3", "--precision", "0.3"])
+        .output()
+        .expect("sweep");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("precision 30.0%: every value run with"),
+        "{stdout}"
+    );
+    let csv = fs::read_to_string(out.join("sweep.csv")).expect("csv");
+    let reps = column(&csv, "replications");
+    assert!(reps.iter().all(|r| *r == reps[0]), "{reps:?}");
+    assert!(reps[0].parse::<u32>().expect("count") > 3, "{reps:?}");
+}
