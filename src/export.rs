@@ -249,6 +249,7 @@ pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
 /// `cells` holds each point's cells, in axis order.
 pub fn sweep_frame(
     parameter: &str,
+    parameter_2: Option<&str>,
     cells: &[Vec<crate::sweep::Cell>],
 ) -> Result<DataFrame, ExportError> {
     let flat: Vec<&crate::sweep::Cell> = cells.iter().flatten().collect();
@@ -272,6 +273,25 @@ pub fn sweep_frame(
                 .collect::<Vec<_>>(),
         ),
     ];
+    // A two-parameter grid adds the second parameter and its value.
+    if let Some(second) = parameter_2 {
+        cols.insert(
+            3,
+            Column::new(
+                "parameter_2".into(),
+                flat.iter().map(|_| second).collect::<Vec<_>>(),
+            ),
+        );
+        cols.insert(
+            4,
+            Column::new(
+                "value_2".into(),
+                flat.iter()
+                    .map(|c| c.value_2.unwrap_or(f64::NAN))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
     for (k, name) in crate::sweep::metric_names().iter().enumerate() {
         let est: Vec<crate::stats::Estimate> = flat
             .iter()
@@ -291,6 +311,40 @@ pub fn sweep_frame(
         ));
     }
     wrap("sweep", DataFrame::new_infer_height(cols))
+}
+
+/// One row per (grid point, metric) of a two-parameter sweep: the models tied for best
+/// there by the findings' rule (`winners.csv`).
+pub fn winners_frame(
+    parameter: &str,
+    parameter_2: &str,
+    cells: &[Vec<crate::sweep::Cell>],
+) -> Result<DataFrame, ExportError> {
+    let (mut v1, mut v2, mut metric, mut best, mut tied) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (k, name) in crate::sweep::metric_names().into_iter().enumerate() {
+        let leaders = crate::sweep::leaders(cells, k, name);
+        for (point, lead) in cells.iter().zip(leaders) {
+            let Some(first) = point.first() else { continue };
+            v1.push(first.value);
+            v2.push(first.value_2.unwrap_or(f64::NAN));
+            metric.push(name);
+            best.push(lead.iter().map(|m| m.key()).collect::<Vec<_>>().join(" "));
+            tied.push(lead.len() > 1);
+        }
+    }
+    wrap(
+        "winners",
+        DataFrame::new_infer_height(vec![
+            Column::new("parameter".into(), vec![parameter; v1.len()]),
+            Column::new("value".into(), v1),
+            Column::new("parameter_2".into(), vec![parameter_2; v2.len()]),
+            Column::new("value_2".into(), v2),
+            Column::new("metric".into(), metric),
+            Column::new("best".into(), best),
+            Column::new("tied".into(), tied),
+        ]),
+    )
 }
 
 /// One row per crossover: `crossovers.csv`.

@@ -162,6 +162,18 @@ impl Axis {
             ))
         };
         let (path, range) = spec.split_once('=').ok_or_else(bad)?;
+        // An optional scale after the range: `...=24..400:log`.
+        let (range, scale) = match range.rsplit_once(':') {
+            Some((r, sc)) => match Scale::parse(sc.trim()) {
+                Some(sc) => (r, sc),
+                None => {
+                    return Err(SweepError(format!(
+                        "--param \"{spec}\": unknown scale \"{sc}\" (valid: linear, log, nines)"
+                    )));
+                }
+            },
+            None => (range, scale),
+        };
         let (a, b) = range.split_once("..").ok_or_else(bad)?;
         let num = |s: &str| s.trim().parse::<f64>().map_err(|_| bad());
         Axis::new(path, num(a)?, num(b)?, steps, scale)
@@ -254,35 +266,73 @@ pub fn points(
     axis: &Axis,
     base: &Scenario,
 ) -> Result<Vec<(f64, Scenario)>, SweepError> {
-    let mut out = Vec::with_capacity(axis.values.len());
-    for &value in &axis.values {
-        // A float first; a key that must be whole is retried rounded.
-        let attempt = |integer: bool| -> Result<Scenario, SweepError> {
-            let edited = set(text, &axis.path, value, integer)?;
-            crate::scenario::parse(&edited, "sweep point").map_err(|e| {
-                let problems: Vec<String> = e.problems.iter().map(|p| p.message.clone()).collect();
-                SweepError(format!(
-                    "at {} = {value}: {}",
-                    axis.path,
-                    problems.join("; ")
-                ))
-            })
-        };
-        let (applied, scenario) = match attempt(false) {
-            Err(SweepError(m)) if m.contains("should be a whole number") => {
-                (value.round(), attempt(true)?)
-            }
-            other => (value, other?),
-        };
-        let mut s = scenario;
-        s.name.clone_from(&base.name);
-        s.seed = base.seed;
-        s.replications = base.replications;
-        s.models.clone_from(&base.models);
-        s.reference = base.reference;
-        out.push((applied, s));
+    let integer = whole(text, axis)?;
+    axis.values
+        .iter()
+        .map(|&v| {
+            let (applied, s) = point(text, &[(axis, v, integer)], base)?;
+            Ok((applied[0], s))
+        })
+        .collect()
+}
+
+/// Every (first, second) pair of values of a two-parameter grid, first axis outermost.
+pub fn grid_points(
+    text: &str,
+    first: &Axis,
+    second: &Axis,
+    base: &Scenario,
+) -> Result<Vec<((f64, f64), Scenario)>, SweepError> {
+    let (i1, i2) = (whole(text, first)?, whole(text, second)?);
+    let mut out = Vec::with_capacity(first.values.len() * second.values.len());
+    for &a in &first.values {
+        for &b in &second.values {
+            let (applied, s) = point(text, &[(first, a, i1), (second, b, i2)], base)?;
+            out.push(((applied[0], applied[1]), s));
+        }
     }
     Ok(out)
+}
+
+/// Whether the axis's key must be a whole number (validation says so of a decimal).
+fn whole(text: &str, axis: &Axis) -> Result<bool, SweepError> {
+    let v = axis.values.first().copied().unwrap_or(0.0) + 0.5;
+    let edited = set(text, &axis.path, v, false)?;
+    Ok(match crate::scenario::parse(&edited, "sweep point") {
+        Ok(_) => false,
+        Err(e) => e
+            .problems
+            .iter()
+            .any(|p| p.message.contains("should be a whole number")),
+    })
+}
+
+/// The scenario with each axis's key set to its value, validated; the values as applied.
+fn point(
+    text: &str,
+    settings: &[(&Axis, f64, bool)],
+    base: &Scenario,
+) -> Result<(Vec<f64>, Scenario), SweepError> {
+    let mut edited = text.to_string();
+    let mut applied = Vec::with_capacity(settings.len());
+    for (axis, value, integer) in settings {
+        edited = set(&edited, &axis.path, *value, *integer)?;
+        applied.push(if *integer { value.round() } else { *value });
+    }
+    let mut s = crate::scenario::parse(&edited, "sweep point").map_err(|e| {
+        let problems: Vec<String> = e.problems.iter().map(|p| p.message.clone()).collect();
+        let at: Vec<String> = settings
+            .iter()
+            .map(|(a, v, _)| format!("{} = {v}", a.path))
+            .collect();
+        SweepError(format!("at {}: {}", at.join(", "), problems.join("; ")))
+    })?;
+    s.name.clone_from(&base.name);
+    s.seed = base.seed;
+    s.replications = base.replications;
+    s.models.clone_from(&base.models);
+    s.reference = base.reference;
+    Ok((applied, s))
 }
 
 /// Per replication, the share of the scenario's services (or of its top tier's) that met
@@ -316,6 +366,8 @@ pub struct Cell {
     pub model: ModelKind,
     /// The parameter's value.
     pub value: f64,
+    /// The second parameter's value, in a two-parameter grid.
+    pub value_2: Option<f64>,
     /// Per metric (in [`METRICS`] then [`ATTAINMENT`] order), per replication.
     pub values: Vec<Vec<f64>>,
 }
@@ -347,6 +399,7 @@ pub fn cells(scenario: &Scenario, value: f64, outcomes: &[Outcome]) -> Vec<Cell>
             Cell {
                 model,
                 value,
+                value_2: None,
                 values,
             }
         })
@@ -571,6 +624,10 @@ mod tests {
         for (v, want) in n.values.iter().zip([0.99, 0.999, 0.9999]) {
             assert!((v - want).abs() < 1e-12, "{v}");
         }
+        let s = Axis::parse("x=1..100:log", 3, Scale::Linear).unwrap();
+        assert_eq!(s.scale, Scale::Log);
+        assert!((s.values[1] - 10.0).abs() < 1e-9);
+        assert!(Axis::parse("x=1..100:cubic", 3, Scale::Linear).is_err());
         assert!(Axis::parse("x=1..2", 1, Scale::Linear).is_err());
         assert!(Axis::parse("x=0..2", 3, Scale::Log).is_err());
         assert!(Axis::parse("x=0.9..1", 3, Scale::Nines).is_err());
@@ -605,6 +662,7 @@ mod tests {
                 Cell {
                     model: ModelKind::YouRun,
                     value: v,
+                    value_2: None,
                     values: vec![
                         (0..10)
                             .map(|r| d + 0.1 * (f64::from(r) - 4.5) / 4.5)
@@ -615,6 +673,7 @@ mod tests {
                 Cell {
                     model: ModelKind::OpsRun,
                     value: v,
+                    value_2: None,
                     values: vec![vec![0.0; 10]; 7],
                 },
             ]

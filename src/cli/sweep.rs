@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use whoruns::guard::{self, Limits};
-use whoruns::report::charts::SweepChart;
+use whoruns::report::charts::{GridMap, SweepChart};
 use whoruns::sweep::{self, Axis, Scale};
 use whoruns::{export, runner};
 
@@ -20,10 +20,11 @@ use super::interrupt::{Interrupt, Interrupted};
 pub struct SweepArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// The parameter and range, PATH=START..END (PATH as errors name keys, e.g.
-    /// groups.ops.estate_services=24..400). Default: the scenario's [sweep] table.
+    /// The parameter and range, PATH=START..END[:SCALE] (PATH as errors name keys, e.g.
+    /// groups.ops.estate_services=24..400:log). Default: the scenario's [sweep] table.
+    /// Given twice, a grid of both: every model at every pair of values.
     #[arg(long, value_name = "PATH=START..END")]
-    param: Option<String>,
+    param: Vec<String>,
     /// Number of values, first and last included (default: the [sweep] table's, or 9).
     #[arg(long)]
     steps: Option<u32>,
@@ -90,37 +91,39 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
-    let axis = match (&args.param, &base.sweep) {
-        (Some(spec), _) => Axis::parse(
-            spec,
-            args.steps.unwrap_or(9),
-            if args.log { Scale::Log } else { args.scale },
-        ),
-        (None, Some(w)) => Axis::new(
+    let scale = if args.log { Scale::Log } else { args.scale };
+    let axes: Result<Vec<Axis>, _> = match (args.param.as_slice(), &base.sweep) {
+        ([], Some(w)) => Axis::new(
             &w.param,
             w.from,
             w.to,
             args.steps.unwrap_or(w.steps),
             w.scale,
-        ),
-        (None, None) => {
+        )
+        .map(|mut a| {
+            if let Some(l) = &w.label {
+                a.label.clone_from(l);
+            }
+            vec![a]
+        }),
+        ([], None) => {
             return refuse(format!(
                 "{}: nothing to sweep; give --param PATH=START..END or a [sweep] table",
                 args.scenario.display()
             ));
         }
+        (specs, _) if specs.len() <= 2 => specs
+            .iter()
+            .map(|spec| Axis::parse(spec, args.steps.unwrap_or(9), scale))
+            .collect(),
+        _ => return refuse("--param can be given at most twice (a grid of two parameters)"),
     };
-    let mut axis = match axis {
+    let mut axes = match axes {
         Ok(a) => a,
         Err(e) => return refuse(e),
     };
-    if let Some(l) = args.label.clone().or_else(|| {
-        base.sweep
-            .as_ref()
-            .and_then(|w| w.label.clone())
-            .filter(|_| args.param.is_none())
-    }) {
-        axis.label = l;
+    if let (Some(l), Some(first)) = (&args.label, axes.first_mut()) {
+        first.label.clone_from(l);
     }
     if let Some(n) = args.replications {
         if n < 2 {
@@ -149,7 +152,15 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         return refuse(format!("{e:#}"));
     }
     let text = std::fs::read_to_string(&args.scenario)?;
-    let points = match sweep::points(&text, &axis, &base) {
+    // Each point: its value (and second value, in a grid) as applied, and its scenario.
+    let made: Result<Vec<(f64, Option<f64>, whoruns::Scenario)>, _> = match axes.as_slice() {
+        [one] => sweep::points(&text, one, &base)
+            .map(|p| p.into_iter().map(|(v, s)| (v, None, s)).collect()),
+        [first, second] => sweep::grid_points(&text, first, second, &base)
+            .map(|p| p.into_iter().map(|((a, b), s)| (a, Some(b), s)).collect()),
+        _ => return refuse("nothing to sweep"),
+    };
+    let points = match made {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{}: {e}", args.scenario.display());
@@ -157,7 +168,22 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         }
     };
     // The values as applied (a whole-number key is rounded): charts and crossovers use them.
-    axis.values = points.iter().map(|(v, _)| *v).collect();
+    let mut first_values: Vec<f64> = Vec::new();
+    let mut second_values: Vec<f64> = Vec::new();
+    for (a, b, _) in &points {
+        if !first_values.contains(a) {
+            first_values.push(*a);
+        }
+        if let Some(b) = b
+            && !second_values.contains(b)
+        {
+            second_values.push(*b);
+        }
+    }
+    axes[0].values = first_values;
+    if let Some(second) = axes.get_mut(1) {
+        second.values = second_values;
+    }
     // The guardrails hold for the whole sweep: events add up over the values.
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
     let limits = Limits {
@@ -165,7 +191,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         max_memory_bytes: args.max_memory,
     };
     let mut events = 0.0;
-    for (_, p) in &points {
+    for (_, _, p) in &points {
         // With --precision a value may grow to --max-replications: judge that.
         let mut p = p.clone();
         if args.precision.is_some() {
@@ -205,7 +231,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let mut runs: Vec<Vec<whoruns::Outcome>> = Vec::with_capacity(points.len());
     let mut points = points;
     let mut notes = Vec::new();
-    for (_, p) in points.iter_mut() {
+    for (_, _, p) in points.iter_mut() {
         let outcomes = match args.precision {
             None => runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?,
             Some(share) => whoruns::precision::run_until_precise(
@@ -230,10 +256,10 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     }
     let most = points
         .iter()
-        .map(|(_, p)| p.replications)
+        .map(|(_, _, p)| p.replications)
         .max()
         .unwrap_or(0);
-    for ((_, p), outcomes) in points.iter_mut().zip(runs.iter_mut()) {
+    for ((_, _, p), outcomes) in points.iter_mut().zip(runs.iter_mut()) {
         if p.replications < most {
             let more = runner::run_range(p, p.replications..most, args.threads, &|| {}, &|| {
                 interrupt.raised()
@@ -247,36 +273,63 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     }
     base.replications = most;
     let mut cells = Vec::with_capacity(points.len());
-    for ((value, p), outcomes) in points.iter().zip(&runs) {
-        cells.push(sweep::cells(p, *value, outcomes));
+    for ((value, value_2, p), outcomes) in points.iter().zip(&runs) {
+        let mut c = sweep::cells(p, *value, outcomes);
+        for cell in &mut c {
+            cell.value_2 = *value_2;
+        }
+        cells.push(c);
     }
     bar.finish_and_clear();
-    let crossovers = sweep::crossovers(&axis, &cells);
-
-    let mut frame = export::sweep_frame(&axis.path, &cells)?;
-    let mut cross = export::crossovers_frame(&axis.path, &crossovers)?;
+    let axis = &axes[0];
+    let second = axes.get(1);
+    // Crossovers are along one parameter; a grid's answer is its map of winners.
+    let crossovers = if second.is_none() {
+        sweep::crossovers(axis, &cells)
+    } else {
+        Vec::new()
+    };
+    let mut frame = export::sweep_frame(&axis.path, second.map(|a| a.path.as_str()), &cells)?;
     let mut out_files: files::Files = vec![
         ("sweep.parquet".into(), export::to_parquet(&mut frame)?),
         ("sweep.csv".into(), export::to_csv(&mut frame)?),
-        ("crossovers.csv".into(), export::to_csv(&mut cross)?),
         ("scenario.toml".into(), text.into_bytes()),
     ];
+    if let Some(second) = second {
+        let mut winners = export::winners_frame(&axis.path, &second.path, &cells)?;
+        out_files.push(("winners.csv".into(), export::to_csv(&mut winners)?));
+    } else {
+        let mut cross = export::crossovers_frame(&axis.path, &crossovers)?;
+        out_files.push(("crossovers.csv".into(), export::to_csv(&mut cross)?));
+    }
     for metric in sweep::metric_names() {
         if interrupt.raised() {
             return Ok(stopped(interrupt));
         }
-        let chart = SweepChart {
-            metric,
-            axis: &axis,
-            cells: &cells,
-            crossovers: &crossovers,
-            scenario: &base,
+        let (stem, png, svg) = match second {
+            None => {
+                let chart = SweepChart {
+                    metric,
+                    axis,
+                    cells: &cells,
+                    crossovers: &crossovers,
+                    scenario: &base,
+                };
+                (format!("sweep_{metric}"), chart.png()?, chart.svg()?)
+            }
+            Some(second) => {
+                let chart = GridMap {
+                    metric,
+                    first: axis,
+                    second,
+                    cells: &cells,
+                    scenario: &base,
+                };
+                (format!("map_{metric}"), chart.png()?, chart.svg()?)
+            }
         };
-        out_files.push((format!("charts/sweep_{metric}.png"), chart.png()?));
-        out_files.push((
-            format!("charts/sweep_{metric}.svg"),
-            chart.svg()?.into_bytes(),
-        ));
+        out_files.push((format!("charts/{stem}.png"), png));
+        out_files.push((format!("charts/{stem}.svg"), svg.into_bytes()));
     }
     if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
@@ -297,12 +350,17 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         println!(
             "{} values of {} × {} models × {} replications; results in {}",
             points.len(),
-            axis.path,
+            axes.iter()
+                .map(|a| a.path.as_str())
+                .collect::<Vec<_>>()
+                .join(" × "),
             base.models.len(),
             base.replications,
             out.display()
         );
-        if !crossovers.iter().any(|c| c.leader_change && c.significant) {
+        if second.is_some() {
+            println!("map of winners: winners.csv and charts/map_<metric>.png");
+        } else if !crossovers.iter().any(|c| c.leader_change && c.significant) {
             println!("no model overtakes the best on any headline metric (by the paired 95% rule)");
         }
         for c in crossovers

@@ -1857,3 +1857,229 @@ impl Tornado<'_> {
         Ok(png)
     }
 }
+
+/// A two-parameter sweep's map for one metric: each grid point coloured by the model that
+/// is best there by the findings' rule, hatched grey where models are tied.
+pub struct GridMap<'a> {
+    /// The metric.
+    pub metric: &'static str,
+    /// The first parameter (x).
+    pub first: &'a crate::sweep::Axis,
+    /// The second parameter (y).
+    pub second: &'a crate::sweep::Axis,
+    /// Each grid point's cells, first parameter outermost.
+    pub cells: &'a [Vec<crate::sweep::Cell>],
+    /// The base scenario (footnote).
+    pub scenario: &'a crate::scenario::Scenario,
+}
+
+impl GridMap<'_> {
+    fn what(&self) -> String {
+        let best = if crate::sweep::higher_is_better(self.metric) {
+            "highest"
+        } else {
+            "lowest"
+        };
+        let name = match self.metric {
+            "cost_operating" => "operating cost",
+            "cost_unreliability" => "cost of unreliability",
+            "cost_total" => "total cost",
+            "availability" => "availability",
+            "mttr_hours" => "mean time to restore",
+            "met_share" => "share of service-years meeting their target",
+            "met_share_top_tier" => "top tier's share meeting its target",
+            other => other,
+        };
+        format!("{best} {name}")
+    }
+
+    /// The message title: who wins most of the map.
+    pub fn title(&self) -> String {
+        let k = crate::sweep::metric_names()
+            .iter()
+            .position(|m| *m == self.metric)
+            .unwrap_or(0);
+        let leaders = crate::sweep::leaders(self.cells, k, self.metric);
+        let mut counts: Vec<(ModelKind, usize)> = Vec::new();
+        for l in &leaders {
+            if let [one] = l.as_slice() {
+                match counts.iter_mut().find(|(m, _)| m == one) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((*one, 1)),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        let total = leaders.len().max(1);
+        match counts.first() {
+            None => format!(
+                "No model has the {} alone anywhere on this map",
+                self.what()
+            ),
+            Some((m, n)) => format!(
+                "{} has the {} at {n} of {total} points; {} elsewhere",
+                m.name(),
+                self.what(),
+                if counts.len() > 1 {
+                    "other models or ties"
+                } else {
+                    "ties"
+                }
+            ),
+        }
+    }
+
+    /// Draws the chart on any backend.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
+        register_fonts();
+        root.fill(&WHITE).map_err(err)?;
+        let lines = wrap(&self.title(), 42, true, f64::from(WIDTH - 120));
+        let shown = lines.len().min(2) as i32;
+        let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
+        for (i, l) in lines.iter().take(2).enumerate() {
+            top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
+                .map_err(err)?;
+        }
+        top.draw(&Text::new(
+            format!(
+                "The model with the {} at each pair of values (paired 95% interval and practical threshold); hatched: tied.",
+                self.what()
+            ),
+            (62, 24 + 50 * shown + 10),
+            font(24).color(&GREY),
+        ))
+        .map_err(err)?;
+        let rest_h = rest.dim_in_pixel().1;
+        let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
+        let s = self.scenario;
+        foot.draw(&Text::new(
+            format!(
+                "Scenario \"{}\" · {} replications per point, the same seeds at every point · seed {} · whoruns {}",
+                s.name,
+                s.replications,
+                s.seed,
+                env!("CARGO_PKG_VERSION")
+            ),
+            (60, 14),
+            font(26).color(&GREY),
+        ))
+        .map_err(err)?;
+        let (plot, key) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let models: Vec<ModelKind> = self
+            .cells
+            .first()
+            .map(|p| p.iter().map(|c| c.model).collect())
+            .unwrap_or_default();
+        let mut entries: Vec<(String, RGBColor, Mark)> = models
+            .iter()
+            .map(|m| (m.name().to_string(), colour(*m), Mark::Dot))
+            .collect();
+        entries.push(("tied (hatched)".into(), GREY, Mark::Dot));
+        legend(&key, &entries)?;
+        let (nx, ny) = (self.first.values.len(), self.second.values.len().max(1));
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_left(20)
+            .margin_right(40)
+            .margin_top(10)
+            .x_label_area_size(110)
+            .y_label_area_size(190)
+            .build_cartesian_2d(-0.5..nx as f64 - 0.5, -0.5..ny as f64 - 0.5)
+            .map_err(err)?;
+        let fx = |v: &f64| {
+            self.first
+                .values
+                .get(v.round().max(0.0) as usize)
+                .map_or(String::new(), |x| crate::sweep::short(*x))
+        };
+        let fy = |v: &f64| {
+            self.second
+                .values
+                .get(v.round().max(0.0) as usize)
+                .map_or(String::new(), |x| crate::sweep::short(*x))
+        };
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(nx)
+            .y_labels(ny)
+            .x_desc(self.first.label.clone())
+            .y_desc(self.second.label.clone())
+            .axis_desc_style(font(30))
+            .label_style(font(26))
+            .x_label_formatter(&fx)
+            .y_label_formatter(&fy)
+            .draw()
+            .map_err(err)?;
+        let k = crate::sweep::metric_names()
+            .iter()
+            .position(|m| *m == self.metric)
+            .unwrap_or(0);
+        let leaders = crate::sweep::leaders(self.cells, k, self.metric);
+        let pixels = chart.plotting_area().strip_coord_spec();
+        let (bx, by) = chart.plotting_area().get_base_pixel();
+        for (idx, lead) in leaders.iter().enumerate() {
+            let (i, j) = (idx / ny, idx % ny);
+            let (x, y) = (i as f64, j as f64);
+            let (ax, ay) = chart.backend_coord(&(x - 0.48, y + 0.48));
+            let (cx, cy) = chart.backend_coord(&(x + 0.48, y - 0.48));
+            let (a, b) = ((ax - bx, ay - by), (cx - bx, cy - by));
+            let comp = match lead.as_slice() {
+                [one] => Component {
+                    metric: "",
+                    label: "",
+                    phrase: "",
+                    colour: colour(*one),
+                    pattern: Pattern::Solid,
+                },
+                _ => Component {
+                    metric: "",
+                    label: "",
+                    phrase: "",
+                    colour: RGBColor(215, 215, 215),
+                    pattern: Pattern::Hatched,
+                },
+            };
+            fill_rect(&pixels, a, b, &comp)?;
+        }
+        Ok(())
+    }
+
+    /// The chart as an SVG document (text as outlines).
+    pub fn svg(&self) -> Result<String, ChartError> {
+        let fail = |message: String| ChartError {
+            chart: "map",
+            message,
+        };
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))?;
+        }
+        super::svgtext::outline(&out).map_err(fail)
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        let fail = |message: String| ChartError {
+            chart: "map",
+            message,
+        };
+        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(&root).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))?;
+        }
+        let mut png = Vec::new();
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &pixels,
+            WIDTH,
+            HEIGHT,
+            image::ColorType::Rgb8,
+        )
+        .map_err(|e| fail(e.to_string()))?;
+        Ok(png)
+    }
+}

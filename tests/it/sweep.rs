@@ -141,3 +141,54 @@ fn a_precise_sweep_runs_every_value_with_the_same_number_of_replications() {
     assert!(reps.iter().all(|r| *r == reps[0]), "{reps:?}");
     assert!(reps[0].parse::<u32>().expect("count") > 3, "{reps:?}");
 }
+
+#[test]
+fn a_grid_of_two_parameters_maps_the_winner_at_every_pair() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("g");
+    let o = whoruns()
+        .arg("sweep")
+        .arg(bundled("large-estate.toml"))
+        .args([
+            "--param",
+            "groups.ops.estate_services, groups.sre.estate_services=24..400:log",
+            "--param",
+            "groups.ops.salary=60000..160000",
+            "--steps",
+            "3",
+            "-n",
+            "4",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("sweep");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(out.join("sweep.csv")).expect("csv");
+    assert!(
+        csv.starts_with("model,parameter,value,parameter_2,value_2,replications,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 9 * 6);
+    let winners = fs::read_to_string(out.join("winners.csv")).expect("winners");
+    let cost: Vec<&str> = winners
+        .lines()
+        .filter(|l| l.contains(",cost_operating,"))
+        .collect();
+    assert_eq!(cost.len(), 9, "{winners}");
+    // The smallest estate at the highest ops salary: nothing shared, you-run cheapest;
+    // the largest at the lowest salary: ops-run.
+    assert!(
+        cost[2].contains(",24.0,") && cost[2].contains(",you-run,"),
+        "{}",
+        cost[2]
+    );
+    assert!(
+        cost[6].contains(",400.0,") && cost[6].contains(",ops-run,"),
+        "{}",
+        cost[6]
+    );
+    assert!(out.join("charts/map_cost_operating.png").exists());
+    assert!(!out.join("crossovers.csv").exists());
+}
