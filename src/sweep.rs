@@ -276,13 +276,16 @@ pub fn points(
         .collect()
 }
 
+/// A grid point: the two values as applied, and the scenario there.
+pub type GridPoint = ((f64, f64), Scenario);
+
 /// Every (first, second) pair of values of a two-parameter grid, first axis outermost.
 pub fn grid_points(
     text: &str,
     first: &Axis,
     second: &Axis,
     base: &Scenario,
-) -> Result<Vec<((f64, f64), Scenario)>, SweepError> {
+) -> Result<Vec<GridPoint>, SweepError> {
     let (i1, i2) = (whole(text, first)?, whole(text, second)?);
     let mut out = Vec::with_capacity(first.values.len() * second.values.len());
     for &a in &first.values {

@@ -1909,7 +1909,7 @@ impl GridMap<'_> {
                 }
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         let total = leaders.len().max(1);
         match counts.first() {
             None => format!(
