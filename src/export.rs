@@ -451,11 +451,43 @@ pub fn sensitivity_frame(
             ),
             Column::new(
                 "low_factor".into(),
-                effects.iter().map(|_| 1.0 - range).collect::<Vec<_>>(),
+                effects
+                    .iter()
+                    .map(|e| {
+                        if e.stated.is_some() {
+                            f64::NAN
+                        } else {
+                            1.0 - range
+                        }
+                    })
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "high_factor".into(),
-                effects.iter().map(|_| 1.0 + range).collect::<Vec<_>>(),
+                effects
+                    .iter()
+                    .map(|e| {
+                        if e.stated.is_some() {
+                            f64::NAN
+                        } else {
+                            1.0 + range
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "stated_low".into(),
+                effects
+                    .iter()
+                    .map(|e| e.stated.map_or(f64::NAN, |s| s.0))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "stated_high".into(),
+                effects
+                    .iter()
+                    .map(|e| e.stated.map_or(f64::NAN, |s| s.1))
+                    .collect::<Vec<_>>(),
             ),
             Column::new("at_low_mean".into(), f(|e| e.low.mean)),
             Column::new("at_low_ci95_low".into(), f(|e| e.low.low)),

@@ -63,6 +63,18 @@ pub struct Scenario {
     pub services: Vec<Service>,
     /// The `[sweep]` table: what `whoruns sweep` varies when no `--param` is given.
     pub sweep: Option<SweepSpec>,
+    /// The `[sensitivity]` table: the default relative range, and stated (low, high)
+    /// values of parameters, by path.
+    pub sensitivity: SensitivitySpec,
+}
+
+/// What `whoruns sensitivity` moves parameters over, as a scenario states it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SensitivitySpec {
+    /// The relative move of parameters without a stated range (`None`: the command's).
+    pub range: Option<f64>,
+    /// Stated low and high values, by dotted path.
+    pub ranges: Vec<(String, f64, f64)>,
 }
 
 /// A one-parameter sweep as a scenario states it.

@@ -9,7 +9,8 @@
 //! `teams`) are moved together (`services.*.deploys_per_week`), each element from its own
 //! stated value. Durations and rates written with a unit (`"4h"`, `"2/week"`) are moved by
 //! scaling their number. Run settings (`seed`, `replications`, `horizon`, `warmup`) and
-//! the `[sweep]` table are not parameters.
+//! the `[sweep]` and `[sensitivity]` tables are not parameters. A parameter listed in
+//! `[sensitivity.ranges]` is moved to the low and high values stated there instead.
 
 use std::collections::BTreeSet;
 
@@ -20,7 +21,8 @@ use crate::sweep::SweepError;
 use crate::units::{parse_duration_hours, parse_rate_per_hour};
 
 /// Top-level keys that are run settings, not assumptions about the organisation.
-const NOT_PARAMETERS: [&str; 8] = [
+const NOT_PARAMETERS: [&str; 9] = [
+    "sensitivity",
     "seed",
     "replications",
     "horizon",
@@ -216,6 +218,8 @@ pub struct Effect {
     /// Whether the output's mean has different signs at low and high: the parameter's
     /// range decides which model is better.
     pub flips: bool,
+    /// The low and high values the scenario states for this parameter, when it does.
+    pub stated: Option<(f64, f64)>,
 }
 
 impl Effect {
@@ -232,6 +236,7 @@ impl Effect {
             high: h,
             effect: Estimate::of(high.iter().zip(low).map(|(x, y)| x - y)),
             flips: l.mean * h.mean < 0.0,
+            stated: None,
         }
     }
 }

@@ -25,9 +25,10 @@ pub struct SensitivityArgs {
     /// the scenario states.
     #[arg(long, value_delimiter = ',', value_name = "PATH,...")]
     params: Vec<String>,
-    /// Move each parameter to its value × (1 − R) and × (1 + R).
-    #[arg(long, default_value_t = 0.2, value_name = "R")]
-    range: f64,
+    /// Move each parameter without a stated range (`[sensitivity.ranges]`) to its value
+    /// × (1 − R) and × (1 + R) (default: the scenario's `sensitivity.range`, else 0.2).
+    #[arg(long, value_name = "R")]
+    range: Option<f64>,
     /// The two models whose paired difference is the output (default: the reference and
     /// the next model).
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
@@ -85,10 +86,10 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
-    if !(args.range > 0.0 && args.range < 1.0) {
+    let range = args.range.or(base.sensitivity.range).unwrap_or(0.2);
+    if !(range > 0.0 && range < 1.0) {
         return refuse(format!(
-            "--range {} must be between 0 and 1, e.g. 0.2 for ±20%",
-            args.range
+            "--range {range} must be between 0 and 1, e.g. 0.2 for ±20%"
         ));
     }
     if let Some(n) = args.replications {
@@ -134,11 +135,20 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.params.iter().map(|p| p.trim().to_string()).collect()
     };
+    let mut params = params;
+    if args.params.is_empty() {
+        for (p, _, _) in &base.sensitivity.ranges {
+            if !params.contains(p) {
+                params.push(p.clone());
+            }
+        }
+    }
     // Each parameter's low and high scenario, validated; a move validation refuses (a
     // probability pushed past 1, say) is reported and the parameter left out.
     let mut points = Vec::new();
     let mut skipped = Vec::new();
     let mut complement: Vec<String> = Vec::new();
+    let mut stated: Vec<String> = Vec::new();
     for p in &params {
         let make_with = |factor: f64, complement: bool| -> Result<whoruns::Scenario, String> {
             let edited = if complement {
@@ -162,16 +172,47 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         };
         // A share that cannot pass 1 (a probability, a target) is moved in its distance
         // from 1 instead: low is further from 1, high closer (for a target: stricter).
-        let plain = (
-            make_with(1.0 - args.range, false),
-            make_with(1.0 + args.range, false),
-        );
+        // A stated range sets the low and high values themselves.
+        if let Some((_, lo, hi)) = base.sensitivity.ranges.iter().find(|(q, _, _)| q == p) {
+            let absolute = |v: f64| -> Result<whoruns::Scenario, String> {
+                let try_set = |integer: bool| {
+                    whoruns::sweep::set(&text, p, v, integer)
+                        .map_err(|e| e.to_string())
+                        .and_then(|t| {
+                            whoruns::scenario::parse(&t, "sensitivity point").map_err(|e| {
+                                e.problems
+                                    .iter()
+                                    .map(|q| q.message.clone())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            })
+                        })
+                };
+                let mut s = match try_set(false) {
+                    Err(m) if m.contains("should be a whole number") => try_set(true)?,
+                    other => other?,
+                };
+                s.models.clone_from(&base.models);
+                s.reference = base.reference;
+                s.replications = base.replications;
+                s.seed = base.seed;
+                Ok(s)
+            };
+            match (absolute(*lo), absolute(*hi)) {
+                (Ok(l), Ok(h)) => {
+                    stated.push(p.clone());
+                    points.push((p.clone(), l, h));
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    return refuse(format!("sensitivity.ranges.\"{p}\": {e}"));
+                }
+            }
+            continue;
+        }
+        let plain = (make_with(1.0 - range, false), make_with(1.0 + range, false));
         let moved = match plain {
             (Ok(lo), Ok(hi)) => (Ok(lo), Ok(hi)),
-            _ => match (
-                make_with(1.0 + args.range, true),
-                make_with(1.0 - args.range, true),
-            ) {
+            _ => match (make_with(1.0 + range, true), make_with(1.0 - range, true)) {
                 (Ok(lo), Ok(hi)) => {
                     complement.push(p.clone());
                     (Ok(lo), Ok(hi))
@@ -227,8 +268,16 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         let (Some(l), Some(h)) = (simulate(lo)?, simulate(hi)?) else {
             return Ok(stopped(interrupt));
         };
+        let stated_range = base
+            .sensitivity
+            .ranges
+            .iter()
+            .find(|(q, _, _)| q == p)
+            .map(|(_, lo, hi)| (*lo, *hi));
         for (k, o) in outs.iter().enumerate() {
-            effects[k].push(Effect::of(p, &o.name(), &o.values(&l), &o.values(&h)));
+            let mut e = Effect::of(p, &o.name(), &o.values(&l), &o.values(&h));
+            e.stated = stated_range;
+            effects[k].push(e);
         }
     }
     bar.finish_and_clear();
@@ -240,7 +289,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         .map(|o| whoruns::stats::Estimate::of(o.values(&base_outcomes)).mean)
         .collect();
     let all: Vec<Effect> = effects.iter().flatten().cloned().collect();
-    let mut frame = export::sensitivity_frame(&all, args.range)?;
+    let mut frame = export::sensitivity_frame(&all, range)?;
     let mut out_files: files::Files = vec![
         ("sensitivity.csv".into(), export::to_csv(&mut frame)?),
         (
@@ -249,6 +298,15 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         ),
         ("scenario.toml".into(), text.into_bytes()),
     ];
+    if !stated.is_empty() {
+        out_files.push(("stated_ranges.csv".into(), {
+            let mut t = String::from("parameter,low,high\n");
+            for (p, lo, hi) in &base.sensitivity.ranges {
+                t.push_str(&format!("\"{p}\",{lo},{hi}\n"));
+            }
+            t.into_bytes()
+        }));
+    }
     if !complement.is_empty() {
         out_files.push((
             "moved_as_shares.csv".into(),
@@ -267,7 +325,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             output: o,
             effects: &effects[k],
             baseline: baselines[k],
-            range: args.range,
+            range: range,
             scenario: &base,
         };
         let stem = if k == 0 {
@@ -288,7 +346,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         println!(
             "{} parameters moved ±{:.0}% one at a time ({} left out, see skipped.csv); {} − {}; results in {}",
             points.len(),
-            100.0 * args.range,
+            100.0 * range,
             skipped.len(),
             a.key(),
             b.key(),

@@ -5,11 +5,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::error::{Locator, Problem, ScenarioError};
-use super::file::{DistFile, DistTable, GroupFile, S, ScenarioFile, ServiceFile, SweepFile};
+use super::file::{
+    DistFile, DistTable, GroupFile, S, ScenarioFile, SensitivityFile, ServiceFile, SweepFile,
+};
 use super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    Groups, Knowledge, OpsSometimesRun, Response, Scenario, Service, Severity, SreRun, SweepSpec,
-    Team, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    Groups, Knowledge, OpsSometimesRun, Response, Scenario, SensitivitySpec, Service, Severity,
+    SreRun, SweepSpec, Team, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::Dist;
@@ -1047,6 +1049,7 @@ impl Ctx<'_> {
         }
 
         let sweep = self.sweep(raw.sweep.as_ref());
+        let sensitivity = self.sensitivity(raw.sensitivity.as_ref());
         Scenario {
             name,
             description: raw.description.unwrap_or_default(),
@@ -1071,7 +1074,40 @@ impl Ctx<'_> {
             teams,
             services,
             sweep,
+            sensitivity,
         }
+    }
+
+    /// The `[sensitivity]` table, checked.
+    fn sensitivity(&mut self, raw: Option<&SensitivityFile>) -> SensitivitySpec {
+        let Some(w) = raw else {
+            return SensitivitySpec::default();
+        };
+        let range = w.range.as_ref().map(|r| {
+            self.number(
+                &Some(r.clone()),
+                "sensitivity.range",
+                0.2,
+                1e-6,
+                0.999,
+                "a share between 0 and 1, e.g. 0.2 for ±20%",
+            )
+        });
+        let mut ranges = Vec::new();
+        for (path, v) in w.ranges.iter().flatten() {
+            match v.get_ref().as_slice() {
+                [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => {
+                    ranges.push((path.clone(), *lo, *hi));
+                }
+                other => self.err(
+                    &v.span(),
+                    format!(
+                        "sensitivity.ranges.\"{path}\" = {other:?} is not a range; write [low, high] with low < high"
+                    ),
+                ),
+            }
+        }
+        SensitivitySpec { range, ranges }
     }
 
     /// The `[sweep]` table, checked.

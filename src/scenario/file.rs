@@ -36,6 +36,7 @@ pub struct ScenarioFile {
     pub you_run_ops_monitors: Option<YouRunOpsMonitorsFile>,
     pub service_defaults: Option<ServiceFile>,
     pub sweep: Option<SweepFile>,
+    pub sensitivity: Option<SensitivityFile>,
     #[serde(default)]
     pub teams: Vec<S<TeamFile>>,
     #[serde(default)]
@@ -156,6 +157,14 @@ pub struct ServiceFile {
     pub deploy_in_business_hours: Option<S<bool>>,
     pub depends_on: Option<Vec<S<String>>>,
     pub cross_team_share: Option<S<f64>>,
+}
+
+/// `[sensitivity]`: the ranges `whoruns sensitivity` moves parameters over.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivityFile {
+    pub range: Option<S<f64>>,
+    pub ranges: Option<std::collections::BTreeMap<String, S<Vec<f64>>>>,
 }
 
 /// `[sweep]`: what `whoruns sweep` varies by default.

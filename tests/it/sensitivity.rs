@@ -46,9 +46,9 @@ fn a_parameter_that_reverses_the_comparison_is_marked() {
         cost[0][1], "groups.ops.salary",
         "largest effect first: {csv}"
     );
-    assert_eq!(cost[0][13], "true", "{csv}");
+    assert_eq!(cost[0][15], "true", "{csv}");
     assert_eq!(cost[1][1], "costs.standby_per_hour");
-    assert_eq!(cost[1][13], "false", "{csv}");
+    assert_eq!(cost[1][15], "false", "{csv}");
     for chart in ["tornado.png", "tornado.svg", "tornado_availability.png"] {
         assert!(out.join("charts").join(chart).exists(), "{chart}");
     }
@@ -67,4 +67,44 @@ fn an_unknown_parameter_is_refused_by_name() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("costs.nope"));
     assert!(!dir.path().join("s").exists());
+}
+
+#[test]
+fn a_stated_range_is_used_instead_of_the_relative_move() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = fs::read_to_string(bundled("baseline.toml")).expect("baseline")
+        + "\n[sensitivity]\nrange = 0.1\n[sensitivity.ranges]\n\"costs.standby_per_hour\" = [0.0, 20.0]\n";
+    let file = dir.path().join("with-ranges.toml");
+    fs::write(&file, text).expect("write");
+    let out = dir.path().join("s");
+    let o = whoruns()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--params", "costs.standby_per_hour,costs.callout_per_page"])
+        .args(["--models", "you-run,ops-run", "-n", "3", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .expect("sensitivity");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(out.join("sensitivity.csv")).expect("csv");
+    let row = |p: &str| -> Vec<String> {
+        csv.lines()
+            .find(|l| l.starts_with("cost_operating") && l.contains(p))
+            .unwrap_or_else(|| panic!("{p}: {csv}"))
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    let standby = row("standby_per_hour");
+    assert_eq!(
+        (standby[4].as_str(), standby[5].as_str()),
+        ("0.0", "20.0"),
+        "{csv}"
+    );
+    let callout = row("callout_per_page");
+    assert_eq!(
+        (callout[2].as_str(), callout[3].as_str()),
+        ("0.9", "1.1"),
+        "{csv}"
+    );
 }
