@@ -325,7 +325,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             output: o,
             effects: &effects[k],
             baseline: baselines[k],
-            range: range,
+            range,
             scenario: &base,
         };
         let stem = if k == 0 {
