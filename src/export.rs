@@ -310,6 +310,37 @@ pub fn sweep_frame(
             est.iter().map(|e| e.high).collect::<Vec<_>>(),
         ));
     }
+    // Per-tier attainment, when every point has the same tiers (a sweep of the targets
+    // themselves changes them, and has met_share instead).
+    let tiers: Vec<f64> = flat
+        .first()
+        .map(|c| c.tiers.iter().map(|t| t.0).collect())
+        .unwrap_or_default();
+    let same = flat
+        .iter()
+        .all(|c| c.tiers.iter().map(|t| t.0).eq(tiers.iter().copied()));
+    if same {
+        for (k, t) in tiers.iter().enumerate() {
+            let name = format!("met_tier_{}", crate::report::charts::trim_pct(100.0 * t));
+            let est: Vec<crate::stats::Estimate> = flat
+                .iter()
+                .map(|c| crate::stats::Estimate::of(c.tiers[k].1.iter().copied()))
+                .collect();
+            for (suffix, get) in [
+                (
+                    "mean",
+                    (|e: &crate::stats::Estimate| e.mean) as fn(&crate::stats::Estimate) -> f64,
+                ),
+                ("low", |e| e.low),
+                ("high", |e| e.high),
+            ] {
+                cols.push(Column::new(
+                    format!("{name}_{suffix}").into(),
+                    est.iter().map(get).collect::<Vec<_>>(),
+                ));
+            }
+        }
+    }
     wrap("sweep", DataFrame::new_infer_height(cols))
 }
 

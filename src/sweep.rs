@@ -373,6 +373,38 @@ pub struct Cell {
     pub value_2: Option<f64>,
     /// Per metric (in [`METRICS`] then [`ATTAINMENT`] order), per replication.
     pub values: Vec<Vec<f64>>,
+    /// Per availability tier (target, highest first), per replication: the share of the
+    /// tier's service-years meeting the target.
+    pub tiers: Vec<(f64, Vec<f64>)>,
+}
+
+/// Per tier (target, highest first), the share of its services meeting their target in
+/// one outcome.
+fn tier_shares(scenario: &Scenario, o: &Outcome) -> Vec<(f64, f64)> {
+    let window = scenario.horizon_hours - scenario.warmup_hours;
+    let mut targets: Vec<f64> = scenario
+        .services
+        .iter()
+        .map(|s| s.availability_target)
+        .collect();
+    targets.sort_by(|a, b| b.total_cmp(a));
+    targets.dedup();
+    targets
+        .into_iter()
+        .map(|t| {
+            let (mut met, mut n) = (0.0, 0.0);
+            for (i, s) in scenario.services.iter().enumerate() {
+                if s.availability_target == t {
+                    n += 1.0;
+                    let a = 1.0 - o.service_downtime_hours.get(i).copied().unwrap_or(0.0) / window;
+                    if a >= t {
+                        met += 1.0;
+                    }
+                }
+            }
+            (t, met / f64::max(n, 1.0))
+        })
+        .collect()
 }
 
 /// Every reported metric's name, in [`Cell::values`] order.
@@ -399,11 +431,23 @@ pub fn cells(scenario: &Scenario, value: f64, outcomes: &[Outcome]) -> Vec<Cell>
             let att: Vec<[f64; 2]> = mine.iter().map(|o| attainment(scenario, o)).collect();
             values.push(att.iter().map(|a| a[0]).collect());
             values.push(att.iter().map(|a| a[1]).collect());
+            let per: Vec<Vec<(f64, f64)>> = mine.iter().map(|o| tier_shares(scenario, o)).collect();
+            let tiers = per
+                .first()
+                .map(|first| {
+                    first
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (t, _))| (*t, per.iter().map(|r| r[k].1).collect()))
+                        .collect()
+                })
+                .unwrap_or_default();
             Cell {
                 model,
                 value,
                 value_2: None,
                 values,
+                tiers,
             }
         })
         .collect()
@@ -666,6 +710,7 @@ mod tests {
                     model: ModelKind::YouRun,
                     value: v,
                     value_2: None,
+                    tiers: Vec::new(),
                     values: vec![
                         (0..10)
                             .map(|r| d + 0.1 * (f64::from(r) - 4.5) / 4.5)
@@ -677,6 +722,7 @@ mod tests {
                     model: ModelKind::OpsRun,
                     value: v,
                     value_2: None,
+                    tiers: Vec::new(),
                     values: vec![vec![0.0; 10]; 7],
                 },
             ]

@@ -62,6 +62,12 @@ fn a_sweep_runs_every_model_at_every_value_with_common_random_numbers() {
             assert!(header.contains(&format!("{m}_{s}")), "{header}");
         }
     }
+    for tier in ["99.95", "99.9", "99.5", "99"] {
+        assert!(
+            header.contains(&format!(",met_tier_{tier}_mean,")),
+            "{header}"
+        );
+    }
     let values: Vec<String> = column(&csv, "value");
     assert_eq!(values[0], "24.0");
     assert_eq!(values[17], "400.0");
