@@ -122,46 +122,101 @@ impl Chart {
 
     /// The chart as an SVG document.
     pub fn svg(self, data: &ReportData) -> Result<String, ChartError> {
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root, data)?;
-            root.present().map_err(|e| ChartError {
-                chart: self.name(),
-                message: e.to_string(),
-            })?;
-        }
-        super::svgtext::outline(&out).map_err(|message| ChartError {
-            chart: self.name(),
-            message,
+        to_svg(self.name(), |root| {
+            self.draw(root, data).map_err(|e| e.message)
         })
     }
 
     /// The chart as PNG bytes.
     pub fn png(self, data: &ReportData) -> Result<Vec<u8>, ChartError> {
-        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root, data)?;
-            root.present().map_err(|e| ChartError {
-                chart: self.name(),
-                message: e.to_string(),
-            })?;
-        }
-        let mut png = Vec::new();
-        image::ImageEncoder::write_image(
-            image::codecs::png::PngEncoder::new(&mut png),
-            &pixels,
-            WIDTH,
-            HEIGHT,
-            image::ColorType::Rgb8,
-        )
-        .map_err(|e| ChartError {
-            chart: self.name(),
-            message: e.to_string(),
-        })?;
-        Ok(png)
+        to_png(self.name(), |root| {
+            self.draw(root, data).map_err(|e| e.message)
+        })
     }
+}
+
+/// Renders a chart drawn by `draw` as an SVG document, text as outlines.
+fn to_svg(
+    chart: &'static str,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Drawn,
+) -> Result<String, ChartError> {
+    let fail = |message: String| ChartError { chart, message };
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    super::svgtext::outline(&out).map_err(fail)
+}
+
+/// Renders a chart drawn by `draw` as PNG bytes.
+fn to_png(
+    chart: &'static str,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Drawn,
+) -> Result<Vec<u8>, ChartError> {
+    let fail = |message: String| ChartError { chart, message };
+    let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &pixels,
+        WIDTH,
+        HEIGHT,
+        image::ColorType::Rgb8,
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    Ok(png)
+}
+
+/// The frame of a sweep, sensitivity or map chart: the message title (up to two lines),
+/// a grey description and a footnote; returns the body between them.
+fn simple_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    description: &str,
+    footnote: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    register_fonts();
+    root.fill(&WHITE).map_err(err)?;
+    let lines = wrap(title, 42, true, f64::from(WIDTH - 120));
+    let shown = lines.len().min(2) as i32;
+    let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
+    for (i, l) in lines.iter().take(2).enumerate() {
+        top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
+            .map_err(err)?;
+    }
+    top.draw(&Text::new(
+        description.to_string(),
+        (62, 24 + 50 * shown + 10),
+        font(24).color(&GREY),
+    ))
+    .map_err(err)?;
+    let rest_h = rest.dim_in_pixel().1;
+    let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
+    foot.draw(&Text::new(
+        footnote.to_string(),
+        (60, 14),
+        font(26).color(&GREY),
+    ))
+    .map_err(err)?;
+    Ok(body)
+}
+
+/// The footnote of sweep, sensitivity and map charts.
+fn points_footnote(s: &crate::scenario::Scenario) -> String {
+    format!(
+        "Scenario \"{}\" · {} replications per point, the same seeds at every point · seed {} · whoruns {}",
+        s.name,
+        s.replications,
+        s.seed,
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// The model's colour (Okabe–Ito, colour-blind safe), the same in every chart.
@@ -1335,19 +1390,11 @@ impl SweepChart<'_> {
 
     /// Draws the chart on any backend.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
-        register_fonts();
-        root.fill(&WHITE).map_err(err)?;
-        let max = f64::from(WIDTH - 120);
-        let title = self.title();
-        let lines = wrap(&title, 42, true, max);
-        let (top, rest) = root.split_vertically(24 + 50 * lines.len().min(2) as i32 + 60);
-        for (i, l) in lines.iter().take(2).enumerate() {
-            top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
-                .map_err(err)?;
-        }
-        top.draw(&Text::new(
-            format!(
-                "Each model's mean at each value of {} ({}); bands: 95% intervals; dashed lines: crossovers.",
+        let body = simple_frame(
+            root,
+            &self.title(),
+            &format!(
+                "Each model's mean at each value of {} ({}); bands: 95% intervals; dashed lines: where the best model changes.",
                 self.axis.path,
                 match self.axis.scale {
                     crate::sweep::Scale::Linear => "linear scale",
@@ -1355,25 +1402,8 @@ impl SweepChart<'_> {
                     crate::sweep::Scale::Nines => "equal steps in nines of availability",
                 }
             ),
-            (62, 24 + 50 * lines.len().min(2) as i32 + 10),
-            font(26).color(&GREY),
-        ))
-        .map_err(err)?;
-        let rest_h = rest.dim_in_pixel().1;
-        let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
-        let s = self.scenario;
-        foot.draw(&Text::new(
-            format!(
-                "Scenario \"{}\" · {} replications per point · seed {} · whoruns {}",
-                s.name,
-                s.replications,
-                s.seed,
-                env!("CARGO_PKG_VERSION")
-            ),
-            (60, 14),
-            font(26).color(&GREY),
-        ))
-        .map_err(err)?;
+            &points_footnote(self.scenario),
+        )?;
         let (plot, key) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
         let (y_desc, scale) = self.y_axis();
         let k = self.metric_index();
@@ -1466,7 +1496,7 @@ impl SweepChart<'_> {
                 .y_desc(y_desc)
                 .axis_desc_style(font(34))
                 .label_style(font(30))
-                .x_label_formatter(&fmt_x)
+                .x_label_formatter(&|_| String::new())
                 .y_label_formatter(&fmt_y)
                 .draw()
                 .map_err(err)?;
@@ -1585,41 +1615,12 @@ impl SweepChart<'_> {
 
     /// The chart as an SVG document (text as outlines).
     pub fn svg(&self) -> Result<String, ChartError> {
-        let fail = |message: String| ChartError {
-            chart: "sweep",
-            message,
-        };
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))?;
-        }
-        super::svgtext::outline(&out).map_err(fail)
+        to_svg("sweep", |root| self.draw(root))
     }
 
     /// The chart as PNG bytes.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        let fail = |message: String| ChartError {
-            chart: "sweep",
-            message,
-        };
-        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))?;
-        }
-        let mut png = Vec::new();
-        image::ImageEncoder::write_image(
-            image::codecs::png::PngEncoder::new(&mut png),
-            &pixels,
-            WIDTH,
-            HEIGHT,
-            image::ColorType::Rgb8,
-        )
-        .map_err(|e| fail(e.to_string()))?;
-        Ok(png)
+        to_png("sweep", |root| self.draw(root))
     }
 }
 
@@ -1713,41 +1714,16 @@ impl Tornado<'_> {
 
     /// Draws the chart on any backend.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
-        register_fonts();
-        root.fill(&WHITE).map_err(err)?;
-        let max = f64::from(WIDTH - 120);
-        let lines = wrap(&self.title(), 42, true, max);
-        let shown = lines.len().min(2) as i32;
-        let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
-        for (i, l) in lines.iter().take(2).enumerate() {
-            top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
-                .map_err(err)?;
-        }
-        top.draw(&Text::new(
-            format!(
-                "Each parameter moved to its stated value × {:.2} (light) and × {:.2} (dark), one at a time; vertical line: the stated values; bars crossing zero in vermillion.",
+        let body = simple_frame(
+            root,
+            &self.title(),
+            &format!(
+                "Each parameter moved to its stated value × {:.2} (light) and × {:.2} (dark), or its stated range, one at a time; vertical line: the stated values; bars crossing zero in vermillion.",
                 1.0 - self.range,
                 1.0 + self.range
             ),
-            (62, 24 + 50 * shown + 10),
-            font(24).color(&GREY),
-        ))
-        .map_err(err)?;
-        let rest_h = rest.dim_in_pixel().1;
-        let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
-        let s = self.scenario;
-        foot.draw(&Text::new(
-            format!(
-                "Scenario \"{}\" · {} replications per point, the same seeds at every point · seed {} · whoruns {}",
-                s.name,
-                s.replications,
-                s.seed,
-                env!("CARGO_PKG_VERSION")
-            ),
-            (60, 14),
-            font(26).color(&GREY),
-        ))
-        .map_err(err)?;
+            &points_footnote(self.scenario),
+        )?;
         let (unit, scale) = self.unit();
         let rows: Vec<&crate::sensitivity::Effect> =
             self.effects.iter().take(TORNADO_ROWS).collect();
@@ -1820,41 +1796,12 @@ impl Tornado<'_> {
 
     /// The chart as an SVG document (text as outlines).
     pub fn svg(&self) -> Result<String, ChartError> {
-        let fail = |message: String| ChartError {
-            chart: "tornado",
-            message,
-        };
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))?;
-        }
-        super::svgtext::outline(&out).map_err(fail)
+        to_svg("tornado", |root| self.draw(root))
     }
 
     /// The chart as PNG bytes.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        let fail = |message: String| ChartError {
-            chart: "tornado",
-            message,
-        };
-        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))?;
-        }
-        let mut png = Vec::new();
-        image::ImageEncoder::write_image(
-            image::codecs::png::PngEncoder::new(&mut png),
-            &pixels,
-            WIDTH,
-            HEIGHT,
-            image::ColorType::Rgb8,
-        )
-        .map_err(|e| fail(e.to_string()))?;
-        Ok(png)
+        to_png("tornado", |root| self.draw(root))
     }
 }
 
@@ -1931,39 +1878,15 @@ impl GridMap<'_> {
 
     /// Draws the chart on any backend.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
-        register_fonts();
-        root.fill(&WHITE).map_err(err)?;
-        let lines = wrap(&self.title(), 42, true, f64::from(WIDTH - 120));
-        let shown = lines.len().min(2) as i32;
-        let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
-        for (i, l) in lines.iter().take(2).enumerate() {
-            top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
-                .map_err(err)?;
-        }
-        top.draw(&Text::new(
-            format!(
+        let body = simple_frame(
+            root,
+            &self.title(),
+            &format!(
                 "The model with the {} at each pair of values (paired 95% interval and practical threshold); hatched: tied.",
                 self.what()
             ),
-            (62, 24 + 50 * shown + 10),
-            font(24).color(&GREY),
-        ))
-        .map_err(err)?;
-        let rest_h = rest.dim_in_pixel().1;
-        let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
-        let s = self.scenario;
-        foot.draw(&Text::new(
-            format!(
-                "Scenario \"{}\" · {} replications per point, the same seeds at every point · seed {} · whoruns {}",
-                s.name,
-                s.replications,
-                s.seed,
-                env!("CARGO_PKG_VERSION")
-            ),
-            (60, 14),
-            font(26).color(&GREY),
-        ))
-        .map_err(err)?;
+            &points_footnote(self.scenario),
+        )?;
         let (plot, key) = body.split_horizontally(WIDTH - LEGEND_WIDTH);
         let models: Vec<ModelKind> = self
             .cells
@@ -2046,40 +1969,11 @@ impl GridMap<'_> {
 
     /// The chart as an SVG document (text as outlines).
     pub fn svg(&self) -> Result<String, ChartError> {
-        let fail = |message: String| ChartError {
-            chart: "map",
-            message,
-        };
-        let mut out = String::new();
-        {
-            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))?;
-        }
-        super::svgtext::outline(&out).map_err(fail)
+        to_svg("map", |root| self.draw(root))
     }
 
     /// The chart as PNG bytes.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        let fail = |message: String| ChartError {
-            chart: "map",
-            message,
-        };
-        let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))?;
-        }
-        let mut png = Vec::new();
-        image::ImageEncoder::write_image(
-            image::codecs::png::PngEncoder::new(&mut png),
-            &pixels,
-            WIDTH,
-            HEIGHT,
-            image::ColorType::Rgb8,
-        )
-        .map_err(|e| fail(e.to_string()))?;
-        Ok(png)
+        to_png("map", |root| self.draw(root))
     }
 }
