@@ -30,7 +30,7 @@ enum Command {
     Run(run::RunArgs),
     /// Re-draw charts, comparison table and report from a results folder, without simulating.
     Report(report::ReportArgs),
-    /// Every model at every value of one parameter: where each model wins, and crossovers.
+    /// Every model at every value of one parameter (or pair, for two): where each model wins.
     Sweep(sweep::SweepArgs),
     /// Which assumption decides it: every stated parameter moved ± one at a time.
     Sensitivity(sensitivity::SensitivityArgs),

@@ -151,16 +151,56 @@ fn manifest(names: &[String]) -> String {
     )
 }
 
-/// Files whoruns wrote into `dir`, by its manifest (none for a folder without one).
+/// Files whoruns wrote into `dir`, by its manifest; for a folder written before manifests
+/// existed, every file with a name whoruns uses (so stale charts of an older run are not
+/// carried over as if they were the user's).
 fn written_by_whoruns(dir: &Path) -> Vec<String> {
-    fs::read_to_string(dir.join(MANIFEST))
-        .map(|m| {
-            m.lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+    match fs::read_to_string(dir.join(MANIFEST)) {
+        Ok(m) => m
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
+        Err(_) => legacy_outputs(dir),
+    }
+}
+
+/// Names whoruns has written into output folders, found in `dir`.
+fn legacy_outputs(dir: &Path) -> Vec<String> {
+    const NAMES: [&str; 18] = [
+        "replications.csv",
+        "replications.parquet",
+        "services.csv",
+        "services.parquet",
+        "timeseries.parquet",
+        "ttr_histogram.parquet",
+        "summary.csv",
+        "summary.txt",
+        "scenario.toml",
+        "comparison.md",
+        "comparison.csv",
+        "report.md",
+        "report.html",
+        "pairwise.csv",
+        "sweep.csv",
+        "sweep.parquet",
+        "crossovers.csv",
+        "sensitivity.csv",
+    ];
+    let mut out: Vec<String> = NAMES
+        .iter()
+        .filter(|n| dir.join(n).exists())
+        .map(|n| n.to_string())
+        .collect();
+    if let Ok(entries) = fs::read_dir(dir.join("charts")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.ends_with(".png") || name.ends_with(".svg") {
+                out.push(format!("charts/{name}"));
+            }
+        }
+    }
+    out
 }
 
 /// Links (or copies) into `staging` every file of the old `dir` that whoruns did not write

@@ -171,3 +171,37 @@ fn an_interrupted_run_leaves_the_earlier_result_intact() {
     }
     assert!(stopped > 0, "no signal landed while the run was working");
 }
+
+#[test]
+fn force_over_a_folder_without_a_manifest_drops_stale_outputs_and_keeps_the_users() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("old");
+    let run = |extra: &[&str]| {
+        whoruns()
+            .arg("run")
+            .arg(bundled("baseline.toml"))
+            .arg("--out")
+            .arg(&out)
+            .args(["-n", "3", "-q"])
+            .args(extra)
+            .output()
+            .expect("run")
+    };
+    assert!(run(&[]).status.success());
+    // As an older whoruns left it: no manifest; and a file of the user's.
+    fs::remove_file(out.join("whoruns-manifest.txt")).expect("remove manifest");
+    fs::write(out.join("notes.txt"), "mine").expect("notes");
+    assert!(run(&["--force", "--no-report"]).status.success());
+    assert!(
+        !out.join("report.html").exists(),
+        "a stale report was carried over"
+    );
+    assert!(
+        !out.join("charts/cost_breakdown.png").exists(),
+        "stale charts carried over"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("notes.txt")).expect("notes"),
+        "mine"
+    );
+}
