@@ -3,9 +3,12 @@
 
 mod files;
 mod interrupt;
+mod merge;
 mod report;
+mod results;
 mod run;
 mod sensitivity;
+mod shards;
 mod sweep;
 
 use std::path::PathBuf;
@@ -34,6 +37,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Which assumption decides it: every stated parameter moved ± one at a time.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Merge shards written by `run --shard K/N` into the results of the single run.
+    Merge(merge::MergeArgs),
     /// Check scenario files and report every problem with file, line and column.
     Validate {
         /// Scenario files (TOML).
@@ -51,6 +56,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Validate { files } => validate(&files),
     }
 }

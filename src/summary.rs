@@ -31,15 +31,34 @@ pub fn summarise(
     reference: ModelKind,
     outcomes: &[Outcome],
 ) -> Vec<SummaryRow> {
-    let of_model =
-        |m: ModelKind| -> Vec<&Outcome> { outcomes.iter().filter(|o| o.model == m).collect() };
-    let reference_rows = of_model(reference);
+    summarise_with(models, reference, &|m, name| of_outcomes(outcomes, m, name))
+}
+
+/// One metric's per-replication values for one model, from outcomes in runner order.
+pub fn of_outcomes(outcomes: &[Outcome], model: ModelKind, name: &str) -> Vec<f64> {
+    let Some(metric) = crate::outcome::metric(name) else {
+        return Vec::new();
+    };
+    outcomes
+        .iter()
+        .filter(|o| o.model == model)
+        .map(|o| (metric.get)(o))
+        .collect()
+}
+
+/// Summarises per-replication values given by `values(model, metric)` (in replication
+/// order): from outcomes after a run, or from saved tables when shards are merged — the
+/// same numbers either way, so the same bytes.
+pub fn summarise_with(
+    models: &[ModelKind],
+    reference: ModelKind,
+    values: &dyn Fn(ModelKind, &str) -> Vec<f64>,
+) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for &model in models {
-        let mine = of_model(model);
         for metric in METRICS {
-            let xs: Vec<f64> = mine.iter().map(|o| (metric.get)(o)).collect();
-            let refs: Vec<f64> = reference_rows.iter().map(|o| (metric.get)(o)).collect();
+            let xs = values(model, metric.name);
+            let refs = values(reference, metric.name);
             let estimate = Estimate::of(xs.iter().copied());
             let reference_estimate = Estimate::of(refs.iter().copied());
             let diffs = Estimate::of(xs.iter().zip(&refs).map(|(a, b)| a - b));
@@ -95,10 +114,15 @@ pub struct PairRow {
 /// Every pair of `models` (in scenario order) on each headline metric of a sweep
 /// ([`crate::sweep::METRICS`]).
 pub fn pairwise(models: &[ModelKind], outcomes: &[Outcome]) -> Vec<PairRow> {
+    pairwise_with(models, &|m, name| of_outcomes(outcomes, m, name))
+}
+
+/// [`pairwise`] over values given by `values(model, metric)`, as [`summarise_with`].
+pub fn pairwise_with(
+    models: &[ModelKind],
+    values: &dyn Fn(ModelKind, &str) -> Vec<f64>,
+) -> Vec<PairRow> {
     use crate::report::ranking::{Better, really_better};
-    let values = |m: ModelKind, get: fn(&Outcome) -> f64| -> Vec<f64> {
-        outcomes.iter().filter(|o| o.model == m).map(get).collect()
-    };
     let mut rows = Vec::new();
     for name in crate::sweep::METRICS {
         let Some(metric) = crate::outcome::metric(name) else {
@@ -113,7 +137,7 @@ pub fn pairwise(models: &[ModelKind], outcomes: &[Outcome]) -> Vec<PairRow> {
         let threshold = crate::sweep::threshold(name);
         for (i, &a) in models.iter().enumerate() {
             for &b in &models[i + 1..] {
-                let (xa, xb) = (values(a, metric.get), values(b, metric.get));
+                let (xa, xb) = (values(a, name), values(b, name));
                 let n = xa.len().min(xb.len()).max(1) as f64;
                 let wins = |x: &[f64], y: &[f64]| {
                     x.iter()

@@ -3,16 +3,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use whoruns::guard::{self, Limits};
-use whoruns::report::{self, ReportData};
-use whoruns::{export, runner, summary, table};
+use whoruns::runner;
 
 use super::EXIT_INVALID;
 use super::files;
 use super::interrupt::{Interrupt, Interrupted};
+use super::results::{self, Frames};
+use super::shards;
 
 /// Arguments of `whoruns run`.
 #[derive(Debug, Args)]
@@ -45,6 +45,11 @@ pub struct RunArgs {
     /// 2010); --replications is then the starting number.
     #[arg(long, value_name = "SHARE")]
     precision: Option<f64>,
+    /// Run only shard K of N of the replications (K from 1), or `auto` from the batch
+    /// engine's environment (JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, with
+    /// WHORUNS_SHARDS); writes the part's tables for `whoruns merge`.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<String>,
     /// The most replications --precision may run.
     #[arg(long, default_value_t = 2_000)]
     max_replications: u32,
@@ -66,6 +71,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
+    let shard = match args
+        .shard
+        .as_deref()
+        .map(|s| shards::parse(s, &|v| std::env::var(v).ok()))
+    {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+    };
+    if shard.is_some() && args.precision.is_some() {
+        eprintln!(
+            "error: --precision and --shard cannot be combined: the number of replications must be known before the work is divided"
+        );
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
     if let Some(p) = args.precision
         && !(p > 0.0 && p < 1.0)
     {
@@ -132,9 +155,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let interrupt = Interrupt::install();
     let started = std::time::Instant::now();
     let outcomes = match args.precision {
-        None => runner::run_until(&scenario, args.threads, &|| bar.inc(1), &|| {
-            interrupt.raised()
-        })?,
+        None => {
+            let range = shard.map_or(0..scenario.replications, |s| {
+                shards::range(scenario.replications, s)
+            });
+            bar.set_length(u64::from(range.end - range.start));
+            runner::run_range(&scenario, range, args.threads, &|| bar.inc(1), &|| {
+                interrupt.raised()
+            })?
+        }
         Some(p) => {
             let cap = args.max_replications;
             bar.set_length(u64::from(scenario.replications.clamp(2, cap.max(2))));
@@ -161,51 +190,44 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let elapsed = started.elapsed();
 
-    let rows = summary::summarise(&scenario.models, scenario.reference, &outcomes);
-    let mut pairs = export::pairwise_frame(&summary::pairwise(&scenario.models, &outcomes))?;
-    let mut reps = export::replications_frame(&outcomes)?;
-    let mut services = export::services_frame(&scenario, &outcomes)?;
-    let mut summary_df = export::summary_frame(&rows)?;
-    let mut timeseries = export::timeseries_frame(&scenario, &outcomes)?;
-    let mut histogram = export::ttr_histogram_frame(&outcomes)?;
-    drop(outcomes);
-    let text = table::summary_table(&scenario, &rows);
     // Saved with the replications and seed actually used, so `whoruns report` and a re-run
     // reproduce these results.
     let scenario_text = files::scenario_record(&args.scenario, &scenario)?;
-    let mut out_files: files::Files = vec![
-        (
-            "replications.parquet".into(),
-            export::to_parquet(&mut reps)?,
-        ),
-        ("replications.csv".into(), export::to_csv(&mut reps)?),
-        (
-            "services.parquet".into(),
-            export::to_parquet(&mut services)?,
-        ),
-        ("services.csv".into(), export::to_csv(&mut services)?),
-        ("summary.csv".into(), export::to_csv(&mut summary_df)?),
-        ("pairwise.csv".into(), export::to_csv(&mut pairs)?),
-        (
-            "timeseries.parquet".into(),
-            export::to_parquet(&mut timeseries)?,
-        ),
-        (
-            "ttr_histogram.parquet".into(),
-            export::to_parquet(&mut histogram)?,
-        ),
-        ("summary.txt".into(), text.clone().into_bytes()),
-        ("scenario.toml".into(), scenario_text.into_bytes()),
-    ];
-    if !args.no_report {
-        let data =
-            ReportData::from_frames(scenario.clone(), &reps, &services, &timeseries, &histogram)
-                .context("cannot assemble the report data")?;
-        if interrupt.raised() {
-            return Ok(stopped(interrupt, &out));
+    let mut frames = Frames::of(&scenario, &outcomes)?;
+    drop(outcomes);
+    if let Some(shard) = shard {
+        // A shard writes its tables and a manifest; `whoruns merge` makes the results.
+        let mut out_files = frames.parquet_files()?;
+        out_files.push(("scenario.toml".into(), scenario_text.clone().into_bytes()));
+        out_files.push((
+            shards::MANIFEST.into(),
+            shards::manifest(&scenario_text, &scenario, shard).into_bytes(),
+        ));
+        if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
+            return match e.downcast_ref::<Interrupted>() {
+                Some(_) => Ok(stopped(interrupt, &out)),
+                None => Err(e),
+            };
         }
-        out_files.extend(report::render(&data)?);
+        if !args.quiet {
+            println!(
+                "shard {}/{}: replications {}..{} of {} in {:.2} s; part in {} (merge with `whoruns merge`)",
+                shard.0,
+                shard.1,
+                shards::range(scenario.replications, shard).start,
+                shards::range(scenario.replications, shard).end,
+                scenario.replications,
+                elapsed.as_secs_f64(),
+                out.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
     }
+    if interrupt.raised() {
+        return Ok(stopped(interrupt, &out));
+    }
+    let (out_files, text) =
+        results::result_files(&scenario, scenario_text, &mut frames, args.no_report)?;
     if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
             Some(_) => Ok(stopped(interrupt, &out)),

@@ -17,4 +17,5 @@ mod properties;
 mod report;
 mod scenario_errors;
 mod sensitivity;
+mod shards;
 mod sweep;

@@ -1,0 +1,126 @@
+//! `whoruns merge PART... --out DIR`: the results of shards written by `whoruns run
+//! --shard K/N`, byte-identical to the single run with the same arguments.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::EXIT_INVALID;
+use super::files;
+use super::interrupt::{Interrupt, Interrupted};
+use super::results::{self, Frames};
+use super::shards;
+
+/// Arguments of `whoruns merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The parts: folders written by `whoruns run --shard K/N`, in any order.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// Output folder for the merged results.
+    #[arg(long, short = 'o')]
+    out: PathBuf,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// Skip the charts and report.
+    #[arg(long)]
+    no_report: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+fn refuse(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {message}");
+    Ok(ExitCode::from(EXIT_INVALID))
+}
+
+/// Runs `whoruns merge`.
+pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let mut read = Vec::with_capacity(args.parts.len());
+    for p in &args.parts {
+        match shards::read(p) {
+            Ok(m) => read.push((p.clone(), m)),
+            Err(e) => return refuse(e),
+        }
+    }
+    let Some((first_path, first)) = read.first().cloned() else {
+        return refuse("no parts to merge");
+    };
+    for (path, m) in &read[1..] {
+        if m.run != first.run {
+            let differs: Vec<String> = m
+                .run
+                .iter()
+                .zip(&first.run)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| format!("{} {} against {}", a.0, a.1, b.1))
+                .collect();
+            return refuse(format!(
+                "{} is not a shard of the same run as {}: {}",
+                path.display(),
+                first_path.display(),
+                differs.join(", ")
+            ));
+        }
+    }
+    let n = first.shards;
+    let mut by_index: Vec<Option<PathBuf>> = vec![None; n as usize];
+    for (path, m) in &read {
+        let slot = &mut by_index[(m.shard - 1) as usize];
+        if let Some(other) = slot {
+            return refuse(format!(
+                "shard {}/{n} is given twice: {} and {}",
+                m.shard,
+                other.display(),
+                path.display()
+            ));
+        }
+        *slot = Some(path.clone());
+    }
+    let missing: Vec<String> = by_index
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_none())
+        .map(|(i, _)| format!("{}/{n}", i + 1))
+        .collect();
+    if !missing.is_empty() {
+        return refuse(format!("missing shard {}", missing.join(", ")));
+    }
+    if let Err(e) = files::check_writable(&args.out, args.force) {
+        return refuse(format!("{e:#}"));
+    }
+    let scenario_text = std::fs::read_to_string(first_path.join("scenario.toml"))?;
+    let scenario = match whoruns::scenario::parse(&scenario_text, "scenario.toml") {
+        Ok(s) => s,
+        Err(e) => return refuse(format!("{}: {e}", first_path.display())),
+    };
+    let mut parts = Vec::with_capacity(by_index.len());
+    for p in by_index.iter().flatten() {
+        parts.push(Frames::read(p)?);
+    }
+    let mut frames = Frames::concat(parts)?;
+    let interrupt = Interrupt::install();
+    let (out_files, text) =
+        results::result_files(&scenario, scenario_text, &mut frames, args.no_report)?;
+    if let Err(e) = files::publish(&args.out, &out_files, args.force, &|| interrupt.check()) {
+        return match e.downcast_ref::<Interrupted>() {
+            Some(i) => {
+                eprintln!("interrupted: nothing was written");
+                Ok(ExitCode::from(i.0))
+            }
+            None => Err(e),
+        };
+    }
+    if !args.quiet {
+        print!("{text}");
+        println!(
+            "\n{n} shards × {} replications merged; results in {}",
+            scenario.replications,
+            args.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
