@@ -15,6 +15,7 @@ mod nothing_lost;
 mod oracle;
 mod properties;
 mod report;
+mod scale_out;
 mod scenario_errors;
 mod sensitivity;
 mod shards;

@@ -1,0 +1,181 @@
+//! The Slurm script and the Kubernetes manifest in `docs/scale-out/`, run locally: their
+//! whoruns command lines, with each engine's variables set for every index, then the
+//! merge they describe. The merged results must equal a single run's, so the docs cannot
+//! drift from the flags.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::bundled;
+
+fn doc(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/scale-out")
+        .join(name);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs `line` in a shell with `whoruns` on the PATH and `vars` set.
+fn sh(line: &str, vars: &[(&str, String)]) {
+    let bin = assert_cmd::cargo::cargo_bin("whoruns");
+    let dir = bin.parent().expect("bin dir").to_path_buf();
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = Command::new("sh");
+    c.arg("-c").arg(line).env("PATH", path);
+    c.env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("WHORUNS_SHARDS");
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    let o = c.output().expect("sh");
+    assert!(
+        o.status.success(),
+        "{line}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The quoted strings of the first JSON-style array on a line, e.g. `args: ["run", "x"]`.
+fn strings(line: &str) -> Vec<String> {
+    let start = line.find('[').expect("[") + 1;
+    let end = start + line[start..].find(']').expect("]");
+    let inner = &line[start..end];
+    inner
+        .split('"')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+fn same_files(a: &Path, b: &Path) {
+    for f in [
+        "replications.csv",
+        "summary.csv",
+        "pairwise.csv",
+        "report.md",
+    ] {
+        assert_eq!(
+            fs::read(a.join(f)).expect("a"),
+            fs::read(b.join(f)).expect("b"),
+            "{f} differs"
+        );
+    }
+}
+
+fn single(out: &Path) {
+    let o = crate::cli::whoruns()
+        .arg("run")
+        .arg(bundled("baseline.toml"))
+        .args(["--replications", "1000", "-q", "--out"])
+        .arg(out)
+        .output()
+        .expect("run");
+    assert!(o.status.success());
+}
+
+#[test]
+fn the_slurm_script_runs_as_written() {
+    let script = doc("slurm.sbatch");
+    let run = script
+        .lines()
+        .find(|l| l.trim_start().starts_with("whoruns run"))
+        .expect("a whoruns run line");
+    let merge = script
+        .lines()
+        .filter(|l| l.contains("whoruns merge"))
+        .next_back()
+        .expect("a whoruns merge line")
+        .trim_start_matches('#')
+        .trim();
+    let array = script
+        .lines()
+        .find_map(|l| l.strip_prefix("#SBATCH --array="))
+        .expect("--array");
+    let (lo, hi) = array.split_once('-').expect("a range");
+    let (lo, hi): (u32, u32) = (lo.parse().expect("lo"), hi.parse().expect("hi"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = vec![
+        ("SCENARIO", bundled("baseline.toml").display().to_string()),
+        ("PARTS", dir.path().join("parts").display().to_string()),
+        ("OUT", dir.path().join("results").display().to_string()),
+        ("SLURM_CPUS_PER_TASK", "1".to_string()),
+        ("SLURM_ARRAY_TASK_MIN", lo.to_string()),
+        ("SLURM_ARRAY_TASK_COUNT", (hi - lo + 1).to_string()),
+    ];
+    for id in lo..=hi {
+        let mut vars = base.clone();
+        vars.push(("SLURM_ARRAY_TASK_ID", id.to_string()));
+        sh(run, &vars);
+    }
+    sh(merge, &base);
+    single(&dir.path().join("single"));
+    same_files(&dir.path().join("results"), &dir.path().join("single"));
+}
+
+#[test]
+fn the_kubernetes_job_runs_as_written() {
+    let yaml = doc("k8s-job.yaml");
+    let args = strings(
+        yaml.lines()
+            .find(|l| l.trim_start().starts_with("args:"))
+            .expect("container args"),
+    );
+    let completions: u32 = yaml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("completions:"))
+        .expect("completions")
+        .trim()
+        .parse()
+        .expect("a number");
+    let shards = yaml
+        .lines()
+        .skip_while(|l| !l.contains("name: WHORUNS_SHARDS"))
+        .find_map(|l| l.trim().strip_prefix("value:"))
+        .expect("WHORUNS_SHARDS value")
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let merge_line = yaml
+        .lines()
+        .find(|l| l.contains("\"merge\""))
+        .expect("the merge command");
+    let merge_args = strings(&merge_line[merge_line.find("\"args\"").expect("args")..]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let local = |a: &str, index: Option<u32>| -> String {
+        let a = a
+            .replace("/opt/whoruns/scenarios", &scenarios.display().to_string())
+            .replace("/out", &dir.path().display().to_string());
+        match index {
+            Some(i) => a.replace("$(JOB_COMPLETION_INDEX)", &i.to_string()),
+            None => a,
+        }
+    };
+    for index in 0..completions {
+        let line: Vec<String> = args
+            .iter()
+            .map(|a| format!("'{}'", local(a, Some(index))))
+            .collect();
+        sh(
+            &format!("whoruns {}", line.join(" ")),
+            &[
+                ("JOB_COMPLETION_INDEX", index.to_string()),
+                ("WHORUNS_SHARDS", shards.clone()),
+            ],
+        );
+    }
+    let line: Vec<String> = merge_args
+        .iter()
+        .map(|a| format!("'{}'", local(a, None)))
+        .collect();
+    sh(&format!("whoruns {}", line.join(" ")), &[]);
+    single(&dir.path().join("single"));
+    same_files(&dir.path().join("merged"), &dir.path().join("single"));
+}
