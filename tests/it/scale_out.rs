@@ -89,8 +89,7 @@ fn the_slurm_script_runs_as_written() {
         .expect("a whoruns run line");
     let merge = script
         .lines()
-        .filter(|l| l.contains("whoruns merge"))
-        .next_back()
+        .rfind(|l| l.contains("whoruns merge"))
         .expect("a whoruns merge line")
         .trim_start_matches('#')
         .trim();
