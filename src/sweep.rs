@@ -46,6 +46,15 @@ pub enum Scale {
 }
 
 impl Scale {
+    /// The scale's name, as [`Scale::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::Linear => "linear",
+            Scale::Log => "log",
+            Scale::Nines => "nines",
+        }
+    }
+
     /// Reads `linear`, `log` or `nines`.
     pub fn parse(s: &str) -> Option<Scale> {
         match s {

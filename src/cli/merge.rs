@@ -93,6 +93,46 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         return refuse(format!("{e:#}"));
     }
     let scenario_text = std::fs::read_to_string(first_path.join("scenario.toml"))?;
+    let command = first
+        .run
+        .iter()
+        .find(|(k, _)| k == "command")
+        .map_or("run", |(_, v)| v.as_str());
+    let recorded: Vec<String> = first
+        .run
+        .iter()
+        .filter(|(k, _)| k == "arg")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let ordered: Vec<PathBuf> = by_index.iter().flatten().cloned().collect();
+    match command {
+        "run" => {}
+        "sweep" => {
+            return super::sweep::merge(
+                &recorded,
+                scenario_text,
+                &ordered,
+                args.out.clone(),
+                args.force,
+                args.quiet,
+            );
+        }
+        "sensitivity" => {
+            return super::sensitivity::merge(
+                &recorded,
+                scenario_text,
+                &ordered,
+                args.out.clone(),
+                args.force,
+                args.quiet,
+            );
+        }
+        other => {
+            return refuse(format!(
+                "the parts come from `whoruns {other}`, which this whoruns cannot merge"
+            ));
+        }
+    }
     let scenario = match whoruns::scenario::parse(&scenario_text, "scenario.toml") {
         Ok(s) => s,
         Err(e) => return refuse(format!("{}: {e}", first_path.display())),

@@ -15,6 +15,7 @@ use whoruns::{ModelKind, export, runner};
 use super::EXIT_INVALID;
 use super::files;
 use super::interrupt::{Interrupt, Interrupted};
+use super::shards;
 
 /// Arguments of `whoruns sensitivity`.
 #[derive(Debug, Args)]
@@ -48,6 +49,10 @@ pub struct SensitivityArgs {
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
+    /// Run only shard K of N of the parameters (K from 1), or `auto` from the batch
+    /// engine's environment; writes the part for `whoruns merge`.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<String>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -77,9 +82,155 @@ fn outputs(a: ModelKind, b: ModelKind) -> [Output; 2] {
     ]
 }
 
+/// Parses recorded sensitivity arguments (from a shard's manifest) for `whoruns merge`.
+#[derive(Debug, clap::Parser)]
+struct Recorded {
+    #[command(flatten)]
+    args: SensitivityArgs,
+}
+
+/// The arguments that define the analysis, canonical: what every shard shares and what
+/// `whoruns merge` needs to rebuild its plan.
+fn canonical(
+    args: &SensitivityArgs,
+    range: f64,
+    a: ModelKind,
+    b: ModelKind,
+    base: &whoruns::Scenario,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if !args.params.is_empty() {
+        out.extend(["--params".to_string(), args.params.join(",")]);
+    }
+    out.extend([
+        "--range".to_string(),
+        format!("{range:?}"),
+        "--models".to_string(),
+        format!("{},{}", a.key(), b.key()),
+        "--replications".to_string(),
+        base.replications.to_string(),
+        "--seed".to_string(),
+        base.seed.to_string(),
+    ]);
+    out
+}
+
+/// The outputs' per-replication values at one point: (point, output, side) → values.
+type Sides = Vec<(u32, String, String, Vec<f64>)>;
+
+/// Where the analysis's values come from.
+enum Source {
+    /// Simulate (every parameter, or one shard's).
+    Simulate,
+    /// Merge: the scenario as the shards ran it, and their values.
+    Merged {
+        text: String,
+        sides: Sides,
+        out: PathBuf,
+        force: bool,
+    },
+}
+
+/// A sensitivity shard's table of per-replication output values.
+const VALUES: &str = "values.parquet";
+/// The point index of the base (stated values), in [`VALUES`].
+const BASE: u32 = u32::MAX;
+
+fn sides_frame(sides: &Sides) -> anyhow::Result<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    let (mut point, mut output, mut side, mut rep, mut v) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (p, o, sd, xs) in sides {
+        for (r, x) in xs.iter().enumerate() {
+            point.push(*p);
+            output.push(o.as_str());
+            side.push(sd.as_str());
+            rep.push(r as u32);
+            v.push(*x);
+        }
+    }
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("point".into(), point),
+        Column::new("output".into(), output),
+        Column::new("side".into(), side),
+        Column::new("replication".into(), rep),
+        Column::new("value".into(), v),
+    ])?)
+}
+
+fn sides_from(df: &polars::prelude::DataFrame) -> anyhow::Result<Sides> {
+    let col = |n: &str| df.column(n).map_err(|e| anyhow::anyhow!("values: {e}"));
+    let point = col("point")?.u32()?.clone();
+    let output = col("output")?.str()?.clone();
+    let side = col("side")?.str()?.clone();
+    let value = col("value")?.f64()?.clone();
+    let mut out: Sides = Vec::new();
+    for i in 0..df.height() {
+        let (Some(p), Some(o), Some(sd), Some(x)) =
+            (point.get(i), output.get(i), side.get(i), value.get(i))
+        else {
+            anyhow::bail!("values: an empty entry in row {i}");
+        };
+        match out.last_mut() {
+            Some((q, oo, ss, xs)) if *q == p && oo == o && ss == sd => xs.push(x),
+            _ => out.push((p, o.to_string(), sd.to_string(), vec![x])),
+        }
+    }
+    Ok(out)
+}
+
 /// Runs `whoruns sensitivity`.
 pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
-    let mut base = match files::load_scenario(&args.scenario) {
+    run_with(args, Source::Simulate)
+}
+
+/// Merges sensitivity shards: `parts` in shard order, with the recorded arguments.
+pub fn merge(
+    recorded: &[String],
+    text: String,
+    parts: &[PathBuf],
+    out: PathBuf,
+    force: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut argv = vec!["sensitivity".to_string(), "scenario.toml".to_string()];
+    argv.extend(recorded.iter().cloned());
+    if quiet {
+        argv.push("--quiet".into());
+    }
+    let parsed = match <Recorded as clap::Parser>::try_parse_from(&argv) {
+        Ok(r) => r.args,
+        Err(e) => {
+            return refuse(format!(
+                "the parts record arguments this whoruns cannot read: {e}"
+            ));
+        }
+    };
+    let mut sides = Vec::new();
+    for p in parts {
+        let bytes = std::fs::read(p.join(VALUES))
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.join(VALUES).display()))?;
+        sides.extend(sides_from(&export::from_parquet(bytes, "values")?)?);
+    }
+    run_with(
+        parsed,
+        Source::Merged {
+            text,
+            sides,
+            out,
+            force,
+        },
+    )
+}
+
+fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
+    let loaded = match &source {
+        Source::Simulate => files::load_scenario(&args.scenario).map_err(|e| e.to_string()),
+        Source::Merged { text, .. } => {
+            whoruns::scenario::parse(text, "scenario.toml").map_err(|e| e.to_string())
+        }
+    };
+    let mut base = match loaded {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -119,14 +270,31 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     // Only the two compared models are simulated.
     base.models = vec![a, b];
     base.reference = a;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sensitivity", base.name)));
-    if let Err(e) = files::check_writable(&out, args.force) {
+    let (out, force) = match &source {
+        Source::Merged { out, force, .. } => (out.clone(), *force),
+        Source::Simulate => (
+            args.out.clone().unwrap_or_else(|| {
+                PathBuf::from("output").join(format!("{}-sensitivity", base.name))
+            }),
+            args.force,
+        ),
+    };
+    if let Err(e) = files::check_writable(&out, force) {
         return refuse(format!("{e:#}"));
     }
-    let text = std::fs::read_to_string(&args.scenario)?;
+    let shard = match args
+        .shard
+        .as_deref()
+        .map(|s| shards::parse(s, &|v| std::env::var(v).ok()))
+    {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return refuse(e),
+    };
+    let text = match &source {
+        Source::Merged { text, .. } => text.clone(),
+        Source::Simulate => std::fs::read_to_string(&args.scenario)?,
+    };
     let params = if args.params.is_empty() {
         match sensitivity::parameters(&text) {
             Ok(p) => p,
@@ -259,15 +427,78 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     let simulate = |s: &whoruns::Scenario| {
         runner::run_until(s, args.threads, &|| bar.inc(1), &|| interrupt.raised())
     };
-    let Some(base_outcomes) = simulate(&base)? else {
-        return Ok(stopped(interrupt));
-    };
     let outs = outputs(a, b);
+    // Each point's outputs at low and high, and the base's: simulated (all points, or a
+    // shard's block, the base with shard 1) or read from the parts.
+    let sides: Sides = match &source {
+        Source::Merged { sides, .. } => sides.clone(),
+        Source::Simulate => {
+            let todo = shard.map_or(0..points.len() as u32, |sh| {
+                shards::range(points.len() as u32, sh)
+            });
+            let mut sides: Sides = Vec::new();
+            if shard.is_none_or(|sh| sh.0 == 1) {
+                let Some(o) = simulate(&base)? else {
+                    return Ok(stopped(interrupt));
+                };
+                for out in &outs {
+                    sides.push((BASE, out.name(), "base".into(), out.values(&o)));
+                }
+            }
+            for i in todo {
+                let (_, lo, hi) = &points[i as usize];
+                let (Some(l), Some(h)) = (simulate(lo)?, simulate(hi)?) else {
+                    return Ok(stopped(interrupt));
+                };
+                for out in &outs {
+                    sides.push((i, out.name(), "low".into(), out.values(&l)));
+                    sides.push((i, out.name(), "high".into(), out.values(&h)));
+                }
+            }
+            sides
+        }
+    };
+    if let Some(sh) = shard {
+        bar.finish_and_clear();
+        let mut frame = sides_frame(&sides)?;
+        let mut manifest =
+            shards::manifest_for("sensitivity", &text, base.seed, base.replications, sh);
+        for arg in canonical(&args, range, a, b, &base) {
+            manifest.push_str(&format!("arg {arg}\n"));
+        }
+        let out_files: files::Files = vec![
+            (VALUES.into(), export::to_parquet(&mut frame)?),
+            ("scenario.toml".into(), text.clone().into_bytes()),
+            (shards::MANIFEST.into(), manifest.into_bytes()),
+        ];
+        if let Err(e) = files::publish(&out, &out_files, force, &|| interrupt.check()) {
+            return match e.downcast_ref::<Interrupted>() {
+                Some(_) => Ok(stopped(interrupt)),
+                None => Err(e),
+            };
+        }
+        if !args.quiet {
+            let r = shards::range(points.len() as u32, sh);
+            println!(
+                "shard {}/{}: parameters {}..{} of {}; part in {} (merge with `whoruns merge`)",
+                sh.0,
+                sh.1,
+                r.start,
+                r.end,
+                points.len(),
+                out.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let side = |point: u32, output: &str, which: &str| -> Option<&Vec<f64>> {
+        sides
+            .iter()
+            .find(|(p, o, s, _)| *p == point && o == output && s == which)
+            .map(|(_, _, _, v)| v)
+    };
     let mut effects: Vec<Vec<Effect>> = vec![Vec::new(); outs.len()];
-    for (p, lo, hi) in &points {
-        let (Some(l), Some(h)) = (simulate(lo)?, simulate(hi)?) else {
-            return Ok(stopped(interrupt));
-        };
+    for (i, (p, _, _)) in points.iter().enumerate() {
         let stated_range = base
             .sensitivity
             .ranges
@@ -275,7 +506,13 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             .find(|(q, _, _)| q == p)
             .map(|(_, lo, hi)| (*lo, *hi));
         for (k, o) in outs.iter().enumerate() {
-            let mut e = Effect::of(p, &o.name(), &o.values(&l), &o.values(&h));
+            let (Some(l), Some(h)) = (
+                side(i as u32, &o.name(), "low"),
+                side(i as u32, &o.name(), "high"),
+            ) else {
+                return refuse(format!("the parts lack the values of parameter {p}"));
+            };
+            let mut e = Effect::of(p, &o.name(), l, h);
             e.stated = stated_range;
             effects[k].push(e);
         }
@@ -284,10 +521,13 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     for e in &mut effects {
         e.sort_by(|x, y| y.effect.mean.abs().total_cmp(&x.effect.mean.abs()));
     }
-    let baselines: Vec<f64> = outs
-        .iter()
-        .map(|o| whoruns::stats::Estimate::of(o.values(&base_outcomes)).mean)
-        .collect();
+    let mut baselines = Vec::with_capacity(outs.len());
+    for o in &outs {
+        let Some(v) = side(BASE, &o.name(), "base") else {
+            return refuse("the parts lack the values at the stated parameters (shard 1's)");
+        };
+        baselines.push(whoruns::stats::Estimate::of(v.iter().copied()).mean);
+    }
     let all: Vec<Effect> = effects.iter().flatten().cloned().collect();
     let mut frame = export::sensitivity_frame(&all, range)?;
     let mut out_files: files::Files = vec![
@@ -336,7 +576,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         out_files.push((format!("charts/{stem}.png"), chart.png()?));
         out_files.push((format!("charts/{stem}.svg"), chart.svg()?.into_bytes()));
     }
-    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
+    if let Err(e) = files::publish(&out, &out_files, force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
             Some(_) => Ok(stopped(interrupt)),
             None => Err(e),

@@ -93,12 +93,28 @@ fn fingerprint(text: &str) -> String {
 
 /// The manifest of shard `shard` of a run of `scenario` (recorded as `scenario_text`).
 pub fn manifest(scenario_text: &str, scenario: &Scenario, shard: Shard) -> String {
-    format!(
-        "whoruns {}\ncommand run\nscenario {}\nseed {}\nreplications {}\nshards {}\nshard {}\n",
-        env!("CARGO_PKG_VERSION"),
-        fingerprint(scenario_text),
+    manifest_for(
+        "run",
+        scenario_text,
         scenario.seed,
         scenario.replications,
+        shard,
+    )
+}
+
+/// The manifest of shard `shard` of `command` (`run`, `sweep`, `sensitivity`); a sweep or
+/// sensitivity analysis appends `arg` lines recording its arguments.
+pub fn manifest_for(
+    command: &str,
+    scenario_text: &str,
+    seed: u64,
+    replications: u32,
+    shard: Shard,
+) -> String {
+    format!(
+        "whoruns {}\ncommand {command}\nscenario {}\nseed {seed}\nreplications {replications}\nshards {}\nshard {}\n",
+        env!("CARGO_PKG_VERSION"),
+        fingerprint(scenario_text),
         shard.1,
         shard.0
     )

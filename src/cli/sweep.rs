@@ -14,6 +14,7 @@ use whoruns::{export, runner};
 use super::EXIT_INVALID;
 use super::files;
 use super::interrupt::{Interrupt, Interrupted};
+use super::shards;
 
 /// Arguments of `whoruns sweep`.
 #[derive(Debug, Args)]
@@ -62,6 +63,10 @@ pub struct SweepArgs {
     /// The most replications --precision may run at one value.
     #[arg(long, default_value_t = 2_000)]
     max_replications: u32,
+    /// Run only shard K of N of the values (K from 1), or `auto` from the batch engine's
+    /// environment; writes the part for `whoruns merge`.
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<String>,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -82,9 +87,187 @@ fn refuse(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(EXIT_INVALID))
 }
 
+/// Parses recorded sweep arguments (from a shard's manifest) for `whoruns merge`.
+#[derive(Debug, clap::Parser)]
+struct Recorded {
+    #[command(flatten)]
+    args: SweepArgs,
+}
+
+/// The arguments that define a sweep's work, in a canonical order: what every shard of it
+/// must share and what `whoruns merge` needs to rebuild its plan.
+fn canonical(args: &SweepArgs, replications: u32, seed: u64) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &args.param {
+        out.extend(["--param".to_string(), p.clone()]);
+    }
+    if let Some(n) = args.steps {
+        out.extend(["--steps".to_string(), n.to_string()]);
+    }
+    let scale = if args.log { Scale::Log } else { args.scale };
+    out.extend(["--scale".to_string(), scale.name().to_string()]);
+    if let Some(l) = &args.label {
+        out.extend(["--label".to_string(), l.clone()]);
+    }
+    out.extend([
+        "--replications".to_string(),
+        replications.to_string(),
+        "--seed".to_string(),
+        seed.to_string(),
+    ]);
+    out
+}
+
+/// Where a sweep's cells come from.
+enum Source {
+    /// Simulate (all values, or one shard's).
+    Simulate,
+    /// Merge: the scenario as the shards ran it, and their cells in value order.
+    Merged {
+        text: String,
+        cells: Vec<Vec<sweep::Cell>>,
+        out: PathBuf,
+        force: bool,
+    },
+}
+
 /// Runs `whoruns sweep`.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
-    let mut base = match files::load_scenario(&args.scenario) {
+    run_with(args, Source::Simulate)
+}
+
+/// Merges sweep shards: `parts` in shard order, with the arguments their manifests record.
+pub fn merge(
+    recorded: &[String],
+    text: String,
+    parts: &[PathBuf],
+    out: PathBuf,
+    force: bool,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut argv = vec!["sweep".to_string(), "scenario.toml".to_string()];
+    argv.extend(recorded.iter().cloned());
+    if quiet {
+        argv.push("--quiet".into());
+    }
+    let parsed = match <Recorded as clap::Parser>::try_parse_from(&argv) {
+        Ok(r) => r.args,
+        Err(e) => {
+            return refuse(format!(
+                "the parts record arguments this whoruns cannot read: {e}"
+            ));
+        }
+    };
+    let mut cells = Vec::new();
+    for p in parts {
+        let bytes = std::fs::read(p.join(CELLS))
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.join(CELLS).display()))?;
+        cells.extend(cells_from(&export::from_parquet(bytes, "cells")?)?);
+    }
+    run_with(
+        parsed,
+        Source::Merged {
+            text,
+            cells,
+            out,
+            force,
+        },
+    )
+}
+
+/// A sweep shard's table of per-replication values.
+const CELLS: &str = "cells.parquet";
+
+/// One point's cells as rows: (point, model, name, replication, value); `name` is a
+/// metric or `tier:<target>`.
+fn cells_frame(points: &[(usize, Vec<sweep::Cell>)]) -> anyhow::Result<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    let (mut point, mut model, mut name, mut rep, mut v) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let names = sweep::metric_names();
+    for (i, cells) in points {
+        for c in cells {
+            let mut push = |n: String, xs: &[f64]| {
+                for (r, x) in xs.iter().enumerate() {
+                    point.push(*i as u32);
+                    model.push(c.model.key());
+                    name.push(n.clone());
+                    rep.push(r as u32);
+                    v.push(*x);
+                }
+            };
+            for (k, xs) in c.values.iter().enumerate() {
+                push(names[k].to_string(), xs);
+            }
+            for (t, xs) in &c.tiers {
+                push(format!("tier:{t}"), xs);
+            }
+        }
+    }
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new("point".into(), point),
+        Column::new("model".into(), model),
+        Column::new("name".into(), name),
+        Column::new("replication".into(), rep),
+        Column::new("value".into(), v),
+    ])?)
+}
+
+/// Cells back from [`cells_frame`]'s table, point by point (values filled in by the plan).
+fn cells_from(df: &polars::prelude::DataFrame) -> anyhow::Result<Vec<Vec<sweep::Cell>>> {
+    let col = |n: &str| df.column(n).map_err(|e| anyhow::anyhow!("cells: {e}"));
+    let point = col("point")?.u32()?.clone();
+    let model = col("model")?.str()?.clone();
+    let name = col("name")?.str()?.clone();
+    let value = col("value")?.f64()?.clone();
+    let names = sweep::metric_names();
+    let mut out: Vec<(u32, Vec<sweep::Cell>)> = Vec::new();
+    for i in 0..df.height() {
+        let (Some(p), Some(m), Some(n), Some(x)) =
+            (point.get(i), model.get(i), name.get(i), value.get(i))
+        else {
+            anyhow::bail!("cells: an empty entry in row {i}");
+        };
+        let m: whoruns::ModelKind = m.parse().map_err(|e| anyhow::anyhow!("cells: {e}"))?;
+        if out.last().is_none_or(|(q, _)| *q != p) {
+            out.push((p, Vec::new()));
+        }
+        let Some((_, cells)) = out.last_mut() else {
+            anyhow::bail!("cells: unreadable");
+        };
+        if cells.last().is_none_or(|c: &sweep::Cell| c.model != m) {
+            cells.push(sweep::Cell {
+                model: m,
+                value: f64::NAN,
+                value_2: None,
+                values: vec![Vec::new(); names.len()],
+                tiers: Vec::new(),
+            });
+        }
+        let Some(cell) = cells.last_mut() else {
+            anyhow::bail!("cells: unreadable");
+        };
+        if let Some(t) = n.strip_prefix("tier:") {
+            let t: f64 = t.parse().map_err(|_| anyhow::anyhow!("cells: tier {t}"))?;
+            match cell.tiers.last_mut() {
+                Some((last, xs)) if *last == t => xs.push(x),
+                _ => cell.tiers.push((t, vec![x])),
+            }
+        } else if let Some(k) = names.iter().position(|q| *q == n) {
+            cell.values[k].push(x);
+        }
+    }
+    Ok(out.into_iter().map(|(_, c)| c).collect())
+}
+
+fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
+    let loaded = match &source {
+        Source::Simulate => files::load_scenario(&args.scenario).map_err(|e| e.to_string()),
+        Source::Merged { text, .. } => {
+            whoruns::scenario::parse(text, "scenario.toml").map_err(|e| e.to_string())
+        }
+    };
+    let mut base = match loaded {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -144,14 +327,36 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     if args.threads == Some(0) {
         return refuse("--threads must be at least 1");
     }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
-    if let Err(e) = files::check_writable(&out, args.force) {
+    let (out, force) = match &source {
+        Source::Merged { out, force, .. } => (out.clone(), *force),
+        Source::Simulate => (
+            args.out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name))),
+            args.force,
+        ),
+    };
+    if let Err(e) = files::check_writable(&out, force) {
         return refuse(format!("{e:#}"));
     }
-    let text = std::fs::read_to_string(&args.scenario)?;
+    let shard = match args
+        .shard
+        .as_deref()
+        .map(|s| shards::parse(s, &|v| std::env::var(v).ok()))
+    {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return refuse(e),
+    };
+    if shard.is_some() && args.precision.is_some() {
+        return refuse(
+            "--precision and --shard cannot be combined: the number of replications must be known before the work is divided",
+        );
+    }
+    let text = match &source {
+        Source::Merged { text, .. } => text.clone(),
+        Source::Simulate => std::fs::read_to_string(&args.scenario)?,
+    };
     // Each point: its value (and second value, in a grid) as applied, and its scenario.
     let made: Result<Vec<(f64, Option<f64>, whoruns::Scenario)>, _> = match axes.as_slice() {
         [one] => sweep::points(&text, one, &base)
@@ -215,72 +420,138 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     }
 
     let interrupt = Interrupt::install();
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(u64::from(base.replications) * points.len() as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {pos}/{len} replications [{elapsed_precise}] {wide_bar} {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    // With --precision each value finds its own number; then every value is extended to
-    // the largest, so that the values stay paired replication by replication.
-    let mut runs: Vec<Vec<whoruns::Outcome>> = Vec::with_capacity(points.len());
     let mut points = points;
     let mut notes = Vec::new();
-    for (_, _, p) in points.iter_mut() {
-        let outcomes = match args.precision {
-            None => runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?,
-            Some(share) => whoruns::precision::run_until_precise(
-                p,
-                args.threads,
-                share,
-                args.max_replications,
-                &|| bar.inc(1),
-                &|_| {},
-                &|| interrupt.raised(),
-            )?
-            .map(|(o, note)| {
-                notes.push(note);
-                o
-            }),
+    let mut most = base.replications;
+    let cells: Vec<Vec<sweep::Cell>> = if let Source::Merged { cells: merged, .. } = &source {
+        // The shards' cells, with each point's values from the plan.
+        if merged.len() != points.len() {
+            return refuse(format!(
+                "the parts hold {} values; the sweep they record has {}",
+                merged.len(),
+                points.len()
+            ));
+        }
+        merged
+            .iter()
+            .zip(&points)
+            .map(|(c, (value, value_2, _))| {
+                c.iter()
+                    .cloned()
+                    .map(|mut cell| {
+                        cell.value = *value;
+                        cell.value_2 = *value_2;
+                        cell
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        // A shard simulates a contiguous block of the values (in plan order).
+        let todo = shard.map_or(0..points.len(), |sh| {
+            let r = shards::range(points.len() as u32, sh);
+            r.start as usize..r.end as usize
+        });
+        let bar = if args.quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new(u64::from(base.replications) * todo.len() as u64)
         };
-        let Some(outcomes) = outcomes else {
-            bar.finish_and_clear();
-            return Ok(stopped(interrupt));
-        };
-        runs.push(outcomes);
-    }
-    let most = points
-        .iter()
-        .map(|(_, _, p)| p.replications)
-        .max()
-        .unwrap_or(0);
-    for ((_, _, p), outcomes) in points.iter_mut().zip(runs.iter_mut()) {
-        if p.replications < most {
-            let more = runner::run_range(p, p.replications..most, args.threads, &|| {}, &|| {
-                interrupt.raised()
-            })?;
-            let Some(more) = more else {
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {pos}/{len} replications [{elapsed_precise}] {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        // With --precision each value finds its own number; then every value is extended to
+        // the largest, so that the values stay paired replication by replication.
+        let mut runs: Vec<Vec<whoruns::Outcome>> = Vec::with_capacity(points.len());
+        for (_, _, p) in points[todo.clone()].iter_mut() {
+            let outcomes = match args.precision {
+                None => runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?,
+                Some(share) => whoruns::precision::run_until_precise(
+                    p,
+                    args.threads,
+                    share,
+                    args.max_replications,
+                    &|| bar.inc(1),
+                    &|_| {},
+                    &|| interrupt.raised(),
+                )?
+                .map(|(o, note)| {
+                    notes.push(note);
+                    o
+                }),
+            };
+            let Some(outcomes) = outcomes else {
+                bar.finish_and_clear();
                 return Ok(stopped(interrupt));
             };
-            outcomes.extend(more);
-            p.replications = most;
+            runs.push(outcomes);
         }
-    }
+        most = points[todo.clone()]
+            .iter()
+            .map(|(_, _, p)| p.replications)
+            .max()
+            .unwrap_or(0);
+        for ((_, _, p), outcomes) in points[todo.clone()].iter_mut().zip(runs.iter_mut()) {
+            if p.replications < most {
+                let more =
+                    runner::run_range(p, p.replications..most, args.threads, &|| {}, &|| {
+                        interrupt.raised()
+                    })?;
+                let Some(more) = more else {
+                    return Ok(stopped(interrupt));
+                };
+                outcomes.extend(more);
+                p.replications = most;
+            }
+        }
+        let mut cells = Vec::with_capacity(points.len());
+        for ((value, value_2, p), outcomes) in points[todo.clone()].iter().zip(&runs) {
+            let mut c = sweep::cells(p, *value, outcomes);
+            for cell in &mut c {
+                cell.value_2 = *value_2;
+            }
+            cells.push(c);
+        }
+        bar.finish_and_clear();
+        if let Some(sh) = shard {
+            // The part: its values' cells, the scenario and a manifest recording the sweep.
+            let numbered: Vec<(usize, Vec<sweep::Cell>)> = todo.clone().zip(cells).collect();
+            let mut frame = cells_frame(&numbered)?;
+            let mut manifest =
+                shards::manifest_for("sweep", &text, base.seed, base.replications, sh);
+            for a in canonical(&args, base.replications, base.seed) {
+                manifest.push_str(&format!("arg {a}\n"));
+            }
+            let out_files: files::Files = vec![
+                (CELLS.into(), export::to_parquet(&mut frame)?),
+                ("scenario.toml".into(), text.clone().into_bytes()),
+                (shards::MANIFEST.into(), manifest.into_bytes()),
+            ];
+            if let Err(e) = files::publish(&out, &out_files, force, &|| interrupt.check()) {
+                return match e.downcast_ref::<Interrupted>() {
+                    Some(_) => Ok(stopped(interrupt)),
+                    None => Err(e),
+                };
+            }
+            if !args.quiet {
+                println!(
+                    "shard {}/{}: values {}..{} of {}; part in {} (merge with `whoruns merge`)",
+                    sh.0,
+                    sh.1,
+                    todo.start,
+                    todo.end,
+                    points.len(),
+                    out.display()
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        cells
+    };
     base.replications = most;
-    let mut cells = Vec::with_capacity(points.len());
-    for ((value, value_2, p), outcomes) in points.iter().zip(&runs) {
-        let mut c = sweep::cells(p, *value, outcomes);
-        for cell in &mut c {
-            cell.value_2 = *value_2;
-        }
-        cells.push(c);
-    }
-    bar.finish_and_clear();
     let axis = &axes[0];
     let second = axes.get(1);
     // Crossovers are along one parameter; a grid's answer is its map of winners.
@@ -331,7 +602,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         out_files.push((format!("charts/{stem}.png"), png));
         out_files.push((format!("charts/{stem}.svg"), svg.into_bytes()));
     }
-    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
+    if let Err(e) = files::publish(&out, &out_files, force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
             Some(_) => Ok(stopped(interrupt)),
             None => Err(e),

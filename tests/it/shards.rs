@@ -178,3 +178,69 @@ fn shard_auto_reads_kubernetes_and_slurm_indices() {
     assert_eq!(none.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&none.stderr).contains("JOB_COMPLETION_INDEX"));
 }
+
+/// Runs `whoruns <command> <scenario> <args>` whole and as N shards for each N, merges
+/// the shards and checks every file against the whole run.
+fn shards_equal_whole(command: &str, scenario: &str, args: &[&str]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let go = |out: &Path, extra: &[&str]| {
+        let o = whoruns()
+            .arg(command)
+            .arg(bundled(scenario))
+            .args(args)
+            .args(["-q", "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .expect("run");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let whole = dir.path().join("whole");
+    go(&whole, &[]);
+    let expected = tree(&whole);
+    for n in [1u32, 2, 3, 7] {
+        let parts: Vec<PathBuf> = (1..=n)
+            .map(|k| {
+                let p = dir.path().join(format!("n{n}-{k}"));
+                go(&p, &["--shard", &format!("{k}/{n}")]);
+                p
+            })
+            .collect();
+        let merged = dir.path().join(format!("merged-{n}"));
+        let o = merge(&parts, &merged);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let got = tree(&merged);
+        assert_eq!(
+            got.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            expected.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            "{command}, N = {n}: different files"
+        );
+        for ((name, a), (_, b)) in got.iter().zip(&expected) {
+            assert!(
+                a == b,
+                "{command}, N = {n}: {name} differs from the whole run"
+            );
+        }
+    }
+}
+
+#[test]
+fn merged_sweep_shards_equal_the_whole_sweep() {
+    shards_equal_whole("sweep", "sweep-estate.toml", &["-n", "3", "--steps", "4"]);
+}
+
+#[test]
+fn merged_sensitivity_shards_equal_the_whole_analysis() {
+    shards_equal_whole(
+        "sensitivity",
+        "baseline.toml",
+        &[
+            "-n",
+            "3",
+            "--models",
+            "you-run,ops-run",
+            "--params",
+            "groups.ops.salary,costs.standby_per_hour,knowledge.target,services.*.deploys_per_week",
+        ],
+    );
+}
