@@ -137,11 +137,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return refuse(format!("{}: {e}", first_path.display())),
     };
-    let mut parts = Vec::with_capacity(by_index.len());
-    for p in by_index.iter().flatten() {
-        parts.push(Frames::read(p)?);
-    }
-    let mut frames = Frames::concat(parts)?;
+    let mut frames = Frames::read_parts(&ordered)?;
     let interrupt = Interrupt::install();
     let (out_files, text) =
         results::result_files(&scenario, scenario_text, &mut frames, args.no_report)?;

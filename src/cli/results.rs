@@ -1,8 +1,6 @@
 //! The files of a run's results, from its four tables: the same function for `run` and
 //! for `merge`, so that merged shards and a single run give the same bytes.
 
-use std::path::Path;
-
 use anyhow::Context;
 use polars::prelude::DataFrame;
 use whoruns::report::{self, ReportData};
@@ -41,22 +39,6 @@ impl Frames {
         })
     }
 
-    /// The tables saved in `dir`.
-    pub fn read(dir: &Path) -> anyhow::Result<Frames> {
-        let read = |name: &'static str| -> anyhow::Result<DataFrame> {
-            let path = dir.join(name);
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok(export::from_parquet(bytes, name)?)
-        };
-        Ok(Frames {
-            reps: read(TABLES[0])?,
-            services: read(TABLES[1])?,
-            timeseries: read(TABLES[2])?,
-            histogram: read(TABLES[3])?,
-        })
-    }
-
     /// The tables as Parquet files, for a shard.
     pub fn parquet_files(&mut self) -> anyhow::Result<Files> {
         Ok(vec![
@@ -67,25 +49,39 @@ impl Frames {
         ])
     }
 
-    /// `parts` one after the other (shards in order), as single-chunk tables.
-    pub fn concat(parts: Vec<Frames>) -> anyhow::Result<Frames> {
-        let mut it = parts.into_iter();
-        let mut all = it.next().context("no parts to merge")?;
-        for p in it {
-            all.reps.vstack_mut(&p.reps)?;
-            all.services.vstack_mut(&p.services)?;
-            all.timeseries.vstack_mut(&p.timeseries)?;
-            all.histogram.vstack_mut(&p.histogram)?;
-        }
-        for df in [
-            &mut all.reps,
-            &mut all.services,
-            &mut all.timeseries,
-            &mut all.histogram,
-        ] {
+    /// The tables of the shard folders `dirs`, one after the other (shards in order), as
+    /// single-chunk tables. Each table is scanned lazily across the parts and collected
+    /// once, so parts can sit on slow or mounted storage.
+    pub fn read_parts(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
+        use polars::prelude::{LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, concat};
+        let table = |name: &'static str| -> anyhow::Result<DataFrame> {
+            let scans = dirs
+                .iter()
+                .map(|d| {
+                    let path = d.join(name);
+                    if !path.exists() {
+                        anyhow::bail!("{} is missing", path.display());
+                    }
+                    let path = path.to_string_lossy().to_string();
+                    LazyFrame::scan_parquet(
+                        PlRefPath::from(path.as_str()),
+                        ScanArgsParquet::default(),
+                    )
+                    .with_context(|| format!("cannot read {path}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut df = concat(scans, UnionArgs::default())
+                .and_then(LazyFrame::collect)
+                .with_context(|| format!("cannot merge the parts' {name}"))?;
             df.rechunk_mut();
-        }
-        Ok(all)
+            Ok(df)
+        };
+        Ok(Frames {
+            reps: table(TABLES[0])?,
+            services: table(TABLES[1])?,
+            timeseries: table(TABLES[2])?,
+            histogram: table(TABLES[3])?,
+        })
     }
 }
 
