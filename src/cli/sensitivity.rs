@@ -193,24 +193,13 @@ pub fn merge(
     force: bool,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut argv = vec!["sensitivity".to_string(), "scenario.toml".to_string()];
-    argv.extend(recorded.iter().cloned());
-    if quiet {
-        argv.push("--quiet".into());
-    }
-    let parsed = match <Recorded as clap::Parser>::try_parse_from(&argv) {
+    let parsed = match shards::recorded_args::<Recorded>("sensitivity", recorded, quiet) {
         Ok(r) => r.args,
-        Err(e) => {
-            return refuse(format!(
-                "the parts record arguments this whoruns cannot read: {e}"
-            ));
-        }
+        Err(e) => return refuse(e),
     };
     let mut sides = Vec::new();
-    for p in parts {
-        let bytes = std::fs::read(p.join(VALUES))
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.join(VALUES).display()))?;
-        sides.extend(sides_from(&export::from_parquet(bytes, "values")?)?);
+    for df in shards::part_tables(parts, VALUES)? {
+        sides.extend(sides_from(&df)?);
     }
     run_with(
         parsed,

@@ -175,6 +175,38 @@ pub fn read(dir: &Path) -> Result<Manifest, String> {
     }
 }
 
+/// The recorded arguments of a sweep or sensitivity analysis, parsed as its command line
+/// would be (`command` and a placeholder scenario path first).
+pub fn recorded_args<T: clap::Parser>(
+    command: &str,
+    recorded: &[String],
+    quiet: bool,
+) -> Result<T, String> {
+    let mut argv = vec![command.to_string(), "scenario.toml".to_string()];
+    argv.extend(recorded.iter().cloned());
+    if quiet {
+        argv.push("--quiet".into());
+    }
+    T::try_parse_from(&argv)
+        .map_err(|e| format!("the parts record arguments this whoruns cannot read: {e}"))
+}
+
+/// Each part's table `name`, in shard order.
+pub fn part_tables(
+    parts: &[std::path::PathBuf],
+    name: &'static str,
+) -> anyhow::Result<Vec<polars::prelude::DataFrame>> {
+    parts
+        .iter()
+        .map(|p| {
+            let path = p.join(name);
+            let bytes = std::fs::read(&path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            Ok(whoruns::export::from_parquet(bytes, name)?)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -145,24 +145,13 @@ pub fn merge(
     force: bool,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut argv = vec!["sweep".to_string(), "scenario.toml".to_string()];
-    argv.extend(recorded.iter().cloned());
-    if quiet {
-        argv.push("--quiet".into());
-    }
-    let parsed = match <Recorded as clap::Parser>::try_parse_from(&argv) {
+    let parsed = match shards::recorded_args::<Recorded>("sweep", recorded, quiet) {
         Ok(r) => r.args,
-        Err(e) => {
-            return refuse(format!(
-                "the parts record arguments this whoruns cannot read: {e}"
-            ));
-        }
+        Err(e) => return refuse(e),
     };
     let mut cells = Vec::new();
-    for p in parts {
-        let bytes = std::fs::read(p.join(CELLS))
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.join(CELLS).display()))?;
-        cells.extend(cells_from(&export::from_parquet(bytes, "cells")?)?);
+    for df in shards::part_tables(parts, CELLS)? {
+        cells.extend(cells_from(&df)?);
     }
     run_with(
         parsed,

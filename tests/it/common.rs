@@ -54,3 +54,29 @@ pub fn bundled(name: &str) -> std::path::PathBuf {
         .join("scenarios")
         .join(name)
 }
+
+/// Every file under `dir`, relative to it, with its bytes, sorted by path.
+pub fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .expect("read dir")
+            .filter_map(Result::ok)
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .to_string();
+                out.push((rel, std::fs::read(&p).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}

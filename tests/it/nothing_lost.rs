@@ -7,30 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::cli::whoruns;
-use crate::common::bundled;
-
-/// Every file under `dir` with its bytes, sorted by path.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).expect("read dir").filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .to_string();
-                out.push((rel, fs::read(&p).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use crate::common::{bundled, tree};
 
 /// Hidden staging or set-aside folders beside the output.
 fn leftovers(parent: &Path) -> Vec<String> {
@@ -134,14 +111,14 @@ fn an_interrupted_run_leaves_the_earlier_result_intact() {
         .output()
         .expect("run");
     assert!(first.status.success());
-    let earlier = snapshot(&out);
+    let earlier = tree(&out);
     // How long a whole run takes here, so the signals land at every stage: start-up,
     // simulation, export, charts, writing and the swap.
     let started = Instant::now();
     let full = interrupted_run(&out, "-0", Duration::ZERO);
     let whole = started.elapsed();
     assert_eq!(full, Some(0));
-    let replaced = snapshot(&out);
+    let replaced = tree(&out);
     assert_ne!(
         replaced, earlier,
         "the uninterrupted run should replace the result"
@@ -149,9 +126,9 @@ fn an_interrupted_run_leaves_the_earlier_result_intact() {
     let mut stopped = 0;
     for (k, signal) in (0..24).zip(["-INT", "-TERM"].iter().cycle()) {
         let at = whole.mul_f64(f64::from(k) / 24.0);
-        let before = snapshot(&out);
+        let before = tree(&out);
         let code = interrupted_run(&out, signal, at);
-        let after = snapshot(&out);
+        let after = tree(&out);
         match code {
             // Finished before the signal: a complete result, the new one.
             Some(0) => assert_eq!(after, replaced, "{signal} at {at:?}"),

@@ -6,30 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cli::whoruns;
-use crate::common::bundled;
-
-/// Every file under `dir`, relative, with its bytes.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).expect("read dir").filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .to_string();
-                out.push((rel, fs::read(&p).expect("read")));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use crate::common::{bundled, tree};
 
 fn run(out: &Path, extra: &[&str]) -> std::process::Output {
     whoruns()
