@@ -105,43 +105,40 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         .map(|(_, v)| v.clone())
         .collect();
     let ordered: Vec<PathBuf> = by_index.iter().flatten().cloned().collect();
-    match command {
-        "run" => {}
-        "sweep" => {
-            return super::sweep::merge(
-                &recorded,
-                scenario_text,
-                &ordered,
-                args.out.clone(),
-                args.force,
-                args.quiet,
-            );
-        }
-        "sensitivity" => {
-            return super::sensitivity::merge(
-                &recorded,
-                scenario_text,
-                &ordered,
-                args.out.clone(),
-                args.force,
-                args.quiet,
-            );
-        }
+    // Sweeps and sensitivity analyses rebuild their plan from the recorded arguments.
+    let merge_points: fn(shards::MergeJob) -> anyhow::Result<ExitCode> = match command {
+        "run" => merge_run,
+        "sweep" => super::sweep::merge,
+        "sensitivity" => super::sensitivity::merge,
         other => {
             return refuse(format!(
                 "the parts come from `whoruns {other}`, which this whoruns cannot merge"
             ));
         }
-    }
+    };
+    merge_points(shards::MergeJob {
+        recorded,
+        text: scenario_text,
+        parts: ordered,
+        out: args.out.clone(),
+        force: args.force,
+        quiet: args.quiet,
+        no_report: args.no_report,
+    })
+}
+
+/// Merges the parts of `whoruns run --shard`: their tables, then every result file.
+fn merge_run(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
+    let scenario_text = job.text;
     let scenario = match whoruns::scenario::parse(&scenario_text, "scenario.toml") {
         Ok(s) => s,
-        Err(e) => return refuse(format!("{}: {e}", first_path.display())),
+        Err(e) => return refuse(format!("{}: {e}", job.parts[0].display())),
     };
-    let mut frames = Frames::read_parts(&ordered)?;
+    let mut frames = Frames::read_parts(&job.parts)?;
     let interrupt = Interrupt::install();
     let (out_files, text) =
-        results::result_files(&scenario, scenario_text, &mut frames, args.no_report)?;
-    if let Err(e) = files::publish(&args.out, &out_files, args.force, &|| interrupt.check()) {
+        results::result_files(&scenario, scenario_text, &mut frames, job.no_report)?;
+    if let Err(e) = files::publish(&job.out, &out_files, job.force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
             Some(i) => {
                 eprintln!("interrupted: nothing was written");
@@ -150,12 +147,13 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
             None => Err(e),
         };
     }
-    if !args.quiet {
+    if !job.quiet {
         print!("{text}");
         println!(
-            "\n{n} shards × {} replications merged; results in {}",
+            "\n{} shards × {} replications merged; results in {}",
+            job.parts.len(),
             scenario.replications,
-            args.out.display()
+            job.out.display()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -185,20 +185,22 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Merges sensitivity shards: `parts` in shard order, with the recorded arguments.
-pub fn merge(
-    recorded: &[String],
-    text: String,
-    parts: &[PathBuf],
-    out: PathBuf,
-    force: bool,
-    quiet: bool,
-) -> anyhow::Result<ExitCode> {
-    let parsed = match shards::recorded_args::<Recorded>("sensitivity", recorded, quiet) {
+pub fn merge(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
+    let shards::MergeJob {
+        recorded,
+        text,
+        parts,
+        out,
+        force,
+        quiet,
+        ..
+    } = job;
+    let parsed = match shards::recorded_args::<Recorded>("sensitivity", &recorded, quiet) {
         Ok(r) => r.args,
         Err(e) => return refuse(e),
     };
     let mut sides = Vec::new();
-    for df in shards::part_tables(parts, VALUES)? {
+    for df in shards::part_tables(&parts, VALUES)? {
         sides.extend(sides_from(&df)?);
     }
     run_with(

@@ -175,6 +175,25 @@ pub fn read(dir: &Path) -> Result<Manifest, String> {
     }
 }
 
+/// What a sweep or sensitivity merge is given: the recorded arguments, the scenario as
+/// the shards ran it, the parts in shard order, and where to write.
+pub struct MergeJob {
+    /// The `arg` lines of the manifests.
+    pub recorded: Vec<String>,
+    /// The parts' `scenario.toml`.
+    pub text: String,
+    /// The parts, shard 1 first.
+    pub parts: Vec<std::path::PathBuf>,
+    /// The output folder.
+    pub out: std::path::PathBuf,
+    /// Replace results already there.
+    pub force: bool,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Skip the charts and report (runs only).
+    pub no_report: bool,
+}
+
 /// The recorded arguments of a sweep or sensitivity analysis, parsed as its command line
 /// would be (`command` and a placeholder scenario path first).
 pub fn recorded_args<T: clap::Parser>(

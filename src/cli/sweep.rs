@@ -137,20 +137,22 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Merges sweep shards: `parts` in shard order, with the arguments their manifests record.
-pub fn merge(
-    recorded: &[String],
-    text: String,
-    parts: &[PathBuf],
-    out: PathBuf,
-    force: bool,
-    quiet: bool,
-) -> anyhow::Result<ExitCode> {
-    let parsed = match shards::recorded_args::<Recorded>("sweep", recorded, quiet) {
+pub fn merge(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
+    let shards::MergeJob {
+        recorded,
+        text,
+        parts,
+        out,
+        force,
+        quiet,
+        ..
+    } = job;
+    let parsed = match shards::recorded_args::<Recorded>("sweep", &recorded, quiet) {
         Ok(r) => r.args,
         Err(e) => return refuse(e),
     };
     let mut cells = Vec::new();
-    for df in shards::part_tables(parts, CELLS)? {
+    for df in shards::part_tables(&parts, CELLS)? {
         cells.extend(cells_from(&df)?);
     }
     run_with(
