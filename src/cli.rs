@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands. Everything here is glue: the model lives in
 //! the library.
 
+mod calibrate;
 mod files;
 mod interrupt;
 mod merge;
@@ -37,6 +38,9 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Which assumption decides it: every stated parameter moved ± one at a time.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Fit a scenario's incident rates, restore times and severity mix to an incident-tool
+    /// export (generic CSV, PagerDuty or incident.io).
+    Calibrate(calibrate::CalibrateArgs),
     /// Merge shards written by `run --shard K/N` into the results of the single run.
     Merge(merge::MergeArgs),
     /// Check scenario files and report every problem with file, line and column.
@@ -57,6 +61,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Validate { files } => validate(&files),
     }
 }

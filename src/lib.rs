@@ -12,6 +12,7 @@
 //! - [`export`] and [`table`] turn results into bytes and text.
 
 pub mod calendar;
+pub mod calibrate;
 pub mod dist;
 pub mod engine;
 pub mod export;

@@ -50,6 +50,10 @@ pub struct RunArgs {
     /// WHORUNS_SHARDS); writes the part's tables for `whoruns merge`.
     #[arg(long, value_name = "K/N|auto")]
     shard: Option<String>,
+    /// Also write replication 0's incidents under each model as an incident log in the
+    /// generic layout (`incident-log-<model>.csv`), which `whoruns calibrate` reads.
+    #[arg(long)]
+    incident_log: bool,
     /// The most replications --precision may run.
     #[arg(long, default_value_t = 2_000)]
     max_replications: u32,
@@ -83,6 +87,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INVALID));
         }
     };
+    if shard.is_some() && args.incident_log {
+        eprintln!(
+            "error: --incident-log and --shard cannot be combined: write the log with a run of its own"
+        );
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
     if shard.is_some() && args.precision.is_some() {
         eprintln!(
             "error: --precision and --shard cannot be combined: the number of replications must be known before the work is divided"
@@ -226,8 +236,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if interrupt.raised() {
         return Ok(stopped(interrupt, &out));
     }
-    let (out_files, text) =
+    let (mut out_files, text) =
         results::result_files(&scenario, scenario_text, &mut frames, args.no_report)?;
+    if args.incident_log {
+        for model in &scenario.models {
+            out_files.push((
+                format!("incident-log-{}.csv", model.key()),
+                whoruns::calibrate::write::incident_log(&scenario, *model, 0).into_bytes(),
+            ));
+        }
+    }
     if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
             Some(_) => Ok(stopped(interrupt, &out)),

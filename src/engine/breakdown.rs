@@ -31,6 +31,10 @@ pub struct Trace {
     pub service: u32,
     /// Index of its severity class.
     pub severity: u8,
+    /// Background, change-induced or a regression.
+    pub cause: crate::world::Cause,
+    /// When it was detected (infinite if not by the horizon): when an incident tool opens it.
+    pub detected: f64,
     /// When it was first acknowledged by a responder (L1 start plus acknowledgement).
     pub acknowledged: f64,
     /// Whether a non-owner with production access rolled it back.
@@ -45,6 +49,8 @@ pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
         restored: st.restored,
         service: inc.service,
         severity: inc.severity,
+        cause: inc.cause,
+        detected: st.detected,
         acknowledged: st.l1_start + inc.ack_l1,
         rolled_back: st.rolled_back,
         parts: if st.restored.is_finite() {

@@ -3,7 +3,11 @@
 //! system fonts needed), large type, units on every axis, and a footnote with scenario,
 //! replications and seed.
 
+mod calibration;
+
 use std::sync::Once;
+
+pub use calibration::{FitChart, pages as fit_chart_pages};
 
 use plotters::coord::Shift;
 use plotters::coord::combinators::IntoLogRange;

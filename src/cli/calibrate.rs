@@ -1,0 +1,173 @@
+//! `whoruns calibrate`: an incident-tool export in, per-service fits, a scenario fragment,
+//! `fit.csv`, `skipped.csv` and charts out.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use whoruns::calibrate::format::Format;
+use whoruns::calibrate::log::{self, ReadOptions};
+use whoruns::calibrate::{self as cal, FitOptions, fragment};
+use whoruns::export;
+use whoruns::report::charts::{FitChart, fit_chart_pages};
+
+use super::EXIT_INVALID;
+use super::files::{self, Files};
+use super::interrupt::{Interrupt, Interrupted};
+
+/// Arguments of `whoruns calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Incident log (CSV): whoruns' generic layout, or a PagerDuty or incident.io export.
+    incidents: PathBuf,
+    /// The log's layout: generic, pagerduty or incident-io (default: detected from the header).
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+    /// Output folder (default: output/calibrate-<file stem>/).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// A service with fewer incidents than this in a sample takes the pooled fit of all
+    /// services (and says so).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..))]
+    min_incidents: u64,
+    /// Accept only these severities (comma-separated, any case); rows with others are
+    /// skipped as unknown. Default: any but empty and placeholders (unknown, n/a, none, -).
+    #[arg(long, value_delimiter = ',')]
+    severities: Option<Vec<String>>,
+    /// Read severities from this column instead of the layout's (e.g. priority_name for
+    /// PagerDuty, whose default is urgency).
+    #[arg(long)]
+    severity_column: Option<String>,
+    /// Owning team for services the log gives no team.
+    #[arg(long)]
+    team: Option<String>,
+    /// Skip the charts.
+    #[arg(long)]
+    no_charts: bool,
+    /// Print nothing but errors and the skipped-rows summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown format {s:?}; use one of {}",
+            Format::ALL.map(|f| f.name()).join(", ")
+        )
+    })
+}
+
+/// Runs `whoruns calibrate`.
+pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
+    let shown = args.incidents.display().to_string();
+    let fail = |message: String| {
+        eprintln!("{shown}: {message}");
+        Ok(ExitCode::from(EXIT_INVALID))
+    };
+    match std::fs::metadata(&args.incidents) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fail("no such file".into()),
+        Err(e) => return fail(format!("cannot read it: {e}")),
+        Ok(m) if m.is_dir() => return fail("is a folder, not an incident log (CSV)".into()),
+        Ok(_) => {}
+    }
+    if let Err(e) = std::fs::File::open(&args.incidents) {
+        return fail(format!("cannot read it: {e}"));
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .incidents
+            .file_stem()
+            .map_or("incidents".into(), |s| s.to_string_lossy().to_string());
+        Path::new("output").join(format!("calibrate-{stem}"))
+    });
+    if let Err(e) = files::check_writable(&out, args.force) {
+        eprintln!("error: {e:#}");
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
+    let frame = match log::scan_csv(&args.incidents) {
+        Ok(f) => f,
+        Err(e) => return fail(format!("cannot read it as CSV: {e}")),
+    };
+    let options = ReadOptions {
+        format: args.format,
+        severities: args.severities.clone(),
+        severity_column: args.severity_column.clone(),
+    };
+    let log = match log::read(frame, &options) {
+        Ok(l) => l,
+        Err(e) => return fail(e.to_string()),
+    };
+    let summary = fragment::summary(&log);
+    if !args.quiet || !log.skipped.is_empty() {
+        eprint!("{shown}: {summary}");
+    }
+    let fit_options = FitOptions {
+        min_incidents: usize::try_from(args.min_incidents).unwrap_or(usize::MAX),
+    };
+    let mut calibration = match cal::calibrate(&log, fit_options) {
+        Ok(c) => c,
+        Err(e) => return fail(format!("{e}; nothing written")),
+    };
+    if let Some(team) = &args.team {
+        for s in calibration.services.iter_mut().filter(|s| s.team.is_none()) {
+            s.team = Some(team.clone());
+        }
+    }
+    let name = args
+        .incidents
+        .file_name()
+        .map_or(shown.clone(), |n| n.to_string_lossy().to_string());
+    let mut out_files: Files = vec![
+        (
+            "fit.csv".into(),
+            export::to_csv(&mut fragment::fit_frame(&calibration)?)?,
+        ),
+        (
+            "scenario-fragment.toml".into(),
+            fragment::fragment(&calibration, &log, &name).into_bytes(),
+        ),
+        (
+            "skipped.csv".into(),
+            export::to_csv(&mut fragment::skipped_frame(&log)?)?,
+        ),
+    ];
+    let interrupt = Interrupt::install();
+    if !args.no_charts {
+        for page in 0..fit_chart_pages(&calibration) {
+            if let Err(i) = interrupt.check() {
+                eprintln!("interrupted: nothing was written");
+                return Ok(ExitCode::from(i.0));
+            }
+            let chart = FitChart {
+                cal: &calibration,
+                page,
+                source: &name,
+            };
+            let stem = format!("charts/ttr_fit_{}", page + 1);
+            out_files.push((format!("{stem}.svg"), chart.svg()?.into_bytes()));
+            out_files.push((format!("{stem}.png"), chart.png()?));
+        }
+    }
+    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
+        if let Some(i) = e.downcast_ref::<Interrupted>() {
+            eprintln!("interrupted: nothing was written");
+            return Ok(ExitCode::from(i.0));
+        }
+        return Err(e);
+    }
+    if !args.quiet {
+        print!("{}", fragment::table(&calibration));
+        println!(
+            "\n{} services over {:.1} weeks; fits in {}, scenario fragment in {}",
+            calibration.services.len(),
+            calibration.weeks,
+            out.join("fit.csv").display(),
+            out.join("scenario-fragment.toml").display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,227 @@
+//! `whoruns calibrate`'s chart: small multiples, one panel per service, of the observed
+//! restore times (the empirical distribution, a step line) against the fitted distribution
+//! the scenario fragment uses, on a log time axis. Twelve panels a page.
+
+use plotters::coord::Shift;
+use plotters::coord::combinators::IntoLogRange;
+use plotters::prelude::*;
+
+use super::{ChartError, GRID, INK, err, font, simple_frame, to_png, to_svg};
+use crate::calibrate::{Calibration, Source};
+use crate::units::format_hours;
+
+/// Panels per page.
+pub const PER_PAGE: usize = 12;
+
+/// Observed colour: ink; fitted: Okabe–Ito blue; a fit the KS test rejects: vermillion.
+const FITTED: RGBColor = RGBColor(0, 114, 178);
+const REJECTED: RGBColor = RGBColor(213, 94, 0);
+
+/// One page of the calibration chart.
+pub struct FitChart<'a> {
+    /// The calibration.
+    pub cal: &'a Calibration,
+    /// Page, from 0.
+    pub page: usize,
+    /// The log's name, for the footnote.
+    pub source: &'a str,
+}
+
+/// Pages needed for a calibration's services.
+pub fn pages(cal: &Calibration) -> usize {
+    cal.services.len().div_ceil(PER_PAGE).max(1)
+}
+
+impl FitChart<'_> {
+    /// The message title: which family fits, and where the fit is rejected or borrowed.
+    pub fn title(&self) -> String {
+        let own: Vec<_> = self
+            .cal
+            .services
+            .iter()
+            .filter(|s| s.ttr.source == Source::Service)
+            .collect();
+        let mut counts: Vec<(&str, usize)> = crate::calibrate::fit::Family::ALL
+            .iter()
+            .map(|f| {
+                let n = own
+                    .iter()
+                    .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.best.family == *f))
+                    .count();
+                (f.name(), n)
+            })
+            .collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        let mut title = if own.is_empty() {
+            "No service has enough incidents for a fit of its own".to_string()
+        } else {
+            format!(
+                "A {} fits restore times best for {} of {} services",
+                counts[0].0,
+                counts[0].1,
+                own.len()
+            )
+        };
+        let rejected: Vec<&str> = own
+            .iter()
+            .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.ks_p_value < 0.05))
+            .map(|s| s.name.as_str())
+            .collect();
+        if !own.is_empty() {
+            if rejected.is_empty() {
+                title.push_str("; the KS test rejects none at 5%");
+            } else {
+                title.push_str(&format!(
+                    "; the KS test rejects the fit for {}",
+                    list(&rejected)
+                ));
+            }
+        }
+        let pooled = self.cal.services.len() - own.len();
+        if pooled > 0 {
+            title.push_str(&format!(
+                "; {pooled} {} with fewer than {} incidents {} the pooled fit",
+                if pooled == 1 { "service" } else { "services" },
+                self.cal.options.min_incidents,
+                if pooled == 1 { "uses" } else { "use" },
+            ));
+        }
+        title
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let services: Vec<_> = self
+            .cal
+            .services
+            .iter()
+            .skip(self.page * PER_PAGE)
+            .take(PER_PAGE)
+            .collect();
+        let of = if pages(self.cal) > 1 {
+            format!(" Page {} of {}.", self.page + 1, pages(self.cal))
+        } else {
+            String::new()
+        };
+        let footnote = format!(
+            "{} · {:.1} weeks · restore time is created → resolved; the fragment's effort is fitted alike to acknowledged → resolved · whoruns {}",
+            self.source,
+            self.cal.weeks,
+            env!("CARGO_PKG_VERSION")
+        );
+        let body = simple_frame(
+            root,
+            &self.title(),
+            &format!(
+                "Share of each service's incidents restored within a time (log scale): observed (black steps) against the fitted distribution (blue; orange where the KS test rejects it).{of}"
+            ),
+            &footnote,
+        )?;
+        let cols = services.len().clamp(1, 4);
+        let rows = services.len().div_ceil(cols).max(1);
+        let panels = body.margin(10, 10, 40, 40).split_evenly((rows, cols));
+        for (panel, s) in panels.iter().zip(services) {
+            let c = s.ttr.choice.as_ref();
+            let fitted_colour = if c.is_some_and(|c| c.ks_p_value < 0.05) {
+                REJECTED
+            } else {
+                FITTED
+            };
+            let stats = match (c, s.ttr.source) {
+                (Some(c), Source::Service) => format!(
+                    "n {} · {} · KS p {:.2}",
+                    s.resolved,
+                    c.best.family.name(),
+                    c.ks_p_value
+                ),
+                (Some(c), _) => format!("n {} · pooled {}", s.resolved, c.best.family.name()),
+                (None, _) => format!("n {} · no fit", s.resolved),
+            };
+            let caption = super::wrap(&s.name, 26, true, f64::from(panel.dim_in_pixel().0) - 20.0)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let xs = &s.ttr_hours;
+            let floor = crate::calibrate::fit::FLOOR_HOURS;
+            let lo = xs.first().copied().unwrap_or(1.0 / 60.0).max(floor).min(
+                c.map_or(f64::INFINITY, |c| c.best.quantile(0.01)),
+            );
+            let hi = xs.last().copied().unwrap_or(24.0).max(
+                c.map_or(0.0, |c| c.best.quantile(0.99)),
+            );
+            let (lo, hi) = ((lo / 1.5).max(floor), (hi * 1.5).max(lo * 10.0));
+            let mut chart = ChartBuilder::on(panel)
+                .caption(caption, super::bold(26))
+                .margin(8)
+                .x_label_area_size(36)
+                .y_label_area_size(56)
+                .build_cartesian_2d((lo..hi).log_scale(), 0.0..100.0f64)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .x_labels(4)
+                .y_labels(3)
+                .label_style(font(18))
+                .x_label_formatter(&|v| format_hours(*v))
+                .y_label_formatter(&|v| format!("{v:.0}%"))
+                .draw()
+                .map_err(err)?;
+            if let Some(c) = c {
+                let steps = 120;
+                let points: Vec<(f64, f64)> = (0..=steps)
+                    .map(|i| {
+                        let x = lo * (hi / lo).powf(i as f64 / steps as f64);
+                        (x, 100.0 * c.best.cdf(x))
+                    })
+                    .collect();
+                chart
+                    .draw_series(LineSeries::new(
+                        points,
+                        ShapeStyle::from(&fitted_colour).stroke_width(6),
+                    ))
+                    .map_err(err)?;
+            }
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    stats,
+                    (lo * 1.1, 96.0),
+                    font(20).color(&super::GREY),
+                )))
+                .map_err(err)?;
+            if !xs.is_empty() {
+                let n = xs.len() as f64;
+                let mut points = vec![(lo, 0.0)];
+                for (i, x) in xs.iter().enumerate() {
+                    let x = x.max(lo);
+                    points.push((x, 100.0 * i as f64 / n));
+                    points.push((x, 100.0 * (i + 1) as f64 / n));
+                }
+                points.push((hi, 100.0));
+                chart
+                    .draw_series(LineSeries::new(points, ShapeStyle::from(&INK).stroke_width(2)))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The page as an SVG document (text as outlines).
+    pub fn svg(&self) -> Result<String, ChartError> {
+        to_svg("calibration", |root| self.draw(root))
+    }
+
+    /// The page as PNG bytes.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        to_png("calibration", |root| self.draw(root))
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

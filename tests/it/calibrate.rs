@@ -1,0 +1,390 @@
+//! `whoruns calibrate`: the sample log reproduces the parameters of the scenario that
+//! generated it (the round trip), the fragment validates once joined with an organisation,
+//! vendor layouts are read, bad rows are skipped and counted, and unusable logs fail
+//! cleanly.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use whoruns::calibrate::fit::{Family, Fit};
+use whoruns::calibrate::log::{self, ReadOptions};
+use whoruns::calibrate::{self, Calibration, FitOptions, Profile, Source};
+use whoruns::dist::Dist;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/data")
+        .join(name)
+}
+
+fn whoruns() -> Command {
+    Command::cargo_bin("whoruns").unwrap()
+}
+
+fn calibrate_file(path: &Path) -> (log::Log, Calibration) {
+    let frame = log::scan_csv(path).unwrap();
+    let log = log::read(frame, &ReadOptions::default()).unwrap();
+    let cal = calibrate::calibrate(&log, FitOptions::default()).unwrap();
+    (log, cal)
+}
+
+/// A scenario distribution as a fit with the same parameters (for its quantiles).
+fn as_fit(d: &Dist) -> Fit {
+    let (family, a, b) = match d {
+        Dist::LogNormal(_, mu, sigma) => (Family::LogNormal, *mu, *sigma),
+        Dist::Gamma(_, k, theta) => (Family::Gamma, *k, *theta),
+        Dist::Weibull(_, k, lambda) => (Family::Weibull, *k, *lambda),
+        other => panic!("the sample uses only the three families, not {other:?}"),
+    };
+    Fit {
+        family,
+        a,
+        b,
+        log_likelihood: 0.0,
+    }
+}
+
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+/// The committed sample is exactly what its documented, seeded generator writes.
+#[test]
+fn sample_log_is_what_its_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gen");
+    whoruns()
+        .args(["run", "--incident-log", "--no-report", "-q", "-o"])
+        .arg(&out)
+        .arg(data("sample-generator.toml"))
+        .assert()
+        .success();
+    let generated = std::fs::read_to_string(out.join("incident-log-you-run.csv")).unwrap();
+    let committed = std::fs::read_to_string(data("sample-incidents.csv")).unwrap();
+    assert!(
+        generated == committed,
+        "scenarios/data/sample-incidents.csv differs from its generator's output; regenerate it (see sample-generator.toml)"
+    );
+}
+
+/// Calibrating the sample recovers every parameter it was generated with, within
+/// sampling error (four standard errors; one seed, so each check is deterministic).
+#[test]
+fn sample_log_recovers_its_generating_parameters() {
+    let truth = whoruns::scenario::parse(
+        &std::fs::read_to_string(data("sample-generator.toml")).unwrap(),
+        "sample-generator.toml",
+    )
+    .unwrap();
+    let (log, cal) = calibrate_file(&data("sample-incidents.csv"));
+    assert!(log.skipped.is_empty(), "{:?}", log.skipped);
+    assert_eq!(cal.services.len(), truth.services.len());
+    assert_eq!(cal.severities, ["SEV1", "SEV2", "SEV3"]);
+    for s in &cal.services {
+        let t = truth.services.iter().find(|t| t.name == s.name).unwrap();
+        // Arrivals: a Poisson count's standard error is its square root.
+        let rate = t.background_rate_per_hour * 168.0;
+        let se = (s.incidents as f64).sqrt().max(1.0) / cal.weeks;
+        assert!(
+            (s.arrivals_per_week - rate).abs() <= 4.0 * se,
+            "{}: {} a week against {rate}",
+            s.name,
+            s.arrivals_per_week
+        );
+        assert!(s.arrivals_per_week_low <= rate && rate <= s.arrivals_per_week_high, "{}: 95% interval misses {rate}", s.name);
+        assert_eq!(s.team.as_deref(), Some(truth.teams[t.team].name.as_str()));
+        if s.name == "legacy-reports" {
+            assert_eq!(s.effort.source, Source::Pooled, "too few incidents: pooled");
+            assert_eq!(s.severity_source, Source::Pooled);
+            continue;
+        }
+        // Effort: median and p90 of the chosen fit against the truth's, in log terms.
+        assert_eq!(s.effort.source, Source::Service, "{}", s.name);
+        let fitted = s.effort.choice.as_ref().unwrap();
+        let true_fit = as_fit(&t.effort);
+        let spread = (true_fit.quantile(0.9) / true_fit.quantile(0.5)).ln() / 1.2816;
+        let n = fitted.n as f64;
+        for (p, factor) in [(0.5, 1.0), (0.9, 1.4)] {
+            let (got, want) = (fitted.best.quantile(p), true_fit.quantile(p));
+            assert!(
+                (got / want).ln().abs() <= 4.0 * factor * spread / n.sqrt(),
+                "{}: effort q{p} {got:.3} h against {want:.3} h ({})",
+                s.name,
+                fitted.best.describe()
+            );
+        }
+        assert!(fitted.ks_p_value > 0.01, "{}: KS rejects the fit: {fitted:?}", s.name);
+        // Severity shares.
+        let shares = s.severity_shares(&cal.pooled_severity_counts);
+        for (sev, share) in t.severities.iter().zip(&shares) {
+            let se = (sev.share * (1.0 - sev.share) / s.incidents as f64).sqrt();
+            assert!(
+                (share - sev.share).abs() <= 4.0 * se,
+                "{}: {} share {share:.3} against {}",
+                s.name,
+                sev.name,
+                sev.share
+            );
+        }
+        // Arrival profile: recovered where there is one, flat where there is none.
+        let truth_week = t.arrival_profile.clone();
+        match (&s.profile, &truth_week) {
+            (Profile::HourOfWeek { weights, .. }, Some(w)) => {
+                assert!(correlation(weights, w) > 0.8, "{}: {weights:?}", s.name);
+            }
+            (Profile::HourOfDay { weights, .. }, Some(w)) => {
+                let day: Vec<f64> = (0..24).map(|h| w[h]).collect();
+                assert!(correlation(weights, &day) > 0.9, "{}: {weights:?}", s.name);
+            }
+            (Profile::Flat { .. }, None) => {}
+            (got, want) => panic!("{}: profile {got:?} where the truth is {want:?}", s.name),
+        }
+    }
+    let search = cal.services.iter().find(|s| s.name == "search-api").unwrap();
+    assert!(matches!(search.profile, Profile::HourOfWeek { .. }), "weekends differ: {:?}", search.profile);
+    // Time to acknowledge, pooled: exponential with mean 4 minutes.
+    let tta = cal.pooled_tta.as_ref().unwrap();
+    let (median, p90) = (4.0 / 60.0 * 2f64.ln(), 4.0 / 60.0 * 10f64.ln());
+    let n = tta.n as f64;
+    assert!((tta.best.quantile(0.5) / median).ln().abs() < 4.0 / n.sqrt() * 1.5, "{tta:?}");
+    assert!((tta.best.quantile(0.9) / p90).ln().abs() < 4.0 / n.sqrt() * 1.5, "{tta:?}");
+}
+
+/// Over many seeds, the rate's 95% interval covers the truth about 95% of the time: the
+/// interval is honest, not merely wide.
+#[test]
+fn arrival_interval_covers_the_truth_at_its_level() {
+    let text = r#"
+name = "one"
+horizon = "365d"
+replications = 2
+models = ["you-run"]
+[[teams]]
+name = "t"
+[[services]]
+name = "s"
+team = "t"
+background_incidents = "2/week"
+deploys_per_week = 0
+"#;
+    let mut covered = 0;
+    let runs = 60;
+    for seed in 0..runs {
+        let mut s = whoruns::scenario::parse(text, "one.toml").unwrap();
+        s.seed = seed;
+        let csv = whoruns::calibrate::write::incident_log(&s, whoruns::ModelKind::YouRun, 0);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        std::fs::write(&path, csv).unwrap();
+        let (_, cal) = calibrate_file(&path);
+        let f = &cal.services[0];
+        if f.arrivals_per_week_low <= 2.0 && 2.0 <= f.arrivals_per_week_high {
+            covered += 1;
+        }
+    }
+    // Binomial(60, 0.95): 57 expected; fewer than 52 has probability below 0.2%.
+    assert!(covered >= 52, "covered {covered} of {runs}");
+}
+
+/// The fragment, pasted after the sample organisation, is a scenario `whoruns validate`
+/// accepts — and runs.
+#[test]
+fn fragment_validates_once_joined_with_an_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cal");
+    whoruns()
+        .args(["calibrate", "-q", "--no-charts", "-o"])
+        .arg(&out)
+        .arg(data("sample-incidents.csv"))
+        .assert()
+        .success();
+    let fragment = std::fs::read_to_string(out.join("scenario-fragment.toml")).unwrap();
+    let org = std::fs::read_to_string(data("sample-organisation.toml")).unwrap();
+    let joined = dir.path().join("joined.toml");
+    std::fs::write(&joined, format!("{org}\n{fragment}")).unwrap();
+    whoruns().arg("validate").arg(&joined).assert().success();
+    whoruns()
+        .args(["run", "-n", "2", "--no-report", "-q", "-o"])
+        .arg(dir.path().join("run"))
+        .arg(&joined)
+        .assert()
+        .success();
+    // Alone, the fragment is not a scenario: it needs the organisation's teams.
+    let alone = dir.path().join("alone.toml");
+    std::fs::write(&alone, &fragment).unwrap();
+    whoruns().arg("validate").arg(&alone).assert().code(2);
+    let fit = std::fs::read_to_string(out.join("fit.csv")).unwrap();
+    let header = fit.lines().next().unwrap();
+    for column in [
+        "service",
+        "incidents",
+        "arrivals_per_week",
+        "ttr_distribution",
+        "ttr_median_hours",
+        "ttr_p90_hours",
+        "ks_statistic",
+    ] {
+        assert!(header.split(',').any(|c| c == column), "fit.csv lacks {column}: {header}");
+    }
+}
+
+fn run_calibrate(file: &Path, extra: &[&str]) -> (std::process::Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = whoruns()
+        .args(["calibrate", "-o"])
+        .arg(dir.path().join("out"))
+        .args(extra)
+        .arg(file)
+        .output()
+        .unwrap();
+    (output, dir)
+}
+
+/// The vendor examples are read with their layouts; their bad rows are skipped, counted
+/// per reason on stderr and listed in skipped.csv. The summaries are snapshots.
+#[test]
+fn vendor_examples_are_read_and_bad_rows_counted() {
+    let mut shown = String::new();
+    for (file, reasons) in [
+        (
+            "pagerduty-example.csv",
+            vec![
+                "missing_timestamp",
+                "unparseable_timestamp",
+                "unknown_severity",
+                "duplicate_id",
+                "resolved_before_created",
+                "mixed_time_zone_offsets",
+            ],
+        ),
+        (
+            "incident-io-example.csv",
+            vec![
+                "missing_id",
+                "missing_service",
+                "unparseable_timestamp",
+                "unknown_severity",
+                "acknowledged_outside_incident",
+            ],
+        ),
+    ] {
+        let (output, dir) = run_calibrate(&data(file), &["--min-incidents", "5"]);
+        assert!(output.status.success(), "{file}: {}", String::from_utf8_lossy(&output.stderr));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let skipped = std::fs::read_to_string(dir.path().join("out/skipped.csv")).unwrap();
+        let mut got: Vec<&str> = skipped.lines().skip(1).map(|l| l.split(',').nth(2).unwrap()).collect();
+        got.sort_unstable();
+        let mut want = reasons.clone();
+        want.sort_unstable();
+        assert_eq!(got, want, "{file}");
+        let fragment = std::fs::read_to_string(dir.path().join("out/scenario-fragment.toml")).unwrap();
+        assert!(fragment.contains("[[services]]"));
+        shown.push_str(&format!("$ whoruns calibrate scenarios/data/{file} --min-incidents 5\n{}\n", stderr.replace(&data("").display().to_string(), "scenarios/data/")));
+    }
+    insta::assert_snapshot!("vendor_examples", shown);
+}
+
+/// Logs calibrate cannot use fail with exit 2 and a message, and write nothing.
+#[test]
+fn unusable_logs_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.csv", Vec::new()),
+        ("header-only.csv", b"id,service,severity,created_at,acknowledged_at,resolved_at\n".to_vec()),
+        ("unknown-header.csv", b"when,what,how long\n2024-01-01,db,4h\n".to_vec()),
+        (
+            "all-bad.csv",
+            b"id,service,severity,created_at,acknowledged_at,resolved_at\n1,a,SEV1,yesterday,,\n2,a,,2024-01-01T00:00:00Z,,\n".to_vec(),
+        ),
+        (
+            "one-incident.csv",
+            b"id,service,severity,created_at,acknowledged_at,resolved_at\n1,a,SEV1,2024-01-01T00:00:00Z,,2024-01-01T01:00:00Z\n".to_vec(),
+        ),
+        ("binary.csv", vec![0xff, 0xfe, 0x00, 0x01, b',', b'\n', 0x80, 0x81, b'\n']),
+    ];
+    let mut shown = String::new();
+    for (name, bytes) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = dir.path().join(format!("out-{name}"));
+        let output = whoruns().args(["calibrate", "-o"]).arg(&out).arg(&path).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}: {output:?}");
+        assert!(!out.exists(), "{name}: nothing may be written");
+        let stderr = String::from_utf8_lossy(&output.stderr).replace(&dir.path().display().to_string(), "DIR");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        shown.push_str(&format!("$ whoruns calibrate {name}\n{stderr}\n"));
+    }
+    for (what, arg) in [("missing", "no-such-file.csv"), ("folder", ".")] {
+        let path = dir.path().join(arg);
+        let output = whoruns().args(["calibrate", "-o"]).arg(dir.path().join("x")).arg(&path).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{what}");
+        shown.push_str(&format!(
+            "$ whoruns calibrate {arg}\n{}\n",
+            String::from_utf8_lossy(&output.stderr).replace(&dir.path().display().to_string(), "DIR")
+        ));
+    }
+    let output = whoruns()
+        .args(["calibrate", "--format", "pagerduty", "-o"])
+        .arg(dir.path().join("y"))
+        .arg(data("sample-incidents.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    shown.push_str(&format!(
+        "$ whoruns calibrate --format pagerduty sample-incidents.csv\n{}\n",
+        String::from_utf8_lossy(&output.stderr).replace(&data("").display().to_string(), "scenarios/data/")
+    ));
+    insta::assert_snapshot!("unusable_logs", shown);
+}
+
+/// An existing calibration is not replaced without --force; with it, the user's own files
+/// in the folder are kept.
+#[test]
+fn results_are_not_destroyed_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cal");
+    let go = |force: bool| {
+        let mut c = whoruns();
+        c.args(["calibrate", "-q", "--no-charts", "-o"]).arg(&out).arg(data("sample-incidents.csv"));
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    assert!(go(false).status.success());
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert_eq!(go(false).status.code(), Some(2));
+    assert!(go(true).status.success());
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+}
+
+/// The sample's fit table and fragment, as the user sees them.
+#[test]
+fn sample_outputs_snapshot() {
+    let (output, dir) = run_calibrate(&data("sample-incidents.csv"), &[]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout).replace(&dir.path().display().to_string(), "DIR");
+    insta::assert_snapshot!("sample_table", stdout);
+    let fragment = std::fs::read_to_string(dir.path().join("out/scenario-fragment.toml")).unwrap();
+    insta::assert_snapshot!("sample_fragment", fragment);
+    for page in ["charts/ttr_fit_1.svg", "charts/ttr_fit_1.png"] {
+        assert!(dir.path().join("out").join(page).exists(), "{page}");
+    }
+}
+
+/// `--incident-log` cannot be combined with shards.
+#[test]
+fn incident_log_refuses_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    whoruns()
+        .args(["run", "--incident-log", "--shard", "1/2", "-o"])
+        .arg(dir.path().join("x"))
+        .arg(data("sample-generator.toml"))
+        .assert()
+        .code(2);
+}
