@@ -213,7 +213,10 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
     let sev_index = |name: &str| severities.iter().position(|s| s == name).unwrap_or(0);
 
     let hours = |rs: &[&Record], f: fn(&Record) -> Option<f64>| -> Vec<f64> {
-        rs.iter().filter_map(|r| f(r)).map(|s| s / 3_600.0).collect()
+        rs.iter()
+            .filter_map(|r| f(r))
+            .map(|s| s / 3_600.0)
+            .collect()
     };
     let ttr_of = |r: &Record| r.resolved.map(|v| v - r.created.unix_seconds);
     let effort_of = |r: &Record| match (r.acknowledged, r.resolved) {
@@ -362,7 +365,10 @@ fn profile(rs: &[&Record], exposure: &[f64; 168]) -> Profile {
     let total_exposure: f64 = exposure.iter().sum();
     if n < 24 * PER_WEIGHT {
         return Profile::Flat {
-            why: format!("{n} incidents, fewer than {} for an hour-of-day profile", 24 * PER_WEIGHT),
+            why: format!(
+                "{n} incidents, fewer than {} for an hour-of-day profile",
+                24 * PER_WEIGHT
+            ),
         };
     }
     let mut day = [0.0f64; 24];
@@ -387,7 +393,13 @@ fn profile(rs: &[&Record], exposure: &[f64; 168]) -> Profile {
     let day_p = special::chi_square_sf(chi(&day, &day_expected), 23.0);
     // Rate per hour of day, per hour of exposure: the hour-of-day model of each week hour.
     let day_rate: Vec<f64> = (0..24)
-        .map(|h| if day_exposure[h] > 0.0 { day[h] / day_exposure[h] } else { 0.0 })
+        .map(|h| {
+            if day_exposure[h] > 0.0 {
+                day[h] / day_exposure[h]
+            } else {
+                0.0
+            }
+        })
         .collect();
     let weights = |counts: &[f64], exposures: &[f64]| -> Vec<f64> {
         let rates: Vec<f64> = counts
@@ -396,7 +408,10 @@ fn profile(rs: &[&Record], exposure: &[f64; 168]) -> Profile {
             .map(|(c, e)| if *e > 0.0 { c / e } else { 0.0 })
             .collect();
         let mean = rates.iter().sum::<f64>() / rates.len() as f64;
-        rates.iter().map(|r| (r / mean * 100.0).round() / 100.0).collect()
+        rates
+            .iter()
+            .map(|r| (r / mean * 100.0).round() / 100.0)
+            .collect()
     };
     if n >= 168 * PER_WEIGHT {
         let week_expected: Vec<f64> = (0..168).map(|h| day_rate[h % 24] * exposure[h]).collect();
@@ -460,7 +475,10 @@ fn natural(a: &str, b: &str) -> Ordering {
                 digits.push(c);
             } else {
                 if !digits.is_empty() {
-                    out.push((std::mem::take(&mut text), digits.parse().unwrap_or(u64::MAX)));
+                    out.push((
+                        std::mem::take(&mut text),
+                        digits.parse().unwrap_or(u64::MAX),
+                    ));
                     digits.clear();
                 }
                 text.push(c.to_ascii_lowercase());
@@ -490,8 +508,14 @@ mod tests {
     fn poisson_interval_matches_exact_values() {
         // Exact 95% limits (Garwood): n = 10 → 4.795–18.39; n = 100 → 81.36–121.63.
         let (l, h) = poisson_interval(10);
-        assert!((l - 4.795).abs() < 0.05 && (h - 18.39).abs() < 0.05, "{l} {h}");
+        assert!(
+            (l - 4.795).abs() < 0.05 && (h - 18.39).abs() < 0.05,
+            "{l} {h}"
+        );
         let (l, h) = poisson_interval(100);
-        assert!((l - 81.36).abs() < 0.1 && (h - 121.63).abs() < 0.1, "{l} {h}");
+        assert!(
+            (l - 81.36).abs() < 0.1 && (h - 121.63).abs() < 0.1,
+            "{l} {h}"
+        );
     }
 }

@@ -155,7 +155,7 @@ pub enum HeaderError {
     },
     /// No layout fits.
     #[error(
-        "the header matches no incident-log layout; expected one of:\n  generic:     {generic}\n  pagerduty:   {pagerduty}\n  incident-io: {incident_io}\nthe file has: {found}\n(closest: {closest}, missing {missing}; rename the columns or pass --format)"
+        "the header matches no incident-log layout; expected one of:\n  generic:     {generic}\n  pagerduty:   {pagerduty}\n  incident-io: {incident_io}\nthe file has: {found}\n({hint}rename the columns or pass --format)"
     )]
     Unknown {
         /// Generic's columns.
@@ -166,10 +166,8 @@ pub enum HeaderError {
         incident_io: String,
         /// The file's header.
         found: String,
-        /// The layout missing the fewest columns.
-        closest: Format,
-        /// What it misses.
-        missing: String,
+        /// The layout missing the fewest columns and what it misses, when it has some.
+        hint: String,
     },
 }
 
@@ -251,20 +249,27 @@ pub fn detect(header: &[String], format: Option<Format>) -> Result<Columns, Head
         match match_layout(header, f) {
             Ok(c) => return Ok(c),
             Err(m) => {
-                if closest.as_ref().is_none_or(|(_, best)| m.len() < best.len()) {
+                if closest
+                    .as_ref()
+                    .is_none_or(|(_, best)| m.len() < best.len())
+                {
                     closest = Some((f, m));
                 }
             }
         }
     }
-    let (closest, missing) = closest.unwrap_or((Format::Generic, Vec::new()));
+    let hint = match closest {
+        Some((f, missing)) if missing.len() < 5 => {
+            format!("closest: {f}, missing {}; ", missing.join(", "))
+        }
+        _ => String::new(),
+    };
     Err(HeaderError::Unknown {
         generic: expected(&Format::Generic.layout()),
         pagerduty: expected(&Format::PagerDuty.layout()),
         incident_io: expected(&Format::IncidentIo.layout()),
         found,
-        closest,
-        missing: missing.join(", "),
+        hint,
     })
 }
 
@@ -278,7 +283,11 @@ mod tests {
 
     #[test]
     fn detects_each_layout() {
-        let g = detect(&h("id,service,severity,created_at,acknowledged_at,resolved_at"), None).unwrap();
+        let g = detect(
+            &h("id,service,severity,created_at,acknowledged_at,resolved_at"),
+            None,
+        )
+        .unwrap();
         assert_eq!(g.format, Format::Generic);
         assert_eq!(g.acknowledged.as_deref(), Some("acknowledged_at"));
         let p = detect(
@@ -288,8 +297,11 @@ mod tests {
         .unwrap();
         assert_eq!(p.format, Format::PagerDuty);
         assert_eq!(p.seconds_to_ack.as_deref(), Some("seconds_to_first_ack"));
-        let i = detect(&h("\u{feff}ID,Name,Severity,Affected services,Reported at,Accepted at,Resolved at"), None)
-            .unwrap();
+        let i = detect(
+            &h("\u{feff}ID,Name,Severity,Affected services,Reported at,Accepted at,Resolved at"),
+            None,
+        )
+        .unwrap();
         assert_eq!(i.format, Format::IncidentIo);
         assert_eq!(i.id, "\u{feff}ID");
     }
@@ -299,7 +311,12 @@ mod tests {
         let e = detect(&h("when,what"), None).unwrap_err().to_string();
         assert!(e.contains("generic:     id, service, severity, created_at, resolved_at, [acknowledged_at], [team]"), "{e}");
         assert!(e.contains("the file has: when, what"), "{e}");
-        let e = detect(&h("id,service,severity,created_at"), Some(Format::Generic)).unwrap_err().to_string();
-        assert!(e.contains("does not have the generic layout's resolved_at"), "{e}");
+        let e = detect(&h("id,service,severity,created_at"), Some(Format::Generic))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("does not have the generic layout's resolved_at"),
+            "{e}"
+        );
     }
 }

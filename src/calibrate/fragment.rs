@@ -33,7 +33,11 @@ fn quality(c: &Choice) -> String {
         "n = {}, {} by AIC (ΔAIC {}), KS D = {:.3}, p = {:.2}{verdict}",
         c.n,
         c.best.family.name(),
-        if others.is_empty() { "-".into() } else { others.join(", ") },
+        if others.is_empty() {
+            "-".into()
+        } else {
+            others.join(", ")
+        },
         c.ks_statistic,
         c.ks_p_value
     )
@@ -67,7 +71,10 @@ fn num(x: f64, d: usize) -> String {
 
 /// Shares rounded to 4 decimals that add up to exactly 1 (the remainder on the largest).
 fn rounded_shares(shares: &[f64]) -> Vec<f64> {
-    let mut r: Vec<f64> = shares.iter().map(|s| (s * 10_000.0).round() / 10_000.0).collect();
+    let mut r: Vec<f64> = shares
+        .iter()
+        .map(|s| (s * 10_000.0).round() / 10_000.0)
+        .collect();
     let total: f64 = r.iter().sum();
     if let Some(i) = (0..r.len()).max_by(|a, b| r[*a].total_cmp(&r[*b])) {
         r[i] = ((r[i] + 1.0 - total) * 10_000.0).round() / 10_000.0;
@@ -88,7 +95,11 @@ pub fn fragment(cal: &Calibration, log: &Log, source: &str) -> String {
         log.rows,
         cal.weeks,
         days,
-        if log.offset_minutes == 0 { String::new() } else { offset(log.offset_minutes) }
+        if log.offset_minutes == 0 {
+            String::new()
+        } else {
+            offset(log.offset_minutes)
+        }
     );
     o.push_str(
         "#
@@ -167,13 +178,23 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
         s.resolved,
         s.incidents - s.resolved
     );
-    let _ = writeln!(o, "background_incidents = \"{}/week\"", sig_rate(s.arrivals_per_week));
-    let _ = writeln!(o, "change_failure_rate = 0.0   # every incident is in background_incidents");
+    let _ = writeln!(
+        o,
+        "background_incidents = \"{}/week\"",
+        sig_rate(s.arrivals_per_week)
+    );
+    let _ = writeln!(
+        o,
+        "change_failure_rate = 0.0   # every incident is in background_incidents"
+    );
     // Hands-on time; without acknowledgements, the whole restore time.
     let (work, what) = if s.effort.choice.is_some() {
         (&s.effort, "effort, resolved - acknowledged")
     } else {
-        (&s.ttr, "effort, resolved - created (no acknowledgement times: includes the wait to acknowledge)")
+        (
+            &s.ttr,
+            "effort, resolved - created (no acknowledgement times: includes the wait to acknowledge)",
+        )
     };
     let _ = writeln!(o, "{}", describe_source(work, what));
     if let Some(c) = &work.choice {
@@ -195,7 +216,11 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
     let _ = writeln!(
         o,
         "# severity mix: {} ({} incidents); impacts are assumptions by rank",
-        if s.severity_source == Source::Service { "its own" } else { "pooled over all services (too few of its own)" },
+        if s.severity_source == Source::Service {
+            "its own"
+        } else {
+            "pooled over all services (too few of its own)"
+        },
         counts
     );
     o.push_str("severities = [\n");
@@ -238,7 +263,11 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
 }
 
 fn p_text(p: f64) -> String {
-    if p < 0.0001 { "< 0.0001".into() } else { format!("= {p:.4}") }
+    if p < 0.0001 {
+        "< 0.0001".into()
+    } else {
+        format!("= {p:.4}")
+    }
 }
 
 fn list(ws: &[f64]) -> String {
@@ -260,17 +289,38 @@ fn fit_columns(prefix: &str, f: &Fitted) -> Vec<Column> {
     vec![
         Column::new(name("source").into(), [f.source.key()]),
         Column::new(name("n").into(), [f.own as u64]),
-        Column::new(name("distribution").into(), [c.map_or("", |c| c.best.family.name())]),
-        Column::new(name("median_hours").into(), [c.map(|c| c.best.quantile(0.5))]),
+        Column::new(
+            name("distribution").into(),
+            [c.map_or("", |c| c.best.family.name())],
+        ),
+        Column::new(
+            name("median_hours").into(),
+            [c.map(|c| c.best.quantile(0.5))],
+        ),
         Column::new(name("p90_hours").into(), [c.map(|c| c.best.quantile(0.9))]),
         Column::new(name("mean_hours").into(), [c.map(|c| c.best.mean())]),
-        Column::new(name("observed_median_hours").into(), [c.map(|c| c.observed_median)]),
-        Column::new(name("observed_p90_hours").into(), [c.map(|c| c.observed_p90)]),
+        Column::new(
+            name("observed_median_hours").into(),
+            [c.map(|c| c.observed_median)],
+        ),
+        Column::new(
+            name("observed_p90_hours").into(),
+            [c.map(|c| c.observed_p90)],
+        ),
         Column::new(name("ks_statistic").into(), [c.map(|c| c.ks_statistic)]),
         Column::new(name("ks_p_value").into(), [c.map(|c| c.ks_p_value)]),
-        Column::new(name("aic_lognormal").into(), [c.and_then(|c| aic(c, Family::LogNormal))]),
-        Column::new(name("aic_gamma").into(), [c.and_then(|c| aic(c, Family::Gamma))]),
-        Column::new(name("aic_weibull").into(), [c.and_then(|c| aic(c, Family::Weibull))]),
+        Column::new(
+            name("aic_lognormal").into(),
+            [c.and_then(|c| aic(c, Family::LogNormal))],
+        ),
+        Column::new(
+            name("aic_gamma").into(),
+            [c.and_then(|c| aic(c, Family::Gamma))],
+        ),
+        Column::new(
+            name("aic_weibull").into(),
+            [c.and_then(|c| aic(c, Family::Weibull))],
+        ),
     ]
 }
 
@@ -306,18 +356,30 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
             Column::new("arrivals_per_week".into(), [s.arrivals_per_week]),
             Column::new("arrivals_per_week_low".into(), [s.arrivals_per_week_low]),
             Column::new("arrivals_per_week_high".into(), [s.arrivals_per_week_high]),
-            Column::new("ttr_distribution".into(), [ttr.map_or("", |c| c.best.family.name())]),
-            Column::new("ttr_median_hours".into(), [ttr.map(|c| c.best.quantile(0.5))]),
+            Column::new(
+                "ttr_distribution".into(),
+                [ttr.map_or("", |c| c.best.family.name())],
+            ),
+            Column::new(
+                "ttr_median_hours".into(),
+                [ttr.map(|c| c.best.quantile(0.5))],
+            ),
             Column::new("ttr_p90_hours".into(), [ttr.map(|c| c.best.quantile(0.9))]),
             Column::new("ks_statistic".into(), [ttr.map(|c| c.ks_statistic)]),
             Column::new("ks_p_value".into(), [ttr.map(|c| c.ks_p_value)]),
         ];
         columns.extend(fit_columns("ttr", &s.ttr).into_iter().filter(|c| {
-            !matches!(c.name().as_str(), "ttr_distribution" | "ttr_median_hours" | "ttr_p90_hours")
+            !matches!(
+                c.name().as_str(),
+                "ttr_distribution" | "ttr_median_hours" | "ttr_p90_hours"
+            )
         }));
         columns.extend(fit_columns("effort", &s.effort));
         columns.extend(fit_columns("tta", &s.tta));
-        columns.push(Column::new("severity_source".into(), [s.severity_source.key()]));
+        columns.push(Column::new(
+            "severity_source".into(),
+            [s.severity_source.key()],
+        ));
         columns.push(Column::new("severity_mix".into(), [mix.join("; ")]));
         columns.push(Column::new("profile".into(), [s.profile.key()]));
         columns.push(Column::new("profile_p_value".into(), [profile_p]));
@@ -325,7 +387,9 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
         frames.push(DataFrame::new_infer_height(columns)?);
     }
     let mut iter = frames.into_iter();
-    let mut df = iter.next().ok_or_else(|| polars_err!(NoData: "no services"))?;
+    let mut df = iter
+        .next()
+        .ok_or_else(|| polars_err!(NoData: "no services"))?;
     for f in iter {
         df.vstack_mut(&f)?;
     }
@@ -336,20 +400,34 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
 pub fn skipped_frame(log: &Log) -> PolarsResult<DataFrame> {
     let s = &log.skipped;
     DataFrame::new_infer_height(vec![
-        Column::new("line".into(), s.iter().map(|k| k.line as u64).collect::<Vec<_>>()),
-        Column::new("id".into(), s.iter().map(|k| k.id.as_str()).collect::<Vec<_>>()),
-        Column::new("reason".into(), s.iter().map(|k| k.reason.key()).collect::<Vec<_>>()),
-        Column::new("detail".into(), s.iter().map(|k| k.detail.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "line".into(),
+            s.iter().map(|k| k.line as u64).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "id".into(),
+            s.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "reason".into(),
+            s.iter().map(|k| k.reason.key()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "detail".into(),
+            s.iter().map(|k| k.detail.as_str()).collect::<Vec<_>>(),
+        ),
     ])
 }
 
 /// The summary for stderr: rows read, used, skipped per reason.
 pub fn summary(log: &Log) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut o = format!(
-        "{} rows read ({} layout), {} incidents usable",
-        log.rows,
+        "{} read ({} layout), {} usable",
+        plural(log.rows, "row", "rows"),
         log.columns.format,
-        log.records.len()
+        plural(log.records.len(), "incident", "incidents")
     );
     let by = log.skipped_by_reason();
     if by.is_empty() {
@@ -361,7 +439,17 @@ pub fn summary(log: &Log) -> String {
                 .skipped
                 .iter()
                 .find(|s| s.reason == r)
-                .map(|s| format!(" (first: line {}{})", s.line, if s.detail.is_empty() { String::new() } else { format!(", {}", s.detail) }))
+                .map(|s| {
+                    format!(
+                        " (first: line {}{})",
+                        s.line,
+                        if s.detail.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {}", s.detail)
+                        }
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(o, "  {n:>7}  {}{example}", r.words());
         }
@@ -404,7 +492,13 @@ pub fn table(cal: &Calibration) -> String {
         let cells: Vec<String> = r
             .iter()
             .enumerate()
-            .map(|(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) })
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
             .collect();
         let _ = writeln!(o, "{}", cells.join("  ").trim_end());
     }

@@ -234,7 +234,11 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
             .map_err(|e| ReadError::Csv(e.to_string()))?;
         Ok(Some(
             s.iter()
-                .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string))
+                .map(|v| {
+                    v.map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                })
                 .collect(),
         ))
     };
@@ -277,7 +281,12 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
         };
         // incident.io lists every affected service: the first is the incident's.
         let service = if columns.format == Format::IncidentIo {
-            service.split(',').next().unwrap_or_default().trim().to_string()
+            service
+                .split(',')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
         } else {
             service
         };
@@ -313,7 +322,10 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
         let mut offsets = vec![created_at.offset_minutes];
         offsets.extend(resolved_at.map(|s| s.offset_minutes));
         let mut acknowledged_at = None;
-        if let Some(v) = acknowledged.as_ref().and_then(|a| a.get(row).cloned().flatten()) {
+        if let Some(v) = acknowledged
+            .as_ref()
+            .and_then(|a| a.get(row).cloned().flatten())
+        {
             match stamp(&v, columns.acknowledged.as_deref().unwrap_or_default()) {
                 Ok(s) => {
                     offsets.push(s.offset_minutes);
@@ -324,7 +336,10 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
                     continue;
                 }
             }
-        } else if let Some(v) = seconds_to_ack.as_ref().and_then(|a| a.get(row).cloned().flatten()) {
+        } else if let Some(v) = seconds_to_ack
+            .as_ref()
+            .and_then(|a| a.get(row).cloned().flatten())
+        {
             match v.parse::<f64>() {
                 Ok(s) if s.is_finite() && s >= 0.0 => {
                     acknowledged_at = Some(created_at.unix_seconds + s);
@@ -348,7 +363,12 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
             None => PLACEHOLDERS.contains(&severity.to_lowercase().as_str()),
         };
         if unknown {
-            skipped.push(skip(Reason::UnknownSeverity, format!("{:?}", cut(&severity))));
+            let detail = if severity.is_empty() {
+                format!("{} is empty", columns.severity)
+            } else {
+                format!("{} {:?}", columns.severity, cut(&severity))
+            };
+            skipped.push(skip(Reason::UnknownSeverity, detail));
             continue;
         }
         if let Some(r) = resolved_at
@@ -356,18 +376,30 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
         {
             skipped.push(skip(
                 Reason::ResolvedBeforeCreated,
-                format!("{created_text} > {}", resolved.get(row).cloned().flatten().unwrap_or_default()),
+                format!(
+                    "{created_text} > {}",
+                    resolved.get(row).cloned().flatten().unwrap_or_default()
+                ),
             ));
             continue;
         }
         if let Some(a) = acknowledged_at
-            && (a < created_at.unix_seconds
-                || resolved_at.is_some_and(|r| a > r.unix_seconds))
+            && (a < created_at.unix_seconds || resolved_at.is_some_and(|r| a > r.unix_seconds))
         {
-            skipped.push(skip(
-                Reason::AcknowledgedOutsideIncident,
-                format!("{:.0} s after creation", a - created_at.unix_seconds),
-            ));
+            skipped.push(skip(Reason::AcknowledgedOutsideIncident, {
+                let gap = (a - created_at.unix_seconds) / 3_600.0;
+                if gap < 0.0 {
+                    format!(
+                        "acknowledged {} before creation",
+                        crate::units::format_hours(-gap)
+                    )
+                } else {
+                    format!(
+                        "acknowledged {} after creation, after resolution",
+                        crate::units::format_hours(gap)
+                    )
+                }
+            }));
             continue;
         }
         if !seen.insert(id_text.clone()) {
@@ -404,7 +436,11 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
                 line,
                 id: r.id,
                 reason: Reason::MixedTimeZoneOffsets,
-                detail: format!("{} where the log uses {}", offset(*other), offset(offset_minutes)),
+                detail: format!(
+                    "{} where the log uses {}",
+                    offset(*other),
+                    offset(offset_minutes)
+                ),
             });
         } else {
             kept.push(r);

@@ -35,7 +35,7 @@ pub fn ln_gamma(x: f64) -> f64 {
 /// ψ(x), the digamma function, for x > 0.
 pub fn digamma(mut x: f64) -> f64 {
     let mut acc = 0.0;
-    while x < 6.0 {
+    while x < 10.0 {
         acc -= 1.0 / x;
         x += 1.0;
     }
@@ -46,14 +46,12 @@ pub fn digamma(mut x: f64) -> f64 {
 /// ψ′(x), the trigamma function, for x > 0.
 pub fn trigamma(mut x: f64) -> f64 {
     let mut acc = 0.0;
-    while x < 6.0 {
+    while x < 10.0 {
         acc += 1.0 / (x * x);
         x += 1.0;
     }
     let f = 1.0 / (x * x);
-    acc + 1.0 / x
-        + f / 2.0
-        + f / x * (1.0 / 6.0 - f * (1.0 / 30.0 - f * (1.0 / 42.0 - f / 30.0)))
+    acc + 1.0 / x + f / 2.0 + f / x * (1.0 / 6.0 - f * (1.0 / 30.0 - f * (1.0 / 42.0 - f / 30.0)))
 }
 
 /// The complementary error function (Chebyshev fit, fractional error below 1.2e-7).

@@ -27,9 +27,15 @@ pub fn incident_log(scenario: &Scenario, model: ModelKind, replication: u32) -> 
     let world = World::generate(scenario, seed);
     let mut traces = engine::trace(scenario, &world, model, seed);
     traces.retain(|t| {
-        t.detected.is_finite() && t.detected >= scenario.warmup_hours && t.detected < scenario.horizon_hours
+        t.detected.is_finite()
+            && t.detected >= scenario.warmup_hours
+            && t.detected < scenario.horizon_hours
     });
-    traces.sort_by(|a, b| a.detected.total_cmp(&b.detected).then(a.service.cmp(&b.service)));
+    traces.sort_by(|a, b| {
+        a.detected
+            .total_cmp(&b.detected)
+            .then(a.service.cmp(&b.service))
+    });
     let stamp = |hours: f64| {
         if hours.is_finite() && hours < scenario.horizon_hours {
             super::time::format_utc(EPOCH_UNIX_SECONDS + (hours * 3_600.0).floor() as i64)

@@ -51,7 +51,7 @@ impl FitChart<'_> {
                 (f.name(), n)
             })
             .collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         let mut title = if own.is_empty() {
             "No service has enough incidents for a fit of its own".to_string()
         } else {
@@ -142,12 +142,17 @@ impl FitChart<'_> {
                 .unwrap_or_default();
             let xs = &s.ttr_hours;
             let floor = crate::calibrate::fit::FLOOR_HOURS;
-            let lo = xs.first().copied().unwrap_or(1.0 / 60.0).max(floor).min(
-                c.map_or(f64::INFINITY, |c| c.best.quantile(0.01)),
-            );
-            let hi = xs.last().copied().unwrap_or(24.0).max(
-                c.map_or(0.0, |c| c.best.quantile(0.99)),
-            );
+            let lo = xs
+                .first()
+                .copied()
+                .unwrap_or(1.0 / 60.0)
+                .max(floor)
+                .min(c.map_or(f64::INFINITY, |c| c.best.quantile(0.01)));
+            let hi = xs
+                .last()
+                .copied()
+                .unwrap_or(24.0)
+                .max(c.map_or(0.0, |c| c.best.quantile(0.99)));
             let (lo, hi) = ((lo / 1.5).max(floor), (hi * 1.5).max(lo * 10.0));
             let mut chart = ChartBuilder::on(panel)
                 .caption(caption, super::bold(26))
@@ -199,7 +204,10 @@ impl FitChart<'_> {
                 }
                 points.push((hi, 100.0));
                 chart
-                    .draw_series(LineSeries::new(points, ShapeStyle::from(&INK).stroke_width(2)))
+                    .draw_series(LineSeries::new(
+                        points,
+                        ShapeStyle::from(&INK).stroke_width(2),
+                    ))
                     .map_err(err)?;
             }
         }
