@@ -1,6 +1,7 @@
 //! Benchmarks: `engine` (incidents per second on `mmc-check`, one thread), `rng_floor`
 //! (only the random draws that replication consumes: the floor no engine can beat) and
-//! `baseline` (replications per second with all models, on 1 and 2 threads).
+//! `baseline` (replications per second with all models, on 1 and 2 threads), and
+//! `calibrate` (incident-log rows read and checked, and fitted, per second).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -65,5 +66,26 @@ fn baseline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mmc, baseline);
+/// `whoruns calibrate`'s work on the bundled sample log (2 283 incidents, 8 services):
+/// reading and checking the rows (polars lazy CSV), and fitting every service.
+fn calibrate(c: &mut Criterion) {
+    use whoruns::calibrate::{self, FitOptions, log};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/data/sample-incidents.csv");
+    let read = || {
+        let frame = log::scan_csv(&path).expect("scan");
+        log::read(frame, &log::ReadOptions::default()).expect("read")
+    };
+    let rows = read().rows as u64;
+    let mut g = c.benchmark_group("calibrate");
+    g.throughput(Throughput::Elements(rows));
+    g.bench_function("read", |b| b.iter(read));
+    let parsed = read();
+    g.bench_function("fit", |b| {
+        b.iter(|| calibrate::calibrate(&parsed, FitOptions::default()).expect("fit"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mmc, baseline, calibrate);
 criterion_main!(benches);

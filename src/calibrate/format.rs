@@ -153,6 +153,9 @@ pub enum HeaderError {
         /// The file's header.
         found: String,
     },
+    /// The file has no header row.
+    #[error("the file is empty: an incident log needs a header row and one row per incident")]
+    Empty,
     /// No layout fits.
     #[error(
         "the header matches no incident-log layout; expected one of:\n  generic:     {generic}\n  pagerduty:   {pagerduty}\n  incident-io: {incident_io}\nthe file has: {found}\n({hint}rename the columns or pass --format)"
@@ -231,11 +234,25 @@ fn match_layout(header: &[String], format: Format) -> Result<Columns, Vec<&'stat
 
 /// Finds the columns: under `format` when given, else under the first layout that fits.
 pub fn detect(header: &[String], format: Option<Format>) -> Result<Columns, HeaderError> {
-    let found = if header.is_empty() {
-        "(no columns)".to_string()
-    } else {
-        header.join(", ")
-    };
+    if header.is_empty() {
+        return Err(HeaderError::Empty);
+    }
+    // Control characters (a binary file read as text) are shown escaped.
+    let found = header
+        .iter()
+        .map(|h| {
+            h.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_unicode().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     if let Some(format) = format {
         return match_layout(header, format).map_err(|m| HeaderError::Missing {
             format,
