@@ -275,11 +275,20 @@ pub fn detect(header: &[String], format: Option<Format>) -> Result<Columns, Head
             }
         }
     }
+    let separator = match header {
+        [only] if only.contains(';') => {
+            "the header is one column with ';' in it: save the file with commas as separators; "
+        }
+        [only] if only.contains('\t') => {
+            "the header is one column with tabs in it: save the file with commas as separators; "
+        }
+        _ => "",
+    };
     let hint = match closest {
         Some((f, missing)) if missing.len() < 5 => {
-            format!("closest: {f}, missing {}; ", missing.join(", "))
+            format!("{separator}closest: {f}, missing {}; ", missing.join(", "))
         }
-        _ => String::new(),
+        _ => separator.to_string(),
     };
     Err(HeaderError::Unknown {
         generic: expected(&Format::Generic.layout()),

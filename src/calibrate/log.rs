@@ -162,6 +162,9 @@ pub struct ReadOptions {
     pub severities: Option<Vec<String>>,
     /// A column to read severities from instead of the layout's.
     pub severity_column: Option<String>,
+    /// Keep rows whose time-zone offset differs from the log's (daylight saving time):
+    /// each is placed in the week by its own clock.
+    pub keep_mixed_offsets: bool,
 }
 
 /// The lazy scan of a CSV file: every value read as text, lossy UTF-8, ragged lines cut.
@@ -431,7 +434,8 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
         .map_or(0, |(o, _)| *o);
     let mut kept = Vec::with_capacity(records.len());
     for (line, r, offsets) in records {
-        if let Some(other) = offsets.iter().find(|o| **o != offset_minutes) {
+        let other = offsets.iter().find(|o| **o != offset_minutes);
+        if let Some(other) = other.filter(|_| !options.keep_mixed_offsets) {
             skipped.push(Skip {
                 line,
                 id: r.id,

@@ -41,6 +41,11 @@ pub struct CalibrateArgs {
     /// PagerDuty, whose default is urgency).
     #[arg(long)]
     severity_column: Option<String>,
+    /// Keep rows whose time-zone offset differs from the rest of the log (an export in
+    /// local time across daylight saving changes): each is placed in the week by its own
+    /// clock. By default they are skipped.
+    #[arg(long)]
+    keep_mixed_offsets: bool,
     /// Owning team for services the log gives no team.
     #[arg(long)]
     team: Option<String>,
@@ -96,6 +101,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         format: args.format,
         severities: args.severities.clone(),
         severity_column: args.severity_column.clone(),
+        keep_mixed_offsets: args.keep_mixed_offsets,
     };
     let log = match log::read(frame, &options) {
         Ok(l) => l,

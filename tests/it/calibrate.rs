@@ -362,6 +362,10 @@ fn unusable_logs_fail_cleanly() {
             b"id,service,severity,created_at,acknowledged_at,resolved_at\n1,a,SEV1,2024-01-01T00:00:00Z,,2024-01-01T01:00:00Z\n".to_vec(),
         ),
         ("binary.csv", vec![0xff, 0xfe, 0x00, 0x01, b',', b'\n', 0x80, 0x81, b'\n']),
+        (
+            "semicolons.csv",
+            b"id;service;severity;created_at;acknowledged_at;resolved_at\n1;a;SEV1;2024-01-01T00:00:00Z;;\n".to_vec(),
+        ),
     ];
     let mut shown = String::new();
     for (name, bytes) in &cases {
@@ -462,4 +466,154 @@ fn incident_log_refuses_shards() {
         .arg(data("sample-generator.toml"))
         .assert()
         .code(2);
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use whoruns::calibrate::{self, FitOptions, fit, log};
+
+    /// Values a row's fields are drawn from: valid ones and every kind of bad one.
+    fn stamp() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0i64..2_000_000).prop_map(|s| whoruns::calibrate::time::format_utc(1_704_067_200 + s)),
+            (0i64..2_000_000)
+                .prop_map(|s| whoruns::calibrate::time::format_utc(1_704_067_200 + s)
+                    .replace('Z', "+01:00")),
+            Just(String::new()),
+            Just("yesterday".to_string()),
+            Just("2024-02-30T00:00:00Z".to_string()),
+        ]
+    }
+
+    fn row() -> impl Strategy<Value = [String; 6]> {
+        (
+            prop_oneof![
+                Just(String::new()),
+                (0u8..40).prop_map(|i| format!("INC-{i}"))
+            ],
+            prop_oneof![
+                Just(String::new()),
+                Just("api".to_string()),
+                Just("db, cache".to_string())
+            ],
+            prop_oneof![
+                Just("SEV1".to_string()),
+                Just("SEV2".to_string()),
+                Just(String::new()),
+                Just("n/a".to_string())
+            ],
+            stamp(),
+            stamp(),
+            stamp(),
+        )
+            .prop_map(|(a, b, c, d, e, f)| [a, b, c, d, e, f])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// Conservation of rows: every row is used or skipped with a reason, never lost;
+        /// what is used is consistent (created ≤ acknowledged ≤ resolved, unique ids, one
+        /// clock); calibration and the fragment never panic.
+        #[test]
+        fn every_row_is_used_or_skipped(rows in proptest::collection::vec(row(), 0..60)) {
+            let mut text = String::from("id,service,severity,created_at,acknowledged_at,resolved_at\n");
+            for r in &rows {
+                let fields: Vec<String> = r.iter().map(|f| whoruns::calibrate::write::quote(f)).collect();
+                text.push_str(&fields.join(","));
+                text.push('\n');
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("log.csv");
+            std::fs::write(&path, &text).unwrap();
+            let log = log::read(log::scan_csv(&path).unwrap(), &log::ReadOptions::default()).unwrap();
+            prop_assert_eq!(log.rows, rows.len());
+            prop_assert_eq!(log.records.len() + log.skipped.len(), rows.len());
+            let mut ids = std::collections::HashSet::new();
+            for r in &log.records {
+                prop_assert!(ids.insert(r.id.clone()), "duplicate id kept");
+                prop_assert_eq!(r.created.offset_minutes, log.offset_minutes);
+                if let Some(a) = r.acknowledged {
+                    prop_assert!(a >= r.created.unix_seconds);
+                    if let Some(v) = r.resolved {
+                        prop_assert!(a <= v);
+                    }
+                }
+                if let Some(v) = r.resolved {
+                    prop_assert!(v >= r.created.unix_seconds);
+                }
+            }
+            if let Ok(cal) = calibrate::calibrate(&log, FitOptions { min_incidents: 3 }) {
+                let total: usize = cal.services.iter().map(|s| s.incidents).sum();
+                prop_assert_eq!(total, log.records.len());
+                let fragment = calibrate::fragment::fragment(&cal, &log, "log.csv");
+                prop_assert!(fragment.contains("[[services]]"));
+            }
+        }
+
+        /// The chosen fit has the lowest AIC, a KS statistic in [0, 1], and increasing
+        /// quantiles, for any sample with two distinct positive values.
+        #[test]
+        fn fits_are_consistent(xs in proptest::collection::vec(1e-4f64..1e4, 2..200)) {
+            prop_assume!(xs.iter().any(|x| *x != xs[0]));
+            let c = fit::fit(&xs).unwrap();
+            for f in &c.all {
+                prop_assert!(c.best.aic() <= f.aic());
+            }
+            prop_assert!((0.0..=1.0).contains(&c.ks_statistic));
+            prop_assert!((0.0..=1.0).contains(&c.ks_p_value));
+            let qs: Vec<f64> = [0.1, 0.5, 0.9].iter().map(|p| c.best.quantile(*p)).collect();
+            prop_assert!(qs[0] <= qs[1] && qs[1] <= qs[2], "{:?}", qs);
+            prop_assert!(c.best.mean().is_finite() && c.best.mean() > 0.0);
+        }
+    }
+}
+
+/// A log without acknowledgement times or teams: effort comes from the whole restore time
+/// and the fragment says so; `--team` names the owning team.
+#[test]
+fn a_log_without_acknowledgements_or_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.csv");
+    let mut text = String::from("id,service,severity,created_at,resolved_at\n");
+    for i in 0..30 {
+        let created = 1_704_067_200 + i * 86_400;
+        text.push_str(&format!(
+            "{i},api,SEV{},{},{}\n",
+            1 + i % 2,
+            whoruns::calibrate::time::format_utc(created),
+            whoruns::calibrate::time::format_utc(created + 600 + (i * 7919) % 7_200)
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out");
+    whoruns()
+        .args(["calibrate", "-q", "--no-charts", "--team", "ops", "-o"])
+        .arg(&out)
+        .arg(&path)
+        .assert()
+        .success();
+    let fragment = std::fs::read_to_string(out.join("scenario-fragment.toml")).unwrap();
+    assert!(fragment.contains("team = \"ops\""), "{fragment}");
+    assert!(
+        fragment.contains("no acknowledgement times: includes the wait to acknowledge"),
+        "{fragment}"
+    );
+    assert!(
+        fragment.contains("the log has no acknowledgement times; keep [response].acknowledge"),
+        "{fragment}"
+    );
+}
+
+/// `--keep-mixed-offsets` keeps the row a daylight-saving change would otherwise cost.
+#[test]
+fn mixed_offsets_can_be_kept() {
+    let (output, dir) = run_calibrate(
+        &data("pagerduty-example.csv"),
+        &["--keep-mixed-offsets", "-q"],
+    );
+    assert!(output.status.success());
+    let skipped = std::fs::read_to_string(dir.path().join("out/skipped.csv")).unwrap();
+    assert_eq!(skipped.lines().count(), 1 + 5, "{skipped}");
+    assert!(!skipped.contains("mixed_time_zone_offsets"));
 }
