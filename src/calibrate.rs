@@ -333,8 +333,11 @@ pub fn poisson_interval(n: usize) -> (f64, f64) {
 
 /// Hours of each hour-of-week (on the log's clock) between `from` and `to`.
 fn week_exposure(from: f64, to: f64, offset_minutes: i32) -> [f64; 168] {
-    let mut exposure = [0.0; 168];
-    let mut t = from;
+    // Whole weeks cover every hour alike; only the remainder (under a week) is walked.
+    let week = 168.0 * 3_600.0;
+    let whole = ((to - from) / week).floor().max(0.0);
+    let mut exposure = [whole; 168];
+    let mut t = from + whole * week;
     while t < to {
         let next = ((t / 3_600.0).floor() + 1.0) * 3_600.0;
         let end = next.min(to);
