@@ -6,7 +6,6 @@
 //! - [`format`] knows the layouts (generic, PagerDuty, incident.io) and detects them;
 //! - [`log`] reads rows into incidents, skipping and counting bad ones;
 //! - [`fit`] fits lognormal, gamma and Weibull by maximum likelihood and picks by AIC;
-//! - [`special`] holds the special functions the fits and tests need;
 //! - [`time`] parses and writes RFC 3339 timestamps;
 //! - [`fragment`] writes the scenario fragment and the `fit.csv` table;
 //! - [`write`] writes a simulated replication as a log (the round trip).
@@ -15,13 +14,13 @@ pub mod fit;
 pub mod format;
 pub mod fragment;
 pub mod log;
-pub mod special;
 pub mod time;
 pub mod write;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use crate::special;
 use fit::Choice;
 use log::{Log, Record};
 

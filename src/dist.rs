@@ -118,7 +118,7 @@ impl Dist {
             Dist::Exponential(_, mean) => *mean,
             Dist::LogNormal(_, mu, sigma) => (mu + sigma * sigma / 2.0).exp(),
             Dist::Gamma(_, k, theta) => k * theta,
-            Dist::Weibull(_, k, lambda) => lambda * gamma_fn(1.0 + 1.0 / k),
+            Dist::Weibull(_, k, lambda) => lambda * crate::special::ln_gamma(1.0 + 1.0 / k).exp(),
             Dist::Triangular(_, [a, c, b]) => (a + b + c) / 3.0,
             Dist::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
         }
@@ -144,33 +144,6 @@ fn positive(name: &str, value: f64) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{name} must be positive and finite; found {value}"))
-    }
-}
-
-/// The gamma function (Lanczos approximation, g = 7), for the Weibull mean.
-fn gamma_fn(x: f64) -> f64 {
-    const G: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        std::f64::consts::PI / ((std::f64::consts::PI * x).sin() * gamma_fn(1.0 - x))
-    } else {
-        let x = x - 1.0;
-        let t = x + 7.5;
-        let a = G
-            .iter()
-            .enumerate()
-            .skip(1)
-            .fold(G[0], |acc, (i, g)| acc + g / (x + i as f64));
-        (2.0 * std::f64::consts::PI).sqrt() * t.powf(x + 0.5) * (-t).exp() * a
     }
 }
 

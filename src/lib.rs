@@ -26,6 +26,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;
+pub mod special;
 pub mod stats;
 pub mod summary;
 pub mod sweep;

@@ -7,7 +7,7 @@
 //! The KS p-value uses Stephens' (1970) finite-sample form; with parameters estimated from
 //! the same data it is conservative (too high: Lilliefors 1967), which the docs say.
 
-use super::special::{digamma, gamma_p, kolmogorov_q, ln_gamma, normal_cdf, trigamma};
+use crate::special::{digamma, gamma_p, kolmogorov_q, ln_gamma, normal_cdf, trigamma};
 use crate::units::format_hours;
 
 /// z-score of the 90th percentile of the standard normal distribution.

@@ -154,7 +154,7 @@ fn sample_log_recovers_its_generating_parameters() {
                     (o - e).powi(2) / e
                 })
                 .sum();
-            let p = whoruns::calibrate::special::chi_square_sf(chi, (weights.len() - 1) as f64);
+            let p = whoruns::special::chi_square_sf(chi, (weights.len() - 1) as f64);
             assert!(
                 p > 0.001,
                 "{}: profile departs from the truth (chi-square p {p:.5}): {weights:?}",
