@@ -49,6 +49,10 @@ pub struct CalibrateArgs {
     /// Owning team for services the log gives no team.
     #[arg(long)]
     team: Option<String>,
+    /// An organisation (a scenario without the calibrated services: groups, teams, costs,
+    /// models): the fragment is joined to it, validated, and written as scenario.toml.
+    #[arg(long, value_name = "FILE")]
+    organisation: Option<PathBuf>,
     /// Skip the charts.
     #[arg(long)]
     no_charts: bool,
@@ -93,6 +97,16 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         eprintln!("error: {e:#}");
         return Ok(ExitCode::from(EXIT_INVALID));
     }
+    let organisation = match &args.organisation {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((path.display().to_string(), text)),
+            Err(e) => {
+                eprintln!("{}: cannot read the organisation: {e}", path.display());
+                return Ok(ExitCode::from(EXIT_INVALID));
+            }
+        },
+    };
     let frame = match log::scan_csv(&args.incidents) {
         Ok(f) => f,
         Err(e) => return fail(format!("cannot read it as CSV: {e}")),
@@ -127,20 +141,56 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         .incidents
         .file_name()
         .map_or(shown.clone(), |n| n.to_string_lossy().to_string());
+    let fragment_text = fragment::fragment(&calibration, &log, &name);
+    // Joined with the organisation: validated like any scenario; problems are reported at
+    // their place in the organisation or in the fragment.
+    let mut joined_problems = None;
+    let mut joined = None;
+    if let Some((org_path, org_text)) = &organisation {
+        let mut text = org_text.clone();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let org_lines = text.matches('\n').count();
+        text.push_str(&fragment_text);
+        match whoruns::scenario::parse(&text, "scenario.toml") {
+            Ok(_) => joined = Some(text),
+            Err(e) => {
+                let fragment_path = out.join("scenario-fragment.toml").display().to_string();
+                let lines: Vec<String> = e
+                    .problems
+                    .iter()
+                    .map(|p| {
+                        if p.line <= org_lines {
+                            format!("{org_path}:{}:{}: {}", p.line, p.column, p.message)
+                        } else {
+                            format!(
+                                "{fragment_path}:{}:{}: {}",
+                                p.line - org_lines,
+                                p.column,
+                                p.message
+                            )
+                        }
+                    })
+                    .collect();
+                joined_problems = Some(lines.join("\n"));
+            }
+        }
+    }
     let mut out_files: Files = vec![
         (
             "fit.csv".into(),
             export::to_csv(&mut fragment::fit_frame(&calibration)?)?,
         ),
-        (
-            "scenario-fragment.toml".into(),
-            fragment::fragment(&calibration, &log, &name).into_bytes(),
-        ),
+        ("scenario-fragment.toml".into(), fragment_text.into_bytes()),
         (
             "skipped.csv".into(),
             export::to_csv(&mut fragment::skipped_frame(&log)?)?,
         ),
     ];
+    if let Some(text) = &joined {
+        out_files.push(("scenario.toml".into(), text.clone().into_bytes()));
+    }
     let interrupt = Interrupt::install();
     if !args.no_charts {
         for page in 0..fit_chart_pages(&calibration) {
@@ -165,6 +215,14 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         }
         return Err(e);
     }
+    if let Some(problems) = joined_problems {
+        eprintln!("{problems}");
+        eprintln!(
+            "the calibration is written to {}, but joined with the organisation it is not a valid scenario (above); no scenario.toml was written",
+            out.display()
+        );
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
     if !args.quiet {
         print!("{}", fragment::table(&calibration));
         println!(
@@ -174,6 +232,12 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             out.join("fit.csv").display(),
             out.join("scenario-fragment.toml").display()
         );
+        if joined.is_some() {
+            println!(
+                "scenario (organisation + fragment, validated): {}",
+                out.join("scenario.toml").display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -617,3 +617,41 @@ fn mixed_offsets_can_be_kept() {
     assert_eq!(skipped.lines().count(), 1 + 5, "{skipped}");
     assert!(!skipped.contains("mixed_time_zone_offsets"));
 }
+
+/// `--organisation` joins, validates and writes scenario.toml; when the join is not a valid
+/// scenario the calibration is still written, the problems point into the organisation or
+/// the fragment, and the exit status is 2.
+#[test]
+fn organisation_is_joined_and_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ok");
+    whoruns()
+        .args(["calibrate", "-q", "--no-charts", "--organisation"])
+        .arg(data("sample-organisation.toml"))
+        .arg("-o")
+        .arg(&out)
+        .arg(data("sample-incidents.csv"))
+        .assert()
+        .success();
+    whoruns()
+        .arg("validate")
+        .arg(out.join("scenario.toml"))
+        .assert()
+        .success();
+    let out = dir.path().join("teams-differ");
+    let output = whoruns()
+        .args(["calibrate", "-q", "--no-charts", "--organisation"])
+        .arg(data("sample-organisation.toml"))
+        .arg("-o")
+        .arg(&out)
+        .arg(data("pagerduty-example.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(out.join("scenario-fragment.toml").exists());
+    assert!(!out.join("scenario.toml").exists());
+    let stderr = String::from_utf8_lossy(&output.stderr)
+        .replace(&dir.path().display().to_string(), "DIR")
+        .replace(&data("").display().to_string(), "scenarios/data/");
+    insta::assert_snapshot!("organisation_problems", stderr);
+}
