@@ -122,6 +122,13 @@ pub struct ServiceFit {
     pub arrivals_per_week_low: f64,
     /// See `arrivals_per_week_low`.
     pub arrivals_per_week_high: f64,
+    /// Variance-to-mean ratio of the service's weekly incident counts (1 for a Poisson
+    /// process; above 1, incidents cluster), over the window's whole weeks; None with
+    /// fewer than 4 weeks or no incident in them.
+    pub dispersion: Option<f64>,
+    /// p-value of the index-of-dispersion test of Poisson arrivals (chi-square, one-sided:
+    /// small when incidents cluster more than a Poisson process would).
+    pub dispersion_p_value: Option<f64>,
     /// Time to restore: resolved − created.
     pub ttr: Fitted,
     /// Hands-on time: resolved − acknowledged.
@@ -269,6 +276,7 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
                 severity_counts[sev_index(&r.severity)] += 1;
             }
             let (low, high) = poisson_interval(n);
+            let (dispersion, dispersion_p_value) = dispersion(&rs, first, weeks);
             ServiceFit {
                 name: name.to_string(),
                 team: most_frequent(rs.iter().filter_map(|r| r.team.as_deref())),
@@ -277,6 +285,8 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
                 arrivals_per_week: n as f64 / weeks,
                 arrivals_per_week_low: low / weeks,
                 arrivals_per_week_high: high / weeks,
+                dispersion,
+                dispersion_p_value,
                 ttr: fitted(ttr_hours.clone(), &pooled_ttr),
                 effort: fitted(hours(&rs, effort_of), &pooled_effort),
                 tta: fitted(hours(&rs, tta_of), &pooled_tta),
@@ -302,6 +312,34 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
         services,
         options,
     })
+}
+
+/// The index of dispersion of weekly counts over the window's whole weeks, and the p-value
+/// of Poisson arrivals against clustering: Σ(cᵢ − c̄)²/c̄ is chi-square with W − 1 degrees
+/// of freedom for a Poisson process (Cox & Lewis 1966).
+fn dispersion(rs: &[&Record], first: f64, weeks: f64) -> (Option<f64>, Option<f64>) {
+    let whole = weeks.floor();
+    if whole < 4.0 {
+        return (None, None);
+    }
+    let w = whole as usize;
+    let mut counts = vec![0.0f64; w];
+    for r in rs {
+        let i = ((r.created.unix_seconds - first) / (168.0 * 3_600.0)).floor();
+        if i >= 0.0 && (i as usize) < w {
+            counts[i as usize] += 1.0;
+        }
+    }
+    let mean = counts.iter().sum::<f64>() / whole;
+    if mean <= 0.0 {
+        return (None, None);
+    }
+    let index: f64 = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / mean;
+    // Σ(cᵢ − c̄)²/c̄ over W − 1 is the sample variance over the mean.
+    (
+        Some(index / (whole - 1.0)),
+        Some(special::chi_square_sf(index, whole - 1.0)),
+    )
 }
 
 fn most_frequent<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {

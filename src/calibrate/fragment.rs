@@ -178,6 +178,15 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
         s.resolved,
         s.incidents - s.resolved
     );
+    if let (Some(d), Some(p)) = (s.dispersion, s.dispersion_p_value)
+        && p < 0.05
+    {
+        let _ = writeln!(
+            o,
+            "# incidents cluster: weekly counts vary {d:.1}x as much as Poisson arrivals would (index-of-dispersion p {}); the scenario's Poisson arrivals will understate bad weeks",
+            p_text(p)
+        );
+    }
     let _ = writeln!(
         o,
         "background_incidents = \"{}/week\"",
@@ -356,6 +365,8 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
             Column::new("arrivals_per_week".into(), [s.arrivals_per_week]),
             Column::new("arrivals_per_week_low".into(), [s.arrivals_per_week_low]),
             Column::new("arrivals_per_week_high".into(), [s.arrivals_per_week_high]),
+            Column::new("arrivals_dispersion".into(), [s.dispersion]),
+            Column::new("arrivals_dispersion_p_value".into(), [s.dispersion_p_value]),
             Column::new(
                 "ttr_distribution".into(),
                 [ttr.map_or("", |c| c.best.family.name())],

@@ -102,6 +102,13 @@ fn sample_log_recovers_its_generating_parameters() {
             s.name
         );
         assert_eq!(s.team.as_deref(), Some(truth.teams[t.team].name.as_str()));
+        // Poisson arrivals: the index-of-dispersion test does not reject at 0.1%.
+        assert!(
+            s.dispersion_p_value.unwrap() > 0.001,
+            "{}: dispersion {:?}",
+            s.name,
+            s.dispersion
+        );
         if s.name == "legacy-reports" {
             assert_eq!(s.effort.source, Source::Pooled, "too few incidents: pooled");
             assert_eq!(s.severity_source, Source::Pooled);
@@ -654,4 +661,44 @@ fn organisation_is_joined_and_validated() {
         .replace(&dir.path().display().to_string(), "DIR")
         .replace(&data("").display().to_string(), "scenarios/data/");
     insta::assert_snapshot!("organisation_problems", stderr);
+}
+
+/// Incidents that come in bursts are told apart from Poisson arrivals: the
+/// index-of-dispersion test rejects a log where incidents arrive in storms of five, and
+/// the fragment warns.
+#[test]
+fn clustered_arrivals_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("storms.csv");
+    let mut text = String::from("id,service,severity,created_at,resolved_at\n");
+    let mut id = 0;
+    // 52 weeks; a storm of 5 incidents every third week, nothing in between.
+    for week in 0..52 {
+        if week % 3 != 0 {
+            continue;
+        }
+        for k in 0..5 {
+            let created = 1_704_067_200 + week * 604_800 + k * 3_600;
+            text.push_str(&format!(
+                "{id},api,SEV1,{},{}\n",
+                whoruns::calibrate::time::format_utc(created),
+                whoruns::calibrate::time::format_utc(created + 1_800 + k * 600)
+            ));
+            id += 1;
+        }
+    }
+    std::fs::write(&path, text).unwrap();
+    let (_, cal) = calibrate_file(&path);
+    let s = &cal.services[0];
+    assert!(s.dispersion.unwrap() > 3.0, "{:?}", s.dispersion);
+    assert!(s.dispersion_p_value.unwrap() < 0.001);
+    let out = dir.path().join("out");
+    whoruns()
+        .args(["calibrate", "-q", "--no-charts", "-o"])
+        .arg(&out)
+        .arg(&path)
+        .assert()
+        .success();
+    let fragment = std::fs::read_to_string(out.join("scenario-fragment.toml")).unwrap();
+    assert!(fragment.contains("# incidents cluster"), "{fragment}");
 }
