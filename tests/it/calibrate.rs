@@ -461,6 +461,14 @@ fn sample_outputs_snapshot() {
     for page in ["charts/ttr_fit_1.svg", "charts/ttr_fit_1.png"] {
         assert!(dir.path().join("out").join(page).exists(), "{page}");
     }
+    // Deck style: text as outlines (no font needed), the message title kept as words.
+    let svg = std::fs::read_to_string(dir.path().join("out/charts/ttr_fit_1.svg")).unwrap();
+    assert!(!svg.contains("<text"), "text must be outlined");
+    assert!(
+        svg.contains("A lognormal fits restore times best for 4 of 7 services"),
+        "the title's words in an aria-label"
+    );
+    assert!(svg.contains("legacy-reports"));
 }
 
 /// `--incident-log` cannot be combined with shards.
