@@ -121,7 +121,7 @@ pub fn fragment(cal: &Calibration, log: &Log, source: &str) -> String {
         "{} incidents in a sample takes the pooled fit of all services.",
         cal.options.min_incidents
     );
-    o.push_str("# Fit quality: n (sample size), the family chosen by AIC with the others' ΔAIC, and the\n# Kolmogorov-Smirnov statistic D with its p-value (conservative: parameters were fitted).\n");
+    o.push_str("# Fit quality: n (sample size), the family chosen by AIC with the others' ΔAIC, and the\n# Kolmogorov-Smirnov statistic D with its p-value by parametric bootstrap (199 samples).\n");
     match &cal.pooled_tta {
         Some(c) => {
             let _ = writeln!(
@@ -319,6 +319,10 @@ fn fit_columns(prefix: &str, f: &Fitted) -> Vec<Column> {
         Column::new(name("ks_statistic").into(), [c.map(|c| c.ks_statistic)]),
         Column::new(name("ks_p_value").into(), [c.map(|c| c.ks_p_value)]),
         Column::new(
+            name("ks_p_value_asymptotic").into(),
+            [c.map(|c| c.ks_p_value_asymptotic)],
+        ),
+        Column::new(
             name("aic_lognormal").into(),
             [c.and_then(|c| aic(c, Family::LogNormal))],
         ),
@@ -491,7 +495,7 @@ pub fn table(cal: &Calibration) -> String {
             c.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
             c.map_or("-".into(), |c| format_hours(c.best.quantile(0.9))),
             c.map_or("-".into(), |c| format!("{:.3}", c.ks_statistic)),
-            c.map_or("-".into(), |c| format!("{:.2}", c.ks_p_value)),
+            c.map_or("-".into(), |c| format!("{:.3}", c.ks_p_value)),
             s.ttr.source.key().to_string(),
         ]);
     }

@@ -128,7 +128,7 @@ impl FitChart<'_> {
             };
             let stats = match (c, s.ttr.source) {
                 (Some(c), Source::Service) => format!(
-                    "n {} · {} · KS p {:.2}",
+                    "n {} · {} · KS p {:.3}",
                     s.resolved,
                     c.best.family.name(),
                     c.ks_p_value
