@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use crate::special;
 use fit::Choice;
 use log::{Log, Record};
+use rayon::prelude::*;
 
 /// How to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,9 +232,17 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
     };
     let tta_of = |r: &Record| r.acknowledged.map(|a| a - r.created.unix_seconds);
     let all: Vec<&Record> = records.iter().collect();
-    let pooled_ttr = fit::fit(&hours(&all, ttr_of));
-    let pooled_effort = fit::fit(&hours(&all, effort_of));
-    let pooled_tta = fit::fit(&hours(&all, tta_of));
+    // Fits are independent and each is a pure function of its sample (the bootstrap is
+    // seeded from it), so they run in parallel with the same result on any thread count.
+    let (pooled_ttr, (pooled_effort, pooled_tta)) = rayon::join(
+        || fit::fit(&hours(&all, ttr_of)),
+        || {
+            rayon::join(
+                || fit::fit(&hours(&all, effort_of)),
+                || fit::fit(&hours(&all, tta_of)),
+            )
+        },
+    );
     let mut pooled_severity_counts = vec![0; severities.len()];
     for r in records {
         pooled_severity_counts[sev_index(&r.severity)] += 1;
@@ -265,8 +274,9 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
             own: n,
         }
     };
+    let by_service: Vec<(&str, Vec<&Record>)> = by_service.into_iter().collect();
     let services = by_service
-        .into_iter()
+        .into_par_iter()
         .map(|(name, rs)| {
             let n = rs.len();
             let mut ttr_hours = hours(&rs, ttr_of);

@@ -710,3 +710,22 @@ fn clustered_arrivals_are_flagged() {
     let fragment = std::fs::read_to_string(out.join("scenario-fragment.toml")).unwrap();
     assert!(fragment.contains("# incidents cluster"), "{fragment}");
 }
+
+/// Fits run in parallel; the outputs are byte-identical on one thread and on two.
+#[test]
+fn calibration_does_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(threads);
+        whoruns()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["calibrate", "-q", "-o"])
+            .arg(&out)
+            .arg(data("sample-incidents.csv"))
+            .assert()
+            .success();
+        outputs.push(crate::common::tree(&out));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
