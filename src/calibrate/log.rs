@@ -150,6 +150,14 @@ pub enum ReadError {
     /// polars could not read the CSV.
     #[error("cannot read it as CSV: {0}")]
     Csv(String),
+    /// `--severity-column` names a column the file does not have.
+    #[error("--severity-column {column:?} is not in the header; the file has: {header}")]
+    NoSuchColumn {
+        /// The column asked for.
+        column: String,
+        /// The file's header.
+        header: String,
+    },
 }
 
 /// How to read severities.
@@ -196,10 +204,10 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
         match header.iter().find(|h| super::format::normalise(h) == want) {
             Some(h) => columns.severity = h.clone(),
             None => {
-                return Err(ReadError::Csv(format!(
-                    "--severity-column {c:?} is not in the header ({})",
-                    header.join(", ")
-                )));
+                return Err(ReadError::NoSuchColumn {
+                    column: c.clone(),
+                    header: header.join(", "),
+                });
             }
         }
     }

@@ -408,6 +408,18 @@ fn unusable_logs_fail_cleanly() {
         ));
     }
     let output = whoruns()
+        .args(["calibrate", "--severity-column", "priority", "-o"])
+        .arg(dir.path().join("z"))
+        .arg(data("sample-incidents.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    shown.push_str(&format!(
+        "$ whoruns calibrate --severity-column priority sample-incidents.csv\n{}\n",
+        String::from_utf8_lossy(&output.stderr)
+            .replace(&data("").display().to_string(), "scenarios/data/")
+    ));
+    let output = whoruns()
         .args(["calibrate", "--format", "pagerduty", "-o"])
         .arg(dir.path().join("y"))
         .arg(data("sample-incidents.csv"))
