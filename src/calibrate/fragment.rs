@@ -141,14 +141,20 @@ pub fn fragment(cal: &Calibration, log: &Log, source: &str) -> String {
     o
 }
 
-fn describe_source(f: &Fitted, what: &str) -> String {
+fn describe_source(f: &Fitted, what: &str, min_incidents: usize) -> String {
     match (f.source, &f.choice) {
         (Source::Service, Some(c)) => format!("# {what}: {}", quality(c)),
-        (Source::Pooled, Some(c)) => format!(
-            "# {what}: only {} of its own (fewer than the minimum): the pooled fit of all services, {}",
-            f.own,
-            quality(c)
-        ),
+        (Source::Pooled, Some(c)) => {
+            let why = if f.own < min_incidents {
+                format!("only {} of its own (fewer than {min_incidents})", f.own)
+            } else {
+                format!("its {} values cannot be fitted (all equal)", f.own)
+            };
+            format!(
+                "# {what}: {why}: the pooled fit of all services, {}",
+                quality(c)
+            )
+        }
         _ => format!("# {what}: nothing to fit"),
     }
 }
@@ -205,7 +211,11 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
             "effort, resolved - created (no acknowledgement times: includes the wait to acknowledge)",
         )
     };
-    let _ = writeln!(o, "{}", describe_source(work, what));
+    let _ = writeln!(
+        o,
+        "{}",
+        describe_source(work, what, cal.options.min_incidents)
+    );
     if let Some(c) = &work.choice {
         let _ = writeln!(o, "effort = {}", c.best.to_scenario());
     }
@@ -214,7 +224,7 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
             o,
             "# time to restore, resolved - created: {}; {}",
             c.best.describe(),
-            describe_source(&s.ttr, "fit").trim_start_matches("# ")
+            describe_source(&s.ttr, "fit", cal.options.min_incidents).trim_start_matches("# ")
         );
     }
     let shares = rounded_shares(&s.severity_shares(&cal.pooled_severity_counts));
