@@ -166,8 +166,6 @@ impl ServiceFit {
 pub struct Calibration {
     /// Weeks from the first incident created to the last.
     pub weeks: f64,
-    /// First and last creation times, seconds since the epoch.
-    pub window: (f64, f64),
     /// Severity classes, most severe first.
     pub severities: Vec<String>,
     /// Incidents per severity over every service.
@@ -253,10 +251,10 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
         by_service.entry(&r.service).or_default().push(r);
     }
     let exposure = week_exposure(first, last, log.offset_minutes);
-    let fitted = |own: Vec<f64>, pooled: &Option<Choice>| -> Fitted {
+    let fitted = |own: &[f64], pooled: &Option<Choice>| -> Fitted {
         let n = own.len();
         if n >= options.min_incidents
-            && let Some(c) = fit::fit(&own)
+            && let Some(c) = fit::fit(own)
         {
             return Fitted {
                 choice: Some(c),
@@ -297,9 +295,9 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
                 arrivals_per_week_high: high / weeks,
                 dispersion,
                 dispersion_p_value,
-                ttr: fitted(ttr_hours.clone(), &pooled_ttr),
-                effort: fitted(hours(&rs, effort_of), &pooled_effort),
-                tta: fitted(hours(&rs, tta_of), &pooled_tta),
+                ttr: fitted(&ttr_hours, &pooled_ttr),
+                effort: fitted(&hours(&rs, effort_of), &pooled_effort),
+                tta: fitted(&hours(&rs, tta_of), &pooled_tta),
                 ttr_hours,
                 severity_counts,
                 severity_source: if n >= options.min_incidents {
@@ -313,7 +311,6 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
         .collect();
     Ok(Calibration {
         weeks,
-        window: (first, last),
         severities,
         pooled_severity_counts,
         pooled_ttr,

@@ -320,9 +320,10 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
                 continue;
             }
         };
-        let resolved_at = match resolved.get(row).cloned().flatten() {
+        let resolved_text = resolved.get(row).cloned().flatten();
+        let resolved_at = match &resolved_text {
             None => None,
-            Some(v) => match stamp(&v, &columns.resolved) {
+            Some(v) => match stamp(v, &columns.resolved) {
                 Ok(s) => Some(s),
                 Err(s) => {
                     skipped.push(s);
@@ -389,7 +390,7 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
                 Reason::ResolvedBeforeCreated,
                 format!(
                     "{created_text} > {}",
-                    resolved.get(row).cloned().flatten().unwrap_or_default()
+                    resolved_text.as_deref().unwrap_or_default()
                 ),
             ));
             continue;
