@@ -13,6 +13,7 @@
 pub mod fit;
 pub mod format;
 pub mod fragment;
+pub mod join;
 pub mod log;
 pub mod time;
 pub mod write;

@@ -2,11 +2,11 @@
 //! the library.
 
 mod calibrate;
+mod common;
 mod files;
 mod interrupt;
 mod merge;
 mod report;
-mod results;
 mod run;
 mod sensitivity;
 mod shards;

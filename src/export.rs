@@ -3,20 +3,43 @@
 
 use polars::prelude::*;
 
-use crate::outcome::{METRICS, Outcome};
+mod parts;
+mod tables;
+
+pub use parts::{cells_frame, cells_from, sides_frame, sides_from};
+pub use tables::{Frames, TABLES};
+
+use crate::metric::COLUMNS;
+use crate::outcome::Outcome;
 use crate::scenario::Scenario;
 use crate::summary::SummaryRow;
 
-/// Errors while building or serialising a table.
+/// Named files' bytes, in the order they are listed: what a command publishes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Errors while building, serialising or reading back a table.
 #[derive(Debug, thiserror::Error)]
-#[error("could not serialise the {table} table: {source}")]
-pub struct ExportError {
-    table: &'static str,
-    source: PolarsError,
+pub enum ExportError {
+    /// polars refused the table.
+    #[error("could not serialise the {table} table: {source}")]
+    Polars {
+        /// Which table.
+        table: &'static str,
+        /// polars' error.
+        source: PolarsError,
+    },
+    /// A table read back holds an empty or unreadable entry.
+    #[error("{table}: {problem}")]
+    Unreadable {
+        /// Which table.
+        table: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 fn wrap<T>(table: &'static str, r: PolarsResult<T>) -> Result<T, ExportError> {
-    r.map_err(|source| ExportError { table, source })
+    r.map_err(|source| ExportError::Polars { table, source })
 }
 
 /// One row per (model, replication): `replications.parquet` / `replications.csv`.
@@ -35,19 +58,22 @@ pub fn replications_frame(outcomes: &[Outcome]) -> Result<DataFrame, ExportError
             outcomes.iter().map(|o| o.seed).collect::<Vec<_>>(),
         ),
     ];
-    for m in METRICS {
+    for m in COLUMNS {
         let col = if m.unit == "count" {
             Column::new(
                 m.name.into(),
                 outcomes
                     .iter()
-                    .map(|o| (m.get)(o) as u64)
+                    .map(|o| m.get(o).unwrap_or(f64::NAN) as u64)
                     .collect::<Vec<_>>(),
             )
         } else {
             Column::new(
                 m.name.into(),
-                outcomes.iter().map(|o| (m.get)(o)).collect::<Vec<_>>(),
+                outcomes
+                    .iter()
+                    .map(|o| m.get(o).unwrap_or(f64::NAN))
+                    .collect::<Vec<_>>(),
             )
         };
         cols.push(col);
@@ -207,7 +233,7 @@ pub fn timeseries_frame(
 /// One row per (model, metric): `summary.csv`.
 pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
     let f = |g: fn(&SummaryRow) -> f64| rows.iter().map(g).collect::<Vec<f64>>();
-    let unit = |name: &str| crate::outcome::metric(name).map_or("", |m| m.unit);
+    let unit = |name: &str| crate::metric::find(name).map_or("", |m| m.unit);
     wrap(
         "summary",
         DataFrame::new_infer_height(vec![
@@ -321,7 +347,7 @@ pub fn sweep_frame(
         .all(|c| c.tiers.iter().map(|t| t.0).eq(tiers.iter().copied()));
     if same {
         for (k, t) in tiers.iter().enumerate() {
-            let name = format!("met_tier_{}", crate::report::charts::trim_pct(100.0 * t));
+            let name = format!("met_tier_{}", crate::format::trim_pct(100.0 * t));
             let est: Vec<crate::stats::Estimate> = flat
                 .iter()
                 .map(|c| crate::stats::Estimate::of(c.tiers[k].1.iter().copied()))

@@ -179,16 +179,41 @@ impl fmt::Display for TooBig {
 
 impl std::error::Error for TooBig {}
 
+/// A size that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BytesError {
+    /// No number first.
+    #[error("\"{text}\" is not a size; write e.g. \"4GiB\" or \"512MiB\"")]
+    NotANumber {
+        /// The text.
+        text: String,
+    },
+    /// A unit that is not bytes, KiB, MiB, GiB or TiB.
+    #[error("\"{text}\": unknown unit \"{unit}\" (use KiB, MiB, GiB or TiB)")]
+    UnknownUnit {
+        /// The text.
+        text: String,
+        /// The unit.
+        unit: String,
+    },
+    /// Zero, or more than a `u64` holds.
+    #[error("\"{text}\" is not a usable size")]
+    Unusable {
+        /// The text.
+        text: String,
+    },
+}
+
 /// Reads a size such as `"4GiB"`, `"512 MB"`, `"2G"` or a plain number of bytes.
-pub fn parse_bytes(text: &str) -> Result<u64, String> {
+pub fn parse_bytes(text: &str) -> Result<u64, BytesError> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let n: f64 = number
-        .parse()
-        .map_err(|_| format!("\"{text}\" is not a size; write e.g. \"4GiB\" or \"512MiB\""))?;
+    let n: f64 = number.parse().map_err(|_| BytesError::NotANumber {
+        text: text.to_string(),
+    })?;
     let k = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" | "kib" => 1024.0,
@@ -196,16 +221,19 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
         "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
         "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         other => {
-            return Err(format!(
-                "\"{text}\": unknown unit \"{other}\" (use KiB, MiB, GiB or TiB)"
-            ));
+            return Err(BytesError::UnknownUnit {
+                text: text.to_string(),
+                unit: other.to_string(),
+            });
         }
     };
     let v = n * k;
     if v.is_finite() && v >= 1.0 && v < u64::MAX as f64 {
         Ok(v as u64)
     } else {
-        Err(format!("\"{text}\" is not a usable size"))
+        Err(BytesError::Unusable {
+            text: text.to_string(),
+        })
     }
 }
 

@@ -11,18 +11,24 @@
 //! - [`runner`] runs replications in parallel; [`sweep`] varies one parameter across them; [`summary`] and [`stats`] summarise them;
 //! - [`export`] and [`table`] turn results into bytes and text.
 
+pub mod axis;
 pub mod calendar;
 pub mod calibrate;
 pub mod dist;
+pub mod edit;
 pub mod engine;
 pub mod export;
+pub mod format;
 pub mod guard;
+pub mod metric;
 pub mod model;
 pub mod models;
 pub mod outcome;
 pub mod precision;
+pub mod ranking;
 pub mod report;
 pub mod rng;
+pub mod run;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;

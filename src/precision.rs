@@ -10,8 +10,11 @@
 //! Replications keep their seeds, so the result is exactly the run with that many
 //! replications.
 
+use std::fmt;
+
+use crate::metric::{HEADLINE, find};
 use crate::model::ModelKind;
-use crate::outcome::{Outcome, metric};
+use crate::outcome::Outcome;
 use crate::runner::{RunError, run_range};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
@@ -26,11 +29,11 @@ pub fn widest(models: &[ModelKind], outcomes: &[Outcome]) -> (f64, &'static str,
         "",
         models.first().copied().unwrap_or(ModelKind::YouRun),
     );
-    for name in crate::sweep::METRICS {
-        let Some(m) = metric(name) else { continue };
+    for name in HEADLINE {
+        let Some(m) = find(name) else { continue };
         for &model in models {
             let e = Estimate::of(outcomes.iter().filter(|o| o.model == model).map(|o| {
-                let v = (m.get)(o);
+                let v = m.get(o).unwrap_or(f64::NAN);
                 if name == "availability" { 1.0 - v } else { v }
             }));
             let rel = if e.mean.abs() > 0.0 {
@@ -54,6 +57,69 @@ pub fn look_ahead(n: u32) -> u32 {
     if n <= 100 { K_LIMIT } else { n * K_LIMIT / 100 }
 }
 
+/// `--precision`: the relative 95% half-width every headline metric must reach, and the
+/// most replications that may run to reach it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// Relative half-width, a share between 0 and 1 (e.g. 0.05).
+    pub share: f64,
+    /// The most replications to run.
+    pub max_replications: u32,
+}
+
+/// What the procedure did: reached the precision (and held it), or stopped at the cap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The precision asked for.
+    pub share: f64,
+    /// Replications run.
+    pub replications: u32,
+    /// Where precision was first reached and then held; `None` when the cap came first.
+    pub reached_at: Option<u32>,
+    /// The cap (`--max-replications`).
+    pub cap: u32,
+    /// The widest relative half-width at the end.
+    pub widest: f64,
+    /// The metric it is on.
+    pub metric: &'static str,
+    /// The model it is on.
+    pub model: ModelKind,
+}
+
+impl Note {
+    /// Whether the precision was reached and held.
+    pub fn reached(&self) -> bool {
+        self.reached_at.is_some()
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.reached_at {
+            Some(at) => write!(
+                f,
+                "precision {:.1}%: reached after {at} replications and held over {} more ({} run; widest: {} of {}, {:.2}%); sequential procedure of Hoad, Robinson & Davies (2010)",
+                100.0 * self.share,
+                self.replications - at,
+                self.replications,
+                self.metric,
+                self.model.key(),
+                100.0 * self.widest
+            ),
+            None => write!(
+                f,
+                "precision {:.1}% not reached within {} replications (--max-replications): widest is {} of {} at {:.2}%; results are for {} replications",
+                100.0 * self.share,
+                self.cap,
+                self.metric,
+                self.model.key(),
+                100.0 * self.widest,
+                self.replications
+            ),
+        }
+    }
+}
+
 /// Runs `scenario` in batches until its headline metrics are precise to `p` (relative 95%
 /// half-width) for every model and stay so over the look-ahead, or `cap` replications
 /// have run. Sets the scenario's replications to the number run; returns the outcomes and
@@ -67,7 +133,7 @@ pub fn run_until_precise(
     progress: &(dyn Fn() + Sync),
     planned: &dyn Fn(u32),
     stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<(Vec<Outcome>, String)>, RunError> {
+) -> Result<Option<(Vec<Outcome>, Note)>, RunError> {
     let cap = cap.max(2);
     let mut n = scenario.replications.clamp(2, cap);
     let mut outcomes = Vec::new();
@@ -88,14 +154,16 @@ pub fn run_until_precise(
         }
         let next = match reached_at {
             Some(at) if n >= at + look_ahead(at) => {
-                scenario.replications = n;
-                let note = format!(
-                    "precision {:.1}%: reached after {at} replications and held over {} more ({n} run; widest: {metric} of {}, {:.2}%); sequential procedure of Hoad, Robinson & Davies (2010)",
-                    100.0 * p,
-                    n - at,
-                    model.key(),
-                    100.0 * w
-                );
+                scenario.set_replications(n)?;
+                let note = Note {
+                    share: p,
+                    replications: n,
+                    reached_at: Some(at),
+                    cap,
+                    widest: w,
+                    metric,
+                    model,
+                };
                 return Ok(Some((outcomes, note)));
             }
             // One replication at a time through the look-ahead, as the procedure does.
@@ -104,13 +172,16 @@ pub fn run_until_precise(
             None => n + (n / 10).max(5),
         };
         if done >= cap {
-            scenario.replications = n;
-            let note = format!(
-                "precision {:.1}% not reached within {cap} replications (--max-replications): widest is {metric} of {} at {:.2}%; results are for {n} replications",
-                100.0 * p,
-                model.key(),
-                100.0 * w
-            );
+            scenario.set_replications(n)?;
+            let note = Note {
+                share: p,
+                replications: n,
+                reached_at: None,
+                cap,
+                widest: w,
+                metric,
+                model,
+            };
             return Ok(Some((outcomes, note)));
         }
         n = next.min(cap);

@@ -5,8 +5,9 @@ pub mod charts;
 pub mod comparison;
 pub mod data;
 pub mod document;
+pub mod files;
 pub mod headline;
-pub mod ranking;
+pub use crate::ranking;
 pub mod svgtext;
 
 pub use charts::{Chart, ChartError};

@@ -21,6 +21,9 @@ pub enum RunError {
         /// The underlying error.
         source: rayon::ThreadPoolBuildError,
     },
+    /// The run settings cannot be applied to the scenario.
+    #[error(transparent)]
+    Settings(#[from] crate::scenario::ChangeError),
 }
 
 /// Simulates every model of `scenario` on replication `replication`'s world.

@@ -3,11 +3,13 @@
 //! [`parse`] from a scenario file, which reports every problem with line and column.
 
 mod build;
+mod change;
 mod error;
 mod file;
 mod read;
 
 pub use build::parse;
+pub use change::ChangeError;
 pub use error::{Problem, ScenarioError};
 
 use crate::calendar::Calendar;
@@ -89,7 +91,7 @@ pub struct SweepSpec {
     /// Number of values.
     pub steps: u32,
     /// How the values are spaced.
-    pub scale: crate::sweep::Scale,
+    pub scale: crate::axis::Scale,
     /// What the parameter is, in words, for charts.
     pub label: Option<String>,
 }

@@ -11,14 +11,24 @@
 //! scaling their number. Run settings (`seed`, `replications`, `horizon`, `warmup`) and
 //! the `[sweep]` and `[sensitivity]` tables are not parameters. A parameter listed in
 //! `[sensitivity.ranges]` is moved to the low and high values stated there instead.
+//!
+//! The library call is [`plan`] (every parameter's low and high scenario, validated),
+//! [`simulate`] (the outputs' values at each, all or a shard's block) and [`analyse`]
+//! (effects sorted by size, and the output at the stated values).
+
+mod analysis;
+mod plan;
+
+pub use analysis::{Analysis, BASE, Side, SideValues, analyse, simulate};
+pub use plan::{Move, Plan, Point, SensitivityError, Spec, plan};
 
 use std::collections::BTreeSet;
 
+use crate::edit::{self, EditError, scalable};
+use crate::metric::find;
 use crate::model::ModelKind;
-use crate::outcome::{Outcome, metric};
+use crate::outcome::Outcome;
 use crate::stats::Estimate;
-use crate::sweep::SweepError;
-use crate::units::{parse_duration_hours, parse_rate_per_hour};
 
 /// Top-level keys that are run settings, not assumptions about the organisation.
 const NOT_PARAMETERS: [&str; 9] = [
@@ -33,24 +43,11 @@ const NOT_PARAMETERS: [&str; 9] = [
     "models",
 ];
 
-/// A string whose single leading number can be scaled: `"4h"`, `"2/week"`, `"0.5/h"`.
-fn scalable(s: &str) -> Option<(f64, &str)> {
-    let t = s.trim();
-    let end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, rest) = t.split_at(end);
-    let n: f64 = num.parse().ok()?;
-    let rest_ok = !rest.trim().is_empty()
-        && !rest.contains(|c: char| c.is_ascii_digit() || c == ':')
-        && (parse_duration_hours(t).is_ok() || parse_rate_per_hour(t).is_ok());
-    rest_ok.then_some((n, rest))
-}
-
 /// Every parameter path in the scenario's TOML, in file order of tables.
-pub fn parameters(text: &str) -> Result<Vec<String>, SweepError> {
-    let doc: toml::Table = toml::from_str(text)
-        .map_err(|e| SweepError(format!("the scenario is not valid TOML: {}", e.message())))?;
+pub fn parameters(text: &str) -> Result<Vec<String>, EditError> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| EditError::NotToml {
+        message: e.message().to_string(),
+    })?;
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     walk(&doc, "", &mut out, &mut seen, true);
@@ -96,73 +93,15 @@ fn walk(
 
 /// Multiplies the stated value(s) at `path` by `factor` (integers rounded, at least 1 when
 /// they were positive; strings by their number).
-pub fn scale(text: &str, path: &str, factor: f64) -> Result<String, SweepError> {
-    transform(text, path, &|x| x * factor)
+pub fn scale(text: &str, path: &str, factor: f64) -> Result<String, EditError> {
+    edit::transform(text, path, &|x| x * factor)
 }
 
 /// Moves a share's distance from 1 by `factor`: 1 − (1 − v) · factor. For values that
 /// cannot exceed 1 (probabilities, targets, knowledge), where ×(1 + R) is meaningless:
 /// 0.999 at ×1.2 becomes 0.9988, a fifth more unavailability.
-pub fn scale_complement(text: &str, path: &str, factor: f64) -> Result<String, SweepError> {
-    transform(text, path, &|x| 1.0 - (1.0 - x) * factor)
-}
-
-/// Applies `f` to the stated value(s) at `path`.
-pub fn transform(text: &str, path: &str, f: &dyn Fn(f64) -> f64) -> Result<String, SweepError> {
-    let mut doc: toml::Table = toml::from_str(text)
-        .map_err(|e| SweepError(format!("the scenario is not valid TOML: {}", e.message())))?;
-    let parts: Vec<&str> = path.split('.').collect();
-    if scale_in(&mut doc, &parts, f) == 0 {
-        return Err(SweepError(format!(
-            "{path}: not a numeric value stated in the scenario"
-        )));
-    }
-    toml::to_string(&doc).map_err(|e| SweepError(format!("{path}: {e}")))
-}
-
-fn scale_in(table: &mut toml::Table, parts: &[&str], f: &dyn Fn(f64) -> f64) -> usize {
-    let Some((first, rest)) = parts.split_first() else {
-        return 0;
-    };
-    let Some(v) = table.get_mut(*first) else {
-        return 0;
-    };
-    if rest.is_empty() {
-        return match v {
-            toml::Value::Float(x) => {
-                *x = f(*x);
-                1
-            }
-            toml::Value::Integer(i) => {
-                let was = *i;
-                *i = f(was as f64).round() as i64;
-                if was > 0 && *i < 1 {
-                    *i = 1;
-                }
-                1
-            }
-            toml::Value::String(s) => match scalable(s) {
-                Some((n, unit)) => {
-                    let scaled = format!("{}", (f(n) * 1e6).round() / 1e6);
-                    *s = format!("{scaled}{unit}");
-                    1
-                }
-                None => 0,
-            },
-            _ => 0,
-        };
-    }
-    match (v, rest.first()) {
-        (toml::Value::Array(items), Some(&"*")) => items
-            .iter_mut()
-            .map(|item| match item {
-                toml::Value::Table(t) => scale_in(t, &rest[1..], f),
-                _ => 0,
-            })
-            .sum(),
-        (toml::Value::Table(t), _) => scale_in(t, rest, f),
-        _ => 0,
-    }
+pub fn scale_complement(text: &str, path: &str, factor: f64) -> Result<String, EditError> {
+    edit::transform(text, path, &|x| 1.0 - (1.0 - x) * factor)
 }
 
 /// What is measured: the paired difference `a − b` on `metric`, per replication.
@@ -179,14 +118,14 @@ pub struct Output {
 impl Output {
     /// Per replication, `a − b` on the metric, from outcomes ordered by replication.
     pub fn values(&self, outcomes: &[Outcome]) -> Vec<f64> {
-        let Some(m) = metric(self.metric) else {
+        let Some(m) = find(self.metric) else {
             return Vec::new();
         };
         let of = |k: ModelKind| -> Vec<f64> {
             outcomes
                 .iter()
                 .filter(|o| o.model == k)
-                .map(|o| (m.get)(o))
+                .map(|o| m.get(o).unwrap_or(f64::NAN))
                 .collect()
         };
         of(self.a)

@@ -2,8 +2,10 @@
 //! against the reference model, paired by replication (common random numbers make these
 //! intervals much tighter) and unpaired for comparison.
 
+use crate::metric::{COLUMNS, HEADLINE, find as metric};
 use crate::model::ModelKind;
-use crate::outcome::{METRICS, Outcome};
+use crate::outcome::Outcome;
+use crate::ranking::{Better, really_better};
 use crate::stats::{Estimate, unpaired_difference};
 
 /// One (model, metric) row of `summary.csv`.
@@ -36,13 +38,13 @@ pub fn summarise(
 
 /// One metric's per-replication values for one model, from outcomes in runner order.
 pub fn of_outcomes(outcomes: &[Outcome], model: ModelKind, name: &str) -> Vec<f64> {
-    let Some(metric) = crate::outcome::metric(name) else {
+    let Some(metric) = metric(name) else {
         return Vec::new();
     };
     outcomes
         .iter()
         .filter(|o| o.model == model)
-        .map(|o| (metric.get)(o))
+        .map(|o| metric.get(o).unwrap_or(f64::NAN))
         .collect()
 }
 
@@ -56,7 +58,7 @@ pub fn summarise_with(
 ) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for &model in models {
-        for metric in METRICS {
+        for metric in COLUMNS {
             let xs = values(model, metric.name);
             let refs = values(reference, metric.name);
             let estimate = Estimate::of(xs.iter().copied());
@@ -112,7 +114,7 @@ pub struct PairRow {
 }
 
 /// Every pair of `models` (in scenario order) on each headline metric of a sweep
-/// ([`crate::sweep::METRICS`]).
+/// ([`crate::metric::HEADLINE`]).
 pub fn pairwise(models: &[ModelKind], outcomes: &[Outcome]) -> Vec<PairRow> {
     pairwise_with(models, &|m, name| of_outcomes(outcomes, m, name))
 }
@@ -122,19 +124,14 @@ pub fn pairwise_with(
     models: &[ModelKind],
     values: &dyn Fn(ModelKind, &str) -> Vec<f64>,
 ) -> Vec<PairRow> {
-    use crate::report::ranking::{Better, really_better};
     let mut rows = Vec::new();
-    for name in crate::sweep::METRICS {
-        let Some(metric) = crate::outcome::metric(name) else {
+    for name in HEADLINE {
+        let Some(metric) = metric(name) else {
             continue;
         };
-        let higher = crate::sweep::higher_is_better(name);
-        let direction = if higher {
-            Better::Higher
-        } else {
-            Better::Lower
-        };
-        let threshold = crate::sweep::threshold(name);
+        let direction = metric.direction();
+        let higher = direction == Better::Higher;
+        let threshold = metric.tie;
         for (i, &a) in models.iter().enumerate() {
             for &b in &models[i + 1..] {
                 let (xa, xb) = (values(a, name), values(b, name));

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use whoruns::calibrate::format::Format;
 use whoruns::calibrate::log::{self, ReadOptions};
-use whoruns::calibrate::{self as cal, FitOptions, fragment};
+use whoruns::calibrate::{self as cal, FitOptions, fragment, join};
 use whoruns::export;
 use whoruns::report::charts::{FitChart, fit_chart_pages};
 
@@ -61,6 +61,19 @@ pub struct CalibrateArgs {
     quiet: bool,
 }
 
+/// Why the incident log cannot be read, if it cannot.
+fn readable(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("no such file".into()),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+        Ok(m) if m.is_dir() => return Err("is a folder, not an incident log (CSV)".into()),
+        Ok(_) => {}
+    }
+    std::fs::File::open(path)
+        .map(|_| ())
+        .map_err(|e| format!("cannot read it: {e}"))
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::from_name(s).ok_or_else(|| {
         format!(
@@ -77,14 +90,8 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{shown}: {message}");
         Ok(ExitCode::from(EXIT_INVALID))
     };
-    match std::fs::metadata(&args.incidents) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fail("no such file".into()),
-        Err(e) => return fail(format!("cannot read it: {e}")),
-        Ok(m) if m.is_dir() => return fail("is a folder, not an incident log (CSV)".into()),
-        Ok(_) => {}
-    }
-    if let Err(e) = std::fs::File::open(&args.incidents) {
-        return fail(format!("cannot read it: {e}"));
+    if let Err(why) = readable(&args.incidents) {
+        return fail(why);
     }
     let out = args.out.clone().unwrap_or_else(|| {
         let stem = args
@@ -144,39 +151,26 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     let fragment_text = fragment::fragment(&calibration, &log, &name);
     // Joined with the organisation: validated like any scenario; problems are reported at
     // their place in the organisation or in the fragment.
-    let mut joined_problems = None;
-    let mut joined = None;
-    if let Some((org_path, org_text)) = &organisation {
-        let mut text = org_text.clone();
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        let org_lines = text.matches('\n').count();
-        text.push_str(&fragment_text);
-        match whoruns::scenario::parse(&text, "scenario.toml") {
-            Ok(_) => joined = Some(text),
-            Err(e) => {
+    let (joined, joined_problems) = match &organisation {
+        None => (None, None),
+        Some((org_path, org_text)) => match join::join(org_text, &fragment_text) {
+            Ok(text) => (Some(text), None),
+            Err(problems) => {
                 let fragment_path = out.join("scenario-fragment.toml").display().to_string();
-                let lines: Vec<String> = e
-                    .problems
+                let lines: Vec<String> = problems
                     .iter()
                     .map(|p| {
-                        if p.line <= org_lines {
-                            format!("{org_path}:{}:{}: {}", p.line, p.column, p.message)
-                        } else {
-                            format!(
-                                "{fragment_path}:{}:{}: {}",
-                                p.line - org_lines,
-                                p.column,
-                                p.message
-                            )
-                        }
+                        let file = match p.place {
+                            join::Place::Organisation => org_path.as_str(),
+                            join::Place::Fragment => fragment_path.as_str(),
+                        };
+                        format!("{file}:{}:{}: {}", p.line, p.column, p.message)
                     })
                     .collect();
-                joined_problems = Some(lines.join("\n"));
+                (None, Some(lines.join("\n")))
             }
-        }
-    }
+        },
+    };
     let mut out_files: Files = vec![
         (
             "fit.csv".into(),
@@ -224,20 +218,25 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_INVALID));
     }
     if !args.quiet {
-        print!("{}", fragment::table(&calibration));
-        println!(
-            "\n{} services over {:.1} weeks; fits in {}, scenario fragment in {}",
-            calibration.services.len(),
-            calibration.weeks,
-            out.join("fit.csv").display(),
-            out.join("scenario-fragment.toml").display()
-        );
-        if joined.is_some() {
-            println!(
-                "scenario (organisation + fragment, validated): {}",
-                out.join("scenario.toml").display()
-            );
-        }
+        summarise(&calibration, &out, joined.is_some());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The fits and where they are, on the terminal.
+fn summarise(calibration: &cal::Calibration, out: &Path, joined: bool) {
+    print!("{}", fragment::table(calibration));
+    println!(
+        "\n{} services over {:.1} weeks; fits in {}, scenario fragment in {}",
+        calibration.services.len(),
+        calibration.weeks,
+        out.join("fit.csv").display(),
+        out.join("scenario-fragment.toml").display()
+    );
+    if joined {
+        println!(
+            "scenario (organisation + fragment, validated): {}",
+            out.join("scenario.toml").display()
+        );
+    }
 }

@@ -88,7 +88,7 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Files to publish into an output folder, as (name, bytes).
-pub type Files = Vec<(String, Vec<u8>)>;
+pub use whoruns::export::Files;
 
 /// The manifest whoruns writes into every output folder: the version and every file it
 /// wrote. It marks the folder as whoruns output, and says which files `--force` may

@@ -6,10 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::EXIT_INVALID;
+use super::common::{self, refuse};
 use super::files;
-use super::interrupt::{Interrupt, Interrupted};
-use super::results::{self, Frames};
+use super::interrupt::Interrupt;
 use super::shards;
 
 /// Arguments of `whoruns merge`.
@@ -30,11 +29,6 @@ pub struct MergeArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
-}
-
-fn refuse(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("error: {message}");
-    Ok(ExitCode::from(EXIT_INVALID))
 }
 
 /// Runs `whoruns merge`.
@@ -134,18 +128,12 @@ fn merge_run(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return refuse(format!("{}: {e}", job.parts[0].display())),
     };
-    let mut frames = Frames::read_parts(&job.parts)?;
+    let mut frames = shards::read_frames(&job.parts)?;
     let interrupt = Interrupt::install();
     let (out_files, text) =
-        results::result_files(&scenario, scenario_text, &mut frames, job.no_report)?;
-    if let Err(e) = files::publish(&job.out, &out_files, job.force, &|| interrupt.check()) {
-        return match e.downcast_ref::<Interrupted>() {
-            Some(i) => {
-                eprintln!("interrupted: nothing was written");
-                Ok(ExitCode::from(i.0))
-            }
-            None => Err(e),
-        };
+        whoruns::report::files::run(&scenario, scenario_text, &mut frames, job.no_report)?;
+    if let Some(status) = common::publish(&job.out, &out_files, job.force, interrupt, None)? {
+        return Ok(status);
     }
     if !job.quiet {
         print!("{text}");

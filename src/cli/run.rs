@@ -4,14 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use whoruns::export::Frames;
 use whoruns::guard::{self, Limits};
-use whoruns::runner;
+use whoruns::precision::Precision;
+use whoruns::run::{Options, Progress, Run};
 
-use super::EXIT_INVALID;
+use super::common::{self, invalid, refuse};
 use super::files;
-use super::interrupt::{Interrupt, Interrupted};
-use super::results::{self, Frames};
+use super::interrupt::Interrupt;
 use super::shards;
 
 /// Arguments of `whoruns run`.
@@ -70,54 +70,39 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut scenario = match files::load_scenario(&args.scenario) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Err(e) => return invalid(e),
     };
-    let shard = match args
-        .shard
-        .as_deref()
-        .map(|s| shards::parse(s, &|v| std::env::var(v).ok()))
-    {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+    let shard = match common::shard(args.shard.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return refuse(e),
     };
     if shard.is_some() && args.incident_log {
-        eprintln!(
-            "error: --incident-log and --shard cannot be combined: write the log with a run of its own"
+        return refuse(
+            "--incident-log and --shard cannot be combined: write the log with a run of its own",
         );
-        return Ok(ExitCode::from(EXIT_INVALID));
     }
     if shard.is_some() && args.precision.is_some() {
-        eprintln!(
-            "error: --precision and --shard cannot be combined: the number of replications must be known before the work is divided"
+        return refuse(
+            "--precision and --shard cannot be combined: the number of replications must be known before the work is divided",
         );
-        return Ok(ExitCode::from(EXIT_INVALID));
     }
-    if let Some(p) = args.precision
-        && !(p > 0.0 && p < 1.0)
+    let precision = match common::precision_share(args.precision) {
+        Ok(p) => p.map(|share| Precision {
+            share,
+            max_replications: args.max_replications,
+        }),
+        Err(e) => return refuse(e),
+    };
+    if let Some(n) = args.replications
+        && let Err(e) = scenario.set_replications(n)
     {
-        eprintln!("error: --precision {p} must be a share between 0 and 1, e.g. 0.05 for 5%");
-        return Ok(ExitCode::from(EXIT_INVALID));
-    }
-    if let Some(n) = args.replications {
-        if n < 2 {
-            eprintln!("error: --replications must be at least 2 to give confidence intervals");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
-        scenario.replications = n;
+        return refuse(e);
     }
     if let Some(s) = args.seed {
-        scenario.seed = s;
+        scenario.set_seed(s);
     }
-    if args.threads == Some(0) {
-        eprintln!("error: --threads must be at least 1");
-        return Ok(ExitCode::from(EXIT_INVALID));
+    if let Err(e) = common::threads(args.threads) {
+        return refuse(e);
     }
     let out = args
         .out
@@ -125,80 +110,59 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     // Refuse early, before spending time simulating.
     if let Err(e) = files::check_writable(&out, args.force) {
-        eprintln!("error: {e:#}");
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return refuse(format!("{e:#}"));
     }
     let limits = Limits {
         max_events: args.max_events,
         max_memory_bytes: args.max_memory,
     };
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
-    // With --precision the run may grow to --max-replications: the guardrails judge that.
-    let mut largest = scenario.clone();
-    if args.precision.is_some() {
-        largest.replications = args.max_replications.max(scenario.replications);
-    }
-    if let Err(e) = guard::check(&largest, threads, &limits) {
-        let why = if args.precision.is_some() {
-            format!(
+    if let Err(e) = whoruns::run::check_size(&scenario, threads, &limits, precision) {
+        let why = match precision {
+            Some(p) => format!(
                 " (with --precision the run is judged at --max-replications {}; lower it)",
-                largest.replications
-            )
-        } else {
-            String::new()
+                p.max_replications.max(scenario.replications)
+            ),
+            None => String::new(),
         };
-        eprintln!("{}: {e}{why}", args.scenario.display());
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return invalid(format!("{}: {e}{why}", args.scenario.display()));
     }
 
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(u64::from(scenario.replications))
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {pos}/{len} replications [{elapsed_precise}] {wide_bar} {eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let bar = common::progress(args.quiet, u64::from(scenario.replications));
     let interrupt = Interrupt::install();
     let started = std::time::Instant::now();
-    let outcomes = match args.precision {
-        None => {
-            let range = shard.map_or(0..scenario.replications, |s| {
-                shards::range(scenario.replications, s)
-            });
-            bar.set_length(u64::from(range.end - range.start));
-            runner::run_range(&scenario, range, args.threads, &|| bar.inc(1), &|| {
-                interrupt.raised()
-            })?
-        }
-        Some(p) => {
-            let cap = args.max_replications;
-            bar.set_length(u64::from(scenario.replications.clamp(2, cap.max(2))));
-            let r = whoruns::precision::run_until_precise(
-                &mut scenario,
-                args.threads,
-                p,
-                cap,
-                &|| bar.inc(1),
-                &|n| bar.set_length(u64::from(n)),
-                &|| interrupt.raised(),
-            )?;
-            if let Some((_, note)) = &r
-                && !args.quiet
-            {
-                bar.suspend(|| eprintln!("{note}"));
-            }
-            r.map(|(o, _)| o)
-        }
+    let options = Options {
+        threads: args.threads,
+        replications: shard.map(|s| shards::range(scenario.replications, s)),
+        precision,
     };
+    let done = whoruns::run::run(
+        scenario,
+        &options,
+        &Progress {
+            tick: &|| bar.inc(1),
+            planned: &|n| bar.set_length(u64::from(n)),
+            stop: &|| interrupt.raised(),
+        },
+    )?;
+    if let Some(note) = done.as_ref().and_then(|d| d.note.as_ref())
+        && !args.quiet
+    {
+        bar.suspend(|| eprintln!("{note}"));
+    }
     bar.finish_and_clear();
-    let Some(outcomes) = outcomes else {
-        return Ok(stopped(interrupt, &out));
+    let Some(Run {
+        scenario, outcomes, ..
+    }) = done
+    else {
+        return Ok(common::stopped(interrupt, Some(&out)));
     };
     let elapsed = started.elapsed();
+    let dest = common::Dest {
+        out: &out,
+        force: args.force,
+        interrupt,
+    };
 
     // Saved with the replications and seed actually used, so `whoruns report` and a re-run
     // reproduce these results.
@@ -206,38 +170,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
     if let Some(shard) = shard {
-        // A shard writes its tables and a manifest; `whoruns merge` makes the results.
-        let mut out_files = frames.parquet_files()?;
-        out_files.push(("scenario.toml".into(), scenario_text.clone().into_bytes()));
-        out_files.push((
-            shards::MANIFEST.into(),
-            shards::manifest(&scenario_text, &scenario, shard).into_bytes(),
-        ));
-        if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
-            return match e.downcast_ref::<Interrupted>() {
-                Some(_) => Ok(stopped(interrupt, &out)),
-                None => Err(e),
-            };
-        }
-        if !args.quiet {
-            println!(
-                "shard {}/{}: replications {}..{} of {} in {:.2} s; part in {} (merge with `whoruns merge`)",
-                shard.0,
-                shard.1,
-                shards::range(scenario.replications, shard).start,
-                shards::range(scenario.replications, shard).end,
-                scenario.replications,
-                elapsed.as_secs_f64(),
-                out.display()
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
+        let part = Part {
+            shard,
+            scenario: &scenario,
+            scenario_text: &scenario_text,
+            seconds: elapsed.as_secs_f64(),
+        };
+        return publish_part(&args, &part, &mut frames, &dest);
     }
     if interrupt.raised() {
-        return Ok(stopped(interrupt, &out));
+        return Ok(common::stopped(interrupt, Some(&out)));
     }
     let (mut out_files, text) =
-        results::result_files(&scenario, scenario_text, &mut frames, args.no_report)?;
+        whoruns::report::files::run(&scenario, scenario_text, &mut frames, args.no_report)?;
     if args.incident_log {
         for model in &scenario.models {
             out_files.push((
@@ -246,11 +191,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
-        return match e.downcast_ref::<Interrupted>() {
-            Some(_) => Ok(stopped(interrupt, &out)),
-            None => Err(e),
-        };
+    if let Some(status) = dest.publish(&out_files, Some(&out))? {
+        return Ok(status);
     }
     if !args.quiet {
         print!("{text}");
@@ -268,16 +210,46 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Says that the run stopped and what was (not) written; the exit status of the signal.
-fn stopped(interrupt: &Interrupt, out: &std::path::Path) -> ExitCode {
-    let status = interrupt.check().err().map_or(130, |i| i.0);
-    eprintln!(
-        "interrupted: nothing was written{}",
-        if out.exists() {
-            format!("; {} is as it was", out.display())
-        } else {
-            String::new()
-        }
-    );
-    ExitCode::from(status)
+/// A shard's part of a run.
+struct Part<'a> {
+    shard: shards::Shard,
+    scenario: &'a whoruns::Scenario,
+    scenario_text: &'a str,
+    seconds: f64,
+}
+
+/// A shard writes its tables and a manifest; `whoruns merge` makes the results.
+fn publish_part(
+    args: &RunArgs,
+    part: &Part<'_>,
+    frames: &mut Frames,
+    dest: &common::Dest<'_>,
+) -> anyhow::Result<ExitCode> {
+    let (shard, scenario) = (part.shard, part.scenario);
+    let mut out_files = frames.parquet_files()?;
+    out_files.push((
+        "scenario.toml".into(),
+        part.scenario_text.as_bytes().to_vec(),
+    ));
+    out_files.push((
+        shards::MANIFEST.into(),
+        shards::manifest(part.scenario_text, scenario, shard).into_bytes(),
+    ));
+    if let Some(status) = dest.publish(&out_files, Some(dest.out))? {
+        return Ok(status);
+    }
+    if !args.quiet {
+        let r = shards::range(scenario.replications, shard);
+        println!(
+            "shard {}/{}: replications {}..{} of {} in {:.2} s; part in {} (merge with `whoruns merge`)",
+            shard.0,
+            shard.1,
+            r.start,
+            r.end,
+            scenario.replications,
+            part.seconds,
+            dest.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

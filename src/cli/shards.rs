@@ -8,7 +8,10 @@
 use std::ops::Range;
 use std::path::Path;
 
+use anyhow::Context;
+use polars::prelude::DataFrame;
 use whoruns::Scenario;
+use whoruns::export::{Frames, TABLES};
 
 /// The manifest a shard writes beside its tables.
 pub const MANIFEST: &str = "whoruns-shard.txt";
@@ -224,6 +227,38 @@ pub fn part_tables(
             Ok(whoruns::export::from_parquet(bytes, name)?)
         })
         .collect()
+}
+
+/// The tables of the shard folders `dirs`, one after the other (shards in order), as
+/// single-chunk tables. Each table is scanned lazily across the parts and collected
+/// once, so parts can sit on slow or mounted storage.
+pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
+    use polars::prelude::{LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, concat};
+    let table = |name: &'static str| -> anyhow::Result<DataFrame> {
+        let scans = dirs
+            .iter()
+            .map(|d| {
+                let path = d.join(name);
+                if !path.exists() {
+                    anyhow::bail!("{} is missing", path.display());
+                }
+                let path = path.to_string_lossy().to_string();
+                LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), ScanArgsParquet::default())
+                    .with_context(|| format!("cannot read {path}"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut df = concat(scans, UnionArgs::default())
+            .and_then(LazyFrame::collect)
+            .with_context(|| format!("cannot merge the parts' {name}"))?;
+        df.rechunk_mut();
+        Ok(df)
+    };
+    Ok(Frames {
+        reps: table(TABLES[0])?,
+        services: table(TABLES[1])?,
+        timeseries: table(TABLES[2])?,
+        histogram: table(TABLES[3])?,
+    })
 }
 
 #[cfg(test)]

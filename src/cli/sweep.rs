@@ -5,15 +5,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use whoruns::axis::Scale;
+use whoruns::export;
 use whoruns::guard::{self, Limits};
-use whoruns::report::charts::{GridMap, SweepChart};
-use whoruns::sweep::{self, Axis, Scale};
-use whoruns::{export, runner};
+use whoruns::precision::Precision;
+use whoruns::sweep::{self, SweepError};
 
-use super::EXIT_INVALID;
+use super::common::{self, invalid, refuse};
 use super::files;
-use super::interrupt::{Interrupt, Interrupted};
+use super::interrupt::Interrupt;
 use super::shards;
 
 /// Arguments of `whoruns sweep`.
@@ -82,11 +82,6 @@ fn parse_scale(s: &str) -> Result<Scale, String> {
     Scale::parse(s).ok_or_else(|| format!("\"{s}\" is not a scale (valid: linear, log, nines)"))
 }
 
-fn refuse(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("error: {message}");
-    Ok(ExitCode::from(EXIT_INVALID))
-}
-
 /// Parses recorded sweep arguments (from a shard's manifest) for `whoruns merge`.
 #[derive(Debug, clap::Parser)]
 struct Recorded {
@@ -153,7 +148,7 @@ pub fn merge(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
     };
     let mut cells = Vec::new();
     for df in shards::part_tables(&parts, CELLS)? {
-        cells.extend(cells_from(&df)?);
+        cells.extend(export::cells_from(&df)?);
     }
     run_with(
         parsed,
@@ -169,88 +164,6 @@ pub fn merge(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
 /// A sweep shard's table of per-replication values.
 const CELLS: &str = "cells.parquet";
 
-/// One point's cells as rows: (point, model, name, replication, value); `name` is a
-/// metric or `tier:<target>`.
-fn cells_frame(points: &[(usize, Vec<sweep::Cell>)]) -> anyhow::Result<polars::prelude::DataFrame> {
-    use polars::prelude::{Column, DataFrame};
-    let (mut point, mut model, mut name, mut rep, mut v) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let names = sweep::metric_names();
-    for (i, cells) in points {
-        for c in cells {
-            let mut push = |n: String, xs: &[f64]| {
-                for (r, x) in xs.iter().enumerate() {
-                    point.push(*i as u32);
-                    model.push(c.model.key());
-                    name.push(n.clone());
-                    rep.push(r as u32);
-                    v.push(*x);
-                }
-            };
-            for (k, xs) in c.values.iter().enumerate() {
-                push(names[k].to_string(), xs);
-            }
-            for (t, xs) in &c.tiers {
-                push(format!("tier:{t}"), xs);
-            }
-        }
-    }
-    Ok(DataFrame::new_infer_height(vec![
-        Column::new("point".into(), point),
-        Column::new("model".into(), model),
-        Column::new("name".into(), name),
-        Column::new("replication".into(), rep),
-        Column::new("value".into(), v),
-    ])?)
-}
-
-/// Cells back from [`cells_frame`]'s table, point by point (values filled in by the plan).
-fn cells_from(df: &polars::prelude::DataFrame) -> anyhow::Result<Vec<Vec<sweep::Cell>>> {
-    let col = |n: &str| df.column(n).map_err(|e| anyhow::anyhow!("cells: {e}"));
-    let point = col("point")?.u32()?.clone();
-    let model = col("model")?.str()?.clone();
-    let name = col("name")?.str()?.clone();
-    let value = col("value")?.f64()?.clone();
-    let names = sweep::metric_names();
-    let mut out: Vec<(u32, Vec<sweep::Cell>)> = Vec::new();
-    for i in 0..df.height() {
-        let (Some(p), Some(m), Some(n), Some(x)) =
-            (point.get(i), model.get(i), name.get(i), value.get(i))
-        else {
-            anyhow::bail!("cells: an empty entry in row {i}");
-        };
-        let m: whoruns::ModelKind = m.parse().map_err(|e| anyhow::anyhow!("cells: {e}"))?;
-        if out.last().is_none_or(|(q, _)| *q != p) {
-            out.push((p, Vec::new()));
-        }
-        let Some((_, cells)) = out.last_mut() else {
-            anyhow::bail!("cells: unreadable");
-        };
-        if cells.last().is_none_or(|c: &sweep::Cell| c.model != m) {
-            cells.push(sweep::Cell {
-                model: m,
-                value: f64::NAN,
-                value_2: None,
-                values: vec![Vec::new(); names.len()],
-                tiers: Vec::new(),
-            });
-        }
-        let Some(cell) = cells.last_mut() else {
-            anyhow::bail!("cells: unreadable");
-        };
-        if let Some(t) = n.strip_prefix("tier:") {
-            let t: f64 = t.parse().map_err(|_| anyhow::anyhow!("cells: tier {t}"))?;
-            match cell.tiers.last_mut() {
-                Some((last, xs)) if *last == t => xs.push(x),
-                _ => cell.tiers.push((t, vec![x])),
-            }
-        } else if let Some(k) = names.iter().position(|q| *q == n) {
-            cell.values[k].push(x);
-        }
-    }
-    Ok(out.into_iter().map(|(_, c)| c).collect())
-}
-
 fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
     let loaded = match &source {
         Source::Simulate => files::load_scenario(&args.scenario).map_err(|e| e.to_string()),
@@ -260,63 +173,32 @@ fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
     };
     let mut base = match loaded {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Err(e) => return invalid(e),
     };
+    let shown = args.scenario.display().to_string();
     let scale = if args.log { Scale::Log } else { args.scale };
-    let axes: Result<Vec<Axis>, _> = match (args.param.as_slice(), &base.sweep) {
-        ([], Some(w)) => Axis::new(
-            &w.param,
-            w.from,
-            w.to,
-            args.steps.unwrap_or(w.steps),
-            w.scale,
-        )
-        .map(|mut a| {
-            if let Some(l) = &w.label {
-                a.label.clone_from(l);
-            }
-            vec![a]
-        }),
-        ([], None) => {
-            return refuse(format!(
-                "{}: nothing to sweep; give --param PATH=START..END or a [sweep] table",
-                args.scenario.display()
-            ));
-        }
-        (specs, _) if specs.len() <= 2 => specs
-            .iter()
-            .map(|spec| Axis::parse(spec, args.steps.unwrap_or(9), scale))
-            .collect(),
-        _ => return refuse("--param can be given at most twice (a grid of two parameters)"),
-    };
-    let mut axes = match axes {
+    let axes = match sweep::axes(&base, &args.param, args.steps, scale, args.label.as_deref()) {
         Ok(a) => a,
+        Err(e @ SweepError::NothingToSweep) => return refuse(format!("{shown}: {e}")),
         Err(e) => return refuse(e),
     };
-    if let (Some(l), Some(first)) = (&args.label, axes.first_mut()) {
-        first.label.clone_from(l);
-    }
-    if let Some(n) = args.replications {
-        if n < 2 {
-            return refuse("--replications must be at least 2 to give confidence intervals");
-        }
-        base.replications = n;
-    }
-    if let Some(p) = args.precision
-        && !(p > 0.0 && p < 1.0)
+    if let Some(n) = args.replications
+        && let Err(e) = base.set_replications(n)
     {
-        return refuse(format!(
-            "--precision {p} must be a share between 0 and 1, e.g. 0.05 for 5%"
-        ));
+        return refuse(e);
     }
+    let precision = match common::precision_share(args.precision) {
+        Ok(p) => p.map(|share| Precision {
+            share,
+            max_replications: args.max_replications,
+        }),
+        Err(e) => return refuse(e),
+    };
     if let Some(s) = args.seed {
-        base.seed = s;
+        base.set_seed(s);
     }
-    if args.threads == Some(0) {
-        return refuse("--threads must be at least 1");
+    if let Err(e) = common::threads(args.threads) {
+        return refuse(e);
     }
     let (out, force) = match &source {
         Source::Merged { out, force, .. } => (out.clone(), *force),
@@ -330,16 +212,11 @@ fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
     if let Err(e) = files::check_writable(&out, force) {
         return refuse(format!("{e:#}"));
     }
-    let shard = match args
-        .shard
-        .as_deref()
-        .map(|s| shards::parse(s, &|v| std::env::var(v).ok()))
-    {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return refuse(e),
+    let shard = match common::shard(args.shard.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return refuse(e),
     };
-    if shard.is_some() && args.precision.is_some() {
+    if shard.is_some() && precision.is_some() {
         return refuse(
             "--precision and --shard cannot be combined: the number of replications must be known before the work is divided",
         );
@@ -348,294 +225,156 @@ fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
         Source::Merged { text, .. } => text.clone(),
         Source::Simulate => std::fs::read_to_string(&args.scenario)?,
     };
-    // Each point: its value (and second value, in a grid) as applied, and its scenario.
-    let made: Result<Vec<(f64, Option<f64>, whoruns::Scenario)>, _> = match axes.as_slice() {
-        [one] => sweep::points(&text, one, &base)
-            .map(|p| p.into_iter().map(|(v, s)| (v, None, s)).collect()),
-        [first, second] => sweep::grid_points(&text, first, second, &base)
-            .map(|p| p.into_iter().map(|((a, b), s)| (a, Some(b), s)).collect()),
-        _ => return refuse("nothing to sweep"),
-    };
-    let points = match made {
+    let mut plan = match sweep::plan(&text, &base, axes) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("{}: {e}", args.scenario.display());
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Err(e) => return invalid(format!("{shown}: {e}")),
     };
-    // The values as applied (a whole-number key is rounded): charts and crossovers use them.
-    let mut first_values: Vec<f64> = Vec::new();
-    let mut second_values: Vec<f64> = Vec::new();
-    for (a, b, _) in &points {
-        if !first_values.contains(a) {
-            first_values.push(*a);
-        }
-        if let Some(b) = b
-            && !second_values.contains(b)
-        {
-            second_values.push(*b);
-        }
-    }
-    axes[0].values = first_values;
-    if let Some(second) = axes.get_mut(1) {
-        second.values = second_values;
-    }
     // The guardrails hold for the whole sweep: events add up over the values.
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
     let limits = Limits {
         max_events: args.max_events,
         max_memory_bytes: args.max_memory,
     };
-    let mut events = 0.0;
-    for (_, _, p) in &points {
-        // With --precision a value may grow to --max-replications: judge that.
-        let mut p = p.clone();
-        if args.precision.is_some() {
-            p.replications = args.max_replications.max(p.replications);
-        }
-        let size = guard::estimate(&p, threads);
-        events += size.events;
-        if let Err(e) = guard::check(&p, threads, &limits) {
-            eprintln!("{}: {e}", args.scenario.display());
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
-    }
-    if events > args.max_events as f64 {
-        eprintln!(
-            "{}: this sweep would simulate about {events:.2e} events over its {} values, over the limit of {}; use fewer steps or replications, or raise --max-events",
-            args.scenario.display(),
-            points.len(),
-            args.max_events
-        );
-        return Ok(ExitCode::from(EXIT_INVALID));
+    let most = precision.map(|p| p.max_replications);
+    if let Err(e) = plan.check_size(threads, &limits, most) {
+        return invalid(format!("{shown}: {e}"));
     }
 
     let interrupt = Interrupt::install();
-    let mut points = points;
     let mut notes = Vec::new();
-    let mut most = base.replications;
-    let cells: Vec<Vec<sweep::Cell>> = if let Source::Merged { cells: merged, .. } = &source {
-        // The shards' cells, with each point's values from the plan.
-        if merged.len() != points.len() {
-            return refuse(format!(
-                "the parts hold {} values; the sweep they record has {}",
-                merged.len(),
-                points.len()
-            ));
-        }
-        merged
-            .iter()
-            .zip(&points)
-            .map(|(c, (value, value_2, _))| {
-                c.iter()
-                    .cloned()
-                    .map(|mut cell| {
-                        cell.value = *value;
-                        cell.value_2 = *value_2;
-                        cell
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        // A shard simulates a contiguous block of the values (in plan order).
-        let todo = shard.map_or(0..points.len(), |sh| {
-            let r = shards::range(points.len() as u32, sh);
-            r.start as usize..r.end as usize
-        });
-        let bar = if args.quiet {
-            ProgressBar::hidden()
-        } else {
-            ProgressBar::new(u64::from(base.replications) * todo.len() as u64)
-        };
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {pos}/{len} replications [{elapsed_precise}] {wide_bar} {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        // With --precision each value finds its own number; then every value is extended to
-        // the largest, so that the values stay paired replication by replication.
-        let mut runs: Vec<Vec<whoruns::Outcome>> = Vec::with_capacity(points.len());
-        for (_, _, p) in points[todo.clone()].iter_mut() {
-            let outcomes = match args.precision {
-                None => runner::run_until(p, args.threads, &|| bar.inc(1), &|| interrupt.raised())?,
-                Some(share) => whoruns::precision::run_until_precise(
-                    p,
-                    args.threads,
-                    share,
-                    args.max_replications,
-                    &|| bar.inc(1),
-                    &|_| {},
-                    &|| interrupt.raised(),
-                )?
-                .map(|(o, note)| {
-                    notes.push(note);
-                    o
-                }),
+    let (cells, replications) = match source {
+        Source::Merged { cells, .. } => match plan.merge_cells(cells) {
+            Ok(c) => (c, base.replications),
+            Err(e) => return refuse(e),
+        },
+        Source::Simulate => {
+            // A shard simulates a contiguous block of the values (in plan order).
+            let n = plan.points.len();
+            let todo = shard.map_or(0..n, |sh| {
+                let r = shards::range(n as u32, sh);
+                r.start as usize..r.end as usize
+            });
+            let bar =
+                common::progress(args.quiet, u64::from(base.replications) * todo.len() as u64);
+            let simulated = sweep::simulate(
+                &mut plan,
+                todo.clone(),
+                args.threads,
+                precision,
+                &|| bar.inc(1),
+                &|| interrupt.raised(),
+            )?;
+            bar.finish_and_clear();
+            let Some(simulated) = simulated else {
+                return Ok(common::stopped(interrupt, None));
             };
-            let Some(outcomes) = outcomes else {
-                bar.finish_and_clear();
-                return Ok(stopped(interrupt));
-            };
-            runs.push(outcomes);
-        }
-        most = points[todo.clone()]
-            .iter()
-            .map(|(_, _, p)| p.replications)
-            .max()
-            .unwrap_or(0);
-        for ((_, _, p), outcomes) in points[todo.clone()].iter_mut().zip(runs.iter_mut()) {
-            if p.replications < most {
-                let more =
-                    runner::run_range(p, p.replications..most, args.threads, &|| {}, &|| {
-                        interrupt.raised()
-                    })?;
-                let Some(more) = more else {
-                    return Ok(stopped(interrupt));
+            if let Some(sh) = shard {
+                let dest = common::Dest {
+                    out: &out,
+                    force,
+                    interrupt,
                 };
-                outcomes.extend(more);
-                p.replications = most;
+                return publish_part(&args, &plan, sh, todo, simulated.cells, &dest);
             }
+            notes = simulated.notes;
+            (simulated.cells, simulated.replications)
         }
-        let mut cells = Vec::with_capacity(points.len());
-        for ((value, value_2, p), outcomes) in points[todo.clone()].iter().zip(&runs) {
-            let mut c = sweep::cells(p, *value, outcomes);
-            for cell in &mut c {
-                cell.value_2 = *value_2;
-            }
-            cells.push(c);
-        }
-        bar.finish_and_clear();
-        if let Some(sh) = shard {
-            // The part: its values' cells, the scenario and a manifest recording the sweep.
-            let numbered: Vec<(usize, Vec<sweep::Cell>)> = todo.clone().zip(cells).collect();
-            let mut frame = cells_frame(&numbered)?;
-            let mut manifest =
-                shards::manifest_for("sweep", &text, base.seed, base.replications, sh);
-            for a in canonical(&args, base.replications, base.seed) {
-                manifest.push_str(&format!("arg {a}\n"));
-            }
-            let out_files: files::Files = vec![
-                (CELLS.into(), export::to_parquet(&mut frame)?),
-                ("scenario.toml".into(), text.clone().into_bytes()),
-                (shards::MANIFEST.into(), manifest.into_bytes()),
-            ];
-            if let Err(e) = files::publish(&out, &out_files, force, &|| interrupt.check()) {
-                return match e.downcast_ref::<Interrupted>() {
-                    Some(_) => Ok(stopped(interrupt)),
-                    None => Err(e),
-                };
-            }
-            if !args.quiet {
-                println!(
-                    "shard {}/{}: values {}..{} of {}; part in {} (merge with `whoruns merge`)",
-                    sh.0,
-                    sh.1,
-                    todo.start,
-                    todo.end,
-                    points.len(),
-                    out.display()
-                );
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-        cells
     };
-    base.replications = most;
-    let axis = &axes[0];
-    let second = axes.get(1);
-    // Crossovers are along one parameter; a grid's answer is its map of winners.
-    let crossovers = if second.is_none() {
-        sweep::crossovers(axis, &cells)
-    } else {
-        Vec::new()
+    let values = plan.points.len();
+    let result = sweep::finish(plan, cells, replications)?;
+    let Some(out_files) = whoruns::report::files::sweep(&result, &|| interrupt.raised())? else {
+        return Ok(common::stopped(interrupt, None));
     };
-    let mut frame = export::sweep_frame(&axis.path, second.map(|a| a.path.as_str()), &cells)?;
-    let mut out_files: files::Files = vec![
-        ("sweep.parquet".into(), export::to_parquet(&mut frame)?),
-        ("sweep.csv".into(), export::to_csv(&mut frame)?),
-        ("scenario.toml".into(), text.into_bytes()),
-    ];
-    if let Some(second) = second {
-        let mut winners = export::winners_frame(&axis.path, &second.path, &cells)?;
-        out_files.push(("winners.csv".into(), export::to_csv(&mut winners)?));
-    } else {
-        let mut cross = export::crossovers_frame(&axis.path, &crossovers)?;
-        out_files.push(("crossovers.csv".into(), export::to_csv(&mut cross)?));
-    }
-    for metric in sweep::metric_names() {
-        if interrupt.raised() {
-            return Ok(stopped(interrupt));
-        }
-        let (stem, png, svg) = match second {
-            None => {
-                let chart = SweepChart {
-                    metric,
-                    axis,
-                    cells: &cells,
-                    crossovers: &crossovers,
-                    scenario: &base,
-                };
-                (format!("sweep_{metric}"), chart.png()?, chart.svg()?)
-            }
-            Some(second) => {
-                let chart = GridMap {
-                    metric,
-                    first: axis,
-                    second,
-                    cells: &cells,
-                    scenario: &base,
-                };
-                (format!("map_{metric}"), chart.png()?, chart.svg()?)
-            }
-        };
-        out_files.push((format!("charts/{stem}.png"), png));
-        out_files.push((format!("charts/{stem}.svg"), svg.into_bytes()));
-    }
-    if let Err(e) = files::publish(&out, &out_files, force, &|| interrupt.check()) {
-        return match e.downcast_ref::<Interrupted>() {
-            Some(_) => Ok(stopped(interrupt)),
-            None => Err(e),
-        };
+    if let Some(status) = common::publish(&out, &out_files, force, interrupt, None)? {
+        return Ok(status);
     }
     if !args.quiet {
-        if let Some(share) = args.precision {
-            println!(
-                "precision {:.1}%: every value run with {most} replications, the most any value needed (Hoad, Robinson & Davies 2010)",
-                100.0 * share
-            );
-            for note in notes.iter().filter(|n| n.contains("not reached")) {
-                println!("  {note}");
-            }
-        }
-        println!(
-            "{} values of {} × {} models × {} replications; results in {}",
-            points.len(),
-            axes.iter()
-                .map(|a| a.path.as_str())
-                .collect::<Vec<_>>()
-                .join(" × "),
-            base.models.len(),
-            base.replications,
-            out.display()
-        );
-        if second.is_some() {
-            println!("map of winners: winners.csv and charts/map_<metric>.png");
-        } else if !crossovers.iter().any(|c| c.leader_change && c.significant) {
-            println!("no model overtakes the best on any headline metric (by the paired 95% rule)");
-        }
-        for c in crossovers
-            .iter()
-            .filter(|c| c.leader_change && c.significant)
-        {
-            println!("leader changes  {c}");
-        }
+        summarise(&result, values, precision, &notes, &out);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn stopped(interrupt: &Interrupt) -> ExitCode {
-    eprintln!("interrupted: nothing was written");
-    ExitCode::from(interrupt.check().err().map_or(130, |i| i.0))
+/// Writes a shard's part: its values' cells, the scenario and a manifest recording the
+/// sweep.
+fn publish_part(
+    args: &SweepArgs,
+    plan: &sweep::Plan,
+    sh: shards::Shard,
+    todo: std::ops::Range<usize>,
+    cells: Vec<Vec<sweep::Cell>>,
+    dest: &common::Dest<'_>,
+) -> anyhow::Result<ExitCode> {
+    let base = &plan.base;
+    let numbered: Vec<(usize, Vec<sweep::Cell>)> = todo.clone().zip(cells).collect();
+    let mut frame = export::cells_frame(&numbered)?;
+    let mut manifest = shards::manifest_for("sweep", &plan.text, base.seed, base.replications, sh);
+    for a in canonical(args, base.replications, base.seed) {
+        manifest.push_str(&format!("arg {a}\n"));
+    }
+    let out_files: files::Files = vec![
+        (CELLS.into(), export::to_parquet(&mut frame)?),
+        ("scenario.toml".into(), plan.text.clone().into_bytes()),
+        (shards::MANIFEST.into(), manifest.into_bytes()),
+    ];
+    if let Some(status) = dest.publish(&out_files, None)? {
+        return Ok(status);
+    }
+    if !args.quiet {
+        println!(
+            "shard {}/{}: values {}..{} of {}; part in {} (merge with `whoruns merge`)",
+            sh.0,
+            sh.1,
+            todo.start,
+            todo.end,
+            plan.points.len(),
+            dest.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the sweep found, on the terminal.
+fn summarise(
+    result: &sweep::Sweep,
+    values: usize,
+    precision: Option<Precision>,
+    notes: &[whoruns::precision::Note],
+    out: &std::path::Path,
+) {
+    let replications = result.scenario.replications;
+    if let Some(p) = precision {
+        println!(
+            "precision {:.1}%: every value run with {replications} replications, the most any value needed (Hoad, Robinson & Davies 2010)",
+            100.0 * p.share
+        );
+        for note in notes.iter().filter(|n| !n.reached()) {
+            println!("  {note}");
+        }
+    }
+    println!(
+        "{} values of {} × {} models × {} replications; results in {}",
+        values,
+        result
+            .axes
+            .iter()
+            .map(|a| a.path.as_str())
+            .collect::<Vec<_>>()
+            .join(" × "),
+        result.scenario.models.len(),
+        replications,
+        out.display()
+    );
+    let changes: Vec<&sweep::Crossover> = result
+        .crossovers
+        .iter()
+        .filter(|c| c.leader_change && c.significant)
+        .collect();
+    if result.axes.len() > 1 {
+        println!("map of winners: winners.csv and charts/map_<metric>.png");
+    } else if changes.is_empty() {
+        println!("no model overtakes the best on any headline metric (by the paired 95% rule)");
+    }
+    for c in changes {
+        println!("leader changes  {c}");
+    }
 }

@@ -4,21 +4,16 @@
 //! prioritisation — and the developers' work). The parts add up to the restore time.
 
 use super::State;
+use crate::metric::RestorePart;
 use crate::models::Escalation;
 use crate::world::Incident;
 
-/// Names of the parts, in order; `replications.*` has a `ttr_<name>_hours` column each.
-pub const PARTS: [&str; 9] = [
-    "detect",
-    "route",
-    "queue",
-    "ack",
-    "l1_work",
-    "wait_l2_oncall",
-    "wait_l2_business_hours",
-    "wait_l2_prioritisation",
-    "l2_work",
-];
+/// The parts, in order (listed once, in [`crate::metric::RestorePart`]); `replications.*`
+/// has a `ttr_<key>_hours` column each.
+pub const PARTS: [RestorePart; N] = RestorePart::ALL;
+
+/// How many parts there are.
+const N: usize = RestorePart::ALL.len();
 
 /// One incident's path through a model.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +35,7 @@ pub struct Trace {
     /// Whether a non-owner with production access rolled it back.
     pub rolled_back: bool,
     /// Its restore time in [`PARTS`], hours (zeros while still open).
-    pub parts: [f64; 9],
+    pub parts: [f64; N],
 }
 
 pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
@@ -56,33 +51,33 @@ pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
         parts: if st.restored.is_finite() {
             parts(inc, st)
         } else {
-            [0.0; 9]
+            [0.0; N]
         },
     }
 }
 
 /// The parts of a restored incident's time to restore.
-pub(super) fn parts(inc: &Incident, st: &State) -> [f64; 9] {
-    let mut p = [0.0; 9];
-    p[0] = st.detected - inc.arrival;
-    p[1] = st.paged - st.detected;
-    p[2] = st.l1_start - st.paged;
-    p[3] = inc.ack_l1;
+pub(super) fn parts(inc: &Incident, st: &State) -> [f64; N] {
+    let mut p = [0.0; N];
+    p[RestorePart::Detect.index()] = st.detected - inc.arrival;
+    p[RestorePart::Route.index()] = st.paged - st.detected;
+    p[RestorePart::Queue.index()] = st.l1_start - st.paged;
+    p[RestorePart::Ack.index()] = inc.ack_l1;
     if !st.escalates || st.by_workaround {
         // Restored by L1: its own work, then any workaround it applied.
-        p[4] = st.restored - st.l1_start - inc.ack_l1;
+        p[RestorePart::L1Work.index()] = st.restored - st.l1_start - inc.ack_l1;
         return p;
     }
-    p[4] = st.l1_end - st.l1_start - inc.ack_l1;
+    p[RestorePart::L1Work.index()] = st.l1_end - st.l1_start - inc.ack_l1;
     match st.escalation {
         Escalation::None | Escalation::OnCall => {
-            p[5] = st.l2_start - st.l1_end + inc.ack_l2;
-            p[8] = st.restored - st.l2_start - inc.ack_l2;
+            p[RestorePart::WaitL2Oncall.index()] = st.l2_start - st.l1_end + inc.ack_l2;
+            p[RestorePart::L2Work.index()] = st.restored - st.l2_start - inc.ack_l2;
         }
         Escalation::BusinessHours { .. } => {
-            p[6] = st.l2_start - st.l1_end;
-            p[7] = st.l2_begin - st.l2_start;
-            p[8] = st.restored - st.l2_begin;
+            p[RestorePart::WaitL2BusinessHours.index()] = st.l2_start - st.l1_end;
+            p[RestorePart::WaitL2Prioritisation.index()] = st.l2_begin - st.l2_start;
+            p[RestorePart::L2Work.index()] = st.restored - st.l2_begin;
         }
     }
     p

@@ -3,6 +3,7 @@
 
 use super::Sim;
 use super::breakdown;
+use crate::metric::RestorePart;
 use crate::outcome::Outcome;
 use crate::scenario::{DevOncallCharge, Funding};
 use crate::stats::quantiles_select;
@@ -174,7 +175,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         .sum::<f64>()
         * per_year;
     let cost_unreliability = cost_downtime + cost_freeze;
-    let part = |i: usize| mean(parts_sum[i], resolved);
+    let part = |p: RestorePart| mean(parts_sum[p.index()], resolved);
 
     Outcome {
         model: sim.policy.model,
@@ -198,16 +199,18 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         pages_per_shift,
         pages_per_shift_p90,
         offhours_pages_per_person_month,
-        ttr_detect_hours: part(0),
-        ttr_route_hours: part(1),
-        ttr_queue_hours: part(2),
-        ttr_ack_hours: part(3),
-        ttr_l1_work_hours: part(4),
-        ttr_wait_l2_oncall_hours: part(5),
-        ttr_wait_l2_business_hours_hours: part(6),
-        ttr_wait_l2_prioritisation_hours: part(7),
-        ttr_l2_work_hours: part(8),
-        ttr_wait_for_l2_hours: part(5) + part(6) + part(7),
+        ttr_detect_hours: part(RestorePart::Detect),
+        ttr_route_hours: part(RestorePart::Route),
+        ttr_queue_hours: part(RestorePart::Queue),
+        ttr_ack_hours: part(RestorePart::Ack),
+        ttr_l1_work_hours: part(RestorePart::L1Work),
+        ttr_wait_l2_oncall_hours: part(RestorePart::WaitL2Oncall),
+        ttr_wait_l2_business_hours_hours: part(RestorePart::WaitL2BusinessHours),
+        ttr_wait_l2_prioritisation_hours: part(RestorePart::WaitL2Prioritisation),
+        ttr_l2_work_hours: part(RestorePart::L2Work),
+        ttr_wait_for_l2_hours: part(RestorePart::WaitL2Oncall)
+            + part(RestorePart::WaitL2BusinessHours)
+            + part(RestorePart::WaitL2Prioritisation),
         rollbacks: t.rollbacks,
         l1_knowledge: mean(t.knowledge_sum, t.knowledge_n),
         sync_hours: t.sync_hours[0] + t.sync_hours[1],

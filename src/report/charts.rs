@@ -1291,7 +1291,7 @@ pub struct SweepChart<'a> {
     /// The metric (a name from [`crate::sweep::metric_names`]).
     pub metric: &'static str,
     /// The swept parameter.
-    pub axis: &'a crate::sweep::Axis,
+    pub axis: &'a crate::axis::Axis,
     /// Each point's cells, in axis order.
     pub cells: &'a [Vec<crate::sweep::Cell>],
     /// Every crossover of the sweep (those on other metrics are ignored).
@@ -1328,7 +1328,7 @@ impl SweepChart<'_> {
             .unwrap_or(&what)
             .trim()
             .to_lowercase();
-        let higher = crate::sweep::higher_is_better(self.metric);
+        let higher = crate::metric::direction(self.metric) == crate::metric::Better::Higher;
         let changes: Vec<&crate::sweep::Crossover> = self
             .crossovers
             .iter()
@@ -1376,9 +1376,9 @@ impl SweepChart<'_> {
                 format!(
                     "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{})",
                     new.name(),
-                    crate::sweep::short(c.at),
-                    crate::sweep::short(c.interval.0),
-                    crate::sweep::short(c.interval.1)
+                    crate::format::short(c.at),
+                    crate::format::short(c.interval.0),
+                    crate::format::short(c.interval.1)
                 )
             })
             .collect();
@@ -1401,9 +1401,9 @@ impl SweepChart<'_> {
                 "Each model's mean at each value of {} ({}); bands: 95% intervals; dashed lines: where the best model changes.",
                 self.axis.path,
                 match self.axis.scale {
-                    crate::sweep::Scale::Linear => "linear scale",
-                    crate::sweep::Scale::Log => "log scale",
-                    crate::sweep::Scale::Nines => "equal steps in nines of availability",
+                    crate::axis::Scale::Linear => "linear scale",
+                    crate::axis::Scale::Log => "log scale",
+                    crate::axis::Scale::Nines => "equal steps in nines of availability",
                 }
             ),
             &points_footnote(self.scenario),
@@ -1448,10 +1448,10 @@ impl SweepChart<'_> {
             0.06,
         );
         // Nines are drawn as such: 99% at 2, 99.9% at 3, labelled as targets.
-        let nines = self.axis.scale == crate::sweep::Scale::Nines;
+        let nines = self.axis.scale == crate::axis::Scale::Nines;
         let x_of = |v: f64| {
             if nines {
-                crate::sweep::Scale::Nines.coordinate(v)
+                crate::axis::Scale::Nines.coordinate(v)
             } else {
                 v
             }
@@ -1466,12 +1466,9 @@ impl SweepChart<'_> {
         let x_desc = self.axis.label.clone();
         let fmt_x = |v: &f64| {
             if nines {
-                format!(
-                    "{}%",
-                    trim_pct(100.0 * crate::sweep::Scale::Nines.value(*v))
-                )
+                format!("{}%", trim_pct(100.0 * crate::axis::Scale::Nines.value(*v)))
             } else {
-                crate::sweep::short(*v)
+                crate::format::short(*v)
             }
         };
         let decimals = match y1 - y0 {
@@ -1481,7 +1478,7 @@ impl SweepChart<'_> {
             _ => 3,
         };
         let fmt_y = |v: &f64| format!("{v:.decimals$}");
-        if self.axis.scale == crate::sweep::Scale::Log {
+        if self.axis.scale == crate::axis::Scale::Log {
             let mut chart = ChartBuilder::on(&plot)
                 .margin_left(40)
                 .margin_right(40)
@@ -1510,7 +1507,7 @@ impl SweepChart<'_> {
                     .draw_series(std::iter::once(
                         EmptyElement::at((*v, y0))
                             + Text::new(
-                                crate::sweep::short(*v),
+                                crate::format::short(*v),
                                 (0, 12),
                                 font(28).pos(Pos::new(HPos::Center, VPos::Top)),
                             ),
@@ -1815,9 +1812,9 @@ pub struct GridMap<'a> {
     /// The metric.
     pub metric: &'static str,
     /// The first parameter (x).
-    pub first: &'a crate::sweep::Axis,
+    pub first: &'a crate::axis::Axis,
     /// The second parameter (y).
-    pub second: &'a crate::sweep::Axis,
+    pub second: &'a crate::axis::Axis,
     /// Each grid point's cells, first parameter outermost.
     pub cells: &'a [Vec<crate::sweep::Cell>],
     /// The base scenario (footnote).
@@ -1826,7 +1823,7 @@ pub struct GridMap<'a> {
 
 impl GridMap<'_> {
     fn what(&self) -> String {
-        let best = if crate::sweep::higher_is_better(self.metric) {
+        let best = if crate::metric::direction(self.metric) == crate::metric::Better::Higher {
             "highest"
         } else {
             "lowest"
@@ -1916,13 +1913,13 @@ impl GridMap<'_> {
             self.first
                 .values
                 .get(v.round().max(0.0) as usize)
-                .map_or(String::new(), |x| crate::sweep::short(*x))
+                .map_or(String::new(), |x| crate::format::short(*x))
         };
         let fy = |v: &f64| {
             self.second
                 .values
                 .get(v.round().max(0.0) as usize)
-                .map_or(String::new(), |x| crate::sweep::short(*x))
+                .map_or(String::new(), |x| crate::format::short(*x))
         };
         chart
             .configure_mesh()

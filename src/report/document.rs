@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use super::charts::{Chart, colour_hex, trim_pct};
 use super::comparison::Row;
 use super::data::{ModelData, ReportData};
-use super::ranking::{Better, COST, Lead, TIME, Threshold, lead};
 use crate::model::ModelKind;
+use crate::ranking::{Better, COST, Lead, TIME, Threshold, lead};
 use crate::stats::Estimate;
 use crate::table::money;
 use crate::units::format_hours;
@@ -387,7 +387,7 @@ fn tier_table(data: &ReportData) -> (Vec<String>, Vec<(ModelKind, Vec<String>)>)
     (header, rows)
 }
 
-/// Short column titles of the pairwise table, for [`crate::sweep::METRICS`].
+/// Short column titles of the pairwise table, for [`crate::metric::HEADLINE`].
 const PAIR_COLUMNS: [&str; 5] = [
     "operating cost",
     "unreliability",
@@ -400,20 +400,20 @@ const PAIR_NOTE: &str = "Every pair of models on each headline metric, paired by
 
 /// The pairwise table: per pair of models, per headline metric, who is really better.
 fn pair_table(data: &ReportData) -> Vec<(String, Vec<String>)> {
-    use super::ranking::really_better;
+    use crate::ranking::really_better;
     let mut rows = Vec::new();
     for (i, a) in data.models.iter().enumerate() {
         for b in &data.models[i + 1..] {
-            let cells = crate::sweep::METRICS
+            let cells = crate::metric::HEADLINE
                 .iter()
                 .map(|metric| {
-                    let higher = crate::sweep::higher_is_better(metric);
+                    let higher = crate::metric::direction(metric) == crate::metric::Better::Higher;
                     let dir = if higher {
                         Better::Higher
                     } else {
                         Better::Lower
                     };
-                    let t = crate::sweep::threshold(metric);
+                    let t = crate::metric::tie(metric);
                     let (xa, xb) = (a.values(metric), b.values(metric));
                     let share = |x: &[f64], y: &[f64]| {
                         let wins = x

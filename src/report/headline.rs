@@ -5,8 +5,8 @@
 
 use super::charts::{Chart, RESTORE_PARTS, trim_pct};
 use super::data::{ModelData, ReportData};
-use super::ranking::{Better, COST, Lead, TIME, Threshold, lead};
 use crate::model::ModelKind;
+use crate::ranking::{Better, COST, Lead, TIME, Threshold, lead};
 use crate::stats::Estimate;
 use crate::units::format_hours;
 

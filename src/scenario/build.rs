@@ -1115,8 +1115,8 @@ impl Ctx<'_> {
         let w = raw?;
         let steps = self.count(&w.steps, "sweep.steps", 9, 2);
         let scale = match w.scale.as_ref() {
-            None => crate::sweep::Scale::Linear,
-            Some(s) => crate::sweep::Scale::parse(s.get_ref()).unwrap_or_else(|| {
+            None => crate::axis::Scale::Linear,
+            Some(s) => crate::axis::Scale::parse(s.get_ref()).unwrap_or_else(|| {
                 self.err(
                     &s.span(),
                     format!(
@@ -1124,11 +1124,11 @@ impl Ctx<'_> {
                         s.get_ref()
                     ),
                 );
-                crate::sweep::Scale::Linear
+                crate::axis::Scale::Linear
             }),
         };
         let (from, to) = (*w.from.get_ref(), *w.to.get_ref());
-        match crate::sweep::Axis::new(w.param.get_ref(), from, to, steps, scale) {
+        match crate::axis::Axis::new(w.param.get_ref(), from, to, steps, scale) {
             Ok(_) => Some(SweepSpec {
                 param: w.param.get_ref().trim().to_string(),
                 from,

@@ -234,7 +234,7 @@ fn every_output_column_is_documented() {
     let doc =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/output-format.md"))
             .expect("doc");
-    for m in whoruns::outcome::METRICS {
+    for m in whoruns::metric::COLUMNS {
         assert!(
             doc.contains(&format!("`{}`", m.name)),
             "docs/output-format.md does not document {}",

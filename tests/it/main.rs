@@ -21,3 +21,4 @@ mod scenario_errors;
 mod sensitivity;
 mod shards;
 mod sweep;
+mod tidy;

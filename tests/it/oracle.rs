@@ -26,7 +26,10 @@ fn erlang_c_wq(lambda: f64, c: u32, mean_service: f64) -> f64 {
 
 #[test]
 fn erlang_c_formula_matches_the_published_example() {
-    // sources.md: λ = 0.5/h, c = 2, mean 3 h → Wq = 3.857143 h.
+    // By hand: λ = 0.5/h, c = 2, mean 3 h, so a = λ/μ = 1.5 and ρ = 0.75;
+    // P(wait) = (a²/2!)/(1 − ρ) / (1 + a + (a²/2!)/(1 − ρ)) = 4.5/7 = 0.642857 and
+    // Wq = P(wait)/(cμ − λ) = 0.642857 × 6 = 3.857143 h (Erlang C; Kleinrock, Queueing
+    // Systems I, 1975, §3.5).
     assert!((erlang_c_wq(0.5, 2, 3.0) - 3.857_143).abs() < 1e-5);
 }
 

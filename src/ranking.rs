@@ -4,38 +4,10 @@
 //! `relative` of the other's mean and at least `absolute` in the metric's unit. Models that
 //! fail that test against the best are tied with it, and findings say so.
 
+use crate::metric::Metric;
+pub use crate::metric::{Better, COST, TIME, Threshold};
 use crate::model::ModelKind;
 use crate::stats::Estimate;
-
-/// Which way is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Better {
-    /// Smaller values are better (times, costs, load).
-    Lower,
-    /// Larger values are better (availability).
-    Higher,
-}
-
-/// The practical threshold a difference must exceed to count.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Threshold {
-    /// Share of the compared model's mean, e.g. 0.05.
-    pub relative: f64,
-    /// Minimum in the metric's unit, e.g. 0.1 hours.
-    pub absolute: f64,
-}
-
-/// The rule for times (hours): 5% and at least 6 minutes.
-pub const TIME: Threshold = Threshold {
-    relative: 0.05,
-    absolute: 0.1,
-};
-
-/// The rule for costs: 5%.
-pub const COST: Threshold = Threshold {
-    relative: 0.05,
-    absolute: 0.0,
-};
 
 /// The outcome of ranking models on one metric.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +37,11 @@ pub fn really_better(a: &[f64], b: &[f64], better: Better, t: Threshold) -> (boo
         Better::Higher => d.low > 0.0 && d.mean >= needed,
     };
     (real, d)
+}
+
+/// Ranks `models` on `metric` by the table's direction and tie threshold.
+pub fn lead_on(metric: &Metric, models: &[(ModelKind, &[f64])]) -> Lead {
+    lead(models, metric.direction(), metric.tie)
 }
 
 /// Ranks `models` (each with its per-replication values, in replication order) on one

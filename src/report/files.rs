@@ -1,0 +1,182 @@
+//! Every file a command's results consist of, as bytes: a run's (tables, summary,
+//! pairwise, report), a sweep's (tables, crossovers or winners, a chart per metric) and a
+//! sensitivity analysis's (effects, tornado charts). The command line publishes them.
+
+use super::charts::{GridMap, SweepChart, Tornado};
+use super::{ChartError, DataError, ReportData};
+use crate::export::{self, ExportError, Files, Frames, TABLES};
+use crate::scenario::Scenario;
+use crate::sensitivity::{Analysis, Plan};
+use crate::summary;
+use crate::sweep::{Sweep, metric_names};
+use crate::table;
+
+/// Why a result's files could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    /// A table could not be serialised.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// The results could not be assembled from the tables.
+    #[error("cannot assemble the results: {0}")]
+    Data(#[from] DataError),
+}
+
+/// Every file of a run's results (tables, summary, pairwise, report unless `no_report`)
+/// and the terminal summary. Summary and pairwise are computed from the tables, so a run
+/// and merged shards of it agree to the byte.
+pub fn run(
+    scenario: &Scenario,
+    scenario_text: String,
+    frames: &mut Frames,
+    no_report: bool,
+) -> Result<(Files, String), FilesError> {
+    let data = ReportData::from_frames(
+        scenario.clone(),
+        &frames.reps,
+        &frames.services,
+        &frames.timeseries,
+        &frames.histogram,
+    )?;
+    let values = |m: crate::ModelKind, name: &str| -> Vec<f64> {
+        data.model(m)
+            .map_or(Vec::new(), |d| d.values(name).to_vec())
+    };
+    let rows = summary::summarise_with(&scenario.models, scenario.reference, &values);
+    let mut pairs = export::pairwise_frame(&summary::pairwise_with(&scenario.models, &values))?;
+    let mut summary_df = export::summary_frame(&rows)?;
+    let text = table::summary_table(scenario, &rows);
+    let mut files: Files = vec![
+        (TABLES[0].into(), export::to_parquet(&mut frames.reps)?),
+        ("replications.csv".into(), export::to_csv(&mut frames.reps)?),
+        (TABLES[1].into(), export::to_parquet(&mut frames.services)?),
+        ("services.csv".into(), export::to_csv(&mut frames.services)?),
+        ("summary.csv".into(), export::to_csv(&mut summary_df)?),
+        ("pairwise.csv".into(), export::to_csv(&mut pairs)?),
+        (
+            TABLES[2].into(),
+            export::to_parquet(&mut frames.timeseries)?,
+        ),
+        (TABLES[3].into(), export::to_parquet(&mut frames.histogram)?),
+        ("summary.txt".into(), text.clone().into_bytes()),
+        ("scenario.toml".into(), scenario_text.into_bytes()),
+    ];
+    if !no_report {
+        files.extend(super::render(&data)?);
+    }
+    Ok((files, text))
+}
+
+/// Every file of a sweep: `sweep.parquet`/`.csv`, `scenario.toml`, `crossovers.csv` (one
+/// parameter) or `winners.csv` (a grid), and a chart per metric. `None` when `stop` said
+/// stop between charts.
+pub fn sweep(s: &Sweep, stop: &dyn Fn() -> bool) -> Result<Option<Files>, FilesError> {
+    let Some(axis) = s.axes.first() else {
+        return Ok(Some(Files::new()));
+    };
+    let second = s.axes.get(1);
+    let mut frame = export::sweep_frame(&axis.path, second.map(|a| a.path.as_str()), &s.cells)?;
+    let mut files: Files = vec![
+        ("sweep.parquet".into(), export::to_parquet(&mut frame)?),
+        ("sweep.csv".into(), export::to_csv(&mut frame)?),
+        ("scenario.toml".into(), s.text.clone().into_bytes()),
+    ];
+    if let Some(second) = second {
+        let mut winners = export::winners_frame(&axis.path, &second.path, &s.cells)?;
+        files.push(("winners.csv".into(), export::to_csv(&mut winners)?));
+    } else {
+        let mut cross = export::crossovers_frame(&axis.path, &s.crossovers)?;
+        files.push(("crossovers.csv".into(), export::to_csv(&mut cross)?));
+    }
+    for metric in metric_names() {
+        if stop() {
+            return Ok(None);
+        }
+        let (stem, png, svg) = match second {
+            None => {
+                let chart = SweepChart {
+                    metric,
+                    axis,
+                    cells: &s.cells,
+                    crossovers: &s.crossovers,
+                    scenario: &s.scenario,
+                };
+                (format!("sweep_{metric}"), chart.png()?, chart.svg()?)
+            }
+            Some(second) => {
+                let chart = GridMap {
+                    metric,
+                    first: axis,
+                    second,
+                    cells: &s.cells,
+                    scenario: &s.scenario,
+                };
+                (format!("map_{metric}"), chart.png()?, chart.svg()?)
+            }
+        };
+        files.push((format!("charts/{stem}.png"), png));
+        files.push((format!("charts/{stem}.svg"), svg.into_bytes()));
+    }
+    Ok(Some(files))
+}
+
+/// Every file of a sensitivity analysis: `sensitivity.csv`/`.parquet`, `scenario.toml`,
+/// `stated_ranges.csv`, `moved_as_shares.csv` and `skipped.csv` when there are any, and a
+/// tornado chart per output.
+pub fn sensitivity(plan: &Plan, analysis: &Analysis) -> Result<Files, FilesError> {
+    let all: Vec<crate::sensitivity::Effect> = analysis.effects.iter().flatten().cloned().collect();
+    let mut frame = export::sensitivity_frame(&all, plan.range)?;
+    let mut files: Files = vec![
+        ("sensitivity.csv".into(), export::to_csv(&mut frame)?),
+        (
+            "sensitivity.parquet".into(),
+            export::to_parquet(&mut frame)?,
+        ),
+        ("scenario.toml".into(), plan.text.clone().into_bytes()),
+    ];
+    if plan.any_stated() {
+        let mut t = String::from("parameter,low,high\n");
+        for (p, lo, hi) in &plan.base.sensitivity.ranges {
+            t.push_str(&format!("\"{p}\",{lo},{hi}\n"));
+        }
+        files.push(("stated_ranges.csv".into(), t.into_bytes()));
+    }
+    let shares = plan.moved_as_shares();
+    if !shares.is_empty() {
+        files.push((
+            "moved_as_shares.csv".into(),
+            format!("parameter\n{}\n", shares.join("\n")).into_bytes(),
+        ));
+    }
+    if !plan.skipped.is_empty() {
+        let mut s = String::from("parameter,reason\n");
+        for (p, why) in &plan.skipped {
+            s.push_str(&format!("{p},\"{}\"\n", why.to_string().replace('"', "'")));
+        }
+        files.push(("skipped.csv".into(), s.into_bytes()));
+    }
+    for (k, o) in plan.outputs().iter().enumerate() {
+        let (Some(effects), Some(baseline)) = (analysis.effects.get(k), analysis.baselines.get(k))
+        else {
+            continue;
+        };
+        let chart = Tornado {
+            output: o,
+            effects,
+            baseline: *baseline,
+            range: plan.range,
+            scenario: &plan.base,
+        };
+        let stem = if k == 0 {
+            "tornado".to_string()
+        } else {
+            format!("tornado_{}", o.metric)
+        };
+        files.push((format!("charts/{stem}.png"), chart.png()?));
+        files.push((format!("charts/{stem}.svg"), chart.svg()?.into_bytes()));
+    }
+    Ok(files)
+}

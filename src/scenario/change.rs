@@ -1,0 +1,133 @@
+//! The only ways code outside `scenario` changes a validated [`Scenario`]: run settings the
+//! command line may override (replications, seed, the models compared and the reference),
+//! each checked so that the scenario stays one `whoruns validate` would accept.
+
+use super::Scenario;
+use crate::model::ModelKind;
+
+/// A change that would make the scenario invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    /// Fewer than two replications: no confidence interval can be given.
+    #[error("--replications must be at least 2 to give confidence intervals")]
+    TooFewReplications {
+        /// The number asked for.
+        replications: u32,
+    },
+    /// No model to compare.
+    #[error("no model to compare")]
+    NoModels,
+    /// A model named twice.
+    #[error("{model} is named twice among the models to compare")]
+    Duplicate {
+        /// Its key.
+        model: &'static str,
+    },
+    /// A reference that is not compared.
+    #[error("the reference model {model} is not among the models compared")]
+    ReferenceNotCompared {
+        /// Its key.
+        model: &'static str,
+    },
+}
+
+impl Scenario {
+    /// Sets the number of replications: at least 2, so that every mean has an interval.
+    pub fn set_replications(&mut self, replications: u32) -> Result<(), ChangeError> {
+        if replications < 2 {
+            return Err(ChangeError::TooFewReplications { replications });
+        }
+        self.replications = replications;
+        Ok(())
+    }
+
+    /// Sets the base seed.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+    }
+
+    /// Sets the name (the default output folder's).
+    pub fn rename(&mut self, name: &str) {
+        name.clone_into(&mut self.name);
+    }
+
+    /// Compares `models` (in order, each once) against `reference`, one of them.
+    pub fn compare(
+        &mut self,
+        models: Vec<ModelKind>,
+        reference: ModelKind,
+    ) -> Result<(), ChangeError> {
+        if models.is_empty() {
+            return Err(ChangeError::NoModels);
+        }
+        for (i, m) in models.iter().enumerate() {
+            if models[..i].contains(m) {
+                return Err(ChangeError::Duplicate { model: m.key() });
+            }
+        }
+        if !models.contains(&reference) {
+            return Err(ChangeError::ReferenceNotCompared {
+                model: reference.key(),
+            });
+        }
+        self.models = models;
+        self.reference = reference;
+        Ok(())
+    }
+
+    /// Takes `base`'s run settings: replications, seed, models and reference (valid
+    /// there, so valid here).
+    pub fn adopt_run_settings(&mut self, base: &Scenario) {
+        self.replications = base.replications;
+        self.seed = base.seed;
+        self.models.clone_from(&base.models);
+        self.reference = base.reference;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse(
+            "[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n",
+            "t.toml",
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn changes_that_would_break_the_scenario_are_refused() {
+        let mut s = scenario();
+        assert_eq!(
+            s.set_replications(1),
+            Err(ChangeError::TooFewReplications { replications: 1 })
+        );
+        assert!(s.set_replications(2).is_ok());
+        assert_eq!(s.replications, 2);
+        assert_eq!(
+            s.compare(vec![], ModelKind::YouRun),
+            Err(ChangeError::NoModels)
+        );
+        assert!(matches!(
+            s.compare(
+                vec![ModelKind::YouRun, ModelKind::YouRun],
+                ModelKind::YouRun
+            ),
+            Err(ChangeError::Duplicate { .. })
+        ));
+        assert!(matches!(
+            s.compare(vec![ModelKind::OpsRun], ModelKind::YouRun),
+            Err(ChangeError::ReferenceNotCompared { .. })
+        ));
+        assert!(
+            s.compare(
+                vec![ModelKind::OpsRun, ModelKind::YouRun],
+                ModelKind::YouRun
+            )
+            .is_ok()
+        );
+        assert_eq!(s.models, [ModelKind::OpsRun, ModelKind::YouRun]);
+    }
+}

@@ -1,0 +1,209 @@
+//! Simulating an analysis's points (all, or a shard's block of parameters; the base with
+//! the first shard) into the outputs' per-replication values, and the effects from them:
+//! each parameter's high minus low, paired by replication, sorted by size.
+
+use std::ops::Range;
+
+use super::Effect;
+use super::plan::{Move, Plan, SensitivityError};
+use crate::runner::{RunError, run_until};
+use crate::stats::Estimate;
+
+/// The point index of the base (the stated values).
+pub const BASE: u32 = u32::MAX;
+
+/// Which scenario of a point the values are from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The stated values.
+    Base,
+    /// The parameter at its low value.
+    Low,
+    /// The parameter at its high value.
+    High,
+}
+
+impl Side {
+    /// Its name in a shard's `values.parquet`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Side::Base => "base",
+            Side::Low => "low",
+            Side::High => "high",
+        }
+    }
+
+    /// Reads a name [`Side::key`] writes.
+    pub fn parse(s: &str) -> Option<Side> {
+        [Side::Base, Side::Low, Side::High]
+            .into_iter()
+            .find(|x| x.key() == s)
+    }
+}
+
+/// One output's per-replication values at one side of one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideValues {
+    /// The point (parameter index in the plan), or [`BASE`].
+    pub point: u32,
+    /// The output's name ([`super::Output::name`]).
+    pub output: String,
+    /// Which side.
+    pub side: Side,
+    /// Per replication.
+    pub values: Vec<f64>,
+}
+
+/// Simulates the base (when `with_base`) and the points `todo` of `plan`, calling
+/// `progress` after each replication; `None` when `stop` said stop.
+pub fn simulate(
+    plan: &Plan,
+    todo: Range<u32>,
+    with_base: bool,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<SideValues>>, RunError> {
+    let outputs = plan.outputs();
+    let mut sides = Vec::new();
+    if with_base {
+        let Some(base) = run_until(&plan.base, threads, progress, stop)? else {
+            return Ok(None);
+        };
+        for o in &outputs {
+            sides.push(SideValues {
+                point: BASE,
+                output: o.name(),
+                side: Side::Base,
+                values: o.values(&base),
+            });
+        }
+    }
+    for i in todo {
+        let Some(p) = plan.points.get(i as usize) else {
+            continue;
+        };
+        let (Some(l), Some(h)) = (
+            run_until(&p.low, threads, progress, stop)?,
+            run_until(&p.high, threads, progress, stop)?,
+        ) else {
+            return Ok(None);
+        };
+        for o in &outputs {
+            sides.push(SideValues {
+                point: i,
+                output: o.name(),
+                side: Side::Low,
+                values: o.values(&l),
+            });
+            sides.push(SideValues {
+                point: i,
+                output: o.name(),
+                side: Side::High,
+                values: o.values(&h),
+            });
+        }
+    }
+    Ok(Some(sides))
+}
+
+/// The finished analysis.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Per output (in [`Plan::outputs`] order), every parameter's effect, largest first.
+    pub effects: Vec<Vec<Effect>>,
+    /// Per output, its mean at the stated values.
+    pub baselines: Vec<f64>,
+}
+
+/// The effects of `plan`'s parameters from the outputs' `sides` (simulated, or read from
+/// shards' parts).
+pub fn analyse(plan: &Plan, sides: &[SideValues]) -> Result<Analysis, SensitivityError> {
+    let find = |point: u32, output: &str, side: Side| -> Option<&[f64]> {
+        sides
+            .iter()
+            .find(|s| s.point == point && s.output == output && s.side == side)
+            .map(|s| s.values.as_slice())
+    };
+    let outputs = plan.outputs();
+    let mut effects: Vec<Vec<Effect>> = vec![Vec::new(); outputs.len()];
+    for (i, p) in plan.points.iter().enumerate() {
+        let stated = match p.how {
+            Move::Stated { low, high } => Some((low, high)),
+            Move::Scaled | Move::Shares => None,
+        };
+        for (k, o) in outputs.iter().enumerate() {
+            let name = o.name();
+            let (Some(l), Some(h)) = (
+                find(i as u32, &name, Side::Low),
+                find(i as u32, &name, Side::High),
+            ) else {
+                return Err(SensitivityError::MissingValues {
+                    parameter: p.parameter.clone(),
+                });
+            };
+            let mut e = Effect::of(&p.parameter, &name, l, h);
+            e.stated = stated;
+            effects[k].push(e);
+        }
+    }
+    for e in &mut effects {
+        e.sort_by(|x, y| y.effect.mean.abs().total_cmp(&x.effect.mean.abs()));
+    }
+    let baselines = outputs
+        .iter()
+        .map(|o| {
+            find(BASE, &o.name(), Side::Base)
+                .map(|v| Estimate::of(v.iter().copied()).mean)
+                .ok_or(SensitivityError::MissingBase)
+        })
+        .collect::<Result<Vec<f64>, _>>()?;
+    Ok(Analysis { effects, baselines })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitivity::{Spec, plan};
+
+    const TEXT: &str = "name = \"t\"\nreplications = 2\nmodels = [\"you-run\", \"ops-run\"]\n[costs]\nstandby_per_hour = 4.0\ncallout_per_page = 50.0\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n";
+
+    fn values(point: u32, output: &str, side: Side, values: Vec<f64>) -> SideValues {
+        SideValues {
+            point,
+            output: output.into(),
+            side,
+            values,
+        }
+    }
+
+    #[test]
+    fn effects_are_paired_differences_sorted_by_size() {
+        let base = crate::scenario::parse(TEXT, "t.toml").unwrap();
+        let p = plan(TEXT, &base, &Spec::default()).unwrap();
+        assert_eq!(p.points.len(), 2);
+        let [cost, avail] = p.outputs().map(|o| o.name());
+        let mut sides = vec![
+            values(BASE, &cost, Side::Base, vec![1.0, 3.0]),
+            values(BASE, &avail, Side::Base, vec![0.0, 0.0]),
+        ];
+        // Parameter 0 moves the cost difference by 1, parameter 1 by 10 (and flips it).
+        for (i, d) in [(0, 1.0), (1, 10.0)] {
+            sides.push(values(i, &cost, Side::Low, vec![-d / 2.0 + 0.1, -d / 2.0]));
+            sides.push(values(i, &cost, Side::High, vec![d / 2.0 + 0.1, d / 2.0]));
+            sides.push(values(i, &avail, Side::Low, vec![0.0, 0.0]));
+            sides.push(values(i, &avail, Side::High, vec![0.0, 0.0]));
+        }
+        let a = analyse(&p, &sides).unwrap();
+        assert_eq!(a.baselines, [2.0, 0.0]);
+        let order: Vec<&str> = a.effects[0].iter().map(|e| e.parameter.as_str()).collect();
+        assert_eq!(order, ["costs.standby_per_hour", "costs.callout_per_page"]);
+        assert!((a.effects[0][0].effect.mean - 10.0).abs() < 1e-12);
+        assert!(a.effects[0][0].flips);
+        sides.retain(|s| !(s.point == 1 && s.side == Side::High));
+        assert!(matches!(
+            analyse(&p, &sides),
+            Err(SensitivityError::MissingValues { .. })
+        ));
+    }
+}

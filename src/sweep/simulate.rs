@@ -1,0 +1,226 @@
+//! Simulating a sweep's points (all, or a shard's contiguous block) into cells, keeping the
+//! points paired replication by replication: with `--precision` each point finds its own
+//! number, then every point is extended to the largest. And the finished sweep, with its
+//! crossovers.
+
+use std::ops::Range;
+
+use super::plan::{Plan, SweepError};
+use super::{Cell, Crossover, cells, crossovers};
+use crate::axis::Axis;
+use crate::outcome::Outcome;
+use crate::precision::{Note, Precision, run_until_precise};
+use crate::runner::{RunError, run_range, run_until};
+use crate::scenario::Scenario;
+
+/// A block of points simulated.
+#[derive(Debug, Clone)]
+pub struct Simulated {
+    /// Each point's cells, in plan order.
+    pub cells: Vec<Vec<Cell>>,
+    /// What `--precision` did at each point.
+    pub notes: Vec<Note>,
+    /// The replications every point ran (the most any needed, with `--precision`).
+    pub replications: u32,
+}
+
+/// Simulates the points `todo` of `plan` on `threads` threads, calling `progress` after each
+/// replication; `None` when `stop` said stop. With `precision`, the points' scenarios take
+/// the number of replications they ran.
+pub fn simulate(
+    plan: &mut Plan,
+    todo: Range<usize>,
+    threads: Option<usize>,
+    precision: Option<Precision>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Simulated>, RunError> {
+    let points = &mut plan.points[todo];
+    let mut runs: Vec<Vec<Outcome>> = Vec::with_capacity(points.len());
+    let mut notes = Vec::new();
+    for p in points.iter_mut() {
+        let outcomes = match precision {
+            None => run_until(&p.scenario, threads, progress, stop)?,
+            Some(pr) => run_until_precise(
+                &mut p.scenario,
+                threads,
+                pr.share,
+                pr.max_replications,
+                progress,
+                &|_| {},
+                stop,
+            )?
+            .map(|(o, note)| {
+                notes.push(note);
+                o
+            }),
+        };
+        let Some(outcomes) = outcomes else {
+            return Ok(None);
+        };
+        runs.push(outcomes);
+    }
+    let most = points
+        .iter()
+        .map(|p| p.scenario.replications)
+        .max()
+        .unwrap_or(plan.base.replications);
+    for (p, outcomes) in points.iter_mut().zip(runs.iter_mut()) {
+        let have = p.scenario.replications;
+        if have < most {
+            let Some(more) = run_range(&p.scenario, have..most, threads, &|| {}, stop)? else {
+                return Ok(None);
+            };
+            outcomes.extend(more);
+            p.scenario.set_replications(most)?;
+        }
+    }
+    let cells = points
+        .iter()
+        .zip(&runs)
+        .map(|(p, outcomes)| {
+            let mut c = cells(&p.scenario, p.value, outcomes);
+            for cell in &mut c {
+                cell.value_2 = p.value_2;
+            }
+            c
+        })
+        .collect();
+    Ok(Some(Simulated {
+        cells,
+        notes,
+        replications: most,
+    }))
+}
+
+impl Plan {
+    /// The cells of every point read back from shards' parts (in plan order), with each
+    /// point's values from the plan.
+    pub fn merge_cells(&self, parts: Vec<Vec<Cell>>) -> Result<Vec<Vec<Cell>>, SweepError> {
+        if parts.len() != self.points.len() {
+            return Err(SweepError::PartsMismatch {
+                parts: parts.len(),
+                points: self.points.len(),
+            });
+        }
+        Ok(parts
+            .into_iter()
+            .zip(&self.points)
+            .map(|(c, p)| {
+                c.into_iter()
+                    .map(|mut cell| {
+                        cell.value = p.value;
+                        cell.value_2 = p.value_2;
+                        cell
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+}
+
+/// A finished sweep: what its files and charts are drawn from.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The axes, their values as applied.
+    pub axes: Vec<Axis>,
+    /// Each point's cells, in plan order.
+    pub cells: Vec<Vec<Cell>>,
+    /// Crossovers along the axis (none for a grid, whose answer is its map of winners).
+    pub crossovers: Vec<Crossover>,
+    /// The scenario at its stated values, with the replications every point ran.
+    pub scenario: Scenario,
+    /// The scenario file's text.
+    pub text: String,
+}
+
+/// The sweep of `plan` from every point's `cells`, run with `replications` each.
+pub fn finish(plan: Plan, cells: Vec<Vec<Cell>>, replications: u32) -> Result<Sweep, SweepError> {
+    let Plan {
+        axes,
+        mut base,
+        text,
+        ..
+    } = plan;
+    base.set_replications(replications)?;
+    let crossovers = match axes.as_slice() {
+        [one] => crossovers(one, &cells),
+        _ => Vec::new(),
+    };
+    Ok(Sweep {
+        axes,
+        cells,
+        crossovers,
+        scenario: base,
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::axis::Scale;
+    use crate::sweep::plan;
+
+    const TEXT: &str = "name = \"q\"\nhorizon = \"60d\"\nreplications = 3\nseed = 7\nmodels = [\"you-run\", \"ops-run\"]\n[groups.dev]\nconcurrent_oncall = 1\n[[teams]]\nname = \"a\"\nheadcount = 4\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\neffort = { dist = \"exponential\", mean = \"2h\" }\n";
+
+    fn planned() -> Plan {
+        let base = crate::scenario::parse(TEXT, "q.toml").unwrap();
+        let axis = Axis::new("groups.dev.concurrent_oncall", 1.0, 3.0, 3, Scale::Linear).unwrap();
+        plan(TEXT, &base, vec![axis]).unwrap()
+    }
+
+    #[test]
+    fn with_precision_every_point_runs_the_most_any_needed_on_the_same_seeds() {
+        let mut p = planned();
+        let precision = Precision {
+            share: 0.15,
+            max_replications: 12,
+        };
+        let s = simulate(&mut p, 0..3, Some(1), Some(precision), &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.notes.len(), 3);
+        assert!(
+            s.replications >= 3 && s.replications <= 12,
+            "{}",
+            s.replications
+        );
+        for (point, cells) in p.points.iter().zip(&s.cells) {
+            assert_eq!(point.scenario.replications, s.replications);
+            for c in cells {
+                assert!(c.values.iter().all(|v| v.len() == s.replications as usize));
+            }
+        }
+        // Paired: a point's values are those of a plain run with that many replications.
+        let mut plain = planned();
+        for q in &mut plain.points {
+            q.scenario.set_replications(s.replications).unwrap();
+        }
+        let again = simulate(&mut plain, 0..3, Some(2), None, &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        for (a, b) in s.cells.iter().zip(&again.cells) {
+            for (x, y) in a.iter().zip(b) {
+                assert_eq!(x.values, y.values);
+            }
+        }
+    }
+
+    #[test]
+    fn a_shard_simulates_its_block_and_a_stop_stops() {
+        let mut p = planned();
+        let s = simulate(&mut p, 1..3, None, None, &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.cells.len(), 2);
+        assert_eq!(s.cells[0][0].value, 2.0);
+        assert!(
+            simulate(&mut p, 0..3, None, None, &|| {}, &|| true)
+                .unwrap()
+                .is_none()
+        );
+        let finished = finish(p, s.cells, s.replications).unwrap();
+        assert_eq!(finished.scenario.replications, 3);
+    }
+}

@@ -1,0 +1,274 @@
+//! The house rules, checked on the source (in the spirit of rust-analyzer's tidy tests):
+//! the library's modules form layers that import only downwards, no library file or
+//! function grows past what a reader can hold, and the command line stays thin.
+
+use std::path::{Path, PathBuf};
+
+/// The library's top-level modules, lowest layer first. A module may import only from
+/// lower layers (and from itself); modules in one layer do not import each other, so
+/// there can be no cycle. A new module must be placed here.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "words and numbers",
+        &["special", "units", "format", "rng", "model", "axis"],
+    ),
+    (
+        "statistics, calendars, distributions, the TOML editor",
+        &["stats", "calendar", "dist", "edit"],
+    ),
+    ("the validated scenario", &["scenario"]),
+    ("what a model is, what a result is", &["models", "outcome"]),
+    (
+        "one replication's world; the metric table",
+        &["world", "metric"],
+    ),
+    ("the engine; the ranking rule", &["engine", "ranking"]),
+    ("replications; guardrails", &["runner", "guard"]),
+    (
+        "precision, summaries, calibration",
+        &["precision", "summary", "calibrate"],
+    ),
+    (
+        "the analyses as library calls",
+        &["run", "sweep", "sensitivity"],
+    ),
+    ("bytes: tables and text", &["export", "table"]),
+    ("charts, findings and documents", &["report"]),
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, ms)| ms.contains(&module))
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The top-level library module a file belongs to (`src/report/charts.rs` → `report`);
+/// `None` for the binary (`main.rs`, `cli.rs`, `cli/`) and the crate root.
+fn module_of(path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(src()).ok()?;
+    let first = rel.components().next()?.as_os_str().to_str()?;
+    let name = first.strip_suffix(".rs").unwrap_or(first);
+    match name {
+        "main" | "lib" | "cli" => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// The code of a file before its `#[cfg(test)]` module, without comments.
+fn code(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim() == "#[cfg(test)]" {
+            break;
+        }
+        let code = line.split("//").next().unwrap_or("");
+        out.push((i + 1, code.to_string()));
+    }
+    out
+}
+
+/// The top-level modules a line of code names through `crate::`.
+fn crate_imports(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            // `use crate::{a::x, b};`
+            let inner = group.split('}').next().unwrap_or("");
+            for item in inner.split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push(name);
+                }
+            }
+        } else {
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
+/// Every import that does not run downwards, as `file:line: why`.
+fn upward_imports(files: &[(PathBuf, String)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (path, text) in files {
+        let Some(module) = module_of(path) else {
+            continue;
+        };
+        let shown = path.strip_prefix(src().parent().unwrap()).unwrap_or(path);
+        let Some(mine) = layer_of(&module) else {
+            problems.push(format!(
+                "{}: module `{module}` is in no layer of tests/it/tidy.rs",
+                shown.display()
+            ));
+            continue;
+        };
+        for (line, code) in code(text) {
+            for used in crate_imports(&code) {
+                // Re-exports at the crate root (`crate::Scenario`) are not modules.
+                let Some(theirs) = layer_of(&used) else {
+                    continue;
+                };
+                if used != module && theirs >= mine {
+                    problems.push(format!(
+                        "{}:{line}: `{module}` (layer {mine}: {}) imports `{used}` (layer {theirs}: {}), which is {}",
+                        shown.display(),
+                        LAYERS[mine].0,
+                        LAYERS[theirs].0,
+                        if theirs == mine { "in the same layer" } else { "above it" }
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn library_files() -> Vec<(PathBuf, String)> {
+    rust_files(&src())
+        .into_iter()
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .collect()
+}
+
+#[test]
+fn layers_import_only_downwards() {
+    let problems = upward_imports(&library_files());
+    assert!(
+        problems.is_empty(),
+        "imports that run up or sideways:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_library_module_has_a_layer() {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap();
+    for line in lib.lines() {
+        if let Some(m) = line.trim().strip_prefix("pub mod ") {
+            let m = m.trim_end_matches(';');
+            assert!(
+                layer_of(m).is_some(),
+                "add `{m}` to LAYERS in tests/it/tidy.rs"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_layering_check_sees_an_upward_import() {
+    // The check itself, on a made-up file: the scenario reaching up into sweeps (the cycle
+    // this test was written against) and into the report through a grouped import.
+    let files = vec![
+        (
+            src().join("scenario.rs"),
+            "use crate::sweep::Scale;\nuse crate::{units, report::charts};\n// crate::sweep in a comment is fine\n".to_string(),
+        ),
+        (
+            src().join("report/charts.rs"),
+            "use crate::sweep::Cell;\n".to_string(),
+        ),
+    ];
+    let problems = upward_imports(&files);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("src/scenario.rs:1: `scenario`"),
+        "{}",
+        problems[0]
+    );
+    assert!(problems[1].contains("src/scenario.rs:2") && problems[1].contains("`report`"));
+}
+
+/// Lines of code before a file's tests.
+fn code_lines(text: &str) -> usize {
+    code(text).len()
+}
+
+/// Functions longer than `max` lines (from `fn` to the closing brace at its indentation),
+/// outside tests, as `file:line: fn name (n lines)`.
+fn long_functions(path: &Path, text: &str, max: usize) -> Vec<String> {
+    let lines: Vec<(usize, String)> = code(text);
+    let mut out = Vec::new();
+    for (i, (number, line)) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let signature = trimmed
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
+            .trim_start_matches("pub ")
+            .trim_start_matches("const ");
+        let Some(name) = signature.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = name
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let close = format!("{indent}}}");
+        if let Some(end) = lines[i + 1..].iter().position(|(_, l)| *l == close) {
+            let n = end + 2;
+            if n > max {
+                out.push(format!(
+                    "{}:{number}: fn {name} ({n} lines)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn files_and_functions_stay_readable() {
+    let mut problems = Vec::new();
+    for (path, text) in library_files() {
+        let rel = path.strip_prefix(src()).unwrap();
+        let in_cli = rel.starts_with("cli") || rel == Path::new("cli.rs");
+        let max_file = if in_cli { 400 } else { 1_000 };
+        let n = code_lines(&text);
+        // The engine's event loop is one piece (ARCHITECTURE.md, "The engine's loop").
+        if n > max_file && rel != Path::new("engine.rs") {
+            problems.push(format!(
+                "{}: {n} lines of code (at most {max_file})",
+                rel.display()
+            ));
+        }
+        problems.extend(long_functions(rel, &text, 150));
+    }
+    assert!(problems.is_empty(), "too long:\n{}", problems.join("\n"));
+}
