@@ -1,15 +1,22 @@
 //! # whoruns
 //!
 //! Monte Carlo discrete-event simulation of production support under the "who builds it,
-//! who runs it?" ownership models. The library holds the model and does no I/O:
+//! who runs it?" ownership models. The library holds the model and every analysis; the
+//! binary parses arguments, calls it, publishes the bytes and prints:
 //!
 //! - [`scenario`] parses and validates scenario files into a [`Scenario`];
 //! - [`models`] says what each ownership model is, as a [`models::Policy`];
 //! - [`world`] draws one replication's incidents (common random numbers);
-//! - [`engine`] simulates one model on one world into an [`Outcome`];
-//! - [`guard`] refuses runs too big for the machine before they start;
-//! - [`runner`] runs replications in parallel; [`sweep`] varies one parameter across them; [`summary`] and [`stats`] summarise them;
-//! - [`export`] and [`table`] turn results into bytes and text.
+//! - [`engine`] simulates one model on one world into an [`Outcome`], whose metrics
+//!   [`metric`] describes;
+//! - [`runner`] runs replications in parallel; [`guard`] refuses runs too big for the
+//!   machine;
+//! - [`run`], [`sweep`] and [`sensitivity`] are the analyses as library calls;
+//!   [`calibrate`] fits scenarios to incident logs;
+//! - [`summary`], [`stats`] and [`ranking`] summarise and compare;
+//! - [`export`] and [`report`] turn results into bytes: tables, charts, documents.
+//!
+//! `ARCHITECTURE.md` gives the layers these modules form; `tests/it/tidy.rs` checks them.
 
 pub mod axis;
 pub mod calendar;
