@@ -8,12 +8,11 @@ use clap::Args;
 use whoruns::calibrate::format::Format;
 use whoruns::calibrate::log::{self, ReadOptions};
 use whoruns::calibrate::{self as cal, FitOptions, fragment, join};
-use whoruns::export;
-use whoruns::report::charts::{FitChart, fit_chart_pages};
+use whoruns::report::files::CalibrationFiles;
 
-use super::EXIT_INVALID;
-use super::files::{self, Files};
-use super::interrupt::{Interrupt, Interrupted};
+use super::common::{self, invalid, refuse};
+use super::files;
+use super::interrupt::Interrupt;
 
 /// Arguments of `whoruns calibrate`.
 #[derive(Debug, Args)]
@@ -86,10 +85,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
 /// Runs `whoruns calibrate`.
 pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     let shown = args.incidents.display().to_string();
-    let fail = |message: String| {
-        eprintln!("{shown}: {message}");
-        Ok(ExitCode::from(EXIT_INVALID))
-    };
+    let fail = |message: String| invalid(format!("{shown}: {message}"));
     if let Err(why) = readable(&args.incidents) {
         return fail(why);
     }
@@ -101,16 +97,17 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         Path::new("output").join(format!("calibrate-{stem}"))
     });
     if let Err(e) = files::check_writable(&out, args.force) {
-        eprintln!("error: {e:#}");
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return refuse(format!("{e:#}"));
     }
     let organisation = match &args.organisation {
         None => None,
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => Some((path.display().to_string(), text)),
             Err(e) => {
-                eprintln!("{}: cannot read the organisation: {e}", path.display());
-                return Ok(ExitCode::from(EXIT_INVALID));
+                return invalid(format!(
+                    "{}: cannot read the organisation: {e}",
+                    path.display()
+                ));
             }
         },
     };
@@ -171,43 +168,22 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let mut out_files: Files = vec![
-        (
-            "fit.csv".into(),
-            export::to_csv(&mut fragment::fit_frame(&calibration)?)?,
-        ),
-        ("scenario-fragment.toml".into(), fragment_text.into_bytes()),
-        (
-            "skipped.csv".into(),
-            export::to_csv(&mut fragment::skipped_frame(&log)?)?,
-        ),
-    ];
-    if let Some(text) = &joined {
-        out_files.push(("scenario.toml".into(), text.clone().into_bytes()));
-    }
     let interrupt = Interrupt::install();
-    if !args.no_charts {
-        for page in 0..fit_chart_pages(&calibration) {
-            if let Err(i) = interrupt.check() {
-                eprintln!("interrupted: nothing was written");
-                return Ok(ExitCode::from(i.0));
-            }
-            let chart = FitChart {
-                cal: &calibration,
-                page,
-                source: &name,
-            };
-            let stem = format!("charts/ttr_fit_{}", page + 1);
-            out_files.push((format!("{stem}.svg"), chart.svg()?.into_bytes()));
-            out_files.push((format!("{stem}.png"), chart.png()?));
-        }
-    }
-    if let Err(e) = files::publish(&out, &out_files, args.force, &|| interrupt.check()) {
-        if let Some(i) = e.downcast_ref::<Interrupted>() {
-            eprintln!("interrupted: nothing was written");
-            return Ok(ExitCode::from(i.0));
-        }
-        return Err(e);
+    let made = whoruns::report::files::calibration(
+        &CalibrationFiles {
+            calibration: &calibration,
+            log: &log,
+            fragment: &fragment_text,
+            joined: joined.as_deref(),
+            charts_source: (!args.no_charts).then_some(name.as_str()),
+        },
+        &|| interrupt.raised(),
+    )?;
+    let Some(out_files) = made else {
+        return Ok(common::stopped(interrupt, None));
+    };
+    if let Some(status) = common::publish(&out, &out_files, args.force, interrupt, None)? {
+        return Ok(status);
     }
     if let Some(problems) = joined_problems {
         eprintln!("{problems}");
@@ -215,7 +191,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             "the calibration is written to {}, but joined with the organisation it is not a valid scenario (above); no scenario.toml was written",
             out.display()
         );
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return Ok(ExitCode::from(super::EXIT_INVALID));
     }
     if !args.quiet {
         summarise(&calibration, &out, joined.is_some());

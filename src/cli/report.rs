@@ -10,7 +10,7 @@ use whoruns::ModelKind;
 use whoruns::export::from_parquet;
 use whoruns::report::{self, ReportData};
 
-use super::EXIT_INVALID;
+use super::common::{invalid, refuse};
 use super::files::{self, LoadError};
 use super::interrupt::{Interrupt, Interrupted};
 
@@ -47,10 +47,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
     let scenario = match files::load_scenario(&dir.join("scenario.toml")) {
         Ok(s) => s,
-        Err(e @ LoadError::Invalid(_)) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Err(e @ LoadError::Invalid(_)) => return invalid(e),
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
                 "{} does not look like a folder written by `whoruns run`",
@@ -67,25 +64,18 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     for key in &args.models {
         match parse(key) {
             Ok(m) => models.push(m),
-            Err(e) => {
-                eprintln!("error: --models: {e}");
-                return Ok(ExitCode::from(EXIT_INVALID));
-            }
+            Err(e) => return refuse(format!("--models: {e}")),
         }
     }
     let reference = match args.reference.as_deref().map(parse) {
         None => None,
         Some(Ok(m)) => Some(m),
-        Some(Err(e)) => {
-            eprintln!("error: --reference: {e}");
-            return Ok(ExitCode::from(EXIT_INVALID));
-        }
+        Some(Err(e)) => return refuse(format!("--reference: {e}")),
     };
     let mut data = ReportData::from_frames(scenario, &reps, &services, &timeseries, &histogram)
         .context("cannot assemble the report data")?;
     if let Err(e) = data.select(&models, reference) {
-        eprintln!("error: {e}");
-        return Ok(ExitCode::from(EXIT_INVALID));
+        return refuse(e);
     }
     if let Some(title) = &args.title {
         data.title.clone_from(title);

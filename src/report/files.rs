@@ -180,3 +180,61 @@ pub fn sensitivity(plan: &Plan, analysis: &Analysis) -> Result<Files, FilesError
     }
     Ok(files)
 }
+
+/// What a calibration's files are made from.
+pub struct CalibrationFiles<'a> {
+    /// The fits.
+    pub calibration: &'a crate::calibrate::Calibration,
+    /// The rows read, used and skipped.
+    pub log: &'a crate::calibrate::log::Log,
+    /// The scenario fragment's text.
+    pub fragment: &'a str,
+    /// The fragment joined to an organisation, when that is a valid scenario.
+    pub joined: Option<&'a str>,
+    /// The log's file name, for the charts' footnotes; no charts when `None`.
+    pub charts_source: Option<&'a str>,
+}
+
+/// Every file of a calibration: `fit.csv`, `scenario-fragment.toml`, `skipped.csv`,
+/// `scenario.toml` (when joined) and the fit charts. `None` when `stop` said stop between
+/// charts.
+pub fn calibration(
+    c: &CalibrationFiles<'_>,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<Files>, FilesError> {
+    use crate::calibrate::fragment::{fit_frame, skipped_frame};
+    let polars = |table: &'static str| move |source| ExportError::Polars { table, source };
+    let mut files: Files = vec![
+        (
+            "fit.csv".into(),
+            export::to_csv(&mut fit_frame(c.calibration).map_err(polars("fit"))?)?,
+        ),
+        (
+            "scenario-fragment.toml".into(),
+            c.fragment.as_bytes().to_vec(),
+        ),
+        (
+            "skipped.csv".into(),
+            export::to_csv(&mut skipped_frame(c.log).map_err(polars("skipped"))?)?,
+        ),
+    ];
+    if let Some(text) = c.joined {
+        files.push(("scenario.toml".into(), text.as_bytes().to_vec()));
+    }
+    if let Some(source) = c.charts_source {
+        for page in 0..super::charts::fit_chart_pages(c.calibration) {
+            if stop() {
+                return Ok(None);
+            }
+            let chart = super::charts::FitChart {
+                cal: c.calibration,
+                page,
+                source,
+            };
+            let stem = format!("charts/ttr_fit_{}", page + 1);
+            files.push((format!("{stem}.svg"), chart.svg()?.into_bytes()));
+            files.push((format!("{stem}.png"), chart.png()?));
+        }
+    }
+    Ok(Some(files))
+}
