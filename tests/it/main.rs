@@ -11,6 +11,7 @@ mod common;
 mod extremes;
 mod fuzz_regressions;
 mod headline;
+mod library;
 mod mechanisms;
 mod nothing_lost;
 mod oracle;
