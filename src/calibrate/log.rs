@@ -198,7 +198,41 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
         .collect_schema()
         .map_err(|e| ReadError::Csv(e.to_string()))?;
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let mut columns = detect(&header, options.format)?;
+    let columns = columns_of(&header, options)?;
+    let table = Table::read(frame, &columns)?;
+    let known = known_severities(options);
+
+    let mut records: Vec<(usize, Record, Vec<i32>)> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for row in 0..table.rows {
+        let line = row + 2;
+        match check_row(&table, row, &columns, known.as_ref(), &mut seen) {
+            Ok((record, offsets)) => records.push((line, record, offsets)),
+            Err((reason, detail)) => skipped.push(Skip {
+                line,
+                id: cell(&table.ids, row).unwrap_or_default(),
+                reason,
+                detail,
+            }),
+        }
+    }
+    let offset_minutes = log_offset(&records);
+    let kept = keep_log_offset(records, offset_minutes, options, &mut skipped);
+    skipped.sort_by_key(|s| s.line);
+    Ok(Log {
+        columns,
+        rows: table.rows,
+        records: kept,
+        skipped,
+        offset_minutes,
+    })
+}
+
+/// The columns to read: the layout detected (or checked) from the header, with
+/// `--severity-column` in place of the layout's severity if given.
+fn columns_of(header: &[String], options: &ReadOptions) -> Result<Columns, ReadError> {
+    let mut columns = detect(header, options.format)?;
     if let Some(c) = &options.severity_column {
         let want = super::format::normalise(c);
         match header.iter().find(|h| super::format::normalise(h) == want) {
@@ -211,236 +245,307 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
             }
         }
     }
-    let mut fields: Vec<(&str, &str)> = vec![
-        ("id", &columns.id),
-        ("service", &columns.service),
-        ("severity", &columns.severity),
-        ("created", &columns.created),
-        ("resolved", &columns.resolved),
-    ];
-    for (field, c) in [
-        ("acknowledged", &columns.acknowledged),
-        ("seconds_to_ack", &columns.seconds_to_ack),
-        ("team", &columns.team),
-    ] {
-        if let Some(c) = c {
-            fields.push((field, c));
-        }
-    }
-    let exprs: Vec<Expr> = fields
-        .iter()
-        .map(|(field, c)| col(*c).cast(DataType::String).alias(*field))
-        .collect();
-    let df = frame
-        .select(exprs)
-        .collect()
-        .map_err(|e| ReadError::Csv(e.to_string()))?;
-    let text = |field: &str| -> Result<Option<Vec<Option<String>>>, ReadError> {
-        if !fields.iter().any(|(f, _)| *f == field) {
-            return Ok(None);
-        }
-        let s = df
-            .column(field)
-            .and_then(|c| c.str().cloned())
-            .map_err(|e| ReadError::Csv(e.to_string()))?;
-        Ok(Some(
-            s.iter()
-                .map(|v| {
-                    v.map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_string)
-                })
-                .collect(),
-        ))
-    };
-    let get = |field: &str| -> Result<Vec<Option<String>>, ReadError> {
-        Ok(text(field)?.unwrap_or_default())
-    };
-    let ids = get("id")?;
-    let services = get("service")?;
-    let severities = get("severity")?;
-    let created = get("created")?;
-    let resolved = get("resolved")?;
-    let acknowledged = text("acknowledged")?;
-    let seconds_to_ack = text("seconds_to_ack")?;
-    let teams = text("team")?;
-    let rows = df.height();
-    let known: Option<HashSet<String>> = options
+    Ok(columns)
+}
+
+/// The severities `--severities` accepts, trimmed and lower-cased; None accepts any.
+fn known_severities(options: &ReadOptions) -> Option<HashSet<String>> {
+    options
         .severities
         .as_ref()
-        .map(|v| v.iter().map(|s| s.trim().to_lowercase()).collect());
+        .map(|v| v.iter().map(|s| s.trim().to_lowercase()).collect())
+}
 
-    let mut records: Vec<(usize, Record, Vec<i32>)> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for row in 0..rows {
-        let line = row + 2;
-        let id = ids.get(row).cloned().flatten();
-        let skip = |reason: Reason, detail: String| Skip {
-            line,
-            id: id.clone().unwrap_or_default(),
-            reason,
-            detail,
-        };
-        let Some(id_text) = id.clone() else {
-            skipped.push(skip(Reason::MissingId, String::new()));
-            continue;
-        };
-        let Some(service) = services.get(row).cloned().flatten() else {
-            skipped.push(skip(Reason::MissingService, String::new()));
-            continue;
-        };
-        // incident.io lists every affected service: the first is the incident's.
-        let service = if columns.format == Format::IncidentIo {
-            service
-                .split(',')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        } else {
-            service
-        };
-        let Some(created_text) = created.get(row).cloned().flatten() else {
-            skipped.push(skip(Reason::MissingTimestamp, columns.created.clone()));
-            continue;
-        };
-        let stamp = |v: &str, column: &str| {
-            time::parse(v).map_err(|why| {
-                skip(
-                    Reason::UnparseableTimestamp,
-                    format!("{column} {:?}: {why}", cut(v)),
-                )
+/// A column's values as text, trimmed, empty values as None.
+type Texts = Vec<Option<String>>;
+
+/// The value of `column` at `row`, if the row has one.
+fn cell(column: &[Option<String>], row: usize) -> Option<String> {
+    column.get(row).cloned().flatten()
+}
+
+/// The needed columns of a log, read as text.
+struct Table {
+    /// Data rows.
+    rows: usize,
+    /// Incident ids.
+    ids: Texts,
+    /// Services.
+    services: Texts,
+    /// Severities.
+    severities: Texts,
+    /// Creation times.
+    created: Texts,
+    /// Resolution times.
+    resolved: Texts,
+    /// Acknowledgement times, where the layout has them.
+    acknowledged: Option<Texts>,
+    /// Seconds to acknowledge, where the layout has them.
+    seconds_to_ack: Option<Texts>,
+    /// Teams, where the layout has them.
+    teams: Option<Texts>,
+}
+
+impl Table {
+    /// Reads the columns `columns` names (the optional ones where present) from `frame`.
+    fn read(frame: LazyFrame, columns: &Columns) -> Result<Table, ReadError> {
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("id", &columns.id),
+            ("service", &columns.service),
+            ("severity", &columns.severity),
+            ("created", &columns.created),
+            ("resolved", &columns.resolved),
+        ];
+        for (field, c) in [
+            ("acknowledged", &columns.acknowledged),
+            ("seconds_to_ack", &columns.seconds_to_ack),
+            ("team", &columns.team),
+        ] {
+            if let Some(c) = c {
+                fields.push((field, c));
+            }
+        }
+        let exprs: Vec<Expr> = fields
+            .iter()
+            .map(|(field, c)| col(*c).cast(DataType::String).alias(*field))
+            .collect();
+        let df = frame
+            .select(exprs)
+            .collect()
+            .map_err(|e| ReadError::Csv(e.to_string()))?;
+        let text = |field: &str| text_column(&df, &fields, field);
+        let get =
+            |field: &str| -> Result<Texts, ReadError> { Ok(text(field)?.unwrap_or_default()) };
+        Ok(Table {
+            ids: get("id")?,
+            services: get("service")?,
+            severities: get("severity")?,
+            created: get("created")?,
+            resolved: get("resolved")?,
+            acknowledged: text("acknowledged")?,
+            seconds_to_ack: text("seconds_to_ack")?,
+            teams: text("team")?,
+            rows: df.height(),
+        })
+    }
+}
+
+/// One selected field of `df` as trimmed text, or None if `fields` does not select it.
+fn text_column(
+    df: &DataFrame,
+    fields: &[(&str, &str)],
+    field: &str,
+) -> Result<Option<Texts>, ReadError> {
+    if !fields.iter().any(|(f, _)| *f == field) {
+        return Ok(None);
+    }
+    let s = df
+        .column(field)
+        .and_then(|c| c.str().cloned())
+        .map_err(|e| ReadError::Csv(e.to_string()))?;
+    Ok(Some(
+        s.iter()
+            .map(|v| {
+                v.map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
             })
-        };
-        let created_at = match stamp(&created_text, &columns.created) {
-            Ok(s) => s,
-            Err(s) => {
-                skipped.push(s);
-                continue;
-            }
-        };
-        let resolved_text = resolved.get(row).cloned().flatten();
-        let resolved_at = match &resolved_text {
-            None => None,
-            Some(v) => match stamp(v, &columns.resolved) {
-                Ok(s) => Some(s),
-                Err(s) => {
-                    skipped.push(s);
-                    continue;
-                }
-            },
-        };
-        let mut offsets = vec![created_at.offset_minutes];
-        offsets.extend(resolved_at.map(|s| s.offset_minutes));
-        let mut acknowledged_at = None;
-        if let Some(v) = acknowledged
-            .as_ref()
-            .and_then(|a| a.get(row).cloned().flatten())
-        {
-            match stamp(&v, columns.acknowledged.as_deref().unwrap_or_default()) {
-                Ok(s) => {
-                    offsets.push(s.offset_minutes);
-                    acknowledged_at = Some(s.unix_seconds);
-                }
-                Err(s) => {
-                    skipped.push(s);
-                    continue;
-                }
-            }
-        } else if let Some(v) = seconds_to_ack
-            .as_ref()
-            .and_then(|a| a.get(row).cloned().flatten())
-        {
-            match v.parse::<f64>() {
-                Ok(s) if s.is_finite() && s >= 0.0 => {
-                    acknowledged_at = Some(created_at.unix_seconds + s);
-                }
-                _ => {
-                    skipped.push(skip(
-                        Reason::UnparseableTimestamp,
-                        format!(
-                            "{} {:?}: not a number of seconds",
-                            columns.seconds_to_ack.as_deref().unwrap_or_default(),
-                            cut(&v)
-                        ),
-                    ));
-                    continue;
-                }
-            }
-        }
-        let severity = severities.get(row).cloned().flatten().unwrap_or_default();
-        let unknown = match &known {
-            Some(k) => !k.contains(&severity.to_lowercase()),
-            None => PLACEHOLDERS.contains(&severity.to_lowercase().as_str()),
-        };
-        if unknown {
-            let detail = if severity.is_empty() {
-                format!("{} is empty", columns.severity)
-            } else {
-                format!("{} {:?}", columns.severity, cut(&severity))
-            };
-            skipped.push(skip(Reason::UnknownSeverity, detail));
-            continue;
-        }
-        if let Some(r) = resolved_at
-            && r.unix_seconds < created_at.unix_seconds
-        {
-            skipped.push(skip(
-                Reason::ResolvedBeforeCreated,
+            .collect(),
+    ))
+}
+
+/// Why a row is skipped and the offending value or a few words on it.
+type Problem = (Reason, String);
+
+/// Checks one row: a usable incident with the time-zone offsets of its timestamps, or the
+/// first problem found. Ids of usable rows are added to `seen`.
+fn check_row(
+    table: &Table,
+    row: usize,
+    columns: &Columns,
+    known: Option<&HashSet<String>>,
+    seen: &mut HashSet<String>,
+) -> Result<(Record, Vec<i32>), Problem> {
+    let Some(id_text) = cell(&table.ids, row) else {
+        return Err((Reason::MissingId, String::new()));
+    };
+    let Some(service) = cell(&table.services, row) else {
+        return Err((Reason::MissingService, String::new()));
+    };
+    let service = incident_service(service, columns.format);
+    let Some(created_text) = cell(&table.created, row) else {
+        return Err((Reason::MissingTimestamp, columns.created.clone()));
+    };
+    let created_at = stamp(&created_text, &columns.created)?;
+    let resolved_text = cell(&table.resolved, row);
+    let resolved_at = match &resolved_text {
+        None => None,
+        Some(v) => Some(stamp(v, &columns.resolved)?),
+    };
+    let mut offsets = vec![created_at.offset_minutes];
+    offsets.extend(resolved_at.map(|s| s.offset_minutes));
+    let acknowledged_at = acknowledgement(table, row, columns, created_at, &mut offsets)?;
+    let severity = cell(&table.severities, row).unwrap_or_default();
+    check_severity(&severity, &columns.severity, known)?;
+    check_order(
+        created_at,
+        resolved_at,
+        acknowledged_at,
+        &created_text,
+        resolved_text.as_deref(),
+    )?;
+    if !seen.insert(id_text.clone()) {
+        return Err((Reason::DuplicateId, id_text));
+    }
+    Ok((
+        Record {
+            id: id_text,
+            service,
+            team: table.teams.as_ref().and_then(|t| cell(t, row)),
+            severity,
+            created: created_at,
+            acknowledged: acknowledged_at,
+            resolved: resolved_at.map(|r| r.unix_seconds),
+        },
+        offsets,
+    ))
+}
+
+/// The incident's service: incident.io lists every affected service, the first is the
+/// incident's.
+fn incident_service(service: String, format: Format) -> String {
+    if format == Format::IncidentIo {
+        service
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    } else {
+        service
+    }
+}
+
+/// A timestamp from `column`, or why it does not parse.
+fn stamp(v: &str, column: &str) -> Result<Stamp, Problem> {
+    time::parse(v).map_err(|why| {
+        (
+            Reason::UnparseableTimestamp,
+            format!("{column} {:?}: {why}", cut(v)),
+        )
+    })
+}
+
+/// When the row was first acknowledged (seconds since the epoch): from the acknowledgement
+/// time (its offset added to `offsets`) or else from the seconds to acknowledge; None where
+/// the row has neither.
+fn acknowledgement(
+    table: &Table,
+    row: usize,
+    columns: &Columns,
+    created_at: Stamp,
+    offsets: &mut Vec<i32>,
+) -> Result<Option<f64>, Problem> {
+    if let Some(v) = table.acknowledged.as_ref().and_then(|a| cell(a, row)) {
+        let s = stamp(&v, columns.acknowledged.as_deref().unwrap_or_default())?;
+        offsets.push(s.offset_minutes);
+        Ok(Some(s.unix_seconds))
+    } else if let Some(v) = table.seconds_to_ack.as_ref().and_then(|a| cell(a, row)) {
+        match v.parse::<f64>() {
+            Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(created_at.unix_seconds + s)),
+            _ => Err((
+                Reason::UnparseableTimestamp,
                 format!(
-                    "{created_text} > {}",
-                    resolved_text.as_deref().unwrap_or_default()
+                    "{} {:?}: not a number of seconds",
+                    columns.seconds_to_ack.as_deref().unwrap_or_default(),
+                    cut(&v)
                 ),
-            ));
-            continue;
+            )),
         }
-        if let Some(a) = acknowledged_at
-            && (a < created_at.unix_seconds || resolved_at.is_some_and(|r| a > r.unix_seconds))
-        {
-            skipped.push(skip(Reason::AcknowledgedOutsideIncident, {
-                let gap = (a - created_at.unix_seconds) / 3_600.0;
-                if gap < 0.0 {
-                    format!(
-                        "acknowledged {} before creation",
-                        crate::units::format_hours(-gap)
-                    )
-                } else {
-                    format!(
-                        "acknowledged {} after creation, after resolution",
-                        crate::units::format_hours(gap)
-                    )
-                }
-            }));
-            continue;
-        }
-        if !seen.insert(id_text.clone()) {
-            skipped.push(skip(Reason::DuplicateId, id_text));
-            continue;
-        }
-        records.push((
-            line,
-            Record {
-                id: id_text,
-                service,
-                team: teams.as_ref().and_then(|t| t.get(row).cloned().flatten()),
-                severity,
-                created: created_at,
-                acknowledged: acknowledged_at,
-                resolved: resolved_at.map(|r| r.unix_seconds),
-            },
-            offsets,
+    } else {
+        Ok(None)
+    }
+}
+
+/// Refuses an empty or placeholder severity, or one outside `known` when given.
+fn check_severity(
+    severity: &str,
+    column: &str,
+    known: Option<&HashSet<String>>,
+) -> Result<(), Problem> {
+    let unknown = match known {
+        Some(k) => !k.contains(&severity.to_lowercase()),
+        None => PLACEHOLDERS.contains(&severity.to_lowercase().as_str()),
+    };
+    if unknown {
+        let detail = if severity.is_empty() {
+            format!("{column} is empty")
+        } else {
+            format!("{column} {:?}", cut(severity))
+        };
+        return Err((Reason::UnknownSeverity, detail));
+    }
+    Ok(())
+}
+
+/// Refuses a resolution before creation, and an acknowledgement before creation or after
+/// resolution.
+fn check_order(
+    created_at: Stamp,
+    resolved_at: Option<Stamp>,
+    acknowledged_at: Option<f64>,
+    created_text: &str,
+    resolved_text: Option<&str>,
+) -> Result<(), Problem> {
+    if let Some(r) = resolved_at
+        && r.unix_seconds < created_at.unix_seconds
+    {
+        return Err((
+            Reason::ResolvedBeforeCreated,
+            format!("{created_text} > {}", resolved_text.unwrap_or_default()),
         ));
     }
-    // The log's clock: the offset most creation times use (ties: the smallest offset).
+    if let Some(a) = acknowledged_at
+        && (a < created_at.unix_seconds || resolved_at.is_some_and(|r| a > r.unix_seconds))
+    {
+        let gap = (a - created_at.unix_seconds) / 3_600.0;
+        let detail = if gap < 0.0 {
+            format!(
+                "acknowledged {} before creation",
+                crate::units::format_hours(-gap)
+            )
+        } else {
+            format!(
+                "acknowledged {} after creation, after resolution",
+                crate::units::format_hours(gap)
+            )
+        };
+        return Err((Reason::AcknowledgedOutsideIncident, detail));
+    }
+    Ok(())
+}
+
+/// The log's clock: the offset most creation times use (ties: the smallest offset); 0
+/// without records.
+fn log_offset(records: &[(usize, Record, Vec<i32>)]) -> i32 {
     let mut counts: HashMap<i32, usize> = HashMap::new();
-    for (_, r, _) in &records {
+    for (_, r, _) in records {
         *counts.entry(r.created.offset_minutes).or_default() += 1;
     }
-    let offset_minutes = counts
+    counts
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map_or(0, |(o, _)| *o);
+        .map_or(0, |(o, _)| *o)
+}
+
+/// The records whose timestamps all use the log's offset (all of them with
+/// `keep_mixed_offsets`); the others are added to `skipped`.
+fn keep_log_offset(
+    records: Vec<(usize, Record, Vec<i32>)>,
+    offset_minutes: i32,
+    options: &ReadOptions,
+    skipped: &mut Vec<Skip>,
+) -> Vec<Record> {
     let mut kept = Vec::with_capacity(records.len());
     for (line, r, offsets) in records {
         let other = offsets.iter().find(|o| **o != offset_minutes);
@@ -459,14 +564,7 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
             kept.push(r);
         }
     }
-    skipped.sort_by_key(|s| s.line);
-    Ok(Log {
-        columns,
-        rows,
-        records: kept,
-        skipped,
-        offset_minutes,
-    })
+    kept
 }
 
 /// An offset as RFC 3339 writes it.

@@ -10,195 +10,42 @@ use crate::stats::quantiles_select;
 
 use crate::units::HOURS_PER_YEAR;
 
+/// Measures a finished simulation: its [`Outcome`] for this replication and seed (the
+/// closed shift loads and weekly samples are taken from `sim`).
 pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome {
-    let scenario = sim.scenario;
-    let (horizon, warmup) = (sim.horizon, sim.warmup);
-    let window = horizon - warmup;
-    let n_services = scenario.services.len();
-
-    let service_downtime: Vec<f64> = sim
-        .services
-        .iter()
-        .map(|st| st.impairment.at(horizon) - st.at_warmup)
-        .collect();
-    let mut service_incidents = vec![0u64; n_services];
-    let mut ttr = Vec::with_capacity(sim.states.len());
-    let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
-    let mut parts_sum = [0.0; breakdown::PARTS.len()];
-    let all = sim.world.incidents.iter().chain(&sim.regressions);
-    for (inc, st) in all.zip(&sim.states) {
-        if st.skipped || inc.arrival < warmup {
-            continue;
-        }
-        incidents += 1;
-        service_incidents[inc.service as usize] += 1;
-        ttd_sum += (st.paged.min(horizon)) - inc.arrival;
-        if st.restored < horizon {
-            ttr.push(st.restored - inc.arrival);
-            wait_sum += st.wait;
-            for (sum, part) in parts_sum.iter_mut().zip(breakdown::parts(inc, st)) {
-                *sum += part;
-            }
-        }
-    }
-    let resolved = ttr.len() as u64;
-    let ttr_sum: f64 = ttr.iter().sum();
-    let mut ttr_histogram = vec![0u32; crate::outcome::TTR_BINS + 2];
-    for x in &ttr {
-        ttr_histogram[crate::outcome::ttr_bin(*x)] += 1;
-    }
-    let [ttr_p50_hours, ttr_p90_hours, ttr_p99_hours] =
-        quantiles_select(&mut ttr, [0.5, 0.9, 0.99]);
-    let mean = |sum: f64, n: u64| if n == 0 { 0.0 } else { sum / n as f64 };
+    let window = sim.horizon - sim.warmup;
+    let service_downtime = service_downtime(sim);
+    let restores = Restores::of(sim);
     let downtime_hours: f64 = service_downtime.iter().sum();
-    // Clamped: a service impaired for the whole window can round a hair past it.
-    let availability = (1.0 - downtime_hours / (n_services as f64 * window)).clamp(0.0, 1.0);
-
-    // Pages per person per 12-hour shift, over the rotas that were paged.
-    let shifts = (window / scenario.response.shift_hours).ceil().max(1.0) as usize;
-    // Close the shifts still being counted.
-    let mut loads = std::mem::take(&mut sim.shift_loads);
-    for (pool, &(shift, count)) in sim.shift_pages.iter().enumerate() {
-        if shift != u64::MAX {
-            loads.push(f64::from(count) / f64::from(sim.pools[pool].size.max(1)));
-        }
-    }
-    let rotas = sim
-        .shift_pages
-        .iter()
-        .filter(|(shift, _)| *shift != u64::MAX)
-        .count();
-    let slots = rotas * shifts;
-    let pages_per_shift = mean(loads.iter().sum(), slots as u64);
-    let pages_per_shift_p90 = if slots == 0 {
-        0.0
-    } else {
-        loads.sort_by(f64::total_cmp);
-        let zeros = slots - loads.len();
-        let value = |i: usize| if i < zeros { 0.0 } else { loads[i - zeros] };
-        let h = (slots - 1) as f64 * 0.9;
-        let lo = h.floor() as usize;
-        let hi = (lo + 1).min(slots - 1);
-        value(lo) + (h - lo as f64) * (value(hi) - value(lo))
-    };
-    let months = window / (HOURS_PER_YEAR / 12.0);
-    let rota_people = sim.tally.rota_people_hours / window;
-    let offhours_pages_per_person_month = if rota_people > 0.0 {
-        sim.tally.offhours_pages as f64 / rota_people / months
-    } else {
-        0.0
-    };
-
-    // Workarounds.
-    let open_at = |t: f64| {
-        sim.workarounds
-            .iter()
-            .filter(|w| w.created <= t && t < w.retired)
-            .count() as u64
-    };
-    let workarounds_open_end = open_at(horizon);
-    let mut by_week = std::collections::BTreeMap::new();
-    for w in &sim.weekly {
-        *by_week.entry(w.week).or_insert(0u64) += u64::from(w.workarounds_open);
-    }
-    let workarounds_peak = by_week
-        .values()
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(workarounds_open_end);
-
-    // Costs, per year: operating (running the model) and unreliability (its consequences).
+    let availability = availability(downtime_hours, sim.scenario.services.len(), window);
+    let load = Load::of(sim, window);
+    let workarounds = Workarounds::of(sim);
+    let costs = Costs::of(sim, &service_downtime, window);
     let t = &sim.tally;
-    let g = &scenario.groups;
-    let costs = &scenario.costs;
-    let per_year = HOURS_PER_YEAR / window;
-    let loaded = |salary: f64| salary * costs.overhead_factor;
-    let rate = |salary: f64| loaded(salary) / costs.working_hours_per_year;
-    let offhours_share = 1.0 - scenario.calendar.open_hours_within(horizon) / horizon;
-    let hc = &sim.policy.headcount;
-    let (sre_charged, embedded_charged, ops_charged) = hc.charged();
-    let sre_staff = sre_charged * loaded(g.sre.salary);
-    let embedded_staff = embedded_charged * loaded(g.sre.salary);
-    let ops_staff = ops_charged * loaded(g.ops.salary);
-    let cost_staff = sre_staff + embedded_staff + ops_staff;
-    let standby = |hours: f64| hours * offhours_share * costs.standby_per_hour * per_year;
-    let dev_standby = standby(t.dev_oncall_hours);
-    let sre_standby = standby(t.sre_oncall_hours);
-    let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
-    let interruptions = match costs.dev_oncall_charge {
-        DevOncallCharge::Standby => 0.0,
-        DevOncallCharge::Opportunity => {
-            t.dev_oncall_hours
-                * (1.0 - offhours_share)
-                * costs.dev_oncall_productivity_loss
-                * rate(g.dev.salary)
-                * per_year
-        }
-    };
-    let cost_oncall = dev_standby + sre_standby + callouts + interruptions;
-    let cost_labour = t.dev_hours * rate(g.dev.salary) * per_year;
-    // Each sync hour has one person of the responder group; the other attendees are
-    // developers.
-    let attendees = f64::from(scenario.knowledge.sync_attendees);
-    let dev_share = (attendees - 1.0) / attendees;
-    let sync_dev = (t.sync_hours[0] + t.sync_hours[1]) * dev_share * rate(g.dev.salary) * per_year;
-    let sync_sre = t.sync_hours[0] / attendees * rate(g.sre.salary) * per_year;
-    let sync_ops = t.sync_hours[1] / attendees * rate(g.ops.salary) * per_year;
-    let cost_sync = sync_dev + sync_sre + sync_ops;
-    let freeze_days = t.freeze_hours / 24.0;
-    let cost_freeze = freeze_days * costs.freeze_cost_per_day * per_year;
-    let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync;
-    let funded = |f: Funding, amount: f64| {
-        if f == Funding::Capex {
-            (amount, 0.0)
-        } else {
-            (0.0, amount)
-        }
-    };
-    let parts = [
-        (
-            Funding::Capex,
-            embedded_staff + dev_standby + interruptions + callouts + cost_labour + sync_dev,
-        ),
-        (g.sre.funding, sre_staff + sre_standby + sync_sre),
-        (g.ops.funding, ops_staff + sync_ops),
-    ];
-    let (cost_capex, cost_opex) = parts
-        .iter()
-        .map(|(f, a)| funded(*f, *a))
-        .fold((0.0, 0.0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
-    let cost_downtime = service_downtime
-        .iter()
-        .zip(&scenario.services)
-        .map(|(d, s)| d * s.revenue_per_hour)
-        .sum::<f64>()
-        * per_year;
-    let cost_unreliability = cost_downtime + cost_freeze;
-    let part = |p: RestorePart| mean(parts_sum[p.index()], resolved);
+    let part = |p: RestorePart| restores.parts[p.index()];
 
     Outcome {
         model: sim.policy.model,
         replication,
         seed,
-        incidents,
-        resolved,
-        open_at_end: incidents - resolved,
+        incidents: restores.incidents,
+        resolved: restores.resolved,
+        open_at_end: restores.incidents - restores.resolved,
         availability,
         downtime_hours,
-        mttr_hours: mean(ttr_sum, resolved),
-        ttr_p50_hours,
-        ttr_p90_hours,
-        ttr_p99_hours,
-        ttd_hours: mean(ttd_sum, incidents),
-        queue_wait_hours: mean(wait_sum, resolved),
+        mttr_hours: restores.mttr_hours,
+        ttr_p50_hours: restores.ttr_p50_hours,
+        ttr_p90_hours: restores.ttr_p90_hours,
+        ttr_p99_hours: restores.ttr_p99_hours,
+        ttd_hours: restores.ttd_hours,
+        queue_wait_hours: restores.queue_wait_hours,
         escalations: t.escalations,
         pages: t.pages,
         offhours_pages: t.offhours_pages,
         dev_pages: t.dev_pages,
-        pages_per_shift,
-        pages_per_shift_p90,
-        offhours_pages_per_person_month,
+        pages_per_shift: load.pages_per_shift,
+        pages_per_shift_p90: load.pages_per_shift_p90,
+        offhours_pages_per_person_month: load.offhours_pages_per_person_month,
         ttr_detect_hours: part(RestorePart::Detect),
         ttr_route_hours: part(RestorePart::Route),
         ttr_queue_hours: part(RestorePart::Queue),
@@ -219,10 +66,10 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         handed_over_incidents: t.handed_over_incidents,
         handed_over_dev_pages: t.handed_over_dev_pages,
         workarounds_applied: t.workarounds_applied,
-        workarounds_open_end,
-        workarounds_peak,
+        workarounds_open_end: workarounds.open_end,
+        workarounds_peak: workarounds.peak,
         regressions: t.regressions,
-        freeze_days,
+        freeze_days: costs.freeze_days,
         deploys_frozen: t.deploys_frozen,
         quarters_outside_budget: t.quarters_outside_budget,
         handovers: t.handovers,
@@ -230,22 +77,329 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         dev_oncall_hours: t.dev_oncall_hours,
         dev_incident_hours: t.dev_hours,
         ops_sre_incident_hours: t.ops_sre_hours,
-        dedicated_headcount: hc.total(),
-        charged_headcount: sre_charged + embedded_charged + ops_charged,
-        cost_staff,
-        cost_oncall,
-        cost_labour,
-        cost_sync,
-        cost_freeze,
-        cost_capex,
-        cost_opex,
-        cost_operating,
-        cost_downtime,
-        cost_unreliability,
-        cost_total: cost_operating + cost_unreliability,
+        dedicated_headcount: sim.policy.headcount.total(),
+        charged_headcount: costs.charged_headcount,
+        cost_staff: costs.staff,
+        cost_oncall: costs.oncall,
+        cost_labour: costs.labour,
+        cost_sync: costs.sync,
+        cost_freeze: costs.freeze,
+        cost_capex: costs.capex,
+        cost_opex: costs.opex,
+        cost_operating: costs.operating,
+        cost_downtime: costs.downtime,
+        cost_unreliability: costs.unreliability,
+        cost_total: costs.operating + costs.unreliability,
         service_downtime_hours: service_downtime,
-        service_incidents,
+        service_incidents: restores.service_incidents,
         weekly: std::mem::take(&mut sim.weekly),
-        ttr_histogram,
+        ttr_histogram: restores.ttr_histogram,
     }
+}
+
+/// `sum / n`, or 0 when there is nothing to average.
+fn mean(sum: f64, n: u64) -> f64 {
+    if n == 0 { 0.0 } else { sum / n as f64 }
+}
+
+/// Impact-weighted downtime per service over the measured window (after warm-up), hours.
+fn service_downtime(sim: &Sim<'_>) -> Vec<f64> {
+    sim.services
+        .iter()
+        .map(|st| st.impairment.at(sim.horizon) - st.at_warmup)
+        .collect()
+}
+
+/// The share of service-hours in the window that were not impaired, from the total
+/// impact-weighted downtime.
+fn availability(downtime_hours: f64, n_services: usize, window: f64) -> f64 {
+    // Clamped: a service impaired for the whole window can round a hair past it.
+    (1.0 - downtime_hours / (n_services as f64 * window)).clamp(0.0, 1.0)
+}
+
+/// Counts and restore times of the incidents that arrived after warm-up.
+struct Restores {
+    /// Incidents that arrived in the window.
+    incidents: u64,
+    /// Of them, restored before the horizon.
+    resolved: u64,
+    /// Incidents in the window, per service.
+    service_incidents: Vec<u64>,
+    /// Mean time to restore over the restored incidents, hours.
+    mttr_hours: f64,
+    /// Median time to restore, hours.
+    ttr_p50_hours: f64,
+    /// 90th percentile of the time to restore, hours.
+    ttr_p90_hours: f64,
+    /// 99th percentile of the time to restore, hours.
+    ttr_p99_hours: f64,
+    /// Mean time to detect (to the first page, or the horizon), over all incidents, hours.
+    ttd_hours: f64,
+    /// Mean queue wait over the restored incidents, hours.
+    queue_wait_hours: f64,
+    /// Mean of each part of the restore time ([`breakdown::PARTS`] order) over the
+    /// restored incidents, hours.
+    parts: [f64; breakdown::PARTS.len()],
+    /// Restore times per bin ([`crate::outcome::ttr_bin`]).
+    ttr_histogram: Vec<u32>,
+}
+
+impl Restores {
+    /// Walks the world's incidents and this model's regressions, in that order, skipping
+    /// those that were never raised or arrived during warm-up.
+    fn of(sim: &Sim<'_>) -> Restores {
+        let (horizon, warmup) = (sim.horizon, sim.warmup);
+        let mut service_incidents = vec![0u64; sim.scenario.services.len()];
+        let mut ttr = Vec::with_capacity(sim.states.len());
+        let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
+        let mut parts_sum = [0.0; breakdown::PARTS.len()];
+        let all = sim.world.incidents.iter().chain(&sim.regressions);
+        for (inc, st) in all.zip(&sim.states) {
+            if st.skipped || inc.arrival < warmup {
+                continue;
+            }
+            incidents += 1;
+            service_incidents[inc.service as usize] += 1;
+            ttd_sum += (st.paged.min(horizon)) - inc.arrival;
+            if st.restored < horizon {
+                ttr.push(st.restored - inc.arrival);
+                wait_sum += st.wait;
+                for (sum, part) in parts_sum.iter_mut().zip(breakdown::parts(inc, st)) {
+                    *sum += part;
+                }
+            }
+        }
+        let resolved = ttr.len() as u64;
+        let ttr_sum: f64 = ttr.iter().sum();
+        let mut ttr_histogram = vec![0u32; crate::outcome::TTR_BINS + 2];
+        for x in &ttr {
+            ttr_histogram[crate::outcome::ttr_bin(*x)] += 1;
+        }
+        let [ttr_p50_hours, ttr_p90_hours, ttr_p99_hours] =
+            quantiles_select(&mut ttr, [0.5, 0.9, 0.99]);
+        Restores {
+            incidents,
+            resolved,
+            service_incidents,
+            mttr_hours: mean(ttr_sum, resolved),
+            ttr_p50_hours,
+            ttr_p90_hours,
+            ttr_p99_hours,
+            ttd_hours: mean(ttd_sum, incidents),
+            queue_wait_hours: mean(wait_sum, resolved),
+            parts: parts_sum.map(|sum| mean(sum, resolved)),
+            ttr_histogram,
+        }
+    }
+}
+
+/// How hard the rotas were paged.
+struct Load {
+    /// Mean pages per person per shift, over the rotas that were paged.
+    pages_per_shift: f64,
+    /// 90th percentile of pages per person per shift, quiet shifts counted as zero.
+    pages_per_shift_p90: f64,
+    /// Off-hours pages per person on a rota per month.
+    offhours_pages_per_person_month: f64,
+}
+
+impl Load {
+    /// Closes the shifts still being counted (taking the closed ones from `sim`) and
+    /// measures the load per person.
+    fn of(sim: &mut Sim<'_>, window: f64) -> Load {
+        // Pages per person per 12-hour shift, over the rotas that were paged.
+        let shifts = (window / sim.scenario.response.shift_hours).ceil().max(1.0) as usize;
+        // Close the shifts still being counted.
+        let mut loads = std::mem::take(&mut sim.shift_loads);
+        for (pool, &(shift, count)) in sim.shift_pages.iter().enumerate() {
+            if shift != u64::MAX {
+                loads.push(f64::from(count) / f64::from(sim.pools[pool].size.max(1)));
+            }
+        }
+        let rotas = sim
+            .shift_pages
+            .iter()
+            .filter(|(shift, _)| *shift != u64::MAX)
+            .count();
+        let slots = rotas * shifts;
+        let pages_per_shift = mean(loads.iter().sum(), slots as u64);
+        let pages_per_shift_p90 = shift_load_p90(&mut loads, slots);
+        let months = window / (HOURS_PER_YEAR / 12.0);
+        let rota_people = sim.tally.rota_people_hours / window;
+        let offhours_pages_per_person_month = if rota_people > 0.0 {
+            sim.tally.offhours_pages as f64 / rota_people / months
+        } else {
+            0.0
+        };
+        Load {
+            pages_per_shift,
+            pages_per_shift_p90,
+            offhours_pages_per_person_month,
+        }
+    }
+}
+
+/// The 90th percentile (linear interpolation) of per-person pages over `slots` shifts, of
+/// which `loads` holds those that had pages and the rest count as zero; 0 without slots.
+/// Sorts `loads`.
+fn shift_load_p90(loads: &mut [f64], slots: usize) -> f64 {
+    if slots == 0 {
+        0.0
+    } else {
+        loads.sort_by(f64::total_cmp);
+        let zeros = slots - loads.len();
+        let value = |i: usize| if i < zeros { 0.0 } else { loads[i - zeros] };
+        let h = (slots - 1) as f64 * 0.9;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(slots - 1);
+        value(lo) + (h - lo as f64) * (value(hi) - value(lo))
+    }
+}
+
+/// Workarounds still open at the end and the most open at once.
+struct Workarounds {
+    /// Open at the horizon.
+    open_end: u64,
+    /// The most open in any week (all services), or at the horizon if more.
+    peak: u64,
+}
+
+impl Workarounds {
+    /// Counts from the model's workarounds and its weekly samples.
+    fn of(sim: &Sim<'_>) -> Workarounds {
+        let open_at = |t: f64| {
+            sim.workarounds
+                .iter()
+                .filter(|w| w.created <= t && t < w.retired)
+                .count() as u64
+        };
+        let open_end = open_at(sim.horizon);
+        let mut by_week = std::collections::BTreeMap::new();
+        for w in &sim.weekly {
+            *by_week.entry(w.week).or_insert(0u64) += u64::from(w.workarounds_open);
+        }
+        let peak = by_week.values().copied().max().unwrap_or(0).max(open_end);
+        Workarounds { open_end, peak }
+    }
+}
+
+/// Costs per year: operating (running the model) and unreliability (its consequences).
+struct Costs {
+    /// Headcount charged to these services.
+    charged_headcount: f64,
+    /// Charged dedicated staff, loaded salaries.
+    staff: f64,
+    /// Standby, call-outs and (if charged so) developers' lost productivity on call.
+    oncall: f64,
+    /// Developers' incident hours.
+    labour: f64,
+    /// Knowledge-sync hours of developers and the responding groups.
+    sync: f64,
+    /// Days of deployment freeze (over the window, not per year).
+    freeze_days: f64,
+    /// The cost of freezes.
+    freeze: f64,
+    /// Operating cost funded from capital budgets.
+    capex: f64,
+    /// Operating cost funded from operating budgets.
+    opex: f64,
+    /// Staff, on-call, labour and sync.
+    operating: f64,
+    /// Lost revenue from impact-weighted downtime.
+    downtime: f64,
+    /// Downtime and freezes.
+    unreliability: f64,
+}
+
+impl Costs {
+    /// Prices the model's tallies and headcount by the scenario's costs, scaled from the
+    /// window to a year.
+    fn of(sim: &Sim<'_>, service_downtime: &[f64], window: f64) -> Costs {
+        let scenario = sim.scenario;
+        let horizon = sim.horizon;
+        let t = &sim.tally;
+        let g = &scenario.groups;
+        let costs = &scenario.costs;
+        let per_year = HOURS_PER_YEAR / window;
+        let loaded = |salary: f64| salary * costs.overhead_factor;
+        let rate = |salary: f64| loaded(salary) / costs.working_hours_per_year;
+        let offhours_share = 1.0 - scenario.calendar.open_hours_within(horizon) / horizon;
+        let hc = &sim.policy.headcount;
+        let (sre_charged, embedded_charged, ops_charged) = hc.charged();
+        let sre_staff = sre_charged * loaded(g.sre.salary);
+        let embedded_staff = embedded_charged * loaded(g.sre.salary);
+        let ops_staff = ops_charged * loaded(g.ops.salary);
+        let cost_staff = sre_staff + embedded_staff + ops_staff;
+        let standby = |hours: f64| hours * offhours_share * costs.standby_per_hour * per_year;
+        let dev_standby = standby(t.dev_oncall_hours);
+        let sre_standby = standby(t.sre_oncall_hours);
+        let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
+        let interruptions = match costs.dev_oncall_charge {
+            DevOncallCharge::Standby => 0.0,
+            DevOncallCharge::Opportunity => {
+                t.dev_oncall_hours
+                    * (1.0 - offhours_share)
+                    * costs.dev_oncall_productivity_loss
+                    * rate(g.dev.salary)
+                    * per_year
+            }
+        };
+        let cost_oncall = dev_standby + sre_standby + callouts + interruptions;
+        let cost_labour = t.dev_hours * rate(g.dev.salary) * per_year;
+        // Each sync hour has one person of the responder group; the other attendees are
+        // developers.
+        let attendees = f64::from(scenario.knowledge.sync_attendees);
+        let dev_share = (attendees - 1.0) / attendees;
+        let sync_dev =
+            (t.sync_hours[0] + t.sync_hours[1]) * dev_share * rate(g.dev.salary) * per_year;
+        let sync_sre = t.sync_hours[0] / attendees * rate(g.sre.salary) * per_year;
+        let sync_ops = t.sync_hours[1] / attendees * rate(g.ops.salary) * per_year;
+        let cost_sync = sync_dev + sync_sre + sync_ops;
+        let freeze_days = t.freeze_hours / 24.0;
+        let cost_freeze = freeze_days * costs.freeze_cost_per_day * per_year;
+        let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync;
+        let (cost_capex, cost_opex) = capex_opex([
+            (
+                Funding::Capex,
+                embedded_staff + dev_standby + interruptions + callouts + cost_labour + sync_dev,
+            ),
+            (g.sre.funding, sre_staff + sre_standby + sync_sre),
+            (g.ops.funding, ops_staff + sync_ops),
+        ]);
+        let cost_downtime = service_downtime
+            .iter()
+            .zip(&scenario.services)
+            .map(|(d, s)| d * s.revenue_per_hour)
+            .sum::<f64>()
+            * per_year;
+        Costs {
+            charged_headcount: sre_charged + embedded_charged + ops_charged,
+            staff: cost_staff,
+            oncall: cost_oncall,
+            labour: cost_labour,
+            sync: cost_sync,
+            freeze_days,
+            freeze: cost_freeze,
+            capex: cost_capex,
+            opex: cost_opex,
+            operating: cost_operating,
+            downtime: cost_downtime,
+            unreliability: cost_downtime + cost_freeze,
+        }
+    }
+}
+
+/// Operating cost split by funding: (capital, operating), adding the parts in order.
+fn capex_opex(parts: [(Funding, f64); 3]) -> (f64, f64) {
+    let funded = |f: Funding, amount: f64| {
+        if f == Funding::Capex {
+            (amount, 0.0)
+        } else {
+            (0.0, amount)
+        }
+    };
+    parts
+        .iter()
+        .map(|(f, a)| funded(*f, *a))
+        .fold((0.0, 0.0), |acc, x| (acc.0 + x.0, acc.1 + x.1))
 }

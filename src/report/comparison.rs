@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use super::data::{ModelData, ReportData};
 use crate::model::ModelKind;
 use crate::models::{Policy, Runner};
+use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use crate::table::money;
 use crate::units::format_hours;
@@ -163,59 +164,87 @@ fn ci(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
 
 /// Builds the table from a run.
 pub fn comparison(data: &ReportData) -> Vec<Row> {
-    use RowKind::{Simulated, Structural};
-    let s = &data.scenario;
     let models: Vec<&ModelData> = data.models.iter().collect();
-    let est = |m: &ModelData, k: &str| m.estimate(k);
-    let max_of = |k: &str| models.iter().map(|m| est(m, k).mean).fold(0.0, f64::max);
-    let min_of = |k: &str| {
-        models
-            .iter()
-            .map(|m| est(m, k).mean)
-            .fold(f64::INFINITY, f64::min)
-    };
-    let n_services = s.services.len();
-    let mut rows = Vec::new();
-    let mut row = |i: usize,
-                   kind: RowKind,
-                   measure: &'static str,
-                   rule: &'static str,
-                   f: &dyn Fn(&ModelData) -> (String, String)| {
-        let cells = models
-            .iter()
-            .map(|m| {
-                let (figure, rating) = f(m);
-                Cell {
-                    model: m.model,
-                    figure,
-                    rating,
-                    book: book(i, m.model),
-                    kind,
-                }
-            })
-            .collect();
-        rows.push(Row {
-            criterion: CRITERIA[i],
-            measure,
-            rule,
-            kind,
-            cells,
-        });
-    };
-    // Share of the incidents on handed-over services that paged a developer.
-    let dev_share_handed_over = |m: &ModelData| {
-        let n = est(m, "handed_over_incidents").mean;
-        (n > 0.0).then(|| est(m, "handed_over_dev_pages").mean / n)
-    };
+    vec![
+        oncall_involvement(&models),
+        knowledge_sync(&models),
+        resolution_times(&models),
+        service_handover(&models, &data.scenario),
+        sre_organisation(&models, &data.scenario),
+        infrastructure_ownership(&models),
+        availability_targets(&models, data.top_target),
+        funding(&models),
+        cost(&models),
+    ]
+}
 
+/// A row for criterion `i` (in [`CRITERIA`] order): one cell per model, its figure and
+/// rating from `f`, the chapter's rating beside it.
+fn row(
+    models: &[&ModelData],
+    i: usize,
+    kind: RowKind,
+    measure: &'static str,
+    rule: &'static str,
+    f: &dyn Fn(&ModelData) -> (String, String),
+) -> Row {
+    let cells = models
+        .iter()
+        .map(|m| {
+            let (figure, rating) = f(m);
+            Cell {
+                model: m.model,
+                figure,
+                rating,
+                book: book(i, m.model),
+                kind,
+            }
+        })
+        .collect();
+    Row {
+        criterion: CRITERIA[i],
+        measure,
+        rule,
+        kind,
+        cells,
+    }
+}
+
+/// The largest mean of metric `k` over the models (0 at least).
+fn max_of(models: &[&ModelData], k: &str) -> f64 {
+    models
+        .iter()
+        .map(|m| m.estimate(k).mean)
+        .fold(0.0, f64::max)
+}
+
+/// The smallest mean of metric `k` over the models (infinity without models).
+fn min_of(models: &[&ModelData], k: &str) -> f64 {
+    models
+        .iter()
+        .map(|m| m.estimate(k).mean)
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Share of the incidents on handed-over services that paged a developer; None when
+/// nothing was handed over.
+fn dev_share_handed_over(m: &ModelData) -> Option<f64> {
+    let n = m.estimate("handed_over_incidents").mean;
+    (n > 0.0).then(|| m.estimate("handed_over_dev_pages").mean / n)
+}
+
+/// Involvement of the development teams in the on-call work: pages developers answer,
+/// on handed-over services and overall.
+fn oncall_involvement(models: &[&ModelData]) -> Row {
     row(
+        models,
         0,
-        Simulated,
+        RowKind::Simulated,
         "on the services the model hands over: share of their incidents that page a developer; organisation-wide: share of pages developers answer",
         "On services handed over to another team: None when under 5% of their incidents page a developer, Occasional under 25%, Continuous otherwise. A model that hands nothing over: Max when developers answer ≥ 90% of all pages.",
         &|m| {
-            let pages = est(m, "pages").mean.max(1.0);
-            let share_all = est(m, "dev_pages").mean / pages;
+            let pages = m.estimate("pages").mean.max(1.0);
+            let share_all = m.estimate("dev_pages").mean / pages;
             match dev_share_handed_over(m) {
                 None => {
                     let rating = if share_all >= 0.9 { "Max" } else { "Partial" };
@@ -246,16 +275,22 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
                 }
             }
         },
-    );
+    )
+}
+
+/// Knowledge synchronisation between teams: sync demanded against sync given, and first
+/// responders' knowledge.
+fn knowledge_sync(models: &[&ModelData]) -> Row {
     row(
+        models,
         1,
-        Simulated,
+        RowKind::Simulated,
         "sync hours the knowledge target demands on handed-over services, against what the responding group can give; first responders' mean knowledge",
         "None: no service is handed over, so no sync is demanded. Not practical: the group gives under 95% of the demand (its capacity falls short). Partially required: developers still answer ≥ 25% of the handed-over incidents' pages (a shared rota). Required: otherwise.",
         &|m| {
-            let demand = est(m, "sync_demand_hours").mean;
-            let given = est(m, "sync_hours").mean;
-            let k = est(m, "l1_knowledge");
+            let demand = m.estimate("sync_demand_hours").mean;
+            let given = m.estimate("sync_hours").mean;
+            let k = m.estimate("l1_knowledge");
             let rating = if demand <= 0.0 {
                 "None"
             } else if given < 0.95 * demand {
@@ -275,16 +310,21 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
                 rating.into(),
             )
         },
-    );
-    let min_mttr = min_of("mttr_hours");
-    let max_mttr = max_of("mttr_hours");
+    )
+}
+
+/// Incident resolution times: mean time to restore against the shortest and longest.
+fn resolution_times(models: &[&ModelData]) -> Row {
+    let min_mttr = min_of(models, "mttr_hours");
+    let max_mttr = max_of(models, "mttr_hours");
     row(
+        models,
         2,
-        Simulated,
+        RowKind::Simulated,
         "mean time to restore with 95% interval",
         "Min: within 10% of the shortest. Max: the longest, and more than twice the shortest. Short: at most twice the shortest. Long: otherwise.",
         &|m| {
-            let e = est(m, "mttr_hours");
+            let e = m.estimate("mttr_hours");
             let rating = if e.mean <= 1.1 * min_mttr {
                 "Min"
             } else if e.mean >= max_mttr && e.mean > 2.0 * min_mttr {
@@ -296,10 +336,17 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             };
             (ci(&e, format_hours), rating.into())
         },
-    );
+    )
+}
+
+/// Service handover for operations (structural): which services another team can run,
+/// from the model's definition, with the run's hand-overs and hand-backs.
+fn service_handover(models: &[&ModelData], s: &Scenario) -> Row {
+    let n_services = s.services.len();
     row(
+        models,
         3,
-        Structural,
+        RowKind::Structural,
         "services whose first responders can be another team (from the model's definition); hand-overs and hand-backs in the run",
         "Not applicable: developers run every service. Required: some services can be run wholly by another team. Partially required: another team shares the rota.",
         &|m| {
@@ -325,16 +372,22 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             (
                 format!(
                     "{other} can be handed over, {shared} shared; {:.1} hand-overs, {:.1} hand-backs",
-                    est(m, "handovers").mean,
-                    est(m, "handbacks").mean
+                    m.estimate("handovers").mean,
+                    m.estimate("handbacks").mean
                 ),
                 rating.into(),
             )
         },
-    );
+    )
+}
+
+/// Establishment of a distinct SRE organisation (structural): the central SRE team the
+/// model staffs.
+fn sre_organisation(models: &[&ModelData], s: &Scenario) -> Row {
     row(
+        models,
         4,
-        Structural,
+        RowKind::Structural,
         "SRE team the model staffs (from its definition)",
         "May be an option: the model staffs a central SRE team. Not applicable: it does not (embedded SREs stay in their teams).",
         &|m| {
@@ -346,18 +399,27 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             };
             (format!("{:.0} SREs", hc.sre_team), rating.into())
         },
-    );
+    )
+}
+
+/// Ownership of the SRE infrastructure (structural): the chapter's label, not simulated.
+fn infrastructure_ownership(models: &[&ModelData]) -> Row {
     row(
+        models,
         5,
-        Structural,
+        RowKind::Structural,
         "label: not simulated",
         "The chapter's label, carried over: the simulation does not model who owns the platform.",
         &|m| {
             let label = book(5, m.model).unwrap_or("—");
             ("label from the chapter".into(), label.into())
         },
-    );
-    let top = data.top_target;
+    )
+}
+
+/// Availability targets and product demand: the top tier's availability against the best
+/// model's.
+fn availability_targets(models: &[&ModelData], top: f64) -> Row {
     let shortfall =
         |m: &ModelData| 1.0 - Estimate::of(m.top_tier_availability.iter().copied()).mean;
     let best_shortfall = models
@@ -365,8 +427,9 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
         .map(|m| shortfall(m))
         .fold(f64::INFINITY, f64::min);
     row(
+        models,
         6,
-        Simulated,
+        RowKind::Simulated,
         "availability of the top-tier services (highest target) with 95% interval; share of their service-years that met the target",
         "Highest targets and demand: the top tier's unavailability is at most 1.5× the best model's. Lower targets and demand: otherwise.",
         &|m| {
@@ -387,15 +450,20 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
                 rating.into(),
             )
         },
-    );
+    )
+}
+
+/// Funding (structural): the share of operating cost funded from capital budgets.
+fn funding(models: &[&ModelData]) -> Row {
     row(
+        models,
         7,
-        Structural,
+        RowKind::Structural,
         "share of operating cost funded from capital budgets (from the groups' funding labels)",
         "CAPEX: ≥ 90% from capital budgets. OPEX: ≥ 90% from operating budgets. CAPEX and OPEX: otherwise.",
         &|m| {
-            let capex = est(m, "cost_capex").mean;
-            let total = capex + est(m, "cost_opex").mean;
+            let capex = m.estimate("cost_capex").mean;
+            let total = capex + m.estimate("cost_opex").mean;
             let share = if total > 0.0 { capex / total } else { 1.0 };
             let rating = if share >= 0.9 {
                 "CAPEX"
@@ -406,15 +474,20 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             };
             (format!("{:.0}% CAPEX", 100.0 * share), rating.into())
         },
-    );
-    let min_cost = min_of("cost_operating");
+    )
+}
+
+/// Cost: operating cost per year against the cheapest model's.
+fn cost(models: &[&ModelData]) -> Row {
+    let min_cost = min_of(models, "cost_operating");
     row(
+        models,
         8,
-        Simulated,
+        RowKind::Simulated,
         "operating cost per year with 95% interval (charged staff, on-call, incident labour, sync; not downtime or freezes)",
         "Low: within 25% of the cheapest model. High: otherwise.",
         &|m| {
-            let e = est(m, "cost_operating");
+            let e = m.estimate("cost_operating");
             let rating = if e.mean <= 1.25 * min_cost {
                 "Low"
             } else {
@@ -422,8 +495,7 @@ pub fn comparison(data: &ReportData) -> Vec<Row> {
             };
             (ci(&e, money), rating.into())
         },
-    );
-    rows
+    )
 }
 
 /// The table as Markdown.

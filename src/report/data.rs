@@ -149,53 +149,9 @@ impl ReportData {
             .fold(0.0, f64::max);
         let rep_models = strings(replications, "replications", "model")?;
         let rep_index = numbers(replications, "replications", "replication")?;
-        let mut models: Vec<ModelData> = Vec::new();
-        for m in &scenario.models {
-            if rep_models.iter().any(|x| x == m.key()) {
-                models.push(ModelData {
-                    model: *m,
-                    metrics: HashMap::new(),
-                    ttr_histogram: vec![0; TTR_BINS + 2],
-                    weeks: Vec::new(),
-                    workarounds: Vec::new(),
-                    budget_share_by_tier: Vec::new(),
-                    top_tier_met: Vec::new(),
-                    top_tier_availability: Vec::new(),
-                    tier_met: Vec::new(),
-                });
-            }
-        }
-        if let Some(unknown) = rep_models
-            .iter()
-            .find(|x| !models.iter().any(|m| m.model.key() == x.as_str()))
-        {
-            return Err(DataError::Model(format!(
-                "the results hold model \"{unknown}\", which the saved scenario does not compare"
-            )));
-        }
-        let keys: Vec<&'static str> = models.iter().map(|m| m.model.key()).collect();
-        let slot = |key: &str| keys.iter().position(|k| *k == key);
-
-        // Replications: every numeric column.
-        let order = sort_order(&rep_index);
-        for col in replications.columns() {
-            let name = col.name().as_str();
-            if matches!(name, "model" | "replication" | "seed")
-                || !col.dtype().is_primitive_numeric()
-            {
-                continue;
-            }
-            let values = numbers(replications, "replications", name)?;
-            for &i in &order {
-                if let Some(k) = slot(&rep_models[i]) {
-                    models[k]
-                        .metrics
-                        .entry(name.to_string())
-                        .or_default()
-                        .push(values[i]);
-                }
-            }
-        }
+        let mut models = models_in(&scenario, &rep_models)?;
+        let slots = Slots::of(&models);
+        read_metrics(&mut models, &slots, replications, &rep_models, &rep_index)?;
         let replications_per_model = models
             .iter()
             .map(|m| m.values("incidents").len())
@@ -204,121 +160,13 @@ impl ReportData {
         if replications_per_model == 0 {
             return Err(DataError::Empty);
         }
-
-        // Histogram.
-        let h_models = strings(histogram, "ttr_histogram", "model")?;
-        let h_bins = numbers(histogram, "ttr_histogram", "bin")?;
-        let h_counts = numbers(histogram, "ttr_histogram", "count")?;
-        for ((m, b), c) in h_models.iter().zip(&h_bins).zip(&h_counts) {
-            if let (Some(k), Ok(b)) = (slot(m), usize::try_from(*b as i64))
-                && let Some(cell) = models[k].ttr_histogram.get_mut(b)
-            {
-                *cell += *c as u64;
-            }
-        }
-
-        let mut tiers: Vec<f64> = scenario
-            .services
-            .iter()
-            .map(|s| s.availability_target)
-            .collect();
-        tiers.sort_by(|a, b| b.total_cmp(a));
-        tiers.dedup();
-        let tier_of = |target: f64| tiers.iter().position(|t| (t - target).abs() < 1e-12);
-
-        // Each tier's budget left as a share of its quarterly budget, per timeseries row.
-        let t_rows = timeseries.height();
-        let mut tier_left = vec![vec![0.0; t_rows]; tiers.len()];
-        let mut tier_budget = vec![0.0; tiers.len()];
-        for (s, svc) in scenario.services.iter().enumerate() {
-            let Some(t) = tier_of(svc.availability_target) else {
-                continue;
-            };
-            tier_budget[t] += crate::engine::quarter_budget(&scenario, s);
-            let name = crate::export::per_service_column("error_budget_remaining_hours", &svc.name);
-            let left = numbers(timeseries, "timeseries", &name)?;
-            for (acc, x) in tier_left[t].iter_mut().zip(left) {
-                *acc += x;
-            }
-        }
-        for m in &mut models {
-            m.budget_share_by_tier = vec![Vec::new(); tiers.len()];
-        }
-
-        // Weekly series over all services.
-        let t_models = strings(timeseries, "timeseries", "model")?;
-        let t_week = numbers(timeseries, "timeseries", "week")?;
-        let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
-        for i in 0..t_models.len() {
-            let Some(k) = slot(&t_models[i]) else {
-                continue;
-            };
-            let week = t_week[i] as u32;
-            let md = &mut models[k];
-            let w = match md.weeks.iter().position(|x| *x == week) {
-                Some(w) => w,
-                None => {
-                    md.weeks.push(week);
-                    md.workarounds.push(Vec::new());
-                    for series in &mut md.budget_share_by_tier {
-                        series.push(Vec::new());
-                    }
-                    md.weeks.len() - 1
-                }
-            };
-            md.workarounds[w].push(t_open[i]);
-            for (t, series) in md.budget_share_by_tier.iter_mut().enumerate() {
-                series[w].push(tier_left[t][i] / tier_budget[t].max(f64::MIN_POSITIVE));
-            }
-        }
-
-        // Top-tier services meeting their target, per replication.
-        let s_models = strings(services, "services", "model")?;
-        let s_rep = numbers(services, "services", "replication")?;
-        let s_target = numbers(services, "services", "availability_target")?;
-        let s_avail = numbers(services, "services", "availability")?;
-        let mut met: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::new();
-        for i in 0..s_models.len() {
-            if s_target[i] + 1e-12 < top_target {
-                continue;
-            }
-            if let Some(k) = slot(&s_models[i]) {
-                let e = met.entry((k, s_rep[i] as i64)).or_insert((0.0, 0.0, 0.0));
-                e.1 += 1.0;
-                e.2 += s_avail[i];
-                if s_avail[i] >= s_target[i] {
-                    e.0 += 1.0;
-                }
-            }
-        }
-        let mut keys: Vec<_> = met.keys().copied().collect();
-        keys.sort_unstable();
-        for key in keys {
-            let (ok, n, avail) = met[&key];
-            models[key.0].top_tier_met.push(ok / n);
-            models[key.0].top_tier_availability.push(avail / n);
-        }
-
-        // Every tier: share of its services meeting the target, per replication.
-        let mut by_tier: HashMap<(usize, usize, i64), (f64, f64)> = HashMap::new();
-        for i in 0..s_models.len() {
-            if let (Some(k), Some(t)) = (slot(&s_models[i]), tier_of(s_target[i])) {
-                let e = by_tier.entry((k, t, s_rep[i] as i64)).or_insert((0.0, 0.0));
-                e.1 += 1.0;
-                if s_avail[i] >= s_target[i] {
-                    e.0 += 1.0;
-                }
-            }
-        }
-        for m in &mut models {
-            m.tier_met = vec![Vec::new(); tiers.len()];
-        }
-        let mut keys: Vec<_> = by_tier.keys().copied().collect();
-        keys.sort_unstable();
-        for key in keys {
-            let (ok, n) = by_tier[&key];
-            models[key.0].tier_met[key.1].push(ok / n);
-        }
+        read_histogram(&mut models, &slots, histogram)?;
+        let tiers = tiers_of(&scenario);
+        let budgets = TierBudgets::read(&scenario, &tiers, timeseries)?;
+        read_weekly(&mut models, &slots, timeseries, &budgets)?;
+        let service_rows = ServiceRows::read(services)?;
+        read_top_tier(&mut models, &slots, &service_rows, top_target);
+        read_tier_met(&mut models, &slots, &service_rows, &tiers);
 
         let title = format!("whoruns report: {}", scenario.name);
         Ok(ReportData {
@@ -329,6 +177,273 @@ impl ReportData {
             top_target,
             tiers,
         })
+    }
+}
+
+/// The scenario's models that have replications, in the scenario's order, with nothing
+/// read yet; an error if the replications hold a model the scenario does not compare.
+fn models_in(scenario: &Scenario, rep_models: &[String]) -> Result<Vec<ModelData>, DataError> {
+    let mut models: Vec<ModelData> = Vec::new();
+    for m in &scenario.models {
+        if rep_models.iter().any(|x| x == m.key()) {
+            models.push(ModelData {
+                model: *m,
+                metrics: HashMap::new(),
+                ttr_histogram: vec![0; TTR_BINS + 2],
+                weeks: Vec::new(),
+                workarounds: Vec::new(),
+                budget_share_by_tier: Vec::new(),
+                top_tier_met: Vec::new(),
+                top_tier_availability: Vec::new(),
+                tier_met: Vec::new(),
+            });
+        }
+    }
+    if let Some(unknown) = rep_models
+        .iter()
+        .find(|x| !models.iter().any(|m| m.model.key() == x.as_str()))
+    {
+        return Err(DataError::Model(format!(
+            "the results hold model \"{unknown}\", which the saved scenario does not compare"
+        )));
+    }
+    Ok(models)
+}
+
+/// Where each model's data is kept: model keys in the order of the `ModelData` list.
+struct Slots {
+    /// The models' keys.
+    keys: Vec<&'static str>,
+}
+
+impl Slots {
+    /// The slots of `models`.
+    fn of(models: &[ModelData]) -> Slots {
+        Slots {
+            keys: models.iter().map(|m| m.model.key()).collect(),
+        }
+    }
+
+    /// The index of the model whose key is `key`, if it is reported.
+    fn of_key(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| *k == key)
+    }
+}
+
+/// Every numeric column of the replications table (but the replication number and seed),
+/// per model in replication order.
+fn read_metrics(
+    models: &mut [ModelData],
+    slots: &Slots,
+    replications: &DataFrame,
+    rep_models: &[String],
+    rep_index: &[f64],
+) -> Result<(), DataError> {
+    let order = sort_order(rep_index);
+    for col in replications.columns() {
+        let name = col.name().as_str();
+        if matches!(name, "model" | "replication" | "seed") || !col.dtype().is_primitive_numeric() {
+            continue;
+        }
+        let values = numbers(replications, "replications", name)?;
+        for &i in &order {
+            if let Some(k) = slots.of_key(&rep_models[i]) {
+                models[k]
+                    .metrics
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(values[i]);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The time-to-restore histogram, pooled over replications per model.
+fn read_histogram(
+    models: &mut [ModelData],
+    slots: &Slots,
+    histogram: &DataFrame,
+) -> Result<(), DataError> {
+    let h_models = strings(histogram, "ttr_histogram", "model")?;
+    let h_bins = numbers(histogram, "ttr_histogram", "bin")?;
+    let h_counts = numbers(histogram, "ttr_histogram", "count")?;
+    for ((m, b), c) in h_models.iter().zip(&h_bins).zip(&h_counts) {
+        if let (Some(k), Ok(b)) = (slots.of_key(m), usize::try_from(*b as i64))
+            && let Some(cell) = models[k].ttr_histogram.get_mut(b)
+        {
+            *cell += *c as u64;
+        }
+    }
+    Ok(())
+}
+
+/// The distinct availability targets of the scenario's services, highest first.
+fn tiers_of(scenario: &Scenario) -> Vec<f64> {
+    let mut tiers: Vec<f64> = scenario
+        .services
+        .iter()
+        .map(|s| s.availability_target)
+        .collect();
+    tiers.sort_by(|a, b| b.total_cmp(a));
+    tiers.dedup();
+    tiers
+}
+
+/// The tier (index into `tiers`) of an availability target.
+fn tier_of(tiers: &[f64], target: f64) -> Option<usize> {
+    tiers.iter().position(|t| (t - target).abs() < 1e-12)
+}
+
+/// Each tier's error budget: what is left per timeseries row and the quarterly budget,
+/// summed over the tier's services.
+struct TierBudgets {
+    /// Hours of budget left, `[tier][timeseries row]`.
+    left: Vec<Vec<f64>>,
+    /// Hours of quarterly budget, per tier.
+    budget: Vec<f64>,
+}
+
+impl TierBudgets {
+    /// Sums the services' budget columns of the timeseries table by tier.
+    fn read(
+        scenario: &Scenario,
+        tiers: &[f64],
+        timeseries: &DataFrame,
+    ) -> Result<TierBudgets, DataError> {
+        let t_rows = timeseries.height();
+        let mut tier_left = vec![vec![0.0; t_rows]; tiers.len()];
+        let mut tier_budget = vec![0.0; tiers.len()];
+        for (s, svc) in scenario.services.iter().enumerate() {
+            let Some(t) = tier_of(tiers, svc.availability_target) else {
+                continue;
+            };
+            tier_budget[t] += crate::engine::quarter_budget(scenario, s);
+            let name = crate::export::per_service_column("error_budget_remaining_hours", &svc.name);
+            let left = numbers(timeseries, "timeseries", &name)?;
+            for (acc, x) in tier_left[t].iter_mut().zip(left) {
+                *acc += x;
+            }
+        }
+        Ok(TierBudgets {
+            left: tier_left,
+            budget: tier_budget,
+        })
+    }
+}
+
+/// The weekly series over all services: week numbers, open workarounds and each tier's
+/// budget left as a share of its quarterly budget, one value per replication.
+fn read_weekly(
+    models: &mut [ModelData],
+    slots: &Slots,
+    timeseries: &DataFrame,
+    budgets: &TierBudgets,
+) -> Result<(), DataError> {
+    let (tier_left, tier_budget) = (&budgets.left, &budgets.budget);
+    for m in models.iter_mut() {
+        m.budget_share_by_tier = vec![Vec::new(); tier_budget.len()];
+    }
+    let t_models = strings(timeseries, "timeseries", "model")?;
+    let t_week = numbers(timeseries, "timeseries", "week")?;
+    let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
+    for i in 0..t_models.len() {
+        let Some(k) = slots.of_key(&t_models[i]) else {
+            continue;
+        };
+        let week = t_week[i] as u32;
+        let md = &mut models[k];
+        let w = match md.weeks.iter().position(|x| *x == week) {
+            Some(w) => w,
+            None => {
+                md.weeks.push(week);
+                md.workarounds.push(Vec::new());
+                for series in &mut md.budget_share_by_tier {
+                    series.push(Vec::new());
+                }
+                md.weeks.len() - 1
+            }
+        };
+        md.workarounds[w].push(t_open[i]);
+        for (t, series) in md.budget_share_by_tier.iter_mut().enumerate() {
+            series[w].push(tier_left[t][i] / tier_budget[t].max(f64::MIN_POSITIVE));
+        }
+    }
+    Ok(())
+}
+
+/// The columns of the services table the report reads, one value per row.
+struct ServiceRows {
+    /// Model keys.
+    models: Vec<String>,
+    /// Replication numbers.
+    rep: Vec<f64>,
+    /// Availability targets.
+    target: Vec<f64>,
+    /// Availabilities reached.
+    avail: Vec<f64>,
+}
+
+impl ServiceRows {
+    /// Reads them.
+    fn read(services: &DataFrame) -> Result<ServiceRows, DataError> {
+        Ok(ServiceRows {
+            models: strings(services, "services", "model")?,
+            rep: numbers(services, "services", "replication")?,
+            target: numbers(services, "services", "availability_target")?,
+            avail: numbers(services, "services", "availability")?,
+        })
+    }
+}
+
+/// Per replication: the share of the top-tier services that met their target, and their
+/// mean availability.
+fn read_top_tier(models: &mut [ModelData], slots: &Slots, rows: &ServiceRows, top_target: f64) {
+    let (s_models, s_rep, s_target, s_avail) = (&rows.models, &rows.rep, &rows.target, &rows.avail);
+    let mut met: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::new();
+    for i in 0..s_models.len() {
+        if s_target[i] + 1e-12 < top_target {
+            continue;
+        }
+        if let Some(k) = slots.of_key(&s_models[i]) {
+            let e = met.entry((k, s_rep[i] as i64)).or_insert((0.0, 0.0, 0.0));
+            e.1 += 1.0;
+            e.2 += s_avail[i];
+            if s_avail[i] >= s_target[i] {
+                e.0 += 1.0;
+            }
+        }
+    }
+    let mut keys: Vec<_> = met.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let (ok, n, avail) = met[&key];
+        models[key.0].top_tier_met.push(ok / n);
+        models[key.0].top_tier_availability.push(avail / n);
+    }
+}
+
+/// Every tier, per replication: the share of its services that met their target.
+fn read_tier_met(models: &mut [ModelData], slots: &Slots, rows: &ServiceRows, tiers: &[f64]) {
+    let (s_models, s_rep, s_target, s_avail) = (&rows.models, &rows.rep, &rows.target, &rows.avail);
+    let mut by_tier: HashMap<(usize, usize, i64), (f64, f64)> = HashMap::new();
+    for i in 0..s_models.len() {
+        if let (Some(k), Some(t)) = (slots.of_key(&s_models[i]), tier_of(tiers, s_target[i])) {
+            let e = by_tier.entry((k, t, s_rep[i] as i64)).or_insert((0.0, 0.0));
+            e.1 += 1.0;
+            if s_avail[i] >= s_target[i] {
+                e.0 += 1.0;
+            }
+        }
+    }
+    for m in models.iter_mut() {
+        m.tier_met = vec![Vec::new(); tiers.len()];
+    }
+    let mut keys: Vec<_> = by_tier.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let (ok, n) = by_tier[&key];
+        models[key.0].tier_met[key.1].push(ok / n);
     }
 }
 
