@@ -110,7 +110,6 @@ impl ReportData {
                 kept.push(self.models.remove(i));
             }
             self.models = kept;
-            self.scenario.models = models.to_vec();
         }
         let reference = match reference {
             Some(r) if self.model(r).is_none() => {
@@ -125,8 +124,14 @@ impl ReportData {
                 .first()
                 .map_or(self.scenario.reference, |m| m.model),
         };
-        self.scenario.reference = reference;
-        Ok(())
+        let compared = if models.is_empty() {
+            self.scenario.models.clone()
+        } else {
+            models.to_vec()
+        };
+        self.scenario
+            .compare(compared, reference)
+            .map_err(|e| DataError::Model(e.to_string()))
     }
 
     /// One model's data.
