@@ -5,8 +5,10 @@ pub mod charts;
 pub mod comparison;
 pub mod data;
 pub mod document;
+pub mod fonts;
 pub mod headline;
 pub mod ranking;
+pub mod style;
 pub mod svgtext;
 
 pub use charts::{Chart, ChartError};
