@@ -5,7 +5,7 @@
 //! fail that test against the best are tied with it, and findings say so.
 
 use crate::metric::Metric;
-pub use crate::metric::{Better, COST, TIME, Threshold};
+pub use crate::metric::{Better, Threshold};
 use crate::model::ModelKind;
 use crate::stats::Estimate;
 

@@ -6,15 +6,17 @@ pub mod comparison;
 pub mod data;
 pub mod document;
 pub mod files;
+pub mod fonts;
 pub mod headline;
 pub use crate::ranking;
+pub mod style;
 pub mod svgtext;
 
 pub use charts::{Chart, ChartError};
 pub use data::{DataError, ReportData};
 
 /// Files of a report, as (path relative to the output folder, bytes).
-pub type ReportFiles = Vec<(String, Vec<u8>)>;
+pub type ReportFiles = crate::export::Files;
 
 /// Renders every chart (PNG and SVG), the comparison table (Markdown and CSV) and the report
 /// (Markdown and self-contained HTML).

@@ -3,11 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{Chart, colour_hex, trim_pct};
+use super::charts::{Chart, colour_hex};
 use super::comparison::Row;
 use super::data::{ModelData, ReportData};
+use crate::format::trim_pct;
 use crate::model::ModelKind;
-use crate::ranking::{Better, COST, Lead, TIME, Threshold, lead};
+use crate::ranking::{Better, Lead, lead};
 use crate::stats::Estimate;
 use crate::table::money;
 use crate::units::format_hours;
@@ -23,15 +24,14 @@ fn names(models: &[ModelKind]) -> String {
 }
 
 /// A finding on who leads `metric`, stated only when the lead is real (see
-/// [`super::ranking`]); otherwise the tie, with the metric named either way.
+/// [`crate::ranking`]); otherwise the tie, with the metric named either way.
 fn lead_finding(
     data: &ReportData,
     metric: &str,
     what: &str,
-    better: Better,
-    threshold: Threshold,
     show: &dyn Fn(f64) -> String,
 ) -> Option<String> {
+    let (better, threshold) = (crate::metric::direction(metric), crate::metric::tie(metric));
     let values: Vec<(ModelKind, &[f64])> = data
         .models
         .iter()
@@ -113,14 +113,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     };
     let hours = |x: f64| format_hours(x);
     let cost = |x: f64| money(x);
-    out.extend(lead_finding(
-        data,
-        "mttr_hours",
-        "time to restore",
-        Better::Lower,
-        TIME,
-        &hours,
-    ));
+    out.extend(lead_finding(data, "mttr_hours", "time to restore", &hours));
     let ttr = by("mttr_hours");
     if let Some(slow) = ttr.last()
         && slow.model != reference.model
@@ -163,16 +156,12 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         data,
         "cost_operating",
         "operating cost, the cost of running the model",
-        Better::Lower,
-        COST,
         &cost,
     ));
     out.extend(lead_finding(
         data,
         "cost_total",
         "total cost, operating cost plus lost revenue and freezes",
-        Better::Lower,
-        COST,
         &cost,
     ));
     let avail = by("availability");
@@ -216,11 +205,8 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
                 .iter()
                 .map(|m| (m.model, m.values(metric)))
                 .collect();
-            let rule = Threshold {
-                relative: 0.1,
-                absolute: 0.5,
-            };
-            out.push(match lead(&values, Better::Higher, rule) {
+            // Heaviest: the lead in the direction opposite to better, by the load rule.
+            out.push(match lead(&values, Better::Higher, crate::metric::tie(metric)) {
                 Lead::Clear { leader, .. } => format!(
                     "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
                     leader.name()

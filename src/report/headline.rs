@@ -1,13 +1,22 @@
 //! Message titles: one sentence per chart stating what it shows, written from the numbers
 //! by the same rules as the findings. A model "costs least" or "restores fastest" only when
-//! it leads by [`super::ranking`]'s rule; otherwise the title says who is tied. The chart's
+//! it leads by [`crate::ranking`]'s rule; otherwise the title says who is tied. The chart's
 //! neutral description stays beneath the title ([`Chart::title`], [`Chart::subtitle`]).
+//! Every chart's title is written here: the report's charts ([`headline`]), and the sweep,
+//! tornado, grid-map and calibration charts ([`sweep`], [`tornado`], [`grid_map`],
+//! [`calibration`]).
 
-use super::charts::{Chart, RESTORE_PARTS, trim_pct};
+use super::charts::Chart;
 use super::data::{ModelData, ReportData};
+use super::style::{Component, RESTORE_PARTS};
+use crate::axis::Axis;
+use crate::calibrate::{Calibration, Source};
+use crate::format::trim_pct;
 use crate::model::ModelKind;
-use crate::ranking::{Better, COST, Lead, TIME, Threshold, lead};
+use crate::ranking::{Lead, lead};
+use crate::sensitivity::{Effect, Output};
 use crate::stats::Estimate;
+use crate::sweep::{Cell, Crossover};
 use crate::units::format_hours;
 
 /// A share of service-years below which a tier "misses its target in most years".
@@ -54,13 +63,17 @@ fn tiers_phrase(tiers: &[f64]) -> String {
 }
 
 /// Who leads `metric` among the report's models.
-pub fn lead_on(data: &ReportData, metric: &str, better: Better, t: Threshold) -> Lead {
+pub fn lead_on(data: &ReportData, metric: &str) -> Lead {
     let values: Vec<(ModelKind, &[f64])> = data
         .models
         .iter()
         .map(|m| (m.model, m.values(metric)))
         .collect();
-    lead(&values, better, t)
+    lead(
+        &values,
+        crate::metric::direction(metric),
+        crate::metric::tie(metric),
+    )
 }
 
 /// "X costs least to run", "X and Y tie as cheapest to run", "All models cost about the
@@ -111,7 +124,7 @@ pub fn failing_everywhere(data: &ReportData) -> Vec<f64> {
 fn cost_vs_reliability(data: &ReportData) -> String {
     let cost = superlative(
         data,
-        &lead_on(data, "cost_operating", Better::Lower, COST),
+        &lead_on(data, "cost_operating"),
         "costs least to run",
         "tie as the cheapest to run",
         "All models cost about the same to run",
@@ -150,7 +163,7 @@ fn cost_vs_reliability(data: &ReportData) -> String {
 }
 
 fn time_to_restore(data: &ReportData) -> String {
-    let l = lead_on(data, "mttr_hours", Better::Lower, TIME);
+    let l = lead_on(data, "mttr_hours");
     let mut out = superlative(
         data,
         &l,
@@ -205,7 +218,7 @@ fn restore_breakdown(data: &ReportData) -> String {
     let (Some(fast), Some(slow)) = (reference.or(data.models.iter().min_by(by_ttr)), slow) else {
         return "Time to restore, part by part".into();
     };
-    let gap = |p: &super::charts::Component| {
+    let gap = |p: &Component| {
         mean(slow, p.metric)
             - if slow.model == fast.model {
                 0.0
@@ -320,8 +333,8 @@ fn error_budget(data: &ReportData) -> String {
 }
 
 fn cost_breakdown(data: &ReportData) -> String {
-    let operating = lead_on(data, "cost_operating", Better::Lower, COST);
-    let total = lead_on(data, "cost_total", Better::Lower, COST);
+    let operating = lead_on(data, "cost_operating");
+    let total = lead_on(data, "cost_total");
     let mut out = match (&operating, &total) {
         (Lead::Clear { leader: a, .. }, Lead::Clear { leader: b, .. }) if a == b => {
             format!("{} costs least both to run and in total", a.name())
@@ -353,6 +366,203 @@ fn cost_breakdown(data: &ReportData) -> String {
         out.push_str("; unreliability costs more than running under every model");
     }
     out
+}
+
+/// The sweep chart's message title for `metric` (column `column` of the cells), whose axis
+/// reads `quantity`: where the best model changes along `axis`, or who is best throughout.
+pub fn sweep(
+    metric: &str,
+    column: usize,
+    quantity: &str,
+    axis: &Axis,
+    cells: &[Vec<Cell>],
+    crossovers: &[Crossover],
+) -> String {
+    let what = quantity
+        .split([',', '('])
+        .next()
+        .unwrap_or(quantity)
+        .trim()
+        .to_lowercase();
+    let higher = crate::metric::direction(metric) == crate::metric::Better::Higher;
+    let changes: Vec<&Crossover> = crossovers
+        .iter()
+        .filter(|c| c.metric == metric && c.leader_change && c.significant)
+        .collect();
+    let label = &axis.label;
+    let best_word = if higher { "highest" } else { "lowest" };
+    if changes.is_empty() {
+        // Who is tied for best at every value (by the ranking rule).
+        let per_point = crate::sweep::leaders(cells, column, metric);
+        let always: Vec<ModelKind> = per_point
+            .first()
+            .map(|first| {
+                first
+                    .iter()
+                    .copied()
+                    .filter(|m| per_point.iter().all(|p| p.contains(m)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let names: Vec<String> = always.iter().map(|m| format!("“{}”", m.name())).collect();
+        return match always.as_slice() {
+            [] => format!(
+                "No model is best on {what} across the whole range of {label}; the lead shifts among tied models"
+            ),
+            [one] => format!(
+                "{} has the {best_word} {what} across the whole range of {label}",
+                one.name()
+            ),
+            _ => format!(
+                "{} tie for the {best_word} {what} across the whole range of {label}",
+                list(&names)
+            ),
+        };
+    }
+    let parts: Vec<String> = changes
+        .iter()
+        .take(2)
+        .map(|c| {
+            let new = if higher {
+                c.lower_before
+            } else {
+                c.lower_after
+            };
+            format!(
+                "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{})",
+                new.name(),
+                crate::format::short(c.at),
+                crate::format::short(c.interval.0),
+                crate::format::short(c.interval.1)
+            )
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// The tornado chart's message title: the parameter with the largest effect on the gap in
+/// `output`, and which parameters reverse it when moved by ±`range`.
+pub fn tornado(output: &Output, effects: &[Effect], range: f64) -> String {
+    let flips: Vec<&str> = effects
+        .iter()
+        .filter(|e| e.flips)
+        .map(|e| e.parameter.as_str())
+        .collect();
+    let top = effects
+        .first()
+        .map_or("no parameter", |e| e.parameter.as_str());
+    let what = if output.metric == "availability" {
+        "availability"
+    } else {
+        "operating cost"
+    };
+    match flips.as_slice() {
+        [] => format!(
+            "{top} moves the {what} gap between {} and {} most; no parameter within ±{:.0}% reverses it",
+            output.a.name(),
+            output.b.name(),
+            100.0 * range
+        ),
+        [one] => format!(
+            "Only {one} can reverse the {what} gap between {} and {} within ±{:.0}%",
+            output.a.name(),
+            output.b.name(),
+            100.0 * range
+        ),
+        many => format!(
+            "{} parameters can reverse the {what} gap between {} and {} within ±{:.0}%, {} most",
+            many.len(),
+            output.a.name(),
+            output.b.name(),
+            100.0 * range,
+            many[0]
+        ),
+    }
+}
+
+/// The grid map's message title for `metric` (column `column` of the cells), `best` saying
+/// what leading means ("lowest operating cost"): who leads at most points of the map.
+pub fn grid_map(metric: &str, column: usize, best: &str, cells: &[Vec<Cell>]) -> String {
+    let leaders = crate::sweep::leaders(cells, column, metric);
+    let mut counts: Vec<(ModelKind, usize)> = Vec::new();
+    for l in &leaders {
+        if let [one] = l.as_slice() {
+            match counts.iter_mut().find(|(m, _)| m == one) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((*one, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let total = leaders.len().max(1);
+    match counts.first() {
+        None => format!("No model has the {best} alone anywhere on this map"),
+        Some((m, n)) => format!(
+            "{} has the {best} at {n} of {total} points; {} elsewhere",
+            m.name(),
+            if counts.len() > 1 {
+                "other models or ties"
+            } else {
+                "ties"
+            }
+        ),
+    }
+}
+
+/// The calibration chart's message title: which family fits restore times best for most
+/// services, where the KS test rejects the fit, and how many services use the pooled fit.
+pub fn calibration(cal: &Calibration) -> String {
+    let own: Vec<_> = cal
+        .services
+        .iter()
+        .filter(|s| s.ttr.source == Source::Service)
+        .collect();
+    let mut counts: Vec<(&str, usize)> = crate::calibrate::fit::Family::ALL
+        .iter()
+        .map(|f| {
+            let n = own
+                .iter()
+                .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.best.family == *f))
+                .count();
+            (f.name(), n)
+        })
+        .collect();
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let mut title = if own.is_empty() {
+        "No service has enough incidents for a fit of its own".to_string()
+    } else {
+        format!(
+            "A {} fits restore times best for {} of {} services",
+            counts[0].0,
+            counts[0].1,
+            own.len()
+        )
+    };
+    let rejected: Vec<String> = own
+        .iter()
+        .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.ks_p_value < 0.05))
+        .map(|s| s.name.clone())
+        .collect();
+    if !own.is_empty() {
+        if rejected.is_empty() {
+            title.push_str("; the KS test rejects none at 5%");
+        } else {
+            title.push_str(&format!(
+                "; the KS test rejects the fit for {}",
+                list(&rejected)
+            ));
+        }
+    }
+    let pooled = cal.services.len() - own.len();
+    if pooled > 0 {
+        title.push_str(&format!(
+            "; {pooled} {} with fewer than {} incidents {} the pooled fit",
+            if pooled == 1 { "service" } else { "services" },
+            cal.options.min_incidents,
+            if pooled == 1 { "uses" } else { "use" },
+        ));
+    }
+    title
 }
 
 /// The chart's message title, from the numbers.

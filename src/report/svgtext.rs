@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
-use super::charts::{FONT_BOLD as BOLD, FONT_REGULAR as REGULAR};
+use super::fonts::{FONT_BOLD as BOLD, FONT_REGULAR as REGULAR};
 
 /// The embedded faces, regular and bold.
 struct Faces<'a> {

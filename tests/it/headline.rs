@@ -50,7 +50,7 @@ fn a_clear_cost_leader_and_a_tier_that_fails_everywhere() {
     for m in &mut d.models {
         m.tier_met[0].iter_mut().for_each(|v| *v = 0.2);
     }
-    let top = whoruns::report::charts::trim_pct(100.0 * d.tiers[0]);
+    let top = whoruns::format::trim_pct(100.0 * d.tiers[0]);
     assert_eq!(
         headline(Chart::CostVsReliability, &d),
         format!(
@@ -151,7 +151,7 @@ fn error_budgets_per_tier() {
         "Every tier stays within its error budget in most weeks under every model"
     );
     set_tier(&mut d, 1, 0, -0.3);
-    let top = whoruns::report::charts::trim_pct(100.0 * d.tiers[0]);
+    let top = whoruns::format::trim_pct(100.0 * d.tiers[0]);
     assert_eq!(
         headline(Chart::ErrorBudgetOverTime, &d),
         format!("The {top}% tier is over its error budget most weeks under Ops run it")

@@ -130,7 +130,7 @@ fn the_html_report_references_nothing_external() {
     // Every tier's attainment, per model, so no average hides a failing tier.
     assert!(md.contains("## Reliability by tier"), "{md}");
     for t in &d.tiers {
-        let column = format!("| {}% tier ", whoruns::report::charts::trim_pct(100.0 * t));
+        let column = format!("| {}% tier ", whoruns::format::trim_pct(100.0 * t));
         assert!(md.contains(&column), "no column for tier {t}: {md}");
     }
     assert!(d.models.iter().all(|m| {

@@ -6,8 +6,11 @@ use plotters::coord::Shift;
 use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
 
-use super::{ChartError, GRID, INK, err, font, simple_frame, to_png, to_svg};
+use super::frame::{simple_frame, wrap};
+use super::render::{ChartError, err, to_png, to_svg};
 use crate::calibrate::{Calibration, Source};
+use crate::report::headline;
+use crate::report::style::{GREY, GRID, INK, bold, font};
 use crate::units::format_hours;
 
 /// Panels per page.
@@ -35,58 +38,7 @@ pub fn pages(cal: &Calibration) -> usize {
 impl FitChart<'_> {
     /// The message title: which family fits, and where the fit is rejected or borrowed.
     pub fn title(&self) -> String {
-        let own: Vec<_> = self
-            .cal
-            .services
-            .iter()
-            .filter(|s| s.ttr.source == Source::Service)
-            .collect();
-        let mut counts: Vec<(&str, usize)> = crate::calibrate::fit::Family::ALL
-            .iter()
-            .map(|f| {
-                let n = own
-                    .iter()
-                    .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.best.family == *f))
-                    .count();
-                (f.name(), n)
-            })
-            .collect();
-        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        let mut title = if own.is_empty() {
-            "No service has enough incidents for a fit of its own".to_string()
-        } else {
-            format!(
-                "A {} fits restore times best for {} of {} services",
-                counts[0].0,
-                counts[0].1,
-                own.len()
-            )
-        };
-        let rejected: Vec<&str> = own
-            .iter()
-            .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.ks_p_value < 0.05))
-            .map(|s| s.name.as_str())
-            .collect();
-        if !own.is_empty() {
-            if rejected.is_empty() {
-                title.push_str("; the KS test rejects none at 5%");
-            } else {
-                title.push_str(&format!(
-                    "; the KS test rejects the fit for {}",
-                    list(&rejected)
-                ));
-            }
-        }
-        let pooled = self.cal.services.len() - own.len();
-        if pooled > 0 {
-            title.push_str(&format!(
-                "; {pooled} {} with fewer than {} incidents {} the pooled fit",
-                if pooled == 1 { "service" } else { "services" },
-                self.cal.options.min_incidents,
-                if pooled == 1 { "uses" } else { "use" },
-            ));
-        }
-        title
+        headline::calibration(self.cal)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -136,7 +88,7 @@ impl FitChart<'_> {
                 (Some(c), _) => format!("n {} · pooled {}", s.resolved, c.best.family.name()),
                 (None, _) => format!("n {} · no fit", s.resolved),
             };
-            let caption = super::wrap(&s.name, 26, true, f64::from(panel.dim_in_pixel().0) - 20.0)
+            let caption = wrap(&s.name, 26, true, f64::from(panel.dim_in_pixel().0) - 20.0)
                 .into_iter()
                 .next()
                 .unwrap_or_default();
@@ -155,7 +107,7 @@ impl FitChart<'_> {
                 .max(c.map_or(0.0, |c| c.best.quantile(0.99)));
             let (lo, hi) = ((lo / 1.5).max(floor), (hi * 1.5).max(lo * 10.0));
             let mut chart = ChartBuilder::on(panel)
-                .caption(caption, super::bold(26))
+                .caption(caption, bold(26))
                 .margin(8)
                 .x_label_area_size(36)
                 .y_label_area_size(56)
@@ -191,7 +143,7 @@ impl FitChart<'_> {
                 .draw_series(std::iter::once(Text::new(
                     stats,
                     (lo * 1.1, 96.0),
-                    font(20).color(&super::GREY),
+                    font(20).color(&GREY),
                 )))
                 .map_err(err)?;
             if !xs.is_empty() {
@@ -222,14 +174,5 @@ impl FitChart<'_> {
     /// The page as PNG bytes.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
         to_png("calibration", |root| self.draw(root))
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

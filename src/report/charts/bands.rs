@@ -1,0 +1,119 @@
+//! Bands over weeks: each model's weekly mean as a line over its 10th–90th percentile band,
+//! in one panel (workarounds) or a small multiple (error budget per tier).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::range;
+use super::legend::drawing_order;
+use super::render::{Drawn, err};
+use crate::model::ModelKind;
+use crate::report::data::{ModelData, ReportData};
+use crate::report::style::{GREY, GRID, LINE_NARROWEST, LINE_WIDEST, PANEL_WIDEST, colour, font};
+use crate::stats::quantile_sorted;
+
+/// One week of a band: (week, mean, 10th percentile, 90th percentile).
+type BandPoint = (f64, f64, f64, f64);
+
+/// Mean lines with 10th–90th percentile bands over weeks, in one panel; `title` (small
+/// multiples) makes the panel compact and labels it.
+pub(super) fn band_panel<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    y_desc: &str,
+    series: &dyn Fn(&ModelData) -> &[Vec<f64>],
+    scale: Option<f64>,
+    title: Option<String>,
+) -> Drawn {
+    let compact = title.is_some();
+    let k = scale.unwrap_or(1.0);
+    let widest = if compact { PANEL_WIDEST } else { LINE_WIDEST };
+    let bands: Vec<(ModelKind, u32, Vec<BandPoint>)> = drawing_order(data, widest, LINE_NARROWEST)
+        .into_iter()
+        .map(|(m, width)| {
+            let rows = m
+                .weeks
+                .iter()
+                .zip(series(m))
+                .map(|(w, xs)| {
+                    let mut v: Vec<f64> =
+                        xs.iter().map(|x| x * k).filter(|x| x.is_finite()).collect();
+                    v.sort_by(f64::total_cmp);
+                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    (
+                        f64::from(*w),
+                        mean,
+                        quantile_sorted(&v, 0.1),
+                        quantile_sorted(&v, 0.9),
+                    )
+                })
+                .collect();
+            (m.model, width, rows)
+        })
+        .collect();
+    let weeks = bands
+        .iter()
+        .flat_map(|(_, _, r)| r.iter().map(|p| p.0))
+        .fold(1.0, f64::max);
+    let (y0, y1) = range(
+        bands
+            .iter()
+            .flat_map(|(_, _, r)| r.iter().flat_map(|p| [p.2, p.3]))
+            .chain([0.0]),
+        0.05,
+    );
+    let mut builder = ChartBuilder::on(plot);
+    if let Some(t) = &title {
+        builder.caption(t, font(30));
+    }
+    let mut chart = builder
+        .margin_left(if compact { 20 } else { 40 })
+        .margin_right(if compact { 20 } else { 40 })
+        .margin_top(10)
+        .x_label_area_size(if compact { 70 } else { 100 })
+        .y_label_area_size(if compact { 100 } else { 150 })
+        .build_cartesian_2d(0.0..weeks + 1.0, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .x_desc("Week of the simulated year")
+        .y_desc(y_desc)
+        .axis_desc_style(font(if compact { 26 } else { 34 }))
+        .label_style(font(if compact { 24 } else { 30 }))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+        .map_err(err)?;
+    if scale.is_some() {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (weeks + 1.0, 0.0)],
+                ShapeStyle::from(&GREY).stroke_width(3),
+            )))
+            .map_err(err)?;
+    }
+    for (model, _, rows) in &bands {
+        if rows.is_empty() {
+            continue;
+        }
+        let mut polygon: Vec<(f64, f64)> = rows.iter().map(|p| (p.0, p.3)).collect();
+        polygon.extend(rows.iter().rev().map(|p| (p.0, p.2)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                polygon,
+                colour(*model).mix(0.13).filled(),
+            )))
+            .map_err(err)?;
+    }
+    for (model, width, rows) in &bands {
+        chart
+            .draw_series(LineSeries::new(
+                rows.iter().map(|p| (p.0, p.1)),
+                ShapeStyle::from(&colour(*model)).stroke_width(*width),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}

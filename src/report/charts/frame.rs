@@ -1,0 +1,141 @@
+//! The frame around a chart: the message title (from [`crate::report::headline`]), the
+//! neutral description, the footnote and, for the report's charts, the legend panel; text
+//! wrapped to the width it has.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::Chart;
+use super::render::{HEIGHT, WIDTH, err};
+use crate::report::data::ReportData;
+use crate::report::fonts::register_fonts;
+use crate::report::style::{GREY, bold, font};
+use crate::report::{headline, svgtext};
+
+/// Width of the legend panel on the right of every chart.
+pub(super) const LEGEND_WIDTH: u32 = 500;
+
+/// A chart's plot area and legend area.
+type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
+
+/// Pixels per em at font size 1, as plotters writes sizes into SVG (its bitmap text is a
+/// little narrower). Used to measure text for wrapping.
+const EM_PER_SIZE: f64 = 1.0 / 1.24;
+
+/// Breaks `text` into lines no wider than `max` pixels at font size `size`.
+pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
+    let em = f64::from(size) * EM_PER_SIZE;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && svgtext::width(&candidate, em, bold) > max {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// Message title (the finding, up to two lines, smaller if it needs more), neutral
+/// description, footnote and legend panel; returns the plot area and the legend area.
+pub(super) fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    chart: Chart,
+) -> Result<Panels<DB>, String> {
+    root.fill(&WHITE).map_err(err)?;
+    let max = f64::from(WIDTH - 120);
+    let headline = headline::headline(chart, data);
+    let (size, lines) = [48, 42, 36, 30]
+        .iter()
+        .map(|s| (*s, wrap(&headline, *s, true, max)))
+        .find(|(_, l)| l.len() <= 2)
+        .unwrap_or_else(|| (30, wrap(&headline, 30, true, max)));
+    let neutral = wrap(
+        &format!("{}. {}", chart.title(), chart.subtitle()),
+        26,
+        false,
+        max,
+    );
+    let line_h = size as i32 * 6 / 5;
+    let top_h = 24 + line_h * lines.len() as i32 + 12 + 34 * neutral.len() as i32 + 16;
+    let (top, rest) = root.split_vertically(top_h);
+    let mut y = 24;
+    for l in &lines {
+        top.draw(&Text::new(l.clone(), (60, y), bold(size)))
+            .map_err(err)?;
+        y += line_h;
+    }
+    y += 12;
+    for l in &neutral {
+        top.draw(&Text::new(l.clone(), (62, y), font(26).color(&GREY)))
+            .map_err(err)?;
+        y += 34;
+    }
+    let body_h = (HEIGHT as i32 - top_h - 60).max(200) as u32;
+    let (body, foot) = rest.split_vertically(body_h);
+    let s = &data.scenario;
+    let note = format!(
+        "Scenario \"{}\" · {} replications · seed {} · {} services · whoruns {}",
+        s.name,
+        data.replications,
+        s.seed,
+        s.services.len(),
+        env!("CARGO_PKG_VERSION")
+    );
+    foot.draw(&Text::new(note, (60, 14), font(26).color(&GREY)))
+        .map_err(err)?;
+    Ok(body.split_horizontally(WIDTH - LEGEND_WIDTH))
+}
+
+/// The frame of a sweep, sensitivity or map chart: the message title (up to two lines),
+/// a grey description and a footnote; returns the body between them.
+pub(super) fn simple_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    description: &str,
+    footnote: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    register_fonts();
+    root.fill(&WHITE).map_err(err)?;
+    let lines = wrap(title, 42, true, f64::from(WIDTH - 120));
+    let shown = lines.len().min(2) as i32;
+    let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
+    for (i, l) in lines.iter().take(2).enumerate() {
+        top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
+            .map_err(err)?;
+    }
+    top.draw(&Text::new(
+        description.to_string(),
+        (62, 24 + 50 * shown + 10),
+        font(24).color(&GREY),
+    ))
+    .map_err(err)?;
+    let rest_h = rest.dim_in_pixel().1;
+    let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
+    foot.draw(&Text::new(
+        footnote.to_string(),
+        (60, 14),
+        font(26).color(&GREY),
+    ))
+    .map_err(err)?;
+    Ok(body)
+}
+
+/// The footnote of sweep, sensitivity and map charts.
+pub(super) fn points_footnote(s: &crate::scenario::Scenario) -> String {
+    format!(
+        "Scenario \"{}\" · {} replications per point, the same seeds at every point · seed {} · whoruns {}",
+        s.name,
+        s.replications,
+        s.seed,
+        env!("CARGO_PKG_VERSION")
+    )
+}
