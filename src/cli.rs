@@ -5,6 +5,7 @@ mod calibrate;
 mod common;
 mod files;
 mod interrupt;
+mod load;
 mod merge;
 mod report;
 mod run;
@@ -69,7 +70,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
 fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for path in files {
-        match files::load_scenario(path) {
+        match load::load_scenario(path) {
             Ok(s) => println!(
                 "{}: ok — \"{}\": {} teams, {} services, models {}, {} replications, horizon {:.0} days",
                 path.display(),

@@ -11,8 +11,9 @@ use whoruns::export::from_parquet;
 use whoruns::report::{self, ReportData};
 
 use super::common::{invalid, refuse};
-use super::files::{self, LoadError};
+use super::files;
 use super::interrupt::{Interrupt, Interrupted};
+use super::load::{self, LoadError};
 
 /// Arguments of `whoruns report`.
 #[derive(Debug, Args)]
@@ -45,7 +46,7 @@ fn read(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
 /// Runs `whoruns report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
-    let scenario = match files::load_scenario(&dir.join("scenario.toml")) {
+    let scenario = match load::load_scenario(&dir.join("scenario.toml")) {
         Ok(s) => s,
         Err(e @ LoadError::Invalid(_)) => return invalid(e),
         Err(e) => {

@@ -12,6 +12,7 @@ use whoruns::run::{Options, Progress, Run};
 use super::common::{self, invalid, refuse};
 use super::files;
 use super::interrupt::Interrupt;
+use super::load;
 use super::shards;
 
 /// Arguments of `whoruns run`.
@@ -68,7 +69,7 @@ pub struct RunArgs {
 
 /// Runs `whoruns run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let mut scenario = match files::load_scenario(&args.scenario) {
+    let mut scenario = match load::load_scenario(&args.scenario) {
         Ok(s) => s,
         Err(e) => return invalid(e),
     };
@@ -166,7 +167,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
     // Saved with the replications and seed actually used, so `whoruns report` and a re-run
     // reproduce these results.
-    let scenario_text = files::scenario_record(&args.scenario, &scenario)?;
+    let scenario_text = load::scenario_record(&args.scenario, &scenario)?;
     let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
     if let Some(shard) = shard {

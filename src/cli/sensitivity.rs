@@ -13,6 +13,7 @@ use whoruns::{ModelKind, export};
 use super::common::{self, invalid, refuse};
 use super::files;
 use super::interrupt::Interrupt;
+use super::load;
 use super::shards;
 
 /// Arguments of `whoruns sensitivity`.
@@ -140,7 +141,7 @@ pub fn merge(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
 
 fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
     let loaded = match &source {
-        Source::Simulate => files::load_scenario(&args.scenario).map_err(|e| e.to_string()),
+        Source::Simulate => load::load_scenario(&args.scenario).map_err(|e| e.to_string()),
         Source::Merged { text, .. } => {
             whoruns::scenario::parse(text, "scenario.toml").map_err(|e| e.to_string())
         }

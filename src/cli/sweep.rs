@@ -14,6 +14,7 @@ use whoruns::sweep::{self, SweepError};
 use super::common::{self, invalid, refuse};
 use super::files;
 use super::interrupt::Interrupt;
+use super::load;
 use super::shards;
 
 /// Arguments of `whoruns sweep`.
@@ -166,7 +167,7 @@ const CELLS: &str = "cells.parquet";
 
 fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
     let loaded = match &source {
-        Source::Simulate => files::load_scenario(&args.scenario).map_err(|e| e.to_string()),
+        Source::Simulate => load::load_scenario(&args.scenario).map_err(|e| e.to_string()),
         Source::Merged { text, .. } => {
             whoruns::scenario::parse(text, "scenario.toml").map_err(|e| e.to_string())
         }

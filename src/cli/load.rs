@@ -1,0 +1,138 @@
+//! Reading scenario files: the reasons a file cannot be read in the user's words, and the
+//! scenario as run, recorded beside its results.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use whoruns::Scenario;
+
+/// Why loading a scenario failed. Every case is the user's input, so the commands exit
+/// with status 2 for all of them.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read; the message says why in the user's words.
+    #[error("{path}: {reason}")]
+    Read {
+        /// The path.
+        path: String,
+        /// Why, e.g. "no such file".
+        reason: String,
+    },
+    /// The scenario is invalid.
+    #[error("{0}")]
+    Invalid(#[from] whoruns::scenario::ScenarioError),
+}
+
+/// The largest scenario file read: far beyond any organisation (20,000 services take a
+/// few megabytes), small enough that a wrong file is refused before it is parsed.
+const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
+/// Reads and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, LoadError> {
+    let shown = path.display().to_string();
+    let fail = |reason: String| LoadError::Read {
+        path: shown.clone(),
+        reason,
+    };
+    let meta = fs::metadata(path).map_err(|e| fail(io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(fail(
+            "is a folder, not a scenario file (give the path of a .toml file)".into(),
+        ));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(fail(format!(
+            "is {}, too large to be a scenario file (the limit is {})",
+            whoruns::guard::bytes(meta.len() as f64),
+            whoruns::guard::bytes(MAX_SCENARIO_BYTES as f64)
+        )));
+    }
+    let bytes = fs::read(path).map_err(|e| fail(io_reason(&e)))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let before = &bytes[..at];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            return Err(LoadError::Read {
+                path: format!("{shown}:{line}:{column}"),
+                reason: format!(
+                    "the file is not UTF-8 text (byte 0x{:02X}); save it as UTF-8",
+                    bytes.get(at).copied().unwrap_or(0)
+                ),
+            });
+        }
+    };
+    Ok(whoruns::scenario::parse(&text, &shown)?)
+}
+
+/// An I/O error in a person's words.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
+        _ => format!("cannot read the scenario file: {e}"),
+    }
+}
+
+/// The scenario as run: the original text with `name`, `replications` and `seed` set to
+/// the values used, so that the saved copy reproduces the results and `whoruns report`
+/// finds the same scenario. Comments and layout are kept.
+pub fn scenario_record(path: &Path, scenario: &Scenario) -> anyhow::Result<String> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot re-read {}", path.display()))?;
+    let set = [
+        ("name", format!("{:?}", scenario.name)),
+        ("replications", scenario.replications.to_string()),
+        ("seed", scenario.seed.to_string()),
+    ];
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with('['))
+        .unwrap_or(lines.len());
+    let mut missing = Vec::new();
+    for (key, value) in &set {
+        let found = lines[..header].iter().position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        match found {
+            Some(i) => lines[i] = format!("{key} = {value}"),
+            None => missing.push(format!("{key} = {value}")),
+        }
+    }
+    let first_code = lines[..header]
+        .iter()
+        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap_or(header);
+    for (offset, line) in missing.into_iter().enumerate() {
+        lines.insert(first_code + offset, line);
+    }
+    let record = lines.join("\n") + "\n";
+    // Keep the edit only if it parses to the same scenario settings.
+    match whoruns::scenario::parse(&record, "scenario.toml") {
+        Ok(s)
+            if s.name == scenario.name
+                && s.replications == scenario.replications
+                && s.seed == scenario.seed =>
+        {
+            Ok(record)
+        }
+        _ => bail!(
+            "cannot record the scenario as run (edit of {} failed)",
+            path.display()
+        ),
+    }
+}
