@@ -20,20 +20,67 @@ impl Default for Calendar {
     }
 }
 
+/// Why business hours or business days could not be read. Messages quote the text and
+/// show how to write it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CalendarError {
+    /// Business hours without the `-` between opening and closing.
+    #[error("business_hours \"{hours}\" should look like \"09:00-17:00\"")]
+    NotARange {
+        /// The business hours as written.
+        hours: String,
+    },
+    /// An opening or closing time that is not `HH:MM` (or `HH`).
+    #[error("\"{time}\" is not a time of day like 09:00")]
+    NotATime {
+        /// The time, trimmed.
+        time: String,
+    },
+    /// A time of day before 00:00 or after 24:00, or minutes of 60 and more.
+    #[error("\"{time}\" is not a time of day between 00:00 and 24:00")]
+    TimeOutOfDay {
+        /// The time, trimmed.
+        time: String,
+    },
+    /// Closing at or before opening.
+    #[error("business_hours \"{hours}\": opening must be before closing")]
+    ClosesBeforeOpening {
+        /// The business hours as written.
+        hours: String,
+    },
+    /// A word in business days that names no day of the week.
+    #[error("\"{day}\" is not a day (use mon, tue, wed, thu, fri, sat, sun)")]
+    NotADay {
+        /// The word, trimmed and in lower case.
+        day: String,
+    },
+    /// A range of days whose first day comes after its last.
+    #[error("day range \"{range}\" runs backwards")]
+    BackwardsRange {
+        /// The range, trimmed and in lower case.
+        range: String,
+    },
+    /// Business days that name no day at all.
+    #[error("business_days names no day")]
+    NoDays,
+}
+
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 impl Calendar {
     /// Builds a calendar from `"09:00-17:00"` and `"mon-fri"` (or `"mon,wed,fri"`).
-    pub fn parse(hours: &str, days: &str) -> Result<Self, String> {
-        let (open, close) = hours.split_once('-').ok_or_else(|| {
-            format!("business_hours \"{hours}\" should look like \"09:00-17:00\"")
-        })?;
+    pub fn parse(hours: &str, days: &str) -> Result<Self, CalendarError> {
+        let (open, close) = hours
+            .split_once('-')
+            .ok_or_else(|| CalendarError::NotARange {
+                hours: hours.into(),
+            })?;
         let open_hour = parse_clock(open)?;
         let close_hour = parse_clock(close)?;
         if open_hour >= close_hour {
-            return Err(format!(
-                "business_hours \"{hours}\": opening must be before closing"
-            ));
+            return Err(CalendarError::ClosesBeforeOpening {
+                hours: hours.into(),
+            });
         }
         let mut set = [false; 7];
         for part in days.split(',') {
@@ -42,14 +89,12 @@ impl Calendar {
                 DAY_NAMES
                     .iter()
                     .position(|n| d.starts_with(n))
-                    .ok_or_else(|| {
-                        format!("\"{d}\" is not a day (use mon, tue, wed, thu, fri, sat, sun)")
-                    })
+                    .ok_or_else(|| CalendarError::NotADay { day: d.into() })
             };
             if let Some((a, b)) = part.split_once('-') {
                 let (a, b) = (index(a.trim())?, index(b.trim())?);
                 if a > b {
-                    return Err(format!("day range \"{part}\" runs backwards"));
+                    return Err(CalendarError::BackwardsRange { range: part });
                 }
                 set[a..=b].iter_mut().for_each(|d| *d = true);
             } else {
@@ -57,7 +102,7 @@ impl Calendar {
             }
         }
         if !set.contains(&true) {
-            return Err("business_days names no day".into());
+            return Err(CalendarError::NoDays);
         }
         Ok(Self {
             open_hour,
@@ -160,19 +205,14 @@ pub(crate) fn floor(x: f64) -> f64 {
     }
 }
 
-fn parse_clock(s: &str) -> Result<f64, String> {
+fn parse_clock(s: &str) -> Result<f64, CalendarError> {
     let s = s.trim();
+    let not_a_time = || CalendarError::NotATime { time: s.into() };
     let (h, m) = s.split_once(':').unwrap_or((s, "0"));
-    let h: f64 = h
-        .parse()
-        .map_err(|_| format!("\"{s}\" is not a time of day like 09:00"))?;
-    let m: f64 = m
-        .parse()
-        .map_err(|_| format!("\"{s}\" is not a time of day like 09:00"))?;
+    let h: f64 = h.parse().map_err(|_| not_a_time())?;
+    let m: f64 = m.parse().map_err(|_| not_a_time())?;
     if !(0.0..=24.0).contains(&h) || !(0.0..60.0).contains(&m) {
-        return Err(format!(
-            "\"{s}\" is not a time of day between 00:00 and 24:00"
-        ));
+        return Err(CalendarError::TimeOutOfDay { time: s.into() });
     }
     Ok(h + m / 60.0)
 }

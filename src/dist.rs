@@ -4,7 +4,10 @@
 
 use rand::Rng;
 use rand::RngExt;
-use rand_distr::{Distribution as _, Exp, Gamma, LogNormal, Triangular, Weibull};
+use rand_distr::{
+    Distribution as _, Exp, ExpError, Gamma, GammaError, LogNormal, NormalError, Triangular,
+    TriangularError, Weibull, WeibullError,
+};
 
 /// z-score of the 90th percentile of the standard normal distribution.
 const Z90: f64 = 1.281_551_565_544_600_5;
@@ -28,21 +31,87 @@ pub enum Dist {
     Empirical(Vec<f64>),
 }
 
+/// Why a distribution's parameters describe no distribution of durations. Messages name
+/// the parameter and the value found, in hours where the parameter is a duration.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DistError {
+    /// A parameter that must be above zero (and finite) is not.
+    #[error("{name} must be positive and finite; found {value}")]
+    NotPositive {
+        /// The parameter: `mean`, `median`, `cv`, `shape` or `scale`.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A lognormal's 90th percentile at or below its median.
+    #[error("p90 ({p90} h) must be greater than the median ({median} h)")]
+    P90NotAboveMedian {
+        /// The median, hours.
+        median: f64,
+        /// The 90th percentile, hours.
+        p90: f64,
+    },
+    /// A triangular distribution starting below zero.
+    #[error("min ({min} h) cannot be negative")]
+    NegativeMin {
+        /// The minimum, hours.
+        min: f64,
+    },
+    /// A triangular distribution whose min, mode and max are out of order.
+    #[error("need min <= mode <= max and min < max; found min {min} h, mode {mode} h, max {max} h")]
+    Unordered {
+        /// The minimum, hours.
+        min: f64,
+        /// The mode, hours.
+        mode: f64,
+        /// The maximum, hours.
+        max: f64,
+    },
+    /// A constant that is negative or not finite.
+    #[error("value ({value} h) must be a finite duration >= 0")]
+    BadConstant {
+        /// The value given, hours.
+        value: f64,
+    },
+    /// An empirical distribution with no values.
+    #[error("values must hold at least one duration")]
+    NoValues,
+    /// An empirical distribution with a value that is negative or not finite.
+    #[error("value {value} h is not a duration >= 0")]
+    BadValue {
+        /// The first such value, hours.
+        value: f64,
+    },
+    /// The exponential sampler refused its rate.
+    #[error(transparent)]
+    Exponential(#[from] ExpError),
+    /// The lognormal sampler refused its parameters.
+    #[error(transparent)]
+    LogNormal(#[from] NormalError),
+    /// The gamma sampler refused its parameters.
+    #[error(transparent)]
+    Gamma(#[from] GammaError),
+    /// The Weibull sampler refused its parameters.
+    #[error(transparent)]
+    Weibull(#[from] WeibullError),
+    /// The triangular sampler refused its parameters.
+    #[error(transparent)]
+    Triangular(#[from] TriangularError),
+}
+
 impl Dist {
     /// Exponential distribution with the given mean (hours, > 0).
-    pub fn exponential(mean: f64) -> Result<Self, String> {
+    pub fn exponential(mean: f64) -> Result<Self, DistError> {
         positive("mean", mean)?;
-        let d = Exp::new(1.0 / mean).map_err(|e| e.to_string())?;
+        let d = Exp::new(1.0 / mean)?;
         Ok(Dist::Exponential(d, mean))
     }
 
     /// Lognormal from its median and 90th percentile (p90 > median > 0).
-    pub fn lognormal_median_p90(median: f64, p90: f64) -> Result<Self, String> {
+    pub fn lognormal_median_p90(median: f64, p90: f64) -> Result<Self, DistError> {
         positive("median", median)?;
         if p90 <= median {
-            return Err(format!(
-                "p90 ({p90} h) must be greater than the median ({median} h)"
-            ));
+            return Err(DistError::P90NotAboveMedian { median, p90 });
         }
         let mu = median.ln();
         let sigma = (p90.ln() - mu) / Z90;
@@ -50,63 +119,61 @@ impl Dist {
     }
 
     /// Lognormal from its mean and coefficient of variation (both > 0).
-    pub fn lognormal_mean_cv(mean: f64, cv: f64) -> Result<Self, String> {
+    pub fn lognormal_mean_cv(mean: f64, cv: f64) -> Result<Self, DistError> {
         positive("mean", mean)?;
         positive("cv", cv)?;
         let sigma2 = (1.0 + cv * cv).ln();
         Self::lognormal(mean.ln() - sigma2 / 2.0, sigma2.sqrt())
     }
 
-    fn lognormal(mu: f64, sigma: f64) -> Result<Self, String> {
-        let d = LogNormal::new(mu, sigma).map_err(|e| e.to_string())?;
+    fn lognormal(mu: f64, sigma: f64) -> Result<Self, DistError> {
+        let d = LogNormal::new(mu, sigma)?;
         Ok(Dist::LogNormal(d, mu, sigma))
     }
 
     /// Gamma with shape k and scale θ (mean kθ).
-    pub fn gamma(shape: f64, scale: f64) -> Result<Self, String> {
+    pub fn gamma(shape: f64, scale: f64) -> Result<Self, DistError> {
         positive("shape", shape)?;
         positive("scale", scale)?;
-        let d = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
+        let d = Gamma::new(shape, scale)?;
         Ok(Dist::Gamma(d, shape, scale))
     }
 
     /// Weibull with shape k and scale λ.
-    pub fn weibull(shape: f64, scale: f64) -> Result<Self, String> {
+    pub fn weibull(shape: f64, scale: f64) -> Result<Self, DistError> {
         positive("shape", shape)?;
         positive("scale", scale)?;
-        let d = Weibull::new(scale, shape).map_err(|e| e.to_string())?;
+        let d = Weibull::new(scale, shape)?;
         Ok(Dist::Weibull(d, shape, scale))
     }
 
     /// Triangular on [min, max] with the given mode.
-    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, String> {
+    pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
         if min < 0.0 {
-            return Err(format!("min ({min} h) cannot be negative"));
+            return Err(DistError::NegativeMin { min });
         }
         if !(min <= mode && mode <= max && min < max) {
-            return Err(format!(
-                "need min <= mode <= max and min < max; found min {min} h, mode {mode} h, max {max} h"
-            ));
+            return Err(DistError::Unordered { min, mode, max });
         }
-        let d = Triangular::new(min, max, mode).map_err(|e| e.to_string())?;
+        let d = Triangular::new(min, max, mode)?;
         Ok(Dist::Triangular(d, [min, mode, max]))
     }
 
     /// A constant duration (>= 0).
-    pub fn constant(value: f64) -> Result<Self, String> {
+    pub fn constant(value: f64) -> Result<Self, DistError> {
         if !(value >= 0.0 && value.is_finite()) {
-            return Err(format!("value ({value} h) must be a finite duration >= 0"));
+            return Err(DistError::BadConstant { value });
         }
         Ok(Dist::Constant(value))
     }
 
     /// Uniform choice among the given values (non-empty, each >= 0).
-    pub fn empirical(values: Vec<f64>) -> Result<Self, String> {
+    pub fn empirical(values: Vec<f64>) -> Result<Self, DistError> {
         if values.is_empty() {
-            return Err("values must hold at least one duration".into());
+            return Err(DistError::NoValues);
         }
-        if let Some(v) = values.iter().find(|v| !(**v >= 0.0 && v.is_finite())) {
-            return Err(format!("value {v} h is not a duration >= 0"));
+        if let Some(&value) = values.iter().find(|v| !(**v >= 0.0 && v.is_finite())) {
+            return Err(DistError::BadValue { value });
         }
         Ok(Dist::Empirical(values))
     }
@@ -139,11 +206,11 @@ impl Dist {
     }
 }
 
-fn positive(name: &str, value: f64) -> Result<(), String> {
+fn positive(name: &'static str, value: f64) -> Result<(), DistError> {
     if value > 0.0 && value.is_finite() {
         Ok(())
     } else {
-        Err(format!("{name} must be positive and finite; found {value}"))
+        Err(DistError::NotPositive { name, value })
     }
 }
 

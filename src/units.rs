@@ -6,14 +6,101 @@ pub const HOURS_PER_YEAR: f64 = 8760.0;
 /// Hours in a week.
 pub const HOURS_PER_WEEK: f64 = 168.0;
 
+/// Why a duration or a rate written in users' words could not be read. Each message
+/// quotes the text and shows how to write it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    /// Nothing but white space where a duration was expected.
+    #[error("empty duration; write e.g. \"45m\", \"4h\" or \"3d\"")]
+    EmptyDuration,
+    /// The text does not start with a number (or a unit follows a unit).
+    #[error(
+        "\"{text}\" is not a duration; write a number followed by a unit, e.g. \"45m\", \"4h\", \"3d\""
+    )]
+    NotADuration {
+        /// The text as written.
+        text: String,
+    },
+    /// Digits and dots that do not make a number, such as `1.2.3`.
+    #[error("\"{text}\" has a malformed number")]
+    MalformedNumber {
+        /// The text as written.
+        text: String,
+    },
+    /// A duration too large to hold in hours.
+    #[error("\"{text}\" is not a finite duration")]
+    InfiniteDuration {
+        /// The text as written.
+        text: String,
+    },
+    /// A number with no unit after it.
+    #[error("\"{text}\" has no unit; write e.g. \"{value}h\" (units: s, m, h, d, w, y)")]
+    NoUnit {
+        /// The text as written.
+        text: String,
+        /// The number that lacks a unit.
+        value: f64,
+    },
+    /// A unit that is not one of the known ones.
+    #[error("\"{text}\" has unknown unit \"{unit}\" (units: s, m, h, d, w, y)")]
+    UnknownUnit {
+        /// The text as written.
+        text: String,
+        /// The unit as written.
+        unit: String,
+    },
+    /// A rate without the `/` between its count and its period.
+    #[error(
+        "\"{text}\" is not a rate; write a count per period, e.g. \"2/month\", \"0.5/h\", \"10/year\""
+    )]
+    NotARate {
+        /// The text as written.
+        text: String,
+    },
+    /// A rate whose count is not a number (or is NaN).
+    #[error("\"{text}\": \"{count}\" is not a number")]
+    CountNotANumber {
+        /// The rate as written.
+        text: String,
+        /// The count, trimmed.
+        count: String,
+    },
+    /// A rate whose period is neither a unit nor a duration.
+    #[error("\"{text}\": unknown period \"{period}\" (use h, d, week, month, year)")]
+    UnknownPeriod {
+        /// The rate as written.
+        text: String,
+        /// The period, trimmed.
+        period: String,
+    },
+    /// A rate whose count is infinite.
+    #[error("\"{text}\": a rate must be finite")]
+    InfiniteRate {
+        /// The rate as written.
+        text: String,
+    },
+    /// A rate whose count is below zero.
+    #[error("\"{text}\": a rate cannot be negative")]
+    NegativeRate {
+        /// The rate as written.
+        text: String,
+    },
+    /// A rate per a period of zero length.
+    #[error("\"{text}\": the period must be positive")]
+    EmptyPeriod {
+        /// The rate as written.
+        text: String,
+    },
+}
+
 /// Parses a duration such as `"45m"`, `"4h"`, `"1.5d"`, `"2w"`, `"90s"`, `"1h30m"` into hours.
 ///
 /// Units: `s`, `m`/`min`, `h`, `d`, `w`, `y` (365 days). A bare number is rejected because
 /// the unit is ambiguous.
-pub fn parse_duration_hours(text: &str) -> Result<f64, String> {
+pub fn parse_duration_hours(text: &str) -> Result<f64, UnitError> {
     let s = text.trim();
     if s.is_empty() {
-        return Err("empty duration; write e.g. \"45m\", \"4h\" or \"3d\"".into());
+        return Err(UnitError::EmptyDuration);
     }
     let mut total = 0.0;
     let mut rest = s;
@@ -22,15 +109,13 @@ pub fn parse_duration_hours(text: &str) -> Result<f64, String> {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(rest.len());
         if num_len == 0 {
-            return Err(format!(
-                "\"{text}\" is not a duration; write a number followed by a unit, e.g. \"45m\", \"4h\", \"3d\""
-            ));
+            return Err(UnitError::NotADuration { text: text.into() });
         }
         let value: f64 = rest[..num_len]
             .parse()
-            .map_err(|_| format!("\"{text}\" has a malformed number"))?;
+            .map_err(|_| UnitError::MalformedNumber { text: text.into() })?;
         if !value.is_finite() {
-            return Err(format!("\"{text}\" is not a finite duration"));
+            return Err(UnitError::InfiniteDuration { text: text.into() });
         }
         rest = &rest[num_len..];
         let unit_len = rest
@@ -40,15 +125,21 @@ pub fn parse_duration_hours(text: &str) -> Result<f64, String> {
         rest = rest[unit_len..].trim_start();
         let hours_per_unit = unit_hours(unit).ok_or_else(|| {
             if unit.is_empty() {
-                format!("\"{text}\" has no unit; write e.g. \"{value}h\" (units: s, m, h, d, w, y)")
+                UnitError::NoUnit {
+                    text: text.into(),
+                    value,
+                }
             } else {
-                format!("\"{text}\" has unknown unit \"{unit}\" (units: s, m, h, d, w, y)")
+                UnitError::UnknownUnit {
+                    text: text.into(),
+                    unit: unit.into(),
+                }
             }
         })?;
         total += value * hours_per_unit;
     }
     if !total.is_finite() {
-        return Err(format!("\"{text}\" is not a finite duration"));
+        return Err(UnitError::InfiniteDuration { text: text.into() });
     }
     Ok(total)
 }
@@ -67,42 +158,38 @@ fn unit_hours(unit: &str) -> Option<f64> {
 }
 
 /// Parses a rate such as `"2/month"`, `"0.5/h"`, `"10/year"`, `"3/week"` into events per hour.
-pub fn parse_rate_per_hour(text: &str) -> Result<f64, String> {
+pub fn parse_rate_per_hour(text: &str) -> Result<f64, UnitError> {
     let s = text.trim();
     let Some((count, per)) = s.split_once('/') else {
-        return Err(format!(
-            "\"{text}\" is not a rate; write a count per period, e.g. \"2/month\", \"0.5/h\", \"10/year\""
-        ));
+        return Err(UnitError::NotARate { text: text.into() });
     };
-    let count_text = count;
-    let count: f64 = count
-        .trim()
-        .parse()
-        .map_err(|_| format!("\"{text}\": \"{}\" is not a number", count.trim()))?;
+    let not_a_number = || UnitError::CountNotANumber {
+        text: text.into(),
+        count: count.trim().into(),
+    };
+    let count_value: f64 = count.trim().parse().map_err(|_| not_a_number())?;
     let per = per.trim();
     let period = if per.starts_with(|c: char| c.is_ascii_digit()) {
         parse_duration_hours(per)?
     } else {
-        unit_hours(per).ok_or_else(|| {
-            format!("\"{text}\": unknown period \"{per}\" (use h, d, week, month, year)")
+        unit_hours(per).ok_or_else(|| UnitError::UnknownPeriod {
+            text: text.into(),
+            period: per.into(),
         })?
     };
-    if count.is_nan() {
-        return Err(format!(
-            "\"{text}\": \"{}\" is not a number",
-            count_text.trim()
-        ));
+    if count_value.is_nan() {
+        return Err(not_a_number());
     }
-    if !count.is_finite() {
-        return Err(format!("\"{text}\": a rate must be finite"));
+    if !count_value.is_finite() {
+        return Err(UnitError::InfiniteRate { text: text.into() });
     }
-    if count < 0.0 {
-        return Err(format!("\"{text}\": a rate cannot be negative"));
+    if count_value < 0.0 {
+        return Err(UnitError::NegativeRate { text: text.into() });
     }
     if period <= 0.0 {
-        return Err(format!("\"{text}\": the period must be positive"));
+        return Err(UnitError::EmptyPeriod { text: text.into() });
     }
-    Ok(count / period)
+    Ok(count_value / period)
 }
 
 /// Formats hours compactly for tables: `"42m"`, `"3.5h"`, `"2.1d"`.

@@ -1,0 +1,474 @@
+//! Every default of a scenario file: the value a key takes when the file leaves it out,
+//! each with where it comes from. Sources are cited by the keys of `docs/model.md`
+//! (DORA24, SREB, SREW, PD21, VOID22, BLS23, ECEC, IDC, CH12, SMITH); "assumption" marks a
+//! default with no public figure behind it, with the reason for the guess. The tables in
+//! `docs/model.md` and `docs/scenario-format.md` list the same values for users.
+//!
+//! At the end, *stand-ins*: values used in place of an invalid one while the remaining
+//! problems are collected. A scenario with a problem is refused, so they never reach a run.
+
+use super::super::{
+    BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
+    Knowledge, OpsSometimesRun, Response, Service, Severity, SreRun, TeamSetup, Workarounds,
+    YouAndSreRun, YouRun, YouRunOpsMonitors,
+};
+use crate::calendar::Calendar;
+use crate::dist::{Dist, DistError};
+use crate::model::ModelKind;
+
+/// A default distribution; its parameters are fixed here and valid (tested below).
+fn d(r: Result<Dist, DistError>) -> Dist {
+    r.unwrap_or(Dist::Constant(0.0))
+}
+
+// ---------------------------------------------------------------------------------------
+// The run: top-level keys and `[calendar]`.
+
+/// `name`: the file's stem (docs/scenario-format.md). Assumption: a file name without a
+/// stem (such as `..`) still needs a name for its output folder, so it is called
+/// "scenario".
+pub(super) fn name(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("scenario")
+        .to_string()
+}
+
+/// `horizon`: 365 days (docs/model.md §1). Assumption: a year holds four quarters of
+/// error-budget and readiness reviews and a year of annual costs.
+pub(super) const HORIZON_HOURS: f64 = 365.0 * 24.0;
+
+/// `warmup`: none. Assumption: every simulated hour counts unless the scenario says
+/// otherwise; `sre-run` comparisons should warm up for `evidence_quarters` (docs/model.md
+/// §6).
+pub(super) const WARMUP_HOURS: f64 = 0.0;
+
+/// `replications`: 200. Assumption: enough for tight paired intervals on the headline
+/// metrics of a small estate; `--precision` (Hoad, Robinson & Davies 2010) says when more
+/// are needed.
+pub(super) const REPLICATIONS: u32 = 200;
+
+/// `seed`: 1. Assumption: any fixed seed makes a run repeatable, since results depend
+/// only on (scenario, seed).
+pub(super) const SEED: u64 = 1;
+
+/// `models`: all six (docs/scenario-format.md), so a scenario compares every model unless
+/// it narrows the list.
+pub(super) fn models() -> Vec<ModelKind> {
+    ModelKind::ALL.to_vec()
+}
+
+/// `reference_model`: the first model compared (docs/scenario-format.md); with no model
+/// at all (already a problem) the stand-in.
+pub(super) fn reference(models: &[ModelKind]) -> ModelKind {
+    models.first().copied().unwrap_or(REFERENCE_STAND_IN)
+}
+
+/// `calendar.business_hours`: 09:00–17:00. Assumption: an office day.
+pub(super) const BUSINESS_HOURS: &str = "09:00-17:00";
+
+/// `calendar.business_days`: Monday to Friday. Assumption: an office week.
+pub(super) const BUSINESS_DAYS: &str = "mon-fri";
+
+/// `[calendar]` left out: [`BUSINESS_HOURS`] on [`BUSINESS_DAYS`], which is
+/// `Calendar::default()` (tested below).
+pub(super) fn calendar() -> Calendar {
+    Calendar::default()
+}
+
+// ---------------------------------------------------------------------------------------
+// `[response]` and `[groups.*]`.
+
+/// `[response]`.
+pub(super) fn response() -> Response {
+    Response {
+        // PD21: time to acknowledge at large companies fell below 4 minutes (SREB: 5-minute
+        // response for user-facing services).
+        acknowledge: d(Dist::exponential(4.0 / 60.0)),
+        // Assumption: a dev team not on call picks an escalation up within half a
+        // working day typically, two working days at p90.
+        prioritisation: d(Dist::lognormal_median_p90(4.0, 16.0)),
+        // Assumption: a responder who knows nothing of a service takes 3× an owner's time.
+        diagnosis_penalty: 2.0,
+        // Assumption: a responder who knows nothing of a service escalates four times in
+        // five; owners never escalate.
+        max_escalation_probability: 0.8,
+        // Assumption: L1 spends half of its diagnosis time before escalating.
+        triage_fraction: 0.5,
+        // Assumption: a failure in a cross-team workflow takes 3x as long to see from
+        // one team's service dashboards.
+        cross_team_detection_factor: 3.0,
+        // 12-hour on-call shifts: SREB ch. 11, "Being On-Call" (docs/model.md §7 cites
+        // SREW).
+        shift_hours: 12.0,
+    }
+}
+
+/// `[groups.dev]`: the developers who own the services.
+pub(super) fn dev() -> Group {
+    Group {
+        // Owners know their services fully (docs/model.md §4).
+        knowledge: 1.0,
+        // The owners' own telemetry is the reference for detection times.
+        telemetry_delay_factor: 1.0,
+        // Assumption: a page reaches the rota without a routing delay.
+        routing: Dist::Constant(0.0),
+        // SMITH, "You Build It SRE Run It": 1 on-call engineer per team.
+        concurrent_oncall: 1,
+        // BLS23, software developers, median annual wage.
+        salary: 132_270.0,
+        // Owners' knowledge does not erode: the floor is full knowledge.
+        knowledge_floor: 1.0,
+        // Development teams are CAPEX-funded (docs/model.md §9; SMITH's accounting).
+        funding: Funding::Capex,
+        // Assumption: owners can roll back their own deployments.
+        production_access: true,
+        // No shared function: the group serves only this scenario's services.
+        estate_services: None,
+        // docs/model.md §9: a function serving only these services is charged for them.
+        charging: Charging::ProRata,
+        // Assumption: a day a week for knowledge sync.
+        sync_share: 0.2,
+    }
+}
+
+/// `[groups.sre]`: the SRE team.
+pub(super) fn sre() -> Group {
+    Group {
+        // Assumption: SREs know a service they did not build fairly well.
+        knowledge: 0.7,
+        // Assumption: SREs work with the owners' telemetry.
+        telemetry_delay_factor: 1.0,
+        // Assumption: a page reaches the rota without a routing delay.
+        routing: Dist::Constant(0.0),
+        // Assumption: a primary and a secondary on call (SREB ch. 11).
+        concurrent_oncall: 2,
+        // Assumption: developer median + 15% (no public SRE wage series).
+        salary: 152_000.0,
+        // Assumption: general skills keep half of what a service needs.
+        knowledge_floor: 0.5,
+        // SMITH: an SRE team in Delivery is funded by a capex budget.
+        funding: Funding::Capex,
+        // CH12: SREs operate services in production.
+        production_access: true,
+        // No shared function: the team serves only this scenario's services.
+        estate_services: None,
+        // docs/model.md §9: a function serving only these services is charged for them.
+        charging: Charging::ProRata,
+        // Assumption: a day a week for synchronisation with delivery teams.
+        sync_share: 0.2,
+    }
+}
+
+/// `[groups.ops]`: the operations team.
+pub(super) fn ops() -> Group {
+    Group {
+        // Assumption; CH12: "the operations teams possess limited knowledge about services
+        // in production".
+        knowledge: 0.3,
+        // CH12 "limited telemetry", black-box metrics only; the factor is an assumption.
+        telemetry_delay_factor: 3.0,
+        // Assumption: a page reaches the rota without a routing delay.
+        routing: Dist::Constant(0.0),
+        // Assumption: two operations engineers on shift at once.
+        concurrent_oncall: 2,
+        // BLS23, network and computer systems administrators, median.
+        salary: 95_360.0,
+        // Assumption: general skills keep a fifth of what a service needs.
+        knowledge_floor: 0.2,
+        // SMITH: Operations is funded by an opex budget.
+        funding: Funding::Opex,
+        // CH12: "the development teams do not have access to production. The
+        // operations teams do."
+        production_access: true,
+        // No shared function: operations serves only this scenario's services.
+        estate_services: None,
+        // docs/model.md §9: a function serving only these services is charged for them.
+        charging: Charging::ProRata,
+        // Assumption: as SRE, a day a week.
+        sync_share: 0.2,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The per-model tables.
+
+/// `[sre_run]`.
+pub(super) fn sre_run() -> SreRun {
+    SreRun {
+        // SMITH: SRE takes services with critical user traffic; three nines as the line
+        // is an assumption.
+        min_availability_target: 0.999,
+        // SMITH, "You Build It SRE Run It": SREs escalate to on-call delivery teams.
+        dev_escalation: DevEscalation::OnCall,
+        // CH12: "if the service consistently fails to stay within its error budgets, the
+        // SRE team returns the service"; two quarters is an assumption.
+        handback_after_quarters: 2,
+        // SMITH's readiness review; CH12: "the service needs to fulfill strict
+        // reliability criteria"; two quarters of evidence is an assumption.
+        evidence_quarters: 2,
+    }
+}
+
+/// `[you_and_sre_run]`; the shared rota's shifts are `response.shift_length` long
+/// (`response_shift_hours`) unless it says otherwise (docs/scenario-format.md).
+pub(super) fn you_and_sre_run(response_shift_hours: f64) -> YouAndSreRun {
+    YouAndSreRun {
+        // Assumption: SREs and developers alternate shifts evenly.
+        sre_shift_share: 0.5,
+        shift_hours: response_shift_hours,
+    }
+}
+
+/// `[you_run]`.
+pub(super) fn you_run() -> YouRun {
+    YouRun {
+        // CH12 §12.3's first set-up, developers on rotation. Assumption: the usual one.
+        setup: TeamSetup::DevsRotate,
+        // CH12 §12.3: knowledge "flows naturally for the most part"; the number is an
+        // assumption.
+        embedded_sre_knowledge: 0.9,
+        // Assumption: in `sre-and-devs` the embedded SRE covers a quarter of shifts.
+        embedded_sre_shift_share: 0.25,
+    }
+}
+
+/// `[ops_sometimes_run]`.
+pub(super) fn ops_sometimes_run() -> OpsSometimesRun {
+    OpsSometimesRun {
+        // CH12 §12.2.2: services with a high target stay with their developers; three
+        // nines as the line is an assumption.
+        min_availability_target: 0.999,
+    }
+}
+
+/// `[you_run_ops_monitors]`.
+pub(super) fn you_run_ops_monitors() -> YouRunOpsMonitors {
+    YouRunOpsMonitors {
+        // Assumption: one 24/7 operations seat watches the critical workflows.
+        ops_seats: 1,
+        detection: ops_monitor_detection(),
+    }
+}
+
+/// Assumption: ops monitoring sees a cross-team incident after 5 minutes on average
+/// (exponential).
+pub(super) fn ops_monitor_detection() -> Dist {
+    d(Dist::exponential(5.0 / 60.0))
+}
+
+// ---------------------------------------------------------------------------------------
+// `[costs]`, `[knowledge]`, `[workarounds]`, `[error_budget]`.
+
+/// `[costs]`.
+pub(super) fn costs() -> Costs {
+    Costs {
+        // The default salaries (BLS23) are in US dollars.
+        currency: "USD".into(),
+        // Assumption: a working year after leave and public holidays.
+        working_hours_per_year: 1_800.0,
+        // Assumption: standby pay per off-hours on-call hour.
+        standby_per_hour: 5.0,
+        // Assumption: call-out pay per off-hours page.
+        callout_per_page: 50.0,
+        // SREB ch. 11: minimum 8 engineers for a single-site 24/7 rota.
+        min_rota_size: 8,
+        // SREB: at most 25% of an SRE's time on call.
+        max_oncall_share: 0.25,
+        // 168 h/week ÷ 40 h/week ÷ 0.84 availability after leave ≈ 5.
+        ops_fte_per_seat: 5.0,
+        // Assumption: value of a service's delayed features per day of freeze.
+        freeze_cost_per_day: 500.0,
+        // Assumption: a developer on call loses a tenth of their business-hours output
+        // to interruptions, on top of the incident hours counted as labour.
+        dev_oncall_productivity_loss: 0.1,
+        // ECEC: wages are about 70% of total compensation; fully loaded cost is
+        // typically 1.25-1.4x wages.
+        overhead_factor: 1.3,
+        // Assumption: a developer's on-call time costs output as well as pay.
+        dev_oncall_charge: DevOncallCharge::Opportunity,
+        // SREB ch. 5: at most 50% of SRE time on operational work.
+        max_operational_load: 0.5,
+    }
+}
+
+/// `[knowledge]`.
+pub(super) fn knowledge() -> Knowledge {
+    Knowledge {
+        // Assumption: each deployment erodes 1% of a non-owner's knowledge above its floor.
+        erosion_per_deploy: 0.01,
+        // Assumption: the effect of an hour of sync on the gap to full knowledge.
+        sync_effect_per_hour: 0.05,
+        // Assumption: one of the responder group and one developer (docs/model.md §4).
+        sync_attendees: 2,
+        // Assumption: a responder at 0.8 escalates a fifth as often as one who knows
+        // nothing (with the default escalation rule).
+        target: 0.8,
+    }
+}
+
+/// `[workarounds]`.
+pub(super) fn workarounds() -> Workarounds {
+    Workarounds {
+        // Assumption: a workaround is considered when developers will not start within
+        // half a working day.
+        threshold_hours: 4.0,
+        // Assumption: L1 finds a workaround half the time.
+        probability: 0.5,
+        // Assumption: L1's time to apply one, median 30 min, p90 2 h.
+        effort: d(Dist::lognormal_median_p90(0.5, 2.0)),
+        // Assumption; CH12: "the fixes might interfere with the existing workarounds".
+        conflict_probability: 0.05,
+        // Assumption: a workaround is retired after 90 days on average.
+        lifetime: d(Dist::exponential(90.0 * 24.0)),
+    }
+}
+
+/// `[error_budget]`.
+pub(super) fn error_budget() -> ErrorBudget {
+    // SRE workbook policy: releases freeze when the budget is spent. Assumption: a fifth
+    // of deployments (fixes, security) still go out.
+    ErrorBudget {
+        freeze: true,
+        freeze_deploy_share: 0.2,
+        // SRE workbook, example error-budget policy: the previous four weeks.
+        window: BudgetWindow::Rolling(4.0 * crate::units::HOURS_PER_WEEK),
+        // Assumption: every model in which developers or SREs run services enforces
+        // an error-budget policy; ops-run, where neither is on call, does not.
+        models: ModelKind::ALL
+            .into_iter()
+            .filter(|m| *m != ModelKind::OpsRun)
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `[[teams]]` and `[[services]]`.
+
+/// `headcount` of a team: 7 developers. Assumption: a typical delivery team.
+pub(super) const TEAM_HEADCOUNT: u32 = 7;
+
+/// `cross_team_share` of a service in a cross-team dependency. Assumption: a quarter of
+/// a cross-team service's incidents cross team boundaries.
+pub(super) const CROSS_TEAM_SHARE: f64 = 0.25;
+
+/// A service's keys, before `[service_defaults]`.
+pub(super) fn service() -> Service {
+    Service {
+        name: String::new(),
+        team: 0,
+        // Assumption: three nines, a common target.
+        availability_target: 0.999,
+        // Assumption: one background incident a month per service.
+        background_rate_per_hour: 1.0 / (8760.0 / 12.0),
+        // Assumption: a deployment each working day.
+        deploys_per_week: 5.0,
+        // DORA24: medium cluster change failure rate 10%.
+        change_failure_rate: 0.10,
+        // Assumption: revenue lost per hour of full outage (the baseline sets it per
+        // tier, scaled down from IDC's $0.5–1M per hour for critical applications).
+        revenue_per_hour: 10_000.0,
+        // PD21: incidents resolved within 24 h took 126 minutes from trigger to
+        // resolution on average — a restore time, so hands-on effort is less; VOID22:
+        // right-skewed. Lognormal median 1 h, p90 4 h has mean ≈ 1.8 h.
+        effort: d(Dist::lognormal_median_p90(1.0, 4.0)),
+        // DORA24: elite teams recover from a failed deployment in under an hour, high
+        // and medium in under a day; most by rolling back. Assumption: median 20
+        // minutes, p90 2 hours.
+        change_effort: d(Dist::lognormal_median_p90(1.0 / 3.0, 2.0)),
+        // A non-owner with production access rolls back as fast as the owners recover
+        // (DORA24: failed-deployment recovery is mostly rollback).
+        rollback_effort: None,
+        // Assumption: the owners' telemetry detects an incident in 10 minutes on average.
+        detection: d(Dist::exponential(10.0 / 60.0)),
+        // Assumption: SEV1 10% × 1.0, SEV2 30% × 0.3, SEV3 60% × 0.05.
+        severities: vec![
+            Severity {
+                name: "SEV1".into(),
+                share: 0.1,
+                impact: 1.0,
+            },
+            Severity {
+                name: "SEV2".into(),
+                share: 0.3,
+                impact: 0.3,
+            },
+            Severity {
+                name: "SEV3".into(),
+                share: 0.6,
+                impact: 0.05,
+            },
+        ],
+        // Assumption: background incidents are equally likely at any hour (flat).
+        arrival_profile: None,
+        // Assumption: deployments happen in business hours.
+        deploy_in_business_hours: true,
+        // Dependencies and cross-team shares are resolved once every service is known.
+        depends_on: Vec::new(),
+        cross_team_share: 0.0,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `[sweep]` and `[sensitivity]`.
+
+/// `sweep.steps`: nine values, both ends included (docs/scenario-format.md). Assumption:
+/// enough to show a curve's shape and its crossovers at a modest cost.
+pub(super) const SWEEP_STEPS: u32 = 9;
+
+/// `sweep.scale`: evenly spaced (docs/scenario-format.md). Assumption: the plainest
+/// spacing unless the parameter spans magnitudes or nines.
+pub(super) const SWEEP_SCALE: crate::axis::Scale = crate::axis::Scale::Linear;
+
+// ---------------------------------------------------------------------------------------
+// Stand-ins for invalid values (the scenario is refused; these keep the checks going).
+
+/// The reference model when `reference_model` names no model, or no model is compared.
+pub(super) const REFERENCE_STAND_IN: ModelKind = ModelKind::YouRun;
+
+/// `groups.<g>.estate_services` when it is not a whole number >= 1.
+pub(super) const ESTATE_SERVICES_STAND_IN: u32 = 1;
+
+/// `sensitivity.range` when it is out of range. (When the key is left out the scenario
+/// states no range; `whoruns sensitivity` then uses its own 0.2.)
+pub(super) const SENSITIVITY_RANGE_STAND_IN: f64 = 0.2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_distributions_are_valid() {
+        // `d` would turn an invalid default into a constant zero; none is.
+        let service = service();
+        let response = response();
+        let workarounds = workarounds();
+        for dist in [
+            response.acknowledge,
+            response.prioritisation,
+            workarounds.effort,
+            workarounds.lifetime,
+            ops_monitor_detection(),
+            service.effort,
+            service.change_effort,
+            service.detection,
+        ] {
+            assert!(!matches!(dist, Dist::Constant(_)), "{dist:?}");
+        }
+    }
+
+    #[test]
+    fn default_calendar_is_the_default_business_hours_and_days() {
+        assert_eq!(
+            Calendar::parse(BUSINESS_HOURS, BUSINESS_DAYS),
+            Ok(calendar())
+        );
+    }
+
+    #[test]
+    fn default_severities_add_up_to_one() {
+        let total: f64 = service().severities.iter().map(|s| s.share).sum();
+        assert!((total - 1.0).abs() <= 1e-6, "{total}");
+    }
+}
