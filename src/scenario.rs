@@ -8,6 +8,7 @@ mod error;
 mod file;
 mod read;
 
+pub use build::defaults::{SENSITIVITY_RANGE, SWEEP_STEPS};
 pub use build::parse;
 pub use change::ChangeError;
 pub use error::{Problem, ScenarioError};

@@ -8,7 +8,7 @@
 
 mod analysis;
 mod costs;
-mod defaults;
+pub(super) mod defaults;
 mod distribution;
 mod dynamics;
 mod organisation;

@@ -24,10 +24,6 @@ pub struct Spec {
     pub models: Option<(ModelKind, ModelKind)>,
 }
 
-/// The default share parameters move by when neither the command line nor the scenario
-/// says: ±20%, the customary one-at-a-time range.
-pub const DEFAULT_RANGE: f64 = 0.2;
-
 /// Why one point of the analysis cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PointError {
@@ -156,7 +152,7 @@ pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, Sensitivit
     let range = spec
         .range
         .or(base.sensitivity.range)
-        .unwrap_or(DEFAULT_RANGE);
+        .unwrap_or(crate::scenario::SENSITIVITY_RANGE);
     if !(range > 0.0 && range < 1.0) {
         return Err(SensitivityError::Range { range });
     }
@@ -357,7 +353,7 @@ mod tests {
             ]
         );
         assert_eq!((p.a, p.b), (ModelKind::YouRun, ModelKind::OpsRun));
-        assert_eq!(p.range, DEFAULT_RANGE);
+        assert_eq!(p.range, crate::scenario::SENSITIVITY_RANGE);
         let standby = &p.points[0];
         assert_eq!(standby.how, Move::Scaled);
         assert!((standby.low.costs.standby_per_hour - 3.2).abs() < 1e-12);

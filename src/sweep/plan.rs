@@ -59,7 +59,7 @@ pub enum SweepError {
 }
 
 /// The axes of a sweep: `params` (`PATH=START..END[:SCALE]`, at most two) with `steps`
-/// values (default 9) on `scale`, else the scenario's `[sweep]` table (its steps unless
+/// values (default [`crate::scenario::SWEEP_STEPS`]) on `scale`, else the scenario's `[sweep]` table (its steps unless
 /// `steps` is given, and its label); `label` names the first axis for charts.
 pub fn axes(
     base: &Scenario,
@@ -79,7 +79,7 @@ pub fn axes(
         ([], None) => return Err(SweepError::NothingToSweep),
         (specs, _) if specs.len() <= 2 => specs
             .iter()
-            .map(|spec| Axis::parse(spec, steps.unwrap_or(9), scale))
+            .map(|spec| Axis::parse(spec, steps.unwrap_or(crate::scenario::SWEEP_STEPS), scale))
             .collect::<Result<Vec<_>, _>>()?,
         _ => return Err(SweepError::TooManyParameters),
     };

@@ -49,7 +49,7 @@ impl Ctx<'_> {
             self.number(
                 &Some(r.clone()),
                 "sensitivity.range",
-                defaults::SENSITIVITY_RANGE_STAND_IN,
+                defaults::SENSITIVITY_RANGE,
                 1e-6,
                 0.999,
                 "a share between 0 and 1, e.g. 0.2 for ±20%",

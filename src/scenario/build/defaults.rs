@@ -415,7 +415,7 @@ pub(super) fn service() -> Service {
 
 /// `sweep.steps`: nine values, both ends included (docs/scenario-format.md). Assumption:
 /// enough to show a curve's shape and its crossovers at a modest cost.
-pub(super) const SWEEP_STEPS: u32 = 9;
+pub const SWEEP_STEPS: u32 = 9;
 
 /// `sweep.scale`: evenly spaced (docs/scenario-format.md). Assumption: the plainest
 /// spacing unless the parameter spans magnitudes or nines.
@@ -430,9 +430,12 @@ pub(super) const REFERENCE_STAND_IN: ModelKind = ModelKind::YouRun;
 /// `groups.<g>.estate_services` when it is not a whole number >= 1.
 pub(super) const ESTATE_SERVICES_STAND_IN: u32 = 1;
 
-/// `sensitivity.range` when it is out of range. (When the key is left out the scenario
-/// states no range; `whoruns sensitivity` then uses its own 0.2.)
-pub(super) const SENSITIVITY_RANGE_STAND_IN: f64 = 0.2;
+/// `sensitivity.range` when the key is left out (`whoruns sensitivity` moves each
+/// parameter without a stated range by ±20%): the customary one-at-a-time range
+/// (Saltelli et al., "Global Sensitivity Analysis: The Primer", 2008, ch. 1). Assumption:
+/// far less than the real uncertainty of a price or a revenue figure; state ranges for
+/// those (`[sensitivity.ranges]`). Also the stand-in for an out-of-range value.
+pub const SENSITIVITY_RANGE: f64 = 0.2;
 
 #[cfg(test)]
 mod tests {
