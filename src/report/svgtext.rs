@@ -15,6 +15,32 @@ use ttf_parser::{Face, GlyphId, OutlineBuilder};
 
 use super::fonts::{FONT_BOLD as BOLD, FONT_REGULAR as REGULAR};
 
+/// Why a chart's text could not be outlined.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SvgTextError {
+    /// The embedded font cannot be read.
+    #[error("embedded font: {0}")]
+    Font(String),
+    /// A `<text>` element's opening tag does not end.
+    #[error("a <text> element without an end")]
+    UnendedTag,
+    /// A `<text>` element is not closed.
+    #[error("a <text> element without </text>")]
+    Unclosed,
+    /// An attribute without `="…"`.
+    #[error("an attribute without a value")]
+    AttributeWithoutValue,
+    /// An attribute value without its closing quote.
+    #[error("an unterminated attribute")]
+    UnterminatedAttribute,
+    /// A length that is not a number with `em`, `ex` or `px`.
+    #[error("cannot read the length {0:?}")]
+    Length(String),
+    /// A numeric attribute that is not a number.
+    #[error("cannot read the {0} of a text")]
+    Number(String),
+}
+
 /// The embedded faces, regular and bold.
 struct Faces<'a> {
     regular: Face<'a>,
@@ -22,8 +48,8 @@ struct Faces<'a> {
 }
 
 impl Faces<'static> {
-    fn load() -> Result<Self, String> {
-        let parse = |bytes| Face::parse(bytes, 0).map_err(|e| format!("embedded font: {e}"));
+    fn load() -> Result<Self, SvgTextError> {
+        let parse = |bytes| Face::parse(bytes, 0).map_err(|e| SvgTextError::Font(e.to_string()));
         Ok(Faces {
             regular: parse(REGULAR)?,
             bold: parse(BOLD)?,
@@ -69,17 +95,15 @@ fn kern(face: &Face, left: GlyphId, right: GlyphId) -> f64 {
 }
 
 /// Replaces every `<text>` element plotters wrote in `svg` with the outline of its text.
-pub fn outline(svg: &str) -> Result<String, String> {
+pub fn outline(svg: &str) -> Result<String, SvgTextError> {
     let faces = Faces::load()?;
     let mut out = String::with_capacity(svg.len() * 2);
     let mut rest = svg;
     while let Some(start) = rest.find("<text ") {
         out.push_str(&rest[..start]);
         let element = &rest[start..];
-        let open_end = element.find('>').ok_or("a <text> element without an end")?;
-        let close = element
-            .find("</text>")
-            .ok_or("a <text> element without </text>")?;
+        let open_end = element.find('>').ok_or(SvgTextError::UnendedTag)?;
+        let close = element.find("</text>").ok_or(SvgTextError::Unclosed)?;
         let attrs = attributes(&element["<text ".len()..open_end])?;
         let escaped = element[open_end + 1..close].trim_matches('\n');
         path(&mut out, &faces, &attrs, escaped)?;
@@ -90,14 +114,16 @@ pub fn outline(svg: &str) -> Result<String, String> {
 }
 
 /// `name="value"` pairs of an opening tag; plotters escapes `"` and `>` in values.
-fn attributes(s: &str) -> Result<Vec<(&str, &str)>, String> {
+fn attributes(s: &str) -> Result<Vec<(&str, &str)>, SvgTextError> {
     let mut out = Vec::new();
     let mut rest = s.trim_start();
     while !rest.is_empty() {
-        let eq = rest.find("=\"").ok_or("an attribute without a value")?;
+        let eq = rest
+            .find("=\"")
+            .ok_or(SvgTextError::AttributeWithoutValue)?;
         let name = &rest[..eq];
         let after = &rest[eq + 2..];
-        let end = after.find('"').ok_or("an unterminated attribute")?;
+        let end = after.find('"').ok_or(SvgTextError::UnterminatedAttribute)?;
         out.push((name, &after[..end]));
         rest = after[end + 1..].trim_start();
     }
@@ -161,7 +187,7 @@ fn num(v: f64) -> String {
 }
 
 /// A length such as `0.76em`, `0.5ex`, `-3` or `12px`, in pixels.
-fn length(s: &str, em: f64, ex: f64) -> Result<f64, String> {
+fn length(s: &str, em: f64, ex: f64) -> Result<f64, SvgTextError> {
     let (number, unit) = if let Some(n) = s.strip_suffix("em") {
         (n, em)
     } else if let Some(n) = s.strip_suffix("ex") {
@@ -173,7 +199,7 @@ fn length(s: &str, em: f64, ex: f64) -> Result<f64, String> {
         .trim()
         .parse::<f64>()
         .map(|v| v * unit)
-        .map_err(|_| format!("cannot read the length {s:?}"))
+        .map_err(|_| SvgTextError::Length(s.to_string()))
 }
 
 fn path(
@@ -181,13 +207,13 @@ fn path(
     faces: &Faces,
     attrs: &[(&str, &str)],
     escaped: &str,
-) -> Result<(), String> {
+) -> Result<(), SvgTextError> {
     let get = |k: &str| attrs.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
-    let number = |k: &str| -> Result<f64, String> {
+    let number = |k: &str| -> Result<f64, SvgTextError> {
         get(k)
             .unwrap_or("0")
             .parse::<f64>()
-            .map_err(|_| format!("cannot read the {k} of a text"))
+            .map_err(|_| SvgTextError::Number(k.to_string()))
     };
     let face = if get("font-weight") == Some("bold") {
         &faces.bold

@@ -39,7 +39,7 @@ pub(super) fn to_svg(
         draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
-    svgtext::outline(&out).map_err(fail)
+    svgtext::outline(&out).map_err(|e| fail(e.to_string()))
 }
 
 /// Renders a chart drawn by `draw` as PNG bytes.
