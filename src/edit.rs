@@ -106,16 +106,17 @@ fn write(doc: &Table, path: &str) -> Result<String, EditError> {
 }
 
 /// Sets every key of `path` (several dotted paths may be separated by commas) to `value`,
-/// creating tables as needed; `*` applies to every element of an array of tables. A
-/// whole-number key ([`whole_number`]) gets the value rounded.
+/// creating tables as needed; `*` applies to every element of an array of tables. When
+/// any of the keys is a whole number ([`whole_number`]), every key gets the value rounded,
+/// so that they move together and [`applied`] is the value each of them holds.
 pub fn set(text: &str, path: &str, value: f64) -> Result<String, EditError> {
     let mut doc = read(text)?;
+    let v = if path.split(',').any(whole_number) {
+        Value::Integer(value.round() as i64)
+    } else {
+        Value::Float(value)
+    };
     for one in path.split(',').map(str::trim) {
-        let v = if whole_number(one) {
-            Value::Integer(value.round() as i64)
-        } else {
-            Value::Float(value)
-        };
         let parts: Vec<&str> = one.split('.').collect();
         let mut leaf = |t: &mut Table, key: &str| -> Result<usize, EditError> {
             if let Some(old) = t.get(key)
@@ -138,8 +139,8 @@ pub fn set(text: &str, path: &str, value: f64) -> Result<String, EditError> {
     write(&doc, path)
 }
 
-/// The value a key of `path` takes when set to `value`: rounded for whole-number keys (any
-/// of several comma-separated keys).
+/// The value the keys of `path` hold when set to `value` by [`set`]: rounded when any of
+/// them is a whole number.
 pub fn applied(path: &str, value: f64) -> f64 {
     if path.split(',').any(whole_number) {
         value.round()

@@ -201,7 +201,7 @@ pub const ATTAINMENT: [Metric; 2] = [
     Metric {
         name: "met_share_top_tier",
         unit: "fraction",
-        label: "share of top-tier service-years meeting their target",
+        label: "top tier's share meeting its target",
         better: HIGHER,
         tie: SHARE,
         source: Source::Attainment(Tiers::Top),

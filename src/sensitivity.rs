@@ -20,7 +20,7 @@ mod analysis;
 mod plan;
 
 pub use analysis::{Analysis, BASE, Side, SideValues, analyse, simulate};
-pub use plan::{Move, Plan, Point, SensitivityError, Spec, plan};
+pub use plan::{Move, Plan, Point, PointError, SensitivityError, Spec, models, plan, range};
 
 use std::collections::BTreeSet;
 

@@ -99,8 +99,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     {
         return refuse(e);
     }
-    if let Some(s) = args.seed {
-        scenario.set_seed(s);
+    if let Some(s) = args.seed
+        && let Err(e) = scenario.set_seed(s)
+    {
+        return refuse(e);
     }
     if let Err(e) = common::threads(args.threads) {
         return refuse(e);

@@ -150,13 +150,20 @@ fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return invalid(e),
     };
+    // Refusals in the order a user meets them: the range, the run settings, the models,
+    // the output folder, the shard, then the parameters.
+    if let Err(e) = sensitivity::range(&base, args.range) {
+        return refuse(e);
+    }
     if let Some(n) = args.replications
         && let Err(e) = base.set_replications(n)
     {
         return refuse(e);
     }
-    if let Some(s) = args.seed {
-        base.set_seed(s);
+    if let Some(s) = args.seed
+        && let Err(e) = base.set_seed(s)
+    {
+        return refuse(e);
     }
     let models = match args.models.as_slice() {
         [] => None,
@@ -166,6 +173,9 @@ fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
         },
         _ => return refuse("--models takes exactly two models, e.g. you-run,ops-run"),
     };
+    if let Err(e) = sensitivity::models(&base, models) {
+        return refuse(e);
+    }
     let (out, force) = match &source {
         Source::Merged { out, force, .. } => (out.clone(), *force),
         Source::Simulate => (
@@ -175,6 +185,9 @@ fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
             args.force,
         ),
     };
+    if let Err(e) = files::check_writable(&out, force) {
+        return refuse(format!("{e:#}"));
+    }
     let shard = match common::shard(args.shard.as_deref()) {
         Ok(s) => s,
         Err(e) => return refuse(e),
@@ -192,9 +205,6 @@ fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
         Ok(p) => p,
         Err(e) => return refuse(e),
     };
-    if let Err(e) = files::check_writable(&out, force) {
-        return refuse(format!("{e:#}"));
-    }
     let threads = args.threads.unwrap_or_else(rayon::current_num_threads);
     if let Err(e) = plan.check_size(threads, args.max_events) {
         return refuse(e);

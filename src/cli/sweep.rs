@@ -195,8 +195,10 @@ fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
         }),
         Err(e) => return refuse(e),
     };
-    if let Some(s) = args.seed {
-        base.set_seed(s);
+    if let Some(s) = args.seed
+        && let Err(e) = base.set_seed(s)
+    {
+        return refuse(e);
     }
     if let Err(e) = common::threads(args.threads) {
         return refuse(e);

@@ -23,6 +23,15 @@ pub enum ChangeError {
         /// Its key.
         model: &'static str,
     },
+    /// A seed larger than a scenario file can record (its integers are signed 64-bit).
+    #[error(
+        "--seed {seed} is larger than a scenario file can record (at most {})",
+        i64::MAX
+    )]
+    SeedTooLarge {
+        /// The seed asked for.
+        seed: u64,
+    },
     /// A reference that is not compared.
     #[error("the reference model {model} is not among the models compared")]
     ReferenceNotCompared {
@@ -41,14 +50,14 @@ impl Scenario {
         Ok(())
     }
 
-    /// Sets the base seed.
-    pub fn set_seed(&mut self, seed: u64) {
+    /// Sets the base seed: at most `i64::MAX`, so that the scenario as run can be saved
+    /// beside its results and read back.
+    pub fn set_seed(&mut self, seed: u64) -> Result<(), ChangeError> {
+        if i64::try_from(seed).is_err() {
+            return Err(ChangeError::SeedTooLarge { seed });
+        }
         self.seed = seed;
-    }
-
-    /// Sets the name (the default output folder's).
-    pub fn rename(&mut self, name: &str) {
-        name.clone_into(&mut self.name);
+        Ok(())
     }
 
     /// Compares `models` (in order, each once) against `reference`, one of them.
@@ -83,6 +92,12 @@ impl Scenario {
         self.models.clone_from(&base.models);
         self.reference = base.reference;
     }
+
+    /// Takes `base`'s name as well as its run settings: a point of a sweep of `base`.
+    pub fn adopt_identity(&mut self, base: &Scenario) {
+        self.adopt_run_settings(base);
+        self.name.clone_from(&base.name);
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +120,11 @@ mod tests {
             Err(ChangeError::TooFewReplications { replications: 1 })
         );
         assert!(s.set_replications(2).is_ok());
+        assert!(matches!(
+            s.set_seed(u64::MAX),
+            Err(ChangeError::SeedTooLarge { .. })
+        ));
+        assert!(s.set_seed(i64::MAX as u64).is_ok());
         assert_eq!(s.replications, 2);
         assert_eq!(
             s.compare(vec![], ModelKind::YouRun),

@@ -146,24 +146,39 @@ pub struct Plan {
     pub skipped: Vec<(String, PointError)>,
 }
 
+/// The range unstated parameters move by: `given`, else the scenario's
+/// `sensitivity.range`, else [`crate::scenario::SENSITIVITY_RANGE`]; a share in (0, 1).
+pub fn range(base: &Scenario, given: Option<f64>) -> Result<f64, SensitivityError> {
+    let range = given
+        .or(base.sensitivity.range)
+        .unwrap_or(crate::scenario::SENSITIVITY_RANGE);
+    if range > 0.0 && range < 1.0 {
+        Ok(range)
+    } else {
+        Err(SensitivityError::Range { range })
+    }
+}
+
+/// The two models compared: `given`, else the reference and the next model.
+pub fn models(
+    base: &Scenario,
+    given: Option<(ModelKind, ModelKind)>,
+) -> Result<(ModelKind, ModelKind), SensitivityError> {
+    match given {
+        Some((x, y)) if x == y => Err(SensitivityError::SameModels),
+        Some(pair) => Ok(pair),
+        None => {
+            let other = base.models.iter().copied().find(|m| *m != base.reference);
+            Ok((base.reference, other.ok_or(SensitivityError::OneModel)?))
+        }
+    }
+}
+
 /// The analysis of `base` (read from `text`, with the command line's run settings):
 /// every parameter's low and high scenario, validated.
 pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, SensitivityError> {
-    let range = spec
-        .range
-        .or(base.sensitivity.range)
-        .unwrap_or(crate::scenario::SENSITIVITY_RANGE);
-    if !(range > 0.0 && range < 1.0) {
-        return Err(SensitivityError::Range { range });
-    }
-    let (a, b) = match spec.models {
-        Some((x, y)) if x == y => return Err(SensitivityError::SameModels),
-        Some(pair) => pair,
-        None => {
-            let other = base.models.iter().copied().find(|m| *m != base.reference);
-            (base.reference, other.ok_or(SensitivityError::OneModel)?)
-        }
-    };
+    let range = range(base, spec.range)?;
+    let (a, b) = models(base, spec.models)?;
     // Only the two compared models are simulated.
     let mut base = base.clone();
     base.compare(vec![a, b], a)

@@ -194,8 +194,7 @@ fn point(
             problems: problems.join("; "),
         }
     })?;
-    s.adopt_run_settings(base);
-    s.rename(&base.name);
+    s.adopt_identity(base);
     Ok((applied, s))
 }
 

@@ -74,11 +74,15 @@ fn module_of(path: &Path) -> Option<String> {
     }
 }
 
-/// The code of a file before its `#[cfg(test)]` module, without comments.
+/// The code of a file before its test module (`#[cfg(test)]` then `mod …`), without
+/// comments.
 fn code(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim() == "#[cfg(test)]" {
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty());
+        if line.trim() == "#[cfg(test)]" && next.is_some_and(|l| l.trim_start().starts_with("mod "))
+        {
             break;
         }
         let code = line.split("//").next().unwrap_or("");
@@ -87,36 +91,107 @@ fn code(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// The top-level modules a line of code names through `crate::`.
-fn crate_imports(line: &str) -> Vec<String> {
+/// The module path of a library file: `src/sweep/plan.rs` → `["sweep", "plan"]`.
+fn module_path(path: &Path) -> Vec<String> {
+    let Ok(rel) = path.strip_prefix(src()) else {
+        return Vec::new();
+    };
+    rel.components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .map(|c| c.strip_suffix(".rs").unwrap_or(c).to_string())
+        .collect()
+}
+
+fn identifier(s: &str) -> String {
+    s.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// The names a path names at its start: `a::x` → `a`; `{a::{x, y}, b}` → `a`, `b`.
+fn heads(after: &str) -> Vec<String> {
+    let Some(group) = after.strip_prefix('{') else {
+        return vec![identifier(after)]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect();
+    };
+    // The group's items at depth 0, up to its closing brace.
+    let (mut items, mut item, mut depth) = (Vec::new(), String::new(), 0usize);
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(std::mem::take(&mut item));
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
+    items.push(item);
+    items
+        .iter()
+        .map(|i| identifier(i.trim()))
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// The top-level modules a statement of code names through `crate::`, or through enough
+/// `super::` to leave its own top-level module (`depth` is the length of the file's
+/// module path).
+fn crate_imports(line: &str, depth: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = line;
     while let Some(at) = rest.find("crate::") {
         let after = &rest[at + "crate::".len()..];
-        if let Some(group) = after.strip_prefix('{') {
-            // `use crate::{a::x, b};`
-            let inner = group.split('}').next().unwrap_or("");
-            for item in inner.split(',') {
-                let name: String = item
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    out.push(name);
-                }
-            }
-        } else {
-            let name: String = after
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.push(name);
-            }
+        out.extend(heads(after));
+        rest = after;
+    }
+    let mut rest = line;
+    while let Some(at) = rest.find("super::") {
+        let preceded = rest[..at].ends_with("::");
+        let mut after = &rest[at..];
+        let mut n = 0;
+        while let Some(a) = after.strip_prefix("super::") {
+            n += 1;
+            after = a;
+        }
+        if !preceded && n >= depth {
+            out.extend(heads(after));
         }
         rest = after;
     }
+    out
+}
+
+/// The code as statements for the import check: a `use` spanning several lines (a
+/// grouped import rustfmt wraps) joined into one, at its first line.
+fn statements(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (line, code) in code(text) {
+        if let Some((start, mut acc)) = open.take() {
+            acc.push_str(code.trim());
+            if code.contains(';') {
+                out.push((start, acc));
+            } else {
+                open = Some((start, acc));
+            }
+            continue;
+        }
+        let t = code.trim_start();
+        let is_use =
+            t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ");
+        if is_use && !code.contains(';') {
+            open = Some((line, code.trim().to_string()));
+        } else {
+            out.push((line, code));
+        }
+    }
+    out.extend(open);
     out
 }
 
@@ -135,8 +210,9 @@ fn upward_imports(files: &[(PathBuf, String)]) -> Vec<String> {
             ));
             continue;
         };
-        for (line, code) in code(text) {
-            for used in crate_imports(&code) {
+        let depth = module_path(path).len();
+        for (line, code) in statements(text) {
+            for used in crate_imports(&code, depth) {
                 // Re-exports at the crate root (`crate::Scenario`) are not modules.
                 let Some(theirs) = layer_of(&used) else {
                     continue;
@@ -192,26 +268,51 @@ fn every_library_module_has_a_layer() {
 
 #[test]
 fn the_layering_check_sees_an_upward_import() {
-    // The check itself, on a made-up file: the scenario reaching up into sweeps (the cycle
-    // this test was written against) and into the report through a grouped import.
+    // The check itself, on made-up files: the scenario reaching up into sweeps (the cycle
+    // this test was written against), into the report through a grouped import, and into
+    // exports through a group rustfmt wraps over lines; a `super::` chain that leaves its
+    // module; a nested group; and imports that run down, which pass.
     let files = vec![
         (
             src().join("scenario.rs"),
-            "use crate::sweep::Scale;\nuse crate::{units, report::charts};\n// crate::sweep in a comment is fine\n".to_string(),
+            "use crate::sweep::Scale;\nuse crate::{units, report::charts};\n// crate::sweep in a comment is fine\nuse crate::{\n    units::x,\n    export::Files,\n};\n".to_string(),
+        ),
+        (
+            src().join("scenario/build/costs.rs"),
+            "use super::super::file::CostsFile;\nuse super::super::super::run::Run;\n".to_string(),
         ),
         (
             src().join("report/charts.rs"),
-            "use crate::sweep::Cell;\n".to_string(),
+            "use crate::sweep::Cell;\nuse super::super::metric;\n".to_string(),
+        ),
+        (
+            src().join("metric.rs"),
+            "use crate::{outcome::{Outcome, WeekSample}, report::files};\n".to_string(),
         ),
     ];
     let problems = upward_imports(&files);
-    assert_eq!(problems.len(), 2, "{problems:#?}");
+    let at: Vec<&str> = problems
+        .iter()
+        .map(|p| p.split(": ").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "src/scenario.rs:1",
+            "src/scenario.rs:2",
+            "src/scenario.rs:4",
+            "src/scenario/build/costs.rs:2",
+            "src/metric.rs:1"
+        ],
+        "{problems:#?}"
+    );
     assert!(
-        problems[0].starts_with("src/scenario.rs:1: `scenario`"),
+        problems[0].contains("`scenario` (layer 2: the validated scenario) imports `sweep`"),
         "{}",
         problems[0]
     );
-    assert!(problems[1].contains("src/scenario.rs:2") && problems[1].contains("`report`"));
+    assert!(problems[2].contains("`export`") && problems[3].contains("`run`"));
+    assert!(problems[4].contains("`report`"));
 }
 
 /// Lines of code before a file's tests.
@@ -227,11 +328,22 @@ fn long_functions(path: &Path, text: &str, max: usize) -> Vec<String> {
     for (i, (number, line)) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
-        let signature = trimmed
-            .trim_start_matches("pub(crate) ")
-            .trim_start_matches("pub(super) ")
-            .trim_start_matches("pub ")
-            .trim_start_matches("const ");
+        // Visibility and qualifiers before `fn`: `pub(crate) const unsafe fn`, `async fn`.
+        let mut signature = trimmed;
+        loop {
+            let before = signature;
+            if signature.starts_with("pub(")
+                && let Some(end) = signature.find(") ")
+            {
+                signature = &signature[end + 2..];
+            }
+            for q in ["pub ", "const ", "async ", "unsafe ", "extern \"C\" "] {
+                signature = signature.trim_start_matches(q);
+            }
+            if signature == before {
+                break;
+            }
+        }
         let Some(name) = signature.strip_prefix("fn ") else {
             continue;
         };

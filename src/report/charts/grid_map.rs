@@ -34,16 +34,7 @@ impl GridMap<'_> {
         } else {
             "lowest"
         };
-        let name = match self.metric {
-            "cost_operating" => "operating cost",
-            "cost_unreliability" => "cost of unreliability",
-            "cost_total" => "total cost",
-            "availability" => "availability",
-            "mttr_hours" => "mean time to restore",
-            "met_share" => "share of service-years meeting their target",
-            "met_share_top_tier" => "top tier's share meeting its target",
-            other => other,
-        };
+        let name = crate::metric::find(self.metric).map_or(self.metric, |m| m.label);
         format!("{best} {name}")
     }
 
