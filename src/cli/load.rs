@@ -1,10 +1,8 @@
-//! Reading scenario files: the reasons a file cannot be read in the user's words, and the
-//! scenario as run, recorded beside its results.
+//! Reading scenario files, with the reasons a file cannot be read in the user's words.
 
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context, bail};
 use whoruns::Scenario;
 
 /// Why loading a scenario failed. Every case is the user's input, so the commands exit
@@ -30,6 +28,12 @@ const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, LoadError> {
+    load_with_text(path).map(|(s, _)| s)
+}
+
+/// Reads and validates a scenario file, keeping its text (to record the scenario as run
+/// from what was read, not from the file as it may be after a long run).
+pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
     let shown = path.display().to_string();
     let fail = |reason: String| LoadError::Read {
         path: shown.clone(),
@@ -73,7 +77,8 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, LoadError> {
             });
         }
     };
-    Ok(whoruns::scenario::parse(&text, &shown)?)
+    let scenario = whoruns::scenario::parse(&text, &shown)?;
+    Ok((scenario, text))
 }
 
 /// An I/O error in a person's words.
@@ -82,57 +87,5 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
         _ => format!("cannot read the scenario file: {e}"),
-    }
-}
-
-/// The scenario as run: the original text with `name`, `replications` and `seed` set to
-/// the values used, so that the saved copy reproduces the results and `whoruns report`
-/// finds the same scenario. Comments and layout are kept.
-pub fn scenario_record(path: &Path, scenario: &Scenario) -> anyhow::Result<String> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot re-read {}", path.display()))?;
-    let set = [
-        ("name", format!("{:?}", scenario.name)),
-        ("replications", scenario.replications.to_string()),
-        ("seed", scenario.seed.to_string()),
-    ];
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let header = lines
-        .iter()
-        .position(|l| l.trim_start().starts_with('['))
-        .unwrap_or(lines.len());
-    let mut missing = Vec::new();
-    for (key, value) in &set {
-        let found = lines[..header].iter().position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        });
-        match found {
-            Some(i) => lines[i] = format!("{key} = {value}"),
-            None => missing.push(format!("{key} = {value}")),
-        }
-    }
-    let first_code = lines[..header]
-        .iter()
-        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .unwrap_or(header);
-    for (offset, line) in missing.into_iter().enumerate() {
-        lines.insert(first_code + offset, line);
-    }
-    let record = lines.join("\n") + "\n";
-    // Keep the edit only if it parses to the same scenario settings.
-    match whoruns::scenario::parse(&record, "scenario.toml") {
-        Ok(s)
-            if s.name == scenario.name
-                && s.replications == scenario.replications
-                && s.seed == scenario.seed =>
-        {
-            Ok(record)
-        }
-        _ => bail!(
-            "cannot record the scenario as run (edit of {} failed)",
-            path.display()
-        ),
     }
 }

@@ -69,7 +69,7 @@ pub struct RunArgs {
 
 /// Runs `whoruns run`.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let mut scenario = match load::load_scenario(&args.scenario) {
+    let (mut scenario, text) = match load::load_with_text(&args.scenario) {
         Ok(s) => s,
         Err(e) => return invalid(e),
     };
@@ -169,7 +169,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
     // Saved with the replications and seed actually used, so `whoruns report` and a re-run
     // reproduce these results.
-    let scenario_text = load::scenario_record(&args.scenario, &scenario)?;
+    let scenario_text = scenario.record(&text).map_err(|_| {
+        anyhow::anyhow!(
+            "cannot record the scenario as run (edit of {} failed)",
+            args.scenario.display()
+        )
+    })?;
     let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
     if let Some(shard) = shard {

@@ -32,6 +32,9 @@ pub enum ChangeError {
         /// The seed asked for.
         seed: u64,
     },
+    /// The scenario as run cannot be written into its file's text.
+    #[error("the scenario as run cannot be recorded in its file's text")]
+    Unrecordable,
     /// A reference that is not compared.
     #[error("the reference model {model} is not among the models compared")]
     ReferenceNotCompared {
@@ -100,6 +103,57 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The scenario as run, as text: `text` (the file it was read from) with `name`,
+    /// `replications` and `seed` set to this scenario's, so that the saved copy reproduces
+    /// the results and `whoruns report` finds the same scenario. Comments and layout are
+    /// kept; missing keys are added before the first table. Refused unless the result reads
+    /// back with the same settings.
+    pub fn record(&self, text: &str) -> Result<String, ChangeError> {
+        let set = [
+            ("name", format!("{:?}", self.name)),
+            ("replications", self.replications.to_string()),
+            ("seed", self.seed.to_string()),
+        ];
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let header = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .unwrap_or(lines.len());
+        let mut missing = Vec::new();
+        for (key, value) in &set {
+            let found = lines[..header].iter().position(|l| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            });
+            match found {
+                Some(i) => lines[i] = format!("{key} = {value}"),
+                None => missing.push(format!("{key} = {value}")),
+            }
+        }
+        let first_code = lines[..header]
+            .iter()
+            .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .unwrap_or(header);
+        for (offset, line) in missing.into_iter().enumerate() {
+            lines.insert(first_code + offset, line);
+        }
+        let record = lines.join("\n") + "\n";
+        // Keep the edit only if it parses to the same scenario settings.
+        match super::parse(&record, "scenario.toml") {
+            Ok(s)
+                if s.name == self.name
+                    && s.replications == self.replications
+                    && s.seed == self.seed =>
+            {
+                Ok(record)
+            }
+            _ => Err(ChangeError::Unrecordable),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +203,23 @@ mod tests {
             .is_ok()
         );
         assert_eq!(s.models, [ModelKind::OpsRun, ModelKind::YouRun]);
+    }
+
+    #[test]
+    fn the_record_keeps_comments_and_sets_the_run_settings() {
+        let text = "# my org\nreplications = 5 # few\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n";
+        let mut s = crate::scenario::parse(text, "org.toml").unwrap();
+        s.set_replications(7).unwrap();
+        s.set_seed(9).unwrap();
+        let r = s.record(text).unwrap();
+        assert!(
+            r.starts_with("# my org\nname = \"org\"\nseed = 9\nreplications = 7\n[[teams]]"),
+            "{r}"
+        );
+        let back = crate::scenario::parse(&r, "scenario.toml").unwrap();
+        assert_eq!(
+            (back.replications, back.seed, back.name.as_str()),
+            (7, 9, "org")
+        );
     }
 }
