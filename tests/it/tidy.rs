@@ -384,3 +384,52 @@ fn files_and_functions_stay_readable() {
     }
     assert!(problems.is_empty(), "too long:\n{}", problems.join("\n"));
 }
+
+#[test]
+fn scenarios_change_only_through_scenario_change() {
+    // A heuristic on names: a `Scenario` outside `src/scenario/` is held as `scenario`,
+    // `base` or `self.scenario`; none of its fields may be assigned there.
+    let fields = [
+        "name",
+        "replications",
+        "seed",
+        "models",
+        "reference",
+        "horizon_hours",
+        "warmup_hours",
+        "services",
+        "teams",
+        "costs",
+        "groups",
+    ];
+    let mut problems = Vec::new();
+    for (path, text) in library_files() {
+        let rel = path.strip_prefix(src()).unwrap();
+        if rel.starts_with("scenario") {
+            continue;
+        }
+        for (line, code) in code(&text) {
+            for holder in ["scenario.", "base."] {
+                for f in fields {
+                    let field = format!("{holder}{f}");
+                    let Some(at) = code.find(&field) else {
+                        continue;
+                    };
+                    let rest = code[at + field.len()..].trim_start();
+                    let assigns = (rest.starts_with('=') && !rest.starts_with("=="))
+                        || rest.starts_with(".clone_from(")
+                        || rest.starts_with(".push(")
+                        || rest.starts_with("+=");
+                    if assigns {
+                        problems.push(format!("{}:{line}: {}", rel.display(), code.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "change a Scenario through scenario/change.rs:\n{}",
+        problems.join("\n")
+    );
+}
