@@ -25,6 +25,10 @@ pub struct Limits {
     pub max_memory_bytes: u64,
 }
 
+/// The default memory limit as the command line shows it; [`Limits::default`] holds the
+/// same in bytes (a test checks they agree).
+pub const DEFAULT_MAX_MEMORY: &str = "4GiB";
+
 impl Default for Limits {
     /// Two billion events (minutes on a laptop core at the engine's few million events a
     /// second) and 4 GiB.
@@ -283,6 +287,10 @@ mod tests {
     #[test]
     fn sizes_in_users_words() {
         assert_eq!(parse_bytes("4GiB"), Ok(4 << 30));
+        assert_eq!(
+            parse_bytes(DEFAULT_MAX_MEMORY),
+            Ok(Limits::default().max_memory_bytes)
+        );
         assert_eq!(parse_bytes("512 MB"), Ok(512 << 20));
         assert_eq!(parse_bytes("1000"), Ok(1000));
         assert!(parse_bytes("lots").is_err());

@@ -19,6 +19,11 @@ use crate::runner::{RunError, run_range};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 
+/// The most replications `--precision` runs unless told otherwise (`--max-replications`):
+/// enough for a 1% half-width on the noisiest headline metric of the bundled scenarios,
+/// few enough to finish in minutes (assumption).
+pub const MAX_REPLICATIONS: u32 = 2_000;
+
 /// Hoad, Robinson & Davies' recommended look-ahead.
 pub const K_LIMIT: u32 = 5;
 

@@ -56,14 +56,14 @@ pub struct RunArgs {
     #[arg(long)]
     incident_log: bool,
     /// The most replications --precision may run.
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = whoruns::precision::MAX_REPLICATIONS)]
     max_replications: u32,
     /// Refuse runs estimated to simulate more incidents and deployments than this, summed
     /// over models and replications.
     #[arg(long, default_value_t = Limits::default().max_events)]
     max_events: u64,
     /// Refuse runs estimated to need more memory than this (e.g. "4GiB", "512MiB").
-    #[arg(long, default_value = "4GiB", value_parser = guard::parse_bytes)]
+    #[arg(long, default_value = guard::DEFAULT_MAX_MEMORY, value_parser = guard::parse_bytes)]
     max_memory: u64,
 }
 

@@ -62,7 +62,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "SHARE")]
     precision: Option<f64>,
     /// The most replications --precision may run at one value.
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = whoruns::precision::MAX_REPLICATIONS)]
     max_replications: u32,
     /// Run only shard K of N of the values (K from 1), or `auto` from the batch engine's
     /// environment; writes the part for `whoruns merge`.
@@ -75,7 +75,7 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = Limits::default().max_events)]
     max_events: u64,
     /// Refuse sweeps estimated to need more memory than this (e.g. "4GiB").
-    #[arg(long, default_value = "4GiB", value_parser = guard::parse_bytes)]
+    #[arg(long, default_value = guard::DEFAULT_MAX_MEMORY, value_parser = guard::parse_bytes)]
     max_memory: u64,
 }
 

@@ -24,7 +24,7 @@ pub struct Simulated {
     pub replications: u32,
 }
 
-/// Simulates the points `todo` of `plan` on `threads` threads, calling `progress` after each
+/// Simulates the points `todo` of `plan` (those of them the plan has) on `threads` threads, calling `progress` after each
 /// replication; `None` when `stop` said stop. With `precision`, the points' scenarios take
 /// the number of replications they ran.
 pub fn simulate(
@@ -35,7 +35,8 @@ pub fn simulate(
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Simulated>, RunError> {
-    let points = &mut plan.points[todo];
+    let end = todo.end.min(plan.points.len());
+    let points = &mut plan.points[todo.start.min(end)..end];
     let mut runs: Vec<Vec<Outcome>> = Vec::with_capacity(points.len());
     let mut notes = Vec::new();
     for p in points.iter_mut() {
