@@ -109,3 +109,65 @@ pub fn check_size(
         .map(|_| ())
         .map_err(Box::new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "name = \"q\"\nhorizon = \"30d\"\nreplications = 4\nmodels = [\"you-run\", \"ops-run\"]\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\n";
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse(TEXT, "q.toml").unwrap()
+    }
+
+    fn quiet<'a>(stop: &'a (dyn Fn() -> bool + Sync)) -> Progress<'a> {
+        Progress {
+            tick: &|| {},
+            planned: &|_| {},
+            stop,
+        }
+    }
+
+    #[test]
+    fn a_shard_runs_its_block_with_the_seeds_of_the_whole_run() {
+        let all = run(scenario(), &Options::default(), &quiet(&|| false))
+            .unwrap()
+            .unwrap();
+        assert_eq!(all.outcomes.len(), 8);
+        let options = Options {
+            replications: Some(2..4),
+            threads: Some(1),
+            ..Options::default()
+        };
+        let part = run(scenario(), &options, &quiet(&|| false))
+            .unwrap()
+            .unwrap();
+        assert_eq!(part.outcomes.len(), 4);
+        for (a, b) in part.outcomes.iter().zip(&all.outcomes[4..]) {
+            assert_eq!((a.replication, a.cost_total), (b.replication, b.cost_total));
+        }
+        assert!(
+            run(scenario(), &Options::default(), &quiet(&|| true))
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn with_precision_the_scenario_as_run_has_the_replications_run() {
+        let options = Options {
+            precision: Some(Precision {
+                share: 0.5,
+                max_replications: 9,
+            }),
+            ..Options::default()
+        };
+        let r = run(scenario(), &options, &quiet(&|| false))
+            .unwrap()
+            .unwrap();
+        let note = r.note.expect("a note");
+        assert_eq!(r.scenario.replications, note.replications);
+        assert_eq!(r.outcomes.len(), 2 * note.replications as usize);
+        assert!(note.replications <= 9);
+    }
+}
