@@ -193,6 +193,12 @@ struct Sim<'a> {
     /// This model's regressions; incident `i` is `world.incidents[i]` below the world's
     /// count, `regressions[i - count]` above.
     regressions: Vec<Incident>,
+    /// The most regressions a replication may create before the run-time guard stops the
+    /// feedback loop ([`runaway_limit`]).
+    max_regressions: usize,
+    /// Whether the guard stopped it: the replication's results are not a finding, and the
+    /// runner refuses the run.
+    runaway: bool,
     states: Vec<State>,
     heap: BinaryHeap<Reverse<Event>>,
     seq: u64,
@@ -214,6 +220,21 @@ struct Sim<'a> {
     weekly: Vec<WeekSample>,
     tally: Tally,
 }
+
+/// The most regressions one replication of one model may create: [`RUNAWAY_FACTOR`] per
+/// incident the world drew, plus [`RUNAWAY_SLACK`]. Beyond it the feedback loop of fixes,
+/// workaround conflicts and new workarounds has run away (a supercritical branching
+/// process) and the runner refuses the run instead of reporting its numbers.
+pub fn runaway_limit(world_incidents: usize) -> usize {
+    RUNAWAY_FACTOR * world_incidents + RUNAWAY_SLACK
+}
+
+/// How many regressions per drawn incident the run-time guard allows (the bundled
+/// scenarios have at most 0.01).
+pub const RUNAWAY_FACTOR: usize = 10;
+
+/// Regressions allowed whatever the number of drawn incidents.
+pub const RUNAWAY_SLACK: usize = 1_000;
 
 /// A service's error budget for one quarter, hours of full outage.
 pub fn quarter_budget(scenario: &Scenario, service: usize) -> f64 {
@@ -297,6 +318,8 @@ impl<'a> Sim<'a> {
             scenario,
             world,
             regressions: Vec::new(),
+            max_regressions: runaway_limit(world.incidents.len()),
+            runaway: false,
             states: vec![State::PENDING; world.incidents.len()],
             heap: BinaryHeap::new(),
             seq: 0,
@@ -744,6 +767,12 @@ impl<'a> Sim<'a> {
     }
 
     fn regression(&mut self, service: usize, t: f64) {
+        if self.regressions.len() >= self.max_regressions {
+            // The loop of fixes, conflicts and new workarounds has run away: stop feeding
+            // it (so time and memory stay bounded) and mark the replication.
+            self.runaway = true;
+            return;
+        }
         let svc = &self.scenario.services[service];
         let incident = draw_incident(
             self.scenario,

@@ -21,6 +21,28 @@ pub enum RunError {
         /// The underlying error.
         source: rayon::ThreadPoolBuildError,
     },
+    /// A replication's feedback loop ran away: fixes conflicted with open workarounds,
+    /// each conflict was a new incident that could be worked around again, and the
+    /// regressions passed the run-time guard ([`crate::engine::runaway_limit`]).
+    #[error(
+        "replication {replication} under {model} ran away: its developer fixes conflicted with open workarounds {limit} times (the guard's limit, {factor} per incident drawn plus {slack}), each conflict a new incident that could be worked around again, so the results would not be a finding. The loop feeds on workarounds.probability ({probability}), workarounds.conflict_probability ({conflict}) and workarounds.lifetime, and on L1 escalating to developers who are not on call; lower the probabilities or shorten the lifetime"
+    )]
+    Runaway {
+        /// The model's key.
+        model: &'static str,
+        /// The replication.
+        replication: u32,
+        /// Regressions created when the guard stopped it.
+        limit: usize,
+        /// The guard's regressions per drawn incident.
+        factor: usize,
+        /// The guard's regressions allowed regardless.
+        slack: usize,
+        /// `workarounds.probability`.
+        probability: f64,
+        /// `workarounds.conflict_probability`.
+        conflict: f64,
+    },
     /// The run settings cannot be applied to the scenario.
     #[error(transparent)]
     Settings(#[from] crate::scenario::ChangeError),
@@ -94,5 +116,24 @@ pub fn run_range(
             })
             .collect()
     });
-    Ok(per_replication.map(|v| v.into_iter().flatten().collect()))
+    let Some(per_replication) = per_replication else {
+        return Ok(None);
+    };
+    // The first runaway in replication order (whatever the thread count).
+    if let Some(o) = per_replication.iter().flatten().find(|o| o.runaway) {
+        let seed = replication_seed(scenario.seed, o.replication);
+        let drawn = World::generate_for(scenario, &policies, seed)
+            .incidents
+            .len();
+        return Err(RunError::Runaway {
+            model: o.model.key(),
+            replication: o.replication,
+            limit: crate::engine::runaway_limit(drawn),
+            factor: crate::engine::RUNAWAY_FACTOR,
+            slack: crate::engine::RUNAWAY_SLACK,
+            probability: scenario.workarounds.probability,
+            conflict: scenario.workarounds.conflict_probability,
+        });
+    }
+    Ok(Some(per_replication.into_iter().flatten().collect()))
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use whoruns::export::Files;
+use whoruns::runner::RunError;
 
 use super::EXIT_INVALID;
 use super::files;
@@ -108,5 +109,18 @@ impl Dest<'_> {
     /// [`publish`] into this destination.
     pub fn publish(&self, files: &Files, kept: Option<&Path>) -> anyhow::Result<Option<ExitCode>> {
         publish(self.out, files, self.force, self.interrupt, kept)
+    }
+}
+
+/// A simulation's result, with a runaway replication refused as the scenario's problem
+/// (named after `shown`, exit 2) rather than a failure of the program.
+pub fn ran<T>(result: Result<T, RunError>, shown: &str) -> anyhow::Result<Result<T, ExitCode>> {
+    match result {
+        Ok(t) => Ok(Ok(t)),
+        Err(e @ RunError::Runaway { .. }) => {
+            eprintln!("{shown}: {e}");
+            Ok(Err(ExitCode::from(EXIT_INVALID)))
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -73,40 +73,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return invalid(e),
     };
-    let shard = match common::shard(args.shard.as_deref()) {
+    let (shard, precision) = match settings(&args, &mut scenario) {
         Ok(s) => s,
         Err(e) => return refuse(e),
     };
-    if shard.is_some() && args.incident_log {
-        return refuse(
-            "--incident-log and --shard cannot be combined: write the log with a run of its own",
-        );
-    }
-    if shard.is_some() && args.precision.is_some() {
-        return refuse(
-            "--precision and --shard cannot be combined: the number of replications must be known before the work is divided",
-        );
-    }
-    let precision = match common::precision_share(args.precision) {
-        Ok(p) => p.map(|share| Precision {
-            share,
-            max_replications: args.max_replications,
-        }),
-        Err(e) => return refuse(e),
-    };
-    if let Some(n) = args.replications
-        && let Err(e) = scenario.set_replications(n)
-    {
-        return refuse(e);
-    }
-    if let Some(s) = args.seed
-        && let Err(e) = scenario.set_seed(s)
-    {
-        return refuse(e);
-    }
-    if let Err(e) = common::threads(args.threads) {
-        return refuse(e);
-    }
     let out = args
         .out
         .clone()
@@ -139,7 +109,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         replications: shard.map(|s| shards::range(scenario.replications, s)),
         precision,
     };
-    let done = whoruns::run::run(
+    let result = whoruns::run::run(
         scenario,
         &options,
         &Progress {
@@ -147,7 +117,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             planned: &|n| bar.set_length(u64::from(n)),
             stop: &|| interrupt.raised(),
         },
-    )?;
+    );
+    let shown = args.scenario.display().to_string();
+    let done = match common::ran(result, &shown)? {
+        Ok(done) => done,
+        Err(status) => {
+            bar.finish_and_clear();
+            return Ok(status);
+        }
+    };
     if let Some(note) = done.as_ref().and_then(|d| d.note.as_ref())
         && !args.quiet
     {
@@ -216,6 +194,40 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command line's run settings applied to `scenario`, in the order a user meets
+/// them: the shard, what cannot be combined with it, `--precision`, `--replications`,
+/// `--seed`, `--threads`. A refusal's message otherwise.
+fn settings(
+    args: &RunArgs,
+    scenario: &mut whoruns::Scenario,
+) -> Result<(Option<shards::Shard>, Option<Precision>), String> {
+    let shard = common::shard(args.shard.as_deref())?;
+    if shard.is_some() && args.incident_log {
+        return Err(
+            "--incident-log and --shard cannot be combined: write the log with a run of its own"
+                .into(),
+        );
+    }
+    if shard.is_some() && args.precision.is_some() {
+        return Err(
+            "--precision and --shard cannot be combined: the number of replications must be known before the work is divided"
+                .into(),
+        );
+    }
+    let precision = common::precision_share(args.precision)?.map(|share| Precision {
+        share,
+        max_replications: args.max_replications,
+    });
+    if let Some(n) = args.replications {
+        scenario.set_replications(n).map_err(|e| e.to_string())?;
+    }
+    if let Some(s) = args.seed {
+        scenario.set_seed(s).map_err(|e| e.to_string())?;
+    }
+    common::threads(args.threads)?;
+    Ok((shard, precision))
 }
 
 /// A shard's part of a run.

@@ -235,8 +235,12 @@ fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
                 args.threads,
                 &|| bar.inc(1),
                 &|| interrupt.raised(),
-            )?;
+            );
             bar.finish_and_clear();
+            let simulated = match common::ran(simulated, &args.scenario.display().to_string())? {
+                Ok(s) => s,
+                Err(status) => return Ok(status),
+            };
             let Some(sides) = simulated else {
                 return Ok(common::stopped(interrupt, None));
             };

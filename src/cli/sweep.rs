@@ -266,8 +266,12 @@ fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
                 precision,
                 &|| bar.inc(1),
                 &|| interrupt.raised(),
-            )?;
+            );
             bar.finish_and_clear();
+            let simulated = match common::ran(simulated, &shown)? {
+                Ok(s) => s,
+                Err(status) => return Ok(status),
+            };
             let Some(simulated) = simulated else {
                 return Ok(common::stopped(interrupt, None));
             };

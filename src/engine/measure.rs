@@ -94,6 +94,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         service_incidents: restores.service_incidents,
         weekly: std::mem::take(&mut sim.weekly),
         ttr_histogram: restores.ttr_histogram,
+        runaway: sim.runaway,
     }
 }
 

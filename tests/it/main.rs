@@ -17,6 +17,7 @@ mod nothing_lost;
 mod oracle;
 mod properties;
 mod report;
+mod runaway;
 mod scale_out;
 mod scenario_errors;
 mod sensitivity;
