@@ -142,10 +142,10 @@ pub struct Outcome {
     pub weekly: Vec<WeekSample>,
     /// Counts of resolved incidents' times to restore in the bins of [`TTR_BINS`].
     pub ttr_histogram: Vec<u32>,
-    /// Whether the run-time guard stopped this replication's feedback loop (regressions
-    /// from workaround conflicts past `engine::runaway_limit`): its numbers are not a
-    /// finding, and the runner refuses the run.
-    pub runaway: bool,
+    /// The regressions at which the run-time guard stopped this replication's feedback
+    /// loop (`engine::runaway_limit`), if it did: its numbers are not a finding, and the
+    /// runner refuses the run.
+    pub runaway: Option<usize>,
 }
 
 /// Bins of the time-to-restore histogram: [`TTR_BINS`] log-spaced bins from one minute to

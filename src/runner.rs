@@ -120,15 +120,15 @@ pub fn run_range(
         return Ok(None);
     };
     // The first runaway in replication order (whatever the thread count).
-    if let Some(o) = per_replication.iter().flatten().find(|o| o.runaway) {
-        let seed = replication_seed(scenario.seed, o.replication);
-        let drawn = World::generate_for(scenario, &policies, seed)
-            .incidents
-            .len();
+    if let Some((o, limit)) = per_replication
+        .iter()
+        .flatten()
+        .find_map(|o| o.runaway.map(|limit| (o, limit)))
+    {
         return Err(RunError::Runaway {
             model: o.model.key(),
             replication: o.replication,
-            limit: crate::engine::runaway_limit(drawn),
+            limit,
             factor: crate::engine::RUNAWAY_FACTOR,
             slack: crate::engine::RUNAWAY_SLACK,
             probability: scenario.workarounds.probability,

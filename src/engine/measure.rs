@@ -55,9 +55,11 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         ttr_wait_l2_business_hours_hours: part(RestorePart::WaitL2BusinessHours),
         ttr_wait_l2_prioritisation_hours: part(RestorePart::WaitL2Prioritisation),
         ttr_l2_work_hours: part(RestorePart::L2Work),
-        ttr_wait_for_l2_hours: part(RestorePart::WaitL2Oncall)
-            + part(RestorePart::WaitL2BusinessHours)
-            + part(RestorePart::WaitL2Prioritisation),
+        ttr_wait_for_l2_hours: RestorePart::ALL
+            .into_iter()
+            .filter(|p| p.waits_for_developers())
+            .map(part)
+            .sum(),
         rollbacks: t.rollbacks,
         l1_knowledge: mean(t.knowledge_sum, t.knowledge_n),
         sync_hours: t.sync_hours[0] + t.sync_hours[1],
@@ -94,7 +96,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         service_incidents: restores.service_incidents,
         weekly: std::mem::take(&mut sim.weekly),
         ttr_histogram: restores.ttr_histogram,
-        runaway: sim.runaway,
+        runaway: sim.runaway.then_some(sim.max_regressions),
     }
 }
 

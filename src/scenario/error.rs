@@ -22,6 +22,18 @@ pub struct ScenarioError {
     pub problems: Vec<Problem>,
 }
 
+impl ScenarioError {
+    /// The problems' messages without their places, `; `-separated: for a scenario made by
+    /// editing another (a sweep or sensitivity point), whose lines are not the user's.
+    pub fn messages(&self) -> String {
+        self.problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, p) in self.problems.iter().enumerate() {

@@ -278,12 +278,7 @@ fn moved(
 fn validated(edited: &str, base: &Scenario) -> Result<Scenario, PointError> {
     let mut s =
         crate::scenario::parse(edited, "sensitivity point").map_err(|e| PointError::Invalid {
-            problems: e
-                .problems
-                .iter()
-                .map(|q| q.message.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
+            problems: e.messages(),
         })?;
     s.adopt_run_settings(base);
     Ok(s)

@@ -184,14 +184,13 @@ fn point(
         applied.push(edit::applied(&axis.path, *value));
     }
     let mut s = crate::scenario::parse(&edited, "sweep point").map_err(|e| {
-        let problems: Vec<String> = e.problems.iter().map(|p| p.message.clone()).collect();
         let at: Vec<String> = settings
             .iter()
             .map(|(a, v)| format!("{} = {v}", a.path))
             .collect();
         SweepError::Invalid {
             at: at.join(", "),
-            problems: problems.join("; "),
+            problems: e.messages(),
         }
     })?;
     s.adopt_identity(base);

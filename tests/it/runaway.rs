@@ -40,7 +40,7 @@ fn incidents_stay_bounded_by_arrivals_or_the_run_is_refused() {
                         o.model,
                         o.incidents
                     );
-                    assert!(!o.runaway);
+                    assert!(o.runaway.is_none());
                 }
             }
             Err(RunError::Runaway { model, .. }) => {
