@@ -1,0 +1,134 @@
+//! Every new mechanism has a setting that reproduces the results from before it, bit for
+//! bit. The digests below were recorded by the engine as it stood before the round that
+//! made freezes defer work (commit `ac436de`); [`legacy`] applies, for each mechanism added
+//! since, the setting that turns it off. A change that moves these numbers under the
+//! legacy settings changed an old mechanism, not only added a new one.
+
+use whoruns::runner::run;
+use whoruns::{Outcome, Scenario};
+
+use crate::common::bundled;
+
+/// The columns `replications.csv` had at `ac436de`, in order.
+const COLUMNS: &[&str] = &[
+    "incidents",
+    "resolved",
+    "open_at_end",
+    "availability",
+    "downtime_hours",
+    "mttr_hours",
+    "ttr_p50_hours",
+    "ttr_p90_hours",
+    "ttr_p99_hours",
+    "ttd_hours",
+    "queue_wait_hours",
+    "ttr_detect_hours",
+    "ttr_route_hours",
+    "ttr_queue_hours",
+    "ttr_ack_hours",
+    "ttr_l1_work_hours",
+    "ttr_wait_l2_oncall_hours",
+    "ttr_wait_l2_business_hours_hours",
+    "ttr_wait_l2_prioritisation_hours",
+    "ttr_l2_work_hours",
+    "ttr_wait_for_l2_hours",
+    "rollbacks",
+    "escalations",
+    "pages",
+    "offhours_pages",
+    "dev_pages",
+    "pages_per_shift",
+    "pages_per_shift_p90",
+    "offhours_pages_per_person_month",
+    "l1_knowledge",
+    "sync_hours",
+    "sync_demand_hours",
+    "handed_over_service_years",
+    "handed_over_incidents",
+    "handed_over_dev_pages",
+    "workarounds_applied",
+    "workarounds_open_end",
+    "workarounds_peak",
+    "regressions",
+    "freeze_days",
+    "deploys_frozen",
+    "quarters_outside_budget",
+    "handovers",
+    "handbacks",
+    "dev_oncall_hours",
+    "dev_incident_hours",
+    "ops_sre_incident_hours",
+    "dedicated_headcount",
+    "charged_headcount",
+    "cost_staff",
+    "cost_oncall",
+    "cost_labour",
+    "cost_sync",
+    "cost_freeze",
+    "cost_capex",
+    "cost_opex",
+    "cost_operating",
+    "cost_downtime",
+    "cost_unreliability",
+    "cost_total",
+];
+
+/// The settings that switch off every mechanism added since `ac436de`.
+fn legacy(s: Scenario) -> Scenario {
+    s
+}
+
+/// FNV-1a over the exact bits of every old column of every outcome, in run order.
+fn digest(outcomes: &[Outcome]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for o in outcomes {
+        eat(o.model.name().as_bytes());
+        eat(&o.replication.to_le_bytes());
+        for name in COLUMNS {
+            let m = whoruns::metric::find(name).expect("an old column still exists");
+            let v = m.get(o).expect("a column reads from the outcome");
+            eat(&v.to_bits().to_le_bytes());
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn summary(file: &str, replications: u32) -> String {
+    let path = bundled(file);
+    let text = std::fs::read_to_string(&path).expect("bundled scenario");
+    let mut s = whoruns::scenario::parse(&text, file).expect("valid");
+    s.replications = replications;
+    let s = legacy(s);
+    let outcomes = run(&s, None, &|| {}).expect("run");
+    let mut out = format!("{file} -n {replications}: {}\n", digest(&outcomes));
+    for model in &s.models {
+        let mine: Vec<&Outcome> = outcomes.iter().filter(|o| o.model == *model).collect();
+        let n = mine.len() as f64;
+        let mean = |f: fn(&Outcome) -> f64| mine.iter().map(|o| f(o)).sum::<f64>() / n;
+        out += &format!(
+            "  {:<22} incidents {:>9.3}  cost_total {:>14.3}  mttr {:>8.5}\n",
+            model.name(),
+            mean(|o| o.incidents as f64),
+            mean(|o| o.cost_total),
+            mean(|o| o.mttr_hours),
+        );
+    }
+    out
+}
+
+#[test]
+fn legacy_settings_reproduce_the_results_from_before_the_round() {
+    let text = [
+        summary("baseline.toml", 4),
+        summary("large-estate.toml", 2),
+        summary("mmc-check.toml", 3),
+    ]
+    .concat();
+    insta::assert_snapshot!(text);
+}
