@@ -29,7 +29,7 @@ use crate::models::sync::{TRACKED, tracked_index};
 use crate::models::{Escalation, OnCall, Policy, Responder, Runner, rolls_back, route};
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
-use crate::scenario::{BudgetWindow, Scenario};
+use crate::scenario::{BudgetWindow, HeldChanges, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
@@ -77,8 +77,10 @@ struct State {
     l1: Responder,
     escalation: Escalation,
     escalates: bool,
-    /// Held back with its deployment by a freeze: it never happened.
-    skipped: bool,
+    /// When it arrived: the world's arrival time, or when a freeze that held it back
+    /// lifted; infinite while held, if still held at the horizon, and if a freeze that
+    /// drops held changes dropped it (it never happened).
+    arrived: f64,
     /// Rolled back by a non-owner with production access.
     rolled_back: bool,
     /// Restored by L1's workaround before the developer fix.
@@ -101,7 +103,7 @@ impl State {
         l1: Responder::Ops,
         escalation: Escalation::None,
         escalates: false,
-        skipped: false,
+        arrived: f64::INFINITY,
         rolled_back: false,
         by_workaround: false,
         requested: f64::INFINITY,
@@ -138,6 +140,10 @@ struct ServiceState {
     frozen_until: f64,
     /// Next of this service's deployments not yet applied.
     next_deploy: usize,
+    /// Deployments a freeze holds back, waiting to ship when it lifts.
+    held_deploys: u32,
+    /// Change incidents of those deployments, waiting with them.
+    held_incidents: Vec<u32>,
     quarters_out: u32,
     quarters_in: u32,
     /// Incidents open now.
@@ -280,7 +286,7 @@ pub fn trace(scenario: &Scenario, world: &World, model: ModelKind, seed: u64) ->
     sim.run();
     let all = sim.world.incidents.iter().chain(&sim.regressions);
     all.zip(&sim.states)
-        .filter(|(_, st)| !st.skipped)
+        .filter(|(_, st)| st.arrived.is_finite())
         .map(|(inc, st)| breakdown::trace(inc, st))
         .collect()
 }
@@ -305,6 +311,8 @@ impl<'a> Sim<'a> {
                 frozen_from: f64::INFINITY,
                 frozen_until: f64::NEG_INFINITY,
                 next_deploy: 0,
+                held_deploys: 0,
+                held_incidents: Vec::new(),
                 quarters_out: 0,
                 quarters_in: 0,
                 open: 0,
@@ -444,6 +452,9 @@ impl<'a> Sim<'a> {
                 if d.time >= self.warmup {
                     self.tally.deploys_frozen += 1;
                 }
+                if self.scenario.error_budget.held_changes == HeldChanges::Deferred {
+                    self.services[s].held_deploys += 1;
+                }
             } else {
                 self.knowledge.deploy(s, d.time);
             }
@@ -451,11 +462,31 @@ impl<'a> Sim<'a> {
         self.services[s].next_deploy = next;
     }
 
+    /// Ships what a freeze held back on service `s`, if it is no longer frozen at `t`:
+    /// the held deployments reach production together (eroding knowledge as any
+    /// deployment does) and the incidents of the failed ones arrive now.
+    fn release_held(&mut self, s: usize, t: f64) {
+        let st = &self.services[s];
+        if self.frozen(s, t) || (st.held_deploys == 0 && st.held_incidents.is_empty()) {
+            return;
+        }
+        // Deployments before now were judged by the freeze state of their time.
+        self.deploy_until(s, t);
+        for _ in 0..std::mem::take(&mut self.services[s].held_deploys) {
+            self.knowledge.deploy(s, t);
+        }
+        for index in std::mem::take(&mut self.services[s].held_incidents) {
+            self.arrive(index as usize, t);
+        }
+    }
+
     fn arrive(&mut self, index: usize, t: f64) {
         let inc = *self.incident(index);
         let s = inc.service as usize;
         if inc.cause == Cause::Change && self.freeze_holds_back(s, t, inc.freeze_u) {
-            self.states[index].skipped = true;
+            if self.scenario.error_budget.held_changes == HeldChanges::Deferred {
+                self.services[s].held_incidents.push(index as u32);
+            }
             return;
         }
         let runner = self.services[s].runner;
@@ -473,6 +504,7 @@ impl<'a> Sim<'a> {
         self.states[index] = State {
             l1,
             escalation,
+            arrived: t,
             requested: paged,
             detected,
             paged,
@@ -852,6 +884,7 @@ impl<'a> Sim<'a> {
                 self.services[s].frozen_until = until;
                 self.tally.freeze_hours += (until - t.max(self.warmup)).max(0.0);
             }
+            self.release_held(s, t);
             if t <= self.warmup {
                 continue;
             }
@@ -876,6 +909,8 @@ impl<'a> Sim<'a> {
     fn quarter_tick(&mut self, quarter: u32, t: f64) {
         let mut next_runners = Vec::with_capacity(self.services.len());
         for s in 0..self.services.len() {
+            // A quarter's freeze lifts at its end.
+            self.release_held(s, t);
             let outside = self.quarter_downtime(s, t) > self.quarter_budget(s);
             self.services[s].at_quarter_start = self.services[s].impairment.at(t);
             let st = &mut self.services[s];

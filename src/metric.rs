@@ -167,6 +167,8 @@ columns! {
     regressions: "count", "regressions from workarounds", LOWER, COST;
     freeze_days: "service-days", "feature-freeze days", LOWER, COST;
     deploys_frozen: "count", "deployments held by freezes", LOWER, COST;
+    deploys_held_end: "count", "deployments still held by a freeze at the end", LOWER, COST;
+    change_incidents_held_end: "count", "change incidents still held by a freeze at the end", NEITHER, COST;
     quarters_outside_budget: "count", "quarters outside the error budget", LOWER, COST;
     handovers: "count", "hand-overs to SRE", NEITHER, COST;
     handbacks: "count", "hand-backs to developers", NEITHER, COST;

@@ -96,6 +96,11 @@ pub struct Outcome {
     pub freeze_days: f64,
     /// Deployments held back by freezes.
     pub deploys_frozen: u64,
+    /// Deployments a freeze still held back at the end of the horizon (deferred work that
+    /// had not shipped yet; zero when freezes drop held changes).
+    pub deploys_held_end: u64,
+    /// Change incidents of those deployments, still waiting to arrive with them.
+    pub change_incidents_held_end: u64,
     /// Service-quarters outside the error budget.
     pub quarters_outside_budget: u64,
     /// Services taken over by the SRE team (including at the start).

@@ -166,6 +166,29 @@ pub struct ErrorBudget {
     pub window: BudgetWindow,
     /// The models that run an error-budget policy; the others never freeze.
     pub models: Vec<ModelKind>,
+    /// What happens to the deployments a freeze holds back.
+    pub held_changes: HeldChanges,
+}
+
+/// What happens to the deployments (and the change incidents they would cause) that a
+/// freeze holds back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldChanges {
+    /// They wait in the service's backlog and ship together when the freeze lifts (at the
+    /// first weekly or quarterly budget check that finds the service unfrozen); each keeps
+    /// its own failure draw, so a failed one's incident arrives then.
+    Deferred,
+    /// They never ship: the work and its incidents vanish (the behaviour before deferral,
+    /// kept to reproduce old results).
+    Dropped,
+}
+
+impl HeldChanges {
+    /// The key's values, as a scenario writes them.
+    pub const VALUES: [(&'static str, HeldChanges); 2] = [
+        ("deferred", HeldChanges::Deferred),
+        ("dropped", HeldChanges::Dropped),
+    ];
 }
 
 /// The window an error budget is judged over.

@@ -40,7 +40,7 @@ pub struct Trace {
 
 pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
     Trace {
-        arrival: inc.arrival,
+        arrival: st.arrived,
         restored: st.restored,
         service: inc.service,
         severity: inc.severity,
@@ -59,7 +59,7 @@ pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
 /// The parts of a restored incident's time to restore.
 pub(super) fn parts(inc: &Incident, st: &State) -> [f64; N] {
     let mut p = [0.0; N];
-    p[RestorePart::Detect.index()] = st.detected - inc.arrival;
+    p[RestorePart::Detect.index()] = st.detected - st.arrived;
     p[RestorePart::Route.index()] = st.paged - st.detected;
     p[RestorePart::Queue.index()] = st.l1_start - st.paged;
     p[RestorePart::Ack.index()] = inc.ack_l1;

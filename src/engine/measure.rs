@@ -73,6 +73,12 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         regressions: t.regressions,
         freeze_days: costs.freeze_days,
         deploys_frozen: t.deploys_frozen,
+        deploys_held_end: sim.services.iter().map(|s| u64::from(s.held_deploys)).sum(),
+        change_incidents_held_end: sim
+            .services
+            .iter()
+            .map(|s| s.held_incidents.len() as u64)
+            .sum(),
         quarters_outside_budget: t.quarters_outside_budget,
         handovers: t.handovers,
         handbacks: t.handbacks,
@@ -158,14 +164,15 @@ impl Restores {
         let mut parts_sum = [0.0; breakdown::PARTS.len()];
         let all = sim.world.incidents.iter().chain(&sim.regressions);
         for (inc, st) in all.zip(&sim.states) {
-            if st.skipped || inc.arrival < warmup {
+            // Never arrived (dropped, or held by a freeze until the horizon), or in warm-up.
+            if !st.arrived.is_finite() || st.arrived < warmup {
                 continue;
             }
             incidents += 1;
             service_incidents[inc.service as usize] += 1;
-            ttd_sum += (st.paged.min(horizon)) - inc.arrival;
+            ttd_sum += (st.paged.min(horizon)) - st.arrived;
             if st.restored < horizon {
-                ttr.push(st.restored - inc.arrival);
+                ttr.push(st.restored - st.arrived);
                 wait_sum += st.wait;
                 for (sum, part) in parts_sum.iter_mut().zip(breakdown::parts(inc, st)) {
                     *sum += part;

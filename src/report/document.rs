@@ -267,6 +267,7 @@ fn brief(data: &ReportData) -> Vec<String> {
                 .join(", "),
             s.reference.name()
         ),
+        budget_policy(s),
         format!(
             "{} replications of {:.0} days (warm-up {:.0} days), seed {}.",
             data.replications,
@@ -275,6 +276,38 @@ fn brief(data: &ReportData) -> Vec<String> {
             s.seed
         ),
     ]
+}
+
+/// The error-budget policy in one sentence, naming any compared model the scenario
+/// exempts: an exemption is a choice of the scenario, not a result.
+fn budget_policy(s: &crate::Scenario) -> String {
+    let e = &s.error_budget;
+    if !e.freeze {
+        return "No error-budget policy: services never freeze (`error_budget.freeze = false`)."
+            .to_string();
+    }
+    let held = match e.held_changes {
+        crate::scenario::HeldChanges::Deferred => "held deployments ship when the freeze lifts",
+        crate::scenario::HeldChanges::Dropped => {
+            "held deployments and their incidents are dropped (`error_budget.held_changes = \"dropped\"`)"
+        }
+    };
+    let exempt: Vec<ModelKind> = s
+        .models
+        .iter()
+        .copied()
+        .filter(|m| !e.models.contains(m))
+        .collect();
+    if exempt.is_empty() {
+        format!(
+            "One error-budget policy for every model: a service over budget freezes features; {held}."
+        )
+    } else {
+        format!(
+            "Error-budget policy: a service over budget freezes features; {held}. Exempt by the scenario's choice (`error_budget.models`), not by any mechanism: {}.",
+            names(&exempt)
+        )
+    }
 }
 
 const METHOD: [&str; 7] = [

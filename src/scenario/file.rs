@@ -210,6 +210,7 @@ pub struct ErrorBudgetFile {
     pub freeze_deploy_share: Option<S<f64>>,
     pub window: Option<S<String>>,
     pub models: Option<S<Vec<S<String>>>>,
+    pub held_changes: Option<S<String>>,
 }
 
 /// `[you_run]`: the team set-up of section 12.3.

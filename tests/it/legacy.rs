@@ -5,7 +5,8 @@
 //! legacy settings changed an old mechanism, not only added a new one.
 
 use whoruns::runner::run;
-use whoruns::{Outcome, Scenario};
+use whoruns::scenario::HeldChanges;
+use whoruns::{ModelKind, Outcome, Scenario};
 
 use crate::common::bundled;
 
@@ -74,7 +75,13 @@ const COLUMNS: &[&str] = &[
 ];
 
 /// The settings that switch off every mechanism added since `ac436de`.
-fn legacy(s: Scenario) -> Scenario {
+fn legacy(mut s: Scenario) -> Scenario {
+    // Freezes drop the changes they hold back, and ops-run is exempt from the policy.
+    s.error_budget.held_changes = HeldChanges::Dropped;
+    s.error_budget.models = ModelKind::ALL
+        .into_iter()
+        .filter(|m| *m != ModelKind::OpsRun)
+        .collect();
     s
 }
 

@@ -2,6 +2,7 @@
 //! same worlds, one parameter changed.
 
 use whoruns::runner::run;
+use whoruns::scenario::HeldChanges;
 use whoruns::stats::Estimate;
 use whoruns::{ModelKind, Outcome};
 
@@ -275,31 +276,107 @@ fn developers_leave_the_rota_when_sre_takes_a_service_without_on_call_escalation
     }
 }
 
+/// A service that spends its budget and deploys a lot, under `you-run` and `ops-run`.
+fn freezing(freeze: bool, held: HeldChanges, models: &[ModelKind]) -> whoruns::Scenario {
+    let mut s = swinging_service(2, 365, true);
+    s.models = vec![ModelKind::YouRun, ModelKind::OpsRun];
+    s.services[0].deploys_per_week = 20.0;
+    s.services[0].change_failure_rate = 0.2;
+    s.error_budget.freeze = freeze;
+    s.error_budget.held_changes = held;
+    s.error_budget.models = models.to_vec();
+    s
+}
+
 #[test]
-fn a_freeze_holds_back_deployments_and_their_incidents() {
-    let policy = |freeze: bool| {
-        let mut s = swinging_service(2, 365, true);
-        s.models = vec![ModelKind::YouRun, ModelKind::OpsRun];
-        s.services[0].deploys_per_week = 20.0;
-        s.services[0].change_failure_rate = 0.2;
-        s.error_budget.freeze = freeze;
-        s
-    };
-    let off = outcomes(&policy(false), ModelKind::YouRun);
-    let on = outcomes(&policy(true), ModelKind::YouRun);
+fn a_freeze_defers_deployments_and_their_incidents_without_losing_any() {
+    let all = ModelKind::ALL;
+    let off = run(&freezing(false, HeldChanges::Deferred, &all), None, &|| {}).expect("run");
+    let on = run(&freezing(true, HeldChanges::Deferred, &all), None, &|| {}).expect("run");
     for (a, b) in on.iter().zip(&off) {
+        assert_eq!((a.model, a.replication), (b.model, b.replication));
         assert!(a.deploys_frozen > 0 && a.freeze_days > 0.0 && a.cost_freeze > 0.0);
+        assert_eq!((b.deploys_frozen, b.freeze_days), (0, 0.0));
+        // No workarounds here, so no regressions: every change incident the world drew
+        // arrived, or waits with its deployment for a freeze that outlasted the horizon.
+        assert_eq!((a.regressions, b.regressions), (0, 0));
+        assert_eq!(
+            a.incidents + a.change_incidents_held_end,
+            b.incidents,
+            "{} replication {}: deferral lost or invented incidents",
+            a.model,
+            a.replication
+        );
+        assert!(a.deploys_held_end >= a.change_incidents_held_end);
+    }
+    // One policy for all: ops-run freezes like the others.
+    assert!(
+        on.iter()
+            .filter(|o| o.model == ModelKind::OpsRun)
+            .all(|o| o.deploys_frozen > 0)
+    );
+}
+
+#[test]
+fn dropping_held_changes_deletes_their_incidents_as_before() {
+    let off = outcomes(
+        &freezing(false, HeldChanges::Dropped, &ModelKind::ALL),
+        ModelKind::YouRun,
+    );
+    let on = outcomes(
+        &freezing(true, HeldChanges::Dropped, &ModelKind::ALL),
+        ModelKind::YouRun,
+    );
+    for (a, b) in on.iter().zip(&off) {
         assert!(
             a.incidents < b.incidents,
-            "freeze {} vs none {}",
+            "{} vs {}",
             a.incidents,
             b.incidents
         );
-        assert_eq!((b.deploys_frozen, b.freeze_days), (0, 0.0));
+        assert_eq!((a.deploys_held_end, a.change_incidents_held_end), (0, 0));
     }
-    // ops-run has no error-budget policy by default: it never freezes.
-    for o in outcomes(&policy(true), ModelKind::OpsRun) {
+}
+
+#[test]
+fn an_exempt_model_never_freezes_and_the_others_are_unchanged() {
+    let all = ModelKind::ALL;
+    let exempt: Vec<ModelKind> = all
+        .into_iter()
+        .filter(|m| *m != ModelKind::OpsRun)
+        .collect();
+    for o in outcomes(
+        &freezing(true, HeldChanges::Deferred, &exempt),
+        ModelKind::OpsRun,
+    ) {
         assert_eq!((o.deploys_frozen, o.freeze_days), (0, 0.0));
+    }
+    // Exempting ops-run is a parameter you-run does not use: its results are identical.
+    assert_eq!(
+        outcomes(
+            &freezing(true, HeldChanges::Deferred, &exempt),
+            ModelKind::YouRun
+        ),
+        outcomes(
+            &freezing(true, HeldChanges::Deferred, &all),
+            ModelKind::YouRun
+        )
+    );
+}
+
+#[test]
+fn held_changes_is_unused_without_a_freeze() {
+    for model in [ModelKind::YouRun, ModelKind::OpsRun] {
+        assert_eq!(
+            outcomes(
+                &freezing(false, HeldChanges::Deferred, &ModelKind::ALL),
+                model
+            ),
+            outcomes(
+                &freezing(false, HeldChanges::Dropped, &ModelKind::ALL),
+                model
+            )
+        );
     }
 }
 

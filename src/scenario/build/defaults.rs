@@ -9,8 +9,8 @@
 
 use super::super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    Knowledge, OpsSometimesRun, Response, Service, Severity, SreRun, TeamSetup, Workarounds,
-    YouAndSreRun, YouRun, YouRunOpsMonitors,
+    HeldChanges, Knowledge, OpsSometimesRun, Response, Service, Severity, SreRun, TeamSetup,
+    Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -327,19 +327,18 @@ pub(super) fn workarounds() -> Workarounds {
 
 /// `[error_budget]`.
 pub(super) fn error_budget() -> ErrorBudget {
-    // SRE workbook policy: releases freeze when the budget is spent. Assumption: a fifth
-    // of deployments (fixes, security) still go out.
+    // SRE workbook, example error-budget policy: releases freeze when the budget is spent.
+    // Assumption: a fifth of deployments (fixes, security) still go out.
     ErrorBudget {
         freeze: true,
         freeze_deploy_share: 0.2,
         // SRE workbook, example error-budget policy: the previous four weeks.
         window: BudgetWindow::Rolling(4.0 * crate::units::HOURS_PER_WEEK),
-        // Assumption: every model in which developers or SREs run services enforces
-        // an error-budget policy; ops-run, where neither is on call, does not.
-        models: ModelKind::ALL
-            .into_iter()
-            .filter(|m| *m != ModelKind::OpsRun)
-            .collect(),
+        // One policy for every model: a budget is a property of the service and its
+        // target, not of who holds the pager. Exempting a model is the scenario's choice.
+        models: ModelKind::ALL.to_vec(),
+        // A freeze delays work, it does not delete it: held deployments ship when it lifts.
+        held_changes: HeldChanges::Deferred,
     }
 }
 

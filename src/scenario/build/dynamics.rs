@@ -4,7 +4,8 @@
 
 use super::super::file::{ErrorBudgetFile, KnowledgeFile, ScenarioFile, WorkaroundsFile};
 use super::super::{
-    BudgetWindow, ErrorBudget, Knowledge, OpsSometimesRun, Workarounds, YouRun, YouRunOpsMonitors,
+    BudgetWindow, ErrorBudget, HeldChanges, Knowledge, OpsSometimesRun, Workarounds, YouRun,
+    YouRunOpsMonitors,
 };
 use super::{Ctx, defaults};
 use crate::model::ModelKind;
@@ -155,6 +156,12 @@ impl Ctx<'_> {
                         out
                     }
                 },
+                held_changes: self.choice(
+                    e.held_changes.as_ref(),
+                    "error_budget.held_changes",
+                    &HeldChanges::VALUES,
+                    d.held_changes,
+                ),
             },
         }
     }
