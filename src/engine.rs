@@ -20,7 +20,7 @@ mod measure;
 pub use breakdown::{PARTS, Trace};
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 use rand::RngExt;
 
@@ -29,7 +29,7 @@ use crate::models::sync::{TRACKED, tracked_index};
 use crate::models::{Escalation, OnCall, Policy, Responder, Runner, rolls_back, route};
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
-use crate::scenario::{BudgetWindow, HeldChanges, Scenario};
+use crate::scenario::{BudgetWindow, HeldChanges, QueueOrder, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
@@ -118,11 +118,13 @@ impl State {
     };
 }
 
+/// One rota: its responders and the incidents waiting for one of them.
 #[derive(Debug, Default)]
 struct Pool {
     size: u32,
     free: u32,
-    queue: VecDeque<(u32, Kind)>,
+    /// Waiting work, taken smallest key first: (priority, queued order, incident, stage).
+    queue: BinaryHeap<Reverse<(u64, u64, u32, Kind)>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -186,6 +188,8 @@ struct Tally {
     handed_over_incidents: u64,
     handed_over_dev_pages: u64,
     rollbacks: u64,
+    /// Incidents that pulled in a second responder from the owning team.
+    swarmed: u64,
     /// Integrals over time of who is on call.
     dev_oncall_hours: f64,
     sre_oncall_hours: f64,
@@ -208,6 +212,8 @@ struct Sim<'a> {
     states: Vec<State>,
     heap: BinaryHeap<Reverse<Event>>,
     seq: u64,
+    /// Order in which work joined a rota's queue.
+    queued: u64,
     pools: Vec<Pool>,
     teams: usize,
     warmup: f64,
@@ -299,7 +305,7 @@ impl<'a> Sim<'a> {
         let pool = |size: u32| Pool {
             size,
             free: size,
-            queue: VecDeque::new(),
+            queue: BinaryHeap::new(),
         };
         let mut pools: Vec<Pool> = (0..teams).map(|_| pool(g.dev.concurrent_oncall)).collect();
         pools.extend((0..teams).map(|_| pool(1)));
@@ -332,6 +338,7 @@ impl<'a> Sim<'a> {
             states: vec![State::PENDING; world.incidents.len()],
             heap: BinaryHeap::new(),
             seq: 0,
+            queued: 0,
             pools,
             teams,
             warmup: scenario.warmup_hours,
@@ -585,21 +592,43 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Incident `index`'s severity impact.
+    fn impact(&self, index: usize) -> f64 {
+        let inc = self.incident(index);
+        self.scenario.services[inc.service as usize].severities[inc.severity as usize].impact
+    }
+
     fn acquire(&mut self, pool: usize, index: u32, stage: Kind, t: f64) {
-        let p = &mut self.pools[pool];
-        if p.free > 0 {
-            p.free -= 1;
+        if self.pools[pool].free > 0 {
+            self.pools[pool].free -= 1;
             self.start(index, stage, t);
-        } else {
-            p.queue.push_back((index, stage));
+            return;
         }
+        // The larger the impact the sooner; impacts lie in (0, 1], so 1 − impact is a
+        // non-negative float whose bits order as its value.
+        let priority = match self.scenario.response.queue {
+            QueueOrder::Severity => (1.0 - self.impact(index as usize)).max(0.0).to_bits(),
+            QueueOrder::Fifo => 0,
+        };
+        self.queued += 1;
+        let key = (priority, self.queued, index, stage);
+        self.pools[pool].queue.push(Reverse(key));
     }
 
     fn release(&mut self, pool: usize, t: f64) {
-        match self.pools[pool].queue.pop_front() {
-            Some((index, stage)) => self.start(index, stage, t),
+        match self.pools[pool].queue.pop() {
+            Some(Reverse((_, _, index, stage))) => self.start(index, stage, t),
             None => self.pools[pool].free += 1,
         }
+    }
+
+    /// Whether incident `index`, starting first-responder work at `t`, pulls in a second
+    /// responder from the owning team: in business hours, at or above the swarming impact.
+    fn swarms(&self, index: usize, t: f64) -> bool {
+        self.scenario
+            .response
+            .swarm_min_impact
+            .is_some_and(|min| self.impact(index) >= min && self.scenario.calendar.is_open(t))
     }
 
     fn owner(&self, index: usize) -> Responder {
@@ -638,6 +667,14 @@ impl<'a> Sim<'a> {
                 self.schedule(t + ack_l1 + rollback, Kind::L1Done, index);
                 return;
             }
+            // A swarmed incident is worked with an owner in the room: the pair knows what
+            // the better informed of them knows (and is no faster than that one alone).
+            let swarmed = self.swarms(i, t);
+            let k = if swarmed {
+                k.max(self.scenario.groups.dev.knowledge)
+            } else {
+                k
+            };
             let r = &self.scenario.response;
             let diagnosis = effort * (1.0 + r.diagnosis_penalty * (1.0 - k));
             let p_escalate = match st.escalation {
@@ -652,6 +689,12 @@ impl<'a> Sim<'a> {
                 diagnosis
             };
             self.labour(t, st.l1.is_dev(), work);
+            if swarmed {
+                self.labour(t, true, work);
+                if t >= self.warmup {
+                    self.tally.swarmed += 1;
+                }
+            }
             self.schedule(t + ack_l1 + work, Kind::L1Done, index);
         } else {
             self.states[i].l2_start = t;

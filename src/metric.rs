@@ -148,6 +148,7 @@ columns! {
     ttr_l2_work_hours: "hours", "developers' work", LOWER, TIME;
     ttr_wait_for_l2_hours: "hours", "wait for developers", LOWER, TIME;
     rollbacks: "count", "rollbacks by non-owners", NEITHER, COST;
+    swarmed: "count", "incidents swarmed by an owner in business hours", NEITHER, COST;
     escalations: "count", "escalations", LOWER, COST;
     pages: "count", "pages", LOWER, COST;
     offhours_pages: "count", "off-hours pages", LOWER, COST;

@@ -58,6 +58,9 @@ pub struct Outcome {
     pub ttr_wait_for_l2_hours: f64,
     /// Failed deployments rolled back by a non-owner with production access.
     pub rollbacks: u64,
+    /// Incidents that pulled in a second responder from the owning team (swarming, in
+    /// business hours, at or above `response.swarm_min_impact`).
+    pub swarmed: u64,
     /// Incidents escalated from L1 to the owning developers.
     pub escalations: u64,
     /// Pages to on-call people and operations shifts.

@@ -114,6 +114,28 @@ pub struct Response {
     pub cross_team_detection_factor: f64,
     /// Length of one on-call shift, hours: rotas hand over and page loads are counted per shift.
     pub shift_hours: f64,
+    /// The order in which a rota's busy responders take waiting incidents.
+    pub queue: QueueOrder,
+    /// Swarming: in business hours an incident at or above `swarm_min_impact` pulls in a
+    /// second responder from the owning team (never, when `None`).
+    pub swarm_min_impact: Option<f64>,
+}
+
+/// The order in which waiting incidents are taken when a rota's responders are busy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// By severity (the larger impact first), then in the order they were queued.
+    Severity,
+    /// First come, first served, whatever the severity.
+    Fifo,
+}
+
+impl QueueOrder {
+    /// The key's values, as a scenario writes them.
+    pub const VALUES: [(&'static str, QueueOrder); 2] = [
+        ("severity", QueueOrder::Severity),
+        ("fifo", QueueOrder::Fifo),
+    ];
 }
 
 /// How a team is funded (chapter 12's "Funding" row).

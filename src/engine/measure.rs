@@ -61,6 +61,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
             .map(part)
             .sum(),
         rollbacks: t.rollbacks,
+        swarmed: t.swarmed,
         l1_knowledge: mean(t.knowledge_sum, t.knowledge_n),
         sync_hours: t.sync_hours[0] + t.sync_hours[1],
         sync_demand_hours: t.sync_demand_hours[0] + t.sync_demand_hours[1],

@@ -62,6 +62,9 @@ pub struct ResponseFile {
     pub triage_fraction: Option<S<f64>>,
     pub cross_team_detection_factor: Option<S<f64>>,
     pub shift_length: Option<S<String>>,
+    pub queue: Option<S<String>>,
+    pub swarm: Option<S<bool>>,
+    pub swarm_min_impact: Option<S<f64>>,
 }
 
 /// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.

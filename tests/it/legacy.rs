@@ -5,7 +5,7 @@
 //! legacy settings changed an old mechanism, not only added a new one.
 
 use whoruns::runner::run;
-use whoruns::scenario::HeldChanges;
+use whoruns::scenario::{HeldChanges, QueueOrder};
 use whoruns::{ModelKind, Outcome, Scenario};
 
 use crate::common::bundled;
@@ -78,6 +78,9 @@ const COLUMNS: &[&str] = &[
 fn legacy(mut s: Scenario) -> Scenario {
     // Freezes drop the changes they hold back, and ops-run is exempt from the policy.
     s.error_budget.held_changes = HeldChanges::Dropped;
+    // One responder per incident, first come first served.
+    s.response.queue = QueueOrder::Fifo;
+    s.response.swarm_min_impact = None;
     s.error_budget.models = ModelKind::ALL
         .into_iter()
         .filter(|m| *m != ModelKind::OpsRun)

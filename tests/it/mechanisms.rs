@@ -419,3 +419,109 @@ fn team_setups_change_who_is_paged_and_the_developer_burden() {
         assert!(e.l1_knowledge < 1.0 && d.l1_knowledge == 1.0);
     }
 }
+
+/// One ops seat for two busy services with a severe and a mild class: incidents queue.
+fn contended(queue: &str, swarm: bool) -> whoruns::Scenario {
+    scenario(&format!(
+        r#"
+horizon = "120d"
+replications = 8
+seed = 17
+models = ["ops-run"]
+[response]
+queue = "{queue}"
+swarm = {swarm}
+[groups.ops]
+concurrent_oncall = 1
+[error_budget]
+freeze = false
+[workarounds]
+conflict_probability = 0
+[[teams]]
+name = "a"
+[[services]]
+name = "s"
+team = "a"
+deploys_per_week = 0
+background_incidents = "6/day"
+effort = {{ dist = "exponential", mean = "1h" }}
+severities = [{{ name = "SEV1", share = 0.2, impact = 1.0 }}, {{ name = "SEV3", share = 0.8, impact = 0.1 }}]
+"#
+    ))
+}
+
+/// Per replication: the mean queueing time of SEV1 incidents, and how many arrived.
+fn sev1_queue(s: &whoruns::Scenario) -> Vec<(f64, usize)> {
+    use whoruns::metric::RestorePart;
+    (0..s.replications)
+        .map(|r| {
+            let world =
+                whoruns::world::World::generate(s, whoruns::rng::replication_seed(s.seed, r));
+            let traces = whoruns::engine::trace(s, &world, ModelKind::OpsRun, s.seed);
+            let sev1: Vec<f64> = traces
+                .iter()
+                .filter(|t| t.severity == 0 && t.restored.is_finite())
+                .map(|t| t.parts[RestorePart::Queue.index()])
+                .collect();
+            (sev1.iter().sum::<f64>() / sev1.len() as f64, traces.len())
+        })
+        .collect()
+}
+
+#[test]
+fn queueing_by_severity_never_lengthens_a_sev1s_wait() {
+    let by_severity = sev1_queue(&contended("severity", false));
+    let fifo = sev1_queue(&contended("fifo", false));
+    let mut shorter = 0;
+    for ((p, n_p), (f, n_f)) in by_severity.iter().zip(&fifo) {
+        assert_eq!(n_p, n_f, "the queue order changes no arrival");
+        assert!(
+            *p <= *f + 1e-9,
+            "SEV1 wait {p} with priority, {f} first come first served"
+        );
+        if *p < *f {
+            shorter += 1;
+        }
+    }
+    assert!(
+        shorter > 0,
+        "the rota is contended, so priority shortens some SEV1 waits"
+    );
+}
+
+#[test]
+fn the_queue_order_is_unused_when_every_incident_has_one_severity() {
+    let one = |queue: &str| {
+        let mut s = contended(queue, false);
+        s.services[0].severities.truncate(1);
+        s.services[0].severities[0].share = 1.0;
+        outcomes(&s, ModelKind::OpsRun)
+    };
+    assert_eq!(one("severity"), one("fifo"));
+}
+
+#[test]
+fn swarming_brings_the_owners_knowledge_to_severe_incidents_in_business_hours() {
+    let off = outcomes(&contended("severity", false), ModelKind::OpsRun);
+    let on = outcomes(&contended("severity", true), ModelKind::OpsRun);
+    let d = paired(&on, &off, |o| o.mttr_hours);
+    assert!(d.high < 0.0, "swarming shortens ops-run's restores: {d:?}");
+    let e = paired(&on, &off, |o| o.escalations as f64);
+    assert!(e.high < 0.0, "and its escalations: {e:?}");
+    for (a, b) in on.iter().zip(&off) {
+        assert!(a.swarmed > 0 && b.swarmed == 0);
+        assert_eq!(a.incidents, b.incidents);
+    }
+}
+
+#[test]
+fn swarming_is_unused_when_no_incident_reaches_its_impact() {
+    let mild = |swarm: bool| {
+        let mut s = contended("severity", swarm);
+        for sev in &mut s.services[0].severities {
+            sev.impact = 0.1;
+        }
+        outcomes(&s, ModelKind::OpsRun)
+    };
+    assert_eq!(mild(true), mild(false));
+}

@@ -9,8 +9,8 @@
 
 use super::super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    HeldChanges, Knowledge, OpsSometimesRun, Response, Service, Severity, SreRun, TeamSetup,
-    Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    HeldChanges, Knowledge, OpsSometimesRun, QueueOrder, Response, Service, Severity, SreRun,
+    TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -102,8 +102,17 @@ pub(super) fn response() -> Response {
         // 12-hour on-call shifts: SREB ch. 11, "Being On-Call" (docs/model.md §7 cites
         // SREW).
         shift_hours: 12.0,
+        // SREB ch. 14 (incident management) and common practice: the most severe incident
+        // is worked first; within a severity, first come first served.
+        queue: QueueOrder::Severity,
+        // Swarming, an assumption with a neutral rule: in business hours, when the team is
+        // at work, a full-outage incident pulls in a developer from the owning team.
+        swarm_min_impact: Some(DEFAULT_SWARM_MIN_IMPACT),
     }
 }
+
+/// `response.swarm_min_impact`: full outages only (SEV1 in the default severities).
+pub(super) const DEFAULT_SWARM_MIN_IMPACT: f64 = 1.0;
 
 /// `[groups.dev]`: the developers who own the services.
 pub(super) fn dev() -> Group {

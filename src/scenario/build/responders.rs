@@ -3,7 +3,7 @@
 //! `[groups.sre]` and `[groups.ops]`.
 
 use super::super::file::{GroupFile, GroupsFile, ResponseFile};
-use super::super::{Charging, Funding, Group, Groups, Response};
+use super::super::{Charging, Funding, Group, Groups, QueueOrder, Response};
 use super::{Ctx, defaults};
 
 impl Ctx<'_> {
@@ -54,6 +54,25 @@ impl Ctx<'_> {
                     "response.shift_length",
                     d.shift_hours,
                 ),
+                queue: self.choice(
+                    r.queue.as_ref(),
+                    "response.queue",
+                    &QueueOrder::VALUES,
+                    d.queue,
+                ),
+                swarm_min_impact: {
+                    let at_least = self.probability(
+                        &r.swarm_min_impact,
+                        "response.swarm_min_impact",
+                        d.swarm_min_impact
+                            .unwrap_or(defaults::DEFAULT_SWARM_MIN_IMPACT),
+                    );
+                    let on = r
+                        .swarm
+                        .as_ref()
+                        .map_or(d.swarm_min_impact.is_some(), |s| *s.get_ref());
+                    on.then_some(at_least)
+                },
             },
         }
     }
