@@ -201,3 +201,31 @@ name = "none"
     .unwrap_err();
     insta::assert_snapshot!(bad.to_string());
 }
+
+#[test]
+fn validate_prints_the_warning_and_accepts_the_scenario() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("double.toml");
+    std::fs::write(
+        &path,
+        "[organisation]\nrevenue_per_year = 1000\n[[teams]]\nname = \"a\"\n\
+         [[services]]\nname = \"web\"\nteam = \"a\"\nrevenue_per_hour = 1\n",
+    )
+    .unwrap();
+    let out = crate::cli::whoruns()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("double.toml:2:20: warning: revenue at risk is 8,760 a year"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("revenue at risk 0.0M USD a year, of 0.0M revenue"),
+        "{stdout}"
+    );
+}
