@@ -67,12 +67,35 @@ pub fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The revenue a scenario prices downtime by, in millions a year: at risk (every service
+/// fully down all year), and the organisation's when stated.
+fn revenue(s: &whoruns::Scenario) -> String {
+    let millions = |x: f64| format!("{:.1}M", x / 1e6);
+    let at_risk = millions(s.revenue_at_risk_per_year());
+    let journeys = match s.journeys.len() {
+        0 => String::new(),
+        1 => " over 1 journey".to_string(),
+        n => format!(" over {n} journeys"),
+    };
+    match s.revenue_per_year {
+        Some(r) => format!(
+            "revenue at risk {at_risk} {} a year{journeys}, of {} revenue",
+            s.costs.currency,
+            millions(r)
+        ),
+        None => format!(
+            "revenue at risk {at_risk} {} a year{journeys}",
+            s.costs.currency
+        ),
+    }
+}
+
 fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut ok = true;
     for path in files {
         match load::load_scenario(path) {
             Ok(s) => println!(
-                "{}: ok — \"{}\": {} teams, {} services, models {}, {} replications, horizon {:.0} days",
+                "{}: ok — \"{}\": {} teams, {} services, models {}, {} replications, horizon {:.0} days; {}",
                 path.display(),
                 s.name,
                 s.teams.len(),
@@ -83,7 +106,8 @@ fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .join(", "),
                 s.replications,
-                s.horizon_hours / 24.0
+                s.horizon_hours / 24.0,
+                revenue(&s)
             ),
             Err(e) => {
                 ok = false;

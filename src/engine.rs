@@ -14,6 +14,7 @@
 
 mod breakdown;
 mod downtime;
+mod journey;
 mod knowledge;
 mod measure;
 
@@ -34,6 +35,7 @@ use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
 use downtime::Impairment;
+use journey::Journeys;
 use knowledge::KnowledgeState;
 
 /// Hours in a quarter (a quarter of a 365-day year).
@@ -219,6 +221,8 @@ struct Sim<'a> {
     warmup: f64,
     horizon: f64,
     services: Vec<ServiceState>,
+    /// Customer journeys' running downtime integrals.
+    journeys: Journeys,
     knowledge: KnowledgeState,
     workarounds: Vec<Workaround>,
     feedback: Streams,
@@ -344,6 +348,7 @@ impl<'a> Sim<'a> {
             warmup: scenario.warmup_hours,
             horizon: scenario.horizon_hours,
             services,
+            journeys: Journeys::new(scenario, scenario.warmup_hours),
             knowledge: KnowledgeState::new(
                 scenario.services.len(),
                 [g.sre.knowledge, g.ops.knowledge],
@@ -524,6 +529,7 @@ impl<'a> Sim<'a> {
         let st = &mut self.services[s];
         st.open += 1;
         st.impairment.change(t, impact);
+        self.journeys.change(t, s, st.impairment.level());
         if paged <= t {
             // Paged at once: handle now rather than through the heap.
             self.page_l1(index as u32, t);
@@ -715,6 +721,7 @@ impl<'a> Sim<'a> {
             if st.open == 0 {
                 st.impairment.clear();
             }
+            self.journeys.change(t, service, st.impairment.level());
         }
     }
 

@@ -11,7 +11,7 @@ mod read;
 pub use build::defaults::{SENSITIVITY_RANGE, SWEEP_STEPS};
 pub use build::parse;
 pub use change::ChangeError;
-pub use error::{Problem, ScenarioError};
+pub use error::{Problem, ScenarioError, Warning};
 
 use crate::calendar::Calendar;
 use crate::dist::Dist;
@@ -64,6 +64,14 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     /// Services, each owned by one team.
     pub services: Vec<Service>,
+    /// The organisation's revenue per year (`[organisation] revenue_per_year`), if stated:
+    /// journeys' shares are of it, and validation warns when the revenue at risk exceeds it.
+    pub revenue_per_year: Option<f64>,
+    /// Customer journeys (`[[journeys]]`): revenue lost once per hour whichever of their
+    /// services is impaired. Empty: each service's `revenue_per_hour` alone.
+    pub journeys: Vec<Journey>,
+    /// What validation found questionable but not invalid, with line and column.
+    pub warnings: Vec<Warning>,
     /// The `[sweep]` table: what `whoruns sweep` varies when no `--param` is given.
     pub sweep: Option<SweepSpec>,
     /// The `[sensitivity]` table: the default relative range, and stated (low, high)
@@ -450,6 +458,31 @@ pub struct Severity {
     pub impact: f64,
 }
 
+/// A customer journey: revenue that depends on every one of its services. At each moment
+/// the journey is impaired by the largest impairment among its services (each service's
+/// own: its open incidents' impacts summed and capped at 1), so two of its services down
+/// at once lose its revenue once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Journey {
+    /// Journey name.
+    pub name: String,
+    /// Revenue lost per hour of the journey's full outage: its share of the
+    /// organisation's revenue per year over 8,760 hours, or as stated.
+    pub revenue_per_hour: f64,
+    /// Indices of its services in [`Scenario::services`], each once, in the order given.
+    pub services: Vec<usize>,
+}
+
+impl Scenario {
+    /// Revenue at risk per year: what a year of every service fully down would lose, each
+    /// journey's revenue once plus each service's own `revenue_per_hour`.
+    pub fn revenue_at_risk_per_year(&self) -> f64 {
+        let journeys: f64 = self.journeys.iter().map(|j| j.revenue_per_hour).sum();
+        let services: f64 = self.services.iter().map(|s| s.revenue_per_hour).sum();
+        (journeys + services) * crate::units::HOURS_PER_YEAR
+    }
+}
+
 impl Service {
     /// A non-owner's rollback effort: its own distribution, or the owners' change effort.
     pub fn rollback(&self) -> &Dist {
@@ -472,7 +505,8 @@ pub struct Service {
     pub deploys_per_week: f64,
     /// Probability that a deployment causes an incident.
     pub change_failure_rate: f64,
-    /// Revenue lost per hour of full outage.
+    /// Revenue lost per hour of the service's full outage, on top of its journeys'
+    /// (0 by default for a service on a journey).
     pub revenue_per_hour: f64,
     /// Hands-on time an owner with full knowledge needs to restore service.
     pub effort: Dist,

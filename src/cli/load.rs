@@ -26,7 +26,7 @@ pub enum LoadError {
 /// few megabytes), small enough that a wrong file is refused before it is parsed.
 const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
-/// Reads and validates a scenario file.
+/// Reads and validates a scenario file, printing its warnings on stderr.
 pub fn load_scenario(path: &Path) -> Result<Scenario, LoadError> {
     load_with_text(path).map(|(s, _)| s)
 }
@@ -78,6 +78,10 @@ pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
         }
     };
     let scenario = whoruns::scenario::parse(&text, &shown)?;
+    // Valid but questionable: said on stderr, never refused.
+    for w in &scenario.warnings {
+        eprintln!("{w}");
+    }
     Ok((scenario, text))
 }
 

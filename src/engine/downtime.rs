@@ -25,6 +25,17 @@ impl Impairment {
         }
     }
 
+    /// The impairment now: the open incidents' impacts summed and capped at 1 (0 when
+    /// nothing is open), the rate at which [`Impairment::at`] grows.
+    #[inline]
+    pub fn level(&self) -> f64 {
+        if self.level > 1e-12 {
+            self.level.min(1.0)
+        } else {
+            0.0
+        }
+    }
+
     /// An incident of impact `delta` opens (positive) or is restored (negative) at `t`.
     #[inline]
     pub fn change(&mut self, t: f64, delta: f64) {

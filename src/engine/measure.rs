@@ -316,7 +316,7 @@ struct Costs {
     opex: f64,
     /// Staff, on-call, labour and sync.
     operating: f64,
-    /// Lost revenue from impact-weighted downtime.
+    /// Lost revenue from impact-weighted downtime: services' own and journeys'.
     downtime: f64,
     /// Downtime and freezes.
     unreliability: f64,
@@ -377,12 +377,17 @@ impl Costs {
             (g.sre.funding, sre_staff + sre_standby + sync_sre),
             (g.ops.funding, ops_staff + sync_ops),
         ]);
-        let cost_downtime = service_downtime
-            .iter()
-            .zip(&scenario.services)
-            .map(|(d, s)| d * s.revenue_per_hour)
-            .sum::<f64>()
-            * per_year;
+        // Each service's own revenue, then each journey's once (folded onto the services'
+        // sum, so that a scenario without journeys prices its downtime exactly as before).
+        let journey_downtime = sim.journeys.downtime(horizon);
+        let cost_downtime = journey_downtime.iter().zip(&scenario.journeys).fold(
+            service_downtime
+                .iter()
+                .zip(&scenario.services)
+                .map(|(d, s)| d * s.revenue_per_hour)
+                .sum::<f64>(),
+            |sum, (d, j)| sum + d * j.revenue_per_hour,
+        ) * per_year;
         Costs {
             charged_headcount: sre_charged + embedded_charged + ops_charged,
             staff: cost_staff,

@@ -14,6 +14,7 @@ mod dynamics;
 mod organisation;
 mod per_model;
 mod responders;
+mod revenue;
 mod service;
 mod settings;
 
@@ -30,6 +31,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let mut ctx = Ctx {
         loc: Locator::new(text),
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut found = Vec::new();
     let raw = super::read::read(text, &mut found);
@@ -39,8 +41,18 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let Some(raw) = raw else {
         return Err(ctx.into_error(file));
     };
-    let scenario = ctx.scenario(raw, file);
+    let mut scenario = ctx.scenario(raw, file);
     if ctx.problems.is_empty() {
+        scenario.warnings = ctx
+            .warnings
+            .into_iter()
+            .map(|w| super::Warning {
+                file: file.to_string(),
+                line: w.line,
+                column: w.column,
+                message: w.message,
+            })
+            .collect();
         Ok(scenario)
     } else {
         Err(ctx.into_error(file))
@@ -92,10 +104,11 @@ const MAX_HORIZON_HOURS: f64 = 1000.0 * 365.0 * 24.0;
 const MAX_MEAN_HOURS: f64 = 10.0 * 365.0 * 24.0;
 
 /// What building a scenario needs at hand: where each byte of the text is (for line and
-/// column), and the problems found so far.
+/// column), and the problems and warnings found so far.
 struct Ctx<'a> {
     loc: Locator<'a>,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 impl Ctx<'_> {
@@ -128,7 +141,8 @@ impl Ctx<'_> {
             self.you_and_sre_run(raw.you_and_sre_run.as_ref(), response.shift_hours);
         let costs = self.costs(raw.costs.as_ref());
         let dynamics = self.dynamics(&raw);
-        let (teams, services) = self.organisation(&raw, dynamics.you_run.setup);
+        let (teams, mut services) = self.organisation(&raw, dynamics.you_run.setup);
+        let revenue = self.revenue(&raw, &mut services);
         let sweep = self.sweep(raw.sweep.as_ref());
         let sensitivity = self.sensitivity(raw.sensitivity.as_ref());
         Scenario {
@@ -154,9 +168,23 @@ impl Ctx<'_> {
             you_run_ops_monitors: dynamics.you_run_ops_monitors,
             teams,
             services,
+            revenue_per_year: revenue.per_year,
+            journeys: revenue.journeys,
+            // Filled by `parse` once the scenario is known to be valid.
+            warnings: Vec::new(),
             sweep,
             sensitivity,
         }
+    }
+
+    /// Something valid but questionable, with its place.
+    fn warn(&mut self, span: &Range<usize>, message: String) {
+        let (line, column) = self.loc.locate(span.start);
+        self.warnings.push(Problem {
+            line,
+            column,
+            message: super::read::echo_long(&message),
+        });
     }
 
     fn err(&mut self, span: &Range<usize>, message: String) {

@@ -46,6 +46,29 @@ impl fmt::Display for ScenarioError {
     }
 }
 
+/// Something in a scenario file that is valid but probably not what was meant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// The file name as the user gave it.
+    pub file: String,
+    /// 1-based line of the value it concerns.
+    pub line: usize,
+    /// 1-based column of the value it concerns.
+    pub column: usize,
+    /// What was found, why it is questionable and what to check.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: warning: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
 /// Converts byte offsets into 1-based line and column numbers: the line by binary search
 /// over precomputed line starts, so locating every problem of a large file stays cheap.
 #[derive(Debug)]

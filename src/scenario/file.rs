@@ -35,12 +35,32 @@ pub struct ScenarioFile {
     pub ops_sometimes_run: Option<OpsSometimesRunFile>,
     pub you_run_ops_monitors: Option<YouRunOpsMonitorsFile>,
     pub service_defaults: Option<ServiceFile>,
+    pub organisation: Option<OrganisationFile>,
     pub sweep: Option<SweepFile>,
     pub sensitivity: Option<SensitivityFile>,
     #[serde(default)]
     pub teams: Vec<S<TeamFile>>,
     #[serde(default)]
     pub services: Vec<S<ServiceFile>>,
+    #[serde(default)]
+    pub journeys: Vec<S<JourneyFile>>,
+}
+
+/// `[organisation]`: figures about the whole organisation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationFile {
+    pub revenue_per_year: Option<S<f64>>,
+}
+
+/// `[[journeys]]`: a customer journey, its services and its revenue.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JourneyFile {
+    pub name: S<String>,
+    pub services: Option<S<Vec<S<String>>>>,
+    pub share: Option<S<f64>>,
+    pub revenue_per_hour: Option<S<f64>>,
 }
 
 /// `[calendar]`: working hours of people who are not on call.

@@ -85,6 +85,20 @@ fn legacy(mut s: Scenario) -> Scenario {
         .into_iter()
         .filter(|m| *m != ModelKind::OpsRun)
         .collect();
+    // Revenue that adds up: the bundled scenarios' revenue comes from the organisation's
+    // and its journeys; before, each service lost its tier's revenue per hour.
+    if !s.journeys.is_empty() {
+        s.journeys.clear();
+        s.revenue_per_year = None;
+        for service in &mut s.services {
+            service.revenue_per_hour = match service.availability_target {
+                t if t >= 0.9995 => 50_000.0,
+                t if t >= 0.999 => 10_000.0,
+                t if t >= 0.995 => 2_000.0,
+                _ => 500.0,
+            };
+        }
+    }
     s
 }
 

@@ -11,6 +11,7 @@ mod common;
 mod extremes;
 mod fuzz_regressions;
 mod headline;
+mod journeys;
 mod legacy;
 mod library;
 mod mechanisms;
