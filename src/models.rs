@@ -7,9 +7,11 @@
 //!
 //! - [`route`]: the first responder and escalation path for a service's runner;
 //! - [`staffing`]: dedicated headcount, shared functions and who is on call;
-//! - [`sync`]: knowledge synchronisation as a demand, capped by capacity.
+//! - [`sync`]: knowledge synchronisation as a demand, capped by capacity;
+//! - [`settling`]: how long the scenario takes to reach its steady state.
 
 pub mod route;
+pub mod settling;
 pub mod staffing;
 pub mod sync;
 

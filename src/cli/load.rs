@@ -82,6 +82,14 @@ pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
     for w in &scenario.warnings {
         eprintln!("{w}");
     }
+    let policies = whoruns::models::policies(&scenario);
+    for u in whoruns::models::settling::unsettled(&scenario, &policies) {
+        eprintln!(
+            "{shown}: warning: the warm-up ({:.0} days) is too short for a steady start: {}.",
+            scenario.warmup_hours / 24.0,
+            u.what
+        );
+    }
     Ok((scenario, text))
 }
 

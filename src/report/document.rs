@@ -268,6 +268,7 @@ fn brief(data: &ReportData) -> Vec<String> {
             s.reference.name()
         ),
         budget_policy(s),
+        steady_start(s),
         format!(
             "{} replications of {:.0} days (warm-up {:.0} days), seed {}.",
             data.replications,
@@ -306,6 +307,24 @@ fn budget_policy(s: &crate::Scenario) -> String {
         format!(
             "Error-budget policy: a service over budget freezes features; {held}. Exempt by the scenario's choice (`error_budget.models`), not by any mechanism: {}.",
             names(&exempt)
+        )
+    }
+}
+
+/// Whether the warm-up covers the time the scenario takes to settle
+/// ([`crate::models::settling`]); if not, what has not settled.
+fn steady_start(s: &crate::Scenario) -> String {
+    let days = s.warmup_hours / 24.0;
+    let unsettled = crate::models::settling::unsettled(s, &crate::models::policies(s));
+    if unsettled.is_empty() {
+        format!(
+            "A steady start: the warm-up ({days:.0} days) covers the time knowledge, readiness evidence and budget windows take to settle."
+        )
+    } else {
+        let what: Vec<String> = unsettled.iter().map(|u| u.what.clone()).collect();
+        format!(
+            "**Not a steady start:** the warm-up ({days:.0} days) is too short, so the figures include the ramp: {}.",
+            what.join("; ")
         )
     }
 }

@@ -525,3 +525,45 @@ fn swarming_is_unused_when_no_incident_reaches_its_impact() {
     };
     assert_eq!(mild(true), mild(false));
 }
+
+#[test]
+fn after_the_settling_time_ops_knowledge_is_at_its_steady_level() {
+    let at = |warmup_days: u32| {
+        let s = scenario(&format!(
+            r#"
+warmup = "{warmup_days}d"
+horizon = "{}d"
+replications = 6
+models = ["ops-run"]
+[error_budget]
+freeze = false
+[groups.ops]
+knowledge = 0.3
+knowledge_floor = 0.2
+[[teams]]
+name = "a"
+[[services]]
+name = "s"
+team = "a"
+deploys_per_week = 1
+background_incidents = "4/week"
+"#,
+            warmup_days + 365
+        ));
+        let policies = whoruns::models::policies(&s);
+        let warned = whoruns::models::settling::unsettled(&s, &policies);
+        let k = Estimate::of(
+            outcomes(&s, ModelKind::OpsRun)
+                .iter()
+                .map(|o| o.l1_knowledge),
+        );
+        (warned, k.mean)
+    };
+    let (warned, early) = at(30);
+    let needed = warned[0].needs_hours / 24.0;
+    let (none, settled) = at(needed.ceil() as u32);
+    assert!(none.is_empty(), "{none:?}");
+    // The measured year starts within 0.01 of the steady 0.8 and stays there.
+    assert!((settled - 0.8).abs() < 0.01, "settled {settled}");
+    assert!(early < 0.75, "a short warm-up measures the ramp: {early}");
+}

@@ -1,0 +1,212 @@
+//! How long a scenario takes to reach its steady state, from its own parameters, so that a
+//! warm-up too short for it is said out loud instead of biasing every figure.
+//!
+//! - **Knowledge.** A non-owning group's knowledge `K` of a service it runs follows
+//!   `dK/dt = r (1 − K) − d e (K − f)` (see [`super::sync`]): `r` from the sync hours the
+//!   policy gives, `d` deployments per hour, `e` the erosion per deployment, `f` the floor.
+//!   It approaches `K∞ = (r + d e f) / (r + d e)` at rate `λ = r + d e`, so from its start
+//!   `K₀` it is within [`KNOWLEDGE_TOLERANCE`] of `K∞` after `ln(|K₀ − K∞| / tol) / λ`.
+//! - **Readiness evidence.** `sre-run` admits no service before it has been within budget
+//!   for `evidence_quarters` quarters under its owners; until then SREs hold nothing.
+//! - **Error-budget window.** A rolling window longer than the warm-up judges the first
+//!   measured weeks on less than a full window.
+//!
+//! Freezes slow deployments down and hand-backs change who runs what, so these are
+//! estimates of the first order, stated as such; they are what the warm-up must cover.
+
+use super::Policy;
+use super::sync::TRACKED;
+use crate::scenario::{BudgetWindow, Scenario};
+use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
+
+/// Knowledge counts as settled within this distance of its steady level: at the default
+/// diagnosis penalty (2) and escalation probability (0.8) it moves a diagnosis by at most
+/// 2% and the escalation probability by at most 0.008.
+pub const KNOWLEDGE_TOLERANCE: f64 = 0.01;
+
+/// Something that takes longer to settle than the warm-up gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsettled {
+    /// Hours it needs from the start of the run.
+    pub needs_hours: f64,
+    /// What it is and why, in a reader's words, naming the keys that change it.
+    pub what: String,
+}
+
+/// Hours for the knowledge of tracked group `g` of service `s` to settle under `policy`,
+/// with its starting and steady levels; `None` when it has nothing to settle.
+fn knowledge_settling(
+    scenario: &Scenario,
+    policy: &Policy,
+    g: usize,
+    s: usize,
+) -> Option<(f64, f64, f64)> {
+    let group = scenario.groups.get(TRACKED[g]);
+    let runner = policy.initial_runner(scenario, s);
+    if !runner.l1_groups().contains(&TRACKED[g]) {
+        return None;
+    }
+    let k = &scenario.knowledge;
+    let r = k.sync_effect_per_hour * policy.sync.given[g].get(s).copied().unwrap_or(0.0)
+        / HOURS_PER_WEEK;
+    let de = scenario.services[s].deploys_per_week / HOURS_PER_WEEK * k.erosion_per_deploy;
+    let rate = r + de;
+    if rate <= 0.0 {
+        return None;
+    }
+    let steady = (r + de * group.knowledge_floor.min(group.knowledge)) / rate;
+    let gap = (group.knowledge - steady).abs();
+    (gap > KNOWLEDGE_TOLERANCE).then(|| {
+        (
+            (gap / KNOWLEDGE_TOLERANCE).ln() / rate,
+            group.knowledge,
+            steady,
+        )
+    })
+}
+
+/// What takes longer to settle than `scenario`'s warm-up, for each model it compares,
+/// the slowest first.
+pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
+    let warmup = scenario.warmup_hours;
+    let mut out = Vec::new();
+    // Knowledge: per group, the slowest service under any model, naming every model whose
+    // knowledge of that group outlasts the warm-up.
+    for (g, group) in TRACKED.into_iter().enumerate() {
+        let mut slowest: Option<(f64, usize, f64, f64)> = None;
+        let mut models = Vec::new();
+        for policy in policies {
+            let worst = (0..scenario.services.len())
+                .filter_map(|s| knowledge_settling(scenario, policy, g, s).map(|x| (x, s)))
+                .max_by(|a, b| a.0.0.total_cmp(&b.0.0));
+            let Some(((hours, from, to), s)) = worst else {
+                continue;
+            };
+            if hours <= warmup {
+                continue;
+            }
+            models.push(policy.model.key());
+            if slowest.is_none_or(|w| hours > w.0) {
+                slowest = Some((hours, s, from, to));
+            }
+        }
+        if let Some((hours, s, from, to)) = slowest {
+            let key = group.key();
+            out.push(Unsettled {
+                needs_hours: hours,
+                what: format!(
+                    "{key} knowledge has not settled (under {}): of {} it goes from {from:.2} to its steady {to:.2} and comes within {KNOWLEDGE_TOLERANCE} of it only after {}. Set `warmup` to at least that, or start `groups.{key}.knowledge` nearer its steady level",
+                    models.join(", "),
+                    scenario.services[s].name,
+                    days(hours),
+                ),
+            });
+        }
+    }
+    for policy in policies {
+        if let Some(r) = policy.readiness {
+            let hours = f64::from(r.evidence_quarters) * (HOURS_PER_YEAR / 4.0);
+            let candidates = (0..scenario.services.len())
+                .filter(|&s| policy.candidate(scenario, s))
+                .count();
+            if candidates > 0 && hours > warmup {
+                out.push(Unsettled {
+                    needs_hours: hours,
+                    what: format!(
+                        "under {}, SREs take no service before {} quarter(s) of evidence ({}), so the measured period includes its {candidates} candidate service(s) still run by their developers while SREs are charged. Set `warmup` to at least that, or lower `sre_run.evidence_quarters`",
+                        policy.model.key(),
+                        r.evidence_quarters,
+                        days(hours),
+                    ),
+                });
+            }
+        }
+    }
+    if let BudgetWindow::Rolling(hours) = scenario.error_budget.window
+        && scenario.error_budget.freeze
+        && hours > warmup
+    {
+        out.push(Unsettled {
+            needs_hours: hours,
+            what: format!(
+                "the error-budget window ({}) is longer than the warm-up, so the first measured weeks are judged on less than a full window. Set `warmup` to at least that",
+                days(hours)
+            ),
+        });
+    }
+    out.sort_by(|a, b| b.needs_hours.total_cmp(&a.needs_hours));
+    out
+}
+
+fn days(hours: f64) -> String {
+    format!("{:.0} days", (hours / 24.0).ceil())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ModelKind;
+
+    fn ops_run(warmup: &str) -> Scenario {
+        let text = format!(
+            r#"
+name = "settle"
+warmup = "{warmup}"
+horizon = "3000d"
+models = ["ops-run"]
+[error_budget]
+freeze = false
+[groups.ops]
+knowledge = 0.3
+knowledge_floor = 0.2
+[knowledge]
+erosion_per_deploy = 0.01
+target = 0.8
+[[teams]]
+name = "a"
+[[services]]
+name = "s"
+team = "a"
+deploys_per_week = 5
+"#
+        );
+        match crate::scenario::parse(&text, "settle.toml") {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn knowledge_settles_at_the_rate_of_sync_plus_erosion() {
+        let s = ops_run("0d");
+        let policy = Policy::of(&s, ModelKind::OpsRun);
+        let Some((hours, from, to)) = knowledge_settling(&s, &policy, 1, 0) else {
+            panic!("ops knowledge has to settle");
+        };
+        // By hand: d e = 5/168 × 0.01 per hour; the sync demand holds the target, so
+        // r = d e (0.8 − 0.2) / (1 − 0.8) = 3 d e and λ = 4 d e; K∞ = 0.8.
+        let de = 5.0 / 168.0 * 0.01;
+        assert!((to - 0.8).abs() < 1e-9, "{to}");
+        assert_eq!(from, 0.3);
+        let expected = (0.5f64 / KNOWLEDGE_TOLERANCE).ln() / (4.0 * de);
+        assert!(
+            (hours - expected).abs() < 1e-6 * expected,
+            "{hours} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn a_long_enough_warm_up_is_not_warned_about() {
+        let short = ops_run("30d");
+        let long = ops_run("1000d");
+        let p = |s: &Scenario| vec![Policy::of(s, ModelKind::OpsRun)];
+        let warned = unsettled(&short, &p(&short));
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(
+            warned[0]
+                .what
+                .starts_with("ops knowledge has not settled (under ops-run)")
+        );
+        assert!(unsettled(&long, &p(&long)).is_empty());
+    }
+}
