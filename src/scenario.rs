@@ -114,6 +114,9 @@ pub struct Response {
     pub cross_team_detection_factor: f64,
     /// Length of one on-call shift, hours: rotas hand over and page loads are counted per shift.
     pub shift_hours: f64,
+    /// People on call at once in every rota (per team for developers), unless a group
+    /// states its own `concurrent_oncall`.
+    pub concurrent_oncall: u32,
 }
 
 /// How a team is funded (chapter 12's "Funding" row).
@@ -226,6 +229,9 @@ pub struct YouRunOpsMonitors {
     pub ops_seats: u32,
     /// Time for ops monitoring to detect a cross-team incident.
     pub detection: Dist,
+    /// How the monitoring seats' cost is charged; `None`: as the operations function's
+    /// (`groups.ops.charging`).
+    pub charging: Option<Charging>,
 }
 
 /// The three responder groups, named once.
@@ -288,6 +294,9 @@ pub struct Group {
     pub charging: Charging,
     /// Share of the group's working time it can give to knowledge synchronisation.
     pub sync_share: f64,
+    /// People in the function (across its estate), when the scenario states them; `None`:
+    /// sized from the load and the minimum a 24/7 rota needs. Never set for developers.
+    pub headcount: Option<u32>,
 }
 
 /// The three responder groups.

@@ -1,8 +1,9 @@
 //! Who a policy staffs and keeps on call. Dedicated headcount follows from on-call
 //! guidance (a rota of at least `min_rota_size`, nobody on call more than
 //! `max_oncall_share` of the time, 24/7 operations seats) and, for a function shared
-//! across a larger estate, from the estate's load; its cost is charged to this scenario's
-//! services pro rata (or in full). Who is on call is a function of who runs each service,
+//! across a larger estate, from the estate's load, unless the scenario states the
+//! function's headcount; its cost, monitoring seats included, is charged to this
+//! scenario's services pro rata (or in full). Who is on call is a function of who runs each service,
 //! which may change during a run (`sre-run`'s readiness review).
 
 use super::Policy;
@@ -56,6 +57,8 @@ pub struct Headcount {
     pub sre_charged_share: f64,
     /// Share of the operations function's responder cost charged to these services.
     pub ops_charged_share: f64,
+    /// Share of the monitoring seats' cost charged to these services.
+    pub monitoring_charged_share: f64,
     /// Services in the estate each function serves (SRE, ops); 0 where it runs none here.
     pub estate_services: [f64; 2],
 }
@@ -74,6 +77,15 @@ fn expected_l1_hours(scenario: &Scenario, group: GroupId, service: usize) -> f64
         s.change_effort.mean() * penalty
     };
     background * s.effort.mean() * penalty + changes * change_work
+}
+
+/// The share of a function serving `estate` services charged to the `here` of them in
+/// this scenario.
+fn charged_share(charging: Charging, here: f64, estate: f64) -> f64 {
+    match charging {
+        Charging::ProRata => here / estate,
+        Charging::Full => 1.0,
+    }
 }
 
 impl Headcount {
@@ -112,11 +124,16 @@ impl Headcount {
                 * estate
                 / here;
             let seats_for_load = load / (HOURS_PER_YEAR * c.max_operational_load);
-            let share = match scenario.groups.get(group).charging {
-                Charging::ProRata => here / estate,
-                Charging::Full => 1.0,
-            };
+            let share = charged_share(scenario.groups.get(group).charging, here, estate);
             (base_seats.max(seats_for_load), share, estate)
+        };
+        // A headcount the scenario states replaces the sizing wherever the group responds.
+        let people = |group: GroupId, seats: f64, sized: f64| {
+            if seats <= 0.0 {
+                0.0
+            } else {
+                g.get(group).headcount.map_or(sized, f64::from)
+            }
         };
         let runs_shared_rota = (0..n).any(|s| {
             policy
@@ -156,13 +173,30 @@ impl Headcount {
             0.0
         };
         let ops_monitoring = (monitoring_seats * c.ops_fte_per_seat).ceil();
+        // The monitoring seats watch these services' workflows for the operations function,
+        // which serves its whole estate: charged as that function is, unless stated.
+        let here = n as f64;
+        let ops_estate_all = g
+            .ops
+            .estate_services
+            .map_or(here, |e| f64::from(e).max(here));
+        let monitoring_charged_share = charged_share(
+            scenario
+                .you_run_ops_monitors
+                .charging
+                .unwrap_or(g.ops.charging),
+            here,
+            ops_estate_all,
+        );
+        let ops_responders = (ops_seats * c.ops_fte_per_seat).ceil();
         Headcount {
-            sre_team: rota(sre_seats),
+            sre_team: people(GroupId::Sre, sre_seats, rota(sre_seats)),
             embedded_sre,
-            ops: (ops_seats * c.ops_fte_per_seat).ceil() + ops_monitoring,
+            ops: people(GroupId::Ops, ops_seats, ops_responders) + ops_monitoring,
             ops_monitoring,
             sre_charged_share,
             ops_charged_share,
+            monitoring_charged_share,
             estate_services: [sre_estate, ops_estate],
         }
     }
@@ -172,13 +206,14 @@ impl Headcount {
         self.sre_team + self.embedded_sre + self.ops
     }
 
-    /// The headcount charged to these services: embedded SREs and monitoring seats in full,
-    /// shared functions by their charged share.
+    /// The headcount charged to these services: embedded SREs in full, shared functions
+    /// (monitoring seats included) by their charged share.
     pub fn charged(&self) -> (f64, f64, f64) {
         (
             self.sre_team * self.sre_charged_share,
             self.embedded_sre,
-            (self.ops - self.ops_monitoring) * self.ops_charged_share + self.ops_monitoring,
+            (self.ops - self.ops_monitoring) * self.ops_charged_share
+                + self.ops_monitoring * self.monitoring_charged_share,
         )
     }
 

@@ -62,6 +62,7 @@ pub struct ResponseFile {
     pub triage_fraction: Option<S<f64>>,
     pub cross_team_detection_factor: Option<S<f64>>,
     pub shift_length: Option<S<String>>,
+    pub concurrent_oncall: Option<S<i64>>,
 }
 
 /// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.
@@ -88,6 +89,7 @@ pub struct GroupFile {
     pub estate_services: Option<S<i64>>,
     pub charging: Option<S<String>>,
     pub sync_share: Option<S<f64>>,
+    pub headcount: Option<S<i64>>,
 }
 
 /// `[sre_run]`: the readiness criteria and escalation mode of `sre-run`.
@@ -234,6 +236,7 @@ pub struct OpsSometimesRunFile {
 pub struct YouRunOpsMonitorsFile {
     pub ops_seats: Option<S<i64>>,
     pub detection: Option<S<DistFile>>,
+    pub charging: Option<S<String>>,
 }
 
 /// One severity class.

@@ -75,6 +75,17 @@ const COLUMNS: &[&str] = &[
 
 /// The settings that switch off every mechanism added since `ac436de`.
 fn legacy(s: Scenario) -> Scenario {
+    staffing_as_before(s)
+}
+
+/// Staff sized by the load, symmetric by default (issue 19, item 3): the old rotas had two
+/// SREs and two operations engineers on call at once against developers' one, and the
+/// monitoring seats of `you-run-ops-monitors` were charged in full whatever the estate.
+/// (No scenario stated a headcount before, so sizing from the load is unchanged.)
+fn staffing_as_before(mut s: Scenario) -> Scenario {
+    s.groups.sre.concurrent_oncall = 2;
+    s.groups.ops.concurrent_oncall = 2;
+    s.you_run_ops_monitors.charging = Some(whoruns::scenario::Charging::Full);
     s
 }
 

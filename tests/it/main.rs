@@ -23,5 +23,6 @@ mod scale_out;
 mod scenario_errors;
 mod sensitivity;
 mod shards;
+mod staffing;
 mod sweep;
 mod tidy;

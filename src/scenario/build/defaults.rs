@@ -102,11 +102,15 @@ pub(super) fn response() -> Response {
         // 12-hour on-call shifts: SREB ch. 11, "Being On-Call" (docs/model.md §7 cites
         // SREW).
         shift_hours: 12.0,
+        // SMITH, "You Build It SRE Run It": one on-call engineer per team; SREB ch. 11: one
+        // primary on call. The same for every rota, so that no model starts with more
+        // hands than another (docs/model.md §9); a group may state its own.
+        concurrent_oncall: 1,
     }
 }
 
 /// `[groups.dev]`: the developers who own the services.
-pub(super) fn dev() -> Group {
+pub(super) fn dev(concurrent_oncall: u32) -> Group {
     Group {
         // Owners know their services fully (docs/model.md §4).
         knowledge: 1.0,
@@ -114,8 +118,8 @@ pub(super) fn dev() -> Group {
         telemetry_delay_factor: 1.0,
         // Assumption: a page reaches the rota without a routing delay.
         routing: Dist::Constant(0.0),
-        // SMITH, "You Build It SRE Run It": 1 on-call engineer per team.
-        concurrent_oncall: 1,
+        // `response.concurrent_oncall`, the same for every rota.
+        concurrent_oncall,
         // BLS23, software developers, median annual wage.
         salary: 132_270.0,
         // Owners' knowledge does not erode: the floor is full knowledge.
@@ -130,11 +134,13 @@ pub(super) fn dev() -> Group {
         charging: Charging::ProRata,
         // Assumption: a day a week for knowledge sync.
         sync_share: 0.2,
+        // Developers are counted per team (`teams.*.headcount`).
+        headcount: None,
     }
 }
 
 /// `[groups.sre]`: the SRE team.
-pub(super) fn sre() -> Group {
+pub(super) fn sre(concurrent_oncall: u32) -> Group {
     Group {
         // Assumption: SREs know a service they did not build fairly well.
         knowledge: 0.7,
@@ -142,8 +148,9 @@ pub(super) fn sre() -> Group {
         telemetry_delay_factor: 1.0,
         // Assumption: a page reaches the rota without a routing delay.
         routing: Dist::Constant(0.0),
-        // Assumption: a primary and a secondary on call (SREB ch. 11).
-        concurrent_oncall: 2,
+        // `response.concurrent_oncall`, the same for every rota (it was 2, a primary and a
+        // secondary, against developers' 1: issue 19).
+        concurrent_oncall,
         // Assumption: developer median + 15% (no public SRE wage series).
         salary: 152_000.0,
         // Assumption: general skills keep half of what a service needs.
@@ -158,11 +165,13 @@ pub(super) fn sre() -> Group {
         charging: Charging::ProRata,
         // Assumption: a day a week for synchronisation with delivery teams.
         sync_share: 0.2,
+        // Sized from the load and the minimum a 24/7 rota needs (docs/model.md §9).
+        headcount: None,
     }
 }
 
 /// `[groups.ops]`: the operations team.
-pub(super) fn ops() -> Group {
+pub(super) fn ops(concurrent_oncall: u32) -> Group {
     Group {
         // Assumption; CH12: "the operations teams possess limited knowledge about services
         // in production".
@@ -171,8 +180,9 @@ pub(super) fn ops() -> Group {
         telemetry_delay_factor: 3.0,
         // Assumption: a page reaches the rota without a routing delay.
         routing: Dist::Constant(0.0),
-        // Assumption: two operations engineers on shift at once.
-        concurrent_oncall: 2,
+        // `response.concurrent_oncall`, the same for every rota (it was 2 against
+        // developers' 1: issue 19).
+        concurrent_oncall,
         // BLS23, network and computer systems administrators, median.
         salary: 95_360.0,
         // Assumption: general skills keep a fifth of what a service needs.
@@ -188,6 +198,8 @@ pub(super) fn ops() -> Group {
         charging: Charging::ProRata,
         // Assumption: as SRE, a day a week.
         sync_share: 0.2,
+        // Sized from the load and the minimum a 24/7 rota needs (docs/model.md §9).
+        headcount: None,
     }
 }
 
@@ -249,6 +261,9 @@ pub(super) fn you_run_ops_monitors() -> YouRunOpsMonitors {
         // Assumption: one 24/7 operations seat watches the critical workflows.
         ops_seats: 1,
         detection: ops_monitor_detection(),
+        // docs/model.md §9: the monitoring seats belong to the operations function and are
+        // charged as it is (pro rata to these services' share of its estate by default).
+        charging: None,
     }
 }
 
