@@ -287,8 +287,11 @@ pub(super) fn costs() -> Costs {
         standby_per_hour: 5.0,
         // Assumption: call-out pay per off-hours page.
         callout_per_page: 50.0,
-        // SREB ch. 11: minimum 8 engineers for a single-site 24/7 rota.
-        min_rota_size: 8,
+        // SREB ch. 11: a single-site team needs eight engineers for "two people on-call
+        // (primary and secondary)", each on call one week in four (at most 25%). With one
+        // person on call (`response.concurrent_oncall`), the same arithmetic gives four;
+        // more people on call raise it through `max_oncall_share` (two: eight again).
+        min_rota_size: 4,
         // SREB: at most 25% of an SRE's time on call.
         max_oncall_share: 0.25,
         // 168 h/week ÷ 40 h/week ÷ 0.84 availability after leave ≈ 5.
