@@ -259,6 +259,17 @@ impl GroupId {
     }
 }
 
+/// What a function's expected first-responder load is measured against when it is sized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadBasis {
+    /// Its people's working time (`working_hours_per_year` each): the load sizes the
+    /// headcount directly, with the rota's minimum as the floor.
+    WorkingTime,
+    /// Its seats' time (8760 hours a year each): the load sizes the seats, and the rota
+    /// rule turns seats into people (the sizing before issue 19).
+    SeatTime,
+}
+
 /// How a shared function's staff cost is charged to this scenario's services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charging {
@@ -381,6 +392,8 @@ pub struct Costs {
     /// Largest share of a shared function's staffed time spent on incident work; a shared
     /// function is sized for its estate's load with this ceiling (SRE book: 50%).
     pub max_operational_load: f64,
+    /// What `max_operational_load` is a share of when a function is sized from its load.
+    pub operational_load_basis: LoadBasis,
 }
 
 /// How developers' on-call time is charged to the operating model.

@@ -1,13 +1,14 @@
 //! Who a policy staffs and keeps on call. Dedicated headcount follows from on-call
 //! guidance (a rota of at least `min_rota_size`, nobody on call more than
-//! `max_oncall_share` of the time, 24/7 operations seats) and, for a function shared
-//! across a larger estate, from the estate's load, unless the scenario states the
+//! `max_oncall_share` of the time, 24/7 operations seats) and from the expected
+//! first-responder load of the function's estate (at most `max_operational_load` of its
+//! people's working time, or of its seats' time), unless the scenario states the
 //! function's headcount; its cost, monitoring seats included, is charged to this
 //! scenario's services pro rata (or in full). Who is on call is a function of who runs each service,
 //! which may change during a run (`sre-run`'s readiness review).
 
 use super::Policy;
-use crate::scenario::{Charging, DevEscalation, GroupId, Scenario, TeamSetup};
+use crate::scenario::{Charging, DevEscalation, GroupId, LoadBasis, Scenario, TeamSetup};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 
 /// Which team runs a service: its developers (in the team's set-up), a rota shared with
@@ -105,10 +106,11 @@ impl Headcount {
         };
         // A function shared across an estate is sized for the estate's load (other services
         // assumed to load it like the average of these), with at least the configured seats.
+        // Returns the seats, the people the load needs, the charged share and the estate.
         let shared = |group: GroupId, base_seats: f64, share_of_work: f64| {
             let mine = policy.services_of(scenario, group);
             if mine.is_empty() || base_seats <= 0.0 {
-                return (0.0, 0.0, 0.0);
+                return (0.0, 0.0, 0.0, 0.0);
             }
             let here = mine.len() as f64;
             let estate = scenario
@@ -123,9 +125,17 @@ impl Headcount {
                 * share_of_work
                 * estate
                 / here;
-            let seats_for_load = load / (HOURS_PER_YEAR * c.max_operational_load);
             let share = charged_share(scenario.groups.get(group).charging, here, estate);
-            (base_seats.max(seats_for_load), share, estate)
+            match c.operational_load_basis {
+                LoadBasis::SeatTime => {
+                    let seats_for_load = load / (HOURS_PER_YEAR * c.max_operational_load);
+                    (base_seats.max(seats_for_load), 0.0, share, estate)
+                }
+                LoadBasis::WorkingTime => {
+                    let people = load / (c.working_hours_per_year * c.max_operational_load);
+                    (base_seats, people.ceil(), share, estate)
+                }
+            }
         };
         // A headcount the scenario states replaces the sizing wherever the group responds.
         let people = |group: GroupId, seats: f64, sized: f64| {
@@ -145,12 +155,12 @@ impl Headcount {
         } else {
             1.0
         };
-        let (sre_seats, sre_charged_share, sre_estate) = shared(
+        let (sre_seats, sre_for_load, sre_charged_share, sre_estate) = shared(
             GroupId::Sre,
             f64::from(g.sre.concurrent_oncall) * sre_share_of_work,
             sre_share_of_work,
         );
-        let (ops_seats, ops_charged_share, ops_estate) =
+        let (ops_seats, ops_for_load, ops_charged_share, ops_estate) =
             shared(GroupId::Ops, f64::from(g.ops.concurrent_oncall), 1.0);
         // A team keeps its embedded SRE where any of its services can be run by its owners.
         let embedded_sre = scenario
@@ -188,9 +198,9 @@ impl Headcount {
             here,
             ops_estate_all,
         );
-        let ops_responders = (ops_seats * c.ops_fte_per_seat).ceil();
+        let ops_responders = (ops_seats * c.ops_fte_per_seat).ceil().max(ops_for_load);
         Headcount {
-            sre_team: people(GroupId::Sre, sre_seats, rota(sre_seats)),
+            sre_team: people(GroupId::Sre, sre_seats, rota(sre_seats).max(sre_for_load)),
             embedded_sre,
             ops: people(GroupId::Ops, ops_seats, ops_responders) + ops_monitoring,
             ops_monitoring,

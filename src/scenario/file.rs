@@ -128,6 +128,7 @@ pub struct CostsFile {
     pub overhead_factor: Option<S<f64>>,
     pub dev_oncall_charge: Option<S<String>>,
     pub max_operational_load: Option<S<f64>>,
+    pub operational_load_basis: Option<S<String>>,
 }
 
 /// `[[teams]]`.

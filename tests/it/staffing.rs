@@ -141,6 +141,25 @@ fn more_load_means_more_seats_never_fewer_than_a_rotas_minimum() {
         last = (ops, sre);
     }
     assert!(last.0 > 5.0 && last.1 > 4.0, "the load never raised a seat");
+    // Measured against working time (SREB ch. 5's 50% of an engineer's time), a heavy load
+    // needs more SREs than measured against seats' 8760 hours, four people each; for
+    // operations the two nearly agree (a seat's five people work 1,752 hours each).
+    let heavy = |basis: &str| {
+        let s = org(
+            &all_models(),
+            "12/day",
+            &format!("[costs]\noperational_load_basis = \"{basis}\"\n"),
+        );
+        let hc = Policy::of(&s, ModelKind::SreRun).headcount;
+        let ops = Policy::of(&s, ModelKind::OpsRun).headcount;
+        (hc.sre_team, ops.ops)
+    };
+    let (work, seat) = (heavy("working-time"), heavy("seat-time"));
+    assert!(work.0 > seat.0, "{work:?} {seat:?}");
+    assert!(
+        (work.1 - seat.1).abs() <= 0.05 * seat.1,
+        "{work:?} {seat:?}"
+    );
 }
 
 #[test]

@@ -9,8 +9,8 @@
 
 use super::super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    Knowledge, OpsSometimesRun, Response, Service, Severity, SreRun, TeamSetup, Workarounds,
-    YouAndSreRun, YouRun, YouRunOpsMonitors,
+    Knowledge, LoadBasis, OpsSometimesRun, Response, Service, Severity, SreRun, TeamSetup,
+    Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -308,6 +308,9 @@ pub(super) fn costs() -> Costs {
         dev_oncall_charge: DevOncallCharge::Opportunity,
         // SREB ch. 5: at most 50% of SRE time on operational work.
         max_operational_load: 0.5,
+        // SREB ch. 5's cap is a share of the engineers' time, so the load is measured
+        // against their working hours (docs/model.md §9).
+        operational_load_basis: LoadBasis::WorkingTime,
     }
 }
 
