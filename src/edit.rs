@@ -11,10 +11,12 @@ use crate::units::{parse_duration_hours, parse_rate_per_hour};
 
 /// Keys whose values the scenario file's schema reads as whole numbers (the `i64` fields
 /// of `scenario/file.rs`; a test checks the two agree). `*` matches any one part.
-pub const WHOLE_NUMBER_KEYS: [&str; 12] = [
+pub const WHOLE_NUMBER_KEYS: [&str; 14] = [
     "replications",
     "seed",
+    "response.concurrent_oncall",
     "groups.*.concurrent_oncall",
+    "groups.*.headcount",
     "groups.*.estate_services",
     "sre_run.handback_after_quarters",
     "sre_run.evidence_quarters",

@@ -178,6 +178,7 @@ columns! {
     ops_sre_incident_hours: "hours", "operations and SRE hours on incidents", NEITHER, COST;
     dedicated_headcount: "people", "dedicated headcount", NEITHER, COST;
     charged_headcount: "people", "charged headcount", NEITHER, COST;
+    dedicated_utilisation: "fraction", "dedicated staff's working time on incidents", NEITHER, SHARE;
     cost_staff: "currency/year", "staff cost", LOWER, COST;
     cost_oncall: "currency/year", "on-call pay", LOWER, COST;
     cost_labour: "currency/year", "labour cost", LOWER, COST;

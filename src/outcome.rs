@@ -120,6 +120,10 @@ pub struct Outcome {
     pub dedicated_headcount: f64,
     /// Of which charged to these services (shared functions pro rata).
     pub charged_headcount: f64,
+    /// Share of the charged dedicated staff's working time (`charged_headcount` ×
+    /// `costs.working_hours_per_year`) spent on these services' incidents, per year; 0
+    /// when no dedicated staff is charged.
+    pub dedicated_utilisation: f64,
     /// Fully loaded cost of the dedicated SRE and operations staff charged, per year.
     pub cost_staff: f64,
     /// Standby and call-out pay, and developers' on-call interruptions, per year.

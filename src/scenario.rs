@@ -127,6 +127,9 @@ pub struct Response {
     /// Swarming: in business hours an incident at or above `swarm_min_impact` pulls in a
     /// second responder from the owning team (never, when `None`).
     pub swarm_min_impact: Option<f64>,
+    /// People on call at once in every rota (per team for developers), unless a group
+    /// states its own `concurrent_oncall`.
+    pub concurrent_oncall: u32,
 }
 
 /// The order in which waiting incidents are taken when a rota's responders are busy.
@@ -279,6 +282,9 @@ pub struct YouRunOpsMonitors {
     pub ops_seats: u32,
     /// Time for ops monitoring to detect a cross-team incident.
     pub detection: Dist,
+    /// How the monitoring seats' cost is charged; `None`: as the operations function's
+    /// (`groups.ops.charging`).
+    pub charging: Option<Charging>,
 }
 
 /// The three responder groups, named once.
@@ -304,6 +310,17 @@ impl GroupId {
             GroupId::Ops => "ops",
         }
     }
+}
+
+/// What a function's expected first-responder load is measured against when it is sized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadBasis {
+    /// Its people's working time (`working_hours_per_year` each): the load sizes the
+    /// headcount directly, with the rota's minimum as the floor.
+    WorkingTime,
+    /// Its seats' time (8760 hours a year each): the load sizes the seats, and the rota
+    /// rule turns seats into people (the sizing before issue 19).
+    SeatTime,
 }
 
 /// How a shared function's staff cost is charged to this scenario's services.
@@ -341,6 +358,9 @@ pub struct Group {
     pub charging: Charging,
     /// Share of the group's working time it can give to knowledge synchronisation.
     pub sync_share: f64,
+    /// People in the function (across its estate), when the scenario states them; `None`:
+    /// sized from the load and the minimum a 24/7 rota needs. Never set for developers.
+    pub headcount: Option<u32>,
 }
 
 /// The three responder groups.
@@ -425,6 +445,8 @@ pub struct Costs {
     /// Largest share of a shared function's staffed time spent on incident work; a shared
     /// function is sized for its estate's load with this ceiling (SRE book: 50%).
     pub max_operational_load: f64,
+    /// What `max_operational_load` is a share of when a function is sized from its load.
+    pub operational_load_basis: LoadBasis,
 }
 
 /// How developers' on-call time is charged to the operating model.

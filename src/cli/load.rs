@@ -83,12 +83,16 @@ pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
         eprintln!("{w}");
     }
     let policies = whoruns::models::policies(&scenario);
-    for u in whoruns::models::settling::unsettled(&scenario, &policies) {
+    let unsettled = whoruns::models::settling::unsettled(&scenario, &policies);
+    if let Some(slowest) = unsettled.first() {
         eprintln!(
-            "{shown}: warning: the warm-up ({:.0} days) is too short for a steady start: {}.",
+            "{shown}: warning: the warm-up ({:.0} days) is too short for a steady start; set `warmup` to at least {}:",
             scenario.warmup_hours / 24.0,
-            u.what
+            whoruns::models::settling::days(slowest.needs_hours)
         );
+        for u in &unsettled {
+            eprintln!("{shown}: warning:   {}.", u.what);
+        }
     }
     Ok((scenario, text))
 }

@@ -88,6 +88,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         ops_sre_incident_hours: t.ops_sre_hours,
         dedicated_headcount: sim.policy.headcount.total(),
         charged_headcount: costs.charged_headcount,
+        dedicated_utilisation: costs.utilisation,
         cost_staff: costs.staff,
         cost_oncall: costs.oncall,
         cost_labour: costs.labour,
@@ -298,6 +299,8 @@ impl Workarounds {
 struct Costs {
     /// Headcount charged to these services.
     charged_headcount: f64,
+    /// Share of the charged dedicated staff's working time spent on incidents.
+    utilisation: f64,
     /// Charged dedicated staff, loaded salaries.
     staff: f64,
     /// Standby, call-outs and (if charged so) developers' lost productivity on call.
@@ -388,8 +391,15 @@ impl Costs {
                 .sum::<f64>(),
             |sum, (d, j)| sum + d * j.revenue_per_hour,
         ) * per_year;
+        let charged_headcount = sre_charged + embedded_charged + ops_charged;
+        let utilisation = if charged_headcount > 0.0 {
+            t.ops_sre_hours * per_year / (charged_headcount * costs.working_hours_per_year)
+        } else {
+            0.0
+        };
         Costs {
-            charged_headcount: sre_charged + embedded_charged + ops_charged,
+            charged_headcount,
+            utilisation,
             staff: cost_staff,
             oncall: cost_oncall,
             labour: cost_labour,

@@ -95,7 +95,7 @@ pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
             out.push(Unsettled {
                 needs_hours: hours,
                 what: format!(
-                    "{key} knowledge has not settled (under {}): of {} it goes from {from:.2} to its steady {to:.2} and comes within {KNOWLEDGE_TOLERANCE} of it only after {}. Set `warmup` to at least that, or start `groups.{key}.knowledge` nearer its steady level",
+                    "{key} knowledge has not settled (under {}): of {} it goes from {from:.2} to its steady {to:.2} and comes within {KNOWLEDGE_TOLERANCE} of it only after {} (or start `groups.{key}.knowledge` nearer its steady level)",
                     models.join(", "),
                     scenario.services[s].name,
                     days(hours),
@@ -113,10 +113,11 @@ pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
                 out.push(Unsettled {
                     needs_hours: hours,
                     what: format!(
-                        "under {}, SREs take no service before {} quarter(s) of evidence ({}), so the measured period includes its {candidates} candidate service(s) still run by their developers while SREs are charged. Set `warmup` to at least that, or lower `sre_run.evidence_quarters`",
+                        "under {}, SREs take no service before {} of evidence ({}), so the measured period includes {} still run by their developers while SREs are charged (or lower `sre_run.evidence_quarters`)",
                         policy.model.key(),
-                        r.evidence_quarters,
+                        plural(r.evidence_quarters as usize, "quarter"),
                         days(hours),
+                        plural(candidates, "candidate service"),
                     ),
                 });
             }
@@ -129,7 +130,7 @@ pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
         out.push(Unsettled {
             needs_hours: hours,
             what: format!(
-                "the error-budget window ({}) is longer than the warm-up, so the first measured weeks are judged on less than a full window. Set `warmup` to at least that",
+                "the error-budget window ({}) is longer than the warm-up, so the first measured weeks are judged on less than a full window",
                 days(hours)
             ),
         });
@@ -138,7 +139,16 @@ pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
     out
 }
 
-fn days(hours: f64) -> String {
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Whole days, rounded up: what a warm-up must at least be.
+pub fn days(hours: f64) -> String {
     format!("{:.0} days", (hours / 24.0).ceil())
 }
 

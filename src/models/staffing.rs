@@ -1,12 +1,14 @@
 //! Who a policy staffs and keeps on call. Dedicated headcount follows from on-call
 //! guidance (a rota of at least `min_rota_size`, nobody on call more than
-//! `max_oncall_share` of the time, 24/7 operations seats) and, for a function shared
-//! across a larger estate, from the estate's load; its cost is charged to this scenario's
-//! services pro rata (or in full). Who is on call is a function of who runs each service,
+//! `max_oncall_share` of the time, 24/7 operations seats) and from the expected
+//! first-responder load of the function's estate (at most `max_operational_load` of its
+//! people's working time, or of its seats' time), unless the scenario states the
+//! function's headcount; its cost, monitoring seats included, is charged to this
+//! scenario's services pro rata (or in full). Who is on call is a function of who runs each service,
 //! which may change during a run (`sre-run`'s readiness review).
 
 use super::Policy;
-use crate::scenario::{Charging, DevEscalation, GroupId, Scenario, TeamSetup};
+use crate::scenario::{Charging, DevEscalation, GroupId, LoadBasis, Scenario, TeamSetup};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 
 /// Which team runs a service: its developers (in the team's set-up), a rota shared with
@@ -56,6 +58,8 @@ pub struct Headcount {
     pub sre_charged_share: f64,
     /// Share of the operations function's responder cost charged to these services.
     pub ops_charged_share: f64,
+    /// Share of the monitoring seats' cost charged to these services.
+    pub monitoring_charged_share: f64,
     /// Services in the estate each function serves (SRE, ops); 0 where it runs none here.
     pub estate_services: [f64; 2],
 }
@@ -76,6 +80,15 @@ fn expected_l1_hours(scenario: &Scenario, group: GroupId, service: usize) -> f64
     background * s.effort.mean() * penalty + changes * change_work
 }
 
+/// The share of a function serving `estate` services charged to the `here` of them in
+/// this scenario.
+fn charged_share(charging: Charging, here: f64, estate: f64) -> f64 {
+    match charging {
+        Charging::ProRata => here / estate,
+        Charging::Full => 1.0,
+    }
+}
+
 impl Headcount {
     /// The people `policy` needs for `scenario`.
     pub fn of(policy: &Policy, scenario: &Scenario) -> Headcount {
@@ -93,10 +106,11 @@ impl Headcount {
         };
         // A function shared across an estate is sized for the estate's load (other services
         // assumed to load it like the average of these), with at least the configured seats.
+        // Returns the seats, the people the load needs, the charged share and the estate.
         let shared = |group: GroupId, base_seats: f64, share_of_work: f64| {
             let mine = policy.services_of(scenario, group);
             if mine.is_empty() || base_seats <= 0.0 {
-                return (0.0, 0.0, 0.0);
+                return (0.0, 0.0, 0.0, 0.0);
             }
             let here = mine.len() as f64;
             let estate = scenario
@@ -111,12 +125,25 @@ impl Headcount {
                 * share_of_work
                 * estate
                 / here;
-            let seats_for_load = load / (HOURS_PER_YEAR * c.max_operational_load);
-            let share = match scenario.groups.get(group).charging {
-                Charging::ProRata => here / estate,
-                Charging::Full => 1.0,
-            };
-            (base_seats.max(seats_for_load), share, estate)
+            let share = charged_share(scenario.groups.get(group).charging, here, estate);
+            match c.operational_load_basis {
+                LoadBasis::SeatTime => {
+                    let seats_for_load = load / (HOURS_PER_YEAR * c.max_operational_load);
+                    (base_seats.max(seats_for_load), 0.0, share, estate)
+                }
+                LoadBasis::WorkingTime => {
+                    let people = load / (c.working_hours_per_year * c.max_operational_load);
+                    (base_seats, people.ceil(), share, estate)
+                }
+            }
+        };
+        // A headcount the scenario states replaces the sizing wherever the group responds.
+        let people = |group: GroupId, seats: f64, sized: f64| {
+            if seats <= 0.0 {
+                0.0
+            } else {
+                g.get(group).headcount.map_or(sized, f64::from)
+            }
         };
         let runs_shared_rota = (0..n).any(|s| {
             policy
@@ -128,12 +155,12 @@ impl Headcount {
         } else {
             1.0
         };
-        let (sre_seats, sre_charged_share, sre_estate) = shared(
+        let (sre_seats, sre_for_load, sre_charged_share, sre_estate) = shared(
             GroupId::Sre,
             f64::from(g.sre.concurrent_oncall) * sre_share_of_work,
             sre_share_of_work,
         );
-        let (ops_seats, ops_charged_share, ops_estate) =
+        let (ops_seats, ops_for_load, ops_charged_share, ops_estate) =
             shared(GroupId::Ops, f64::from(g.ops.concurrent_oncall), 1.0);
         // A team keeps its embedded SRE where any of its services can be run by its owners.
         let embedded_sre = scenario
@@ -156,13 +183,30 @@ impl Headcount {
             0.0
         };
         let ops_monitoring = (monitoring_seats * c.ops_fte_per_seat).ceil();
+        // The monitoring seats watch these services' workflows for the operations function,
+        // which serves its whole estate: charged as that function is, unless stated.
+        let here = n as f64;
+        let ops_estate_all = g
+            .ops
+            .estate_services
+            .map_or(here, |e| f64::from(e).max(here));
+        let monitoring_charged_share = charged_share(
+            scenario
+                .you_run_ops_monitors
+                .charging
+                .unwrap_or(g.ops.charging),
+            here,
+            ops_estate_all,
+        );
+        let ops_responders = (ops_seats * c.ops_fte_per_seat).ceil().max(ops_for_load);
         Headcount {
-            sre_team: rota(sre_seats),
+            sre_team: people(GroupId::Sre, sre_seats, rota(sre_seats).max(sre_for_load)),
             embedded_sre,
-            ops: (ops_seats * c.ops_fte_per_seat).ceil() + ops_monitoring,
+            ops: people(GroupId::Ops, ops_seats, ops_responders) + ops_monitoring,
             ops_monitoring,
             sre_charged_share,
             ops_charged_share,
+            monitoring_charged_share,
             estate_services: [sre_estate, ops_estate],
         }
     }
@@ -172,13 +216,14 @@ impl Headcount {
         self.sre_team + self.embedded_sre + self.ops
     }
 
-    /// The headcount charged to these services: embedded SREs and monitoring seats in full,
-    /// shared functions by their charged share.
+    /// The headcount charged to these services: embedded SREs in full, shared functions
+    /// (monitoring seats included) by their charged share.
     pub fn charged(&self) -> (f64, f64, f64) {
         (
             self.sre_team * self.sre_charged_share,
             self.embedded_sre,
-            (self.ops - self.ops_monitoring) * self.ops_charged_share + self.ops_monitoring,
+            (self.ops - self.ops_monitoring) * self.ops_charged_share
+                + self.ops_monitoring * self.monitoring_charged_share,
         )
     }
 

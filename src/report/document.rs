@@ -323,7 +323,8 @@ fn steady_start(s: &crate::Scenario) -> String {
     } else {
         let what: Vec<String> = unsettled.iter().map(|u| u.what.clone()).collect();
         format!(
-            "**Not a steady start:** the warm-up ({days:.0} days) is too short, so the figures include the ramp: {}.",
+            "**Not a steady start:** the warm-up ({days:.0} days) is too short, so the figures include the ramp; it needs at least {}: {}.",
+            crate::models::settling::days(unsettled[0].needs_hours),
             what.join("; ")
         )
     }

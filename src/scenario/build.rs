@@ -135,7 +135,7 @@ impl Ctx<'_> {
     fn scenario(&mut self, raw: ScenarioFile, file: &str) -> Scenario {
         let settings = self.settings(&raw, file);
         let response = self.response(raw.response.as_ref());
-        let groups = self.groups(raw.groups.as_ref());
+        let groups = self.groups(raw.groups.as_ref(), response.concurrent_oncall);
         let sre_run = self.sre_run(raw.sre_run.as_ref());
         let you_and_sre_run =
             self.you_and_sre_run(raw.you_and_sre_run.as_ref(), response.shift_hours);

@@ -85,6 +85,7 @@ pub struct ResponseFile {
     pub queue: Option<S<String>>,
     pub swarm: Option<S<bool>>,
     pub swarm_min_impact: Option<S<f64>>,
+    pub concurrent_oncall: Option<S<i64>>,
 }
 
 /// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.
@@ -111,6 +112,7 @@ pub struct GroupFile {
     pub estate_services: Option<S<i64>>,
     pub charging: Option<S<String>>,
     pub sync_share: Option<S<f64>>,
+    pub headcount: Option<S<i64>>,
 }
 
 /// `[sre_run]`: the readiness criteria and escalation mode of `sre-run`.
@@ -149,6 +151,7 @@ pub struct CostsFile {
     pub overhead_factor: Option<S<f64>>,
     pub dev_oncall_charge: Option<S<String>>,
     pub max_operational_load: Option<S<f64>>,
+    pub operational_load_basis: Option<S<String>>,
 }
 
 /// `[[teams]]`.
@@ -258,6 +261,7 @@ pub struct OpsSometimesRunFile {
 pub struct YouRunOpsMonitorsFile {
     pub ops_seats: Option<S<i64>>,
     pub detection: Option<S<DistFile>>,
+    pub charging: Option<S<String>>,
 }
 
 /// One severity class.

@@ -99,6 +99,20 @@ fn legacy(mut s: Scenario) -> Scenario {
             };
         }
     }
+    staffing_as_before(s)
+}
+/// Staff sized by the load, symmetric by default (issue 19, item 3): the old rotas had two
+/// SREs and two operations engineers on call at once against developers' one, and the
+/// monitoring seats of `you-run-ops-monitors` were charged in full whatever the estate, and
+/// the smallest SRE rota was eight whatever the number on call, and a function's load sized
+/// its seats (8760 hours each) rather than its people's working time. (No scenario stated
+/// a headcount before.)
+fn staffing_as_before(mut s: Scenario) -> Scenario {
+    s.costs.min_rota_size = 8;
+    s.costs.operational_load_basis = whoruns::scenario::LoadBasis::SeatTime;
+    s.groups.sre.concurrent_oncall = 2;
+    s.groups.ops.concurrent_oncall = 2;
+    s.you_run_ops_monitors.charging = Some(whoruns::scenario::Charging::Full);
     s
 }
 

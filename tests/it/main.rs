@@ -24,5 +24,6 @@ mod scale_out;
 mod scenario_errors;
 mod sensitivity;
 mod shards;
+mod staffing;
 mod sweep;
 mod tidy;

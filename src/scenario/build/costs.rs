@@ -1,7 +1,7 @@
 //! `[costs]`: the prices and staffing rules that turn a simulation into money per year.
 
 use super::super::file::CostsFile;
-use super::super::{Costs, DevOncallCharge};
+use super::super::{Costs, DevOncallCharge, LoadBasis};
 use super::{Ctx, defaults};
 
 impl Ctx<'_> {
@@ -86,6 +86,15 @@ impl Ctx<'_> {
                     0.01,
                     1.0,
                     "a share between 0.01 and 1",
+                ),
+                operational_load_basis: self.choice(
+                    c.operational_load_basis.as_ref(),
+                    "costs.operational_load_basis",
+                    &[
+                        ("working-time", LoadBasis::WorkingTime),
+                        ("seat-time", LoadBasis::SeatTime),
+                    ],
+                    d.operational_load_basis,
                 ),
             },
         }

@@ -9,8 +9,8 @@
 
 use super::super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    HeldChanges, Knowledge, OpsSometimesRun, QueueOrder, Response, Service, Severity, SreRun,
-    TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    HeldChanges, Knowledge, LoadBasis, OpsSometimesRun, QueueOrder, Response, Service, Severity,
+    SreRun, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -108,6 +108,10 @@ pub(super) fn response() -> Response {
         // Swarming, an assumption with a neutral rule: in business hours, when the team is
         // at work, a full-outage incident pulls in a developer from the owning team.
         swarm_min_impact: Some(DEFAULT_SWARM_MIN_IMPACT),
+        // SMITH, "You Build It SRE Run It": one on-call engineer per team; SREB ch. 11: one
+        // primary on call. The same for every rota, so that no model starts with more
+        // hands than another (docs/model.md §9); a group may state its own.
+        concurrent_oncall: 1,
     }
 }
 
@@ -115,7 +119,7 @@ pub(super) fn response() -> Response {
 pub(super) const DEFAULT_SWARM_MIN_IMPACT: f64 = 1.0;
 
 /// `[groups.dev]`: the developers who own the services.
-pub(super) fn dev() -> Group {
+pub(super) fn dev(concurrent_oncall: u32) -> Group {
     Group {
         // Owners know their services fully (docs/model.md §4).
         knowledge: 1.0,
@@ -123,8 +127,8 @@ pub(super) fn dev() -> Group {
         telemetry_delay_factor: 1.0,
         // Assumption: a page reaches the rota without a routing delay.
         routing: Dist::Constant(0.0),
-        // SMITH, "You Build It SRE Run It": 1 on-call engineer per team.
-        concurrent_oncall: 1,
+        // `response.concurrent_oncall`, the same for every rota.
+        concurrent_oncall,
         // BLS23, software developers, median annual wage.
         salary: 132_270.0,
         // Owners' knowledge does not erode: the floor is full knowledge.
@@ -139,11 +143,13 @@ pub(super) fn dev() -> Group {
         charging: Charging::ProRata,
         // Assumption: a day a week for knowledge sync.
         sync_share: 0.2,
+        // Developers are counted per team (`teams.*.headcount`).
+        headcount: None,
     }
 }
 
 /// `[groups.sre]`: the SRE team.
-pub(super) fn sre() -> Group {
+pub(super) fn sre(concurrent_oncall: u32) -> Group {
     Group {
         // Assumption: SREs know a service they did not build fairly well.
         knowledge: 0.7,
@@ -151,8 +157,9 @@ pub(super) fn sre() -> Group {
         telemetry_delay_factor: 1.0,
         // Assumption: a page reaches the rota without a routing delay.
         routing: Dist::Constant(0.0),
-        // Assumption: a primary and a secondary on call (SREB ch. 11).
-        concurrent_oncall: 2,
+        // `response.concurrent_oncall`, the same for every rota (it was 2, a primary and a
+        // secondary, against developers' 1: issue 19).
+        concurrent_oncall,
         // Assumption: developer median + 15% (no public SRE wage series).
         salary: 152_000.0,
         // Assumption: general skills keep half of what a service needs.
@@ -167,11 +174,13 @@ pub(super) fn sre() -> Group {
         charging: Charging::ProRata,
         // Assumption: a day a week for synchronisation with delivery teams.
         sync_share: 0.2,
+        // Sized from the load and the minimum a 24/7 rota needs (docs/model.md §9).
+        headcount: None,
     }
 }
 
 /// `[groups.ops]`: the operations team.
-pub(super) fn ops() -> Group {
+pub(super) fn ops(concurrent_oncall: u32) -> Group {
     Group {
         // Assumption; CH12: "the operations teams possess limited knowledge about services
         // in production".
@@ -180,8 +189,9 @@ pub(super) fn ops() -> Group {
         telemetry_delay_factor: 3.0,
         // Assumption: a page reaches the rota without a routing delay.
         routing: Dist::Constant(0.0),
-        // Assumption: two operations engineers on shift at once.
-        concurrent_oncall: 2,
+        // `response.concurrent_oncall`, the same for every rota (it was 2 against
+        // developers' 1: issue 19).
+        concurrent_oncall,
         // BLS23, network and computer systems administrators, median.
         salary: 95_360.0,
         // Assumption: general skills keep a fifth of what a service needs.
@@ -197,6 +207,8 @@ pub(super) fn ops() -> Group {
         charging: Charging::ProRata,
         // Assumption: as SRE, a day a week.
         sync_share: 0.2,
+        // Sized from the load and the minimum a 24/7 rota needs (docs/model.md §9).
+        headcount: None,
     }
 }
 
@@ -258,6 +270,9 @@ pub(super) fn you_run_ops_monitors() -> YouRunOpsMonitors {
         // Assumption: one 24/7 operations seat watches the critical workflows.
         ops_seats: 1,
         detection: ops_monitor_detection(),
+        // docs/model.md §9: the monitoring seats belong to the operations function and are
+        // charged as it is (pro rata to these services' share of its estate by default).
+        charging: None,
     }
 }
 
@@ -281,8 +296,11 @@ pub(super) fn costs() -> Costs {
         standby_per_hour: 5.0,
         // Assumption: call-out pay per off-hours page.
         callout_per_page: 50.0,
-        // SREB ch. 11: minimum 8 engineers for a single-site 24/7 rota.
-        min_rota_size: 8,
+        // SREB ch. 11: a single-site team needs eight engineers for "two people on-call
+        // (primary and secondary)", each on call one week in four (at most 25%). With one
+        // person on call (`response.concurrent_oncall`), the same arithmetic gives four;
+        // more people on call raise it through `max_oncall_share` (two: eight again).
+        min_rota_size: 4,
         // SREB: at most 25% of an SRE's time on call.
         max_oncall_share: 0.25,
         // 168 h/week ÷ 40 h/week ÷ 0.84 availability after leave ≈ 5.
@@ -299,6 +317,9 @@ pub(super) fn costs() -> Costs {
         dev_oncall_charge: DevOncallCharge::Opportunity,
         // SREB ch. 5: at most 50% of SRE time on operational work.
         max_operational_load: 0.5,
+        // SREB ch. 5's cap is a share of the engineers' time, so the load is measured
+        // against their working hours (docs/model.md §9).
+        operational_load_basis: LoadBasis::WorkingTime,
     }
 }
 

@@ -5,7 +5,8 @@ use super::super::file::{
     OpsSometimesRunFile, S, SreRunFile, YouAndSreRunFile, YouRunFile, YouRunOpsMonitorsFile,
 };
 use super::super::{
-    DevEscalation, OpsSometimesRun, SreRun, TeamSetup, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    Charging, DevEscalation, OpsSometimesRun, SreRun, TeamSetup, YouAndSreRun, YouRun,
+    YouRunOpsMonitors,
 };
 use super::{Ctx, defaults};
 
@@ -149,6 +150,14 @@ impl Ctx<'_> {
                 "you_run_ops_monitors.detection",
                 d.detection,
             ),
+            charging: m.and_then(|m| m.charging.as_ref()).map(|c| {
+                self.choice(
+                    Some(c),
+                    "you_run_ops_monitors.charging",
+                    &[("pro-rata", Charging::ProRata), ("full", Charging::Full)],
+                    Charging::ProRata,
+                )
+            }),
         }
     }
 }

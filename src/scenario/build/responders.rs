@@ -73,23 +73,79 @@ impl Ctx<'_> {
                         .map_or(d.swarm_min_impact.is_some(), |s| *s.get_ref());
                     on.then_some(at_least)
                 },
+                concurrent_oncall: self.count(
+                    &r.concurrent_oncall,
+                    "response.concurrent_oncall",
+                    d.concurrent_oncall,
+                    1,
+                ),
             },
         }
     }
 
-    /// `[groups.dev]`, `[groups.sre]` and `[groups.ops]`, each from its own defaults.
-    pub(super) fn groups(&mut self, g: Option<&GroupsFile>) -> Groups {
+    /// `[groups.dev]`, `[groups.sre]` and `[groups.ops]`, each from its own defaults, with
+    /// `concurrent` (`response.concurrent_oncall`) people on call in every rota unless the
+    /// group states its own.
+    pub(super) fn groups(&mut self, g: Option<&GroupsFile>, concurrent: u32) -> Groups {
         Groups {
-            dev: self.group(g.and_then(|g| g.dev.as_ref()), "dev", defaults::dev()),
-            sre: self.group(g.and_then(|g| g.sre.as_ref()), "sre", defaults::sre()),
-            ops: self.group(g.and_then(|g| g.ops.as_ref()), "ops", defaults::ops()),
+            dev: self.group(
+                g.and_then(|g| g.dev.as_ref()),
+                "dev",
+                defaults::dev(concurrent),
+            ),
+            sre: self.group(
+                g.and_then(|g| g.sre.as_ref()),
+                "sre",
+                defaults::sre(concurrent),
+            ),
+            ops: self.group(
+                g.and_then(|g| g.ops.as_ref()),
+                "ops",
+                defaults::ops(concurrent),
+            ),
         }
+    }
+
+    /// `groups.<name>.headcount`: the people of a dedicated function, at least as many as
+    /// it has on call at once; developers are counted per team instead.
+    fn headcount(&mut self, g: &GroupFile, name: &str, concurrent: u32) -> Option<u32> {
+        let v = g.headcount.as_ref()?;
+        if name == "dev" {
+            self.err(
+                &v.span(),
+                "groups.dev.headcount is not a key of the developers: state each team's \
+                 developers with teams.*.headcount"
+                    .to_string(),
+            );
+            return None;
+        }
+        let key = format!("groups.{name}.headcount");
+        let n = self.count(&g.headcount, &key, concurrent.max(1), 1);
+        if n < concurrent {
+            self.err(
+                &v.span(),
+                format!(
+                    "{key} = {n} is fewer than the {concurrent} people on call at once \
+                     (groups.{name}.concurrent_oncall or response.concurrent_oncall); state \
+                     at least {concurrent}"
+                ),
+            );
+        }
+        Some(n)
     }
 
     /// One responder group's table over its defaults `d`.
     fn group(&mut self, g: Option<&GroupFile>, name: &str, d: Group) -> Group {
         let Some(g) = g else { return d };
+        let concurrent_oncall = self.count(
+            &g.concurrent_oncall,
+            &format!("groups.{name}.concurrent_oncall"),
+            d.concurrent_oncall,
+            1,
+        );
         Group {
+            headcount: self.headcount(g, name, concurrent_oncall),
+            concurrent_oncall,
             knowledge: self.probability(
                 &g.knowledge,
                 &format!("groups.{name}.knowledge"),
@@ -107,12 +163,6 @@ impl Ctx<'_> {
                 g.routing.as_ref(),
                 &format!("groups.{name}.routing"),
                 d.routing,
-            ),
-            concurrent_oncall: self.count(
-                &g.concurrent_oncall,
-                &format!("groups.{name}.concurrent_oncall"),
-                d.concurrent_oncall,
-                1,
             ),
             salary: self.money(&g.salary, &format!("groups.{name}.salary"), d.salary),
             knowledge_floor: self.probability(
