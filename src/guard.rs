@@ -84,7 +84,8 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> Size {
         .sum();
     let models = scenario.models.len().max(1) as f64;
     let reps = f64::from(scenario.replications);
-    let weeks = (horizon / HOURS_PER_WEEK).ceil();
+    // Weekly samples are kept for the measured weeks only (after the warm-up).
+    let weeks = measured_weeks(scenario);
     let services = scenario.services.len() as f64;
     let world_bytes = per_world
         * (size_of::<Incident>().max(size_of::<Deployment>()) as f64 + ENGINE_BYTES_PER_EVENT);
@@ -98,6 +99,11 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> Size {
         events: per_world * models * reps,
         memory_bytes: memory,
     }
+}
+
+/// Weeks after the warm-up: those whose samples a replication keeps.
+fn measured_weeks(scenario: &Scenario) -> f64 {
+    ((scenario.horizon_hours - scenario.warmup_hours).max(0.0) / HOURS_PER_WEEK).ceil()
 }
 
 /// Refuses a run whose estimate exceeds `limits`.
@@ -115,7 +121,7 @@ pub fn check(scenario: &Scenario, threads: usize, limits: &Limits) -> Result<Siz
             limits: *limits,
             replications: scenario.replications,
             models: scenario.models.len(),
-            weeks: (scenario.horizon_hours / HOURS_PER_WEEK).ceil(),
+            weeks: measured_weeks(scenario),
             services: scenario.services.len(),
         })
     }
@@ -168,7 +174,7 @@ impl fmt::Display for TooBig {
         } else {
             write!(
                 f,
-                "this run would need about {} of memory ({} weeks × {} services × {} models × {} replications of results, and each worker's world of {} events), over the limit of {}; shorten the horizon or lower the replications, or raise the limit with --max-memory",
+                "this run would need about {} of memory ({} measured weeks × {} services × {} models × {} replications of results, and each worker's world of {} events), over the limit of {}; shorten the horizon or lower the replications, or raise the limit with --max-memory",
                 bytes(s.memory_bytes),
                 self.weeks,
                 self.services,

@@ -99,6 +99,12 @@ fn legacy(mut s: Scenario) -> Scenario {
             };
         }
     }
+    // A steady start: the bundled scenarios now warm up for years; before, two quarters
+    // of warm-up and one measured year.
+    if s.warmup_hours > 4380.0 {
+        s.warmup_hours = 4380.0;
+        s.horizon_hours = 13140.0;
+    }
     staffing_as_before(s)
 }
 /// Staff sized by the load, symmetric by default (issue 19, item 3): the old rotas had two
