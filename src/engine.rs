@@ -30,7 +30,7 @@ use crate::models::sync::{TRACKED, tracked_index};
 use crate::models::{Escalation, OnCall, Policy, Responder, Runner, rolls_back, route};
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
-use crate::scenario::{BudgetWindow, HeldChanges, QueueOrder, Scenario};
+use crate::scenario::{BudgetWindow, HeldChanges, OnConflict, QueueOrder, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
 
@@ -802,11 +802,12 @@ impl<'a> Sim<'a> {
             }
             Escalation::BusinessHours { prioritise } => {
                 let inc = self.incident(i);
-                let (effort, prio, wa_u, wa_effort) = (
+                let (effort, prio, wa_u, wa_effort, cause) = (
                     inc.effort,
                     inc.prioritisation,
                     inc.workaround_u,
                     inc.workaround_effort,
+                    inc.cause,
                 );
                 let cal = &self.scenario.calendar;
                 let delay = if prioritise { prio } else { 0.0 };
@@ -818,7 +819,10 @@ impl<'a> Sim<'a> {
                 self.labour(begin, true, effort);
                 self.schedule(end, Kind::L2Done, index);
                 let w = &self.scenario.workarounds;
-                if begin - t > w.threshold_hours && wa_u < w.probability {
+                // Under `on_conflict = "retire"` a regression waits for the owners' fix.
+                let may_work_around =
+                    w.on_conflict == OnConflict::Keep || cause != Cause::Regression;
+                if may_work_around && begin - t > w.threshold_hours && wa_u < w.probability {
                     // L1 keeps working to put a workaround in place; impact ends then.
                     self.labour(t, st.l1.is_dev(), wa_effort);
                     self.schedule(t + wa_effort, Kind::WorkaroundDone, index);
@@ -837,13 +841,17 @@ impl<'a> Sim<'a> {
         if p <= 0.0 {
             return;
         }
-        let open = self
-            .workarounds
-            .iter()
-            .filter(|w| w.service == service && w.created <= t && t < w.retired)
-            .count();
-        for _ in 0..open {
+        let retire = self.scenario.workarounds.on_conflict == OnConflict::Retire;
+        for w in 0..self.workarounds.len() {
+            let wa = self.workarounds[w];
+            if !(wa.service == service && wa.created <= t && t < wa.retired) {
+                continue;
+            }
             if self.feedback_rng.random::<f64>() < p {
+                if retire {
+                    // The conflict exposes the workaround: it comes out with the incident.
+                    self.workarounds[w].retired = t;
+                }
                 self.regression(service as usize, t);
             }
         }

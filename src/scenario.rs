@@ -186,6 +186,30 @@ pub struct Workarounds {
     pub conflict_probability: f64,
     /// How long a workaround stays in production before it is retired.
     pub lifetime: Dist,
+    /// What a conflict between a fix and a workaround does to the workaround and to the
+    /// regression it causes.
+    pub on_conflict: OnConflict,
+}
+
+/// What happens when a fix deployed to a service conflicts with an open workaround.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnConflict {
+    /// The conflict exposes the workaround, which is removed with the incident it causes;
+    /// that regression goes to the owners' fix and is never worked around again. One
+    /// workaround causes at most one regression and a regression causes none: the
+    /// feedback loop cannot run away.
+    Retire,
+    /// The workaround stays and may conflict with later fixes, and each regression may be
+    /// worked around again (the behaviour before issue 27): a branching process that
+    /// runs away when workarounds pile up faster than they retire (the run-time guard
+    /// then refuses the run).
+    Keep,
+}
+
+impl OnConflict {
+    /// The key's values, as a scenario writes them.
+    pub const VALUES: [(&'static str, OnConflict); 2] =
+        [("retire", OnConflict::Retire), ("keep", OnConflict::Keep)];
 }
 
 /// Error-budget policy.

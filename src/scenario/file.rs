@@ -226,6 +226,7 @@ pub struct WorkaroundsFile {
     pub effort: Option<S<DistFile>>,
     pub conflict_probability: Option<S<f64>>,
     pub lifetime: Option<S<DistFile>>,
+    pub on_conflict: Option<S<String>>,
 }
 
 /// `[error_budget]`.

@@ -5,7 +5,7 @@
 //! legacy settings changed an old mechanism, not only added a new one.
 
 use whoruns::runner::run;
-use whoruns::scenario::{HeldChanges, QueueOrder};
+use whoruns::scenario::{HeldChanges, OnConflict, QueueOrder};
 use whoruns::{ModelKind, Outcome, Scenario};
 
 use crate::common::bundled;
@@ -81,6 +81,8 @@ fn legacy(mut s: Scenario) -> Scenario {
     // One responder per incident, first come first served.
     s.response.queue = QueueOrder::Fifo;
     s.response.swarm_min_impact = None;
+    // Workarounds stay after a conflict and regressions may be worked around again.
+    s.workarounds.on_conflict = OnConflict::Keep;
     s.error_budget.models = ModelKind::ALL
         .into_iter()
         .filter(|m| *m != ModelKind::OpsRun)

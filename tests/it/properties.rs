@@ -236,3 +236,51 @@ fn more_ops_knowledge_never_lengthens_restores() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    /// Issue 27: for any workaround parameters in their valid ranges, the default rule keeps
+    /// regressions within the workarounds applied, so incidents stay within twice the
+    /// world's arrivals (the old rule could breed millions from thousands).
+    #[test]
+    fn workaround_feedback_stays_within_a_bound_proportional_to_arrivals(
+        probability in 0.0f64..=1.0,
+        conflict in 0.0f64..=1.0,
+        lifetime_days in 0.01f64..1000.0,
+        threshold_hours in 0.0f64..8.0,
+        effort_minutes in 0.05f64..180.0,
+        rep in 0u32..50,
+    ) {
+        let s = scenario(&format!(
+            r#"
+name = "loop"
+horizon = "60d"
+replications = 2
+seed = 11
+models = ["ops-run", "sre-run", "ops-sometimes-run"]
+[workarounds]
+probability = {probability}
+conflict_probability = {conflict}
+threshold = "{threshold_hours}h"
+lifetime = {{ dist = "exponential", mean = "{lifetime_days}d" }}
+[[teams]]
+name = "a"
+[[services]]
+name = "s"
+team = "a"
+availability_target = 0.99
+background_incidents = "12/day"
+deploys_per_week = 20
+effort = {{ dist = "exponential", mean = "{effort_minutes}m" }}
+"#
+        ));
+        let world = World::generate(&s, replication_seed(s.seed, rep));
+        let drawn = world.incidents.len() as u64;
+        for o in simulate_replication(&s, rep) {
+            prop_assert!(o.runaway.is_none());
+            prop_assert!(o.regressions <= o.workarounds_applied, "{} regressions from {} workarounds", o.regressions, o.workarounds_applied);
+            prop_assert!(o.incidents <= 2 * drawn, "{} incidents from {} drawn", o.incidents, drawn);
+        }
+    }
+}

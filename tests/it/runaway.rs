@@ -12,8 +12,9 @@ use whoruns::world::World;
 
 const MODELS: &str = "[\"you-run\", \"you-and-sre-run\", \"sre-run\", \"ops-run\", \"ops-sometimes-run\", \"you-run-ops-monitors\"]";
 
-/// `scenarios/mmc-check.toml` with every model and the hands-on effort's mean `effort`.
-fn mutated(effort: &str) -> String {
+/// `scenarios/mmc-check.toml` with every model and the hands-on effort's mean `effort`,
+/// under the workaround rule `on_conflict`.
+fn mutated(effort: &str, on_conflict: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc-check.toml");
     fs::read_to_string(path)
         .unwrap()
@@ -22,12 +23,36 @@ fn mutated(effort: &str) -> String {
             "effort = { dist = \"exponential\", mean = \"3h\" }",
             &format!("effort = {{ dist = \"exponential\", mean = \"{effort}\" }}"),
         )
+        + &format!("\n[workarounds]\non_conflict = \"{on_conflict}\"\n")
+}
+
+#[test]
+fn under_the_default_rule_a_workaround_causes_at_most_one_regression() {
+    for effort in ["3h", "30m", "1m", "3s"] {
+        let mut s = crate::common::scenario(&mutated(effort, "retire"));
+        s.set_replications(2).unwrap();
+        let outcomes = runner::run(&s, Some(2), &|| {}).expect("bounded: never refused");
+        for o in &outcomes {
+            // Each world incident gets at most one workaround, each workaround causes at
+            // most one regression, and a regression is never worked around.
+            assert!(
+                o.regressions <= o.workarounds_applied,
+                "{effort} {}: {} regressions from {} workarounds",
+                o.model,
+                o.regressions,
+                o.workarounds_applied
+            );
+            let seed = whoruns::rng::replication_seed(s.seed, o.replication);
+            let drawn = World::generate(&s, seed).incidents.len() as u64;
+            assert!(o.incidents <= 2 * drawn, "{effort} {}", o.model);
+        }
+    }
 }
 
 #[test]
 fn incidents_stay_bounded_by_arrivals_or_the_run_is_refused() {
     for effort in ["3h", "30m", "1m", "3s"] {
-        let mut s = crate::common::scenario(&mutated(effort));
+        let mut s = crate::common::scenario(&mutated(effort, "keep"));
         s.set_replications(2).unwrap();
         match runner::run(&s, Some(2), &|| {}) {
             Ok(outcomes) => {
@@ -58,7 +83,7 @@ fn incidents_stay_bounded_by_arrivals_or_the_run_is_refused() {
 fn the_command_refuses_a_runaway_with_its_mechanism_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("runaway.toml");
-    fs::write(&file, mutated("1m")).unwrap();
+    fs::write(&file, mutated("1m", "keep")).unwrap();
     let out = dir.path().join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_whoruns"))
         .arg("run")

@@ -9,8 +9,8 @@
 
 use super::super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    HeldChanges, Knowledge, LoadBasis, OpsSometimesRun, QueueOrder, Response, Service, Severity,
-    SreRun, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    HeldChanges, Knowledge, LoadBasis, OnConflict, OpsSometimesRun, QueueOrder, Response, Service,
+    Severity, SreRun, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -352,6 +352,10 @@ pub(super) fn workarounds() -> Workarounds {
         conflict_probability: 0.05,
         // Assumption: a workaround is retired after 90 days on average.
         lifetime: d(Dist::exponential(90.0 * 24.0)),
+        // A conflict exposes the workaround: it is removed, and the regression goes to the
+        // owners' fix rather than being worked around again (assumption, chosen so that
+        // the loop is bounded for every parameter value: docs/model.md §5).
+        on_conflict: OnConflict::Retire,
     }
 }
 

@@ -4,8 +4,8 @@
 
 use super::super::file::{ErrorBudgetFile, KnowledgeFile, ScenarioFile, WorkaroundsFile};
 use super::super::{
-    BudgetWindow, ErrorBudget, HeldChanges, Knowledge, OpsSometimesRun, Workarounds, YouRun,
-    YouRunOpsMonitors,
+    BudgetWindow, ErrorBudget, HeldChanges, Knowledge, OnConflict, OpsSometimesRun, Workarounds,
+    YouRun, YouRunOpsMonitors,
 };
 use super::{Ctx, defaults};
 use crate::model::ModelKind;
@@ -100,6 +100,12 @@ impl Ctx<'_> {
                     d.conflict_probability,
                 ),
                 lifetime: self.dist(w.lifetime.as_ref(), "workarounds.lifetime", d.lifetime),
+                on_conflict: self.choice(
+                    w.on_conflict.as_ref(),
+                    "workarounds.on_conflict",
+                    &OnConflict::VALUES,
+                    d.on_conflict,
+                ),
             },
         }
     }
