@@ -9,7 +9,7 @@ use super::data::{ModelData, ReportData};
 use crate::format::trim_pct;
 use crate::model::ModelKind;
 use crate::ranking::{Better, Lead, lead};
-use crate::stats::Estimate;
+use crate::stats::{Estimate, paired_ratio};
 use crate::table::money;
 use crate::units::format_hours;
 
@@ -67,8 +67,19 @@ fn lead_finding(
             } else {
                 format!("{low} to {high}")
             };
+            // A cheapest model that is dearest on another cost, or least available, says so.
+            let against = if metric.starts_with("cost_") {
+                super::headline::contradictions(data, leader, metric)
+            } else {
+                Vec::new()
+            };
+            let but = if against.is_empty() {
+                String::new()
+            } else {
+                format!(" But it is {}.", super::headline::list(&against))
+            };
             format!(
-                "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {interval}.",
+                "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {interval}.{but}",
                 leader.name(),
                 show(mean(leader)),
                 show(mean(runner_up)),
@@ -101,16 +112,6 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         v.sort_by(|a, b| a.estimate(k).mean.total_cmp(&b.estimate(k).mean));
         v
     };
-    // Restore times, as paired ratios against the reference model.
-    let ratio = |m: &ModelData| {
-        Estimate::of(
-            m.values("mttr_hours")
-                .iter()
-                .zip(reference.values("mttr_hours"))
-                .filter(|(_, b)| **b > 0.0)
-                .map(|(a, b)| a / b),
-        )
-    };
     let hours = |x: f64| format_hours(x);
     let cost = |x: f64| money(x);
     out.extend(lead_finding(data, "mttr_hours", "time to restore", &hours));
@@ -118,17 +119,19 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     if let Some(slow) = ttr.last()
         && slow.model != reference.model
     {
-        let r = ratio(slow);
-        if r.low > 1.05 {
+        // The ratio of the two means shown beside it, with Fieller's paired interval.
+        if let Some(r) = paired_ratio(slow.values("mttr_hours"), reference.values("mttr_hours"))
+            && r.low > 1.05
+        {
             out.push(format!(
-                "**{}** takes {:.1}× as long as **{}** to restore service (`mttr_hours`, paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
+                "**{}** takes {:.2}× as long as **{}** to restore service (`mttr_hours`): {} against {} on average (the ratio of these means, paired 95% CI {:.2}–{:.2}), {} at the 90th percentile.",
                 slow.model.name(),
-                r.mean,
+                r.ratio,
                 reference.model.name(),
-                r.low,
-                r.high,
                 format_hours(slow.estimate("mttr_hours").mean),
                 format_hours(reference.estimate("mttr_hours").mean),
+                r.low,
+                r.high,
                 format_hours(slow.estimate("ttr_p90_hours").mean),
             ));
         }
@@ -279,7 +282,7 @@ fn brief(data: &ReportData) -> Vec<String> {
 
 const METHOD: [&str; 7] = [
     "Each replication draws one world — every incident's arrival, severity, effort and delays — and runs every model on it (common random numbers). Differences between models within a replication are differences of mechanism, not of luck; paired intervals are therefore much tighter than unpaired ones (both are in summary.csv).",
-    "Intervals are 95% Student-t intervals over replications; restore-time ratios are paired per replication.",
+    "Intervals are 95% Student-t intervals over replications. A ratio (\"takes 1.8× as long\") is the ratio of the two means printed beside it, with Fieller's 95% interval for paired samples (the replications are the pairs).",
     "The models differ only in mechanisms: who is paged first, what they know, whom they escalate to and whether those people are on call, and whom the model must hire. Every mechanism and default, with its source, is in docs/model.md.",
     "Feedback (feature freezes when a budget is spent, regressions when a fix conflicts with a workaround) makes models diverge once it acts.",
     "The comparison table's ratings are derived from the figures by the rules listed under it; the chapter's rating is shown beside each for comparison, not as a target.",

@@ -13,9 +13,9 @@ use crate::axis::Axis;
 use crate::calibrate::{Calibration, Source};
 use crate::format::trim_pct;
 use crate::model::ModelKind;
-use crate::ranking::{Lead, lead};
+use crate::ranking::{Lead, lead, trail};
 use crate::sensitivity::{Effect, Output};
-use crate::stats::Estimate;
+use crate::stats::{Estimate, paired_ratio};
 use crate::sweep::{Cell, Crossover};
 use crate::units::format_hours;
 
@@ -100,6 +100,75 @@ fn superlative(data: &ReportData, l: &Lead, clear: &str, tied: &str, all: &str) 
     }
 }
 
+/// What contradicts calling `model` the cheapest on `cheapest_on` (`cost_operating`,
+/// `cost_unreliability` or `cost_total`): being the dearest on the other cost or in total,
+/// or the least available — each by [`crate::ranking`]'s rule run the other way
+/// ([`trail`]): "the dearest in total" when it trails every other model, "among the least
+/// available" when it is tied for last. Empty when nothing contradicts it.
+pub fn contradictions(data: &ReportData, model: ModelKind, cheapest_on: &str) -> Vec<String> {
+    let others: &[(&str, &str)] = match cheapest_on {
+        "cost_operating" => &[
+            ("cost_total", "dearest in total"),
+            ("cost_unreliability", "dearest in unreliability"),
+        ],
+        "cost_unreliability" => &[
+            ("cost_total", "dearest in total"),
+            ("cost_operating", "dearest to run"),
+        ],
+        _ => &[("cost_operating", "dearest to run")],
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (metric, phrase) in others.iter().chain(&[("availability", "least available")]) {
+        // Dearest in total says most of what dearest in unreliability would.
+        if *metric == "cost_unreliability" && out.iter().any(|o| o.ends_with("in total")) {
+            continue;
+        }
+        let values: Vec<(ModelKind, &[f64])> = data
+            .models
+            .iter()
+            .map(|m| (m.model, m.values(metric)))
+            .collect();
+        let worst = trail(
+            &values,
+            crate::metric::direction(metric),
+            crate::metric::tie(metric),
+        );
+        match worst {
+            Lead::Clear { leader, .. } if leader == model => out.push(format!("the {phrase}")),
+            Lead::Tied(t) if t.contains(&model) && t.len() > 1 && t.len() < values.len() => {
+                out.push(format!("among the {phrase}"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A superlative on a cost, with what contradicts it for each model it names: "Ops run it
+/// costs least to run, but is the dearest in total and the least available".
+fn cost_superlative(data: &ReportData, metric: &str, clear: &str, tied: &str, all: &str) -> String {
+    let l = lead_on(data, metric);
+    let mut out = superlative(data, &l, clear, tied, all);
+    match &l {
+        Lead::Clear { leader, .. } => {
+            let against = contradictions(data, *leader, metric);
+            if !against.is_empty() {
+                out.push_str(&format!(", but is {}", list(&against)));
+            }
+        }
+        Lead::Tied(t) if t.len() < data.models.len() => {
+            for m in t {
+                let against = contradictions(data, *m, metric);
+                if !against.is_empty() {
+                    out.push_str(&format!(", but {} is {}", m.name(), list(&against)));
+                }
+            }
+        }
+        Lead::Tied(_) => {}
+    }
+    out
+}
+
 fn mean(m: &ModelData, metric: &str) -> f64 {
     m.estimate(metric).mean
 }
@@ -122,9 +191,9 @@ pub fn failing_everywhere(data: &ReportData) -> Vec<f64> {
 }
 
 fn cost_vs_reliability(data: &ReportData) -> String {
-    let cost = superlative(
+    let cost = cost_superlative(
         data,
-        &lead_on(data, "cost_operating"),
+        "cost_operating",
         "costs least to run",
         "tie as the cheapest to run",
         "All models cost about the same to run",
@@ -188,18 +257,14 @@ fn time_to_restore(data: &ReportData) -> String {
         .filter(|m| !best.contains(&m.model))
         .max_by(|a, b| mean(a, "mttr_hours").total_cmp(&mean(b, "mttr_hours")));
     if let (Some(fast), Some(slow)) = (fastest, slowest) {
-        let ratio = Estimate::of(
-            slow.values("mttr_hours")
-                .iter()
-                .zip(fast.values("mttr_hours"))
-                .filter(|(_, b)| **b > 0.0)
-                .map(|(a, b)| a / b),
-        );
-        if ratio.low > 1.5 {
+        // The ratio of the means, stated when its paired (Fieller) interval is above 1.5.
+        if let Some(ratio) = paired_ratio(slow.values("mttr_hours"), fast.values("mttr_hours"))
+            && ratio.low > 1.5
+        {
             out.push_str(&format!(
                 "; {} takes {:.1}× as long",
                 slow.model.name(),
-                ratio.mean
+                ratio.ratio
             ));
         }
     }
@@ -337,20 +402,26 @@ fn cost_breakdown(data: &ReportData) -> String {
     let total = lead_on(data, "cost_total");
     let mut out = match (&operating, &total) {
         (Lead::Clear { leader: a, .. }, Lead::Clear { leader: b, .. }) if a == b => {
-            format!("{} costs least both to run and in total", a.name())
+            let against = contradictions(data, *a, "cost_total");
+            let but = if against.is_empty() {
+                String::new()
+            } else {
+                format!(", but is {}", list(&against))
+            };
+            format!("{} costs least both to run and in total{but}", a.name())
         }
         _ => format!(
             "{}; {}",
-            superlative(
+            cost_superlative(
                 data,
-                &operating,
+                "cost_operating",
                 "costs least to run",
                 "tie as the cheapest to run",
                 "All models cost about the same to run",
             ),
-            superlative(
+            cost_superlative(
                 data,
-                &total,
+                "cost_total",
                 "costs least in total",
                 "tie as the cheapest in total",
                 "all cost about the same in total",
