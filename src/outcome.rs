@@ -74,6 +74,10 @@ pub struct Outcome {
     pub offhours_pages_per_person_month: f64,
     /// Mean knowledge of the first responder at the start of its work, in [0, 1].
     pub l1_knowledge: f64,
+    /// Mean knowledge of first responders who are not the owning team's developers (SRE,
+    /// ops, embedded SREs) at the start of their work; NaN when no such responder was
+    /// paged first.
+    pub l1_knowledge_non_owner: f64,
     /// Person-hours of knowledge synchronisation given.
     pub sync_hours: f64,
     /// Person-hours of synchronisation that holding the knowledge target would take.

@@ -235,7 +235,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             })
             .count();
         out.push(format!(
-            "Of the chapter's ratings the simulation can test (simulated rows, {chapter_models} of the chapter's models), the run agrees with {agree} of {total_cells}; structural rows follow from the models' definitions and are not counted. The comparison table below shows where and why it differs."
+            "Of the chapter's ratings the simulation can test (simulated rows, {chapter_models} of the chapter's models), the run agrees with {agree} of {total_cells}; structural rows follow from the models' definitions or carry the chapter's label and are not counted. The comparison table below shows where and why it differs."
         ));
     }
     out
