@@ -304,7 +304,8 @@ fn knowledge_sync(models: &[&ModelData], target: f64) -> Row {
             let demand = m.estimate("sync_demand_hours").mean;
             let given = m.estimate("sync_hours").mean;
             let k = m.estimate("l1_knowledge_non_owner");
-            let short = given < 0.95 * demand && k.mean < target;
+            let non_owners = m.estimate("l1_non_owner").mean > 0.0;
+            let short = given < 0.95 * demand && non_owners && k.mean < target;
             let rating = if demand <= 0.0 {
                 "None"
             } else if short {
@@ -314,7 +315,7 @@ fn knowledge_sync(models: &[&ModelData], target: f64) -> Row {
             } else {
                 "Required"
             };
-            let knowledge = if k.mean.is_finite() {
+            let knowledge = if non_owners {
                 // Two decimals, or three when two would put it on the wrong side.
                 let digits = if (format!("{:.2}", k.mean).parse::<f64>().unwrap_or(k.mean) < target)
                     == (k.mean < target)

@@ -98,6 +98,9 @@ fn lead_finding(
     })
 }
 
+/// PagerDuty's on-call levels, and what they count.
+const PAGERDUTY: &str = "PagerDuty's levels (2 interruptions per user per month good, 7 bad, 19 burnout) count every interruption, in business hours too, not only off-hours pages.";
+
 /// The source material, named for a reader who has not seen it.
 pub const SOURCE: &str = "Source of the models and of the comparison table: chapter 12, \"Implementing Organizational Structure\", of Vladyslav Ukis, *Establishing SRE Foundations* (Addison-Wesley, 2022); the SRE model's readiness review and hand-back follow Steve Smith's article \"You Build It SRE Run It\" (*Who Runs It* series).";
 
@@ -192,14 +195,16 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             most.estimate("regressions").mean,
         ));
     }
-    // On-call load against PagerDuty's levels; a model is named as the most loaded only
-    // when it leads by the rule (10% and at least half a page a month).
+    // On-call load beside PagerDuty's levels, which count every interruption per user per
+    // month (in hours too): an off-hours figure under them does not show a healthy rota.
+    // A model is named as the most loaded only when it leads by the rule (10% and at least
+    // half a page a month).
     let load = by("offhours_pages_per_person_month");
     if let Some(most) = load.last() {
         let top = most.estimate("offhours_pages_per_person_month").mean;
         if top < 2.0 {
             out.push(format!(
-                "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) stay at or below {top:.1} under every model: under the 2 a month PagerDuty calls a healthy rota (7 is bad, 19 burnout)."
+                "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) stay at or below {top:.1} under every model. {PAGERDUTY} Off-hours pages alone stay under the first of them; the business-hours interruptions they also count are not measured here."
             ));
         } else {
             let metric = "offhours_pages_per_person_month";
@@ -211,11 +216,11 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             // Heaviest: the lead in the direction opposite to better, by the load rule.
             out.push(match lead(&values, Better::Higher, crate::metric::tie(metric)) {
                 Lead::Clear { leader, .. } => format!(
-                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
+                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1}. {PAGERDUTY}",
                     leader.name()
                 ),
                 Lead::Tied(t) => format!(
-                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest, and tied, under {}: up to {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
+                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest, and tied, under {}: up to {top:.1}. {PAGERDUTY}",
                     names(&t)
                 ),
             });

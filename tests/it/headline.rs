@@ -68,7 +68,7 @@ fn a_cost_lead_under_five_percent_is_a_tie() {
     all_tiers_met(&mut d);
     assert_eq!(
         headline(Chart::CostVsReliability, &d),
-        "“You run it” and “Ops run it” tie as the cheapest to run; every tier meets its target in most years under every model"
+        "“You run it” and “Ops run it” tie as the cheapest to run, but Ops run it is the dearest in total and the least available; every tier meets its target in most years under every model"
     );
     let mut d = with(&[(YouRun, 1.0e6), (OpsRun, 1.01e6)], "cost_operating");
     all_tiers_met(&mut d);
@@ -202,5 +202,85 @@ fn restore_breakdown_names_the_part_that_makes_the_slowest_slow() {
     assert_eq!(
         headline(Chart::RestoreBreakdown, &d),
         "Ops run it is 2.0h slower to restore than You run it; the largest part of the gap is waiting for business hours (2.0h)"
+    );
+}
+
+/// Ops run it cheapest to run, dearest in total and least available; the other two tied
+/// as cheapest in total.
+fn cheap_to_run_dear_in_total() -> ReportData {
+    let mut d = with(
+        &[(YouRun, 0.5e6), (OpsRun, 0.3e6), (SreRun, 0.7e6)],
+        "cost_operating",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 4.0e6), (OpsRun, 8.0e6), (SreRun, 4.1e6)],
+        "cost_total",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 3.5e6), (OpsRun, 7.7e6), (SreRun, 3.4e6)],
+        "cost_unreliability",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 0.999), (OpsRun, 0.997), (SreRun, 0.999)],
+        "availability",
+    );
+    all_tiers_met(&mut d);
+    d
+}
+
+#[test]
+fn the_cheapest_to_run_is_named_with_what_contradicts_it() {
+    let d = cheap_to_run_dear_in_total();
+    assert_eq!(
+        headline(Chart::CostVsReliability, &d),
+        "Ops run it costs least to run, but is the dearest in total and the least available; every tier meets its target in most years under every model"
+    );
+    assert_eq!(
+        headline(Chart::CostBreakdown, &d),
+        "Ops run it costs least to run, but is the dearest in total and the least available; “You run it” and “SRE run it” tie as the cheapest in total, but SRE run it is the dearest to run; unreliability costs more than running under every model"
+    );
+    // Dearest in unreliability, but not in total (its running cost makes up the rest).
+    let mut d = cheap_to_run_dear_in_total();
+    set(
+        &mut d,
+        &[(YouRun, 4.0e6), (OpsRun, 4.1e6), (SreRun, 4.1e6)],
+        "cost_total",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 0.999), (OpsRun, 0.999), (SreRun, 0.999)],
+        "availability",
+    );
+    assert_eq!(
+        headline(Chart::CostVsReliability, &d),
+        "Ops run it costs least to run, but is the dearest in unreliability; every tier meets its target in most years under every model"
+    );
+}
+
+#[test]
+fn a_contradiction_is_stated_only_when_it_passes_the_rule() {
+    // 2% dearer in total and 0.005 points less available: under the thresholds, so tied.
+    let mut d = cheap_to_run_dear_in_total();
+    set(
+        &mut d,
+        &[(YouRun, 4.0e6), (OpsRun, 4.08e6), (SreRun, 4.0e6)],
+        "cost_total",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 3.5e6), (OpsRun, 3.56e6), (SreRun, 3.5e6)],
+        "cost_unreliability",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 0.99905), (OpsRun, 0.999), (SreRun, 0.99905)],
+        "availability",
+    );
+    assert_eq!(
+        headline(Chart::CostVsReliability, &d),
+        "Ops run it costs least to run; every tier meets its target in most years under every model"
     );
 }
