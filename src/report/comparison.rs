@@ -332,7 +332,7 @@ fn knowledge_sync(models: &[&ModelData], target: f64) -> Row {
                 "no non-owner first responders".into()
             };
             (
-                format!("{given:.0} of {demand:.0} person-h demanded; {knowledge}"),
+                format!("sync given: {given:.0} of {demand:.0} person-h demanded; {knowledge}"),
                 rating.into(),
             )
         },
