@@ -252,7 +252,7 @@ fn oncall_involvement(models: &[&ModelData]) -> Row {
             let pages = m.estimate("pages").mean.max(1.0);
             let share_all = m.estimate("dev_pages").mean / pages;
             let all = pct_against(share_all, &[0.05, 0.9]);
-            if share_all >= 0.9 || share_all < 0.05 {
+            if !(0.05..0.9).contains(&share_all) {
                 let rating = if share_all >= 0.9 { "Max" } else { "None" };
                 let handed = dev_share_handed_over(m).map_or(String::new(), |p| {
                     format!(
