@@ -106,21 +106,10 @@ fn superlative(data: &ReportData, l: &Lead, clear: &str, tied: &str, all: &str) 
 /// ([`trail`]): "the dearest in total" when it trails every other model, "among the least
 /// available" when it is tied for last. Empty when nothing contradicts it.
 pub fn contradictions(data: &ReportData, model: ModelKind, cheapest_on: &str) -> Vec<String> {
-    let others: &[(&str, &str)] = match cheapest_on {
-        "cost_operating" => &[
-            ("cost_total", "dearest in total"),
-            ("cost_unreliability", "dearest in unreliability"),
-        ],
-        "cost_unreliability" => &[
-            ("cost_total", "dearest in total"),
-            ("cost_operating", "dearest to run"),
-        ],
-        _ => &[("cost_operating", "dearest to run")],
-    };
     let mut out: Vec<String> = Vec::new();
-    for (metric, phrase) in others.iter().chain(&[("availability", "least available")]) {
+    for (metric, phrase) in against(cheapest_on) {
         // Dearest in total says most of what dearest in unreliability would.
-        if *metric == "cost_unreliability" && out.iter().any(|o| o.ends_with("in total")) {
+        if metric == "cost_unreliability" && out.iter().any(|o| o.ends_with("in total")) {
             continue;
         }
         let values: Vec<(ModelKind, &[f64])> = data
@@ -142,6 +131,29 @@ pub fn contradictions(data: &ReportData, model: ModelKind, cheapest_on: &str) ->
         }
     }
     out
+}
+
+/// The metrics on which being worst contradicts being the cheapest on `cheapest_on`, with
+/// their phrases; dearest in total before dearest in unreliability, which it mostly says.
+fn against(cheapest_on: &str) -> [(&'static str, &'static str); 3] {
+    let available = ("availability", "least available");
+    match cheapest_on {
+        "cost_operating" => [
+            ("cost_total", "dearest in total"),
+            ("cost_unreliability", "dearest in unreliability"),
+            available,
+        ],
+        "cost_unreliability" => [
+            ("cost_total", "dearest in total"),
+            ("cost_operating", "dearest to run"),
+            available,
+        ],
+        _ => [
+            ("cost_operating", "dearest to run"),
+            ("cost_unreliability", "dearest in unreliability"),
+            available,
+        ],
+    }
 }
 
 /// A superlative on a cost, with what contradicts it for each model it names: "Ops run it
@@ -439,6 +451,66 @@ fn cost_breakdown(data: &ReportData) -> String {
     out
 }
 
+/// In a sweep, what contradicts calling `model` the cheapest on cost `metric` (at values
+/// above `from`, or everywhere): the values at which it is the dearest on the other cost
+/// or in total, or the least available, each by [`trail`] at that value.
+/// ", but the dearest in total throughout", ", but the least available at 3 of 7 values".
+fn sweep_but(metric: &str, model: ModelKind, cells: &[Vec<Cell>], from: Option<f64>) -> String {
+    if !metric.starts_with("cost_") {
+        return String::new();
+    }
+    let names = crate::sweep::metric_names();
+    let points: Vec<&Vec<Cell>> = cells
+        .iter()
+        .filter(|p| from.is_none_or(|f| p.first().is_some_and(|c| c.value > f)))
+        .collect();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (other, phrase) in against(metric) {
+        let Some(k) = names.iter().position(|n| *n == other) else {
+            continue;
+        };
+        if other == "cost_unreliability" && counts.iter().any(|(p, _)| p.ends_with("in total")) {
+            continue;
+        }
+        let worst = points
+            .iter()
+            .filter(|point| {
+                let values: Vec<(ModelKind, &[f64])> = point
+                    .iter()
+                    .filter_map(|c| Some((c.model, c.values.get(k)?.as_slice())))
+                    .collect();
+                let t = trail(
+                    &values,
+                    crate::metric::direction(other),
+                    crate::metric::tie(other),
+                );
+                matches!(t, Lead::Clear { leader, .. } if leader == model)
+            })
+            .count();
+        if worst > 0 {
+            counts.push((phrase, worst));
+        }
+    }
+    if counts.is_empty() {
+        return String::new();
+    }
+    let everywhere = if from.is_some() {
+        "there"
+    } else {
+        "throughout"
+    };
+    let out: Vec<String> = if counts.iter().all(|(_, n)| *n == points.len()) {
+        let all: Vec<String> = counts.iter().map(|(p, _)| format!("the {p}")).collect();
+        vec![format!("{} {everywhere}", list(&all))]
+    } else {
+        counts
+            .iter()
+            .map(|(p, n)| format!("the {p} at {n} of {} values", points.len()))
+            .collect()
+    };
+    format!(", but {}", list(&out))
+}
+
 /// The sweep chart's message title for `metric` (column `column` of the cells), whose axis
 /// reads `quantity`: where the best model changes along `axis`, or who is best throughout.
 pub fn sweep(
@@ -481,8 +553,9 @@ pub fn sweep(
                 "No model is best on {what} across the whole range of {label}; the lead shifts among tied models"
             ),
             [one] => format!(
-                "{} has the {best_word} {what} across the whole range of {label}",
-                one.name()
+                "{} has the {best_word} {what} across the whole range of {label}{}",
+                one.name(),
+                sweep_but(metric, *one, cells, None)
             ),
             _ => format!(
                 "{} tie for the {best_word} {what} across the whole range of {label}",
@@ -500,11 +573,12 @@ pub fn sweep(
                 c.lower_after
             };
             format!(
-                "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{})",
+                "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{}){}",
                 new.name(),
                 crate::format::short(c.at),
                 crate::format::short(c.interval.0),
-                crate::format::short(c.interval.1)
+                crate::format::short(c.interval.1),
+                sweep_but(metric, new, cells, Some(c.at))
             )
         })
         .collect();

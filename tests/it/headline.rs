@@ -284,3 +284,63 @@ fn a_contradiction_is_stated_only_when_it_passes_the_rule() {
         "Ops run it costs least to run; every tier meets its target in most years under every model"
     );
 }
+
+/// One sweep point: each model's values for every sweep metric, `(model, operating,
+/// total, availability)`; the other metrics flat.
+fn point(value: f64, models: &[(ModelKind, f64, f64, f64)]) -> Vec<whoruns::sweep::Cell> {
+    let names = whoruns::sweep::metric_names();
+    models
+        .iter()
+        .map(
+            |(model, operating, total, availability)| whoruns::sweep::Cell {
+                model: *model,
+                value,
+                value_2: None,
+                values: names
+                    .iter()
+                    .map(|n| match *n {
+                        "cost_operating" => series(*operating, 20),
+                        "cost_total" => series(*total, 20),
+                        "availability" => series(*availability, 20),
+                        _ => series(1.0, 20),
+                    })
+                    .collect(),
+                tiers: Vec::new(),
+            },
+        )
+        .collect()
+}
+
+#[test]
+fn a_sweep_names_what_contradicts_the_cheapest_throughout() {
+    let axis = whoruns::axis::Axis {
+        path: "groups.ops.estate_services".into(),
+        values: vec![10.0, 100.0],
+        scale: whoruns::axis::Scale::Linear,
+        label: "estate size".into(),
+    };
+    let cells: Vec<Vec<whoruns::sweep::Cell>> = [10.0, 100.0]
+        .iter()
+        .map(|v| {
+            point(
+                *v,
+                &[(OpsRun, 0.3e6, 8e6, 0.997), (YouRun, 0.5e6, 4e6, 0.999)],
+            )
+        })
+        .collect();
+    let k = whoruns::sweep::metric_names()
+        .iter()
+        .position(|n| *n == "cost_operating")
+        .unwrap();
+    assert_eq!(
+        whoruns::report::headline::sweep(
+            "cost_operating",
+            k,
+            "Operating cost per year",
+            &axis,
+            &cells,
+            &[]
+        ),
+        "Ops run it has the lowest operating cost per year across the whole range of estate size, but the dearest in total and the least available throughout"
+    );
+}
