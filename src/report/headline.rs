@@ -456,14 +456,31 @@ fn cost_breakdown(data: &ReportData) -> String {
 /// or in total, or the least available, each by [`trail`] at that value.
 /// ", but the dearest in total throughout", ", but the least available at 3 of 7 values".
 fn sweep_but(metric: &str, model: ModelKind, cells: &[Vec<Cell>], from: Option<f64>) -> String {
-    if !metric.starts_with("cost_") {
-        return String::new();
-    }
-    let names = crate::sweep::metric_names();
     let points: Vec<&Vec<Cell>> = cells
         .iter()
         .filter(|p| from.is_none_or(|f| p.first().is_some_and(|c| c.value > f)))
         .collect();
+    let everywhere = if from.is_some() {
+        "there"
+    } else {
+        "throughout"
+    };
+    points_but(metric, model, &points, (everywhere, "values"))
+}
+
+/// [`sweep_but`] over the given points (a grid map's: where the model is cheapest);
+/// `everywhere` ends the clause when the contradiction holds at all of them, and `unit`
+/// names the points otherwise ("at 3 of 7 values").
+fn points_but(
+    metric: &str,
+    model: ModelKind,
+    points: &[&Vec<Cell>],
+    (everywhere, unit): (&str, &str),
+) -> String {
+    if !metric.starts_with("cost_") {
+        return String::new();
+    }
+    let names = crate::sweep::metric_names();
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for (other, phrase) in against(metric) {
         let Some(k) = names.iter().position(|n| *n == other) else {
@@ -494,18 +511,19 @@ fn sweep_but(metric: &str, model: ModelKind, cells: &[Vec<Cell>], from: Option<f
     if counts.is_empty() {
         return String::new();
     }
-    let everywhere = if from.is_some() {
-        "there"
-    } else {
-        "throughout"
-    };
     let out: Vec<String> = if counts.iter().all(|(_, n)| *n == points.len()) {
         let all: Vec<String> = counts.iter().map(|(p, _)| format!("the {p}")).collect();
         vec![format!("{} {everywhere}", list(&all))]
     } else {
         counts
             .iter()
-            .map(|(p, n)| format!("the {p} at {n} of {} values", points.len()))
+            .map(|(p, n)| {
+                if *n == points.len() {
+                    format!("the {p} {everywhere}")
+                } else {
+                    format!("the {p} at {n} of {} {unit}", points.len())
+                }
+            })
             .collect()
     };
     format!(", but {}", list(&out))
@@ -642,15 +660,25 @@ pub fn grid_map(metric: &str, column: usize, best: &str, cells: &[Vec<Cell>]) ->
     let total = leaders.len().max(1);
     match counts.first() {
         None => format!("No model has the {best} alone anywhere on this map"),
-        Some((m, n)) => format!(
-            "{} has the {best} at {n} of {total} points; {} elsewhere",
-            m.name(),
-            if counts.len() > 1 {
-                "other models or ties"
-            } else {
-                "ties"
-            }
-        ),
+        Some((m, n)) => {
+            // What contradicts a cheapest model, at the points where it is cheapest.
+            let led: Vec<&Vec<Cell>> = cells
+                .iter()
+                .zip(&leaders)
+                .filter(|(_, l)| l.as_slice() == [*m])
+                .map(|(p, _)| p)
+                .collect();
+            format!(
+                "{} has the {best} at {n} of {total} points{}; {} elsewhere",
+                m.name(),
+                points_but(metric, *m, &led, ("there", "points")),
+                if counts.len() > 1 {
+                    "other models or ties"
+                } else {
+                    "ties"
+                }
+            )
+        }
     }
 }
 
