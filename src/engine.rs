@@ -173,6 +173,8 @@ struct Tally {
     ops_sre_hours: f64,
     knowledge_sum: f64,
     knowledge_n: u64,
+    non_owner_knowledge_sum: f64,
+    non_owner_knowledge_n: u64,
     workarounds_applied: u64,
     regressions: u64,
     freeze_hours: f64,
@@ -661,6 +663,10 @@ impl<'a> Sim<'a> {
             if t >= self.warmup {
                 self.tally.knowledge_sum += k;
                 self.tally.knowledge_n += 1;
+                if !st.l1.is_dev() {
+                    self.tally.non_owner_knowledge_sum += k;
+                    self.tally.non_owner_knowledge_n += 1;
+                }
             }
             // A non-owner holding production access rolls a failed deployment back; it
             // needs no developer.

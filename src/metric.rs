@@ -157,6 +157,8 @@ columns! {
     pages_per_shift_p90: "pages/person/12h", "90th percentile pages per person per shift", LOWER, LOAD;
     offhours_pages_per_person_month: "pages/person/month", "off-hours pages per on-call person per month", LOWER, LOAD;
     l1_knowledge: "fraction", "first responders' knowledge", HIGHER, SHARE;
+    l1_non_owner: "count", "incidents first answered by non-owners", NEITHER, COST;
+    l1_knowledge_non_owner: "fraction", "non-owner first responders' knowledge", HIGHER, SHARE;
     sync_hours: "person-hours", "knowledge sync", NEITHER, COST;
     sync_demand_hours: "person-hours", "knowledge sync demanded", NEITHER, COST;
     handed_over_service_years: "service-years", "service-years run by SRE", NEITHER, COST;

@@ -69,14 +69,22 @@ pub struct Outcome {
     pub offhours_pages: u64,
     /// Pages to developers (as first responders or escalations).
     pub dev_pages: u64,
-    /// Mean pages per person per 12-hour on-call shift (SRE workbook guide: at most 2).
+    /// Mean pages per person per 12-hour on-call shift (SRE book ch. 11: at most 2 incidents
+    /// per 12-hour shift).
     pub pages_per_shift: f64,
     /// 90th percentile of pages per person per 12-hour shift.
     pub pages_per_shift_p90: f64,
-    /// Off-hours pages per on-call person per month (PagerDuty: 2 good, 7 bad, 19 burnout).
+    /// Off-hours pages per on-call person per month. Not PagerDuty's measure: its 2 good,
+    /// 7 bad, 19 burnout count every interruption per user per month, in hours too.
     pub offhours_pages_per_person_month: f64,
     /// Mean knowledge of the first responder at the start of its work, in [0, 1].
     pub l1_knowledge: f64,
+    /// Incidents whose first responder was not the owning team's developer (SRE, ops,
+    /// embedded SREs).
+    pub l1_non_owner: u64,
+    /// Mean knowledge of those first responders at the start of their work (0 when there
+    /// were none: see `l1_non_owner`).
+    pub l1_knowledge_non_owner: f64,
     /// Person-hours of knowledge synchronisation given.
     pub sync_hours: f64,
     /// Person-hours of synchronisation that holding the knowledge target would take.

@@ -76,6 +76,17 @@ pub fn lead(models: &[(ModelKind, &[f64])], better: Better, t: Threshold) -> Lea
     }
 }
 
+/// Who is *worst* on a metric, by the same rule as [`lead`] run the other way: a model
+/// is the dearest or the least available only when its paired difference against every
+/// other model excludes zero and passes the threshold; otherwise the worst are tied.
+pub fn trail(models: &[(ModelKind, &[f64])], better: Better, t: Threshold) -> Lead {
+    let worse = match better {
+        Better::Lower => Better::Higher,
+        Better::Higher => Better::Lower,
+    };
+    lead(models, worse, t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +176,21 @@ mod tests {
             t,
         );
         assert_eq!(l, Lead::Tied(vec![YouRun, YouAndSreRun, SreRun]));
+    }
+
+    #[test]
+    fn the_worst_by_the_same_rule() {
+        let (a, b, c) = (series(2.0, 0.1), series(3.0, 0.1), series(4.0, 0.1));
+        let models = [(YouRun, &a[..]), (OpsRun, &c[..]), (SreRun, &b[..])];
+        match trail(&models, Better::Lower, T) {
+            Lead::Clear { leader, .. } => assert_eq!(leader, OpsRun),
+            other => panic!("{other:?}"),
+        }
+        let c2: Vec<f64> = b.iter().map(|x| x + 0.04).collect();
+        let models = [(YouRun, &a[..]), (OpsRun, &c2[..]), (SreRun, &b[..])];
+        assert_eq!(
+            trail(&models, Better::Lower, T),
+            Lead::Tied(vec![OpsRun, SreRun])
+        );
     }
 }

@@ -452,7 +452,7 @@ pub struct Costs {
     pub standby_per_hour: f64,
     /// Call-out pay per page outside business hours.
     pub callout_per_page: f64,
-    /// Minimum size of a dedicated 24/7 on-call rota (SRE workbook: 8 for one site).
+    /// Minimum size of a dedicated 24/7 on-call rota (SRE book ch. 11: 8 for one site).
     pub min_rota_size: u32,
     /// Largest share of a person's time spent on call (SRE book: 25%).
     pub max_oncall_share: f64,

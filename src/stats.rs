@@ -1,5 +1,6 @@
 //! Statistics for Monte Carlo output: means with Student-t confidence intervals,
-//! paired and unpaired differences between models, and percentiles.
+//! paired and unpaired differences between models, ratios of paired means (Fieller), and
+//! percentiles.
 
 /// Linear-interpolation quantile (type 7) of sorted data; NaN for no data.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
@@ -117,6 +118,65 @@ pub fn unpaired_difference(a: &Estimate, b: &Estimate) -> (f64, f64) {
     (d - half, d + half)
 }
 
+/// The ratio of two means with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ratio {
+    /// Mean of the numerator over mean of the denominator.
+    pub ratio: f64,
+    /// Lower end of the 95% interval.
+    pub low: f64,
+    /// Upper end of the 95% interval.
+    pub high: f64,
+}
+
+/// The ratio of the means of paired samples, `mean(a) / mean(b)`, with Fieller's 95%
+/// interval for paired data: the values θ for which the Student-t interval of the
+/// per-pair differences `a − θ·b` holds zero. Pairs with a NaN are left out.
+///
+/// `None` with fewer than two pairs, or when the interval is not a bounded range (the
+/// denominator's mean is not clearly away from zero): then no ratio should be stated.
+/// This is the ratio of the means a reader sees beside it, not a mean of per-pair ratios.
+pub fn paired_ratio(a: &[f64], b: &[f64]) -> Option<Ratio> {
+    let pairs: Vec<(f64, f64)> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (*x, *y))
+        .filter(|(x, y)| !x.is_nan() && !y.is_nan())
+        .collect();
+    let n = pairs.len();
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let (mx, my) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(sx, sy), (x, y)| (sx + x / nf, sy + y / nf));
+    let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
+    for (x, y) in &pairs {
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+        sxy += (x - mx) * (y - my);
+    }
+    // Variances and covariance of the two means.
+    let scale = (nf - 1.0) * nf;
+    let (vxx, vyy, vxy) = (sxx / scale, syy / scale, sxy / scale);
+    let t2 = t_975(n - 1).powi(2);
+    // (mx − θ·my)² ≤ t²·(vxx − 2θ·vxy + θ²·vyy), as a·θ² − 2b·θ + c ≤ 0.
+    let qa = my * my - t2 * vyy;
+    let qb = mx * my - t2 * vxy;
+    let qc = mx * mx - t2 * vxx;
+    if qa.is_nan() || qa <= 0.0 {
+        return None;
+    }
+    let root = (qb * qb - qa * qc).max(0.0).sqrt();
+    let ratio = mx / my;
+    ratio.is_finite().then_some(Ratio {
+        ratio,
+        low: (qb - root) / qa,
+        high: (qb + root) / qa,
+    })
+}
+
 /// The 0.975 quantile of Student's t distribution with `df` degrees of freedom.
 pub fn t_975(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
@@ -166,6 +226,58 @@ mod tests {
             }
         }
 
+        #[test]
+        fn fieller_bounds_are_where_the_differences_t_test_turns(
+            pairs in proptest::collection::vec((1.0f64..10.0, 1.0f64..10.0), 3..60),
+            k in 0.5f64..4.0,
+        ) {
+            let b: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+            let a: Vec<f64> = pairs.iter().map(|p| k * p.0 + p.1 - 5.0).collect();
+            if let Some(r) = paired_ratio(&a, &b) {
+                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+                proptest::prop_assert!((r.ratio - mean(&a) / mean(&b)).abs() < 1e-9);
+                proptest::prop_assert!(r.low <= r.ratio && r.ratio <= r.high, "{r:?}");
+                // At each bound the differences a − θb are exactly t standard errors from 0.
+                let t = t_975(a.len() - 1);
+                for theta in [r.low, r.high] {
+                    let d = Estimate::of(a.iter().zip(&b).map(|(x, y)| x - theta * y));
+                    let z = d.mean / (d.sd / (d.n as f64).sqrt());
+                    proptest::prop_assert!((z.abs() - t).abs() < 1e-6 * t, "{z} vs {t}");
+                }
+                // Scaling the numerator scales the ratio and its interval.
+                let a3: Vec<f64> = a.iter().map(|x| 3.0 * x).collect();
+                let r3 = paired_ratio(&a3, &b);
+                proptest::prop_assert!(r3.is_some());
+                if let Some(r3) = r3 {
+                    proptest::prop_assert!((r3.low - 3.0 * r.low).abs() < 1e-9 * r3.low.abs().max(1.0));
+                    proptest::prop_assert!((r3.high - 3.0 * r.high).abs() < 1e-9 * r3.high.abs().max(1.0));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fieller_by_hand() {
+        // x̄ = 5, ȳ = 2; s_xx = 20/3, s_yy = 2/3, s_xy = 2; n = 4, t(3) = 3.182:
+        // a = 4 − t²/6, b = 10 − t²/2, c = 25 − 5t²/3; roots (b ± √(b² − ac)) / a.
+        let r = paired_ratio(&[2.0, 4.0, 6.0, 8.0], &[1.0, 2.0, 2.0, 3.0]).unwrap();
+        assert_eq!(r.ratio, 2.5);
+        assert!((r.low - 1.112_722).abs() < 1e-5, "{r:?}");
+        assert!((r.high - 3.157_533).abs() < 1e-5, "{r:?}");
+    }
+
+    #[test]
+    fn a_ratio_is_of_the_means_not_a_mean_of_ratios() {
+        // Per-pair ratios 4 and 1 average 2.5; the means are 3 and 1.5: ratio 2.
+        let r = paired_ratio(&[4.0, 2.0, 4.0, 2.0], &[1.0, 2.0, 1.0, 2.0]);
+        assert_eq!(r.map(|r| r.ratio), Some(2.0));
+    }
+
+    #[test]
+    fn no_ratio_over_a_mean_near_zero_or_without_pairs() {
+        assert_eq!(paired_ratio(&[1.0, 2.0, 3.0], &[-1.0, 1.0, 0.5]), None);
+        assert_eq!(paired_ratio(&[1.0], &[1.0]), None);
+        assert_eq!(paired_ratio(&[], &[]), None);
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         rollbacks: t.rollbacks,
         swarmed: t.swarmed,
         l1_knowledge: mean(t.knowledge_sum, t.knowledge_n),
+        l1_non_owner: t.non_owner_knowledge_n,
+        l1_knowledge_non_owner: mean(t.non_owner_knowledge_sum, t.non_owner_knowledge_n),
         sync_hours: t.sync_hours[0] + t.sync_hours[1],
         sync_demand_hours: t.sync_demand_hours[0] + t.sync_demand_hours[1],
         handed_over_service_years: t.handed_over_hours / HOURS_PER_YEAR,

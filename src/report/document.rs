@@ -9,7 +9,7 @@ use super::data::{ModelData, ReportData};
 use crate::format::trim_pct;
 use crate::model::ModelKind;
 use crate::ranking::{Better, Lead, lead};
-use crate::stats::Estimate;
+use crate::stats::{Estimate, paired_ratio};
 use crate::table::money;
 use crate::units::format_hours;
 
@@ -67,8 +67,19 @@ fn lead_finding(
             } else {
                 format!("{low} to {high}")
             };
+            // A cheapest model that is dearest on another cost, or least available, says so.
+            let against = if metric.starts_with("cost_") {
+                super::headline::contradictions(data, leader, metric)
+            } else {
+                Vec::new()
+            };
+            let but = if against.is_empty() {
+                String::new()
+            } else {
+                format!(" But it is {}.", super::headline::list(&against))
+            };
             format!(
-                "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {interval}.",
+                "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {interval}.{but}",
                 leader.name(),
                 show(mean(leader)),
                 show(mean(runner_up)),
@@ -87,6 +98,9 @@ fn lead_finding(
     })
 }
 
+/// PagerDuty's on-call levels, and what they count.
+const PAGERDUTY: &str = "PagerDuty's levels (2 interruptions per user per month good, 7 bad, 19 burnout) count every interruption, in business hours too, not only off-hours pages.";
+
 /// The source material, named for a reader who has not seen it.
 pub const SOURCE: &str = "Source of the models and of the comparison table: chapter 12, \"Implementing Organizational Structure\", of Vladyslav Ukis, *Establishing SRE Foundations* (Addison-Wesley, 2022); the SRE model's readiness review and hand-back follow Steve Smith's article \"You Build It SRE Run It\" (*Who Runs It* series).";
 
@@ -101,16 +115,6 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         v.sort_by(|a, b| a.estimate(k).mean.total_cmp(&b.estimate(k).mean));
         v
     };
-    // Restore times, as paired ratios against the reference model.
-    let ratio = |m: &ModelData| {
-        Estimate::of(
-            m.values("mttr_hours")
-                .iter()
-                .zip(reference.values("mttr_hours"))
-                .filter(|(_, b)| **b > 0.0)
-                .map(|(a, b)| a / b),
-        )
-    };
     let hours = |x: f64| format_hours(x);
     let cost = |x: f64| money(x);
     out.extend(lead_finding(data, "mttr_hours", "time to restore", &hours));
@@ -118,17 +122,19 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     if let Some(slow) = ttr.last()
         && slow.model != reference.model
     {
-        let r = ratio(slow);
-        if r.low > 1.05 {
+        // The ratio of the two means shown beside it, with Fieller's paired interval.
+        if let Some(r) = paired_ratio(slow.values("mttr_hours"), reference.values("mttr_hours"))
+            && r.low > 1.05
+        {
             out.push(format!(
-                "**{}** takes {:.1}× as long as **{}** to restore service (`mttr_hours`, paired 95% CI {:.1}–{:.1}): {} against {} on average, {} at the 90th percentile.",
+                "**{}** takes {:.2}× as long as **{}** to restore service (`mttr_hours`): {} against {} on average (the ratio of these means, paired 95% CI {:.2}–{:.2}), {} at the 90th percentile.",
                 slow.model.name(),
-                r.mean,
+                r.ratio,
                 reference.model.name(),
-                r.low,
-                r.high,
                 format_hours(slow.estimate("mttr_hours").mean),
                 format_hours(reference.estimate("mttr_hours").mean),
+                r.low,
+                r.high,
                 format_hours(slow.estimate("ttr_p90_hours").mean),
             ));
         }
@@ -189,14 +195,16 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             most.estimate("regressions").mean,
         ));
     }
-    // On-call load against PagerDuty's levels; a model is named as the most loaded only
-    // when it leads by the rule (10% and at least half a page a month).
+    // On-call load beside PagerDuty's levels, which count every interruption per user per
+    // month (in hours too): an off-hours figure under them does not show a healthy rota.
+    // A model is named as the most loaded only when it leads by the rule (10% and at least
+    // half a page a month).
     let load = by("offhours_pages_per_person_month");
     if let Some(most) = load.last() {
         let top = most.estimate("offhours_pages_per_person_month").mean;
         if top < 2.0 {
             out.push(format!(
-                "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) stay at or below {top:.1} under every model: under the 2 a month PagerDuty calls a healthy rota (7 is bad, 19 burnout)."
+                "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) stay at or below {top:.1} under every model. {PAGERDUTY} Off-hours pages alone stay under the first of them; the business-hours interruptions they also count are not measured here."
             ));
         } else {
             let metric = "offhours_pages_per_person_month";
@@ -208,11 +216,11 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             // Heaviest: the lead in the direction opposite to better, by the load rule.
             out.push(match lead(&values, Better::Higher, crate::metric::tie(metric)) {
                 Lead::Clear { leader, .. } => format!(
-                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
+                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1}. {PAGERDUTY}",
                     leader.name()
                 ),
                 Lead::Tied(t) => format!(
-                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest, and tied, under {}: up to {top:.1} (PagerDuty: 2 is good, 7 bad, 19 burnout).",
+                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest, and tied, under {}: up to {top:.1}. {PAGERDUTY}",
                     names(&t)
                 ),
             });
@@ -232,7 +240,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             })
             .count();
         out.push(format!(
-            "Of the chapter's ratings the simulation can test (simulated rows, {chapter_models} of the chapter's models), the run agrees with {agree} of {total_cells}; structural rows follow from the models' definitions and are not counted. The comparison table below shows where and why it differs."
+            "Of the chapter's ratings the simulation can test (simulated rows, {chapter_models} of the chapter's models), the run agrees with {agree} of {total_cells}; structural rows follow from the models' definitions or carry the chapter's label and are not counted. The comparison table below shows where and why it differs."
         ));
     }
     out
@@ -332,7 +340,7 @@ fn steady_start(s: &crate::Scenario) -> String {
 
 const METHOD: [&str; 7] = [
     "Each replication draws one world — every incident's arrival, severity, effort and delays — and runs every model on it (common random numbers). Differences between models within a replication are differences of mechanism, not of luck; paired intervals are therefore much tighter than unpaired ones (both are in summary.csv).",
-    "Intervals are 95% Student-t intervals over replications; restore-time ratios are paired per replication.",
+    "Intervals are 95% Student-t intervals over replications. A ratio (\"takes 1.8× as long\") is the ratio of the two means printed beside it, with Fieller's 95% interval for paired samples (the replications are the pairs).",
     "The models differ only in mechanisms: who is paged first, what they know, whom they escalate to and whether those people are on call, and whom the model must hire. Every mechanism and default, with its source, is in docs/model.md.",
     "Feedback (feature freezes when a budget is spent, regressions when a fix conflicts with a workaround) makes models diverge once it acts.",
     "The comparison table's ratings are derived from the figures by the rules listed under it; the chapter's rating is shown beside each for comparison, not as a target.",

@@ -13,9 +13,9 @@ use crate::axis::Axis;
 use crate::calibrate::{Calibration, Source};
 use crate::format::trim_pct;
 use crate::model::ModelKind;
-use crate::ranking::{Lead, lead};
+use crate::ranking::{Lead, lead, trail};
 use crate::sensitivity::{Effect, Output};
-use crate::stats::Estimate;
+use crate::stats::{Estimate, paired_ratio};
 use crate::sweep::{Cell, Crossover};
 use crate::units::format_hours;
 
@@ -100,6 +100,87 @@ fn superlative(data: &ReportData, l: &Lead, clear: &str, tied: &str, all: &str) 
     }
 }
 
+/// What contradicts calling `model` the cheapest on `cheapest_on` (`cost_operating`,
+/// `cost_unreliability` or `cost_total`): being the dearest on the other cost or in total,
+/// or the least available — each by [`crate::ranking`]'s rule run the other way
+/// ([`trail`]): "the dearest in total" when it trails every other model, "among the least
+/// available" when it is tied for last. Empty when nothing contradicts it.
+pub fn contradictions(data: &ReportData, model: ModelKind, cheapest_on: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (metric, phrase) in against(cheapest_on) {
+        // Dearest in total says most of what dearest in unreliability would.
+        if metric == "cost_unreliability" && out.iter().any(|o| o.ends_with("in total")) {
+            continue;
+        }
+        let values: Vec<(ModelKind, &[f64])> = data
+            .models
+            .iter()
+            .map(|m| (m.model, m.values(metric)))
+            .collect();
+        let worst = trail(
+            &values,
+            crate::metric::direction(metric),
+            crate::metric::tie(metric),
+        );
+        match worst {
+            Lead::Clear { leader, .. } if leader == model => out.push(format!("the {phrase}")),
+            Lead::Tied(t) if t.contains(&model) && t.len() > 1 && t.len() < values.len() => {
+                out.push(format!("among the {phrase}"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The metrics on which being worst contradicts being the cheapest on `cheapest_on`, with
+/// their phrases; dearest in total before dearest in unreliability, which it mostly says.
+fn against(cheapest_on: &str) -> [(&'static str, &'static str); 3] {
+    let available = ("availability", "least available");
+    match cheapest_on {
+        "cost_operating" => [
+            ("cost_total", "dearest in total"),
+            ("cost_unreliability", "dearest in unreliability"),
+            available,
+        ],
+        "cost_unreliability" => [
+            ("cost_total", "dearest in total"),
+            ("cost_operating", "dearest to run"),
+            available,
+        ],
+        _ => [
+            ("cost_operating", "dearest to run"),
+            ("cost_unreliability", "dearest in unreliability"),
+            available,
+        ],
+    }
+}
+
+/// A superlative on a cost, with what contradicts it for each model it names: "Ops run it
+/// costs least to run, but is the dearest in total and the least available".
+fn cost_superlative(data: &ReportData, metric: &str, clear: &str, tied: &str, all: &str) -> String {
+    let l = lead_on(data, metric);
+    let mut out = superlative(data, &l, clear, tied, all);
+    match &l {
+        Lead::Clear { leader, .. } => {
+            let against = contradictions(data, *leader, metric);
+            if !against.is_empty() {
+                out.push_str(&format!(", but is {}", list(&against)));
+            }
+        }
+        Lead::Tied(t) if t.len() < data.models.len() => {
+            for m in t {
+                let against = contradictions(data, *m, metric);
+                if !against.is_empty() {
+                    out.push_str(&format!(", but {} is {}", m.name(), list(&against)));
+                }
+            }
+        }
+        Lead::Tied(_) => {}
+    }
+    out
+}
+
 fn mean(m: &ModelData, metric: &str) -> f64 {
     m.estimate(metric).mean
 }
@@ -122,9 +203,9 @@ pub fn failing_everywhere(data: &ReportData) -> Vec<f64> {
 }
 
 fn cost_vs_reliability(data: &ReportData) -> String {
-    let cost = superlative(
+    let cost = cost_superlative(
         data,
-        &lead_on(data, "cost_operating"),
+        "cost_operating",
         "costs least to run",
         "tie as the cheapest to run",
         "All models cost about the same to run",
@@ -188,18 +269,14 @@ fn time_to_restore(data: &ReportData) -> String {
         .filter(|m| !best.contains(&m.model))
         .max_by(|a, b| mean(a, "mttr_hours").total_cmp(&mean(b, "mttr_hours")));
     if let (Some(fast), Some(slow)) = (fastest, slowest) {
-        let ratio = Estimate::of(
-            slow.values("mttr_hours")
-                .iter()
-                .zip(fast.values("mttr_hours"))
-                .filter(|(_, b)| **b > 0.0)
-                .map(|(a, b)| a / b),
-        );
-        if ratio.low > 1.5 {
+        // The ratio of the means, stated when its paired (Fieller) interval is above 1.5.
+        if let Some(ratio) = paired_ratio(slow.values("mttr_hours"), fast.values("mttr_hours"))
+            && ratio.low > 1.5
+        {
             out.push_str(&format!(
                 "; {} takes {:.1}× as long",
                 slow.model.name(),
-                ratio.mean
+                ratio.ratio
             ));
         }
     }
@@ -337,20 +414,26 @@ fn cost_breakdown(data: &ReportData) -> String {
     let total = lead_on(data, "cost_total");
     let mut out = match (&operating, &total) {
         (Lead::Clear { leader: a, .. }, Lead::Clear { leader: b, .. }) if a == b => {
-            format!("{} costs least both to run and in total", a.name())
+            let against = contradictions(data, *a, "cost_total");
+            let but = if against.is_empty() {
+                String::new()
+            } else {
+                format!(", but is {}", list(&against))
+            };
+            format!("{} costs least both to run and in total{but}", a.name())
         }
         _ => format!(
             "{}; {}",
-            superlative(
+            cost_superlative(
                 data,
-                &operating,
+                "cost_operating",
                 "costs least to run",
                 "tie as the cheapest to run",
                 "All models cost about the same to run",
             ),
-            superlative(
+            cost_superlative(
                 data,
-                &total,
+                "cost_total",
                 "costs least in total",
                 "tie as the cheapest in total",
                 "all cost about the same in total",
@@ -366,6 +449,84 @@ fn cost_breakdown(data: &ReportData) -> String {
         out.push_str("; unreliability costs more than running under every model");
     }
     out
+}
+
+/// In a sweep, what contradicts calling `model` the cheapest on cost `metric` (at values
+/// above `from`, or everywhere): the values at which it is the dearest on the other cost
+/// or in total, or the least available, each by [`trail`] at that value.
+/// ", but the dearest in total throughout", ", but the least available at 3 of 7 values".
+fn sweep_but(metric: &str, model: ModelKind, cells: &[Vec<Cell>], from: Option<f64>) -> String {
+    let points: Vec<&Vec<Cell>> = cells
+        .iter()
+        .filter(|p| from.is_none_or(|f| p.first().is_some_and(|c| c.value > f)))
+        .collect();
+    let everywhere = if from.is_some() {
+        "there"
+    } else {
+        "throughout"
+    };
+    points_but(metric, model, &points, (everywhere, "values"))
+}
+
+/// [`sweep_but`] over the given points (a grid map's: where the model is cheapest);
+/// `everywhere` ends the clause when the contradiction holds at all of them, and `unit`
+/// names the points otherwise ("at 3 of 7 values").
+fn points_but(
+    metric: &str,
+    model: ModelKind,
+    points: &[&Vec<Cell>],
+    (everywhere, unit): (&str, &str),
+) -> String {
+    if !metric.starts_with("cost_") {
+        return String::new();
+    }
+    let names = crate::sweep::metric_names();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (other, phrase) in against(metric) {
+        let Some(k) = names.iter().position(|n| *n == other) else {
+            continue;
+        };
+        if other == "cost_unreliability" && counts.iter().any(|(p, _)| p.ends_with("in total")) {
+            continue;
+        }
+        let worst = points
+            .iter()
+            .filter(|point| {
+                let values: Vec<(ModelKind, &[f64])> = point
+                    .iter()
+                    .filter_map(|c| Some((c.model, c.values.get(k)?.as_slice())))
+                    .collect();
+                let t = trail(
+                    &values,
+                    crate::metric::direction(other),
+                    crate::metric::tie(other),
+                );
+                matches!(t, Lead::Clear { leader, .. } if leader == model)
+            })
+            .count();
+        if worst > 0 {
+            counts.push((phrase, worst));
+        }
+    }
+    if counts.is_empty() {
+        return String::new();
+    }
+    let out: Vec<String> = if counts.iter().all(|(_, n)| *n == points.len()) {
+        let all: Vec<String> = counts.iter().map(|(p, _)| format!("the {p}")).collect();
+        vec![format!("{} {everywhere}", list(&all))]
+    } else {
+        counts
+            .iter()
+            .map(|(p, n)| {
+                if *n == points.len() {
+                    format!("the {p} {everywhere}")
+                } else {
+                    format!("the {p} at {n} of {} {unit}", points.len())
+                }
+            })
+            .collect()
+    };
+    format!(", but {}", list(&out))
 }
 
 /// The sweep chart's message title for `metric` (column `column` of the cells), whose axis
@@ -410,8 +571,9 @@ pub fn sweep(
                 "No model is best on {what} across the whole range of {label}; the lead shifts among tied models"
             ),
             [one] => format!(
-                "{} has the {best_word} {what} across the whole range of {label}",
-                one.name()
+                "{} has the {best_word} {what} across the whole range of {label}{}",
+                one.name(),
+                sweep_but(metric, *one, cells, None)
             ),
             _ => format!(
                 "{} tie for the {best_word} {what} across the whole range of {label}",
@@ -429,11 +591,12 @@ pub fn sweep(
                 c.lower_after
             };
             format!(
-                "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{})",
+                "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{}){}",
                 new.name(),
                 crate::format::short(c.at),
                 crate::format::short(c.interval.0),
-                crate::format::short(c.interval.1)
+                crate::format::short(c.interval.1),
+                sweep_but(metric, new, cells, Some(c.at))
             )
         })
         .collect();
@@ -497,15 +660,25 @@ pub fn grid_map(metric: &str, column: usize, best: &str, cells: &[Vec<Cell>]) ->
     let total = leaders.len().max(1);
     match counts.first() {
         None => format!("No model has the {best} alone anywhere on this map"),
-        Some((m, n)) => format!(
-            "{} has the {best} at {n} of {total} points; {} elsewhere",
-            m.name(),
-            if counts.len() > 1 {
-                "other models or ties"
-            } else {
-                "ties"
-            }
-        ),
+        Some((m, n)) => {
+            // What contradicts a cheapest model, at the points where it is cheapest.
+            let led: Vec<&Vec<Cell>> = cells
+                .iter()
+                .zip(&leaders)
+                .filter(|(_, l)| l.as_slice() == [*m])
+                .map(|(p, _)| p)
+                .collect();
+            format!(
+                "{} has the {best} at {n} of {total} points{}; {} elsewhere",
+                m.name(),
+                points_but(metric, *m, &led, ("there", "points")),
+                if counts.len() > 1 {
+                    "other models or ties"
+                } else {
+                    "ties"
+                }
+            )
+        }
     }
 }
 

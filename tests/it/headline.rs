@@ -31,8 +31,23 @@ fn set(d: &mut ReportData, models: &[(ModelKind, f64)], metric: &str) {
     }
 }
 
+/// The same total cost, cost of unreliability and availability for every model, so no
+/// title carries a contradiction the simulation happened to produce.
+fn neutral(d: &mut ReportData) {
+    let models: Vec<ModelKind> = d.models.iter().map(|m| m.model).collect();
+    for (metric, v) in [
+        ("cost_total", 4.0e6),
+        ("cost_unreliability", 3.0e6),
+        ("availability", 0.999),
+    ] {
+        let same: Vec<(ModelKind, f64)> = models.iter().map(|m| (*m, v)).collect();
+        set(d, &same, metric);
+    }
+}
+
 /// Every tier met in every replication under every model, so the tier clause is fixed.
 fn all_tiers_met(d: &mut ReportData) {
+    neutral(d);
     for m in &mut d.models {
         for t in &mut m.tier_met {
             t.iter_mut().for_each(|v| *v = 1.0);
@@ -166,6 +181,7 @@ fn error_budgets_per_tier() {
 #[test]
 fn cost_breakdown_names_both_costs_and_when_unreliability_dominates() {
     let mut d = with(&[(YouRun, 0.5e6), (OpsRun, 1.6e6)], "cost_operating");
+    neutral(&mut d);
     set(&mut d, &[(YouRun, 3.0e6), (OpsRun, 7.0e6)], "cost_total");
     set(
         &mut d,
@@ -202,5 +218,145 @@ fn restore_breakdown_names_the_part_that_makes_the_slowest_slow() {
     assert_eq!(
         headline(Chart::RestoreBreakdown, &d),
         "Ops run it is 2.0h slower to restore than You run it; the largest part of the gap is waiting for business hours (2.0h)"
+    );
+}
+
+/// Ops run it cheapest to run, dearest in total and least available; the other two tied
+/// as cheapest in total.
+fn cheap_to_run_dear_in_total() -> ReportData {
+    let mut d = with(
+        &[(YouRun, 0.5e6), (OpsRun, 0.3e6), (SreRun, 0.7e6)],
+        "cost_operating",
+    );
+    all_tiers_met(&mut d);
+    set(
+        &mut d,
+        &[(YouRun, 4.0e6), (OpsRun, 8.0e6), (SreRun, 4.1e6)],
+        "cost_total",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 3.5e6), (OpsRun, 7.7e6), (SreRun, 3.4e6)],
+        "cost_unreliability",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 0.999), (OpsRun, 0.997), (SreRun, 0.999)],
+        "availability",
+    );
+    d
+}
+
+#[test]
+fn the_cheapest_to_run_is_named_with_what_contradicts_it() {
+    let d = cheap_to_run_dear_in_total();
+    assert_eq!(
+        headline(Chart::CostVsReliability, &d),
+        "Ops run it costs least to run, but is the dearest in total and the least available; every tier meets its target in most years under every model"
+    );
+    assert_eq!(
+        headline(Chart::CostBreakdown, &d),
+        "Ops run it costs least to run, but is the dearest in total and the least available; “You run it” and “SRE run it” tie as the cheapest in total, but SRE run it is the dearest to run; unreliability costs more than running under every model"
+    );
+    // Dearest in unreliability, but not in total (its running cost makes up the rest).
+    let mut d = cheap_to_run_dear_in_total();
+    set(
+        &mut d,
+        &[(YouRun, 4.0e6), (OpsRun, 4.1e6), (SreRun, 4.1e6)],
+        "cost_total",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 0.999), (OpsRun, 0.999), (SreRun, 0.999)],
+        "availability",
+    );
+    assert_eq!(
+        headline(Chart::CostVsReliability, &d),
+        "Ops run it costs least to run, but is the dearest in unreliability; every tier meets its target in most years under every model"
+    );
+}
+
+#[test]
+fn a_contradiction_is_stated_only_when_it_passes_the_rule() {
+    // 2% dearer in total and 0.005 points less available: under the thresholds, so tied.
+    let mut d = cheap_to_run_dear_in_total();
+    set(
+        &mut d,
+        &[(YouRun, 4.0e6), (OpsRun, 4.08e6), (SreRun, 4.0e6)],
+        "cost_total",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 3.5e6), (OpsRun, 3.56e6), (SreRun, 3.5e6)],
+        "cost_unreliability",
+    );
+    set(
+        &mut d,
+        &[(YouRun, 0.99905), (OpsRun, 0.999), (SreRun, 0.99905)],
+        "availability",
+    );
+    assert_eq!(
+        headline(Chart::CostVsReliability, &d),
+        "Ops run it costs least to run; every tier meets its target in most years under every model"
+    );
+}
+
+/// One sweep point: each model's values for every sweep metric, `(model, operating,
+/// total, availability)`; the other metrics flat.
+fn point(value: f64, models: &[(ModelKind, f64, f64, f64)]) -> Vec<whoruns::sweep::Cell> {
+    let names = whoruns::sweep::metric_names();
+    models
+        .iter()
+        .map(
+            |(model, operating, total, availability)| whoruns::sweep::Cell {
+                model: *model,
+                value,
+                value_2: None,
+                values: names
+                    .iter()
+                    .map(|n| match *n {
+                        "cost_operating" => series(*operating, 20),
+                        "cost_total" => series(*total, 20),
+                        "availability" => series(*availability, 20),
+                        _ => series(1.0, 20),
+                    })
+                    .collect(),
+                tiers: Vec::new(),
+            },
+        )
+        .collect()
+}
+
+#[test]
+fn a_sweep_names_what_contradicts_the_cheapest_throughout() {
+    let axis = whoruns::axis::Axis {
+        path: "groups.ops.estate_services".into(),
+        values: vec![10.0, 100.0],
+        scale: whoruns::axis::Scale::Linear,
+        label: "estate size".into(),
+    };
+    let cells: Vec<Vec<whoruns::sweep::Cell>> = [10.0, 100.0]
+        .iter()
+        .map(|v| {
+            point(
+                *v,
+                &[(OpsRun, 0.3e6, 8e6, 0.997), (YouRun, 0.5e6, 4e6, 0.999)],
+            )
+        })
+        .collect();
+    let k = whoruns::sweep::metric_names()
+        .iter()
+        .position(|n| *n == "cost_operating")
+        .unwrap();
+    assert_eq!(
+        whoruns::report::headline::sweep(
+            "cost_operating",
+            k,
+            "Operating cost per year",
+            &axis,
+            &cells,
+            &[]
+        ),
+        "Ops run it has the lowest operating cost per year across the whole range of estate size, but the dearest in total and the least available throughout"
     );
 }

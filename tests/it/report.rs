@@ -144,3 +144,50 @@ fn the_html_report_references_nothing_external() {
     // Findings name the metric they rank on.
     assert!(md.contains("(`mttr_hours`"), "{md}");
 }
+
+#[test]
+fn a_ratio_is_the_ratio_of_the_means_printed_beside_it() {
+    let d = data();
+    let rows = comparison::comparison(&d);
+    let md = document::markdown(&d, &rows);
+    let Some(line) = md.lines().find(|l| l.contains("as long as **You run it**")) else {
+        panic!("no ratio finding in\n{md}");
+    };
+    let slow = d
+        .models
+        .iter()
+        .find(|m| line.starts_with(&format!("- **{}**", m.model.name())))
+        .expect("the slow model is named first");
+    let reference = d.model(d.scenario.reference).expect("reference");
+    let ratio = slow.estimate("mttr_hours").mean / reference.estimate("mttr_hours").mean;
+    assert!(
+        line.contains(&format!("{ratio:.2}×")),
+        "{line} (ratio {ratio})"
+    );
+    assert!(line.contains("the ratio of these means"), "{line}");
+}
+
+#[test]
+fn funding_shows_the_chapters_label_and_the_simulated_split_apart() {
+    let d = data();
+    let rows = comparison::comparison(&d);
+    let funding = rows
+        .iter()
+        .find(|r| r.criterion == "Funding")
+        .expect("a Funding row");
+    assert_eq!(funding.kind, comparison::RowKind::Structural);
+    for c in &funding.cells {
+        assert_eq!(c.rating, c.book.unwrap_or("—"), "{c:?}");
+        assert!(c.figure.contains("simulated split"), "{c:?}");
+        assert_eq!(c.agrees(), None);
+    }
+    // Structural rows are never counted as agreement.
+    let (_, rated) = comparison::agreement(&rows);
+    let simulated: usize = rows
+        .iter()
+        .filter(|r| r.kind == comparison::RowKind::Simulated)
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.book.is_some())
+        .count();
+    assert_eq!(rated, simulated);
+}

@@ -99,8 +99,7 @@ pub(super) fn response() -> Response {
         // Assumption: a failure in a cross-team workflow takes 3x as long to see from
         // one team's service dashboards.
         cross_team_detection_factor: 3.0,
-        // 12-hour on-call shifts: SREB ch. 11, "Being On-Call" (docs/model.md §7 cites
-        // SREW).
+        // 12-hour on-call shifts: SREB ch. 11, "Being On-Call" (not the workbook).
         shift_hours: 12.0,
         // SREB ch. 14 (incident management) and common practice: the most severe incident
         // is worked first; within a severity, first come first served.
@@ -310,8 +309,10 @@ pub(super) fn costs() -> Costs {
         // Assumption: a developer on call loses a tenth of their business-hours output
         // to interruptions, on top of the incident hours counted as labour.
         dev_oncall_productivity_loss: 0.1,
-        // ECEC: wages are about 70% of total compensation; fully loaded cost is
-        // typically 1.25-1.4x wages.
+        // Assumption: 1.3 × salary. ECEC says wages are about 70% of total
+        // compensation, which alone implies about 1 / 0.7 ≈ 1.43 × wages before
+        // overheads such as equipment and space; 1.3 is lower than the source implies
+        // (set 1.43 or more to follow it).
         overhead_factor: 1.3,
         // Assumption: a developer's on-call time costs output as well as pay.
         dev_oncall_charge: DevOncallCharge::Opportunity,
