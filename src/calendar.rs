@@ -111,6 +111,16 @@ impl Calendar {
         })
     }
 
+    /// Whether every hour of `other` is also an hour of this calendar.
+    pub fn contains(&self, other: &Calendar) -> bool {
+        (0..7).all(|d| {
+            !other.days[d]
+                || (self.days[d]
+                    && self.open_hour <= other.open_hour
+                    && self.close_hour >= other.close_hour)
+        })
+    }
+
     /// Business hours per week.
     pub fn hours_per_week(&self) -> f64 {
         self.days.iter().filter(|d| **d).count() as f64 * (self.close_hour - self.open_hour)

@@ -96,6 +96,8 @@ struct State {
     l2_start: f64,
     /// Business hours: when developers began work, after prioritisation.
     l2_begin: f64,
+    /// On-call L2: who was paged (the owning team's rota, or its domain's out of hours).
+    l2: Responder,
     wait: f64,
     restored: f64,
 }
@@ -115,6 +117,7 @@ impl State {
         l1_end: f64::INFINITY,
         l2_start: f64::INFINITY,
         l2_begin: f64::INFINITY,
+        l2: Responder::Ops,
         wait: 0.0,
         restored: f64::INFINITY,
     };
@@ -194,9 +197,17 @@ struct Tally {
     rollbacks: u64,
     /// Incidents that pulled in a second responder from the owning team.
     swarmed: u64,
-    /// Integrals over time of who is on call.
+    /// Integrals over time of who is on call: around the clock, then (wall-clock hours of
+    /// rotas on call in part of the day, see [`OnCall`]) in the extended window, in
+    /// business hours, by domain rotas around and in the extended window out of hours.
     dev_oncall_hours: f64,
+    dev_ext_hours: f64,
+    dev_bh_hours: f64,
+    domain_hours: f64,
+    domain_ext_hours: f64,
     sre_oncall_hours: f64,
+    sre_ext_hours: f64,
+    sre_bh_hours: f64,
     rota_people_hours: f64,
 }
 
@@ -317,6 +328,7 @@ impl<'a> Sim<'a> {
         pools.extend((0..teams).map(|_| pool(1)));
         pools.push(pool(g.sre.concurrent_oncall));
         pools.push(pool(g.ops.concurrent_oncall));
+        pools.extend((0..scenario.domains()).map(|_| pool(g.dev.concurrent_oncall)));
         let services: Vec<ServiceState> = (0..scenario.services.len())
             .map(|s| ServiceState {
                 runner: policy.initial_runner(scenario, s),
@@ -515,11 +527,14 @@ impl<'a> Sim<'a> {
         }
         let detected = t + detection;
         let paged = detected + inc.routing[l1.group() as usize];
+        // Outside its support hours nobody is paged until the next supported hour: the wait
+        // is part of the queue for a responder (none is on duty for it).
+        let supported = self.scenario.next_supported(s, paged);
         self.states[index] = State {
             l1,
             escalation,
             arrived: t,
-            requested: paged,
+            requested: supported,
             detected,
             paged,
             ..State::PENDING
@@ -532,17 +547,18 @@ impl<'a> Sim<'a> {
         st.open += 1;
         st.impairment.change(t, impact);
         self.journeys.change(t, s, st.impairment.level());
-        if paged <= t {
+        if supported <= t {
             // Paged at once: handle now rather than through the heap.
             self.page_l1(index as u32, t);
         } else {
-            self.schedule(paged, Kind::L1Request, index as u32);
+            self.schedule(supported, Kind::L1Request, index as u32);
         }
     }
 
     fn knowledge_of(&mut self, who: Responder, service: usize, t: f64) -> f64 {
         match who {
             Responder::Dev(_) => self.scenario.groups.dev.knowledge,
+            Responder::Domain(_) => self.scenario.domain_knowledge(service),
             Responder::Embedded(_) => self.scenario.you_run.embedded_sre_knowledge,
             Responder::Sre | Responder::Ops => {
                 self.deploy_until(service, t);
@@ -760,13 +776,15 @@ impl<'a> Sim<'a> {
                 }
             }
             Kind::L2Request => {
-                let owner = self.owner(i);
+                let s = self.incident(i).service as usize;
+                let owner = self.owner(i).off_hours(self.scenario, s, t);
+                self.states[i].l2 = owner;
                 self.page(t, owner, i);
                 self.acquire(owner.pool(self.teams), index, Kind::L2Request, t);
             }
             Kind::L2Done => {
                 if self.states[i].escalation == Escalation::OnCall {
-                    let owner = self.owner(i);
+                    let owner = self.states[i].l2;
                     self.release(owner.pool(self.teams), t);
                 }
                 self.restore(i, t);
@@ -783,7 +801,11 @@ impl<'a> Sim<'a> {
     }
 
     fn page_l1(&mut self, index: u32, t: f64) {
-        let who = self.states[index as usize].l1;
+        let s = self.incident(index as usize).service as usize;
+        let who = self.states[index as usize]
+            .l1
+            .off_hours(self.scenario, s, t);
+        self.states[index as usize].l1 = who;
         self.page(t, who, index as usize);
         self.acquire(who.pool(self.teams), index, Kind::L1Request, t);
     }
@@ -803,8 +825,11 @@ impl<'a> Sim<'a> {
         match st.escalation {
             Escalation::OnCall | Escalation::None => {
                 self.release(st.l1.pool(self.teams), t);
-                self.states[i].requested = t;
-                self.schedule(t, Kind::L2Request, index);
+                // The on-call developers answer in the service's support hours only.
+                let s = self.incident(i).service as usize;
+                let supported = self.scenario.next_supported(s, t);
+                self.states[i].requested = supported;
+                self.schedule(supported, Kind::L2Request, index);
             }
             Escalation::BusinessHours { prioritise } => {
                 let inc = self.incident(i);
@@ -1039,6 +1064,12 @@ impl<'a> Sim<'a> {
         let dt = (t - from).max(0.0);
         self.tally.dev_oncall_hours += self.oncall.dev * dt;
         self.tally.sre_oncall_hours += self.oncall.sre * dt;
+        self.tally.dev_ext_hours += self.oncall.dev_ext * dt;
+        self.tally.dev_bh_hours += self.oncall.dev_bh * dt;
+        self.tally.domain_hours += self.oncall.domain * dt;
+        self.tally.domain_ext_hours += self.oncall.domain_ext * dt;
+        self.tally.sre_ext_hours += self.oncall.sre_ext * dt;
+        self.tally.sre_bh_hours += self.oncall.sre_bh * dt;
         self.tally.rota_people_hours += self.oncall.rota_people * dt;
         let attendees = f64::from(self.scenario.knowledge.sync_attendees);
         let plan = &self.policy.sync;

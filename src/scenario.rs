@@ -38,6 +38,9 @@ pub struct Scenario {
     pub reference: ModelKind,
     /// Business hours of people who are not on call.
     pub calendar: Calendar,
+    /// Support hours and out-of-hours rotas: the extended window, the defaults by
+    /// availability target, and what a domain rota's developer knows.
+    pub support: Support,
     /// Paging, diagnosis and escalation mechanics.
     pub response: Response,
     /// Developers (owners), SREs and operations engineers.
@@ -491,6 +494,8 @@ pub struct Team {
     pub headcount: u32,
     /// How the team runs its services under `you-run`.
     pub setup: TeamSetup,
+    /// Index of its domain (teams sharing an out-of-hours domain rota).
+    pub domain: usize,
 }
 
 /// One severity class of incidents.
@@ -573,4 +578,103 @@ pub struct Service {
     pub depends_on: Vec<usize>,
     /// Share of incidents that cross team boundaries (0 without cross-team dependencies).
     pub cross_team_share: f64,
+    /// The hours in which incidents are worked: outside them a detected incident waits
+    /// for the next supported hour, under every model.
+    pub support: SupportHours,
+    /// Who answers its pages outside business hours: its team's rota or its domain's.
+    pub rota: Rota,
+}
+
+/// The hours a service is supported in (`support`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SupportHours {
+    /// Business hours only (the scenario's calendar): no out-of-hours on-call.
+    BusinessHours,
+    /// The extended window (`[support] extended_hours`, `extended_days`).
+    Extended,
+    /// Around the clock.
+    AllHours,
+}
+
+/// Who is on call for a service outside business hours (`rota`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rota {
+    /// The owning team's own rota.
+    Team,
+    /// One rota shared by the teams of the owning team's domain.
+    Domain,
+}
+
+/// `[support]`: the extended window, the availability bands that choose a service's
+/// support hours and rota when it states none, and a domain rota's knowledge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Support {
+    /// The hours of `support = "extended"` (containing business hours).
+    pub extended: Calendar,
+    /// From this availability target a service is supported out of hours (by a domain
+    /// rota); below it, in business hours only.
+    pub out_of_hours_from: f64,
+    /// From this availability target a service has its team's own rota around the clock.
+    pub team_rota_from: f64,
+    /// What a developer of another team in the domain knows of a service.
+    pub domain_knowledge: f64,
+}
+
+impl Support {
+    /// The support hours and rota a service with `target` takes when it states none.
+    pub fn by_target(&self, target: f64) -> (SupportHours, Rota) {
+        if target >= self.team_rota_from {
+            (SupportHours::AllHours, Rota::Team)
+        } else if target >= self.out_of_hours_from {
+            (SupportHours::AllHours, Rota::Domain)
+        } else {
+            (SupportHours::BusinessHours, Rota::Team)
+        }
+    }
+}
+
+impl Scenario {
+    /// The first moment at or after `t` inside service `s`'s support hours.
+    pub fn next_supported(&self, s: usize, t: f64) -> f64 {
+        match self.services[s].support {
+            SupportHours::AllHours => t,
+            SupportHours::Extended => self.support.extended.next_open(t),
+            SupportHours::BusinessHours => self.calendar.next_open(t),
+        }
+    }
+
+    /// Whether `t` is outside business hours and service `s` is answered then by its
+    /// domain's rota.
+    pub fn domain_answers(&self, s: usize, t: f64) -> bool {
+        self.services[s].rota == Rota::Domain
+            && self.domain_is_shared(self.teams[self.services[s].team].domain)
+            && !self.calendar.is_open(t)
+    }
+
+    /// Whether domain `d` has more than one team (a domain of one team is that team's own
+    /// rota: `rota = "domain"` then changes nothing).
+    pub fn domain_is_shared(&self, d: usize) -> bool {
+        self.teams.iter().filter(|t| t.domain == d).count() > 1
+    }
+
+    /// What the domain rota's developer knows of service `s` on average: an owner's
+    /// knowledge with the chance that the developer on call is of the owning team (its
+    /// share of the domain's developers), `support.domain_knowledge` otherwise. Diagnosis
+    /// time and escalation are linear in knowledge, so their means are those of the mix.
+    pub fn domain_knowledge(&self, s: usize) -> f64 {
+        let team = &self.teams[self.services[s].team];
+        let domain: u32 = self
+            .teams
+            .iter()
+            .filter(|t| t.domain == team.domain)
+            .map(|t| t.headcount)
+            .sum();
+        let own = f64::from(team.headcount) / f64::from(domain.max(1));
+        own * self.groups.dev.knowledge + (1.0 - own) * self.support.domain_knowledge
+    }
+
+    /// The number of domains (teams' `domain`, numbered from 0).
+    pub fn domains(&self) -> usize {
+        self.teams.iter().map(|t| t.domain + 1).max().unwrap_or(0)
+    }
 }

@@ -85,7 +85,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         quarters_outside_budget: t.quarters_outside_budget,
         handovers: t.handovers,
         handbacks: t.handbacks,
-        dev_oncall_hours: t.dev_oncall_hours,
+        dev_oncall_hours: OnCallHours::of(sim).dev,
         dev_incident_hours: t.dev_hours,
         ops_sre_incident_hours: t.ops_sre_hours,
         dedicated_headcount: sim.policy.headcount.total(),
@@ -297,6 +297,50 @@ impl Workarounds {
     }
 }
 
+/// On-call hours over the window: developers' in all hours, and the shares of developers'
+/// and SREs' on-call hours that fall outside and inside business hours. Rotas on call in
+/// part of the day count the hours of the window in their part (fixed calendars, so the
+/// window's shares apply); the sums start from the around-the-clock rotas' terms, so a
+/// scenario with every service supported around the clock by its team prices on-call
+/// exactly as before support hours.
+struct OnCallHours {
+    /// Developers' on-call hours.
+    dev: f64,
+    /// Of which outside business hours (standby).
+    dev_off: f64,
+    /// Of which in business hours.
+    dev_in: f64,
+    /// SREs' on-call hours outside business hours (standby).
+    sre_off: f64,
+}
+
+impl OnCallHours {
+    fn of(sim: &Sim<'_>) -> OnCallHours {
+        let scenario = sim.scenario;
+        let horizon = sim.horizon;
+        let t = &sim.tally;
+        let business = scenario.calendar.open_hours_within(horizon) / horizon;
+        let off = 1.0 - business;
+        // The extended window contains business hours (validated).
+        let extended_off =
+            (scenario.support.extended.open_hours_within(horizon) / horizon - business).max(0.0);
+        OnCallHours {
+            dev: t.dev_oncall_hours
+                + t.dev_ext_hours * (business + extended_off)
+                + t.dev_bh_hours * business
+                + t.domain_hours * off
+                + t.domain_ext_hours * extended_off,
+            dev_off: t.dev_oncall_hours * off
+                + t.dev_ext_hours * extended_off
+                + t.domain_hours * off
+                + t.domain_ext_hours * extended_off,
+            dev_in: t.dev_oncall_hours * (1.0 - off)
+                + (t.dev_ext_hours + t.dev_bh_hours) * business,
+            sre_off: t.sre_oncall_hours * off + t.sre_ext_hours * extended_off,
+        }
+    }
+}
+
 /// Costs per year: operating (running the model) and unreliability (its consequences).
 struct Costs {
     /// Headcount charged to these services.
@@ -339,25 +383,21 @@ impl Costs {
         let per_year = HOURS_PER_YEAR / window;
         let loaded = |salary: f64| salary * costs.overhead_factor;
         let rate = |salary: f64| loaded(salary) / costs.working_hours_per_year;
-        let offhours_share = 1.0 - scenario.calendar.open_hours_within(horizon) / horizon;
         let hc = &sim.policy.headcount;
         let (sre_charged, embedded_charged, ops_charged) = hc.charged();
         let sre_staff = sre_charged * loaded(g.sre.salary);
         let embedded_staff = embedded_charged * loaded(g.sre.salary);
         let ops_staff = ops_charged * loaded(g.ops.salary);
         let cost_staff = sre_staff + embedded_staff + ops_staff;
-        let standby = |hours: f64| hours * offhours_share * costs.standby_per_hour * per_year;
-        let dev_standby = standby(t.dev_oncall_hours);
-        let sre_standby = standby(t.sre_oncall_hours);
+        let on_call = OnCallHours::of(sim);
+        let standby = |off_hours: f64| off_hours * costs.standby_per_hour * per_year;
+        let dev_standby = standby(on_call.dev_off);
+        let sre_standby = standby(on_call.sre_off);
         let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
         let interruptions = match costs.dev_oncall_charge {
             DevOncallCharge::Standby => 0.0,
             DevOncallCharge::Opportunity => {
-                t.dev_oncall_hours
-                    * (1.0 - offhours_share)
-                    * costs.dev_oncall_productivity_loss
-                    * rate(g.dev.salary)
-                    * per_year
+                on_call.dev_in * costs.dev_oncall_productivity_loss * rate(g.dev.salary) * per_year
             }
         };
         let cost_oncall = dev_standby + sre_standby + callouts + interruptions;

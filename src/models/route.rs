@@ -14,6 +14,9 @@ pub enum Responder {
     Sre,
     /// The operations shift.
     Ops,
+    /// A domain's developer rota, answering out of hours for its teams' services with
+    /// `rota = "domain"`.
+    Domain(u32),
 }
 
 /// How L1 reaches the owning developers.
@@ -35,19 +38,21 @@ impl Responder {
     /// The group whose routing delay, telemetry and production access apply.
     pub fn group(self) -> GroupId {
         match self {
-            Responder::Dev(_) | Responder::Embedded(_) => GroupId::Dev,
+            Responder::Dev(_) | Responder::Embedded(_) | Responder::Domain(_) => GroupId::Dev,
             Responder::Sre => GroupId::Sre,
             Responder::Ops => GroupId::Ops,
         }
     }
 
-    /// The responder pool: dev rotas, then embedded SREs (one per team), then SRE, then ops.
+    /// The responder pool: dev rotas, then embedded SREs (one per team), then SRE, then ops,
+    /// then domain rotas.
     pub fn pool(self, teams: usize) -> usize {
         match self {
             Responder::Dev(t) => t as usize,
             Responder::Embedded(t) => teams + t as usize,
             Responder::Sre => 2 * teams,
             Responder::Ops => 2 * teams + 1,
+            Responder::Domain(d) => 2 * teams + 2 + d as usize,
         }
     }
 
@@ -58,7 +63,18 @@ impl Responder {
 
     /// Whether this responder's work is developer time.
     pub fn is_dev(self) -> bool {
-        matches!(self, Responder::Dev(_))
+        matches!(self, Responder::Dev(_) | Responder::Domain(_))
+    }
+
+    /// Out of hours, a developer of the owning team is replaced by the domain's rota when
+    /// `scenario` says the domain answers for `service` at `t`.
+    pub fn off_hours(self, scenario: &Scenario, service: usize, t: f64) -> Responder {
+        match self {
+            Responder::Dev(team) if scenario.domain_answers(service, t) => {
+                Responder::Domain(scenario.teams[team as usize].domain as u32)
+            }
+            other => other,
+        }
     }
 }
 

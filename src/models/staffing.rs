@@ -8,7 +8,9 @@
 //! which may change during a run (`sre-run`'s readiness review).
 
 use super::Policy;
-use crate::scenario::{Charging, DevEscalation, GroupId, LoadBasis, Scenario, TeamSetup};
+use crate::scenario::{
+    Charging, DevEscalation, GroupId, LoadBasis, Rota, Scenario, SupportHours, TeamSetup,
+};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 
 /// Which team runs a service: its developers (in the team's set-up), a rota shared with
@@ -237,15 +239,41 @@ impl Headcount {
     }
 }
 
-/// Who is on call at a moment, given who runs each service.
+/// Who is on call at a moment, given who runs each service. A rota is on call only in the
+/// hours its services are supported in: around the clock (`dev`, `sre`), in the extended
+/// window (`*_ext`) or in business hours (`*_bh`); a domain rota only out of business
+/// hours (`domain` around the clock, `domain_ext` in the extended window).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct OnCall {
-    /// Developers on call (as L1 or as L2 for a shared rota), summed over teams.
+    /// Developers on call around the clock (as L1 or as L2 for a shared rota), summed
+    /// over teams.
     pub dev: f64,
-    /// SREs on call (central team and embedded), averaged over shifts.
+    /// Developers on call in the extended window only.
+    pub dev_ext: f64,
+    /// Developers on call in business hours only.
+    pub dev_bh: f64,
+    /// Developers of domain rotas on call outside business hours, every such hour.
+    pub domain: f64,
+    /// Developers of domain rotas on call in the extended window outside business hours.
+    pub domain_ext: f64,
+    /// SREs on call around the clock (central team and embedded), averaged over shifts.
     pub sre: f64,
+    /// SREs on call in the extended window only.
+    pub sre_ext: f64,
+    /// SREs on call in business hours only.
+    pub sre_bh: f64,
     /// People in the rotas of those on call (for per-person page rates).
     pub rota_people: f64,
+}
+
+/// Adds `amount` people on call in the hours `level` needs (none: nobody).
+fn add(level: Option<SupportHours>, amount: f64, all: &mut f64, ext: &mut f64, bh: &mut f64) {
+    match level {
+        Some(SupportHours::AllHours) => *all += amount,
+        Some(SupportHours::Extended) => *ext += amount,
+        Some(SupportHours::BusinessHours) => *bh += amount,
+        None => {}
+    }
 }
 
 impl OnCall {
@@ -254,50 +282,107 @@ impl OnCall {
         let g = &scenario.groups;
         let dev_per_team = f64::from(g.dev.concurrent_oncall);
         let mut out = OnCall::default();
+        // The widest support hours among the services for which `pick` holds.
+        let widest = |pick: &dyn Fn(usize, Runner) -> bool| {
+            scenario
+                .services
+                .iter()
+                .zip(runners)
+                .enumerate()
+                .filter(|(i, (_, run))| pick(*i, **run))
+                .map(|(_, (svc, _))| svc.support)
+                .max()
+        };
+        let escalates_on_call = scenario.sre_run.dev_escalation == DevEscalation::OnCall;
+        let mut domains = vec![None; scenario.domains()];
         for (t, team) in scenario.teams.iter().enumerate() {
-            let owns = |r: Runner| {
-                scenario
-                    .services
-                    .iter()
-                    .zip(runners)
-                    .any(|(s, run)| s.team == t && *run == r)
-            };
+            let mine = |i: usize| scenario.services[i].team == t;
+            let owns = |r: Runner| widest(&|i, run| mine(i) && run == r).is_some();
             // SREs escalate to an on-call developer rota when so configured.
-            let escalation_rota =
-                scenario.sre_run.dev_escalation == DevEscalation::OnCall && owns(Runner::Sre);
+            let escalation_rota = escalates_on_call && owns(Runner::Sre);
+            // The developers' rota covers these of the team's services: its own hours for
+            // those on its own rota (at least business hours), its domain's out of hours.
+            let dev_covers = |i: usize, run: Runner| {
+                mine(i)
+                    && match run {
+                        Runner::Owners => team.setup != TeamSetup::EmbeddedSre,
+                        Runner::SharedWithSre => true,
+                        Runner::Sre => escalates_on_call,
+                        Runner::Ops => false,
+                    }
+            };
+            let shared = scenario.domain_is_shared(team.domain);
+            let by_domain = |i: usize| shared && scenario.services[i].rota == Rota::Domain;
+            let own_level = widest(&|i, run| dev_covers(i, run) && !by_domain(i))
+                .or_else(|| widest(&dev_covers).map(|_| SupportHours::BusinessHours));
+            let domain_level = widest(&|i, run| dev_covers(i, run) && by_domain(i))
+                .filter(|l| *l != SupportHours::BusinessHours);
+            let slot = &mut domains[team.domain];
+            *slot = (*slot).max(domain_level);
+            let dev = |o: &mut OnCall| {
+                add(
+                    own_level,
+                    dev_per_team,
+                    &mut o.dev,
+                    &mut o.dev_ext,
+                    &mut o.dev_bh,
+                );
+            };
             if owns(Runner::Owners) {
+                let owned = widest(&|i, run| mine(i) && run == Runner::Owners);
                 match team.setup {
                     TeamSetup::DevsRotate => {
-                        out.dev += dev_per_team;
+                        dev(&mut out);
                         out.rota_people += f64::from(team.headcount);
                     }
                     TeamSetup::EmbeddedSre => {
-                        out.sre += 1.0;
+                        add(owned, 1.0, &mut out.sre, &mut out.sre_ext, &mut out.sre_bh);
                         out.rota_people += 1.0;
                     }
                     TeamSetup::SreAndDevs => {
                         let share = scenario.you_run.embedded_sre_shift_share;
                         // Devs are L1 on their shifts and L2 on the SRE's.
-                        out.dev += dev_per_team;
-                        out.sre += share;
+                        dev(&mut out);
+                        add(
+                            owned,
+                            share,
+                            &mut out.sre,
+                            &mut out.sre_ext,
+                            &mut out.sre_bh,
+                        );
                         out.rota_people += f64::from(team.headcount) + 1.0;
                     }
                 }
             } else if owns(Runner::SharedWithSre) || escalation_rota {
-                out.dev += dev_per_team;
+                dev(&mut out);
                 out.rota_people += f64::from(team.headcount);
             }
         }
-        if runners.contains(&Runner::Sre) {
-            out.sre += f64::from(g.sre.concurrent_oncall);
+        for level in domains {
+            match level {
+                Some(SupportHours::AllHours) => out.domain += dev_per_team,
+                Some(SupportHours::Extended) => out.domain_ext += dev_per_team,
+                _ => {}
+            }
         }
-        if runners.contains(&Runner::SharedWithSre) {
-            out.sre +=
-                f64::from(g.sre.concurrent_oncall) * scenario.you_and_sre_run.sre_shift_share;
-        }
-        if headcount.sre_team > 0.0
-            && (runners.contains(&Runner::Sre) || runners.contains(&Runner::SharedWithSre))
-        {
+        let sre_level = widest(&|_, run| run == Runner::Sre);
+        let sre_oncall = f64::from(g.sre.concurrent_oncall);
+        add(
+            sre_level,
+            sre_oncall,
+            &mut out.sre,
+            &mut out.sre_ext,
+            &mut out.sre_bh,
+        );
+        let shared_level = widest(&|_, run| run == Runner::SharedWithSre);
+        add(
+            shared_level,
+            sre_oncall * scenario.you_and_sre_run.sre_shift_share,
+            &mut out.sre,
+            &mut out.sre_ext,
+            &mut out.sre_bh,
+        );
+        if headcount.sre_team > 0.0 && (sre_level.is_some() || shared_level.is_some()) {
             out.rota_people += headcount.sre_team;
         }
         out

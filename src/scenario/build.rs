@@ -17,6 +17,7 @@ mod responders;
 mod revenue;
 mod service;
 mod settings;
+mod support;
 
 use std::ops::Range;
 
@@ -141,7 +142,8 @@ impl Ctx<'_> {
             self.you_and_sre_run(raw.you_and_sre_run.as_ref(), response.shift_hours);
         let costs = self.costs(raw.costs.as_ref());
         let dynamics = self.dynamics(&raw);
-        let (teams, mut services) = self.organisation(&raw, dynamics.you_run.setup);
+        let support = self.support(raw.support.as_ref(), &settings.calendar);
+        let (teams, mut services) = self.organisation(&raw, dynamics.you_run.setup, &support);
         let revenue = self.revenue(&raw, &mut services);
         let sweep = self.sweep(raw.sweep.as_ref());
         let sensitivity = self.sensitivity(raw.sensitivity.as_ref());
@@ -155,6 +157,7 @@ impl Ctx<'_> {
             models: settings.models,
             reference: settings.reference,
             calendar: settings.calendar,
+            support,
             response,
             groups,
             sre_run,

@@ -23,6 +23,7 @@ pub struct ScenarioFile {
     pub models: Option<S<Vec<S<String>>>>,
     pub reference_model: Option<S<String>>,
     pub calendar: Option<CalendarFile>,
+    pub support: Option<SupportFile>,
     pub response: Option<ResponseFile>,
     pub groups: Option<GroupsFile>,
     pub sre_run: Option<SreRunFile>,
@@ -69,6 +70,18 @@ pub struct JourneyFile {
 pub struct CalendarFile {
     pub business_hours: Option<S<String>>,
     pub business_days: Option<S<String>>,
+}
+
+/// `[support]`: the extended window, the availability bands that choose support hours
+/// and rotas, and what a domain rota's developer knows of other teams' services.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportFile {
+    pub extended_hours: Option<S<String>>,
+    pub extended_days: Option<S<String>>,
+    pub out_of_hours_from: Option<S<f64>>,
+    pub team_rota_from: Option<S<f64>>,
+    pub domain_knowledge: Option<S<f64>>,
 }
 
 /// `[response]`: paging, diagnosis and escalation mechanics shared by all models.
@@ -161,6 +174,7 @@ pub struct TeamFile {
     pub name: S<String>,
     pub headcount: Option<S<i64>>,
     pub setup: Option<S<String>>,
+    pub domain: Option<S<String>>,
 }
 
 /// `[[services]]` and `[service_defaults]`.
@@ -183,6 +197,8 @@ pub struct ServiceFile {
     pub deploy_in_business_hours: Option<S<bool>>,
     pub depends_on: Option<Vec<S<String>>>,
     pub cross_team_share: Option<S<f64>>,
+    pub support: Option<S<String>>,
+    pub rota: Option<S<String>>,
 }
 
 /// `[sensitivity]`: the ranges `whoruns sensitivity` moves parameters over.

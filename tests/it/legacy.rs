@@ -107,6 +107,12 @@ fn legacy(mut s: Scenario) -> Scenario {
         s.warmup_hours = 4380.0;
         s.horizon_hours = 13140.0;
     }
+    // Support hours by tier (issue 19, item 2): every service was supported around the
+    // clock by its own team's rota.
+    for service in &mut s.services {
+        service.support = whoruns::scenario::SupportHours::AllHours;
+        service.rota = whoruns::scenario::Rota::Team;
+    }
     staffing_as_before(s)
 }
 /// Staff sized by the load, symmetric by default (issue 19, item 3): the old rotas had two

@@ -25,5 +25,6 @@ mod scenario_errors;
 mod sensitivity;
 mod shards;
 mod staffing;
+mod support;
 mod sweep;
 mod tidy;

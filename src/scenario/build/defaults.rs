@@ -9,8 +9,9 @@
 
 use super::super::{
     BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    HeldChanges, Knowledge, LoadBasis, OnConflict, OpsSometimesRun, QueueOrder, Response, Service,
-    Severity, SreRun, TeamSetup, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    HeldChanges, Knowledge, LoadBasis, OnConflict, OpsSometimesRun, QueueOrder, Response, Rota,
+    Service, Severity, SreRun, Support, SupportHours, TeamSetup, Workarounds, YouAndSreRun, YouRun,
+    YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -441,6 +442,42 @@ pub(super) fn service() -> Service {
         // Dependencies and cross-team shares are resolved once every service is known.
         depends_on: Vec::new(),
         cross_team_share: 0.0,
+        // Placeholders: a service stating no `support` or `rota` (here or in
+        // `[service_defaults]`) takes them from its availability target, [`support`].
+        support: SupportHours::AllHours,
+        rota: Rota::Team,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `[support]`: support hours and out-of-hours rotas.
+
+/// `support.extended_hours`: 07:00–22:00. Assumption: business hours widened to cover
+/// the mornings and evenings in which most customers use a consumer service; no public
+/// figure fixes the window.
+pub(super) const EXTENDED_HOURS: &str = "07:00-22:00";
+
+/// `support.extended_days`: every day. Assumption, as [`EXTENDED_HOURS`].
+pub(super) const EXTENDED_DAYS: &str = "mon-sun";
+
+/// Support hours and rota by availability target, from the Equal Experts *You Build It
+/// You Run It* playbook (EE-YBIYRI, practices/selection.md and scale.md): financial
+/// exposure bands of about $7K / $250K / $800K per hour map to 95.0 / 99.0 / 99.9%
+/// availability, and out-of-hours schedules are chosen by exposure — John Lewis: no
+/// on-call at 95%, a domain schedule at 99.0%, a team schedule at 99.9%. So: a target
+/// below `out_of_hours_from` (99.0%) is supported in business hours only; from it to below
+/// `team_rota_from` (99.9%), around the clock with a domain rota out of hours; from 99.9%,
+/// around the clock by the team's own rota.
+pub(super) fn support() -> Support {
+    Support {
+        extended: Calendar::parse(EXTENDED_HOURS, EXTENDED_DAYS).unwrap_or_default(),
+        out_of_hours_from: 0.99,
+        team_rota_from: 0.999,
+        // Assumption: a developer of another team in the domain knows its services about
+        // as well as the neighbouring team it works beside — between an SRE's trained
+        // knowledge and an owner's; 0.6, half-way between the default ops start (0.3)
+        // and the owners' 1.0, rounded up for shared code and runbooks in one domain.
+        domain_knowledge: 0.6,
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::super::file::{S, ScenarioFile, ServiceFile};
-use super::super::{Service, Team, TeamSetup};
+use super::super::{Service, Support, Team, TeamSetup};
 use super::{Ctx, MAX_SERVICES, defaults, not_defined};
 
 impl Ctx<'_> {
@@ -14,10 +14,14 @@ impl Ctx<'_> {
         &mut self,
         raw: &ScenarioFile,
         you_run_setup: TeamSetup,
+        support: &Support,
     ) -> (Vec<Team>, Vec<Service>) {
         let mut teams: Vec<Team> = Vec::new();
         let mut team_setups = Vec::new();
         let mut team_index = HashMap::new();
+        // Domains by name, numbered in order of first mention; a team naming none is a
+        // domain of its own (its own rota out of hours, as before domains).
+        let mut domain_index: HashMap<String, usize> = HashMap::new();
         for t in &raw.teams {
             let t_ref = t.get_ref();
             let name = t_ref.name.get_ref().clone();
@@ -28,9 +32,16 @@ impl Ctx<'_> {
                 );
             }
             let headcount = self.count(&t_ref.headcount, "headcount", defaults::TEAM_HEADCOUNT, 1);
+            let domain_name = t_ref.domain.as_ref().map_or_else(
+                || format!("team {name}"),
+                |d| format!("domain {}", d.get_ref()),
+            );
+            let next = domain_index.len();
+            let domain = *domain_index.entry(domain_name).or_insert(next);
             teams.push(Team {
                 name,
                 headcount,
+                domain,
                 // Each team's own set-up is read below, once every team is known.
                 setup: you_run_setup,
             });
@@ -41,6 +52,10 @@ impl Ctx<'_> {
             team.setup = self.setup(setup, "setup", you_run_setup);
         }
         let base = self.service_defaults(raw.service_defaults.as_ref());
+        let (base_hours, base_rota) = raw
+            .service_defaults
+            .as_ref()
+            .map_or((None, None), |d| self.support_words(d));
         let mut services = Vec::new();
         let mut names = HashMap::new();
         for s in &raw.services {
@@ -81,7 +96,13 @@ impl Ctx<'_> {
                     }
                 },
             };
-            let svc = self.service(sf, name.get_ref().clone(), team, &base);
+            let mut svc = self.service(sf, name.get_ref().clone(), team, &base);
+            // Support hours and rota: as stated, else by the availability target
+            // (defaults::support).
+            let (hours, rota) = self.support_words(sf);
+            let (by_target_hours, by_target_rota) = support.by_target(svc.availability_target);
+            svc.support = hours.or(base_hours).unwrap_or(by_target_hours);
+            svc.rota = rota.or(base_rota).unwrap_or(by_target_rota);
             services.push(svc);
         }
         self.resolve_dependencies(&raw.services, &mut services);

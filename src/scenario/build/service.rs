@@ -80,6 +80,9 @@ impl Ctx<'_> {
                 .map_or(base.deploy_in_business_hours, |b| *b.get_ref()),
             depends_on: Vec::new(),
             cross_team_share: 0.0,
+            // Resolved by `organisation` (stated, `[service_defaults]`, or by target).
+            support: base.support,
+            rota: base.rota,
         }
     }
 
