@@ -777,7 +777,7 @@ impl<'a> Sim<'a> {
             }
             Kind::L2Request => {
                 let s = self.incident(i).service as usize;
-                let owner = self.owner(i).off_hours(self.scenario, s, t);
+                let owner = self.owner(i).off_hours(self.scenario, &self.oncall, s, t);
                 self.states[i].l2 = owner;
                 self.page(t, owner, i);
                 self.acquire(owner.pool(self.teams), index, Kind::L2Request, t);
@@ -804,7 +804,7 @@ impl<'a> Sim<'a> {
         let s = self.incident(index as usize).service as usize;
         let who = self.states[index as usize]
             .l1
-            .off_hours(self.scenario, s, t);
+            .off_hours(self.scenario, &self.oncall, s, t);
         self.states[index as usize].l1 = who;
         self.page(t, who, index as usize);
         self.acquire(who.pool(self.teams), index, Kind::L1Request, t);

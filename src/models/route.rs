@@ -67,10 +67,24 @@ impl Responder {
     }
 
     /// Out of hours, a developer of the owning team is replaced by the domain's rota when
-    /// `scenario` says the domain answers for `service` at `t`.
-    pub fn off_hours(self, scenario: &Scenario, service: usize, t: f64) -> Responder {
+    /// `scenario` says the domain answers for `service` at `t`, unless the team's own rota
+    /// is on call around the clock now (`oncall`).
+    pub fn off_hours(
+        self,
+        scenario: &Scenario,
+        oncall: &super::OnCall,
+        service: usize,
+        t: f64,
+    ) -> Responder {
         match self {
-            Responder::Dev(team) if scenario.domain_answers(service, t) => {
+            Responder::Dev(team)
+                if scenario.domain_answers(service, t)
+                    && !oncall
+                        .team_nights
+                        .get(team as usize)
+                        .copied()
+                        .unwrap_or(false) =>
+            {
                 Responder::Domain(scenario.teams[team as usize].domain as u32)
             }
             other => other,

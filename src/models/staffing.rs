@@ -243,7 +243,7 @@ impl Headcount {
 /// hours its services are supported in: around the clock (`dev`, `sre`), in the extended
 /// window (`*_ext`) or in business hours (`*_bh`); a domain rota only out of business
 /// hours (`domain` around the clock, `domain_ext` in the extended window).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnCall {
     /// Developers on call around the clock (as L1 or as L2 for a shared rota), summed
     /// over teams.
@@ -264,6 +264,19 @@ pub struct OnCall {
     pub sre_bh: f64,
     /// People in the rotas of those on call (for per-person page rates).
     pub rota_people: f64,
+    /// Per team: whether its own developer rota is on call around the clock, so that it
+    /// answers out of hours for its `rota = "domain"` services too (the domain rota
+    /// serves the teams that have no night rota of their own).
+    pub team_nights: Vec<bool>,
+}
+
+/// Whether `team`'s developers hold a rota of their own under these runners (`owns` says
+/// whether it has services of a runner): as first responders in a developer set-up, or as
+/// the on-call escalation of a shared rota or of SREs.
+fn dev_rota(team: &crate::scenario::Team, owns: &dyn Fn(Runner) -> bool, escalation: bool) -> bool {
+    (owns(Runner::Owners) && team.setup != TeamSetup::EmbeddedSre)
+        || owns(Runner::SharedWithSre)
+        || escalation
 }
 
 /// Adds `amount` people on call in the hours `level` needs (none: nobody).
@@ -312,7 +325,15 @@ impl OnCall {
                     }
             };
             let shared = scenario.domain_is_shared(team.domain);
-            let by_domain = |i: usize| shared && scenario.services[i].rota == Rota::Domain;
+            let domain_service = |i: usize| shared && scenario.services[i].rota == Rota::Domain;
+            // A team whose own rota is on call around the clock for its other services
+            // answers for its domain-rota services too: a second rota at night would only
+            // add standby.
+            let own_nights = dev_rota(team, &owns, escalation_rota)
+                && widest(&|i, run| dev_covers(i, run) && !domain_service(i))
+                    == Some(SupportHours::AllHours);
+            let by_domain = |i: usize| !own_nights && domain_service(i);
+            out.team_nights.push(own_nights);
             let own_level = widest(&|i, run| dev_covers(i, run) && !by_domain(i))
                 .or_else(|| widest(&dev_covers).map(|_| SupportHours::BusinessHours));
             let domain_level = widest(&|i, run| dev_covers(i, run) && by_domain(i))

@@ -196,3 +196,52 @@ availability_target = 0.9995
         }
     }
 }
+
+#[test]
+fn a_team_with_its_own_night_rota_answers_for_its_domain_services_too() {
+    // Team a runs a 24/7 service on its own rota and a domain-rota service; team b only a
+    // domain-rota service. Team a's own rota is up all night anyway, so its domain service
+    // stays with it: the results are those of team a holding both on its own rota.
+    let text = |rota_of_a2: &str| {
+        format!(
+            r#"
+name = "nights"
+horizon = "365d"
+replications = 8
+seed = 5
+models = ["you-run"]
+[error_budget]
+freeze = false
+[service_defaults]
+support = "24/7"
+background_incidents = "4/month"
+deploys_per_week = 10
+[[teams]]
+name = "a"
+domain = "d"
+[[teams]]
+name = "b"
+domain = "d"
+[[services]]
+name = "a1"
+team = "a"
+rota = "team"
+[[services]]
+name = "a2"
+team = "a"
+rota = "{rota_of_a2}"
+[[services]]
+name = "b1"
+team = "b"
+rota = "domain"
+"#
+        )
+    };
+    let as_domain = outcomes(&scenario(&text("domain")));
+    let as_team = outcomes(&scenario(&text("team")));
+    assert_eq!(as_domain, as_team);
+    // And the domain rota still covers team b's nights: one rota-year of it, not two.
+    for o in &as_domain {
+        assert!(o.dev_oncall_hours > 8760.0 && o.dev_oncall_hours < 2.0 * 8760.0 + 1.0);
+    }
+}
