@@ -133,6 +133,9 @@ pub struct Response {
     /// People on call at once in every rota (per team for developers), unless a group
     /// states its own `concurrent_oncall`.
     pub concurrent_oncall: u32,
+    /// Whether every rota has a secondary on call behind each primary (SREB ch. 11). The
+    /// groups' `concurrent_oncall` already counts them: it is doubled when this is set.
+    pub secondary: bool,
 }
 
 /// The order in which waiting incidents are taken when a rota's responders are busy.

@@ -136,7 +136,13 @@ impl Ctx<'_> {
     fn scenario(&mut self, raw: ScenarioFile, file: &str) -> Scenario {
         let settings = self.settings(&raw, file);
         let response = self.response(raw.response.as_ref());
-        let groups = self.groups(raw.groups.as_ref(), response.concurrent_oncall);
+        let mut groups = self.groups(raw.groups.as_ref(), response.concurrent_oncall);
+        if response.secondary {
+            // A secondary behind every primary: twice the people on call in every rota.
+            for g in [&mut groups.dev, &mut groups.sre, &mut groups.ops] {
+                g.concurrent_oncall = g.concurrent_oncall.saturating_mul(2);
+            }
+        }
         let sre_run = self.sre_run(raw.sre_run.as_ref());
         let you_and_sre_run =
             self.you_and_sre_run(raw.you_and_sre_run.as_ref(), response.shift_hours);

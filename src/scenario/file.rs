@@ -99,6 +99,7 @@ pub struct ResponseFile {
     pub swarm: Option<S<bool>>,
     pub swarm_min_impact: Option<S<f64>>,
     pub concurrent_oncall: Option<S<i64>>,
+    pub secondary: Option<S<bool>>,
 }
 
 /// `[groups.dev]`, `[groups.sre]`, `[groups.ops]`.

@@ -567,3 +567,49 @@ background_incidents = "4/week"
     assert!((settled - 0.8).abs() < 0.01, "settled {settled}");
     assert!(early < 0.75, "a short warm-up measures the ramp: {early}");
 }
+
+#[test]
+fn a_secondary_behind_every_primary_is_a_second_person_on_call_in_every_rota() {
+    let with = |response: &str| {
+        let mut text = String::from(
+            r#"
+horizon = "120d"
+replications = 6
+seed = 23
+models = ["you-run", "ops-run", "you-and-sre-run"]
+[response]
+"#,
+        );
+        text.push_str(response);
+        text.push_str(
+            r#"
+[error_budget]
+freeze = false
+[[teams]]
+name = "a"
+[[services]]
+name = "s"
+team = "a"
+deploys_per_week = 10
+background_incidents = "3/day"
+"#,
+        );
+        run(&scenario(&text), None, &|| {}).expect("run")
+    };
+    let secondary = with("secondary = true\n");
+    let two = with("concurrent_oncall = 2\n");
+    let one = with("concurrent_oncall = 1\n");
+    // The same queue and the same people on call as two at once, in every rota.
+    assert_eq!(secondary, two);
+    let ops = |v: &[Outcome]| -> Vec<Outcome> {
+        v.iter()
+            .filter(|o| o.model == ModelKind::OpsRun)
+            .cloned()
+            .collect()
+    };
+    let wait = paired(&ops(&secondary), &ops(&one), |o| o.queue_wait_hours);
+    assert!(
+        wait.high < 0.0,
+        "a secondary shortens ops-run's queue: {wait:?}"
+    );
+}

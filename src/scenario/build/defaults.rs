@@ -112,6 +112,10 @@ pub(super) fn response() -> Response {
         // primary on call. The same for every rota, so that no model starts with more
         // hands than another (docs/model.md §9); a group may state its own.
         concurrent_oncall: 1,
+        // SREB ch. 11 describes a primary and a secondary on call; the default is the one
+        // person of SMITH's team rota, the same for every rota (a neutral choice: a
+        // secondary is a setting, and the docs show what it changes).
+        secondary: false,
     }
 }
 

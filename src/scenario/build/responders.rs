@@ -79,6 +79,7 @@ impl Ctx<'_> {
                     d.concurrent_oncall,
                     1,
                 ),
+                secondary: r.secondary.as_ref().map_or(d.secondary, |s| *s.get_ref()),
             },
         }
     }
