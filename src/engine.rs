@@ -149,8 +149,11 @@ struct ServiceState {
     next_deploy: usize,
     /// Deployments a freeze holds back, waiting to ship when it lifts.
     held_deploys: u32,
-    /// Change incidents of those deployments, waiting with them.
-    held_incidents: Vec<u32>,
+    /// Change incidents of those deployments, waiting with them, each with the time it was
+    /// held at (when it would have arrived).
+    held_incidents: Vec<(u32, f64)>,
+    /// When the freeze that holds them began (infinite while nothing is held).
+    held_since: f64,
     quarters_out: u32,
     quarters_in: u32,
     /// Incidents open now.
@@ -337,6 +340,7 @@ impl<'a> Sim<'a> {
                 next_deploy: 0,
                 held_deploys: 0,
                 held_incidents: Vec::new(),
+                held_since: f64::INFINITY,
                 quarters_out: 0,
                 quarters_in: 0,
                 open: 0,
@@ -479,7 +483,9 @@ impl<'a> Sim<'a> {
                     self.tally.deploys_frozen += 1;
                 }
                 if self.scenario.error_budget.held_changes == HeldChanges::Deferred {
-                    self.services[s].held_deploys += 1;
+                    let st = &mut self.services[s];
+                    st.held_deploys += 1;
+                    st.held_since = st.held_since.min(st.frozen_from);
                 }
             } else {
                 self.knowledge.deploy(s, d.time);
@@ -488,9 +494,13 @@ impl<'a> Sim<'a> {
         self.services[s].next_deploy = next;
     }
 
-    /// Ships what a freeze held back on service `s`, if it is no longer frozen at `t`:
-    /// the held deployments reach production together (eroding knowledge as any
-    /// deployment does) and the incidents of the failed ones arrive now.
+    /// Ships what a freeze held back on service `s`, if it is no longer frozen at `t`. The
+    /// held changes go out at the pace they were written: each one later by the time it
+    /// was held, rounded up to whole weeks, so a change written on a Tuesday at 10:00
+    /// ships on a Tuesday at 10:00 (in business hours if it was written in them); the
+    /// incident of a failed one arrives then, unless a new freeze holds it again. Their
+    /// knowledge erosion is applied when the freeze lifts (an approximation: erosion is a
+    /// share per deployment, so only its timing moves).
     fn release_held(&mut self, s: usize, t: f64) {
         let st = &self.services[s];
         if self.frozen(s, t) || (st.held_deploys == 0 && st.held_incidents.is_empty()) {
@@ -501,8 +511,18 @@ impl<'a> Sim<'a> {
         for _ in 0..std::mem::take(&mut self.services[s].held_deploys) {
             self.knowledge.deploy(s, t);
         }
-        for index in std::mem::take(&mut self.services[s].held_incidents) {
-            self.arrive(index as usize, t);
+        let since = std::mem::replace(&mut self.services[s].held_since, f64::INFINITY);
+        let shift = ((t - since) / HOURS_PER_WEEK).ceil().max(0.0) * HOURS_PER_WEEK;
+        for (index, held_at) in std::mem::take(&mut self.services[s].held_incidents) {
+            let at = held_at + shift;
+            if at < self.horizon {
+                self.schedule(at.max(t), Kind::Arrival, index);
+            } else {
+                // Would ship after the horizon: still held at the end.
+                let st = &mut self.services[s];
+                st.held_incidents.push((index, held_at));
+                st.held_since = st.held_since.min(since);
+            }
         }
     }
 
@@ -511,7 +531,9 @@ impl<'a> Sim<'a> {
         let s = inc.service as usize;
         if inc.cause == Cause::Change && self.freeze_holds_back(s, t, inc.freeze_u) {
             if self.scenario.error_budget.held_changes == HeldChanges::Deferred {
-                self.services[s].held_incidents.push(index as u32);
+                let st = &mut self.services[s];
+                st.held_incidents.push((index as u32, t));
+                st.held_since = st.held_since.min(st.frozen_from);
             }
             return;
         }

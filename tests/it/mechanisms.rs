@@ -613,3 +613,50 @@ background_incidents = "3/day"
         "a secondary shortens ops-run's queue: {wait:?}"
     );
 }
+
+#[test]
+fn held_changes_ship_at_the_hour_they_were_written_whole_weeks_later() {
+    use whoruns::world::Cause;
+    // A service that goes in and out of its budget, so freezes come and go.
+    let mut s = swinging_service(2, 365, false);
+    s.models = vec![ModelKind::YouRun];
+    s.services[0].deploys_per_week = 20.0;
+    s.services[0].change_failure_rate = 0.2;
+    s.error_budget.freeze = true;
+    assert!(s.services[0].deploy_in_business_hours);
+    let mut late = 0;
+    for r in 0..s.replications {
+        let world = whoruns::world::World::generate(&s, whoruns::rng::replication_seed(s.seed, r));
+        let drawn: Vec<f64> = world
+            .incidents
+            .iter()
+            .filter(|i| i.cause == Cause::Change)
+            .map(|i| i.arrival)
+            .collect();
+        for t in whoruns::engine::trace(&s, &world, ModelKind::YouRun, s.seed) {
+            if t.cause != Cause::Change {
+                continue;
+            }
+            // Written in business hours, shipped in business hours: a held change is later
+            // by whole weeks, never released at the instant the freeze lifts.
+            assert!(
+                s.calendar.is_open(t.arrival),
+                "a change incident at {}",
+                t.arrival
+            );
+            let weeks = drawn
+                .iter()
+                .map(|a| (t.arrival - a) / 168.0)
+                .any(|w| w >= 0.0 && (w - w.round()).abs() < 1e-9);
+            assert!(
+                weeks,
+                "{} is no whole number of weeks after a drawn change",
+                t.arrival
+            );
+            if !drawn.contains(&t.arrival) {
+                late += 1;
+            }
+        }
+    }
+    assert!(late > 0, "some changes were held and shipped later");
+}
