@@ -275,7 +275,7 @@ fn brief(data: &ReportData) -> Vec<String> {
                 .join(", "),
             s.reference.name()
         ),
-        budget_policy(s),
+        budget_policy(data),
         steady_start(s),
         format!(
             "{} replications of {:.0} days (warm-up {:.0} days), seed {}.",
@@ -288,8 +288,10 @@ fn brief(data: &ReportData) -> Vec<String> {
 }
 
 /// The error-budget policy in one sentence, naming any compared model the scenario
-/// exempts: an exemption is a choice of the scenario, not a result.
-fn budget_policy(s: &crate::Scenario) -> String {
+/// exempts — an exemption is a choice of the scenario, not a result — with the difference
+/// it makes ([`exemption_effect`]).
+fn budget_policy(data: &ReportData) -> String {
+    let s = &data.scenario;
     let e = &s.error_budget;
     if !e.freeze {
         return "No error-budget policy: services never freeze (`error_budget.freeze = false`)."
@@ -305,17 +307,81 @@ fn budget_policy(s: &crate::Scenario) -> String {
         .models
         .iter()
         .copied()
-        .filter(|m| !e.models.contains(m))
+        .filter(|m| !e.models.contains(m) && data.model(*m).is_some())
         .collect();
     if exempt.is_empty() {
-        format!(
+        return format!(
             "One error-budget policy for every model: a service over budget freezes features; {held}."
-        )
+        );
+    }
+    format!(
+        "Error-budget policy: a service over budget freezes features; {held}. Exempt by the scenario's choice (`error_budget.models`), not by any mechanism: {}. {}",
+        names(&exempt),
+        exemption_effect(data, &exempt)
+    )
+}
+
+/// What exempting `exempt` from the error-budget policy changes: each exempt model run again
+/// under the policy, on the same worlds (same seed and replications), and the paired
+/// difference exempt minus under the policy in total cost, its unreliability part and
+/// availability.
+fn exemption_effect(data: &ReportData, exempt: &[ModelKind]) -> String {
+    let mut under = data.scenario.clone();
+    under.models = exempt.to_vec();
+    under.error_budget.models = ModelKind::ALL.to_vec();
+    under.replications = u32::try_from(data.replications).unwrap_or(u32::MAX);
+    let outcomes = match crate::runner::run(&under, None, &|| {}) {
+        Ok(o) => o,
+        Err(e) => return format!("The difference it makes could not be measured: {e}."),
+    };
+    let mut parts = Vec::new();
+    for m in exempt {
+        let Some(actual) = data.model(*m) else {
+            continue;
+        };
+        let mine: Vec<&crate::Outcome> = outcomes.iter().filter(|o| o.model == *m).collect();
+        let diff = |metric: &str| {
+            let found = crate::metric::find(metric)?;
+            let exempt_values = actual.values(metric);
+            (exempt_values.len() == mine.len()).then(|| {
+                Estimate::of(
+                    exempt_values
+                        .iter()
+                        .zip(&mine)
+                        .filter_map(|(x, o)| found.get(o).map(|y| x - y)),
+                )
+            })
+        };
+        let (Some(total), Some(unrel), Some(avail)) = (
+            diff("cost_total"),
+            diff("cost_unreliability"),
+            diff("availability"),
+        ) else {
+            continue;
+        };
+        parts.push(format!(
+            "exempting {} changes its total cost by {} a year (95% CI {} to {}), of which unreliability {}, and its availability by {} percentage points, against the same model under the policy on the same worlds",
+            m.name(),
+            signed(total.mean),
+            signed(total.low),
+            signed(total.high),
+            signed(unrel.mean),
+            format!("{:+.3}", 100.0 * avail.mean).replace('-', "−")
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
     } else {
-        format!(
-            "Error-budget policy: a service over budget freezes features; {held}. Exempt by the scenario's choice (`error_budget.models`), not by any mechanism: {}.",
-            names(&exempt)
-        )
+        format!("The difference it makes: {}.", parts.join("; "))
+    }
+}
+
+/// Money with its sign, in a reader's words.
+fn signed(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", money(x))
+    } else {
+        format!("−{}", money(-x))
     }
 }
 

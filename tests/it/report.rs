@@ -191,3 +191,55 @@ fn funding_shows_the_chapters_label_and_the_simulated_split_apart() {
         .count();
     assert_eq!(rated, simulated);
 }
+
+#[test]
+fn an_exempt_model_is_named_with_the_difference_its_exemption_makes() {
+    let build = |exempt: bool| {
+        let text = fs::read_to_string(bundled("baseline.toml")).expect("read");
+        let mut s = scenario(&text);
+        s.replications = 4;
+        s.models = vec![whoruns::ModelKind::YouRun, whoruns::ModelKind::OpsRun];
+        if exempt {
+            s.error_budget.models = vec![whoruns::ModelKind::YouRun];
+        }
+        s
+    };
+    let (exempt, under) = (build(true), build(false));
+    let outcomes = runner::run(&exempt, None, &|| {}).expect("run");
+    let d = ReportData::from_frames(
+        exempt.clone(),
+        &export::replications_frame(&outcomes).expect("frame"),
+        &export::services_frame(&exempt, &outcomes).expect("frame"),
+        &export::timeseries_frame(&exempt, &outcomes).expect("frame"),
+        &export::ttr_histogram_frame(&outcomes).expect("frame"),
+    )
+    .expect("report data");
+    let md = document::markdown(&d, &comparison::comparison(&d));
+    let line = md
+        .lines()
+        .find(|l| l.contains("Exempt by the scenario's choice"))
+        .unwrap_or_else(|| panic!("no exemption in\n{md}"));
+    assert!(line.contains("**Ops run it**"), "{line}");
+    // The difference is ops-run exempt minus ops-run under the policy, on the same worlds.
+    let mean = |v: &[whoruns::Outcome]| {
+        let ops: Vec<f64> = v
+            .iter()
+            .filter(|o| o.model == whoruns::ModelKind::OpsRun)
+            .map(|o| o.cost_total)
+            .collect();
+        ops.iter().sum::<f64>() / ops.len() as f64
+    };
+    let with_policy = runner::run(&under, None, &|| {}).expect("run");
+    let diff = mean(&outcomes) - mean(&with_policy);
+    let shown = if diff >= 0.0 {
+        format!("+{}", whoruns::table::money(diff))
+    } else {
+        format!("−{}", whoruns::table::money(-diff))
+    };
+    assert!(
+        line.contains(&format!("changes its total cost by {shown} a year")),
+        "{line} (expected {shown})"
+    );
+    // Without an exemption, one policy for every model is said instead.
+    assert!(document::markdown(&data(), &[]).contains("One error-budget policy for every model"));
+}
