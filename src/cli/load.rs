@@ -83,6 +83,9 @@ pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
         eprintln!("{w}");
     }
     let policies = whoruns::models::policies(&scenario);
+    for o in whoruns::models::settling::overloaded(&scenario, &policies) {
+        eprintln!("{shown}: warning: {o}.");
+    }
     let unsettled = whoruns::models::settling::unsettled(&scenario, &policies);
     if let Some(slowest) = unsettled.first() {
         eprintln!(

@@ -139,6 +139,63 @@ pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
     out
 }
 
+/// Rotas whose offered load — the first-responder hours a year their services bring, from
+/// the rates and mean efforts at the group's starting knowledge — is at least the people
+/// they have on call: their queue grows without bound, and every restore time is
+/// dominated by it. Dedicated rotas only (a team's developers for the services they run,
+/// the SRE rota, the operations shift); shared rotas split their load and are not judged.
+pub fn overloaded(scenario: &Scenario, policies: &[Policy]) -> Vec<String> {
+    use super::staffing::{Runner, expected_l1_hours};
+    use crate::scenario::GroupId;
+    let mut out = Vec::new();
+    for policy in policies {
+        let runs = |s: usize, r: Runner| policy.initial_runner(scenario, s) == r;
+        let mut rotas: Vec<(String, GroupId, Vec<usize>, u32)> = Vec::new();
+        for (t, team) in scenario.teams.iter().enumerate() {
+            let mine: Vec<usize> = (0..scenario.services.len())
+                .filter(|&s| scenario.services[s].team == t && runs(s, Runner::Owners))
+                .collect();
+            if team.setup == crate::scenario::TeamSetup::DevsRotate {
+                let on_call = scenario.groups.dev.concurrent_oncall;
+                rotas.push((
+                    format!("team {}'s rota", team.name),
+                    GroupId::Dev,
+                    mine,
+                    on_call,
+                ));
+            }
+        }
+        for (group, runner) in [(GroupId::Sre, Runner::Sre), (GroupId::Ops, Runner::Ops)] {
+            let mine: Vec<usize> = (0..scenario.services.len())
+                .filter(|&s| runs(s, runner))
+                .collect();
+            let on_call = scenario.groups.get(group).concurrent_oncall;
+            rotas.push((format!("the {} rota", group.key()), group, mine, on_call));
+        }
+        for (name, group, services, on_call) in rotas {
+            let load: f64 = services
+                .iter()
+                .map(|&s| expected_l1_hours(scenario, group, s))
+                .sum::<f64>()
+                / HOURS_PER_YEAR;
+            if services.is_empty() || load < f64::from(on_call.max(1)) {
+                continue;
+            }
+            let load = if load < 1000.0 {
+                format!("{load:.1}")
+            } else {
+                crate::format::short(load)
+            };
+            out.push(format!(
+                "under {}, {name} is offered about {load} people's worth of incident work around the clock against {on_call} on call: its queue grows without bound and restore times measure the backlog. Raise `groups.{}.concurrent_oncall` (or set `response.secondary = true`), or lower the incident rates or efforts",
+                policy.model.key(),
+                group.key()
+            ));
+        }
+    }
+    out
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
@@ -218,5 +275,32 @@ deploys_per_week = 5
                 .starts_with("ops knowledge has not settled (under ops-run)")
         );
         assert!(unsettled(&long, &p(&long)).is_empty());
+    }
+
+    #[test]
+    fn a_rota_offered_more_work_than_its_people_is_named() {
+        // 0.5 incidents an hour of 3 h for an owner; ops at knowledge 0.3 takes 2.4 × that:
+        // 3.6 people's worth of work against one on call. Two developers hold 1.5.
+        let text = r#"
+name = "over"
+models = ["you-run", "ops-run"]
+[groups.dev]
+concurrent_oncall = 2
+[[teams]]
+name = "a"
+[[services]]
+name = "s"
+team = "a"
+background_incidents = "0.5/h"
+deploys_per_week = 0
+effort = { dist = "exponential", mean = "3h" }
+"#;
+        let s = match crate::scenario::parse(text, "over.toml") {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let warned = overloaded(&s, &super::super::policies(&s));
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].starts_with("under ops-run, the ops rota is offered about 3.6"));
     }
 }

@@ -67,8 +67,9 @@ pub struct Headcount {
 }
 
 /// Expected first-responder hours per year `group` spends on `service`, from the
-/// scenario's rates and mean efforts: used only to size a shared function for its estate.
-fn expected_l1_hours(scenario: &Scenario, group: GroupId, service: usize) -> f64 {
+/// scenario's rates and mean efforts: used to size a shared function for its estate and to
+/// warn of a rota that cannot keep up ([`super::settling::overloaded`]).
+pub(super) fn expected_l1_hours(scenario: &Scenario, group: GroupId, service: usize) -> f64 {
     let s = &scenario.services[service];
     let g = scenario.groups.get(group);
     let background = s.background_rate_per_hour * HOURS_PER_YEAR;
