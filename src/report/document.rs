@@ -314,6 +314,17 @@ fn budget_policy(data: &ReportData) -> String {
             "One error-budget policy for every model: a service over budget freezes features; {held}."
         );
     }
+    let compared = s
+        .models
+        .iter()
+        .filter(|m| data.model(**m).is_some())
+        .count();
+    if exempt.len() == compared {
+        return format!(
+            "No compared model enforces the error-budget policy (`error_budget.models` names none of them), so no service ever freezes. {}",
+            exemption_effect(data, &exempt)
+        );
+    }
     format!(
         "Error-budget policy: a service over budget freezes features; {held}. Exempt by the scenario's choice (`error_budget.models`), not by any mechanism: {}. {}",
         names(&exempt),
@@ -360,19 +371,36 @@ fn exemption_effect(data: &ReportData, exempt: &[ModelKind]) -> String {
             continue;
         };
         parts.push(format!(
-            "exempting {} changes its total cost by {} a year (95% CI {} to {}), of which unreliability {}, and its availability by {} percentage points, against the same model under the policy on the same worlds",
+            "exempting {} changes its total cost by {} a year (95% CI {} to {}), of which unreliability {}, and its availability by {} percentage points",
             m.name(),
             signed(total.mean),
             signed(total.low),
             signed(total.high),
             signed(unrel.mean),
-            format!("{:+.3}", 100.0 * avail.mean).replace('-', "−")
+            points(100.0 * avail.mean)
         ));
     }
     if parts.is_empty() {
         String::new()
     } else {
-        format!("The difference it makes: {}.", parts.join("; "))
+        format!(
+            "The difference it makes, against the same model under the policy on the same worlds: {}.",
+            parts.join("; ")
+        )
+    }
+}
+
+/// Percentage points with their sign, three decimals, never a negative zero.
+fn points(x: f64) -> String {
+    let shown = format!("{x:+.3}");
+    if shown
+        .trim_start_matches(['+', '-'])
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        "±0.000".to_string()
+    } else {
+        shown.replace('-', "−")
     }
 }
 

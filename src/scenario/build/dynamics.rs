@@ -153,7 +153,13 @@ impl Ctx<'_> {
                         for m in list.get_ref() {
                             match m.get_ref().parse::<ModelKind>() {
                                 Ok(k) if !out.contains(&k) => out.push(k),
-                                Ok(_) => {}
+                                Ok(_) => self.err(
+                                    &m.span(),
+                                    format!(
+                                        "error_budget.models: model \"{}\" is listed twice",
+                                        m.get_ref()
+                                    ),
+                                ),
                                 Err(msg) => {
                                     self.err(&m.span(), format!("error_budget.models: {msg}"))
                                 }
