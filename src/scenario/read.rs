@@ -201,6 +201,26 @@ fn key_before(text: &str, span: &Range<usize>) -> String {
     before[key_start..].trim().trim_matches('"').to_string()
 }
 
+/// What a text key takes, for keys whose text is not a duration: its valid words or the
+/// shape of its value.
+fn text_example(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "queue" => "\"severity\" or \"fifo\"",
+        "held_changes" => "\"deferred\" or \"dropped\"",
+        "on_conflict" => "\"retire\" or \"keep\"",
+        "support" => "\"24/7\", \"extended\" or \"business-hours\"",
+        "rota" => "\"team\" or \"domain\"",
+        "extended_hours" => "e.g. \"07:00-22:00\"",
+        "extended_days" => "e.g. \"mon-sun\"",
+        "charging" => "\"pro-rata\" or \"full\"",
+        "operational_load_basis" => "\"working-time\" or \"seat-time\"",
+        "models" | "reference" => "a model's key, e.g. \"you-run\"",
+        "background_incidents" => "a rate, e.g. \"2/month\"",
+        "name" | "team" | "domain" | "description" | "currency" => "e.g. \"checkout\"",
+        _ => return None,
+    })
+}
+
 /// What a serde type name means to someone writing a scenario.
 fn in_words(expected: &str) -> &'static str {
     let e = expected.trim();
@@ -264,11 +284,16 @@ fn humanise(text: &str, span: &Range<usize>, message: &str, kind: &Kind) -> Stri
                 "boolean" => "true or false",
                 other => other,
             };
+            let should = match text_example(&key) {
+                Some(example) if expected.trim() == "a string" => {
+                    format!("text in quotes ({example})")
+                }
+                _ => in_words(expected).to_string(),
+            };
             format!(
-                "{} = {} should be {} (found {found_words})",
+                "{} = {} should be {should} (found {found_words})",
                 if key.is_empty() { "this value" } else { &key },
                 echo(value.trim()),
-                in_words(expected)
             )
         }
         Kind::Length => {
