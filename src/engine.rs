@@ -262,7 +262,7 @@ pub fn runaway_limit(world_incidents: usize) -> usize {
 }
 
 /// How many regressions per drawn incident the run-time guard allows (the bundled
-/// scenarios reach at most 0.017 regressions per measured incident in any replication and
+/// scenarios reach at most 0.014 regressions per measured incident in any replication and
 /// model, at their own replications: `whoruns run scenarios/<name>.toml --no-report`).
 pub const RUNAWAY_FACTOR: usize = 10;
 
@@ -482,10 +482,8 @@ impl<'a> Sim<'a> {
                 if d.time >= self.warmup {
                     self.tally.deploys_frozen += 1;
                 }
-                if self.scenario.error_budget.held_changes == HeldChanges::Deferred {
-                    let st = &mut self.services[s];
-                    st.held_deploys += 1;
-                    st.held_since = st.held_since.min(st.frozen_from);
+                if self.hold(s) {
+                    self.services[s].held_deploys += 1;
                 }
             } else {
                 self.knowledge.deploy(s, d.time);
@@ -526,14 +524,23 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Whether a freeze on service `s` keeps what it holds back (rather than dropping it);
+    /// if so, the hold is dated from the freeze's start.
+    fn hold(&mut self, s: usize) -> bool {
+        if self.scenario.error_budget.held_changes != HeldChanges::Deferred {
+            return false;
+        }
+        let st = &mut self.services[s];
+        st.held_since = st.held_since.min(st.frozen_from);
+        true
+    }
+
     fn arrive(&mut self, index: usize, t: f64) {
         let inc = *self.incident(index);
         let s = inc.service as usize;
         if inc.cause == Cause::Change && self.freeze_holds_back(s, t, inc.freeze_u) {
-            if self.scenario.error_budget.held_changes == HeldChanges::Deferred {
-                let st = &mut self.services[s];
-                st.held_incidents.push((index as u32, t));
-                st.held_since = st.held_since.min(st.frozen_from);
+            if self.hold(s) {
+                self.services[s].held_incidents.push((index as u32, t));
             }
             return;
         }
@@ -564,7 +571,7 @@ impl<'a> Sim<'a> {
         if runner.hands_over() && t >= self.warmup {
             self.tally.handed_over_incidents += 1;
         }
-        let impact = self.scenario.services[s].severities[inc.severity as usize].impact;
+        let impact = self.impact(index);
         let st = &mut self.services[s];
         st.open += 1;
         st.impairment.change(t, impact);
@@ -758,7 +765,7 @@ impl<'a> Sim<'a> {
             self.states[index].restored = t;
             let inc = self.incident(index);
             let service = inc.service as usize;
-            let impact = self.scenario.services[service].severities[inc.severity as usize].impact;
+            let impact = self.impact(index);
             let st = &mut self.services[service];
             st.open -= 1;
             st.impairment.change(t, -impact);

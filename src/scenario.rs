@@ -237,9 +237,10 @@ pub struct ErrorBudget {
 /// freeze holds back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeldChanges {
-    /// They wait in the service's backlog and ship together when the freeze lifts (at the
-    /// first weekly or quarterly budget check that finds the service unfrozen); each keeps
-    /// its own failure draw, so a failed one's incident arrives then.
+    /// They wait in the service's backlog and ship after the freeze lifts (at the first
+    /// weekly or quarterly budget check that finds the service unfrozen), at the pace they
+    /// were written: each later by the time it was held, in whole weeks. Each keeps its own
+    /// failure draw, so a failed one's incident arrives when it ships.
     Deferred,
     /// They never ship: the work and its incidents vanish (the behaviour before deferral,
     /// kept to reproduce old results).

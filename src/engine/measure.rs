@@ -20,7 +20,8 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let availability = availability(downtime_hours, sim.scenario.services.len(), window);
     let load = Load::of(sim, window);
     let workarounds = Workarounds::of(sim);
-    let costs = Costs::of(sim, &service_downtime, window);
+    let on_call = OnCallHours::of(sim);
+    let costs = Costs::of(sim, &on_call, &service_downtime, window);
     let t = &sim.tally;
     let part = |p: RestorePart| restores.parts[p.index()];
 
@@ -85,7 +86,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         quarters_outside_budget: t.quarters_outside_budget,
         handovers: t.handovers,
         handbacks: t.handbacks,
-        dev_oncall_hours: OnCallHours::of(sim).dev,
+        dev_oncall_hours: on_call.dev,
         dev_incident_hours: t.dev_hours,
         ops_sre_incident_hours: t.ops_sre_hours,
         dedicated_headcount: sim.policy.headcount.total(),
@@ -374,7 +375,7 @@ struct Costs {
 impl Costs {
     /// Prices the model's tallies and headcount by the scenario's costs, scaled from the
     /// window to a year.
-    fn of(sim: &Sim<'_>, service_downtime: &[f64], window: f64) -> Costs {
+    fn of(sim: &Sim<'_>, on_call: &OnCallHours, service_downtime: &[f64], window: f64) -> Costs {
         let scenario = sim.scenario;
         let horizon = sim.horizon;
         let t = &sim.tally;
@@ -389,7 +390,6 @@ impl Costs {
         let embedded_staff = embedded_charged * loaded(g.sre.salary);
         let ops_staff = ops_charged * loaded(g.ops.salary);
         let cost_staff = sre_staff + embedded_staff + ops_staff;
-        let on_call = OnCallHours::of(sim);
         let standby = |off_hours: f64| off_hours * costs.standby_per_hour * per_year;
         let dev_standby = standby(on_call.dev_off);
         let sre_standby = standby(on_call.sre_off);

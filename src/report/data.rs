@@ -86,6 +86,12 @@ pub struct ReportData {
     pub tiers: Vec<f64>,
     /// The report's title.
     pub title: String,
+    /// The replication numbers the results hold, in the order of every per-replication
+    /// vector (0..n for a whole run; a shard's own range for one part).
+    pub replication_ids: Vec<u32>,
+    /// The brief, drawn once per selection: it may simulate (an exempt model under the
+    /// policy), and both the Markdown and the HTML report show it.
+    pub brief: std::sync::OnceLock<Vec<String>>,
 }
 
 impl ReportData {
@@ -129,6 +135,8 @@ impl ReportData {
         } else {
             models.to_vec()
         };
+        // A new selection draws a new brief.
+        self.brief = std::sync::OnceLock::new();
         self.scenario
             .compare(compared, reference)
             .map_err(|e| DataError::Model(e.to_string()))
@@ -173,6 +181,9 @@ impl ReportData {
         read_top_tier(&mut models, &slots, &service_rows, top_target);
         read_tier_met(&mut models, &slots, &service_rows, &tiers);
 
+        let mut replication_ids: Vec<u32> = rep_index.iter().map(|&r| r as u32).collect();
+        replication_ids.sort_unstable();
+        replication_ids.dedup();
         let title = format!("whoruns report: {}", scenario.name);
         Ok(ReportData {
             title,
@@ -181,6 +192,8 @@ impl ReportData {
             replications: replications_per_model,
             top_target,
             tiers,
+            replication_ids,
+            brief: std::sync::OnceLock::new(),
         })
     }
 }

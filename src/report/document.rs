@@ -246,7 +246,12 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     out
 }
 
-fn brief(data: &ReportData) -> Vec<String> {
+fn brief(data: &ReportData) -> &[String] {
+    data.brief.get_or_init(|| draw_brief(data))
+}
+
+/// The brief's lines, drawn once per report ([`ReportData::brief`]).
+fn draw_brief(data: &ReportData) -> Vec<String> {
     let s = &data.scenario;
     let targets = s.services.iter().map(|x| x.availability_target);
     let lo = targets.clone().fold(1.0, f64::min);
@@ -337,10 +342,20 @@ fn budget_policy(data: &ReportData) -> String {
 /// difference exempt minus under the policy in total cost, its unreliability part and
 /// availability.
 fn exemption_effect(data: &ReportData, exempt: &[ModelKind]) -> String {
+    // Paired by replication: the results must hold replications 0..n (a whole run, or
+    // merged shards), which the runner draws again.
+    let whole = data
+        .replication_ids
+        .iter()
+        .enumerate()
+        .all(|(i, r)| usize::try_from(*r).is_ok_and(|r| r == i));
+    if !whole {
+        return "The difference it makes is not measured for a part of a run's replications (merge the shards first).".to_string();
+    }
     let mut under = data.scenario.clone();
     under.models = exempt.to_vec();
     under.error_budget.models = ModelKind::ALL.to_vec();
-    under.replications = u32::try_from(data.replications).unwrap_or(u32::MAX);
+    under.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
     let outcomes = match crate::runner::run(&under, None, &|| {}) {
         Ok(o) => o,
         Err(e) => return format!("The difference it makes could not be measured: {e}."),
@@ -681,7 +696,7 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
     );
     out.push_str("<h2>The scenario in brief</h2>\n<ul>\n");
     for line in brief(data) {
-        let _ = writeln!(out, "<li>{}</li>", esc(&line));
+        let _ = writeln!(out, "<li>{}</li>", strong(line));
     }
     out.push_str("</ul>\n<h2>Key findings</h2>\n<ul>\n");
     for f in findings(data, rows) {

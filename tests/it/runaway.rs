@@ -46,6 +46,13 @@ fn under_the_default_rule_a_workaround_causes_at_most_one_regression() {
             let drawn = World::generate(&s, seed).incidents.len() as u64;
             assert!(o.incidents <= 2 * drawn, "{effort} {}", o.model);
         }
+        // The bound is tested where the loop lives: ops-run works incidents around.
+        assert!(
+            outcomes
+                .iter()
+                .any(|o| o.workarounds_applied > 0 && o.regressions > 0),
+            "{effort}: no model exercised the workaround loop"
+        );
     }
 }
 

@@ -187,13 +187,19 @@ availability_target = 0.9995
     let seed = whoruns::rng::replication_seed(s.seed, 0);
     let world = whoruns::world::World::generate(&s, seed);
     for model in ModelKind::ALL {
+        let mut checked = 0;
         for t in whoruns::engine::trace(&s, &world, model, seed)
             .iter()
             .filter(|t| t.service == 0 && t.acknowledged.is_finite())
         {
             let start = t.acknowledged - t.parts[whoruns::metric::RestorePart::Ack.index()];
             assert!(start >= calendar.next_open(t.detected) - 1e-9, "{model:?}");
+            checked += 1;
         }
+        assert!(
+            checked > 0,
+            "{model:?}: no incident of the business-hours service"
+        );
     }
 }
 
