@@ -16,6 +16,7 @@ mod breakdown;
 mod downtime;
 mod journey;
 mod knowledge;
+mod long_run;
 mod measure;
 
 pub use breakdown::{PARTS, Trace};
@@ -27,16 +28,21 @@ use rand::RngExt;
 
 use crate::model::ModelKind;
 use crate::models::sync::{TRACKED, tracked_index};
-use crate::models::{Escalation, OnCall, Policy, Responder, Runner, rolls_back, route};
+use crate::models::{
+    Escalation, OnCall, Policy, Responder, Runner, crosses_teams, rolls_back, route,
+};
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
 use crate::scenario::{BudgetWindow, HeldChanges, OnConflict, QueueOrder, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
-use crate::world::{Cause, Incident, Streams, World, draw_incident, feedback_streams};
+use crate::world::{
+    Cause, Incident, Streams, World, cascade_streams, draw_incident, feedback_streams,
+};
 
 use downtime::Impairment;
 use journey::Journeys;
 use knowledge::KnowledgeState;
+use long_run::LongRun;
 
 /// Hours in a quarter (a quarter of a 365-day year).
 pub const HOURS_PER_QUARTER: f64 = HOURS_PER_YEAR / 4.0;
@@ -61,6 +67,10 @@ enum Kind {
     QuarterTick,
     /// End of the warm-up: downtime is measured from here.
     Warmup,
+    /// End of a measured quarter (counted from the warm-up): take a snapshot.
+    QuarterMark,
+    /// An incident's follow-up work reaches production.
+    FollowUp,
 }
 
 /// A scheduled event; ordered by time, then by scheduling order (FIFO among ties).
@@ -100,6 +110,12 @@ struct State {
     l2: Responder,
     wait: f64,
     restored: f64,
+    /// The owning developers worked it (first responders, swarmed, or after an escalation).
+    owners_worked: bool,
+    /// They were paged for it out of business hours.
+    owners_woken: bool,
+    /// Its escalation crossed a team boundary and paid the hand-off.
+    handed_off: bool,
 }
 
 impl State {
@@ -120,6 +136,9 @@ impl State {
         l2: Responder::Ops,
         wait: 0.0,
         restored: f64::INFINITY,
+        owners_worked: false,
+        owners_woken: false,
+        handed_off: false,
     };
 }
 
@@ -169,7 +188,7 @@ struct ServiceState {
 }
 
 /// Running totals.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Tally {
     escalations: u64,
     pages: u64,
@@ -212,6 +231,30 @@ struct Tally {
     sre_ext_hours: f64,
     sre_bh_hours: f64,
     rota_people_hours: f64,
+    /// Incidents the world drew that follow-up work prevented.
+    prevented: u64,
+    /// Incidents propagated along `depends_on`.
+    cascades: u64,
+    /// Follow-up work done, and the owning developers' hours it took.
+    followups: u64,
+    followup_hours: f64,
+    /// Escalations that crossed a team boundary.
+    handoffs: u64,
+    /// Deployments that reached production.
+    deploys: u64,
+}
+
+/// The running totals and readings at the end of a measured quarter (and at the horizon),
+/// from which each quarter's figures are differences.
+#[derive(Debug, Clone)]
+struct Snapshot {
+    t: f64,
+    tally: Tally,
+    service_downtime: Vec<f64>,
+    journey_downtime: Vec<f64>,
+    workarounds_open: u32,
+    /// Mean background-rate multiplier, change-rate multiplier, telemetry, resilience.
+    long: [f64; 4],
 }
 
 struct Sim<'a> {
@@ -243,6 +286,12 @@ struct Sim<'a> {
     workarounds: Vec<Workaround>,
     feedback: Streams,
     feedback_rng: SimRng,
+    /// Services' incident rates, telemetry and resilience over the long run.
+    long: LongRun,
+    /// For each service, the services that depend on it (cascades run this way).
+    dependents: Vec<Vec<u32>>,
+    cascade: Streams,
+    cascade_rng: SimRng,
     oncall: OnCall,
     oncall_since: f64,
     /// Per pool: the 12-hour shift being counted and its pages so far.
@@ -251,6 +300,8 @@ struct Sim<'a> {
     shift_loads: Vec<f64>,
     weekly: Vec<WeekSample>,
     tally: Tally,
+    /// Snapshots at the end of each measured quarter and at the horizon.
+    snapshots: Vec<Snapshot>,
 }
 
 /// The most regressions one replication of one model may create: [`RUNAWAY_FACTOR`] per
@@ -268,6 +319,17 @@ pub const RUNAWAY_FACTOR: usize = 10;
 
 /// Regressions allowed whatever the number of drawn incidents.
 pub const RUNAWAY_SLACK: usize = 1_000;
+
+/// For each service, the services whose `depends_on` names it.
+fn dependents(scenario: &Scenario) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); scenario.services.len()];
+    for (i, s) in scenario.services.iter().enumerate() {
+        for &d in &s.depends_on {
+            out[d].push(i as u32);
+        }
+    }
+    out
+}
 
 /// A service's error budget for one quarter, hours of full outage.
 pub fn quarter_budget(scenario: &Scenario, service: usize) -> f64 {
@@ -377,6 +439,10 @@ impl<'a> Sim<'a> {
             workarounds: Vec::new(),
             feedback: feedback_streams(world.needs, seed, model.index()),
             feedback_rng: stream(seed, Purpose::Feedback, model.index() as u64),
+            long: LongRun::new(scenario),
+            dependents: dependents(scenario),
+            cascade: cascade_streams(world.needs, seed, model.index()),
+            cascade_rng: stream(seed, Purpose::Cascade, model.index() as u64),
             policy,
             oncall: OnCall::default(),
             oncall_since: 0.0,
@@ -386,6 +452,7 @@ impl<'a> Sim<'a> {
                 (scenario.horizon_hours / HOURS_PER_WEEK) as usize * scenario.services.len(),
             ),
             tally: Tally::default(),
+            snapshots: Vec::new(),
         };
         sim.tally.handovers = sim
             .services
@@ -419,6 +486,9 @@ impl<'a> Sim<'a> {
         }
         if self.warmup > 0.0 {
             self.schedule(self.warmup, Kind::Warmup, 0);
+        }
+        if self.warmup + HOURS_PER_QUARTER < horizon {
+            self.schedule(self.warmup + HOURS_PER_QUARTER, Kind::QuarterMark, 1);
         }
         let mut next_incident = 0usize;
         let world = self.world;
@@ -456,6 +526,36 @@ impl<'a> Sim<'a> {
             }
         }
         self.close(horizon);
+        if horizon > self.warmup {
+            let last = self.snapshot(horizon);
+            self.snapshots.push(last);
+        }
+    }
+
+    /// The running totals and readings at `t`, with the on-call and sync hours accrued
+    /// since the last change of runners, without changing the simulation.
+    fn snapshot(&self, t: f64) -> Snapshot {
+        let mut tally = self.tally.clone();
+        self.accrue(&mut tally, t);
+        let warmup = self.warmup;
+        Snapshot {
+            t,
+            tally,
+            service_downtime: self
+                .services
+                .iter()
+                .map(|st| st.impairment.at(t) - st.at_warmup)
+                .collect(),
+            journey_downtime: self.journeys.downtime(t),
+            workarounds_open: (0..self.services.len() as u32)
+                .map(|s| self.open_workarounds(s, t))
+                .sum(),
+            long: if t >= warmup {
+                self.long.means(t)
+            } else {
+                [1.0, 1.0, 1.0, 0.0]
+            },
+        }
     }
 
     fn frozen(&self, service: usize, t: f64) -> bool {
@@ -487,6 +587,9 @@ impl<'a> Sim<'a> {
                 }
             } else {
                 self.knowledge.deploy(s, d.time);
+                if d.time >= self.warmup {
+                    self.tally.deploys += 1;
+                }
             }
         }
         self.services[s].next_deploy = next;
@@ -508,6 +611,9 @@ impl<'a> Sim<'a> {
         self.deploy_until(s, t);
         for _ in 0..std::mem::take(&mut self.services[s].held_deploys) {
             self.knowledge.deploy(s, t);
+            if t >= self.warmup {
+                self.tally.deploys += 1;
+            }
         }
         let since = std::mem::replace(&mut self.services[s].held_since, f64::INFINITY);
         let shift = ((t - since) / HOURS_PER_WEEK).ceil().max(0.0) * HOURS_PER_WEEK;
@@ -544,10 +650,19 @@ impl<'a> Sim<'a> {
             }
             return;
         }
+        // Follow-up work done so far may have prevented it (the world's incidents only:
+        // created ones are consequences of others).
+        if index < self.world.incidents.len() && inc.learn_u >= self.long.rate(s, inc.cause, t) {
+            if t >= self.warmup {
+                self.tally.prevented += 1;
+            }
+            return;
+        }
         let runner = self.services[s].runner;
         let (l1, escalation) = route(self.scenario, s, runner, t);
         let group = self.scenario.groups.get(l1.group());
-        let mut detection = inc.detection * group.telemetry_delay_factor;
+        let mut detection =
+            inc.detection * group.telemetry_delay_factor * self.long.telemetry(s, t);
         if inc.cross_team {
             detection *= self.scenario.response.cross_team_detection_factor;
             if self.policy.ops_monitors {
@@ -581,6 +696,26 @@ impl<'a> Sim<'a> {
             self.page_l1(index as u32, t);
         } else {
             self.schedule(supported, Kind::L1Request, index as u32);
+        }
+        self.cascade_from(s, t);
+    }
+
+    /// An incident on service `s` at `t` may impair each service that depends on it, the
+    /// less likely the more resilient that service is.
+    fn cascade_from(&mut self, s: usize, t: f64) {
+        let p = self.scenario.cascades.probability;
+        if p <= 0.0 {
+            return;
+        }
+        for k in 0..self.dependents[s].len() {
+            let d = self.dependents[s][k] as usize;
+            let u: f64 = self.cascade_rng.random();
+            if u < p * (1.0 - self.long.resilience(d)) {
+                let at = t + self.scenario.cascades.delay_hours;
+                if at < self.horizon && self.spawn(d, at, Cause::Cascade) && at >= self.warmup {
+                    self.tally.cascades += 1;
+                }
+            }
         }
     }
 
@@ -732,8 +867,16 @@ impl<'a> Sim<'a> {
             } else {
                 k
             };
+            let owners = matches!(st.l1, Responder::Dev(_) | Responder::Embedded(_));
+            if owners || swarmed {
+                self.states[i].owners_worked = true;
+                if owners && !self.scenario.calendar.is_open(t) {
+                    self.states[i].owners_woken = true;
+                }
+            }
+            let telemetry = self.long.telemetry(service, t);
             let r = &self.scenario.response;
-            let diagnosis = effort * (1.0 + r.diagnosis_penalty * (1.0 - k));
+            let diagnosis = effort * (1.0 + r.diagnosis_penalty * (1.0 - k)) * telemetry;
             let p_escalate = match st.escalation {
                 Escalation::None => 0.0,
                 _ => r.max_escalation_probability * (1.0 - k),
@@ -755,8 +898,54 @@ impl<'a> Sim<'a> {
             self.schedule(t + ack_l1 + work, Kind::L1Done, index);
         } else {
             self.states[i].l2_start = t;
+            self.states[i].owners_worked = true;
+            if !self.scenario.calendar.is_open(t) {
+                self.states[i].owners_woken = true;
+            }
+            let effort = if st.handed_off {
+                effort * self.scenario.handoff.effort_factor
+            } else {
+                effort
+            };
             self.labour(t, true, effort);
             self.schedule(t + ack_l2 + effort, Kind::L2Done, index);
+        }
+    }
+
+    /// Incident `index` is over at `t` (restored, and fixed if it was escalated): its
+    /// follow-up work is done with the share its handling earned, and the owners' use of
+    /// the service's telemetry counts.
+    fn follow_up(&mut self, index: usize, t: f64) {
+        if !self.long.active() || t < self.warmup {
+            return;
+        }
+        let st = self.states[index];
+        let inc = *self.incident(index);
+        let s = inc.service as usize;
+        if st.owners_worked {
+            self.long.telemetry_used(s, t);
+        }
+        let l = &self.scenario.learning;
+        let mut share = if st.owners_woken {
+            l.done_when_woken
+        } else if st.owners_worked {
+            l.done_when_felt
+        } else {
+            l.done_when_handed_off
+        };
+        if self.frozen(s, t) {
+            share = share.max(l.done_when_frozen);
+        }
+        if inc.followup_u < share {
+            let delay = if st.owners_worked {
+                inc.followup_delay
+            } else {
+                inc.followup_delay * l.handed_off_delay_factor
+            };
+            let at = t + delay;
+            if at < self.horizon {
+                self.schedule(at, Kind::FollowUp, index as u32);
+            }
         }
     }
 
@@ -818,12 +1007,28 @@ impl<'a> Sim<'a> {
                 }
                 self.restore(i, t);
                 self.fix_deployed(i, t);
+                self.follow_up(i, t);
+            }
+            Kind::FollowUp => {
+                let inc = *self.incident(i);
+                self.long.follow_up_done(inc.service as usize, inc.cause, t);
+                let hours = self.scenario.learning.effort_hours;
+                self.tally.followups += 1;
+                self.tally.followup_hours += hours;
             }
             Kind::WeekTick => self.week_tick(index, t),
             Kind::QuarterTick => self.quarter_tick(index, t),
             Kind::Warmup => {
                 for st in &mut self.services {
                     st.at_warmup = st.impairment.at(t);
+                }
+            }
+            Kind::QuarterMark => {
+                let snapshot = self.snapshot(t);
+                self.snapshots.push(snapshot);
+                let next = t + HOURS_PER_QUARTER;
+                if next < self.horizon {
+                    self.schedule(next, Kind::QuarterMark, index + 1);
                 }
             }
         }
@@ -846,17 +1051,32 @@ impl<'a> Sim<'a> {
         if !st.escalates {
             self.release(st.l1.pool(self.teams), t);
             self.restore(i, t);
+            self.follow_up(i, t);
             return;
         }
         if t >= self.warmup {
             self.tally.escalations += 1;
         }
+        // An escalation across a team boundary waits for the hand-off.
+        let handoff = if self.scenario.handoff.active() && crosses_teams(st.l1) {
+            self.states[i].handed_off = true;
+            if t >= self.warmup {
+                self.tally.handoffs += 1;
+            }
+            self.incident(i).handoff
+        } else {
+            0.0
+        };
         match st.escalation {
             Escalation::OnCall | Escalation::None => {
                 self.release(st.l1.pool(self.teams), t);
                 // The on-call developers answer in the service's support hours only.
                 let s = self.incident(i).service as usize;
-                let supported = self.scenario.next_supported(s, t);
+                let supported = if handoff > 0.0 {
+                    self.scenario.next_supported(s, t + handoff)
+                } else {
+                    self.scenario.next_supported(s, t)
+                };
                 self.states[i].requested = supported;
                 self.schedule(supported, Kind::L2Request, index);
             }
@@ -872,9 +1092,19 @@ impl<'a> Sim<'a> {
                 let cal = &self.scenario.calendar;
                 let delay = if prioritise { prio } else { 0.0 };
                 let open = cal.next_open(t);
-                let begin = cal.add_working(open, delay);
+                let begin = if handoff > 0.0 {
+                    cal.add_working(open, delay + handoff)
+                } else {
+                    cal.add_working(open, delay)
+                };
                 self.states[i].l2_start = open;
                 self.states[i].l2_begin = begin;
+                self.states[i].owners_worked = true;
+                let effort = if self.states[i].handed_off {
+                    effort * self.scenario.handoff.effort_factor
+                } else {
+                    effort
+                };
                 let end = cal.add_working(begin, effort);
                 self.labour(begin, true, effort);
                 self.schedule(end, Kind::L2Done, index);
@@ -918,28 +1148,33 @@ impl<'a> Sim<'a> {
     }
 
     fn regression(&mut self, service: usize, t: f64) {
+        if self.spawn(service, t, Cause::Regression) && t >= self.warmup {
+            self.tally.regressions += 1;
+        }
+    }
+
+    /// A new incident this model's own dynamics create (a regression or a cascade) on
+    /// `service`, arriving at `t`; `false` when the run-time guard stops it.
+    fn spawn(&mut self, service: usize, t: f64, cause: Cause) -> bool {
         if self.regressions.len() >= self.max_regressions {
-            // The loop of fixes, conflicts and new workarounds has run away: stop feeding
-            // it (so time and memory stay bounded) and mark the replication.
+            // The loop of fixes, conflicts and new workarounds (or of cascades) has run
+            // away: stop feeding it (so time and memory stay bounded) and mark the
+            // replication.
             self.runaway = true;
-            return;
+            return false;
         }
         let svc = &self.scenario.services[service];
-        let incident = draw_incident(
-            self.scenario,
-            svc,
-            service,
-            t,
-            Cause::Regression,
-            &mut self.feedback,
-        );
+        let streams = if cause == Cause::Cascade {
+            &mut self.cascade
+        } else {
+            &mut self.feedback
+        };
+        let incident = draw_incident(self.scenario, svc, service, t, cause, streams);
         let index = (self.world.incidents.len() + self.regressions.len()) as u32;
         self.regressions.push(incident);
         self.states.push(State::PENDING);
-        if t >= self.warmup {
-            self.tally.regressions += 1;
-        }
         self.schedule(t, Kind::Arrival, index);
+        true
     }
 
     fn open_workarounds(&self, service: u32, t: f64) -> u32 {
@@ -1089,33 +1324,41 @@ impl<'a> Sim<'a> {
         for s in 0..self.services.len() {
             self.deploy_until(s, t);
         }
+        let mut tally = std::mem::take(&mut self.tally);
+        self.accrue(&mut tally, t);
+        self.tally = tally;
+        self.oncall_since = t;
+    }
+
+    /// Adds to `tally` the on-call, sync and hand-over hours from the last change of
+    /// runners to `t` under the current runners.
+    fn accrue(&self, tally: &mut Tally, t: f64) {
         let from = self.oncall_since.max(self.warmup);
         let dt = (t - from).max(0.0);
-        self.tally.dev_oncall_hours += self.oncall.dev * dt;
-        self.tally.sre_oncall_hours += self.oncall.sre * dt;
-        self.tally.dev_ext_hours += self.oncall.dev_ext * dt;
-        self.tally.dev_bh_hours += self.oncall.dev_bh * dt;
-        self.tally.domain_hours += self.oncall.domain * dt;
-        self.tally.domain_ext_hours += self.oncall.domain_ext * dt;
-        self.tally.sre_ext_hours += self.oncall.sre_ext * dt;
-        self.tally.sre_bh_hours += self.oncall.sre_bh * dt;
-        self.tally.rota_people_hours += self.oncall.rota_people * dt;
+        tally.dev_oncall_hours += self.oncall.dev * dt;
+        tally.sre_oncall_hours += self.oncall.sre * dt;
+        tally.dev_ext_hours += self.oncall.dev_ext * dt;
+        tally.dev_bh_hours += self.oncall.dev_bh * dt;
+        tally.domain_hours += self.oncall.domain * dt;
+        tally.domain_ext_hours += self.oncall.domain_ext * dt;
+        tally.sre_ext_hours += self.oncall.sre_ext * dt;
+        tally.sre_bh_hours += self.oncall.sre_bh * dt;
+        tally.rota_people_hours += self.oncall.rota_people * dt;
         let attendees = f64::from(self.scenario.knowledge.sync_attendees);
         let plan = &self.policy.sync;
         for st_index in 0..self.services.len() {
             let runner = self.services[st_index].runner;
             if runner.hands_over() {
-                self.tally.handed_over_hours += dt;
+                tally.handed_over_hours += dt;
             }
             for (g, group) in TRACKED.into_iter().enumerate() {
                 if runner.l1_groups().contains(&group) {
                     let weeks = dt / HOURS_PER_WEEK;
-                    self.tally.sync_hours[g] += plan.given[g][st_index] * attendees * weeks;
-                    self.tally.sync_demand_hours[g] += plan.demand[g][st_index] * attendees * weeks;
+                    tally.sync_hours[g] += plan.given[g][st_index] * attendees * weeks;
+                    tally.sync_demand_hours[g] += plan.demand[g][st_index] * attendees * weeks;
                 }
             }
         }
-        self.oncall_since = t;
     }
 
     /// Re-derives sync rates and who is on call from who runs each service now.

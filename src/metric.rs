@@ -192,6 +192,17 @@ columns! {
     cost_downtime: "currency/year", "downtime cost", LOWER, COST;
     cost_unreliability: "currency/year", "cost of unreliability", LOWER, COST;
     cost_total: "currency/year", "total cost", LOWER, COST;
+    incidents_prevented: "count", "incidents prevented by follow-up work", HIGHER, COST;
+    cascades: "count", "cascaded incidents", LOWER, COST;
+    handoffs: "count", "escalations across team boundaries", LOWER, COST;
+    followups_done: "count", "follow-ups done", NEITHER, COST;
+    followup_hours: "hours", "developer hours on follow-ups", NEITHER, COST;
+    cost_followup: "currency/year", "follow-up work cost", LOWER, COST;
+    change_failure_rate: "fraction", "change failure rate", LOWER, SHARE;
+    rate_multiplier_end: "multiplier", "incident rate at the end, of as written", LOWER, SHARE;
+    change_rate_multiplier_end: "multiplier", "change failure rate at the end, of as written", LOWER, SHARE;
+    telemetry_end: "multiplier", "detection and diagnosis time at the end, of as written", LOWER, SHARE;
+    resilience_end: "fraction", "resilience to upstream failures at the end", HIGHER, SHARE;
 }
 
 /// Target attainment, computed from outcomes and the scenario's targets.

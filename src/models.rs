@@ -78,6 +78,13 @@ pub fn policies(scenario: &Scenario) -> Vec<Policy> {
         .collect()
 }
 
+/// Whether an escalation from first responder `l1` to the owning team crosses a team
+/// boundary (and pays `[handoff]`): the owning team's own rota and its embedded SREs do not;
+/// the SRE team, operations and a domain rota do.
+pub fn crosses_teams(l1: Responder) -> bool {
+    !matches!(l1, Responder::Dev(_) | Responder::Embedded(_))
+}
+
 /// Whether a first responder of `group` restores a failed deployment by rolling it back
 /// itself: a group other than the owning developers that holds production access.
 pub fn rolls_back(scenario: &Scenario, group: GroupId) -> bool {

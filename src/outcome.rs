@@ -160,6 +160,30 @@ pub struct Outcome {
     pub service_incidents: Vec<u64>,
     /// Weekly samples per service.
     pub weekly: Vec<WeekSample>,
+    /// Incidents the world drew that follow-up work had prevented (`[learning]`).
+    pub incidents_prevented: u64,
+    /// Incidents propagated along `depends_on` (`[cascades]`).
+    pub cascades: u64,
+    /// Escalations that crossed a team boundary (`[handoff]`).
+    pub handoffs: u64,
+    /// Follow-up work done after incidents.
+    pub followups_done: u64,
+    /// Developer hours it took.
+    pub followup_hours: f64,
+    /// Its cost, per year (part of the operating cost).
+    pub cost_followup: f64,
+    /// Change incidents per deployment that reached production.
+    pub change_failure_rate: f64,
+    /// Mean over services of the multiplier of the written background rate, at the end.
+    pub rate_multiplier_end: f64,
+    /// Mean over services of the multiplier of the change failure rate, at the end.
+    pub change_rate_multiplier_end: f64,
+    /// Mean over services of the telemetry multiplier of detection and diagnosis, at the end.
+    pub telemetry_end: f64,
+    /// Mean over services of resilience to upstream failures, at the end.
+    pub resilience_end: f64,
+    /// Each measured quarter's figures (`quarters.*`).
+    pub quarters: Vec<QuarterSample>,
     /// Counts of resolved incidents' times to restore in the bins of [`TTR_BINS`].
     pub ttr_histogram: Vec<u32>,
     /// The regressions at which the run-time guard stopped this replication's feedback
@@ -191,6 +215,51 @@ pub fn ttr_bin(hours: f64) -> usize {
     }
     let x = (hours / TTR_MIN_HOURS).ln() / (TTR_MAX_HOURS / TTR_MIN_HOURS).ln() * TTR_BINS as f64;
     (x as usize + 1).min(TTR_BINS + 1)
+}
+
+/// One measured quarter of one model in one replication (a row of `quarters.*`). The last
+/// is shorter when the window is not a whole number of quarters (see `hours`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct QuarterSample {
+    /// Quarter number from 1 (the first after the warm-up).
+    pub quarter: u16,
+    /// Its length, hours.
+    pub hours: f64,
+    /// Incidents that arrived in it.
+    pub incidents: u32,
+    /// Of which caused by a deployment.
+    pub change_incidents: u32,
+    /// Of which cascaded from a service depended on.
+    pub cascades: u32,
+    /// Deployments that reached production in it.
+    pub deploys: u64,
+    /// Of its incidents, those restored by the horizon, and their summed restore times.
+    pub restored: u32,
+    /// Hours.
+    pub restore_hours: f64,
+    /// Impact-weighted downtime over all services, hours.
+    pub downtime_hours: f64,
+    /// Operating cost, per year.
+    pub cost_operating: f64,
+    /// Cost of unreliability, per year.
+    pub cost_unreliability: f64,
+    /// Mean knowledge of first responders at the start of their work.
+    pub l1_knowledge: f64,
+    /// Incidents prevented by follow-up work, and follow-ups done.
+    pub prevented: u64,
+    /// Follow-up work done.
+    pub followups: u64,
+    /// At its end: workarounds in production.
+    pub workarounds_open: u32,
+    /// At its end, means over services: background-rate multiplier, change-rate
+    /// multiplier, telemetry multiplier, resilience.
+    pub rate_multiplier: f64,
+    /// See `rate_multiplier`.
+    pub change_rate_multiplier: f64,
+    /// See `rate_multiplier`.
+    pub telemetry: f64,
+    /// See `rate_multiplier`.
+    pub resilience: f64,
 }
 
 /// One weekly sample of one service (kept small: there are weeks × services per outcome).

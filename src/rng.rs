@@ -39,6 +39,14 @@ pub enum Purpose {
     Feedback = 12,
     /// A non-owner's time to roll back a failed deployment.
     Rollback = 13,
+    /// Whether an incident still happens given its service's learning so far, whether its
+    /// follow-up work is done and how long it takes.
+    Learning = 14,
+    /// The wait of an escalation across a team boundary.
+    Handoff = 15,
+    /// Model-specific: which dependents an incident impairs, and the cascaded incidents.
+    /// Keyed by model, like [`Purpose::Feedback`].
+    Cascade = 16,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

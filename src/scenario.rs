@@ -63,6 +63,14 @@ pub struct Scenario {
     pub ops_sometimes_run: OpsSometimesRun,
     /// Ops monitoring in `you-run-ops-monitors`.
     pub you_run_ops_monitors: YouRunOpsMonitors,
+    /// Learning from incidents: follow-up work that lowers a service's future rates.
+    pub learning: Learning,
+    /// Telemetry that improves when its builders use it and decays when they do not.
+    pub telemetry: Telemetry,
+    /// Incidents that propagate along `depends_on`.
+    pub cascades: Cascades,
+    /// The cost of an escalation that crosses a team boundary.
+    pub handoff: Handoff,
     /// Development teams.
     pub teams: Vec<Team>,
     /// Services, each owned by one team.
@@ -162,6 +170,96 @@ pub enum Funding {
     Capex,
     /// Operating expenditure (operations budgets).
     Opex,
+}
+
+/// `[learning]`: every incident leaves follow-up work (postmortem action items) which,
+/// when done, lowers its service's future incident rate of the same cause. How much is
+/// done depends on who felt the incident, never on the model's name (docs/model.md §13).
+#[derive(Debug, Clone)]
+pub struct Learning {
+    /// Strength of the effect of done follow-up work (and of telemetry's use, see
+    /// [`Telemetry`]); 0 turns the long-run mechanisms off: rates and telemetry stay as
+    /// written for the whole run.
+    pub incentive: f64,
+    /// Share of follow-up work done when the owning team worked the incident in its
+    /// working hours.
+    pub done_when_felt: f64,
+    /// Share done when the owning team was woken for it (paged out of business hours).
+    pub done_when_woken: f64,
+    /// Share done when the owning team never worked the incident: the follow-up reaches
+    /// it as a ticket from the team that did.
+    pub done_when_handed_off: f64,
+    /// Share done when the service is in an error-budget freeze (the policy makes
+    /// reliability work the priority).
+    pub done_when_frozen: f64,
+    /// How long follow-up work takes to reach production.
+    pub delay: Dist,
+    /// How much longer it takes when it arrives as a ticket from another team.
+    pub handed_off_delay_factor: f64,
+    /// Developer hours one done follow-up costs the owning team.
+    pub effort_hours: f64,
+    /// At incentive 1, the share of the remaining gap to the floor that one done follow-up
+    /// closes.
+    pub step: f64,
+    /// The lowest a service's rate can be brought, as a share of its written rate.
+    pub floor: f64,
+    /// Per year, the share of the gain lost again as new work brings new failure modes.
+    pub drift_per_year: f64,
+}
+
+/// `[telemetry]`: a service's telemetry multiplies every group's detection time and
+/// diagnosis effort for it. It starts at 1 (as written) and moves towards `best` each time
+/// the owning developers work one of its incidents, and towards `worst` while they do not.
+/// Scaled by `learning.incentive`.
+#[derive(Debug, Clone)]
+pub struct Telemetry {
+    /// The multiplier telemetry in constant use approaches (below 1: faster).
+    pub best: f64,
+    /// The multiplier telemetry nobody who builds it uses decays towards (above 1).
+    pub worst: f64,
+    /// Share of the gap to `best` closed by one incident the owners work.
+    pub use_step: f64,
+    /// Per year, the share of the gap to `worst` that telemetry decays by.
+    pub decay_per_year: f64,
+}
+
+/// `[cascades]`: an incident can impair each service that depends on its service.
+#[derive(Debug, Clone)]
+pub struct Cascades {
+    /// Probability that an incident impairs a dependent service with no resilience.
+    pub probability: f64,
+    /// Every service's resilience at the start (stability patterns: timeouts, circuit
+    /// breakers, bulkheads), the same under every model; a cascade needs a draw above it.
+    pub resilience: f64,
+    /// At incentive 1, the share of the gap to full resilience one done follow-up closes.
+    pub step: f64,
+    /// Time from the incident to the dependent's impairment.
+    pub delay_hours: f64,
+}
+
+/// `[handoff]`: an escalation that crosses a team boundary (the first responder is not of
+/// the owning team) waits for a hand-off and costs more effort: context, other tools,
+/// production access. The same rule in every model.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    /// Extra wait before the owning developers can start.
+    pub delay: Dist,
+    /// Multiplier of the owning developers' effort.
+    pub effort_factor: f64,
+}
+
+impl Learning {
+    /// Whether the long-run mechanisms act at all.
+    pub fn active(&self) -> bool {
+        self.incentive > 0.0
+    }
+}
+
+impl Handoff {
+    /// Whether a hand-off costs anything.
+    pub fn active(&self) -> bool {
+        self.effort_factor != 1.0 || !matches!(self.delay, Dist::Constant(v) if v == 0.0)
+    }
 }
 
 /// Knowledge erosion by deployments and restoration by synchronisation.

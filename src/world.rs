@@ -17,6 +17,8 @@ pub enum Cause {
     Change,
     /// A fix that conflicted with a workaround still in production.
     Regression,
+    /// An incident of a service this one depends on, propagated (`[cascades]`).
+    Cascade,
 }
 
 /// One incident as it exists in the world, before any model responds to it.
@@ -57,6 +59,15 @@ pub struct Incident {
     pub workaround_effort: f64,
     /// A non-owner's hours to roll back the failed deployment (change incidents only).
     pub rollback: f64,
+    /// Uniform in [0, 1): the incident happens only while it is below its service's rate
+    /// multiplier for its cause (`[learning]`; 0 when no model learns: it always happens).
+    pub learn_u: f64,
+    /// Uniform in [0, 1): its follow-up work is done when below the share done.
+    pub followup_u: f64,
+    /// Hours its follow-up work takes to reach production, when done.
+    pub followup_delay: f64,
+    /// Extra wait of an escalation that crosses a team boundary, hours (`[handoff]`).
+    pub handoff: f64,
 }
 
 /// A deployment of a service.
@@ -137,6 +148,8 @@ pub(crate) struct Streams {
     cross_team: SimRng,
     workaround: SimRng,
     rollback: SimRng,
+    learning: SimRng,
+    handoff: SimRng,
     needs: Needs,
 }
 
@@ -161,6 +174,8 @@ fn generate_service(
         cross_team: stream(seed, Purpose::CrossTeam, idx),
         workaround: stream(seed, Purpose::Workaround, idx),
         rollback: stream(seed, Purpose::Rollback, idx),
+        learning: stream(seed, Purpose::Learning, idx),
+        handoff: stream(seed, Purpose::Handoff, idx),
         needs,
     };
 
@@ -279,7 +294,9 @@ pub(crate) fn draw_incident(
         cause,
         effort: match cause {
             Cause::Change => draw(&service.change_effort, &mut s.effort),
-            Cause::Background | Cause::Regression => draw(&service.effort, &mut s.effort),
+            Cause::Background | Cause::Regression | Cause::Cascade => {
+                draw(&service.effort, &mut s.effort)
+            }
         },
         detection: draw(&service.detection, &mut s.detection),
         escalation_u: if needs.escalation {
@@ -322,6 +339,26 @@ pub(crate) fn draw_incident(
         } else {
             0.0
         },
+        learn_u: if needs.learning {
+            s.learning.random()
+        } else {
+            0.0
+        },
+        followup_u: if needs.learning {
+            s.learning.random()
+        } else {
+            1.0
+        },
+        followup_delay: if needs.learning {
+            draw(&scenario.learning.delay, &mut s.learning)
+        } else {
+            0.0
+        },
+        handoff: if needs.handoff {
+            draw(&scenario.handoff.delay, &mut s.handoff)
+        } else {
+            0.0
+        },
     }
 }
 
@@ -332,6 +369,8 @@ pub(crate) struct Needs {
     escalation: bool,
     prioritisation: bool,
     rollback: bool,
+    learning: bool,
+    handoff: bool,
 }
 
 impl Needs {
@@ -339,7 +378,10 @@ impl Needs {
     /// and the escalation paths those runners have, never by model name.
     fn of(scenario: &Scenario, policies: &[crate::models::Policy]) -> Needs {
         use crate::models::{Escalation, route::paths};
-        let mut needs = Needs::default();
+        let mut needs = Needs {
+            learning: scenario.learning.active(),
+            ..Needs::default()
+        };
         for policy in policies {
             for s in 0..scenario.services.len() {
                 for runner in policy.possible_runners(scenario, s) {
@@ -351,6 +393,12 @@ impl Needs {
                                 needs.escalation = true;
                                 needs.prioritisation = true;
                             }
+                        }
+                        if escalation != Escalation::None
+                            && crate::models::crosses_teams(l1)
+                            && scenario.handoff.active()
+                        {
+                            needs.handoff = true;
                         }
                         if crate::models::rolls_back(scenario, l1.group()) {
                             needs.rollback = true;
@@ -366,18 +414,30 @@ impl Needs {
 /// Streams for the incidents a model's feedback creates (regressions from workaround
 /// conflicts). Keyed by model: once feedback acts, models no longer share a world.
 pub(crate) fn feedback_streams(needs: Needs, seed: u64, model: usize) -> Streams {
+    model_streams(needs, seed, model, Purpose::Feedback)
+}
+
+/// Streams for the incidents a model's cascades create, keyed by model.
+pub(crate) fn cascade_streams(needs: Needs, seed: u64, model: usize) -> Streams {
+    model_streams(needs, seed, model, Purpose::Cascade)
+}
+
+fn model_streams(needs: Needs, seed: u64, model: usize, purpose: Purpose) -> Streams {
     let key = |p: Purpose| 0x00FE_ED00_0000_u64 + (model as u64) * 64 + p as u64;
+    let s = |p: Purpose| stream(seed, purpose, key(p));
     Streams {
-        severity: stream(seed, Purpose::Feedback, key(Purpose::Severity)),
-        effort: stream(seed, Purpose::Feedback, key(Purpose::Effort)),
-        detection: stream(seed, Purpose::Feedback, key(Purpose::Detection)),
-        escalation: stream(seed, Purpose::Feedback, key(Purpose::Escalation)),
-        acknowledge: stream(seed, Purpose::Feedback, key(Purpose::Acknowledge)),
-        prioritisation: stream(seed, Purpose::Feedback, key(Purpose::Prioritisation)),
-        routing: stream(seed, Purpose::Feedback, key(Purpose::Routing)),
-        cross_team: stream(seed, Purpose::Feedback, key(Purpose::CrossTeam)),
-        workaround: stream(seed, Purpose::Feedback, key(Purpose::Workaround)),
-        rollback: stream(seed, Purpose::Feedback, key(Purpose::Rollback)),
+        severity: s(Purpose::Severity),
+        effort: s(Purpose::Effort),
+        detection: s(Purpose::Detection),
+        escalation: s(Purpose::Escalation),
+        acknowledge: s(Purpose::Acknowledge),
+        prioritisation: s(Purpose::Prioritisation),
+        routing: s(Purpose::Routing),
+        cross_team: s(Purpose::CrossTeam),
+        workaround: s(Purpose::Workaround),
+        rollback: s(Purpose::Rollback),
+        learning: s(Purpose::Learning),
+        handoff: s(Purpose::Handoff),
         needs,
     }
 }

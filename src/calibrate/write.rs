@@ -56,6 +56,7 @@ pub fn incident_log(scenario: &Scenario, model: ModelKind, replication: u32) -> 
             Cause::Background => "background",
             Cause::Change => "change",
             Cause::Regression => "regression",
+            Cause::Cascade => "cascade",
         };
         let fields = [
             format!("INC-{:06}", i + 1),

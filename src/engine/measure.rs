@@ -1,10 +1,10 @@
 //! Turns a finished simulation into an [`Outcome`]: restore times, availability, load,
 //! knowledge, workarounds, policy counts and costs.
 
-use super::Sim;
 use super::breakdown;
+use super::{HOURS_PER_QUARTER, Sim, Snapshot, Tally};
 use crate::metric::RestorePart;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, QuarterSample};
 use crate::scenario::{DevOncallCharge, Funding};
 use crate::stats::quantiles_select;
 
@@ -20,8 +20,18 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let availability = availability(downtime_hours, sim.scenario.services.len(), window);
     let load = Load::of(sim, window);
     let workarounds = Workarounds::of(sim);
-    let on_call = OnCallHours::of(sim);
-    let costs = Costs::of(sim, &on_call, &service_downtime, window);
+    let on_call = OnCallHours::of(sim, &sim.tally);
+    let journey_downtime = sim.journeys.downtime(sim.horizon);
+    let costs = Costs::of(
+        sim,
+        &sim.tally,
+        &on_call,
+        &service_downtime,
+        &journey_downtime,
+        HOURS_PER_YEAR / window,
+    );
+    let quarters = quarters(sim);
+    let long = sim.long.means(sim.horizon);
     let t = &sim.tally;
     let part = |p: RestorePart| restores.parts[p.index()];
 
@@ -103,6 +113,18 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         cost_downtime: costs.downtime,
         cost_unreliability: costs.unreliability,
         cost_total: costs.operating + costs.unreliability,
+        incidents_prevented: t.prevented,
+        cascades: t.cascades,
+        handoffs: t.handoffs,
+        followups_done: t.followups,
+        followup_hours: t.followup_hours,
+        cost_followup: costs.followup,
+        change_failure_rate: mean(restores.change_incidents as f64, t.deploys),
+        rate_multiplier_end: long[0],
+        change_rate_multiplier_end: long[1],
+        telemetry_end: long[2],
+        resilience_end: long[3],
+        quarters,
         service_downtime_hours: service_downtime,
         service_incidents: restores.service_incidents,
         weekly: std::mem::take(&mut sim.weekly),
@@ -139,6 +161,8 @@ struct Restores {
     resolved: u64,
     /// Incidents in the window, per service.
     service_incidents: Vec<u64>,
+    /// Of the incidents, those caused by a deployment.
+    change_incidents: u64,
     /// Mean time to restore over the restored incidents, hours.
     mttr_hours: f64,
     /// Median time to restore, hours.
@@ -166,6 +190,7 @@ impl Restores {
         let mut service_incidents = vec![0u64; sim.scenario.services.len()];
         let mut ttr = Vec::with_capacity(sim.states.len());
         let (mut incidents, mut ttd_sum, mut wait_sum) = (0u64, 0.0, 0.0);
+        let mut change_incidents = 0u64;
         let mut parts_sum = [0.0; breakdown::PARTS.len()];
         let all = sim.world.incidents.iter().chain(&sim.regressions);
         for (inc, st) in all.zip(&sim.states) {
@@ -175,6 +200,9 @@ impl Restores {
             }
             incidents += 1;
             service_incidents[inc.service as usize] += 1;
+            if inc.cause == crate::world::Cause::Change {
+                change_incidents += 1;
+            }
             ttd_sum += (st.paged.min(horizon)) - st.arrived;
             if st.restored < horizon {
                 ttr.push(st.restored - st.arrived);
@@ -196,6 +224,7 @@ impl Restores {
             incidents,
             resolved,
             service_incidents,
+            change_incidents,
             mttr_hours: mean(ttr_sum, resolved),
             ttr_p50_hours,
             ttr_p90_hours,
@@ -316,10 +345,9 @@ struct OnCallHours {
 }
 
 impl OnCallHours {
-    fn of(sim: &Sim<'_>) -> OnCallHours {
+    fn of(sim: &Sim<'_>, t: &Tally) -> OnCallHours {
         let scenario = sim.scenario;
         let horizon = sim.horizon;
-        let t = &sim.tally;
         let business = scenario.calendar.open_hours_within(horizon) / horizon;
         let off = 1.0 - business;
         // The extended window contains business hours (validated).
@@ -364,7 +392,9 @@ struct Costs {
     capex: f64,
     /// Operating cost funded from operating budgets.
     opex: f64,
-    /// Staff, on-call, labour and sync.
+    /// Developers' follow-up work after incidents (`[learning]`).
+    followup: f64,
+    /// Staff, on-call, labour, sync and follow-up work.
     operating: f64,
     /// Lost revenue from impact-weighted downtime: services' own and journeys'.
     downtime: f64,
@@ -373,15 +403,19 @@ struct Costs {
 }
 
 impl Costs {
-    /// Prices the model's tallies and headcount by the scenario's costs, scaled from the
-    /// window to a year.
-    fn of(sim: &Sim<'_>, on_call: &OnCallHours, service_downtime: &[f64], window: f64) -> Costs {
+    /// Prices tally `t`, the downtime and the model's headcount by the scenario's costs,
+    /// amounts over the tally's window times `per_year` (staff are a cost per year).
+    fn of(
+        sim: &Sim<'_>,
+        t: &Tally,
+        on_call: &OnCallHours,
+        service_downtime: &[f64],
+        journey_downtime: &[f64],
+        per_year: f64,
+    ) -> Costs {
         let scenario = sim.scenario;
-        let horizon = sim.horizon;
-        let t = &sim.tally;
         let g = &scenario.groups;
         let costs = &scenario.costs;
-        let per_year = HOURS_PER_YEAR / window;
         let loaded = |salary: f64| salary * costs.overhead_factor;
         let rate = |salary: f64| loaded(salary) / costs.working_hours_per_year;
         let hc = &sim.policy.headcount;
@@ -413,18 +447,24 @@ impl Costs {
         let cost_sync = sync_dev + sync_sre + sync_ops;
         let freeze_days = t.freeze_hours / 24.0;
         let cost_freeze = freeze_days * costs.freeze_cost_per_day * per_year;
-        let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync;
+        let cost_followup = t.followup_hours * rate(g.dev.salary) * per_year;
+        let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync + cost_followup;
         let (cost_capex, cost_opex) = capex_opex([
             (
                 Funding::Capex,
-                embedded_staff + dev_standby + interruptions + callouts + cost_labour + sync_dev,
+                embedded_staff
+                    + dev_standby
+                    + interruptions
+                    + callouts
+                    + cost_labour
+                    + sync_dev
+                    + cost_followup,
             ),
             (g.sre.funding, sre_staff + sre_standby + sync_sre),
             (g.ops.funding, ops_staff + sync_ops),
         ]);
         // Each service's own revenue, then each journey's once (folded onto the services'
         // sum, so that a scenario without journeys prices its downtime exactly as before).
-        let journey_downtime = sim.journeys.downtime(horizon);
         let cost_downtime = journey_downtime.iter().zip(&scenario.journeys).fold(
             service_downtime
                 .iter()
@@ -450,6 +490,7 @@ impl Costs {
             freeze: cost_freeze,
             capex: cost_capex,
             opex: cost_opex,
+            followup: cost_followup,
             operating: cost_operating,
             downtime: cost_downtime,
             unreliability: cost_downtime + cost_freeze,
@@ -470,4 +511,89 @@ fn capex_opex(parts: [(Funding, f64); 3]) -> (f64, f64) {
         .iter()
         .map(|(f, a)| funded(*f, *a))
         .fold((0.0, 0.0), |acc, x| (acc.0 + x.0, acc.1 + x.1))
+}
+
+/// Each measured quarter's figures, from the differences between consecutive snapshots
+/// (costs per year, as in the outcome) and the incidents that arrived in it.
+fn quarters(sim: &Sim<'_>) -> Vec<QuarterSample> {
+    let warmup = sim.warmup;
+    let n = sim.snapshots.len();
+    let mut out: Vec<QuarterSample> = (0..n)
+        .map(|q| QuarterSample {
+            quarter: u16::try_from(q + 1).unwrap_or(u16::MAX),
+            ..QuarterSample::default()
+        })
+        .collect();
+    if n == 0 {
+        return out;
+    }
+    let all = sim.world.incidents.iter().chain(&sim.regressions);
+    for (inc, st) in all.zip(&sim.states) {
+        if !st.arrived.is_finite() || st.arrived < warmup {
+            continue;
+        }
+        let q = (((st.arrived - warmup) / HOURS_PER_QUARTER) as usize).min(n - 1);
+        let row = &mut out[q];
+        row.incidents += 1;
+        if inc.cause == crate::world::Cause::Change {
+            row.change_incidents += 1;
+        }
+        if inc.cause == crate::world::Cause::Cascade {
+            row.cascades += 1;
+        }
+        if st.restored < sim.horizon {
+            row.restored += 1;
+            row.restore_hours += st.restored - st.arrived;
+        }
+    }
+    let zero = Snapshot {
+        t: warmup,
+        tally: Tally::default(),
+        service_downtime: vec![0.0; sim.scenario.services.len()],
+        journey_downtime: vec![0.0; sim.scenario.journeys.len()],
+        workarounds_open: 0,
+        long: [1.0; 4],
+    };
+    let cumulative = |snap: &Snapshot| {
+        let on_call = OnCallHours::of(sim, &snap.tally);
+        Costs::of(
+            sim,
+            &snap.tally,
+            &on_call,
+            &snap.service_downtime,
+            &snap.journey_downtime,
+            1.0,
+        )
+    };
+    let staff = cumulative(&zero).staff;
+    let mut before = (zero.t, cumulative(&zero), zero.tally.clone(), 0.0);
+    for (row, snap) in out.iter_mut().zip(&sim.snapshots) {
+        let now = cumulative(snap);
+        let hours = snap.t - before.0;
+        let per_year = if hours > 0.0 {
+            HOURS_PER_YEAR / hours
+        } else {
+            0.0
+        };
+        let downtime: f64 = snap.service_downtime.iter().sum();
+        row.hours = hours;
+        row.downtime_hours = downtime - before.3;
+        row.deploys = snap.tally.deploys - before.2.deploys;
+        row.prevented = snap.tally.prevented - before.2.prevented;
+        row.followups = snap.tally.followups - before.2.followups;
+        let k_n = snap.tally.knowledge_n - before.2.knowledge_n;
+        let k_sum = snap.tally.knowledge_sum - before.2.knowledge_sum;
+        row.l1_knowledge = mean(k_sum, k_n);
+        row.cost_operating = staff + (now.operating - before.1.operating) * per_year;
+        row.cost_unreliability = (now.unreliability - before.1.unreliability) * per_year;
+        row.workarounds_open = snap.workarounds_open;
+        [
+            row.rate_multiplier,
+            row.change_rate_multiplier,
+            row.telemetry,
+            row.resilience,
+        ] = snap.long;
+        before = (snap.t, now, snap.tally.clone(), downtime);
+    }
+    out
 }

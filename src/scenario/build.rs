@@ -11,6 +11,7 @@ mod costs;
 pub(super) mod defaults;
 mod distribution;
 mod dynamics;
+mod long_run;
 mod organisation;
 mod per_model;
 mod responders;
@@ -148,6 +149,7 @@ impl Ctx<'_> {
             self.you_and_sre_run(raw.you_and_sre_run.as_ref(), response.shift_hours);
         let costs = self.costs(raw.costs.as_ref());
         let dynamics = self.dynamics(&raw);
+        let long_run = self.long_run(&raw);
         let support = self.support(raw.support.as_ref(), &settings.calendar);
         let (teams, mut services) = self.organisation(&raw, dynamics.you_run.setup, &support);
         let revenue = self.revenue(&raw, &mut services);
@@ -175,6 +177,10 @@ impl Ctx<'_> {
             you_run: dynamics.you_run,
             ops_sometimes_run: dynamics.ops_sometimes_run,
             you_run_ops_monitors: dynamics.you_run_ops_monitors,
+            learning: long_run.learning,
+            telemetry: long_run.telemetry,
+            cascades: long_run.cascades,
+            handoff: long_run.handoff,
             teams,
             services,
             revenue_per_year: revenue.per_year,

@@ -35,6 +35,10 @@ pub struct ScenarioFile {
     pub you_run: Option<YouRunFile>,
     pub ops_sometimes_run: Option<OpsSometimesRunFile>,
     pub you_run_ops_monitors: Option<YouRunOpsMonitorsFile>,
+    pub learning: Option<LearningFile>,
+    pub telemetry: Option<TelemetryFile>,
+    pub cascades: Option<CascadesFile>,
+    pub handoff: Option<HandoffFile>,
     pub service_defaults: Option<ServiceFile>,
     pub organisation: Option<OrganisationFile>,
     pub sweep: Option<SweepFile>,
@@ -244,6 +248,51 @@ pub struct WorkaroundsFile {
     pub conflict_probability: Option<S<f64>>,
     pub lifetime: Option<S<DistFile>>,
     pub on_conflict: Option<S<String>>,
+}
+
+/// `[learning]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningFile {
+    pub incentive: Option<S<f64>>,
+    pub done_when_felt: Option<S<f64>>,
+    pub done_when_woken: Option<S<f64>>,
+    pub done_when_handed_off: Option<S<f64>>,
+    pub done_when_frozen: Option<S<f64>>,
+    pub delay: Option<S<DistFile>>,
+    pub handed_off_delay_factor: Option<S<f64>>,
+    pub effort: Option<S<String>>,
+    pub step: Option<S<f64>>,
+    pub floor: Option<S<f64>>,
+    pub drift_per_year: Option<S<f64>>,
+}
+
+/// `[telemetry]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryFile {
+    pub best: Option<S<f64>>,
+    pub worst: Option<S<f64>>,
+    pub use_step: Option<S<f64>>,
+    pub decay_per_year: Option<S<f64>>,
+}
+
+/// `[cascades]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CascadesFile {
+    pub probability: Option<S<f64>>,
+    pub resilience: Option<S<f64>>,
+    pub step: Option<S<f64>>,
+    pub delay: Option<S<String>>,
+}
+
+/// `[handoff]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffFile {
+    pub delay: Option<S<DistFile>>,
+    pub effort_factor: Option<S<f64>>,
 }
 
 /// `[error_budget]`.

@@ -113,6 +113,15 @@ fn legacy(mut s: Scenario) -> Scenario {
         service.support = whoruns::scenario::SupportHours::AllHours;
         service.rota = whoruns::scenario::Rota::Team;
     }
+    // The long run (issue 20): no learning (stationary rates and telemetry), no cascades,
+    // no hand-off friction.
+    s.learning.incentive = 0.0;
+    s.cascades.probability = 0.0;
+    s.handoff.effort_factor = 1.0;
+    s.handoff.delay = match whoruns::dist::Dist::constant(0.0) {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
     staffing_as_before(s)
 }
 /// Staff sized by the load, symmetric by default (issue 19, item 3): the old rotas had two

@@ -8,10 +8,10 @@
 //! problems are collected. A scenario with a problem is refused, so they never reach a run.
 
 use super::super::{
-    BudgetWindow, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding, Group,
-    HeldChanges, Knowledge, LoadBasis, OnConflict, OpsSometimesRun, QueueOrder, Response, Rota,
-    Service, Severity, SreRun, Support, SupportHours, TeamSetup, Workarounds, YouAndSreRun, YouRun,
-    YouRunOpsMonitors,
+    BudgetWindow, Cascades, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding,
+    Group, Handoff, HeldChanges, Knowledge, Learning, LoadBasis, OnConflict, OpsSometimesRun,
+    QueueOrder, Response, Rota, Service, Severity, SreRun, Support, SupportHours, TeamSetup,
+    Telemetry, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -362,6 +362,85 @@ pub(super) fn workarounds() -> Workarounds {
         // owners' fix rather than being worked around again (assumption, chosen so that
         // the loop is bounded for every parameter value: docs/model.md §5).
         on_conflict: OnConflict::Retire,
+    }
+}
+
+/// `[learning]` (docs/model.md §13). The strength is an assumption the report sweeps from 0
+/// (the stationary model) to 2; every share below is an assumption, labelled as such.
+pub(super) fn learning() -> Learning {
+    Learning {
+        // Assumption: at 1, the effects below as written. The report shows every verdict
+        // at 0, 0.5, 1 and 2.
+        incentive: 1.0,
+        // Assumption: a team that worked the incident itself does most of its action items.
+        done_when_felt: 0.8,
+        // Assumption: being woken is the strongest incentive (CH12 §12.2.3: the builders
+        // "bear the on-call pain").
+        done_when_woken: 0.9,
+        // Assumption: action items handed to another team's backlog as tickets are done
+        // half as often (CH12: "collaboration issues"; SRE book ch. 15 on unowned items).
+        done_when_handed_off: 0.4,
+        // SRE workbook, example error-budget policy: while the budget is spent the team
+        // works on reliability; assumption: nearly every item is done then.
+        done_when_frozen: 0.95,
+        // Atlassian Incident Handbook: priority actions have SLOs of 4 or 8 weeks.
+        delay: d(Dist::lognormal_median_p90(4.0 * 168.0, 8.0 * 168.0)),
+        // Assumption: a ticket from another team waits twice as long in the backlog.
+        handed_off_delay_factor: 2.0,
+        // Assumption: a day of the owning team's work per follow-up.
+        effort_hours: 8.0,
+        // Assumption: one done item closes 5% of the gap to the floor.
+        step: 0.05,
+        // Assumption: follow-up work can at most halve a service's incident rates.
+        floor: 0.5,
+        // Assumption: a fifth of the gain is lost each year as new features bring new
+        // failure modes.
+        drift_per_year: 0.2,
+    }
+}
+
+/// `[telemetry]` (docs/model.md §13): all assumptions, scaled by `learning.incentive`.
+pub(super) fn telemetry() -> Telemetry {
+    Telemetry {
+        // Assumption: telemetry its builders use at every incident finds and explains a
+        // failure in 70% of the time it takes today.
+        best: 0.7,
+        // Assumption: telemetry nobody who builds it uses decays to 1.5× today's times
+        // (CH12 on ops-run: "limited telemetry").
+        worst: 1.5,
+        // Assumption: each incident the owners work closes 5% of the gap to `best`.
+        use_step: 0.05,
+        // Assumption: unused telemetry loses half its gap to `worst` per year.
+        decay_per_year: 0.5,
+    }
+}
+
+/// `[cascades]` (docs/model.md §13).
+pub(super) fn cascades() -> Cascades {
+    Cascades {
+        // Assumption: one incident in 20 impairs a dependent service with no stability
+        // patterns (CH12 on ops-run: a failure "easily becomes cascading").
+        probability: 0.05,
+        // Assumption: half of upstream failures are absorbed by timeouts, retries and
+        // circuit breakers (Nygard, Release It!, stability patterns), under every model.
+        resilience: 0.5,
+        // Assumption: one done follow-up closes 5% of the gap to full resilience.
+        step: 0.05,
+        // Assumption: a dependent feels the failure within five minutes.
+        delay_hours: 5.0 / 60.0,
+    }
+}
+
+/// `[handoff]` (docs/model.md §13): assumptions, calibratable from reassignment
+/// timestamps in an incident log.
+pub(super) fn handoff() -> Handoff {
+    Handoff {
+        // Assumption: a hand-off between teams takes median 15 min, p90 1 h (finding the
+        // right person, explaining what is known, granting access).
+        delay: d(Dist::lognormal_median_p90(0.25, 1.0)),
+        // Assumption: the receiving team spends a fifth more effort rebuilding context
+        // (CH12: "collaboration issues during incident response").
+        effort_factor: 1.2,
     }
 }
 
