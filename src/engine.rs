@@ -29,7 +29,7 @@ use rand::RngExt;
 use crate::model::ModelKind;
 use crate::models::sync::{TRACKED, tracked_index};
 use crate::models::{
-    Escalation, OnCall, Policy, Responder, Runner, crosses_teams, rolls_back, route,
+    Escalation, Next, OnCall, Policy, Responder, Runner, crosses_teams, rolls_back, route,
 };
 use crate::outcome::{Outcome, WeekSample};
 use crate::rng::{Purpose, SimRng, stream};
@@ -242,6 +242,9 @@ struct Tally {
     handoffs: u64,
     /// Deployments that reached production.
     deploys: u64,
+    /// Readiness reviews held, and of them failed.
+    reviews: u64,
+    reviews_failed: u64,
 }
 
 /// The running totals and readings at the end of a measured quarter (and at the horizon),
@@ -292,6 +295,7 @@ struct Sim<'a> {
     dependents: Vec<Vec<u32>>,
     cascade: Streams,
     cascade_rng: SimRng,
+    review_rng: SimRng,
     oncall: OnCall,
     oncall_since: f64,
     /// Per pool: the 12-hour shift being counted and its pages so far.
@@ -443,6 +447,7 @@ impl<'a> Sim<'a> {
             dependents: dependents(scenario),
             cascade: cascade_streams(world.needs, seed, model.index()),
             cascade_rng: stream(seed, Purpose::Cascade, model.index() as u64),
+            review_rng: stream(seed, Purpose::Review, model.index() as u64),
             policy,
             oncall: OnCall::default(),
             oncall_since: 0.0,
@@ -1278,10 +1283,17 @@ impl<'a> Sim<'a> {
                 self.tally.quarters_outside_budget += 1;
             }
             let (current, q_in, q_out) = (st.runner, st.quarters_in, st.quarters_out);
-            next_runners.push(
-                self.policy
-                    .next_runner(self.scenario, s, current, q_in, q_out),
-            );
+            let traffic = self.scenario.services[s].traffic_at(t, self.warmup);
+            let next =
+                match self
+                    .policy
+                    .next_runner(self.scenario, s, current, (q_in, q_out), traffic)
+                {
+                    Next::Stay => current,
+                    Next::To(runner) => runner,
+                    Next::Review { to } => self.review(s, t, to),
+                };
+            next_runners.push(next);
         }
         if next_runners
             .iter()
@@ -1293,18 +1305,19 @@ impl<'a> Sim<'a> {
             for (s, next) in next_runners.into_iter().enumerate() {
                 let st = &mut self.services[s];
                 match (st.runner, next) {
-                    (Runner::Sre, Runner::Owners) => {
+                    (Runner::Sre | Runner::SharedWithSre, Runner::Owners) => {
                         st.quarters_in = 0;
                         if t >= self.warmup {
                             self.tally.handbacks += 1;
                         }
                     }
-                    (Runner::Owners, Runner::Sre) => {
+                    (Runner::Owners | Runner::SharedWithSre, Runner::Sre) => {
                         st.quarters_out = 0;
                         if t >= self.warmup {
                             self.tally.handovers += 1;
                         }
                     }
+                    (Runner::Owners, Runner::SharedWithSre) => st.quarters_out = 0,
                     _ => {}
                 }
                 st.runner = next;
@@ -1314,6 +1327,31 @@ impl<'a> Sim<'a> {
         let next = t + HOURS_PER_QUARTER;
         if next <= self.horizon {
             self.schedule(next, Kind::QuarterTick, quarter + 1);
+        }
+    }
+
+    /// A readiness review of service `s` at `t`: it costs both teams its hours and passes
+    /// with the review's probability (a draw only when it can fail); a pass makes `to` the
+    /// runner, a failure keeps the owners and asks for new evidence.
+    fn review(&mut self, s: usize, t: f64, to: Runner) -> Runner {
+        let r = &self.scenario.sre_run;
+        let (hours, pass) = (r.review_hours, r.review_pass_probability);
+        if t >= self.warmup {
+            self.tally.reviews += 1;
+        }
+        if hours > 0.0 {
+            self.labour(t, true, hours);
+            self.labour(t, false, hours);
+        }
+        let passed = pass >= 1.0 || self.review_rng.random::<f64>() < pass;
+        if passed {
+            to
+        } else {
+            if t >= self.warmup {
+                self.tally.reviews_failed += 1;
+            }
+            self.services[s].quarters_in = 0;
+            Runner::Owners
         }
     }
 

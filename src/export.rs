@@ -230,6 +230,86 @@ pub fn timeseries_frame(
     wrap("timeseries", DataFrame::new_infer_height(cols))
 }
 
+/// The columns of `quarters.*` after model, replication and quarter, in order.
+pub const QUARTER_COLUMNS: [&str; 21] = [
+    "year",
+    "hours",
+    "incidents",
+    "change_incidents",
+    "deploys",
+    "change_failure_rate",
+    "cascades",
+    "prevented",
+    "followups",
+    "mttr_hours",
+    "downtime_hours",
+    "availability",
+    "cost_operating",
+    "cost_unreliability",
+    "cost_total",
+    "knowledge",
+    "rate_multiplier",
+    "change_rate_multiplier",
+    "telemetry",
+    "resilience",
+    "workarounds_open",
+];
+
+/// One row per (model, replication, measured quarter): how each headline metric unfolds
+/// over the years (`quarters.parquet`, `quarters.csv`). Costs per year; availability of
+/// the quarter's service-hours, impact-weighted; multipliers and resilience at its end.
+pub fn quarters_frame(scenario: &Scenario, outcomes: &[Outcome]) -> Result<DataFrame, ExportError> {
+    let n_services = scenario.services.len().max(1) as f64;
+    let rows: usize = outcomes.iter().map(|o| o.quarters.len()).sum();
+    let mut model = Vec::with_capacity(rows);
+    let mut replication = Vec::with_capacity(rows);
+    let mut quarter = Vec::with_capacity(rows);
+    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); QUARTER_COLUMNS.len()];
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    for o in outcomes {
+        for q in &o.quarters {
+            model.push(o.model.key());
+            replication.push(o.replication);
+            quarter.push(u32::from(q.quarter));
+            let row = [
+                f64::from((q.quarter.max(1) - 1) / 4 + 1),
+                q.hours,
+                f64::from(q.incidents),
+                f64::from(q.change_incidents),
+                q.deploys as f64,
+                ratio(f64::from(q.change_incidents), q.deploys as f64),
+                f64::from(q.cascades),
+                q.prevented as f64,
+                q.followups as f64,
+                ratio(q.restore_hours, f64::from(q.restored)),
+                q.downtime_hours,
+                (1.0 - ratio(q.downtime_hours, n_services * q.hours)).clamp(0.0, 1.0),
+                q.cost_operating,
+                q.cost_unreliability,
+                q.cost_operating + q.cost_unreliability,
+                q.l1_knowledge,
+                q.rate_multiplier,
+                q.change_rate_multiplier,
+                q.telemetry,
+                q.resilience,
+                f64::from(q.workarounds_open),
+            ];
+            for (column, v) in values.iter_mut().zip(row) {
+                column.push(v);
+            }
+        }
+    }
+    let mut cols = vec![
+        Column::new("model".into(), model),
+        Column::new("replication".into(), replication),
+        Column::new("quarter".into(), quarter),
+    ];
+    for (name, v) in QUARTER_COLUMNS.iter().zip(values) {
+        cols.push(Column::new((*name).into(), v));
+    }
+    wrap("quarters", DataFrame::new_infer_height(cols))
+}
+
 /// One row per (model, metric): `summary.csv`.
 pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
     let f = |g: fn(&SummaryRow) -> f64| rows.iter().map(g).collect::<Vec<f64>>();

@@ -203,6 +203,8 @@ columns! {
     change_rate_multiplier_end: "multiplier", "change failure rate at the end, of as written", LOWER, SHARE;
     telemetry_end: "multiplier", "detection and diagnosis time at the end, of as written", LOWER, SHARE;
     resilience_end: "fraction", "resilience to upstream failures at the end", HIGHER, SHARE;
+    reviews: "count", "readiness reviews", NEITHER, COST;
+    reviews_failed: "count", "failed readiness reviews", NEITHER, COST;
 }
 
 /// Target attainment, computed from outcomes and the scenario's targets.

@@ -46,6 +46,24 @@ pub struct Readiness {
     pub evidence_quarters: u32,
     /// Consecutive quarters outside budget under SRE before hand-back.
     pub handback_after_quarters: u32,
+    /// Traffic that starts the review, and traffic that hands over (SMITH's stages).
+    pub substantial_traffic: f64,
+    /// See `substantial_traffic`.
+    pub critical_traffic: f64,
+}
+
+/// What happens to a service at a quarter's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// It keeps its runner.
+    Stay,
+    /// Its owners and the SRE team hold a readiness review; if it passes, `to` runs it.
+    Review {
+        /// The runner after a passed review.
+        to: Runner,
+    },
+    /// `to` runs it from now.
+    To(Runner),
 }
 
 /// One model's policy for one scenario.
@@ -119,6 +137,8 @@ impl Policy {
                 min_target: r.min_availability_target,
                 evidence_quarters: r.evidence_quarters,
                 handback_after_quarters: r.handback_after_quarters,
+                substantial_traffic: r.substantial_traffic,
+                critical_traffic: r.critical_traffic,
             }
         });
         let mut policy = Policy {
@@ -167,10 +187,15 @@ impl Policy {
     /// Every runner `service` can have during a run.
     pub fn possible_runners(&self, scenario: &Scenario, service: usize) -> Vec<Runner> {
         let first = self.initial_runner(scenario, service);
-        if self.candidate(scenario, service) {
-            vec![first, Runner::Sre]
-        } else {
-            vec![first]
+        match self.readiness {
+            Some(r) if self.candidate(scenario, service) => {
+                if r.critical_traffic > r.substantial_traffic {
+                    vec![first, Runner::SharedWithSre, Runner::Sre]
+                } else {
+                    vec![first, Runner::Sre]
+                }
+            }
+            _ => vec![first],
         }
     }
 
@@ -188,28 +213,44 @@ impl Policy {
             .collect()
     }
 
-    /// The runner of a service at a quarter's end, given its consecutive quarters within
-    /// and outside budget: the readiness review admits a candidate with enough evidence
-    /// under its owners and hands a service back after enough quarters outside budget.
+    /// What happens to a service at a quarter's end, given its consecutive quarters within
+    /// and outside budget and its traffic then (SMITH's process): a candidate with enough
+    /// evidence under its owners and substantial traffic goes to the readiness review,
+    /// which admits it to a rota shared with SRE (or straight to SRE once its traffic is
+    /// critical); a shared service is handed over when its traffic becomes critical; a
+    /// service the SRE team runs, or shares, goes back to its owners after enough quarters
+    /// outside budget. With both thresholds at 0 this is admission by evidence alone.
     pub fn next_runner(
         &self,
         scenario: &Scenario,
         service: usize,
         current: Runner,
-        quarters_in: u32,
-        quarters_out: u32,
-    ) -> Runner {
+        quarters: (u32, u32),
+        traffic: f64,
+    ) -> Next {
+        let (quarters_in, quarters_out) = quarters;
         let Some(r) = self.readiness else {
-            return current;
+            return Next::Stay;
         };
         match current {
-            Runner::Sre if quarters_out >= r.handback_after_quarters => Runner::Owners,
-            Runner::Owners
-                if self.candidate(scenario, service) && quarters_in >= r.evidence_quarters =>
-            {
-                Runner::Sre
+            Runner::Sre | Runner::SharedWithSre if quarters_out >= r.handback_after_quarters => {
+                Next::To(Runner::Owners)
             }
-            other => other,
+            Runner::SharedWithSre if traffic >= r.critical_traffic => Next::To(Runner::Sre),
+            Runner::Owners
+                if self.candidate(scenario, service)
+                    && quarters_in >= r.evidence_quarters
+                    && traffic >= r.substantial_traffic =>
+            {
+                Next::Review {
+                    to: if traffic >= r.critical_traffic {
+                        Runner::Sre
+                    } else {
+                        Runner::SharedWithSre
+                    },
+                }
+            }
+            _ => Next::Stay,
         }
     }
 }
@@ -247,14 +288,59 @@ availability_target = 0.99
             s.sre_run.evidence_quarters,
             s.sre_run.handback_after_quarters,
         );
+        let review = Next::Review { to: Runner::Sre };
         assert_eq!(
-            p.next_runner(&s, 0, Runner::Owners, n - 1, 0),
-            Runner::Owners
+            p.next_runner(&s, 0, Runner::Owners, (n - 1, 0), 1.0),
+            Next::Stay
         );
-        assert_eq!(p.next_runner(&s, 0, Runner::Owners, n, 0), Runner::Sre);
-        assert_eq!(p.next_runner(&s, 1, Runner::Owners, 99, 0), Runner::Owners);
-        assert_eq!(p.next_runner(&s, 0, Runner::Sre, 0, m - 1), Runner::Sre);
-        assert_eq!(p.next_runner(&s, 0, Runner::Sre, 0, m), Runner::Owners);
+        assert_eq!(p.next_runner(&s, 0, Runner::Owners, (n, 0), 1.0), review);
+        assert_eq!(
+            p.next_runner(&s, 1, Runner::Owners, (99, 0), 1.0),
+            Next::Stay
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::Sre, (0, m - 1), 1.0),
+            Next::Stay
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::Sre, (0, m), 1.0),
+            Next::To(Runner::Owners)
+        );
+    }
+
+    #[test]
+    fn staged_adoption_reviews_at_substantial_traffic_shares_then_hands_over_at_critical() {
+        let mut s = scenario();
+        s.sre_run.substantial_traffic = 10.0;
+        s.sre_run.critical_traffic = 100.0;
+        let p = Policy::of(&s, ModelKind::SreRun);
+        let n = s.sre_run.evidence_quarters;
+        assert_eq!(
+            p.possible_runners(&s, 0),
+            vec![Runner::Owners, Runner::SharedWithSre, Runner::Sre]
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::Owners, (n, 0), 9.9),
+            Next::Stay
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::Owners, (n, 0), 10.0),
+            Next::Review {
+                to: Runner::SharedWithSre
+            }
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::Owners, (n, 0), 150.0),
+            Next::Review { to: Runner::Sre }
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::SharedWithSre, (0, 0), 50.0),
+            Next::Stay
+        );
+        assert_eq!(
+            p.next_runner(&s, 0, Runner::SharedWithSre, (0, 0), 100.0),
+            Next::To(Runner::Sre)
+        );
     }
 
     #[test]
@@ -263,6 +349,6 @@ availability_target = 0.99
         let p = Policy::of(&s, ModelKind::OpsSometimesRun);
         assert_eq!(p.initial_runner(&s, 0), Runner::Owners);
         assert_eq!(p.initial_runner(&s, 1), Runner::Ops);
-        assert_eq!(p.next_runner(&s, 1, Runner::Ops, 9, 0), Runner::Ops);
+        assert_eq!(p.next_runner(&s, 1, Runner::Ops, (9, 0), 1.0), Next::Stay);
     }
 }

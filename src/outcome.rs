@@ -182,6 +182,10 @@ pub struct Outcome {
     pub telemetry_end: f64,
     /// Mean over services of resilience to upstream failures, at the end.
     pub resilience_end: f64,
+    /// Readiness reviews held (`sre-run`).
+    pub reviews: u64,
+    /// Of which failed.
+    pub reviews_failed: u64,
     /// Each measured quarter's figures (`quarters.*`).
     pub quarters: Vec<QuarterSample>,
     /// Counts of resolved incidents' times to restore in the bins of [`TTR_BINS`].

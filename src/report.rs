@@ -8,9 +8,11 @@ pub mod document;
 pub mod files;
 pub mod fonts;
 pub mod headline;
+pub mod incentive;
 pub use crate::ranking;
 pub mod style;
 pub mod svgtext;
+pub mod years;
 
 pub use charts::{Chart, ChartError};
 pub use data::{DataError, ReportData};

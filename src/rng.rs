@@ -47,6 +47,8 @@ pub enum Purpose {
     /// Model-specific: which dependents an incident impairs, and the cascaded incidents.
     /// Keyed by model, like [`Purpose::Feedback`].
     Cascade = 16,
+    /// Whether a readiness review passes. Keyed by model.
+    Review = 17,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

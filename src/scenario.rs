@@ -248,6 +248,18 @@ pub struct Handoff {
     pub effort_factor: f64,
 }
 
+impl Service {
+    /// Traffic at `t` hours from the start, `warmup` hours being the start of the measured
+    /// window (where `traffic` is stated): compound growth, lower during the warm-up.
+    pub fn traffic_at(&self, t: f64, warmup: f64) -> f64 {
+        if self.traffic_growth == 0.0 {
+            return self.traffic;
+        }
+        let years = (t - warmup) / crate::units::HOURS_PER_YEAR;
+        self.traffic * (1.0 + self.traffic_growth).powf(years)
+    }
+}
+
 impl Learning {
     /// Whether the long-run mechanisms act at all.
     pub fn active(&self) -> bool {
@@ -535,6 +547,24 @@ pub struct SreRun {
     /// Consecutive quarters within budget under its owners before a candidate is admitted
     /// (and a handed-back service re-admitted).
     pub evidence_quarters: u32,
+    /// SMITH: a team requests SRE when its service's traffic becomes substantial (the
+    /// review), shares the rota with SRE, and hands it over when traffic becomes critical.
+    /// Traffic at or above this starts the readiness review (0: always).
+    pub substantial_traffic: f64,
+    /// Traffic at or above this hands the service over to SRE (0: always; at or below
+    /// `substantial_traffic` there is no shared stage).
+    pub critical_traffic: f64,
+    /// Hours the readiness review costs each of the owning team and the SRE team.
+    pub review_hours: f64,
+    /// Probability that a review passes; a failed one needs new evidence.
+    pub review_pass_probability: f64,
+}
+
+impl SreRun {
+    /// Whether admission has a shared-rota stage between the review and the hand-over.
+    pub fn staged(&self) -> bool {
+        self.critical_traffic > self.substantial_traffic
+    }
 }
 
 /// `you-and-sre-run` parameters.
@@ -683,6 +713,11 @@ pub struct Service {
     /// The hours in which incidents are worked: outside them a detected incident waits
     /// for the next supported hour, under every model.
     pub support: SupportHours,
+    /// Traffic at the start of the measured window, in the scenario's own unit (for
+    /// `sre-run`'s staged adoption: `[sre_run] substantial_traffic`, `critical_traffic`).
+    pub traffic: f64,
+    /// Growth of the traffic per year (0.25: a quarter more each year).
+    pub traffic_growth: f64,
     /// Who answers its pages outside business hours: its team's rota or its domain's.
     pub rota: Rota,
 }

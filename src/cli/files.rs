@@ -88,7 +88,9 @@ fn written_by_whoruns(dir: &Path) -> Vec<String> {
 
 /// Names whoruns has written into output folders, found in `dir`.
 fn legacy_outputs(dir: &Path) -> Vec<String> {
-    const NAMES: [&str; 18] = [
+    const NAMES: [&str; 20] = [
+        "quarters.parquet",
+        "quarters.csv",
         "replications.csv",
         "replications.parquet",
         "services.csv",

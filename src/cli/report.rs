@@ -75,6 +75,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     };
     let mut data = ReportData::from_frames(scenario, &reps, &services, &timeseries, &histogram)
         .context("cannot assemble the report data")?;
+    // Results written before quarters were measured have no `quarters.parquet`.
+    if dir.join("quarters.parquet").exists() {
+        let quarters = from_parquet(read(dir, "quarters.parquet")?, "quarters")?;
+        data = data
+            .with_quarters(&quarters)
+            .context("cannot assemble the report data")?;
+    }
     if let Err(e) = data.select(&models, reference) {
         return refuse(e);
     }

@@ -258,6 +258,7 @@ pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
         services: table(TABLES[1])?,
         timeseries: table(TABLES[2])?,
         histogram: table(TABLES[3])?,
+        quarters: table(TABLES[4])?,
     })
 }
 

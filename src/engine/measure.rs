@@ -124,6 +124,8 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         change_rate_multiplier_end: long[1],
         telemetry_end: long[2],
         resilience_end: long[3],
+        reviews: t.reviews,
+        reviews_failed: t.reviews_failed,
         quarters,
         service_downtime_hours: service_downtime,
         service_incidents: restores.service_incidents,

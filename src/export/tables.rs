@@ -1,17 +1,17 @@
-//! The four tables every run's results are built from, made from outcomes (a run, a
+//! The five tables every run's results are built from, made from outcomes (a run, a
 //! shard) or read back from shards' parts; the same for `run` and `merge`, so that merged
 //! shards and a single run give the same bytes.
 
 use polars::prelude::DataFrame;
 
 use super::{
-    ExportError, Files, replications_frame, services_frame, timeseries_frame, to_parquet,
-    ttr_histogram_frame,
+    ExportError, Files, quarters_frame, replications_frame, services_frame, timeseries_frame,
+    to_parquet, ttr_histogram_frame,
 };
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
 
-/// The four tables every result is built from.
+/// The five tables every result is built from.
 pub struct Frames {
     /// One row per (model, replication).
     pub reps: DataFrame,
@@ -21,14 +21,17 @@ pub struct Frames {
     pub timeseries: DataFrame,
     /// One row per (model, replication, bin).
     pub histogram: DataFrame,
+    /// One row per (model, replication, measured quarter).
+    pub quarters: DataFrame,
 }
 
 /// The tables' file names, in [`Frames`] order.
-pub const TABLES: [&str; 4] = [
+pub const TABLES: [&str; 5] = [
     "replications.parquet",
     "services.parquet",
     "timeseries.parquet",
     "ttr_histogram.parquet",
+    "quarters.parquet",
 ];
 
 impl Frames {
@@ -39,6 +42,7 @@ impl Frames {
             services: services_frame(scenario, outcomes)?,
             timeseries: timeseries_frame(scenario, outcomes)?,
             histogram: ttr_histogram_frame(outcomes)?,
+            quarters: quarters_frame(scenario, outcomes)?,
         })
     }
 
@@ -49,6 +53,7 @@ impl Frames {
             (TABLES[1].into(), to_parquet(&mut self.services)?),
             (TABLES[2].into(), to_parquet(&mut self.timeseries)?),
             (TABLES[3].into(), to_parquet(&mut self.histogram)?),
+            (TABLES[4].into(), to_parquet(&mut self.quarters)?),
         ])
     }
 }

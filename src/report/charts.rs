@@ -24,6 +24,7 @@ mod render;
 mod sweep;
 mod time_to_restore;
 mod tornado;
+mod trajectories;
 mod workarounds;
 
 pub use super::fonts::{FONT, register_fonts};
@@ -55,14 +56,17 @@ pub enum Chart {
     CostBreakdown,
     /// Mean time to restore split into its parts: why a model is slow.
     RestoreBreakdown,
+    /// Incidents, restore time and costs quarter by quarter.
+    Trajectories,
 }
 
 impl Chart {
     /// Every chart, in report order.
-    pub const ALL: [Chart; 6] = [
+    pub const ALL: [Chart; 7] = [
         Chart::CostVsReliability,
         Chart::TimeToRestore,
         Chart::RestoreBreakdown,
+        Chart::Trajectories,
         Chart::WorkaroundsOverTime,
         Chart::ErrorBudgetOverTime,
         Chart::CostBreakdown,
@@ -77,6 +81,7 @@ impl Chart {
             Chart::ErrorBudgetOverTime => "error_budget_over_time",
             Chart::CostBreakdown => "cost_breakdown",
             Chart::RestoreBreakdown => "restore_breakdown",
+            Chart::Trajectories => "trajectories",
         }
     }
 
@@ -91,6 +96,7 @@ impl Chart {
             Chart::ErrorBudgetOverTime => "Error budget remaining through the year, tier by tier",
             Chart::CostBreakdown => "Where each model's money goes",
             Chart::RestoreBreakdown => "Where each model's time to restore goes",
+            Chart::Trajectories => "How incidents, restore time and costs unfold over the years",
         }
     }
 
@@ -108,6 +114,7 @@ impl Chart {
             Chart::ErrorBudgetOverTime => budget::budget_by_tier(root, data),
             Chart::CostBreakdown => breakdown::cost_breakdown(root, data),
             Chart::RestoreBreakdown => breakdown::restore_breakdown(root, data),
+            Chart::Trajectories => trajectories::trajectories(root, data),
         };
         result.map_err(|message| ChartError {
             chart: self.name(),
@@ -151,6 +158,9 @@ impl Chart {
             }
             Chart::RestoreBreakdown => {
                 "Mean hours per restored incident, split from occurrence to restore; the parts add up to the mean time to restore."
+            }
+            Chart::Trajectories => {
+                "Quarter by quarter after the warm-up. Lines: means over replications; bands: their 95% intervals."
             }
         }
     }

@@ -44,6 +44,10 @@ pub struct ModelData {
     pub ttr_histogram: Vec<u64>,
     /// Week numbers of the weekly series.
     pub weeks: Vec<u32>,
+    /// Measured quarters, numbered from 1 (empty for results without `quarters.parquet`).
+    pub quarters: Vec<u32>,
+    /// Per column of `quarters.*` ([`crate::export::QUARTER_COLUMNS`]): `[quarter][replication]`.
+    pub quarter_values: HashMap<String, Vec<Vec<f64>>>,
     /// Open workarounds (all services) per week, one value per replication.
     pub workarounds: Vec<Vec<f64>>,
     /// Error budget remaining per tier (in [`ReportData::tiers`] order) as a share of the
@@ -92,6 +96,9 @@ pub struct ReportData {
     /// The brief, drawn once per selection: it may simulate (an exempt model under the
     /// policy), and both the Markdown and the HTML report show it.
     pub brief: std::sync::OnceLock<Vec<String>>,
+    /// The headline verdicts across the long-run strength, run once per selection (it
+    /// simulates the scenario at each strength).
+    pub incentive: std::sync::OnceLock<Result<super::incentive::Across, String>>,
 }
 
 impl ReportData {
@@ -137,6 +144,7 @@ impl ReportData {
         };
         // A new selection draws a new brief.
         self.brief = std::sync::OnceLock::new();
+        self.incentive = std::sync::OnceLock::new();
         self.scenario
             .compare(compared, reference)
             .map_err(|e| DataError::Model(e.to_string()))
@@ -194,6 +202,7 @@ impl ReportData {
             tiers,
             replication_ids,
             brief: std::sync::OnceLock::new(),
+            incentive: std::sync::OnceLock::new(),
         })
     }
 }
@@ -209,6 +218,8 @@ fn models_in(scenario: &Scenario, rep_models: &[String]) -> Result<Vec<ModelData
                 metrics: HashMap::new(),
                 ttr_histogram: vec![0; TTR_BINS + 2],
                 weeks: Vec::new(),
+                quarters: Vec::new(),
+                quarter_values: HashMap::new(),
                 workarounds: Vec::new(),
                 budget_share_by_tier: Vec::new(),
                 top_tier_met: Vec::new(),
@@ -294,6 +305,93 @@ fn read_histogram(
         }
     }
     Ok(())
+}
+
+impl ReportData {
+    /// Adds the per-quarter values of `quarters.*` (rows in any order; replications in
+    /// order of their numbers, as every other per-replication vector).
+    pub fn with_quarters(mut self, quarters: &DataFrame) -> Result<ReportData, DataError> {
+        if quarters.height() == 0 {
+            return Ok(self);
+        }
+        let q_models = strings(quarters, "quarters", "model")?;
+        let q_reps = numbers(quarters, "quarters", "replication")?;
+        let q_numbers = numbers(quarters, "quarters", "quarter")?;
+        let mut columns = Vec::new();
+        for name in crate::export::QUARTER_COLUMNS {
+            columns.push((name, numbers(quarters, "quarters", name)?));
+        }
+        let slots = Slots::of(&self.models);
+        let mut order: Vec<usize> = (0..q_reps.len()).collect();
+        order.sort_by(|&a, &b| q_reps[a].total_cmp(&q_reps[b]));
+        let n_quarters = q_numbers.iter().fold(0.0, |a: f64, b| a.max(*b)) as usize;
+        for m in &mut self.models {
+            m.quarters = (1..=n_quarters as u32).collect();
+            m.quarter_values = columns
+                .iter()
+                .map(|(name, _)| ((*name).to_string(), vec![Vec::new(); n_quarters]))
+                .collect();
+        }
+        for i in order {
+            let (Some(k), q) = (slots.of_key(&q_models[i]), q_numbers[i] as usize) else {
+                continue;
+            };
+            if q == 0 || q > n_quarters {
+                continue;
+            }
+            for (name, values) in &columns {
+                if let Some(series) = self.models[k].quarter_values.get_mut(*name) {
+                    series[q - 1].push(values[i]);
+                }
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl ModelData {
+    /// Per replication, `column` of `quarters.*` over measured year `year` (from 1): the
+    /// sum of its quarters for counts (`incidents`, `cascades`, `prevented`, `followups`),
+    /// the incident-weighted mean for `mttr_hours`, else the hours-weighted mean. Empty when
+    /// the year was not measured in full.
+    pub fn year(&self, column: &str, year: usize) -> Vec<f64> {
+        let (Some(values), Some(hours), Some(incidents)) = (
+            self.quarter_values.get(column),
+            self.quarter_values.get("hours"),
+            self.quarter_values.get("incidents"),
+        ) else {
+            return Vec::new();
+        };
+        let first = (year.max(1) - 1) * 4;
+        if first + 4 > values.len() {
+            return Vec::new();
+        }
+        let n = values[first].len();
+        (0..n)
+            .map(|r| {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for q in first..first + 4 {
+                    let (v, w) = match column {
+                        "incidents" | "cascades" | "prevented" | "followups" => (values[q][r], 1.0),
+                        "mttr_hours" => (values[q][r] * incidents[q][r], incidents[q][r]),
+                        _ => (values[q][r] * hours[q][r], hours[q][r]),
+                    };
+                    sum += v;
+                    weight += w;
+                }
+                match column {
+                    "incidents" | "cascades" | "prevented" | "followups" => sum,
+                    _ if weight > 0.0 => sum / weight,
+                    _ => 0.0,
+                }
+            })
+            .collect()
+    }
+
+    /// Whole measured years in the quarterly values.
+    pub fn years(&self) -> usize {
+        self.quarters.len() / 4
+    }
 }
 
 /// The distinct availability targets of the scenario's services, highest first.

@@ -40,7 +40,8 @@ pub fn run(
         &frames.services,
         &frames.timeseries,
         &frames.histogram,
-    )?;
+    )?
+    .with_quarters(&frames.quarters)?;
     let values = |m: crate::ModelKind, name: &str| -> Vec<f64> {
         data.model(m)
             .map_or(Vec::new(), |d| d.values(name).to_vec())
@@ -61,6 +62,8 @@ pub fn run(
             export::to_parquet(&mut frames.timeseries)?,
         ),
         (TABLES[3].into(), export::to_parquet(&mut frames.histogram)?),
+        (TABLES[4].into(), export::to_parquet(&mut frames.quarters)?),
+        ("quarters.csv".into(), export::to_csv(&mut frames.quarters)?),
         ("summary.txt".into(), text.clone().into_bytes()),
         ("scenario.toml".into(), scenario_text.into_bytes()),
     ];

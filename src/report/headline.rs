@@ -747,6 +747,7 @@ pub fn headline(chart: Chart, data: &ReportData) -> String {
         Chart::WorkaroundsOverTime => workarounds(data),
         Chart::ErrorBudgetOverTime => error_budget(data),
         Chart::CostBreakdown => cost_breakdown(data),
+        Chart::Trajectories => trajectories(data),
     };
     capitalise(&text)
 }
@@ -756,5 +757,27 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+/// The trajectories' message: how the total cost's leader changes from the first year to
+/// the last, by the findings' rule, or that the chart shows less than a year.
+fn trajectories(data: &ReportData) -> String {
+    match super::years::years(data) {
+        None => "Less than one measured year: the quarters are in quarters.csv".into(),
+        Some(y) => {
+            let total = y
+                .verdicts
+                .iter()
+                .find(|v| v.starts_with("On total cost"))
+                .cloned()
+                .unwrap_or_default();
+            let plain = total.replace("**", "");
+            if plain.is_empty() {
+                format!("{} measured years, quarter by quarter", y.last)
+            } else {
+                plain.trim_end_matches('.').to_string()
+            }
+        }
     }
 }

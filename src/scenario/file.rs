@@ -143,6 +143,10 @@ pub struct SreRunFile {
     pub evidence_quarters: Option<S<i64>>,
     /// Former name of `evidence_quarters`, still accepted.
     pub readmit_after_quarters: Option<S<i64>>,
+    pub substantial_traffic: Option<S<f64>>,
+    pub critical_traffic: Option<S<f64>>,
+    pub review_effort: Option<S<String>>,
+    pub review_pass_probability: Option<S<f64>>,
 }
 
 /// `[you_and_sre_run]`: the shared rota.
@@ -204,6 +208,8 @@ pub struct ServiceFile {
     pub cross_team_share: Option<S<f64>>,
     pub support: Option<S<String>>,
     pub rota: Option<S<String>>,
+    pub traffic: Option<S<f64>>,
+    pub traffic_growth: Option<S<f64>>,
 }
 
 /// `[sensitivity]`: the ranges `whoruns sensitivity` moves parameters over.

@@ -225,6 +225,8 @@ deploys_per_week = 0
     for seed in 0..runs {
         let mut s = whoruns::scenario::parse(text, "one.toml").unwrap();
         s.seed = seed;
+        // The truth is a stationary rate.
+        s.learning.incentive = 0.0;
         let csv = whoruns::calibrate::write::incident_log(&s, whoruns::ModelKind::YouRun, 0);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.csv");

@@ -101,11 +101,29 @@ fn run_writes_the_contracted_columns_and_prints_a_summary() {
         "timeseries",
     )
     .expect("parquet");
+    // Three measured years after the warm-up: weeks ending after hour 37,230 up to 63,510.
     assert_eq!(
         weekly.height(),
-        6 * 6 * 52,
+        6 * 6 * 157,
         "one row per (model, replication, week)"
     );
+    let quarters = whoruns::export::from_parquet(
+        fs::read(out.join("quarters.parquet")).expect("read"),
+        "quarters",
+    )
+    .expect("parquet");
+    assert_eq!(
+        quarters.height(),
+        6 * 6 * 12,
+        "three measured years of quarters"
+    );
+    for col in ["model", "replication", "quarter"]
+        .into_iter()
+        .chain(whoruns::export::QUARTER_COLUMNS)
+    {
+        assert!(quarters.column(col).is_ok(), "quarters lacks {col}");
+    }
+    assert!(out.join("quarters.csv").exists());
     let names: Vec<String> = weekly
         .get_column_names()
         .iter()

@@ -12,6 +12,16 @@ pub fn scenario(text: &str) -> Scenario {
 
 /// An M/M/c queue as a scenario: one service, Poisson arrivals, `c` responders,
 /// exponential service, no delays, a warm-up of `warmup_days`.
+/// `s` with the long-run mechanisms off (no learning, cascades or hand-off friction): for
+/// tests of other mechanisms, which the long run would otherwise mix in.
+pub fn stationary(mut s: Scenario) -> Scenario {
+    s.learning.incentive = 0.0;
+    s.cascades.probability = 0.0;
+    s.handoff.effort_factor = 1.0;
+    s.handoff.delay = whoruns::dist::Dist::constant(0.0).expect("a constant");
+    s
+}
+
 pub fn mmc(
     lambda: f64,
     c: u32,
@@ -33,6 +43,8 @@ models = ["you-run"]
 acknowledge = {{ dist = "constant", value = "0h" }}
 [groups.dev]
 concurrent_oncall = {c}
+[learning]
+incentive = 0
 [[teams]]
 name = "q"
 [[services]]

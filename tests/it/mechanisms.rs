@@ -10,7 +10,7 @@ use crate::common::scenario;
 
 /// A small organisation; `extra` is appended (sections override defaults).
 fn org(models: &str, extra: &str) -> whoruns::Scenario {
-    scenario(&format!(
+    crate::common::stationary(scenario(&format!(
         r#"
 name = "mechanisms"
 horizon = "365d"
@@ -37,7 +37,7 @@ deploys_per_week = 10
 change_failure_rate = 0.1
 {extra}
 "#
-    ))
+    )))
 }
 
 fn outcomes(s: &whoruns::Scenario, model: ModelKind) -> Vec<Outcome> {
@@ -178,7 +178,7 @@ fn workarounds_end_impact_sooner() {
 fn swinging_service(handback_after: u32, horizon_days: u32, flaky: bool) -> whoruns::Scenario {
     let rate = if flaky { "3/day" } else { "1/day" };
     let effort = if flaky { "3h" } else { "1m" };
-    scenario(&format!(
+    crate::common::stationary(scenario(&format!(
         r#"
 horizon = "{horizon_days}d"
 replications = 4
@@ -210,7 +210,7 @@ effort = {{ dist = "constant", value = "{effort}" }}
 detection = {{ dist = "constant", value = "0h" }}
 severities = [{{ name = "outage", share = 1.0, impact = 1.0 }}]
 "#
-    ))
+    )))
 }
 
 #[test]
@@ -422,7 +422,7 @@ fn team_setups_change_who_is_paged_and_the_developer_burden() {
 
 /// One ops seat for two busy services with a severe and a mild class: incidents queue.
 fn contended(queue: &str, swarm: bool) -> whoruns::Scenario {
-    scenario(&format!(
+    crate::common::stationary(scenario(&format!(
         r#"
 horizon = "120d"
 replications = 8
@@ -447,7 +447,7 @@ background_incidents = "6/day"
 effort = {{ dist = "exponential", mean = "1h" }}
 severities = [{{ name = "SEV1", share = 0.2, impact = 1.0 }}, {{ name = "SEV3", share = 0.8, impact = 0.1 }}]
 "#
-    ))
+    )))
 }
 
 /// Per replication: the mean queueing time of SEV1 incidents, and how many arrived.

@@ -19,7 +19,7 @@ struct Knobs {
     ops_k: f64,
     services: usize,
     warmup_days: u32,
-    /// Whether feedback (freezes, workaround regressions) may change the incidents.
+    /// Whether feedback (freezes, workaround regressions, learning) may change the incidents.
     feedback: bool,
 }
 
@@ -66,12 +66,15 @@ min_availability_target = 0.999
 freeze = {feedback}
 [workarounds]
 conflict_probability = {conflict}
+[learning]
+incentive = {incentive}
 [[teams]]
 name = "a"
 [[teams]]
 name = "b"
 "#,
-        conflict = if feedback { 0.3 } else { 0.0 }
+        conflict = if feedback { 0.3 } else { 0.0 },
+        incentive = if feedback { 1.0 } else { 0.0 }
     );
     for i in 0..services {
         let team = if i % 2 == 0 { "a" } else { "b" };
@@ -108,13 +111,15 @@ proptest! {
             prop_assert_eq!(o.incidents, o.resolved + o.open_at_end);
             prop_assert_eq!(o.service_incidents.iter().sum::<u64>(), o.incidents);
             if feedback {
-                // Freezes defer the world's change incidents, never delete them; regressions
-                // are the only additions. An incident held from the warm-up may arrive after
-                // it, so the measured count lies between the world's measured arrivals and
-                // all its arrivals, equal to both without a warm-up.
-                let seen = o.incidents + o.change_incidents_held_end;
-                prop_assert!(seen >= arrived + o.regressions, "{} < {} + {}", seen, arrived, o.regressions);
-                prop_assert!(seen <= world.incidents.len() as u64 + o.regressions, "{} > {} + {}", seen, world.incidents.len(), o.regressions);
+                // Freezes defer the world's change incidents, never delete them; follow-up
+                // work prevents some (counted); regressions and cascades are the only
+                // additions. An incident held from the warm-up may arrive after it, so the
+                // measured count lies between the world's measured arrivals and all its
+                // arrivals, equal to both without a warm-up.
+                let seen = o.incidents + o.change_incidents_held_end + o.incidents_prevented;
+                let added = o.regressions + o.cascades;
+                prop_assert!(seen >= arrived + added, "{} < {} + {}", seen, arrived, added);
+                prop_assert!(seen <= world.incidents.len() as u64 + added, "{} > {} + {}", seen, world.incidents.len(), added);
             } else {
                 // Common random numbers: every model sees exactly the world's incidents.
                 prop_assert_eq!(o.incidents, arrived);

@@ -12,8 +12,29 @@ use crate::report::data::{ModelData, ReportData};
 use crate::report::style::{GREY, GRID, LINE_NARROWEST, LINE_WIDEST, PANEL_WIDEST, colour, font};
 use crate::stats::quantile_sorted;
 
-/// One week of a band: (week, mean, 10th percentile, 90th percentile).
+/// One step of a band: (step, mean, lower edge, upper edge).
 type BandPoint = (f64, f64, f64, f64);
+
+/// What a band panel runs over and what its band shows.
+pub(super) struct Over<'a> {
+    /// The steps (weeks, quarters) of a model's series.
+    pub steps: &'a dyn Fn(&ModelData) -> &[u32],
+    /// The x axis' description.
+    pub x_desc: &'a str,
+    /// Whether the band is the mean's 95% interval (else the 10th to 90th percentile of
+    /// the replications).
+    pub interval: bool,
+    /// How a y value is labelled.
+    pub y_label: &'a dyn Fn(f64) -> String,
+}
+
+/// Weeks, with 10th–90th percentile bands.
+pub(super) const WEEKS: Over<'static> = Over {
+    steps: &|m| m.weeks.as_slice(),
+    x_desc: "Week of the simulated year",
+    interval: false,
+    y_label: &|v| format!("{v:.0}"),
+};
 
 /// Mean lines with 10th–90th percentile bands over weeks, in one panel; `title` (small
 /// multiples) makes the panel compact and labels it.
@@ -25,14 +46,26 @@ pub(super) fn band_panel<DB: DrawingBackend>(
     scale: Option<f64>,
     title: Option<String>,
 ) -> Drawn {
+    band_panel_over(plot, data, &WEEKS, y_desc, series, scale, title)
+}
+
+/// Mean lines with bands over `over`'s steps, in one panel.
+pub(super) fn band_panel_over<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    over: &Over<'_>,
+    y_desc: &str,
+    series: &dyn Fn(&ModelData) -> &[Vec<f64>],
+    scale: Option<f64>,
+    title: Option<String>,
+) -> Drawn {
     let compact = title.is_some();
     let k = scale.unwrap_or(1.0);
     let widest = if compact { PANEL_WIDEST } else { LINE_WIDEST };
     let bands: Vec<(ModelKind, u32, Vec<BandPoint>)> = drawing_order(data, widest, LINE_NARROWEST)
         .into_iter()
         .map(|(m, width)| {
-            let rows = m
-                .weeks
+            let rows = (over.steps)(m)
                 .iter()
                 .zip(series(m))
                 .map(|(w, xs)| {
@@ -40,12 +73,13 @@ pub(super) fn band_panel<DB: DrawingBackend>(
                         xs.iter().map(|x| x * k).filter(|x| x.is_finite()).collect();
                     v.sort_by(f64::total_cmp);
                     let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-                    (
-                        f64::from(*w),
-                        mean,
-                        quantile_sorted(&v, 0.1),
-                        quantile_sorted(&v, 0.9),
-                    )
+                    let (low, high) = if over.interval {
+                        let e = crate::stats::Estimate::of(v.iter().copied());
+                        (e.low, e.high)
+                    } else {
+                        (quantile_sorted(&v, 0.1), quantile_sorted(&v, 0.9))
+                    };
+                    (f64::from(*w), mean, low, high)
                 })
                 .collect();
             (m.model, width, rows)
@@ -78,12 +112,12 @@ pub(super) fn band_panel<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
-        .x_desc("Week of the simulated year")
+        .x_desc(over.x_desc)
         .y_desc(y_desc)
         .axis_desc_style(font(if compact { 26 } else { 34 }))
         .label_style(font(if compact { 24 } else { 30 }))
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| (over.y_label)(*v))
         .draw()
         .map_err(err)?;
     if scale.is_some() {

@@ -233,6 +233,13 @@ pub(super) fn sre_run() -> SreRun {
         // SMITH's readiness review; CH12: "the service needs to fulfill strict
         // reliability criteria"; two quarters of evidence is an assumption.
         evidence_quarters: 2,
+        // SMITH's stages, off by default (the admission by target and evidence alone):
+        // a scenario states its services' traffic and the thresholds.
+        substantial_traffic: 0.0,
+        critical_traffic: 0.0,
+        // Assumption where a scenario states a review: none by default.
+        review_hours: 0.0,
+        review_pass_probability: 1.0,
     }
 }
 
@@ -478,6 +485,9 @@ pub(super) fn service() -> Service {
         team: 0,
         // Assumption: three nines, a common target.
         availability_target: 0.999,
+        // Relative traffic, constant unless stated (only `sre-run`'s stages read it).
+        traffic: 1.0,
+        traffic_growth: 0.0,
         // Assumption: one background incident a month per service.
         background_rate_per_hour: 1.0 / (8760.0 / 12.0),
         // Assumption: a deployment each working day.

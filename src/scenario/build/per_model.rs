@@ -40,6 +40,41 @@ impl Ctx<'_> {
                 d.handback_after_quarters,
                 1,
             ),
+            substantial_traffic: self.number(
+                &r.and_then(|r| r.substantial_traffic.clone()),
+                "sre_run.substantial_traffic",
+                d.substantial_traffic,
+                0.0,
+                1e15,
+                "a traffic level of 0 or more, in the unit of the services' traffic",
+            ),
+            critical_traffic: self.number(
+                &r.and_then(|r| r.critical_traffic.clone()),
+                "sre_run.critical_traffic",
+                d.critical_traffic,
+                0.0,
+                1e15,
+                "a traffic level of 0 or more, in the unit of the services' traffic",
+            ),
+            review_hours: match r.and_then(|r| r.review_effort.as_ref()) {
+                None => d.review_hours,
+                Some(v) => match self.duration(v, "sre_run.review_effort") {
+                    Some(h) if h >= 0.0 => h,
+                    Some(_) => {
+                        self.err(
+                            &v.span(),
+                            "sre_run.review_effort must not be negative, e.g. \"40h\"".into(),
+                        );
+                        d.review_hours
+                    }
+                    None => d.review_hours,
+                },
+            },
+            review_pass_probability: self.probability(
+                &r.and_then(|r| r.review_pass_probability.clone()),
+                "sre_run.review_pass_probability",
+                d.review_pass_probability,
+            ),
             evidence_quarters: match r.and_then(|r| r.evidence_quarters.clone()) {
                 Some(v) => self.count(
                     &Some(v),

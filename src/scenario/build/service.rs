@@ -80,6 +80,22 @@ impl Ctx<'_> {
                 .map_or(base.deploy_in_business_hours, |b| *b.get_ref()),
             depends_on: Vec::new(),
             cross_team_share: 0.0,
+            traffic: self.number(
+                &s.traffic,
+                "traffic",
+                base.traffic,
+                0.0,
+                1e15,
+                "a traffic level of 0 or more, in the scenario's own unit",
+            ),
+            traffic_growth: self.number(
+                &s.traffic_growth,
+                "traffic_growth",
+                base.traffic_growth,
+                -0.99,
+                100.0,
+                "a growth per year between -0.99 and 100 (0.25: a quarter more each year)",
+            ),
             // Resolved by `organisation` (stated, `[service_defaults]`, or by target).
             support: base.support,
             rota: base.rota,

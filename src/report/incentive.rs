@@ -1,0 +1,144 @@
+//! Every headline verdict across the strength of the long-run mechanisms
+//! (`learning.incentive`): the scenario run again at 0 (the stationary model), 0.5, 1 and 2
+//! — and at its own strength — on the same worlds (same seed and replications, common
+//! random numbers), each verdict by the findings' rule, and the strengths between which a
+//! verdict changes. The strengths' effects are assumptions (docs/model.md §13): a verdict
+//! that holds at every strength does not rest on them.
+
+use super::data::ReportData;
+use crate::metric::{HEADLINE, direction, find, tie};
+use crate::model::ModelKind;
+use crate::ranking::{Lead, lead};
+
+/// The strengths every report shows, besides the scenario's own.
+pub const STRENGTHS: [f64; 4] = [0.0, 0.5, 1.0, 2.0];
+
+/// The verdicts at each strength.
+#[derive(Debug, Clone)]
+pub struct Across {
+    /// The strengths, ascending; the scenario's own is marked by `own`.
+    pub strengths: Vec<f64>,
+    /// Index of the scenario's own strength in `strengths`.
+    pub own: usize,
+    /// Per headline metric: its label and the verdict at each strength.
+    pub rows: Vec<(&'static str, Vec<String>)>,
+    /// Sentences naming where a verdict changes (or that none does).
+    pub flips: Vec<String>,
+}
+
+/// The verdict on `metric` among `values`: the leader's name, or "tied".
+fn verdict(metric: &str, values: &[(ModelKind, Vec<f64>)]) -> String {
+    let refs: Vec<(ModelKind, &[f64])> = values.iter().map(|(m, v)| (*m, v.as_slice())).collect();
+    match lead(&refs, direction(metric), tie(metric)) {
+        Lead::Clear { leader, .. } => leader.name().to_string(),
+        Lead::Tied(_) => "tied".to_string(),
+    }
+}
+
+/// Runs the scenario at every strength; `Err` says why it could not (a shard's part, a
+/// run that failed).
+pub fn across(data: &ReportData) -> Result<Across, String> {
+    let whole = data
+        .replication_ids
+        .iter()
+        .enumerate()
+        .all(|(i, r)| usize::try_from(*r).is_ok_and(|r| r == i));
+    if !whole {
+        return Err(
+            "not measured for a part of a run's replications (merge the shards first)".into(),
+        );
+    }
+    let own_strength = data.scenario.learning.incentive;
+    let mut strengths: Vec<f64> = STRENGTHS.to_vec();
+    if !strengths.contains(&own_strength) {
+        strengths.push(own_strength);
+    }
+    strengths.sort_by(f64::total_cmp);
+    let own = strengths
+        .iter()
+        .position(|s| *s == own_strength)
+        .unwrap_or(0);
+    let models: Vec<ModelKind> = data.models.iter().map(|m| m.model).collect();
+    // values[strength][metric] = per model, per replication.
+    let mut values: Vec<Vec<Vec<(ModelKind, Vec<f64>)>>> = Vec::new();
+    for (k, strength) in strengths.iter().enumerate() {
+        let per_metric = if k == own {
+            HEADLINE
+                .iter()
+                .map(|metric| {
+                    data.models
+                        .iter()
+                        .map(|m| (m.model, m.values(metric).to_vec()))
+                        .collect()
+                })
+                .collect()
+        } else {
+            let mut s = data.scenario.clone();
+            s.models = models.clone();
+            s.learning.incentive = *strength;
+            s.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
+            let outcomes = crate::runner::run(&s, None, &|| {}).map_err(|e| e.to_string())?;
+            HEADLINE
+                .iter()
+                .map(|metric| {
+                    let column = find(metric);
+                    models
+                        .iter()
+                        .map(|m| {
+                            let v = outcomes
+                                .iter()
+                                .filter(|o| o.model == *m)
+                                .filter_map(|o| column.and_then(|c| c.get(o)))
+                                .collect();
+                            (*m, v)
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        values.push(per_metric);
+    }
+    let mut rows = Vec::new();
+    let mut flips = Vec::new();
+    for (i, metric) in HEADLINE.iter().enumerate() {
+        let label = find(metric).map_or(*metric, |m| m.label);
+        let verdicts: Vec<String> = values.iter().map(|v| verdict(metric, &v[i])).collect();
+        for k in 1..verdicts.len() {
+            if verdicts[k] != verdicts[k - 1] {
+                flips.push(format!(
+                    "On {label}, the verdict changes between strength {} ({}) and {} ({}).",
+                    strengths[k - 1],
+                    lead_words(&verdicts[k - 1]),
+                    strengths[k],
+                    lead_words(&verdicts[k]),
+                ));
+            }
+        }
+        rows.push((label, verdicts));
+    }
+    if flips.is_empty() {
+        flips.push(format!(
+            "No headline verdict changes between strength {} and {}: none rests on the long-run assumptions.",
+            strengths[0],
+            strengths[strengths.len() - 1]
+        ));
+    }
+    Ok(Across {
+        strengths,
+        own,
+        rows,
+        flips,
+    })
+}
+
+/// "X leads" or "tied".
+fn lead_words(verdict: &str) -> String {
+    if verdict == "tied" {
+        "no model leads".into()
+    } else {
+        format!("**{verdict}** leads")
+    }
+}
+
+/// What the section shows, for its first paragraph.
+pub const NOTE: &str = "The long-run mechanisms' strength (`learning.incentive`: follow-up work, telemetry and resilience; docs/model.md §13) rests on assumptions, so every headline verdict is shown from 0 (the stationary model: rates and telemetry as written) to 2, each strength run on the same worlds as the results above (same seed and replications). A model is named where it leads by the findings' rule; \"tied\" where no lead passes it.";
