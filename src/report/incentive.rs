@@ -26,6 +26,9 @@ pub struct Across {
     pub flips: Vec<String>,
 }
 
+/// Per model, a metric's values per replication.
+type Series = Vec<(ModelKind, Vec<f64>)>;
+
 /// The verdict on `metric` among `values`: the leader's name, or "tied".
 fn verdict(metric: &str, values: &[(ModelKind, Vec<f64>)]) -> String {
     let refs: Vec<(ModelKind, &[f64])> = values.iter().map(|(m, v)| (*m, v.as_slice())).collect();
@@ -60,7 +63,7 @@ pub fn across(data: &ReportData) -> Result<Across, String> {
         .unwrap_or(0);
     let models: Vec<ModelKind> = data.models.iter().map(|m| m.model).collect();
     // values[strength][metric] = per model, per replication.
-    let mut values: Vec<Vec<Vec<(ModelKind, Vec<f64>)>>> = Vec::new();
+    let mut values: Vec<Vec<Series>> = Vec::new();
     for (k, strength) in strengths.iter().enumerate() {
         let per_metric = if k == own {
             HEADLINE

@@ -11,9 +11,12 @@ use crate::stats::Estimate;
 use crate::table::money;
 use crate::units::format_hours;
 
+/// A metric shown per year: (column, metric, label, formatter).
+type Shown = (&'static str, &'static str, &'static str, fn(f64) -> String);
+
 /// The metrics shown per year: (column of `quarters.*`, metric whose direction and tie
 /// threshold apply, what it is called, how a value is shown).
-const METRICS: [(&str, &str, &str, fn(f64) -> String); 6] = [
+const METRICS: [Shown; 6] = [
     ("incidents", "incidents", "incidents per year", |x| {
         format!("{x:.0}")
     }),

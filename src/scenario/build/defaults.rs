@@ -1,6 +1,6 @@
 //! Every default of a scenario file: the value a key takes when the file leaves it out,
 //! each with where it comes from. Sources are cited by the keys of `docs/model.md`
-//! (DORA24, SREB, SREW, PD21, VOID22, BLS23, ECEC, IDC, CH12, SMITH); "assumption" marks a
+//! (DORA24, SREB, SREW, PD21, VOID22, BLS23, ECEC, IDC, CH12, SMITH, ATLAS, NYGARD); "assumption" marks a
 //! default with no public figure behind it, with the reason for the guess. The tables in
 //! `docs/model.md` and `docs/scenario-format.md` list the same values for users.
 //!
@@ -390,7 +390,7 @@ pub(super) fn learning() -> Learning {
         // SRE workbook, example error-budget policy: while the budget is spent the team
         // works on reliability; assumption: nearly every item is done then.
         done_when_frozen: 0.95,
-        // Atlassian Incident Handbook: priority actions have SLOs of 4 or 8 weeks.
+        // ATLAS: priority actions have SLOs of 4 or 8 weeks.
         delay: d(Dist::lognormal_median_p90(4.0 * 168.0, 8.0 * 168.0)),
         // Assumption: a ticket from another team waits twice as long in the backlog.
         handed_off_delay_factor: 2.0,
@@ -429,7 +429,7 @@ pub(super) fn cascades() -> Cascades {
         // patterns (CH12 on ops-run: a failure "easily becomes cascading").
         probability: 0.05,
         // Assumption: half of upstream failures are absorbed by timeouts, retries and
-        // circuit breakers (Nygard, Release It!, stability patterns), under every model.
+        // circuit breakers (NYGARD's stability patterns), under every model.
         resilience: 0.5,
         // Assumption: one done follow-up closes 5% of the gap to full resilience.
         step: 0.05,
