@@ -13,15 +13,7 @@ use crate::stats::{Estimate, paired_ratio};
 use crate::table::money;
 use crate::units::format_hours;
 
-/// Names a list of models: "a", "a and b", "a, b and c".
-fn names(models: &[ModelKind]) -> String {
-    let bold: Vec<String> = models.iter().map(|m| format!("**{}**", m.name())).collect();
-    match bold.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
+use super::years::names;
 
 /// A finding on who leads `metric`, stated only when the lead is real (see
 /// [`crate::ranking`]); otherwise the tie, with the metric named either way.

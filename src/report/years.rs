@@ -95,10 +95,7 @@ pub fn years(data: &ReportData) -> Option<Years> {
                 series.iter().map(|(m, v)| (*m, v.as_slice())).collect();
             match lead(&refs, direction(metric), tie(metric)) {
                 Lead::Clear { leader, .. } => format!("**{}** leads", leader.name()),
-                Lead::Tied(tied) => {
-                    let names: Vec<&str> = tied.iter().map(|m| m.name()).collect();
-                    format!("tied ({})", names.join(", "))
-                }
+                Lead::Tied(tied) => format!("{} are tied", names(&tied)),
             }
         };
         if data.models.len() < 2 {
@@ -122,6 +119,16 @@ pub fn years(data: &ReportData) -> Option<Years> {
         rows,
         verdicts,
     })
+}
+
+/// "**a**", "**a** and **b**", "**a**, **b** and **c**".
+pub fn names(models: &[ModelKind]) -> String {
+    let bold: Vec<String> = models.iter().map(|m| format!("**{}**", m.name())).collect();
+    match bold.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// What the section shows, for its first paragraph.

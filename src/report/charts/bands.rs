@@ -75,7 +75,13 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
                     let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
                     let (low, high) = if over.interval {
                         let e = crate::stats::Estimate::of(v.iter().copied());
-                        (e.low, e.high)
+                        // A quantity that cannot be negative keeps its band above zero.
+                        let floor = if v.first().is_some_and(|x| *x >= 0.0) {
+                            0.0
+                        } else {
+                            f64::NEG_INFINITY
+                        };
+                        (e.low.max(floor), e.high)
                     } else {
                         (quantile_sorted(&v, 0.1), quantile_sorted(&v, 0.9))
                     };
