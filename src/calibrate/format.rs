@@ -15,6 +15,9 @@ pub enum Format {
     PagerDuty,
     /// incident.io's incident CSV export.
     IncidentIo,
+    /// PagerDuty's REST API v2 JSON: pages of `GET /incidents` (and `GET /log_entries`) as
+    /// `curl` saves them (read by [`super::pagerduty`], not by header).
+    PagerDutyApi,
 }
 
 /// Where each field of an incident comes from in one layout: candidate column names, the
@@ -42,7 +45,7 @@ pub struct Layout {
 }
 
 impl Format {
-    /// Every format, in detection order.
+    /// Every CSV format, in detection order.
     pub const ALL: [Format; 3] = [Format::Generic, Format::PagerDuty, Format::IncidentIo];
 
     /// The name `--format` takes.
@@ -51,12 +54,16 @@ impl Format {
             Format::Generic => "generic",
             Format::PagerDuty => "pagerduty",
             Format::IncidentIo => "incident-io",
+            Format::PagerDutyApi => "pagerduty-api",
         }
     }
 
     /// The format `--format` names, or None.
     pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
+        Format::ALL
+            .into_iter()
+            .chain([Format::PagerDutyApi])
+            .find(|f| f.name() == name)
     }
 
     /// The layout's columns.
@@ -83,6 +90,17 @@ impl Format {
                 seconds_to_ack: &["seconds_to_first_ack"],
                 resolved: &["resolved_at", "resolved_on"],
                 team: &["team_name"],
+            },
+            Format::PagerDutyApi => Layout {
+                format: self,
+                id: &["id", "incident_number"],
+                service: &["service.summary"],
+                severity: &["urgency"],
+                created: &["created_at"],
+                acknowledged: &["acknowledgements[].at"],
+                seconds_to_ack: &[],
+                resolved: &["resolved_at", "last_status_change_at"],
+                team: &["teams[0].summary"],
             },
             Format::IncidentIo => Layout {
                 format: self,
@@ -134,6 +152,26 @@ pub struct Columns {
     pub resolved: String,
     /// Optional.
     pub team: Option<String>,
+}
+
+impl Columns {
+    /// The log's column for a field (the acknowledgement's: its time, else the seconds to
+    /// it).
+    pub fn column(&self, field: super::log::Field) -> &str {
+        use super::log::Field;
+        match field {
+            Field::Id => &self.id,
+            Field::Service => &self.service,
+            Field::Severity => &self.severity,
+            Field::Created => &self.created,
+            Field::Resolved => &self.resolved,
+            Field::Acknowledged => self
+                .acknowledged
+                .as_deref()
+                .or(self.seconds_to_ack.as_deref())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// The header does not fit the layout asked for, or any layout.
