@@ -154,6 +154,32 @@ pub struct ServiceFit {
     pub severity_source: Source,
     /// The arrival profile.
     pub profile: Profile,
+    /// Incidents with a known cause (a cause or change-link column) and of them those a
+    /// change caused; None without such a column.
+    pub change_caused: Option<(usize, usize)>,
+}
+
+impl ServiceFit {
+    /// The share of incidents a change caused, with its 95% interval (Wilson), where the
+    /// log says.
+    pub fn change_share(&self) -> Option<(f64, f64, f64)> {
+        let (n, k) = self.change_caused?;
+        if n == 0 {
+            return None;
+        }
+        let (low, high) = wilson(k, n);
+        Some((k as f64 / n as f64, low, high))
+    }
+}
+
+/// The Wilson 95% interval of a binomial proportion k of n.
+pub fn wilson(k: usize, n: usize) -> (f64, f64) {
+    const Z: f64 = 1.959_963_984_540_054;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let centre = (p + Z * Z / (2.0 * n)) / (1.0 + Z * Z / n);
+    let half = Z * (p * (1.0 - p) / n + Z * Z / (4.0 * n * n)).sqrt() / (1.0 + Z * Z / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
 /// Which sample the fragment's `effort` is fitted to.
@@ -338,6 +364,10 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
                     Source::Pooled
                 },
                 profile: profile(&rs, &exposure),
+                change_caused: log.columns.cause.as_ref().map(|_| {
+                    let known: Vec<bool> = rs.iter().filter_map(|r| r.change).collect();
+                    (known.len(), known.iter().filter(|c| **c).count())
+                }),
             }
         })
         .collect();

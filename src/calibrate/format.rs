@@ -42,6 +42,9 @@ pub struct Layout {
     pub resolved: &'static [&'static str],
     /// Owning team (optional column).
     pub team: &'static [&'static str],
+    /// What caused it, or the change that did (optional column): a cause word
+    /// (`change`, `deployment`, …) or any change link marks a change-caused incident.
+    pub cause: &'static [&'static str],
 }
 
 impl Format {
@@ -79,6 +82,7 @@ impl Format {
                 seconds_to_ack: &[],
                 resolved: &["resolved_at"],
                 team: &["team"],
+                cause: &["cause", "change_id", "deployment_id"],
             },
             Format::PagerDuty => Layout {
                 format: self,
@@ -90,6 +94,7 @@ impl Format {
                 seconds_to_ack: &["seconds_to_first_ack"],
                 resolved: &["resolved_at", "resolved_on"],
                 team: &["team_name"],
+                cause: &[],
             },
             Format::PagerDutyApi => Layout {
                 format: self,
@@ -101,6 +106,7 @@ impl Format {
                 seconds_to_ack: &[],
                 resolved: &["resolved_at", "last_status_change_at"],
                 team: &["teams[0].summary"],
+                cause: &[],
             },
             Format::IncidentIo => Layout {
                 format: self,
@@ -112,6 +118,7 @@ impl Format {
                 seconds_to_ack: &[],
                 resolved: &["Resolved at", "Closed at"],
                 team: &["Team"],
+                cause: &[],
             },
         }
     }
@@ -152,6 +159,8 @@ pub struct Columns {
     pub resolved: String,
     /// Optional.
     pub team: Option<String>,
+    /// Optional: a cause or change-link column.
+    pub cause: Option<String>,
 }
 
 impl Columns {
@@ -267,6 +276,7 @@ fn match_layout(header: &[String], format: Format) -> Result<Columns, Vec<&'stat
         seconds_to_ack: find(header, l.seconds_to_ack),
         resolved,
         team: find(header, l.team),
+        cause: find(header, l.cause),
     })
 }
 

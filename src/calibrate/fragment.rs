@@ -160,6 +160,45 @@ fn describe_source(f: &Fitted, what: &str, min_incidents: usize) -> String {
     }
 }
 
+/// Fewest incidents with a known cause before the change-caused share is offered as
+/// identified.
+const MIN_CAUSES: usize = 20;
+
+/// The share of incidents a change caused, where the log has a cause column: the share
+/// with its interval and sample size, and how to move it to deployments.
+fn change_share(o: &mut String, s: &ServiceFit) {
+    let Some((n, k)) = s.change_caused else {
+        return;
+    };
+    let Some((share, low, high)) = s.change_share() else {
+        let _ = writeln!(
+            o,
+            "# change-caused share: the log has a cause column, but no value in it for this service"
+        );
+        return;
+    };
+    let advice = if n < MIN_CAUSES {
+        format!(
+            "; WARNING: fewer than {MIN_CAUSES} incidents with a known cause cannot identify it: keep the assumption above"
+        )
+    } else if k == 0 {
+        ": change_failure_rate = 0 is what the log shows".to_string()
+    } else {
+        format!(
+            "; to move it to deployments: change_failure_rate = {} / deploys_per_week and background_incidents = \"{}/week\"",
+            sig_rate(share * s.arrivals_per_week),
+            sig_rate((1.0 - share) * s.arrivals_per_week)
+        )
+    };
+    let _ = writeln!(
+        o,
+        "# change-caused share (cause column): {k} of {n} incidents with a known cause were caused by a change, {:.1}% (95% CI {:.1}% to {:.1}%){advice}",
+        share * 100.0,
+        low * 100.0,
+        high * 100.0,
+    );
+}
+
 /// Values written in an empirical alternative, at most.
 const EMPIRICAL_VALUES: usize = 200;
 
@@ -260,6 +299,7 @@ fn service(o: &mut String, cal: &Calibration, log: &Log, s: &ServiceFit) {
         o,
         "change_failure_rate = 0.0   # every incident is in background_incidents"
     );
+    change_share(o, s);
     // Hands-on time; without acknowledgements, the whole restore time.
     let (sample, work, values) = s.effort_used();
     let what = match sample {
@@ -473,6 +513,17 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
             [s.severity_source.key()],
         ));
         columns.push(Column::new("severity_mix".into(), [mix.join("; ")]));
+        let share = s.change_share();
+        columns.push(Column::new(
+            "change_share_n".into(),
+            [s.change_caused.map(|c| c.0 as u64)],
+        ));
+        columns.push(Column::new("change_share".into(), [share.map(|c| c.0)]));
+        columns.push(Column::new("change_share_low".into(), [share.map(|c| c.1)]));
+        columns.push(Column::new(
+            "change_share_high".into(),
+            [share.map(|c| c.2)],
+        ));
         columns.push(Column::new("profile".into(), [s.profile.key()]));
         columns.push(Column::new("profile_p_value".into(), [profile_p]));
         columns.push(Column::new("profile_weights".into(), [weights]));
@@ -601,31 +652,54 @@ fn or_list(items: &[&str]) -> String {
     }
 }
 
-/// The fit table for the terminal: one line per service.
+/// The fit table for the terminal: one line per service, the effort fit the fragment uses
+/// first, the restore-time fit beside it for comparison.
 pub fn table(cal: &Calibration) -> String {
     let mut rows = vec![vec![
         "service".to_string(),
         "incidents".into(),
         "per week".into(),
-        "restore time fit".into(),
+        "effort fit (used)".into(),
         "median".into(),
         "p90".into(),
-        "KS D".into(),
         "KS p".into(),
         "source".into(),
+        "restore median".into(),
+        "restore KS p".into(),
     ]];
+    let ks = |c: &Choice| {
+        format!(
+            "{:.3}{}",
+            c.ks_p_value,
+            if c.ks_p_value < 0.05 { " rejected" } else { "" }
+        )
+    };
     for s in &cal.services {
-        let c = s.ttr.choice.as_ref();
+        let (sample, used, _) = s.effort_used();
+        let e = used.choice.as_ref();
+        let t = s.ttr.choice.as_ref();
+        let family = e.map_or("-".into(), |c| {
+            format!(
+                "{}{}",
+                c.best.family.name(),
+                if sample == Sample::RestoreTime {
+                    " (restore)"
+                } else {
+                    ""
+                }
+            )
+        });
         rows.push(vec![
             s.name.clone(),
             s.incidents.to_string(),
             num(s.arrivals_per_week, 2),
-            c.map_or("-".into(), |c| c.best.family.name().to_string()),
-            c.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
-            c.map_or("-".into(), |c| format_hours(c.best.quantile(0.9))),
-            c.map_or("-".into(), |c| format!("{:.3}", c.ks_statistic)),
-            c.map_or("-".into(), |c| format!("{:.3}", c.ks_p_value)),
-            s.ttr.source.key().to_string(),
+            family,
+            e.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
+            e.map_or("-".into(), |c| format_hours(c.best.quantile(0.9))),
+            e.map_or("-".into(), ks),
+            used.source.key().to_string(),
+            t.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
+            t.map_or("-".into(), ks),
         ]);
     }
     let widths: Vec<usize> = (0..rows[0].len())

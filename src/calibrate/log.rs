@@ -241,6 +241,9 @@ pub struct Record {
     pub resolved: Option<f64>,
     /// No resolution time at all: still open.
     pub open: bool,
+    /// Whether a change caused it, where the log has a cause or change-link column and a
+    /// value in it.
+    pub change: Option<bool>,
 }
 
 impl Record {
@@ -520,6 +523,8 @@ pub struct Table {
     pub seconds_to_ack: Option<Texts>,
     /// Teams, where the layout has them.
     pub teams: Option<Texts>,
+    /// Causes or change links, where the log has them.
+    pub causes: Option<Texts>,
 }
 
 impl Table {
@@ -536,6 +541,7 @@ impl Table {
             ("acknowledged", &columns.acknowledged),
             ("seconds_to_ack", &columns.seconds_to_ack),
             ("team", &columns.team),
+            ("cause", &columns.cause),
         ] {
             if let Some(c) = c {
                 fields.push((field, c));
@@ -561,6 +567,7 @@ impl Table {
             acknowledged: text("acknowledged")?,
             seconds_to_ack: text("seconds_to_ack")?,
             teams: text("team")?,
+            causes: text("cause")?,
             rows: df.height(),
         })
     }
@@ -711,6 +718,11 @@ fn check_row(
         acknowledged,
         resolved,
         open: resolved_text.is_none(),
+        change: table
+            .causes
+            .as_ref()
+            .and_then(|c| cell(c, row))
+            .map(|v| change_caused(&v, columns.cause.as_deref().unwrap_or_default())),
     };
     (record, problems)
 }
@@ -778,6 +790,24 @@ fn acknowledgement(
     } else {
         None
     }
+}
+
+/// Whether a cause column's value marks a change-caused incident: a cause word in the
+/// cause column, or any value in a change-link column (`change_id`, `deployment_id`).
+fn change_caused(value: &str, column: &str) -> bool {
+    if super::format::normalise(column) != "cause" {
+        return true;
+    }
+    matches!(
+        value.trim().to_lowercase().as_str(),
+        "change"
+            | "changes"
+            | "deploy"
+            | "deployment"
+            | "release"
+            | "change-induced"
+            | "change induced"
+    )
 }
 
 /// Refuses an empty or placeholder severity, or one outside `known` when given.

@@ -109,6 +109,9 @@ pub enum NetError {
     Nothing(usize),
 }
 
+/// A step's log-scale parameters (median, p90) and the simulated values they gave.
+type Step = ((f64, f64), (f64, f64));
+
 /// The p-quantile of sorted values (linear interpolation).
 fn quantile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -209,7 +212,7 @@ pub fn net_effort(
         .iter()
         .map(|t| (t.2.ln(), t.3.ln().max(t.2.ln() + 0.05)))
         .collect();
-    let mut previous: Vec<Option<((f64, f64), (f64, f64))>> = vec![None; targets.len()];
+    let mut previous: Vec<Option<Step>> = vec![None; targets.len()];
     let mut result = Vec::new();
     let mut steps = 0;
     for step in 0..options.iterations.max(1) {

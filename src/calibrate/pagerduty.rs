@@ -126,6 +126,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Log, JsonError> {
         seconds_to_ack: None,
         resolved: "resolved_at".into(),
         team: Some("teams[0].summary".into()),
+        cause: None,
     };
     Ok(log::check(&table, columns, options))
 }
@@ -193,15 +194,11 @@ fn log_entries(entries: &[Value]) -> HashMap<String, Entries> {
         let slot = out.entry(incident.to_string()).or_default();
         let t = (stamp.unix_seconds, at.to_string());
         match kind {
-            "acknowledge_log_entry" => {
-                if slot.acknowledged.as_ref().is_none_or(|a| t.0 < a.0) {
-                    slot.acknowledged = Some(t);
-                }
+            "acknowledge_log_entry" if slot.acknowledged.as_ref().is_none_or(|a| t.0 < a.0) => {
+                slot.acknowledged = Some(t);
             }
-            "resolve_log_entry" => {
-                if slot.resolved.as_ref().is_none_or(|r| t.0 > r.0) {
-                    slot.resolved = Some(t);
-                }
+            "resolve_log_entry" if slot.resolved.as_ref().is_none_or(|r| t.0 > r.0) => {
+                slot.resolved = Some(t);
             }
             _ => {}
         }

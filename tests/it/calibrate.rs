@@ -1036,3 +1036,94 @@ fn a_rejected_effort_fit_is_flagged_where_it_is_used() {
         .join("\n");
     whoruns::scenario::parse(&(organisation + &swapped), "swapped.toml").unwrap();
 }
+
+/// With a cause column, the share of incidents a change caused is estimated per service,
+/// with its interval, and the fragment says how to move it to deployments.
+#[test]
+fn change_caused_share_from_a_cause_column() {
+    let text = r#"
+name = "changes"
+horizon = "365d"
+replications = 2
+models = ["you-run"]
+[error_budget]
+freeze = false   # every deployment ships: the true share is 1 in 4
+[[teams]]
+name = "t"
+[[services]]
+name = "s"
+team = "t"
+background_incidents = "3/week"
+deploys_per_week = 10
+change_failure_rate = 0.1
+"#;
+    let scenario = whoruns::scenario::parse(text, "changes.toml").unwrap();
+    let csv = whoruns::calibrate::write::incident_log(&scenario, whoruns::ModelKind::YouRun, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.csv");
+    std::fs::write(&path, csv).unwrap();
+    let (log, cal) = calibrate_file(&path);
+    let s = &cal.services[0];
+    let (share, low, high) = s.change_share().unwrap();
+    let (n, _) = s.change_caused.unwrap();
+    let truth = 1.0 / 4.0; // 10 deploys × 10% = 1 a week, of 4 a week
+    let se = (truth * (1.0 - truth) / n as f64).sqrt();
+    assert!((share - truth).abs() <= 4.0 * se, "{share} against {truth}");
+    assert!(low < share && share < high);
+    let fragment = whoruns::calibrate::fragment::fragment(&cal, &log, "log.csv");
+    assert!(
+        fragment.contains("# change-caused share (cause column): "),
+        "{fragment}"
+    );
+    assert!(fragment.contains("change_failure_rate = "), "{fragment}");
+}
+
+/// `whoruns calibrate --model ops-run --organisation FILE` writes the owners' effort in the
+/// fragment and says so; `--model` without an organisation is refused.
+#[test]
+fn calibrate_with_a_model_through_the_binary() {
+    let organisation = std::fs::read_to_string(data("sample-organisation.toml")).unwrap();
+    let services = "\n[[services]]\nname = \"api\"\nteam = \"checkout\"\nbackground_incidents = \"8/week\"\nchange_failure_rate = 0.0\neffort = { dist = \"lognormal\", median = \"45m\", p90 = \"3h\" }\n";
+    let truth = whoruns::scenario::parse(&(organisation + services), "truth.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ops.csv");
+    std::fs::write(
+        &path,
+        whoruns::calibrate::write::incident_log(&truth, whoruns::ModelKind::OpsRun, 0),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = whoruns()
+        .args([
+            "calibrate",
+            "--no-charts",
+            "--model",
+            "ops-run",
+            "--organisation",
+        ])
+        .arg(data("sample-organisation.toml"))
+        .arg("-o")
+        .arg(&out)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("owners' effort net of ops-run"), "{stdout}");
+    let fragment = std::fs::read_to_string(out.join("scenario-fragment.toml")).unwrap();
+    assert!(
+        fragment.contains("# owners' effort net of ops-run's waits and hand-offs"),
+        "{fragment}"
+    );
+    whoruns()
+        .arg("validate")
+        .arg(out.join("scenario.toml"))
+        .assert()
+        .success();
+    whoruns()
+        .args(["calibrate", "--model", "ops-run", "-o"])
+        .arg(dir.path().join("refused"))
+        .arg(&path)
+        .assert()
+        .code(2);
+}
