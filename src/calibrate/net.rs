@@ -327,7 +327,35 @@ pub fn annotate(fragment: &str, net: &Net) -> String {
         "# Effort is the owners' effort net of {model} ({} of {} steps, {} replications a step): see each service.\n",
         net.iterations, net.options.iterations, net.options.replications
     );
-    out.push_str(&with_efforts(fragment, &efforts));
+    // The logged fit's comments describe hands-on time under the model, not the owners'
+    // effort: relabelled, and its rejection advice (an empirical alternative of logged
+    // values) left out where the effort is netted.
+    let netted: Vec<&str> = net.services.iter().map(|e| e.service.as_str()).collect();
+    let mut current: Option<String> = None;
+    for line in with_efforts(fragment, &efforts).lines() {
+        if line.starts_with("[[services]]") {
+            current = None;
+        } else if let Some(name) = line.strip_prefix("name = ") {
+            current = toml::from_str::<toml::Value>(&format!("v = {name}"))
+                .ok()
+                .and_then(|v| v.get("v").and_then(|s| s.as_str()).map(str::to_string));
+        }
+        if current.as_deref().is_some_and(|c| netted.contains(&c)) {
+            if line.starts_with("# WARNING: the KS test rejects this effort fit")
+                || line.starts_with("# effort = { dist = \"empirical\"")
+            {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("# effort, resolved - acknowledged: ") {
+                out.push_str(&format!(
+                    "# hands-on time as logged under {model} (not the owners' effort), resolved - acknowledged: {rest}\n"
+                ));
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
     out
 }
 

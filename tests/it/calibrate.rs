@@ -1115,6 +1115,14 @@ fn calibrate_with_a_model_through_the_binary() {
         fragment.contains("# owners' effort net of ops-run's waits and hand-offs"),
         "{fragment}"
     );
+    assert!(
+        fragment.contains("# hands-on time as logged under ops-run (not the owners' effort)"),
+        "{fragment}"
+    );
+    assert!(
+        !fragment.contains("dist = \"empirical\""),
+        "no logged values offered as effort"
+    );
     whoruns()
         .arg("validate")
         .arg(out.join("scenario.toml"))
