@@ -285,8 +285,13 @@ fn net_table(n: &net::Net) -> String {
 fn summarise(calibration: &cal::Calibration, out: &Path, joined: bool) {
     print!("{}", fragment::table(calibration));
     println!(
-        "\n{} services over {:.1} weeks; fits in {}, scenario fragment in {}",
+        "\n{} {} over {:.1} weeks; fits in {}, scenario fragment in {}",
         calibration.services.len(),
+        if calibration.services.len() == 1 {
+            "service"
+        } else {
+            "services"
+        },
         calibration.weeks,
         out.join("fit.csv").display(),
         out.join("scenario-fragment.toml").display()

@@ -1110,6 +1110,10 @@ fn calibrate_with_a_model_through_the_binary() {
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("owners' effort net of ops-run"), "{stdout}");
+    insta::assert_snapshot!(
+        "model_ops_run_table",
+        stdout.replace(&dir.path().display().to_string(), "DIR")
+    );
     let fragment = std::fs::read_to_string(out.join("scenario-fragment.toml")).unwrap();
     assert!(
         fragment.contains("# owners' effort net of ops-run's waits and hand-offs"),
