@@ -4,7 +4,10 @@
 //! severity mix — and writes it as a scenario fragment.
 //!
 //! - [`format`] knows the layouts (generic, PagerDuty, incident.io) and detects them;
-//! - [`log`] reads rows into incidents, skipping and counting bad ones;
+//! - [`log`] reads rows into incidents, each field checked on its own: a bad field costs
+//!   the estimates that need it, not the incident;
+//! - [`net`] nets owners' effort of the waits and hand-offs of the model that made the log;
+//! - [`pagerduty`] reads PagerDuty's REST API JSON (pages of `GET /incidents`, log entries);
 //! - [`fit`] fits lognormal, gamma and Weibull by maximum likelihood and picks by AIC;
 //! - [`time`] parses and writes RFC 3339 timestamps;
 //! - [`fragment`] writes the scenario fragment and the `fit.csv` table;
@@ -15,6 +18,8 @@ pub mod format;
 pub mod fragment;
 pub mod join;
 pub mod log;
+pub mod net;
+pub mod pagerduty;
 pub mod time;
 pub mod write;
 
@@ -116,8 +121,10 @@ pub struct ServiceFit {
     pub team: Option<String>,
     /// Incidents created in the window.
     pub incidents: usize,
-    /// Of which resolved.
+    /// Of which resolved at a usable time.
     pub resolved: usize,
+    /// Of which still open (no resolution time); the rest have an unusable one.
+    pub open: usize,
     /// Incidents per week.
     pub arrivals_per_week: f64,
     /// 95% interval of the rate (exact Poisson, Wilson–Hilferty).
@@ -139,15 +146,63 @@ pub struct ServiceFit {
     pub tta: Fitted,
     /// The service's restore times (hours, sorted), for charts.
     pub ttr_hours: Vec<f64>,
-    /// Incidents per severity class, in [`Calibration::severities`] order.
+    /// The service's hands-on times (hours, sorted), for charts.
+    pub effort_hours: Vec<f64>,
+    /// Incidents of a known severity per class, in [`Calibration::severities`] order.
     pub severity_counts: Vec<usize>,
     /// Whether the severity mix is the service's own or pooled.
     pub severity_source: Source,
     /// The arrival profile.
     pub profile: Profile,
+    /// Incidents with a known cause (a cause or change-link column) and of them those a
+    /// change caused; None without such a column.
+    pub change_caused: Option<(usize, usize)>,
 }
 
 impl ServiceFit {
+    /// The share of incidents a change caused, with its 95% interval (Wilson), where the
+    /// log says.
+    pub fn change_share(&self) -> Option<(f64, f64, f64)> {
+        let (n, k) = self.change_caused?;
+        if n == 0 {
+            return None;
+        }
+        let (low, high) = wilson(k, n);
+        Some((k as f64 / n as f64, low, high))
+    }
+}
+
+/// The Wilson 95% interval of a binomial proportion k of n.
+pub fn wilson(k: usize, n: usize) -> (f64, f64) {
+    const Z: f64 = 1.959_963_984_540_054;
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let centre = (p + Z * Z / (2.0 * n)) / (1.0 + Z * Z / n);
+    let half = Z * (p * (1.0 - p) / n + Z * Z / (4.0 * n * n)).sqrt() / (1.0 + Z * Z / n);
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Which sample the fragment's `effort` is fitted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// Hands-on time, resolved − acknowledged.
+    Effort,
+    /// The whole restore time, resolved − created: the log has no usable acknowledgements.
+    RestoreTime,
+}
+
+impl ServiceFit {
+    /// The fit the fragment's `effort` uses, which sample it was fitted to, and that
+    /// sample (hours, sorted): hands-on time where the log has acknowledgements, else the
+    /// whole restore time. The one place that decides it, for the fragment and the charts.
+    pub fn effort_used(&self) -> (Sample, &Fitted, &[f64]) {
+        if self.effort.choice.is_some() {
+            (Sample::Effort, &self.effort, &self.effort_hours)
+        } else {
+            (Sample::RestoreTime, &self.ttr, &self.ttr_hours)
+        }
+    }
+
     /// The severity shares used (own or pooled), in [`Calibration::severities`] order.
     pub fn severity_shares<'a>(&'a self, pooled: &'a [usize]) -> Vec<f64> {
         let counts = match self.severity_source {
@@ -194,28 +249,26 @@ pub enum CalibrateError {
 /// Calibrates from a checked log.
 pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, CalibrateError> {
     let records = &log.records;
-    if records.len() < 2 {
+    let created: Vec<f64> = records
+        .iter()
+        .filter_map(|r| r.created.map(|c| c.unix_seconds))
+        .collect();
+    if created.len() < 2 {
         return Err(CalibrateError::Empty(format!(
-            "{} of {} rows usable; at least 2 incidents are needed to measure a rate",
-            records.len(),
+            "{} of {} rows have a usable creation time; at least 2 incidents are needed to measure a rate",
+            created.len(),
             log.rows
         )));
     }
-    let first = records
-        .iter()
-        .map(|r| r.created.unix_seconds)
-        .fold(f64::INFINITY, f64::min);
-    let last = records
-        .iter()
-        .map(|r| r.created.unix_seconds)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let first = created.iter().copied().fold(f64::INFINITY, f64::min);
+    let last = created.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let weeks = (last - first) / (168.0 * 3_600.0);
     if weeks <= 0.0 {
         return Err(CalibrateError::Empty(
             "every usable incident was created at the same instant: no time span to measure a rate over".into(),
         ));
     }
-    let severities = rank_severities(records.iter().map(|r| r.severity.as_str()));
+    let severities = rank_severities(records.iter().filter_map(|r| r.severity.as_deref()));
     let sev_index = |name: &str| severities.iter().position(|s| s == name).unwrap_or(0);
 
     let hours = |rs: &[&Record], f: fn(&Record) -> Option<f64>| -> Vec<f64> {
@@ -224,12 +277,9 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
             .map(|s| s / 3_600.0)
             .collect()
     };
-    let ttr_of = |r: &Record| r.resolved.map(|v| v - r.created.unix_seconds);
-    let effort_of = |r: &Record| match (r.acknowledged, r.resolved) {
-        (Some(a), Some(v)) => Some(v - a),
-        _ => None,
-    };
-    let tta_of = |r: &Record| r.acknowledged.map(|a| a - r.created.unix_seconds);
+    let ttr_of = Record::ttr_seconds;
+    let effort_of = Record::effort_seconds;
+    let tta_of = Record::tta_seconds;
     let all: Vec<&Record> = records.iter().collect();
     // Fits are independent and each is a pure function of its sample (the bootstrap is
     // seeded from it), so they run in parallel with the same result on any thread count.
@@ -243,13 +293,15 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
         },
     );
     let mut pooled_severity_counts = vec![0; severities.len()];
-    for r in records {
-        pooled_severity_counts[sev_index(&r.severity)] += 1;
+    for s in records.iter().filter_map(|r| r.severity.as_deref()) {
+        pooled_severity_counts[sev_index(s)] += 1;
     }
 
     let mut by_service: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
     for r in records {
-        by_service.entry(&r.service).or_default().push(r);
+        if let Some(s) = &r.service {
+            by_service.entry(s).or_default().push(r);
+        }
     }
     let exposure = week_exposure(first, last, log.offset_minutes);
     let fitted = |own: &[f64], pooled: &Option<Choice>| -> Fitted {
@@ -280,33 +332,42 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
             let n = rs.len();
             let mut ttr_hours = hours(&rs, ttr_of);
             ttr_hours.sort_by(f64::total_cmp);
+            let mut effort_hours = hours(&rs, effort_of);
+            effort_hours.sort_by(f64::total_cmp);
             let mut severity_counts = vec![0; severities.len()];
-            for r in &rs {
-                severity_counts[sev_index(&r.severity)] += 1;
+            for s in rs.iter().filter_map(|r| r.severity.as_deref()) {
+                severity_counts[sev_index(s)] += 1;
             }
+            let known_severity: usize = severity_counts.iter().sum();
             let (low, high) = poisson_interval(n);
             let (dispersion, dispersion_p_value) = dispersion(&rs, first, weeks);
             ServiceFit {
                 name: name.to_string(),
                 team: most_frequent(rs.iter().filter_map(|r| r.team.as_deref())),
                 incidents: n,
-                resolved: ttr_hours.len(),
+                resolved: rs.iter().filter(|r| r.resolved.is_some()).count(),
+                open: rs.iter().filter(|r| r.open).count(),
                 arrivals_per_week: n as f64 / weeks,
                 arrivals_per_week_low: low / weeks,
                 arrivals_per_week_high: high / weeks,
                 dispersion,
                 dispersion_p_value,
                 ttr: fitted(&ttr_hours, &pooled_ttr),
-                effort: fitted(&hours(&rs, effort_of), &pooled_effort),
+                effort: fitted(&effort_hours, &pooled_effort),
                 tta: fitted(&hours(&rs, tta_of), &pooled_tta),
                 ttr_hours,
+                effort_hours,
                 severity_counts,
-                severity_source: if n >= options.min_incidents {
+                severity_source: if known_severity >= options.min_incidents {
                     Source::Service
                 } else {
                     Source::Pooled
                 },
                 profile: profile(&rs, &exposure),
+                change_caused: log.columns.cause.as_ref().map(|_| {
+                    let known: Vec<bool> = rs.iter().filter_map(|r| r.change).collect();
+                    (known.len(), known.iter().filter(|c| **c).count())
+                }),
             }
         })
         .collect();
@@ -326,14 +387,18 @@ pub fn calibrate(log: &Log, options: FitOptions) -> Result<Calibration, Calibrat
 /// of Poisson arrivals against clustering: Σ(cᵢ − c̄)²/c̄ is chi-square with W − 1 degrees
 /// of freedom for a Poisson process (Cox & Lewis 1966).
 fn dispersion(rs: &[&Record], first: f64, weeks: f64) -> (Option<f64>, Option<f64>) {
+    let created: Vec<f64> = rs
+        .iter()
+        .filter_map(|r| r.created.map(|c| c.unix_seconds))
+        .collect();
     let whole = weeks.floor();
     if whole < 4.0 {
         return (None, None);
     }
     let w = whole as usize;
     let mut counts = vec![0.0f64; w];
-    for r in rs {
-        let i = ((r.created.unix_seconds - first) / (168.0 * 3_600.0)).floor();
+    for c in created {
+        let i = ((c - first) / (168.0 * 3_600.0)).floor();
         if i >= 0.0 && (i as usize) < w {
             counts[i as usize] += 1.0;
         }
@@ -405,10 +470,15 @@ pub const PER_WEIGHT: usize = 5;
 /// ≥ 5 incidents per hour of week and it departs from the hour-of-day profile (chi-square,
 /// 5%); else hour of day when there are ≥ 5 per hour and it departs from flat; else flat.
 fn profile(rs: &[&Record], exposure: &[f64; 168]) -> Profile {
-    let n = rs.len();
+    let placed: Vec<time::Stamp> = rs
+        .iter()
+        .filter(|r| r.in_profile)
+        .filter_map(|r| r.created)
+        .collect();
+    let n = placed.len();
     let mut week = [0.0f64; 168];
-    for r in rs {
-        week[r.created.hour_of_week()] += 1.0;
+    for c in &placed {
+        week[c.hour_of_week()] += 1.0;
     }
     let total_exposure: f64 = exposure.iter().sum();
     if n < 24 * PER_WEIGHT {

@@ -15,6 +15,9 @@ pub enum Format {
     PagerDuty,
     /// incident.io's incident CSV export.
     IncidentIo,
+    /// PagerDuty's REST API v2 JSON: pages of `GET /incidents` (and `GET /log_entries`) as
+    /// `curl` saves them (read by [`super::pagerduty`], not by header).
+    PagerDutyApi,
 }
 
 /// Where each field of an incident comes from in one layout: candidate column names, the
@@ -39,10 +42,13 @@ pub struct Layout {
     pub resolved: &'static [&'static str],
     /// Owning team (optional column).
     pub team: &'static [&'static str],
+    /// What caused it, or the change that did (optional column): a cause word
+    /// (`change`, `deployment`, …) or any change link marks a change-caused incident.
+    pub cause: &'static [&'static str],
 }
 
 impl Format {
-    /// Every format, in detection order.
+    /// Every CSV format, in detection order.
     pub const ALL: [Format; 3] = [Format::Generic, Format::PagerDuty, Format::IncidentIo];
 
     /// The name `--format` takes.
@@ -51,12 +57,16 @@ impl Format {
             Format::Generic => "generic",
             Format::PagerDuty => "pagerduty",
             Format::IncidentIo => "incident-io",
+            Format::PagerDutyApi => "pagerduty-api",
         }
     }
 
     /// The format `--format` names, or None.
     pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
+        Format::ALL
+            .into_iter()
+            .chain([Format::PagerDutyApi])
+            .find(|f| f.name() == name)
     }
 
     /// The layout's columns.
@@ -72,6 +82,7 @@ impl Format {
                 seconds_to_ack: &[],
                 resolved: &["resolved_at"],
                 team: &["team"],
+                cause: &["cause", "change_id", "deployment_id"],
             },
             Format::PagerDuty => Layout {
                 format: self,
@@ -83,6 +94,19 @@ impl Format {
                 seconds_to_ack: &["seconds_to_first_ack"],
                 resolved: &["resolved_at", "resolved_on"],
                 team: &["team_name"],
+                cause: &[],
+            },
+            Format::PagerDutyApi => Layout {
+                format: self,
+                id: &["id", "incident_number"],
+                service: &["service.summary"],
+                severity: &["urgency"],
+                created: &["created_at"],
+                acknowledged: &["acknowledgements[].at"],
+                seconds_to_ack: &[],
+                resolved: &["resolved_at", "last_status_change_at"],
+                team: &["teams[0].summary"],
+                cause: &[],
             },
             Format::IncidentIo => Layout {
                 format: self,
@@ -94,6 +118,7 @@ impl Format {
                 seconds_to_ack: &[],
                 resolved: &["Resolved at", "Closed at"],
                 team: &["Team"],
+                cause: &[],
             },
         }
     }
@@ -134,6 +159,28 @@ pub struct Columns {
     pub resolved: String,
     /// Optional.
     pub team: Option<String>,
+    /// Optional: a cause or change-link column.
+    pub cause: Option<String>,
+}
+
+impl Columns {
+    /// The log's column for a field (the acknowledgement's: its time, else the seconds to
+    /// it).
+    pub fn column(&self, field: super::log::Field) -> &str {
+        use super::log::Field;
+        match field {
+            Field::Id => &self.id,
+            Field::Service => &self.service,
+            Field::Severity => &self.severity,
+            Field::Created => &self.created,
+            Field::Resolved => &self.resolved,
+            Field::Acknowledged => self
+                .acknowledged
+                .as_deref()
+                .or(self.seconds_to_ack.as_deref())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// The header does not fit the layout asked for, or any layout.
@@ -229,6 +276,7 @@ fn match_layout(header: &[String], format: Format) -> Result<Columns, Vec<&'stat
         seconds_to_ack: find(header, l.seconds_to_ack),
         resolved,
         team: find(header, l.team),
+        cause: find(header, l.cause),
     })
 }
 

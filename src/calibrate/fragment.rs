@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use polars::prelude::*;
 
 use super::fit::{Choice, Family};
-use super::log::{Log, offset};
-use super::{Calibration, Fitted, Profile, ServiceFit, Source};
+use super::log::{Fate, Log, Reason, offset};
+use super::{Calibration, Fitted, Profile, Sample, ServiceFit, Source};
 use crate::units::format_hours;
 
 /// Impact weights by severity rank (most severe first): an assumption the fragment says is
@@ -88,11 +88,12 @@ pub fn fragment(cal: &Calibration, log: &Log, source: &str) -> String {
     let days = cal.weeks * 7.0;
     let _ = writeln!(
         o,
-        "# Calibrated by whoruns {} from {source} ({} layout): {} usable incidents of {} rows,\n# created over {:.1} weeks ({:.0} days), times on the log's clock (UTC{}).",
+        "# Calibrated by whoruns {} from {source} ({} layout): {} incidents of {} rows ({} kept in part:\n# a bad field costs only the estimates that need it; see skipped.csv), created over {:.1} weeks\n# ({:.0} days), times on the log's clock (UTC{}).",
         env!("CARGO_PKG_VERSION"),
         log.columns.format,
         log.records.len(),
         log.rows,
+        log.fates().1,
         cal.weeks,
         days,
         if log.offset_minutes == 0 {
@@ -136,7 +137,7 @@ pub fn fragment(cal: &Calibration, log: &Log, source: &str) -> String {
     }
     for s in &cal.services {
         o.push('\n');
-        service(&mut o, cal, s);
+        service(&mut o, cal, log, s);
     }
     o
 }
@@ -159,7 +160,99 @@ fn describe_source(f: &Fitted, what: &str, min_incidents: usize) -> String {
     }
 }
 
-fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
+/// Fewest incidents with a known cause before the change-caused share is offered as
+/// identified.
+const MIN_CAUSES: usize = 20;
+
+/// The share of incidents a change caused, where the log has a cause column: the share
+/// with its interval and sample size, and how to move it to deployments.
+fn change_share(o: &mut String, s: &ServiceFit) {
+    let Some((n, k)) = s.change_caused else {
+        return;
+    };
+    let Some((share, low, high)) = s.change_share() else {
+        let _ = writeln!(
+            o,
+            "# change-caused share: the log has a cause column, but no value in it for this service"
+        );
+        return;
+    };
+    let advice = if n < MIN_CAUSES {
+        format!(
+            "; WARNING: fewer than {MIN_CAUSES} incidents with a known cause cannot identify it: keep the assumption above"
+        )
+    } else if k == 0 {
+        ": change_failure_rate = 0 is what the log shows".to_string()
+    } else {
+        format!(
+            "; to move it to deployments: change_failure_rate = {} / deploys_per_week and background_incidents = \"{}/week\"",
+            sig_rate(share * s.arrivals_per_week),
+            sig_rate((1.0 - share) * s.arrivals_per_week)
+        )
+    };
+    let _ = writeln!(
+        o,
+        "# change-caused share (cause column): {k} of {n} incidents with a known cause were caused by a change, {:.1}% (95% CI {:.1}% to {:.1}%){advice}",
+        share * 100.0,
+        low * 100.0,
+        high * 100.0,
+    );
+}
+
+/// Values written in an empirical alternative, at most.
+const EMPIRICAL_VALUES: usize = 200;
+
+/// Where the fit the fragment uses is rejected: a warning with what to do, and the
+/// empirical distribution of the service's own values as a commented alternative.
+fn rejected_advice(o: &mut String, c: &Choice, source: Source, values: &[f64]) {
+    let _ = writeln!(
+        o,
+        "# WARNING: the KS test rejects this effort fit at 5% (p = {:.3}, n = {}): the scenario's effort will not have the data's shape. What to do: more data (a longer log) if n is small; the empirical distribution of the values{}; or a mixture, which a scenario cannot state as one distribution: split the log (by severity, say) and calibrate each part as its own service.",
+        c.ks_p_value,
+        c.n,
+        if source == Source::Service {
+            " (below, commented out: uncomment it in place of the fit)"
+        } else {
+            " (this service uses the pooled fit: calibrate it with more of its own incidents)"
+        }
+    );
+    if source != Source::Service || values.is_empty() {
+        return;
+    }
+    // All values, or evenly spaced quantiles of them: each is sampled with equal chance.
+    let m = values.len().min(EMPIRICAL_VALUES);
+    let picked: Vec<String> = (0..m)
+        .map(|i| {
+            let q = (i as f64 + 0.5) / m as f64;
+            let k = ((q * values.len() as f64) as usize).min(values.len() - 1);
+            format!(
+                "\"{}\"",
+                super::fit::duration(values[k].max(super::fit::FLOOR_HOURS))
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "# effort = {{ dist = \"empirical\", values = [{}] }}",
+        picked.join(", ")
+    );
+}
+
+/// Incidents of `service` whose acknowledgement came after their resolution.
+fn acknowledged_after_resolution(log: &Log, service: &str) -> usize {
+    let lines: std::collections::HashSet<usize> = log
+        .skipped
+        .iter()
+        .filter(|k| k.reason == Reason::AcknowledgedAfterResolved)
+        .map(|k| k.line)
+        .collect();
+    log.records
+        .iter()
+        .filter(|r| lines.contains(&r.line) && r.service.as_deref() == Some(service))
+        .count()
+}
+
+fn service(o: &mut String, cal: &Calibration, log: &Log, s: &ServiceFit) {
     let _ = writeln!(o, "[[services]]");
     let _ = writeln!(o, "name = {}", toml_string(&s.name));
     match &s.team {
@@ -175,14 +268,18 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
     }
     let _ = writeln!(
         o,
-        "# {} incidents over {:.1} weeks: {} a week (95% CI {} to {}); {} resolved, {} still open",
+        "# {} incidents over {:.1} weeks: {} a week (95% CI {} to {}); {} resolved, {} still open{}",
         s.incidents,
         cal.weeks,
         num(s.arrivals_per_week, 3),
         num(s.arrivals_per_week_low, 3),
         num(s.arrivals_per_week_high, 3),
         s.resolved,
-        s.incidents - s.resolved
+        s.open,
+        match s.incidents - s.resolved - s.open {
+            0 => String::new(),
+            k => format!(", {k} with an unusable resolution time"),
+        }
     );
     if let (Some(d), Some(p)) = (s.dispersion, s.dispersion_p_value)
         && p < 0.05
@@ -202,14 +299,14 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
         o,
         "change_failure_rate = 0.0   # every incident is in background_incidents"
     );
+    change_share(o, s);
     // Hands-on time; without acknowledgements, the whole restore time.
-    let (work, what) = if s.effort.choice.is_some() {
-        (&s.effort, "effort, resolved - acknowledged")
-    } else {
-        (
-            &s.ttr,
-            "effort, resolved - created (no acknowledgement times: includes the wait to acknowledge)",
-        )
+    let (sample, work, values) = s.effort_used();
+    let what = match sample {
+        Sample::Effort => "effort, resolved - acknowledged",
+        Sample::RestoreTime => {
+            "effort, resolved - created (no acknowledgement times: includes the wait to acknowledge)"
+        }
     };
     let _ = writeln!(
         o,
@@ -218,11 +315,21 @@ fn service(o: &mut String, cal: &Calibration, s: &ServiceFit) {
     );
     if let Some(c) = &work.choice {
         let _ = writeln!(o, "effort = {}", c.best.to_scenario());
+        if c.ks_p_value < 0.05 {
+            rejected_advice(o, c, work.source, values);
+        }
     }
-    if let Some(c) = &s.ttr.choice {
+    let late = acknowledged_after_resolution(log, &s.name);
+    if late > 0 {
         let _ = writeln!(
             o,
-            "# time to restore, resolved - created: {}; {}",
+            "# {late} incidents were acknowledged after they were resolved (auto-resolved?): they count in the rate and restore time, not in effort, whose fit describes incidents someone worked"
+        );
+    }
+    if let (Some(c), Sample::Effort) = (&s.ttr.choice, sample) {
+        let _ = writeln!(
+            o,
+            "# time to restore, resolved - created (for comparison; the fragment does not use it): {}; {}",
             c.best.describe(),
             describe_source(&s.ttr, "fit", cal.options.min_incidents).trim_start_matches("# ")
         );
@@ -406,6 +513,17 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
             [s.severity_source.key()],
         ));
         columns.push(Column::new("severity_mix".into(), [mix.join("; ")]));
+        let share = s.change_share();
+        columns.push(Column::new(
+            "change_share_n".into(),
+            [s.change_caused.map(|c| c.0 as u64)],
+        ));
+        columns.push(Column::new("change_share".into(), [share.map(|c| c.0)]));
+        columns.push(Column::new("change_share_low".into(), [share.map(|c| c.1)]));
+        columns.push(Column::new(
+            "change_share_high".into(),
+            [share.map(|c| c.2)],
+        ));
         columns.push(Column::new("profile".into(), [s.profile.key()]));
         columns.push(Column::new("profile_p_value".into(), [profile_p]));
         columns.push(Column::new("profile_weights".into(), [weights]));
@@ -421,9 +539,20 @@ pub fn fit_frame(cal: &Calibration) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
-/// `skipped.csv`: one row per skipped row.
+/// `skipped.csv`: the per-field account, one row per problem with a field: the row's line
+/// and id, the column, the reason, what the row still counted for and whether it was kept
+/// whole, in part or dropped.
 pub fn skipped_frame(log: &Log) -> PolarsResult<DataFrame> {
     let s = &log.skipped;
+    let counted_for = |k: &super::log::Skip| -> String {
+        let keys: Vec<&str> = k.counted_for.iter().map(|u| u.key()).collect();
+        let pooled = !keys.is_empty() && k.fate != Fate::Dropped && no_service(log, k.line);
+        match (keys.is_empty(), pooled) {
+            (true, _) => String::new(),
+            (false, true) => format!("pooled: {}", keys.join(";")),
+            (false, false) => keys.join(";"),
+        }
+    };
     DataFrame::new_infer_height(vec![
         Column::new(
             "line".into(),
@@ -434,6 +563,10 @@ pub fn skipped_frame(log: &Log) -> PolarsResult<DataFrame> {
             s.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
+            "field".into(),
+            s.iter().map(|k| k.column.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
             "reason".into(),
             s.iter().map(|k| k.reason.key()).collect::<Vec<_>>(),
         ),
@@ -441,72 +574,132 @@ pub fn skipped_frame(log: &Log) -> PolarsResult<DataFrame> {
             "detail".into(),
             s.iter().map(|k| k.detail.as_str()).collect::<Vec<_>>(),
         ),
+        Column::new(
+            "kept".into(),
+            s.iter().map(|k| k.fate.key()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "counted_for".into(),
+            s.iter().map(counted_for).collect::<Vec<_>>(),
+        ),
     ])
 }
 
-/// The summary for stderr: rows read, used, skipped per reason.
+/// Whether the record on `line` has no service (counts in pooled estimates only).
+fn no_service(log: &Log, line: usize) -> bool {
+    log.records
+        .binary_search_by_key(&line, |r| r.line)
+        .is_ok_and(|i| log.records[i].service.is_none())
+}
+
+/// The summary for stderr: rows read; kept whole, kept in part and dropped; and per reason
+/// what it cost, with the first example.
 pub fn summary(log: &Log) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let (whole, in_part, dropped) = log.fates();
     let mut o = format!(
-        "{} read ({} layout), {} usable",
+        "{} read ({} layout): {} kept whole, {in_part} kept in part, {dropped} dropped",
         plural(log.rows, "row", "rows"),
         log.columns.format,
-        plural(log.records.len(), "incident", "incidents")
+        plural(whole, "incident", "incidents"),
     );
     let by = log.skipped_by_reason();
     if by.is_empty() {
-        o.push_str(", none skipped\n");
-    } else {
-        let _ = writeln!(o, ", {} skipped:", log.skipped.len());
-        for (r, n) in by {
-            let example = log
-                .skipped
-                .iter()
-                .find(|s| s.reason == r)
-                .map(|s| {
-                    format!(
-                        " (first: line {}{})",
-                        s.line,
-                        if s.detail.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {}", s.detail)
-                        }
-                    )
-                })
-                .unwrap_or_default();
-            let _ = writeln!(o, "  {n:>7}  {}{example}", r.words());
-        }
+        o.push('\n');
+        return o;
+    }
+    o.push_str(" (rows per problem; a row may have several):\n");
+    for (fate, reason, column, n, first) in by {
+        let cost: Vec<&str> = super::log::lost(reason, first.field)
+            .iter()
+            .map(|u| u.words())
+            .collect();
+        let effect = match fate {
+            Fate::Dropped if reason == Reason::DuplicateId => "dropped".to_string(),
+            Fate::Dropped => "dropped: nothing else usable".to_string(),
+            _ if cost.is_empty() && reason == Reason::MissingId => {
+                "kept; cannot be checked for duplicates".to_string()
+            }
+            _ if reason == Reason::MissingService => "counted in pooled estimates only".to_string(),
+            _ => format!("not in {}", or_list(&cost)),
+        };
+        let what = if reason == Reason::UnparseableTimestamp || reason == Reason::MissingTimestamp {
+            format!("{} ({column})", reason.words())
+        } else {
+            reason.words().to_string()
+        };
+        let example = format!(
+            " (first: line {}{})",
+            first.line,
+            if first.detail.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", first.detail)
+            }
+        );
+        let _ = writeln!(o, "  {n:>7}  {what}: {effect}{example}");
     }
     o
 }
 
-/// The fit table for the terminal: one line per service.
+/// "a, b or c".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// The fit table for the terminal: one line per service, the effort fit the fragment uses
+/// first, the restore-time fit beside it for comparison.
 pub fn table(cal: &Calibration) -> String {
     let mut rows = vec![vec![
         "service".to_string(),
         "incidents".into(),
         "per week".into(),
-        "restore time fit".into(),
+        "effort fit (used)".into(),
         "median".into(),
         "p90".into(),
-        "KS D".into(),
         "KS p".into(),
         "source".into(),
+        "restore median".into(),
+        "restore KS p".into(),
     ]];
+    let ks = |c: &Choice| {
+        format!(
+            "{:.3}{}",
+            c.ks_p_value,
+            if c.ks_p_value < 0.05 { " rejected" } else { "" }
+        )
+    };
     for s in &cal.services {
-        let c = s.ttr.choice.as_ref();
+        let (sample, used, _) = s.effort_used();
+        let e = used.choice.as_ref();
+        let t = s.ttr.choice.as_ref();
+        let family = e.map_or("-".into(), |c| {
+            format!(
+                "{}{}",
+                c.best.family.name(),
+                if sample == Sample::RestoreTime {
+                    " (restore)"
+                } else {
+                    ""
+                }
+            )
+        });
         rows.push(vec![
             s.name.clone(),
             s.incidents.to_string(),
             num(s.arrivals_per_week, 2),
-            c.map_or("-".into(), |c| c.best.family.name().to_string()),
-            c.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
-            c.map_or("-".into(), |c| format_hours(c.best.quantile(0.9))),
-            c.map_or("-".into(), |c| format!("{:.3}", c.ks_statistic)),
-            c.map_or("-".into(), |c| format!("{:.3}", c.ks_p_value)),
-            s.ttr.source.key().to_string(),
+            family,
+            e.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
+            e.map_or("-".into(), |c| format_hours(c.best.quantile(0.9))),
+            e.map_or("-".into(), ks),
+            used.source.key().to_string(),
+            t.map_or("-".into(), |c| format_hours(c.best.quantile(0.5))),
+            t.map_or("-".into(), ks),
         ]);
     }
     let widths: Vec<usize> = (0..rows[0].len())

@@ -13,12 +13,12 @@ use polars::prelude::*;
 use super::format::{Columns, Format, detect};
 use super::time::{self, Stamp};
 
-/// Why a row was skipped.
+/// What went wrong with a field of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reason {
-    /// No incident id.
+    /// No incident id: the row is kept, but cannot be checked against duplicates.
     MissingId,
-    /// No service.
+    /// No service: the row counts only in pooled estimates.
     MissingService,
     /// No creation time.
     MissingTimestamp,
@@ -26,19 +26,23 @@ pub enum Reason {
     UnparseableTimestamp,
     /// An empty or placeholder severity, or one outside `--severities`.
     UnknownSeverity,
-    /// An id seen on an earlier row.
+    /// An id seen on an earlier row: the same incident again, dropped.
     DuplicateId,
-    /// Resolved before it was created.
+    /// Resolved before it was created: the resolution is unusable.
     ResolvedBeforeCreated,
-    /// Acknowledged before it was created or after it was resolved.
-    AcknowledgedOutsideIncident,
-    /// A time-zone offset other than the one most of the log uses.
+    /// Acknowledged before it was created: the acknowledgement is unusable.
+    AcknowledgedBeforeCreated,
+    /// Acknowledged after it was resolved (auto-resolved, acknowledged later; or a clock
+    /// skew): the acknowledgement is unusable.
+    AcknowledgedAfterResolved,
+    /// A creation time whose time-zone offset is not the log's: its hour of the week is
+    /// on another clock.
     MixedTimeZoneOffsets,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 10] = [
         Reason::MissingId,
         Reason::MissingService,
         Reason::MissingTimestamp,
@@ -46,7 +50,8 @@ impl Reason {
         Reason::UnknownSeverity,
         Reason::DuplicateId,
         Reason::ResolvedBeforeCreated,
-        Reason::AcknowledgedOutsideIncident,
+        Reason::AcknowledgedBeforeCreated,
+        Reason::AcknowledgedAfterResolved,
         Reason::MixedTimeZoneOffsets,
     ];
 
@@ -60,7 +65,8 @@ impl Reason {
             Reason::UnknownSeverity => "unknown_severity",
             Reason::DuplicateId => "duplicate_id",
             Reason::ResolvedBeforeCreated => "resolved_before_created",
-            Reason::AcknowledgedOutsideIncident => "acknowledged_outside_incident",
+            Reason::AcknowledgedBeforeCreated => "acknowledged_before_created",
+            Reason::AcknowledgedAfterResolved => "acknowledged_after_resolved",
             Reason::MixedTimeZoneOffsets => "mixed_time_zone_offsets",
         }
     }
@@ -75,44 +81,202 @@ impl Reason {
             Reason::UnknownSeverity => "an unknown or empty severity",
             Reason::DuplicateId => "an id seen on an earlier row",
             Reason::ResolvedBeforeCreated => "resolved before it was created",
-            Reason::AcknowledgedOutsideIncident => {
-                "acknowledged before it was created or after it was resolved"
-            }
+            Reason::AcknowledgedBeforeCreated => "acknowledged before it was created",
+            Reason::AcknowledgedAfterResolved => "acknowledged after it was resolved",
             Reason::MixedTimeZoneOffsets => "a time-zone offset unlike the rest of the log",
         }
     }
 }
 
-/// A skipped row.
+/// A field of an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The incident's id.
+    Id,
+    /// Its service.
+    Service,
+    /// Its severity.
+    Severity,
+    /// When it was opened.
+    Created,
+    /// When it was first acknowledged (or the seconds to acknowledge).
+    Acknowledged,
+    /// When it was resolved.
+    Resolved,
+}
+
+/// An estimate a row can count for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Use {
+    /// Its service's arrival rate (and the clustering test, given a creation time).
+    Rate,
+    /// Its service's arrival profile (hour of day or week).
+    Profile,
+    /// Time to restore: resolved − created.
+    RestoreTime,
+    /// Hands-on time: resolved − acknowledged.
+    Effort,
+    /// Time to acknowledge: acknowledged − created.
+    Acknowledge,
+    /// The severity mix.
+    Severity,
+}
+
+impl Use {
+    /// Every estimate, in report order.
+    pub const ALL: [Use; 6] = [
+        Use::Rate,
+        Use::Profile,
+        Use::RestoreTime,
+        Use::Effort,
+        Use::Acknowledge,
+        Use::Severity,
+    ];
+
+    /// The key in `skipped.csv`'s `counted_for` column.
+    pub fn key(self) -> &'static str {
+        match self {
+            Use::Rate => "rate",
+            Use::Profile => "profile",
+            Use::RestoreTime => "restore_time",
+            Use::Effort => "effort",
+            Use::Acknowledge => "acknowledge",
+            Use::Severity => "severity",
+        }
+    }
+
+    /// In words, for the summary.
+    pub fn words(self) -> &'static str {
+        match self {
+            Use::Rate => "the rate",
+            Use::Profile => "the arrival profile",
+            Use::RestoreTime => "restore time",
+            Use::Effort => "effort",
+            Use::Acknowledge => "time to acknowledge",
+            Use::Severity => "the severity mix",
+        }
+    }
+}
+
+/// What a problem with `field` for `reason` costs the row: the estimates it no longer
+/// counts for. The one table of what a bad field costs.
+pub fn lost(reason: Reason, field: Field) -> &'static [Use] {
+    match (reason, field) {
+        (Reason::MissingId, _) => &[],
+        (Reason::DuplicateId, _) => &Use::ALL,
+        (Reason::MixedTimeZoneOffsets, _) => &[Use::Profile],
+        (_, Field::Id) => &[],
+        (_, Field::Service) => &[Use::Rate, Use::Profile],
+        (_, Field::Severity) => &[Use::Severity],
+        (_, Field::Created) => &[Use::Profile, Use::RestoreTime, Use::Acknowledge],
+        (_, Field::Acknowledged) => &[Use::Acknowledge, Use::Effort],
+        (_, Field::Resolved) => &[Use::RestoreTime, Use::Effort],
+    }
+}
+
+/// What became of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fate {
+    /// Counted for every estimate its fields serve (a note at most: no id).
+    Whole,
+    /// A bad field cost it some estimates; it counts for the others.
+    InPart,
+    /// Counted for nothing (a duplicate, or no usable field).
+    Dropped,
+}
+
+impl Fate {
+    /// The key in `skipped.csv`'s `kept` column.
+    pub fn key(self) -> &'static str {
+        match self {
+            Fate::Whole => "whole",
+            Fate::InPart => "in_part",
+            Fate::Dropped => "dropped",
+        }
+    }
+}
+
+/// A problem with one field of one row, and what the row still counted for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skip {
     /// Line in the file, the header being line 1 (a quoted value spanning lines shifts it).
     pub line: usize,
     /// The row's id, if it had one.
     pub id: String,
+    /// The field.
+    pub field: Field,
+    /// The log's column for it.
+    pub column: String,
     /// Why.
     pub reason: Reason,
     /// The offending value or a few words on it.
     pub detail: String,
+    /// What became of the row.
+    pub fate: Fate,
+    /// What the row still counted for (pooled only when the row has no service).
+    pub counted_for: Vec<Use>,
 }
 
-/// One usable incident.
+/// One incident, with the fields that are usable; a field a problem made unusable is None.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
-    /// Its id.
-    pub id: String,
-    /// Its service.
-    pub service: String,
+    /// Line in the file.
+    pub line: usize,
+    /// Its id, where it has one.
+    pub id: Option<String>,
+    /// Its service; None: it counts only in pooled estimates.
+    pub service: Option<String>,
     /// Its team, where the log has one.
     pub team: Option<String>,
-    /// Its severity class.
-    pub severity: String,
-    /// When it was opened.
-    pub created: Stamp,
-    /// When it was first acknowledged, seconds since the epoch.
+    /// Its severity class, where known.
+    pub severity: Option<String>,
+    /// When it was opened, where usable.
+    pub created: Option<Stamp>,
+    /// Whether its creation time places it in the arrival profile: on the log's clock, or
+    /// kept with `--keep-mixed-offsets`.
+    pub in_profile: bool,
+    /// When it was first acknowledged, seconds since the epoch, where usable.
     pub acknowledged: Option<f64>,
-    /// When it was resolved, seconds since the epoch; None while open.
+    /// When it was resolved, seconds since the epoch, where usable.
     pub resolved: Option<f64>,
+    /// No resolution time at all: still open.
+    pub open: bool,
+    /// Whether a change caused it, where the log has a cause or change-link column and a
+    /// value in it.
+    pub change: Option<bool>,
+}
+
+impl Record {
+    /// Time to restore, seconds.
+    pub fn ttr_seconds(&self) -> Option<f64> {
+        Some(self.resolved? - self.created?.unix_seconds)
+    }
+
+    /// Hands-on time (resolved − acknowledged), seconds.
+    pub fn effort_seconds(&self) -> Option<f64> {
+        Some(self.resolved? - self.acknowledged?)
+    }
+
+    /// Time to acknowledge, seconds.
+    pub fn tta_seconds(&self) -> Option<f64> {
+        Some(self.acknowledged? - self.created?.unix_seconds)
+    }
+
+    /// The estimates the row counts for (in pooled ones only, without a service).
+    pub fn uses(&self) -> Vec<Use> {
+        let service = self.service.is_some();
+        Use::ALL
+            .into_iter()
+            .filter(|u| match u {
+                Use::Rate => service,
+                Use::Profile => service && self.created.is_some() && self.in_profile,
+                Use::RestoreTime => self.ttr_seconds().is_some(),
+                Use::Effort => self.effort_seconds().is_some(),
+                Use::Acknowledge => self.tta_seconds().is_some(),
+                Use::Severity => self.severity.is_some(),
+            })
+            .collect()
+    }
 }
 
 /// A log read and checked.
@@ -122,22 +286,41 @@ pub struct Log {
     pub columns: Columns,
     /// Data rows in the file.
     pub rows: usize,
-    /// Usable incidents, in file order.
+    /// Incidents that count for at least one estimate, in file order.
     pub records: Vec<Record>,
-    /// Skipped rows, in file order.
+    /// Every field problem, in file order, with what its row still counted for.
     pub skipped: Vec<Skip>,
     /// The time-zone offset of the log (minutes), the one most rows use.
     pub offset_minutes: i32,
 }
 
 impl Log {
-    /// Skipped rows per reason, in [`Reason::ALL`] order, reasons with none left out.
-    pub fn skipped_by_reason(&self) -> Vec<(Reason, usize)> {
-        Reason::ALL
-            .iter()
-            .map(|r| (*r, self.skipped.iter().filter(|s| s.reason == *r).count()))
-            .filter(|(_, n)| *n > 0)
-            .collect()
+    /// Rows by what became of them: kept whole, kept in part, dropped.
+    pub fn fates(&self) -> (usize, usize, usize) {
+        let mut by_line: std::collections::BTreeMap<usize, Fate> = Default::default();
+        for s in &self.skipped {
+            by_line.insert(s.line, s.fate);
+        }
+        let in_part = by_line.values().filter(|f| **f == Fate::InPart).count();
+        let dropped = by_line.values().filter(|f| **f == Fate::Dropped).count();
+        (self.rows - in_part - dropped, in_part, dropped)
+    }
+
+    /// Rows per fate and (reason, column), in fate then [`Reason::ALL`] order, with the
+    /// first such problem.
+    pub fn skipped_by_reason(&self) -> Vec<(Fate, Reason, &str, usize, &Skip)> {
+        let mut groups: Vec<(Fate, Reason, &str, usize, &Skip)> = Vec::new();
+        for s in &self.skipped {
+            match groups
+                .iter_mut()
+                .find(|g| g.0 == s.fate && g.1 == s.reason && g.2 == s.column)
+            {
+                Some(g) => g.3 += 1,
+                None => groups.push((s.fate, s.reason, s.column.as_str(), 1, s)),
+            }
+        }
+        groups.sort_by_key(|g| (g.0, g.1, g.4.line));
+        groups
     }
 }
 
@@ -200,33 +383,87 @@ pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let columns = columns_of(&header, options)?;
     let table = Table::read(frame, &columns)?;
-    let known = known_severities(options);
+    Ok(check(&table, columns, options))
+}
 
-    let mut records: Vec<(usize, Record, Vec<i32>)> = Vec::new();
-    let mut skipped = Vec::new();
+/// Checks every row of a table read under `columns`: each field on its own, so that a bad
+/// field costs the estimates that need it and nothing else.
+pub fn check(table: &Table, columns: Columns, options: &ReadOptions) -> Log {
+    let known = known_severities(options);
+    let mut rows: Vec<(Record, Vec<Problem>)> = (0..table.rows)
+        .map(|row| check_row(table, row, &columns, known.as_ref()))
+        .collect();
+    // The log's clock: the offset most creation times use.
+    let offset_minutes = log_offset(rows.iter().filter_map(|(r, _)| r.created));
     let mut seen: HashSet<String> = HashSet::new();
-    for row in 0..table.rows {
-        let line = row + 2;
-        match check_row(&table, row, &columns, known.as_ref(), &mut seen) {
-            Ok((record, offsets)) => records.push((line, record, offsets)),
-            Err((reason, detail)) => skipped.push(Skip {
-                line,
-                id: cell(&table.ids, row).unwrap_or_default(),
-                reason,
-                detail,
-            }),
+    for (r, problems) in &mut rows {
+        if let Some(c) = r.created
+            && c.offset_minutes != offset_minutes
+            && !options.keep_mixed_offsets
+        {
+            r.in_profile = false;
+            problems.push(Problem {
+                field: Field::Created,
+                reason: Reason::MixedTimeZoneOffsets,
+                detail: format!(
+                    "{} where the log uses {}",
+                    offset(c.offset_minutes),
+                    offset(offset_minutes)
+                ),
+            });
+        }
+        // An id is the first counted row's: a later row with it is the same incident again.
+        if let Some(id) = &r.id
+            && !r.uses().is_empty()
+            && !seen.insert(id.clone())
+        {
+            problems.push(Problem {
+                field: Field::Id,
+                reason: Reason::DuplicateId,
+                detail: id.clone(),
+            });
         }
     }
-    let offset_minutes = log_offset(&records);
-    let kept = keep_log_offset(records, offset_minutes, options, &mut skipped);
-    skipped.sort_by_key(|s| s.line);
-    Ok(Log {
+    let mut records = Vec::with_capacity(rows.len());
+    let mut skipped = Vec::new();
+    for (r, problems) in rows {
+        let duplicate = problems.iter().any(|p| p.reason == Reason::DuplicateId);
+        let mut problems = problems;
+        if duplicate {
+            // The same incident again: its other problems are the first row's business.
+            problems.retain(|p| p.reason == Reason::DuplicateId);
+        }
+        let counted_for = if duplicate { Vec::new() } else { r.uses() };
+        let fate = if counted_for.is_empty() {
+            Fate::Dropped
+        } else if problems.iter().any(|p| !lost(p.reason, p.field).is_empty()) {
+            Fate::InPart
+        } else {
+            Fate::Whole
+        };
+        for p in problems {
+            skipped.push(Skip {
+                line: r.line,
+                id: r.id.clone().unwrap_or_default(),
+                column: columns.column(p.field).to_string(),
+                field: p.field,
+                reason: p.reason,
+                detail: p.detail,
+                fate,
+                counted_for: counted_for.clone(),
+            });
+        }
+        if fate != Fate::Dropped {
+            records.push(r);
+        }
+    }
+    Log {
         columns,
         rows: table.rows,
-        records: kept,
+        records,
         skipped,
         offset_minutes,
-    })
+    }
 }
 
 /// The columns to read: the layout detected (or checked) from the header, with
@@ -257,33 +494,37 @@ fn known_severities(options: &ReadOptions) -> Option<HashSet<String>> {
 }
 
 /// A column's values as text, trimmed, empty values as None.
-type Texts = Vec<Option<String>>;
+pub type Texts = Vec<Option<String>>;
 
 /// The value of `column` at `row`, if the row has one.
 fn cell(column: &[Option<String>], row: usize) -> Option<String> {
     column.get(row).cloned().flatten()
 }
 
-/// The needed columns of a log, read as text.
-struct Table {
+/// The needed columns of a log, read as text: what [`check`] reads, from a CSV file or
+/// another export.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
     /// Data rows.
-    rows: usize,
+    pub rows: usize,
     /// Incident ids.
-    ids: Texts,
+    pub ids: Texts,
     /// Services.
-    services: Texts,
+    pub services: Texts,
     /// Severities.
-    severities: Texts,
+    pub severities: Texts,
     /// Creation times.
-    created: Texts,
+    pub created: Texts,
     /// Resolution times.
-    resolved: Texts,
+    pub resolved: Texts,
     /// Acknowledgement times, where the layout has them.
-    acknowledged: Option<Texts>,
+    pub acknowledged: Option<Texts>,
     /// Seconds to acknowledge, where the layout has them.
-    seconds_to_ack: Option<Texts>,
+    pub seconds_to_ack: Option<Texts>,
     /// Teams, where the layout has them.
-    teams: Option<Texts>,
+    pub teams: Option<Texts>,
+    /// Causes or change links, where the log has them.
+    pub causes: Option<Texts>,
 }
 
 impl Table {
@@ -300,6 +541,7 @@ impl Table {
             ("acknowledged", &columns.acknowledged),
             ("seconds_to_ack", &columns.seconds_to_ack),
             ("team", &columns.team),
+            ("cause", &columns.cause),
         ] {
             if let Some(c) = c {
                 fields.push((field, c));
@@ -325,6 +567,7 @@ impl Table {
             acknowledged: text("acknowledged")?,
             seconds_to_ack: text("seconds_to_ack")?,
             teams: text("team")?,
+            causes: text("cause")?,
             rows: df.height(),
         })
     }
@@ -354,67 +597,140 @@ fn text_column(
     ))
 }
 
-/// Why a row is skipped and the offending value or a few words on it.
-type Problem = (Reason, String);
+/// A problem with a field of a row.
+#[derive(Debug, Clone, PartialEq)]
+struct Problem {
+    /// The field.
+    field: Field,
+    /// What is wrong.
+    reason: Reason,
+    /// The offending value or a few words on it.
+    detail: String,
+}
 
-/// Checks one row: a usable incident with the time-zone offsets of its timestamps, or the
-/// first problem found. Ids of usable rows are added to `seen`.
+impl Problem {
+    fn new(field: Field, reason: Reason, detail: String) -> Problem {
+        Problem {
+            field,
+            reason,
+            detail,
+        }
+    }
+}
+
+/// Checks one row, field by field: the incident with its usable fields, and the problems
+/// of the others.
 fn check_row(
     table: &Table,
     row: usize,
     columns: &Columns,
     known: Option<&HashSet<String>>,
-    seen: &mut HashSet<String>,
-) -> Result<(Record, Vec<i32>), Problem> {
-    let Some(id_text) = cell(&table.ids, row) else {
-        return Err((Reason::MissingId, String::new()));
-    };
-    let Some(service) = cell(&table.services, row) else {
-        return Err((Reason::MissingService, String::new()));
-    };
-    let service = incident_service(service, columns.format);
-    let Some(created_text) = cell(&table.created, row) else {
-        return Err((Reason::MissingTimestamp, columns.created.clone()));
-    };
-    let created_at = stamp(&created_text, &columns.created)?;
-    let resolved_text = cell(&table.resolved, row);
-    let resolved_at = match &resolved_text {
-        None => None,
-        Some(v) => Some(stamp(v, &columns.resolved)?),
-    };
-    let mut offsets = vec![created_at.offset_minutes];
-    offsets.extend(resolved_at.map(|s| s.offset_minutes));
-    let acknowledged_at = acknowledgement(table, row, columns, created_at, &mut offsets)?;
-    let severity = cell(&table.severities, row).unwrap_or_default();
-    check_severity(&severity, &columns.severity, known)?;
-    check_order(
-        created_at,
-        resolved_at,
-        acknowledged_at,
-        &created_text,
-        resolved_text.as_deref(),
-    )?;
-    if !seen.insert(id_text.clone()) {
-        return Err((Reason::DuplicateId, id_text));
+) -> (Record, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let id = cell(&table.ids, row);
+    if id.is_none() {
+        problems.push(Problem::new(Field::Id, Reason::MissingId, String::new()));
     }
-    Ok((
-        Record {
-            id: id_text,
-            service,
-            team: table.teams.as_ref().and_then(|t| cell(t, row)),
-            severity,
-            created: created_at,
-            acknowledged: acknowledged_at,
-            resolved: resolved_at.map(|r| r.unix_seconds),
-        },
-        offsets,
-    ))
+    let service = cell(&table.services, row).and_then(|s| incident_service(s, columns.format));
+    if service.is_none() {
+        problems.push(Problem::new(
+            Field::Service,
+            Reason::MissingService,
+            String::new(),
+        ));
+    }
+    let created_text = cell(&table.created, row);
+    let mut created = match &created_text {
+        None => {
+            problems.push(Problem::new(
+                Field::Created,
+                Reason::MissingTimestamp,
+                columns.created.clone(),
+            ));
+            None
+        }
+        Some(v) => stamp(v, &columns.created, Field::Created, &mut problems),
+    };
+    let resolved_text = cell(&table.resolved, row);
+    let mut resolved = resolved_text
+        .as_deref()
+        .and_then(|v| stamp(v, &columns.resolved, Field::Resolved, &mut problems))
+        .map(|s| s.unix_seconds);
+    let mut acknowledged = acknowledgement(table, row, columns, created, &mut problems);
+    let severity = cell(&table.severities, row).unwrap_or_default();
+    let severity = match check_severity(&severity, &columns.severity, known) {
+        Ok(()) => Some(severity),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    // Order: the later field in the lifecycle is the one blamed.
+    if let (Some(c), Some(r)) = (created, resolved)
+        && r < c.unix_seconds
+    {
+        problems.push(Problem::new(
+            Field::Resolved,
+            Reason::ResolvedBeforeCreated,
+            format!(
+                "{} > {}",
+                created_text.as_deref().unwrap_or_default(),
+                resolved_text.as_deref().unwrap_or_default()
+            ),
+        ));
+        resolved = None;
+    }
+    if let Some(a) = acknowledged {
+        let from_creation = created.map(|c| (a - c.unix_seconds) / 3_600.0);
+        if let Some(gap) = from_creation.filter(|g| *g < 0.0) {
+            problems.push(Problem::new(
+                Field::Acknowledged,
+                Reason::AcknowledgedBeforeCreated,
+                format!(
+                    "acknowledged {} before creation",
+                    crate::units::format_hours(-gap)
+                ),
+            ));
+            acknowledged = None;
+        } else if let Some(r) = resolved.filter(|r| a > *r) {
+            problems.push(Problem::new(
+                Field::Acknowledged,
+                Reason::AcknowledgedAfterResolved,
+                format!(
+                    "acknowledged {} after resolution",
+                    crate::units::format_hours((a - r) / 3_600.0)
+                ),
+            ));
+            acknowledged = None;
+        }
+    }
+    if created.is_some_and(|c| !c.unix_seconds.is_finite()) {
+        created = None;
+    }
+    let record = Record {
+        line: row + 2,
+        id,
+        service,
+        team: table.teams.as_ref().and_then(|t| cell(t, row)),
+        severity,
+        created,
+        in_profile: true,
+        acknowledged,
+        resolved,
+        open: resolved_text.is_none(),
+        change: table
+            .causes
+            .as_ref()
+            .and_then(|c| cell(c, row))
+            .map(|v| change_caused(&v, columns.cause.as_deref().unwrap_or_default())),
+    };
+    (record, problems)
 }
 
 /// The incident's service: incident.io lists every affected service, the first is the
-/// incident's.
-fn incident_service(service: String, format: Format) -> String {
-    if format == Format::IncidentIo {
+/// incident's. None when nothing is left.
+fn incident_service(service: String, format: Format) -> Option<String> {
+    let service = if format == Format::IncidentIo {
         service
             .split(',')
             .next()
@@ -423,48 +739,75 @@ fn incident_service(service: String, format: Format) -> String {
             .to_string()
     } else {
         service
+    };
+    (!service.is_empty()).then_some(service)
+}
+
+/// A timestamp from `column`, or None with the problem noted.
+fn stamp(v: &str, column: &str, field: Field, problems: &mut Vec<Problem>) -> Option<Stamp> {
+    match time::parse(v) {
+        Ok(s) => Some(s),
+        Err(why) => {
+            problems.push(Problem::new(
+                field,
+                Reason::UnparseableTimestamp,
+                format!("{column} {:?}: {why}", cut(v)),
+            ));
+            None
+        }
     }
 }
 
-/// A timestamp from `column`, or why it does not parse.
-fn stamp(v: &str, column: &str) -> Result<Stamp, Problem> {
-    time::parse(v).map_err(|why| {
-        (
-            Reason::UnparseableTimestamp,
-            format!("{column} {:?}: {why}", cut(v)),
-        )
-    })
-}
-
 /// When the row was first acknowledged (seconds since the epoch): from the acknowledgement
-/// time (its offset added to `offsets`) or else from the seconds to acknowledge; None where
-/// the row has neither.
+/// time or else from the seconds to acknowledge (which need the creation time); None where
+/// the row has neither or it does not parse (noted).
 fn acknowledgement(
     table: &Table,
     row: usize,
     columns: &Columns,
-    created_at: Stamp,
-    offsets: &mut Vec<i32>,
-) -> Result<Option<f64>, Problem> {
+    created: Option<Stamp>,
+    problems: &mut Vec<Problem>,
+) -> Option<f64> {
     if let Some(v) = table.acknowledged.as_ref().and_then(|a| cell(a, row)) {
-        let s = stamp(&v, columns.acknowledged.as_deref().unwrap_or_default())?;
-        offsets.push(s.offset_minutes);
-        Ok(Some(s.unix_seconds))
+        let column = columns.acknowledged.as_deref().unwrap_or_default();
+        stamp(&v, column, Field::Acknowledged, problems).map(|s| s.unix_seconds)
     } else if let Some(v) = table.seconds_to_ack.as_ref().and_then(|a| cell(a, row)) {
         match v.parse::<f64>() {
-            Ok(s) if s.is_finite() && s >= 0.0 => Ok(Some(created_at.unix_seconds + s)),
-            _ => Err((
-                Reason::UnparseableTimestamp,
-                format!(
-                    "{} {:?}: not a number of seconds",
-                    columns.seconds_to_ack.as_deref().unwrap_or_default(),
-                    cut(&v)
-                ),
-            )),
+            Ok(s) if s.is_finite() && s >= 0.0 => created.map(|c| c.unix_seconds + s),
+            _ => {
+                problems.push(Problem::new(
+                    Field::Acknowledged,
+                    Reason::UnparseableTimestamp,
+                    format!(
+                        "{} {:?}: not a number of seconds",
+                        columns.seconds_to_ack.as_deref().unwrap_or_default(),
+                        cut(&v)
+                    ),
+                ));
+                None
+            }
         }
     } else {
-        Ok(None)
+        None
     }
+}
+
+/// Whether a cause column's value marks a change-caused incident: a cause word in the
+/// cause column, or any value in a change-link column (`change_id`, `deployment_id`).
+fn change_caused(value: &str, column: &str) -> bool {
+    if super::format::normalise(column) != "cause" {
+        return true;
+    }
+    matches!(
+        value.trim().to_lowercase().as_str(),
+        "change"
+            | "changes"
+            | "deploy"
+            | "deployment"
+            | "release"
+            | "change-induced"
+            | "change induced"
+    )
 }
 
 /// Refuses an empty or placeholder severity, or one outside `known` when given.
@@ -483,88 +826,26 @@ fn check_severity(
         } else {
             format!("{column} {:?}", cut(severity))
         };
-        return Err((Reason::UnknownSeverity, detail));
-    }
-    Ok(())
-}
-
-/// Refuses a resolution before creation, and an acknowledgement before creation or after
-/// resolution.
-fn check_order(
-    created_at: Stamp,
-    resolved_at: Option<Stamp>,
-    acknowledged_at: Option<f64>,
-    created_text: &str,
-    resolved_text: Option<&str>,
-) -> Result<(), Problem> {
-    if let Some(r) = resolved_at
-        && r.unix_seconds < created_at.unix_seconds
-    {
-        return Err((
-            Reason::ResolvedBeforeCreated,
-            format!("{created_text} > {}", resolved_text.unwrap_or_default()),
+        return Err(Problem::new(
+            Field::Severity,
+            Reason::UnknownSeverity,
+            detail,
         ));
-    }
-    if let Some(a) = acknowledged_at
-        && (a < created_at.unix_seconds || resolved_at.is_some_and(|r| a > r.unix_seconds))
-    {
-        let gap = (a - created_at.unix_seconds) / 3_600.0;
-        let detail = if gap < 0.0 {
-            format!(
-                "acknowledged {} before creation",
-                crate::units::format_hours(-gap)
-            )
-        } else {
-            format!(
-                "acknowledged {} after creation, after resolution",
-                crate::units::format_hours(gap)
-            )
-        };
-        return Err((Reason::AcknowledgedOutsideIncident, detail));
     }
     Ok(())
 }
 
 /// The log's clock: the offset most creation times use (ties: the smallest offset); 0
-/// without records.
-fn log_offset(records: &[(usize, Record, Vec<i32>)]) -> i32 {
+/// without any.
+fn log_offset(created: impl Iterator<Item = Stamp>) -> i32 {
     let mut counts: HashMap<i32, usize> = HashMap::new();
-    for (_, r, _) in records {
-        *counts.entry(r.created.offset_minutes).or_default() += 1;
+    for c in created {
+        *counts.entry(c.offset_minutes).or_default() += 1;
     }
     counts
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
         .map_or(0, |(o, _)| *o)
-}
-
-/// The records whose timestamps all use the log's offset (all of them with
-/// `keep_mixed_offsets`); the others are added to `skipped`.
-fn keep_log_offset(
-    records: Vec<(usize, Record, Vec<i32>)>,
-    offset_minutes: i32,
-    options: &ReadOptions,
-    skipped: &mut Vec<Skip>,
-) -> Vec<Record> {
-    let mut kept = Vec::with_capacity(records.len());
-    for (line, r, offsets) in records {
-        let other = offsets.iter().find(|o| **o != offset_minutes);
-        if let Some(other) = other.filter(|_| !options.keep_mixed_offsets) {
-            skipped.push(Skip {
-                line,
-                id: r.id,
-                reason: Reason::MixedTimeZoneOffsets,
-                detail: format!(
-                    "{} where the log uses {}",
-                    offset(*other),
-                    offset(offset_minutes)
-                ),
-            });
-        } else {
-            kept.push(r);
-        }
-    }
-    kept
 }
 
 /// An offset as RFC 3339 writes it.

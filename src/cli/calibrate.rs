@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 use whoruns::calibrate::format::Format;
 use whoruns::calibrate::log::{self, ReadOptions};
-use whoruns::calibrate::{self as cal, FitOptions, fragment, join};
+use whoruns::calibrate::pagerduty;
+use whoruns::calibrate::{self as cal, FitOptions, fragment, join, net};
 use whoruns::report::files::CalibrationFiles;
 
 use super::common::{self, invalid, refuse};
@@ -17,9 +18,11 @@ use super::interrupt::Interrupt;
 /// Arguments of `whoruns calibrate`.
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
-    /// Incident log (CSV): whoruns' generic layout, or a PagerDuty or incident.io export.
+    /// Incident log: CSV (whoruns' generic layout, or a PagerDuty or incident.io export), or
+    /// PagerDuty REST API JSON (pages of GET /incidents, as curl saves them).
     incidents: PathBuf,
-    /// The log's layout: generic, pagerduty or incident-io (default: detected from the header).
+    /// The log's layout: generic, pagerduty, incident-io or pagerduty-api (default: JSON is
+    /// read as pagerduty-api, CSV's layout is detected from the header).
     #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
     /// Output folder (default: output/calibrate-<file stem>/).
@@ -32,8 +35,9 @@ pub struct CalibrateArgs {
     /// services (and says so).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..))]
     min_incidents: u64,
-    /// Accept only these severities (comma-separated, any case); rows with others are
-    /// skipped as unknown. Default: any but empty and placeholders (unknown, n/a, none, -).
+    /// Accept only these severities (comma-separated, any case); others count as unknown:
+    /// the incident is left out of the severity mix only. Default: any but empty and
+    /// placeholders (unknown, n/a, none, -).
     #[arg(long, value_delimiter = ',')]
     severities: Option<Vec<String>>,
     /// Read severities from this column instead of the layout's (e.g. priority_name for
@@ -52,6 +56,11 @@ pub struct CalibrateArgs {
     /// models): the fragment is joined to it, validated, and written as scenario.toml.
     #[arg(long, value_name = "FILE")]
     organisation: Option<PathBuf>,
+    /// The model the organisation ran when the log was recorded (you-run, ops-run, …):
+    /// owners' effort is recovered net of the waits and hand-offs it adds, by simulating the
+    /// organisation (needs --organisation).
+    #[arg(long, requires = "organisation", value_parser = parse_model)]
+    model: Option<whoruns::ModelKind>,
     /// Skip the charts.
     #[arg(long)]
     no_charts: bool,
@@ -73,11 +82,47 @@ fn readable(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read it: {e}"))
 }
 
+/// Reads the log: PagerDuty API JSON when asked for or when the file starts like JSON,
+/// else CSV.
+fn read_log(path: &Path, options: &ReadOptions) -> Result<log::Log, String> {
+    let json = match options.format {
+        Some(Format::PagerDutyApi) => true,
+        Some(_) => false,
+        None => {
+            let mut head = [0u8; 64];
+            let n = std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .map_err(|e| format!("cannot read it: {e}"))?;
+            pagerduty::looks_like_json(&head[..n])
+        }
+    };
+    if json {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+        return pagerduty::read(&bytes, options).map_err(|e| e.to_string());
+    }
+    let frame = log::scan_csv(path).map_err(|e| format!("cannot read it as CSV: {e}"))?;
+    log::read(frame, options).map_err(|e| e.to_string())
+}
+
+fn parse_model(s: &str) -> Result<whoruns::ModelKind, String> {
+    s.parse::<whoruns::ModelKind>().map_err(|_| {
+        format!(
+            "unknown model {s:?}; use one of {}",
+            whoruns::ModelKind::valid_keys()
+        )
+    })
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::from_name(s).ok_or_else(|| {
         format!(
             "unknown format {s:?}; use one of {}",
-            Format::ALL.map(|f| f.name()).join(", ")
+            Format::ALL
+                .into_iter()
+                .chain([Format::PagerDutyApi])
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     })
 }
@@ -111,19 +156,15 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let frame = match log::scan_csv(&args.incidents) {
-        Ok(f) => f,
-        Err(e) => return fail(format!("cannot read it as CSV: {e}")),
-    };
     let options = ReadOptions {
         format: args.format,
         severities: args.severities.clone(),
         severity_column: args.severity_column.clone(),
         keep_mixed_offsets: args.keep_mixed_offsets,
     };
-    let log = match log::read(frame, &options) {
+    let log = match read_log(&args.incidents, &options) {
         Ok(l) => l,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return fail(e),
     };
     let summary = fragment::summary(&log);
     if !args.quiet || !log.skipped.is_empty() {
@@ -145,7 +186,19 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         .incidents
         .file_name()
         .map_or(shown.clone(), |n| n.to_string_lossy().to_string());
-    let fragment_text = fragment::fragment(&calibration, &log, &name);
+    let mut fragment_text = fragment::fragment(&calibration, &log, &name);
+    // Effort net of the model that made the log: simulated with the organisation.
+    let mut netted = None;
+    if let (Some(model), Some((org_path, org_text))) = (args.model, &organisation) {
+        let options = net::NetOptions::new(model);
+        match net::net_effort(org_text, &fragment_text, &calibration, options) {
+            Ok(n) => {
+                fragment_text = net::annotate(&fragment_text, &n);
+                netted = Some(n);
+            }
+            Err(e) => return invalid(format!("{org_path}: --model {}: {e}", model.key())),
+        }
+    }
     // Joined with the organisation: validated like any scenario; problems are reported at
     // their place in the organisation or in the fragment.
     let (joined, joined_problems) = match &organisation {
@@ -195,16 +248,50 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     }
     if !args.quiet {
         summarise(&calibration, &out, joined.is_some());
+        if let Some(n) = &netted {
+            print!("{}", net_table(n));
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Owners' effort net of the model, on the terminal.
+fn net_table(n: &net::Net) -> String {
+    use whoruns::units::format_hours;
+    let model = n.options.model.key();
+    let mut o = format!(
+        "\nowners' effort net of {model} ({} steps, {} replications a step):\n",
+        n.iterations, n.options.replications
+    );
+    for e in &n.services {
+        o.push_str(&format!(
+            "  {:<20} logged median {:>6} p90 {:>6}  ->  owners' median {:>6} p90 {:>6}{}\n",
+            e.service,
+            format_hours(e.observed_median),
+            format_hours(e.observed_p90),
+            format_hours(e.median),
+            format_hours(e.p90),
+            if e.converged() {
+                ""
+            } else {
+                "  (not matched within 2%)"
+            }
+        ));
+    }
+    o
 }
 
 /// The fits and where they are, on the terminal.
 fn summarise(calibration: &cal::Calibration, out: &Path, joined: bool) {
     print!("{}", fragment::table(calibration));
     println!(
-        "\n{} services over {:.1} weeks; fits in {}, scenario fragment in {}",
+        "\n{} {} over {:.1} weeks; fits in {}, scenario fragment in {}",
         calibration.services.len(),
+        if calibration.services.len() == 1 {
+            "service"
+        } else {
+            "services"
+        },
         calibration.weeks,
         out.join("fit.csv").display(),
         out.join("scenario-fragment.toml").display()

@@ -225,18 +225,33 @@ pub fn calibration(
         files.push(("scenario.toml".into(), text.as_bytes().to_vec()));
     }
     if let Some(source) = c.charts_source {
-        for page in 0..super::charts::fit_chart_pages(c.calibration) {
-            if stop() {
-                return Ok(None);
+        // The fit the fragment uses (effort_fit), and restore times beside it; where the
+        // fragment uses restore times (no acknowledgements), the one chart says so.
+        let effort_is_restore = c
+            .calibration
+            .services
+            .iter()
+            .all(|s| s.effort_used().0 == crate::calibrate::Sample::RestoreTime);
+        let kinds: &[(&str, bool)] = if effort_is_restore {
+            &[("ttr_fit", true)]
+        } else {
+            &[("effort_fit", true), ("ttr_fit", false)]
+        };
+        for (stem, used) in kinds {
+            for page in 0..super::charts::fit_chart_pages(c.calibration) {
+                if stop() {
+                    return Ok(None);
+                }
+                let chart = super::charts::FitChart {
+                    cal: c.calibration,
+                    page,
+                    source,
+                    used: *used,
+                };
+                let stem = format!("charts/{stem}_{}", page + 1);
+                files.push((format!("{stem}.svg"), chart.svg()?.into_bytes()));
+                files.push((format!("{stem}.png"), chart.png()?));
             }
-            let chart = super::charts::FitChart {
-                cal: c.calibration,
-                page,
-                source,
-            };
-            let stem = format!("charts/ttr_fit_{}", page + 1);
-            files.push((format!("{stem}.svg"), chart.svg()?.into_bytes()));
-            files.push((format!("{stem}.png"), chart.png()?));
         }
     }
     Ok(Some(files))

@@ -682,49 +682,79 @@ pub fn grid_map(metric: &str, column: usize, best: &str, cells: &[Vec<Cell>]) ->
     }
 }
 
-/// The calibration chart's message title: which family fits restore times best for most
-/// services, where the KS test rejects the fit, and how many services use the pooled fit.
-pub fn calibration(cal: &Calibration) -> String {
+/// The calibration chart's message title: which family fits best for most services, where
+/// the KS test rejects the fit, and how many services use the pooled fit — about the fit the
+/// fragment's `effort` uses (`used`), or about restore times shown for comparison.
+pub fn calibration(cal: &Calibration, used: bool) -> String {
+    use crate::calibrate::Sample;
+    fn fitted(s: &crate::calibrate::ServiceFit, used: bool) -> &crate::calibrate::Fitted {
+        if used { s.effort_used().1 } else { &s.ttr }
+    }
+    let all_restore = cal
+        .services
+        .iter()
+        .all(|s| s.effort_used().0 == Sample::RestoreTime);
+    let what = match (used, all_restore) {
+        (true, false) => "hands-on time (the fragment's effort)",
+        (true, true) => "restore time (the fragment's effort: the log has no acknowledgements)",
+        (false, _) => "restore time (for comparison: the fragment's effort is hands-on time)",
+    };
     let own: Vec<_> = cal
         .services
         .iter()
-        .filter(|s| s.ttr.source == Source::Service)
+        .filter(|s| fitted(s, used).source == Source::Service)
         .collect();
     let mut counts: Vec<(&str, usize)> = crate::calibrate::fit::Family::ALL
         .iter()
         .map(|f| {
             let n = own
                 .iter()
-                .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.best.family == *f))
+                .filter(|s| {
+                    fitted(s, used)
+                        .choice
+                        .as_ref()
+                        .is_some_and(|c| c.best.family == *f)
+                })
                 .count();
             (f.name(), n)
         })
         .collect();
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let mut title = if own.is_empty() {
-        "No service has enough incidents for a fit of its own".to_string()
+        format!("No service has enough incidents for a fit of its own of {what}")
     } else {
         format!(
-            "A {} fits restore times best for {} of {} services",
+            "A {} fits {what} best for {} of {} services",
             counts[0].0,
             counts[0].1,
             own.len()
         )
     };
-    let rejected: Vec<String> = own
+    let rejected: Vec<String> = cal
+        .services
         .iter()
-        .filter(|s| s.ttr.choice.as_ref().is_some_and(|c| c.ks_p_value < 0.05))
+        .filter(|s| {
+            fitted(s, used)
+                .choice
+                .as_ref()
+                .is_some_and(|c| c.ks_p_value < 0.05)
+        })
         .map(|s| s.name.clone())
         .collect();
-    if !own.is_empty() {
-        if rejected.is_empty() {
+    if rejected.is_empty() {
+        if !own.is_empty() {
             title.push_str("; the KS test rejects none at 5%");
-        } else {
-            title.push_str(&format!(
-                "; the KS test rejects the fit for {}",
-                list(&rejected)
-            ));
         }
+    } else {
+        title.push_str(&format!(
+            "; the KS test rejects the fit for {}{}",
+            list(&rejected),
+            if used {
+                " (the fragment says what to do)"
+            } else {
+                ""
+            }
+        ));
     }
     let pooled = cal.services.len() - own.len();
     if pooled > 0 {

@@ -1,6 +1,8 @@
-//! `whoruns calibrate`'s chart: small multiples, one panel per service, of the observed
-//! restore times (the empirical distribution, a step line) against the fitted distribution
-//! the scenario fragment uses, on a log time axis. Twelve panels a page.
+//! `whoruns calibrate`'s charts: small multiples, one panel per service, of observed
+//! durations (the empirical distribution, a step line) against their fitted distribution,
+//! on a log time axis, twelve panels a page: the sample the scenario fragment's `effort`
+//! uses (hands-on time, or restore time without acknowledgements), and restore times for
+//! comparison.
 
 use plotters::coord::Shift;
 use plotters::coord::combinators::IntoLogRange;
@@ -28,6 +30,8 @@ pub struct FitChart<'a> {
     pub page: usize,
     /// The log's name, for the footnote.
     pub source: &'a str,
+    /// The fit the fragment uses (true), or restore times for comparison.
+    pub used: bool,
 }
 
 /// Pages needed for a calibration's services.
@@ -38,7 +42,7 @@ pub fn pages(cal: &Calibration) -> usize {
 impl FitChart<'_> {
     /// The message title: which family fits, and where the fit is rejected or borrowed.
     pub fn title(&self) -> String {
-        headline::calibration(self.cal)
+        headline::calibration(self.cal, self.used)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -55,7 +59,7 @@ impl FitChart<'_> {
             String::new()
         };
         let footnote = format!(
-            "{} · {:.1} weeks · restore time is created → resolved; the fragment's effort is fitted alike to acknowledged → resolved · whoruns {}",
+            "{} · {:.1} weeks · restore time is created → resolved; hands-on time (effort) is acknowledged → resolved · whoruns {}",
             self.source,
             self.cal.weeks,
             env!("CARGO_PKG_VERSION")
@@ -64,7 +68,12 @@ impl FitChart<'_> {
             root,
             &self.title(),
             &format!(
-                "Share of each service's incidents restored within a time (log scale): observed (black steps) against the fitted distribution (blue; orange where the KS test rejects it).{of}"
+                "Share of each service's incidents {} within a time (log scale): observed (black steps) against the fitted distribution (blue; orange where the KS test rejects it).{of}",
+                if self.used {
+                    "worked (or restored, where the fragment uses restore time)"
+                } else {
+                    "restored"
+                }
             ),
             &footnote,
         )?;
@@ -72,27 +81,40 @@ impl FitChart<'_> {
         let rows = services.len().div_ceil(cols).max(1);
         let panels = body.margin(10, 10, 40, 40).split_evenly((rows, cols));
         for (panel, s) in panels.iter().zip(services) {
-            let c = s.ttr.choice.as_ref();
+            let (sample, fitted, xs) = if self.used {
+                s.effort_used()
+            } else {
+                (
+                    crate::calibrate::Sample::RestoreTime,
+                    &s.ttr,
+                    s.ttr_hours.as_slice(),
+                )
+            };
+            let c = fitted.choice.as_ref();
+            let what = match sample {
+                crate::calibrate::Sample::Effort => "hands-on",
+                crate::calibrate::Sample::RestoreTime => "restore",
+            };
             let fitted_colour = if c.is_some_and(|c| c.ks_p_value < 0.05) {
                 REJECTED
             } else {
                 FITTED
             };
-            let stats = match (c, s.ttr.source) {
+            let n = xs.len();
+            let stats = match (c, fitted.source) {
                 (Some(c), Source::Service) => format!(
-                    "n {} · {} · KS p {:.3}",
-                    s.resolved,
+                    "{what} n {n} · {} · KS p {:.3}{}",
                     c.best.family.name(),
-                    c.ks_p_value
+                    c.ks_p_value,
+                    if c.ks_p_value < 0.05 { " rejected" } else { "" }
                 ),
-                (Some(c), _) => format!("n {} · pooled {}", s.resolved, c.best.family.name()),
-                (None, _) => format!("n {} · no fit", s.resolved),
+                (Some(c), _) => format!("{what} n {n} · pooled {}", c.best.family.name()),
+                (None, _) => format!("{what} n {n} · no fit"),
             };
             let caption = wrap(&s.name, 26, true, f64::from(panel.dim_in_pixel().0) - 20.0)
                 .into_iter()
                 .next()
                 .unwrap_or_default();
-            let xs = &s.ttr_hours;
             let floor = crate::calibrate::fit::FLOOR_HOURS;
             let lo = xs
                 .first()
