@@ -11,7 +11,7 @@
 //! log scale (the first a plain shift: a model that multiplies effort needs one step); the
 //! simulations use the same seeds every time (common random numbers), so the simulated
 //! quantiles move smoothly with the parameters. The engine is the model, so the result is
-//! net of exactly what the simulation adds: knowledge, escalations, business hours,
+//! net of exactly what the simulation adds: knowledge, escalations, hand-offs, business hours,
 //! prioritisation, workarounds.
 
 use rayon::prelude::*;
@@ -232,8 +232,11 @@ pub fn net_effort(
             })
             .collect();
         let text = organisation.clone() + &with_efforts(fragment, &efforts);
-        let scenario = crate::scenario::parse(&text, "scenario.toml")
+        let mut scenario = crate::scenario::parse(&text, "scenario.toml")
             .map_err(|e| NetError::Scenario(e.to_string()))?;
+        // The log's year is taken as stationary: no follow-up work or telemetry moves
+        // during it (docs/model.md §13; the hand-offs it paid are netted).
+        scenario.set_incentive(0.0);
         let sims = simulated(&scenario, options.model, options.replications);
         result.clear();
         let mut done = true;

@@ -78,7 +78,7 @@ pub fn across(data: &ReportData) -> Result<Across, String> {
         } else {
             let mut s = data.scenario.clone();
             s.models = models.clone();
-            s.learning.incentive = *strength;
+            s.set_incentive(*strength);
             s.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
             let outcomes = crate::runner::run(&s, None, &|| {}).map_err(|e| e.to_string())?;
             HEADLINE

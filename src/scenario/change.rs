@@ -87,6 +87,13 @@ impl Scenario {
         Ok(())
     }
 
+    /// Sets the long-run mechanisms' strength (`learning.incentive`, within its valid
+    /// range 0 to 10; 0 is the stationary model): the report's verdicts across the strength,
+    /// and a log's year taken as stationary when calibrating.
+    pub fn set_incentive(&mut self, strength: f64) {
+        self.learning.incentive = strength.clamp(0.0, 10.0);
+    }
+
     /// Takes `base`'s run settings: replications, seed, models and reference (valid
     /// there, so valid here).
     pub fn adopt_run_settings(&mut self, base: &Scenario) {
