@@ -66,6 +66,32 @@ fn baseline(c: &mut Criterion) {
     g.finish();
 }
 
+/// A replication's cost against its measured years (the baseline after its warm-up, one
+/// thread, 10 replications): it should grow linearly. And the long-run mechanisms' own cost:
+/// the baseline's three years with them off (`learning.incentive = 0`, no cascades).
+fn long_run(c: &mut Criterion) {
+    let base = load("baseline.toml");
+    let mut g = c.benchmark_group("long-run");
+    g.sample_size(10);
+    for years in [1u32, 2, 3] {
+        let mut s = base.clone();
+        s.replications = 10;
+        s.horizon_hours = s.warmup_hours + f64::from(years) * whoruns::units::HOURS_PER_YEAR;
+        g.throughput(Throughput::Elements(u64::from(s.replications)));
+        g.bench_function(format!("{years}-years"), |b| {
+            b.iter(|| black_box(run(&s, Some(1), &|| {}).expect("run")))
+        });
+    }
+    let mut stationary = base.clone();
+    stationary.replications = 10;
+    stationary.set_incentive(0.0);
+    stationary.cascades.probability = 0.0;
+    g.bench_function("3-years-stationary", |b| {
+        b.iter(|| black_box(run(&stationary, Some(1), &|| {}).expect("run")))
+    });
+    g.finish();
+}
+
 /// `whoruns calibrate`'s work on the bundled sample log (2 283 incidents, 8 services):
 /// reading and checking the rows (polars lazy CSV), and fitting every service.
 fn calibrate(c: &mut Criterion) {
@@ -87,5 +113,5 @@ fn calibrate(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mmc, baseline, calibrate);
+criterion_group!(benches, mmc, baseline, long_run, calibrate);
 criterion_main!(benches);
