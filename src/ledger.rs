@@ -97,6 +97,9 @@ impl Entry {
     /// A position for a reader: "$24.6/h", "95k EUR a year", "×1.4".
     pub fn show(&self, x: f64, currency: &str) -> String {
         match self.coord {
+            Coord::Value if self.whole() => {
+                parameter::show(x.round(), self.unit, currency, &self.suffix)
+            }
             Coord::Value => parameter::show(x, self.unit, currency, &self.suffix),
             Coord::Factor => format!("×{}", crate::format::short((x * 100.0).round() / 100.0)),
         }
@@ -130,6 +133,9 @@ pub fn ledger(text: &str, base: &Scenario) -> Result<Ledger, EditError> {
     let mut candidates: Vec<Entry> = Vec::new();
     let mut seen_tables: Vec<String> = Vec::new();
     for path in &stated_paths {
+        if parameter::NOT_ASSUMPTIONS.contains(&path.as_str()) {
+            continue;
+        }
         let values = edit::stated(text, path)?;
         let Some(first) = values.first() else {
             continue;

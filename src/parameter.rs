@@ -162,7 +162,7 @@ pub const FACTS: &[Fact] = &[
     ),
     f(
         "groups.*.estate_services",
-        "services {} serves",
+        "{} estate in services",
         K::Count,
         U::Number,
     ),
@@ -555,6 +555,13 @@ pub const LEVERS: &[Lever] = &[
         ],
         kind: Kind::Rate,
     },
+];
+
+/// Keys that are decisions or definitions, not assumptions: the targets the verdicts are
+/// judged against (a tier is its target) are never moved.
+pub const NOT_ASSUMPTIONS: &[&str] = &[
+    "services.*.availability_target",
+    "service_defaults.availability_target",
 ];
 
 /// Whether `key` matches `pattern` part by part (`*` matches any one part).
