@@ -23,7 +23,6 @@ pub mod verdict;
 
 pub use verdict::{Measure, Verdict, verdicts};
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::edit::EditError;
@@ -178,7 +177,10 @@ struct Work<'a> {
     threads: Option<usize>,
     progress: &'a (dyn Fn() + Sync),
     stop: &'a (dyn Fn() -> bool + Sync),
-    cache: HashMap<(u64, Vec<ModelKind>, u32), Vec<Outcome>>,
+    /// Runs made: position, replications, the models simulated, their outcomes. A run of
+    /// more models serves a request for fewer (a model's outcomes do not depend on which
+    /// others are compared: they share the world, common random numbers).
+    cache: Vec<(u64, u32, Vec<ModelKind>, Vec<Outcome>)>,
 }
 
 impl Work<'_> {
@@ -191,8 +193,9 @@ impl Work<'_> {
         models: &[ModelKind],
         replications: u32,
     ) -> Result<Option<Vec<Outcome>>, String> {
-        let key = (x.to_bits(), models.to_vec(), replications);
-        if let Some(o) = self.cache.get(&key) {
+        if let Some((.., o)) = self.cache.iter().find(|(b, n, ms, _)| {
+            *b == x.to_bits() && *n == replications && models.iter().all(|m| ms.contains(m))
+        }) {
             return Ok(Some(o.clone()));
         }
         let text = entry.apply(&self.plan.text, x).map_err(|e| e.to_string())?;
@@ -205,7 +208,8 @@ impl Work<'_> {
         let out =
             run_until(&s, self.threads, self.progress, self.stop).map_err(|e| e.to_string())?;
         if let Some(o) = &out {
-            self.cache.insert(key, o.clone());
+            self.cache
+                .push((x.to_bits(), replications, models.to_vec(), o.clone()));
         }
         Ok(out)
     }
@@ -237,7 +241,7 @@ pub fn analyse(
             threads,
             progress,
             stop,
-            cache: HashMap::new(),
+            cache: Vec::new(),
         };
         let seed = (todo.start + k) as u64;
         let mut entry_findings: Vec<Finding> = verdicts
@@ -259,14 +263,39 @@ pub fn analyse(
                 Ok(None) => return Ok(None),
                 Err(_) => continue,
             };
+            // Per verdict, the rivals whose advantage may be gone at this end.
+            let candidates: Vec<Vec<ModelKind>> = verdicts
+                .iter()
+                .map(|verdict| {
+                    verdict
+                        .advantages(scenario, &screened, &verdict.rivals(&scenario.models))
+                        .into_iter()
+                        .filter(|(_, a)| Estimate::of(a.iter().copied()).low < 0.0)
+                        .map(|(m, _)| m)
+                        .collect()
+                })
+                .collect();
+            // One run of every model any verdict needs confirms them all.
+            let needed: Vec<ModelKind> = scenario
+                .models
+                .iter()
+                .copied()
+                .filter(|m| {
+                    verdicts
+                        .iter()
+                        .zip(&candidates)
+                        .any(|(v, c)| !c.is_empty() && (v.winner == *m || c.contains(m)))
+                })
+                .collect();
+            if needed.is_empty() {
+                continue;
+            }
+            match work.at(entry, end, &needed, n) {
+                Ok(Some(_)) | Err(_) => {}
+                Ok(None) => return Ok(None),
+            }
             for (v, verdict) in verdicts.iter().enumerate() {
-                let rivals = verdict.rivals(&scenario.models);
-                let candidates: Vec<ModelKind> = verdict
-                    .advantages(scenario, &screened, &rivals)
-                    .into_iter()
-                    .filter(|(_, a)| Estimate::of(a.iter().copied()).low < 0.0)
-                    .map(|(m, _)| m)
-                    .collect();
+                let candidates = &candidates[v];
                 if candidates.is_empty() {
                     continue;
                 }
@@ -275,7 +304,7 @@ pub fn analyse(
                 let point = |o: &[Outcome], x: f64| Point {
                     x,
                     advantages: verdict
-                        .advantages(scenario, o, &candidates)
+                        .advantages(scenario, o, candidates)
                         .into_iter()
                         .map(|(_, a)| a)
                         .collect(),

@@ -668,7 +668,9 @@ pub fn show(value: f64, unit: Unit, currency: &str, suffix: &str) -> String {
         Unit::MoneyPerYear => format!("{} a year", money(value)),
         Unit::MoneyPerHour => format!("{}/h", money(value)),
         Unit::Money => money(value),
-        Unit::Share => format!("{}%", crate::format::trim_pct(100.0 * value)),
+        // Targets near 1 keep their nines; other shares to a tenth of a point.
+        Unit::Share if value > 0.99 => format!("{}%", crate::format::trim_pct(100.0 * value)),
+        Unit::Share => format!("{}%", crate::format::short((1000.0 * value).round() / 10.0)),
         Unit::Duration => format!("{} h", crate::format::short(value)),
         Unit::Rate | Unit::Number => crate::format::short(value),
     }

@@ -58,7 +58,11 @@ pub fn render_with(
         document::html(data, &rows, &svgs),
     );
     if let Some(a) = breakeven {
-        insert_before(&mut md, "\n## Results by model", &format!("\n{}", whatif::markdown(a)));
+        insert_before(
+            &mut md,
+            "\n## Results by model",
+            &format!("\n{}", whatif::markdown(a)),
+        );
         insert_before(&mut html, "<h2>Results by model</h2>", &whatif::html(a));
         files.extend(files::breakeven_charts(a, &data.scenario)?);
     }

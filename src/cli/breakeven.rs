@@ -74,7 +74,10 @@ pub fn assumptions(args: AssumptionsArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    print!("{}", whoruns::report::whatif::ledger_table(&ledger, currency));
+    print!(
+        "{}",
+        whoruns::report::whatif::ledger_table(&ledger, currency)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -105,21 +108,19 @@ pub fn run(args: BreakevenArgs) -> anyhow::Result<ExitCode> {
         Ok(p) => p,
         Err(e) => return refuse(format!("{}: {e}", args.scenario.display())),
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(format!("{}-breakeven", scenario.name))
-    });
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-breakeven", scenario.name)));
     if let Err(e) = files::check_writable(&out, args.force) {
         return refuse(format!("{e:#}"));
     }
     let interrupt = Interrupt::install();
     let started = std::time::Instant::now();
     let bar = common::progress(args.quiet, u64::from(scenario.replications));
-    let base = whoruns::runner::run_until(
-        &plan.base,
-        args.threads,
-        &|| bar.inc(1),
-        &|| interrupt.raised(),
-    );
+    let base = whoruns::runner::run_until(&plan.base, args.threads, &|| bar.inc(1), &|| {
+        interrupt.raised()
+    });
     let shown = args.scenario.display().to_string();
     let base = match common::ran(base, &shown)? {
         Ok(Some(b)) => b,
@@ -133,8 +134,7 @@ pub fn run(args: BreakevenArgs) -> anyhow::Result<ExitCode> {
     };
     bar.finish_and_clear();
     let elapsed = started.elapsed();
-    let out_files =
-        whoruns::report::files::breakeven(&analysis, &plan.ledger, &plan.base, &text)?;
+    let out_files = whoruns::report::files::breakeven(&analysis, &plan.ledger, &plan.base, &text)?;
     let dest = common::Dest {
         out: &out,
         force: args.force,

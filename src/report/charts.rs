@@ -12,8 +12,8 @@
 
 mod axis;
 mod bands;
-mod breakeven;
 mod breakdown;
+mod breakeven;
 mod budget;
 mod calibration;
 mod cost_vs_reliability;

@@ -284,7 +284,11 @@ pub fn assumptions_csv(l: &crate::ledger::Ledger, currency: &str) -> String {
             e.value,
             e.range.0,
             e.range.1,
-            if e.range_stated { "scenario" } else { "default for its kind" },
+            if e.range_stated {
+                "scenario"
+            } else {
+                "default for its kind"
+            },
             field(&shown),
             field(e.origin.note()),
         ));

@@ -43,7 +43,10 @@ pub fn short(v: &Verdict) -> String {
 /// "standby pay exceeds $24.6/h (now $5/h; interval $24.1–$24.9)".
 fn condition(e: &Entry, f: &Flip, currency: &str) -> String {
     let show = |x: f64| e.show(x, currency);
-    let (lo, hi) = (f.interval.0.min(f.interval.1), f.interval.0.max(f.interval.1));
+    let (lo, hi) = (
+        f.interval.0.min(f.interval.1),
+        f.interval.0.max(f.interval.1),
+    );
     let interval = if show(lo) == show(hi) {
         String::new()
     } else {
@@ -60,7 +63,11 @@ fn condition(e: &Entry, f: &Flip, currency: &str) -> String {
         Coord::Factor => format!(
             "{} {} {}× today's{}",
             e.label,
-            if f.upward { "rises above" } else { "falls below" },
+            if f.upward {
+                "rises above"
+            } else {
+                "falls below"
+            },
             crate::format::short((f.at * 100.0).round() / 100.0),
             if interval.is_empty() {
                 String::new()
@@ -143,7 +150,9 @@ pub fn markdown(a: &Analysis) -> String {
     let mut out = String::from("## What would have to be true\n\n");
     let _ = writeln!(out, "{}\n", method(a));
     if a.verdicts.is_empty() {
-        out.push_str("No model leads clearly on any headline metric, so there is no verdict to flip.\n");
+        out.push_str(
+            "No model leads clearly on any headline metric, so there is no verdict to flip.\n",
+        );
         return out;
     }
     for s in sentences(a) {
@@ -203,7 +212,13 @@ pub fn ledger_table(l: &crate::ledger::Ledger, currency: &str) -> String {
             ]
         })
         .collect();
-    let header = ["parameter", "origin", "value", "plausible range", "source or reason"];
+    let header = [
+        "parameter",
+        "origin",
+        "value",
+        "plausible range",
+        "source or reason",
+    ];
     let width = |k: usize| {
         rows.iter()
             .map(|r| r[k].chars().count())
