@@ -1,7 +1,7 @@
 //! The assumption ledger: every number the model uses, as the scenario *states* it, as a
 //! *sourced* default, or as an *assumption* (a default no public figure backs), each with
 //! a plausible range — the scenario's own (`[sensitivity.ranges]`), else the default for
-//! its kind of number ([`crate::parameter::Kind::span`], reasons in `docs/model.md` §12) —
+//! its kind of number ([`crate::parameter::Kind::span`], reasons in `docs/model.md` §13) —
 //! narrowed, when an end would not validate, to the nearest value that does.
 //!
 //! Each entry is a lever the break-even search and sensitivity can move: one value (set to

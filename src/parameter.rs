@@ -1,6 +1,6 @@
 //! One table of what each scenario parameter is, for a reader: its label in people's
 //! words, its unit, and the kind of number it is, which decides its plausible range when
-//! the scenario states none (`docs/model.md` §12 gives the reasons). The assumption
+//! the scenario states none (`docs/model.md` §13 gives the reasons). The assumption
 //! ledger, break-even search, sensitivity and the report read these facts here, as they
 //! read a metric's facts in `metric.rs`; a key the table lacks still gets a readable label
 //! from its own words ([`label`]), never the raw key.
