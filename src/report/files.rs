@@ -186,7 +186,7 @@ pub fn sensitivity(plan: &Plan, analysis: &Analysis) -> Result<Files, FilesError
             output: o,
             effects,
             baseline: *baseline,
-            range: plan.range,
+            range: if plan.plausible { 0.0 } else { plan.range },
             scenario: &plan.base,
         };
         let stem = if k == 0 {
