@@ -258,112 +258,9 @@ pub fn analyse(
             if (end - entry.value).abs() < 1e-12 {
                 continue;
             }
-            let screened = match work.at(entry, end, &scenario.models, plan.screen) {
-                Ok(Some(o)) => o,
-                Ok(None) => return Ok(None),
-                Err(_) => continue,
-            };
-            // Per verdict, the rivals whose advantage may be gone at this end.
-            let candidates: Vec<Vec<ModelKind>> = verdicts
-                .iter()
-                .map(|verdict| {
-                    verdict
-                        .advantages(scenario, &screened, &verdict.rivals(&scenario.models))
-                        .into_iter()
-                        .filter(|(_, a)| Estimate::of(a.iter().copied()).low < 0.0)
-                        .map(|(m, _)| m)
-                        .collect()
-                })
-                .collect();
-            // One run of every model any verdict needs confirms them all.
-            let needed: Vec<ModelKind> = scenario
-                .models
-                .iter()
-                .copied()
-                .filter(|m| {
-                    verdicts
-                        .iter()
-                        .zip(&candidates)
-                        .any(|(v, c)| !c.is_empty() && (v.winner == *m || c.contains(m)))
-                })
-                .collect();
-            if needed.is_empty() {
-                continue;
-            }
-            match work.at(entry, end, &needed, n) {
-                Ok(Some(_)) | Err(_) => {}
-                Ok(None) => return Ok(None),
-            }
-            for (v, verdict) in verdicts.iter().enumerate() {
-                let candidates = &candidates[v];
-                if candidates.is_empty() {
-                    continue;
-                }
-                let mut models = vec![verdict.winner];
-                models.extend(candidates.iter().copied());
-                let point = |o: &[Outcome], x: f64| Point {
-                    x,
-                    advantages: verdict
-                        .advantages(scenario, o, candidates)
-                        .into_iter()
-                        .map(|(_, a)| a)
-                        .collect(),
-                };
-                let at_end = match work.at(entry, end, &models, n) {
-                    Ok(Some(o)) => point(&o, end),
-                    Ok(None) => return Ok(None),
-                    Err(_) => continue,
-                };
-                let (g_end, _) = at_end.margin();
-                if g_end > 0.0 || g_end.is_nan() {
-                    continue;
-                }
-                let start = point(base, entry.value);
-                let rule = Rule {
-                    max_points: MAX_POINTS,
-                    tolerance: if entry.whole() {
-                        1.0
-                    } else {
-                        0.002 * (entry.range.1 - entry.range.0)
-                    },
-                    whole: entry.whole(),
-                };
-                let mut stopped = false;
-                let mut eval = |x: f64| -> Option<Point> {
-                    match work.at(entry, x, &models, n) {
-                        Ok(Some(o)) => Some(point(&o, x)),
-                        Ok(None) => {
-                            stopped = true;
-                            None
-                        }
-                        // A point validation refuses inside the range: stop there.
-                        Err(_) => None,
-                    }
-                };
-                let Some((points, at)) = search::bisect(start, at_end, rule, &mut eval) else {
-                    if stopped {
-                        return Ok(None);
-                    }
-                    continue;
-                };
-                let crossing = points
-                    .iter()
-                    .min_by(|a, b| (a.x - at).abs().total_cmp(&(b.x - at).abs()))
-                    .map_or(0, |p| p.margin().1);
-                let interval = search::interval(&points, entry.value, seed * 1_000 + v as u64);
-                flips.push(Finding {
-                    verdict: v,
-                    entry: k,
-                    flip: Some(Flip {
-                        at,
-                        interval,
-                        challenger: candidates
-                            .get(crossing)
-                            .copied()
-                            .unwrap_or(verdict.runner_up),
-                        upward: end > entry.value,
-                    }),
-                });
+            match search_end(&mut work, entry, k, end, seed, &verdicts, base)? {
+                Some(found) => flips.extend(found),
+                None => return Ok(None),
             }
         }
         for f in flips {
@@ -389,6 +286,131 @@ pub fn analyse(
         screen: plan.screen,
         skipped: plan.ledger.skipped.clone(),
     }))
+}
+
+/// The flips of every verdict toward `end` of `entry`'s range (entry `k`); `None` when a
+/// stop was asked for.
+fn search_end(
+    work: &mut Work<'_>,
+    entry: &Entry,
+    k: usize,
+    end: f64,
+    seed: u64,
+    verdicts: &[Verdict],
+    base: &[Outcome],
+) -> Result<Option<Vec<Finding>>, RunError> {
+    let plan = work.plan;
+    let scenario = &plan.base;
+    let n = scenario.replications;
+    let mut flips = Vec::new();
+    let screened = match work.at(entry, end, &scenario.models, plan.screen) {
+        Ok(Some(o)) => o,
+        Ok(None) => return Ok(None),
+        Err(_) => return Ok(Some(flips)),
+    };
+    // Per verdict, the rivals whose advantage may be gone at this end.
+    let candidates: Vec<Vec<ModelKind>> = verdicts
+        .iter()
+        .map(|verdict| {
+            verdict
+                .advantages(scenario, &screened, &verdict.rivals(&scenario.models))
+                .into_iter()
+                .filter(|(_, a)| Estimate::of(a.iter().copied()).low < 0.0)
+                .map(|(m, _)| m)
+                .collect()
+        })
+        .collect();
+    // One run of every model any verdict needs confirms them all.
+    let needed: Vec<ModelKind> = scenario
+        .models
+        .iter()
+        .copied()
+        .filter(|m| {
+            verdicts
+                .iter()
+                .zip(&candidates)
+                .any(|(v, c)| !c.is_empty() && (v.winner == *m || c.contains(m)))
+        })
+        .collect();
+    if needed.is_empty() {
+        return Ok(Some(flips));
+    }
+    match work.at(entry, end, &needed, n) {
+        Ok(Some(_)) | Err(_) => {}
+        Ok(None) => return Ok(None),
+    }
+    for (v, verdict) in verdicts.iter().enumerate() {
+        let candidates = &candidates[v];
+        if candidates.is_empty() {
+            continue;
+        }
+        let mut models = vec![verdict.winner];
+        models.extend(candidates.iter().copied());
+        let point = |o: &[Outcome], x: f64| Point {
+            x,
+            advantages: verdict
+                .advantages(scenario, o, candidates)
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+        };
+        let at_end = match work.at(entry, end, &models, n) {
+            Ok(Some(o)) => point(&o, end),
+            Ok(None) => return Ok(None),
+            Err(_) => continue,
+        };
+        let (g_end, _) = at_end.margin();
+        if g_end > 0.0 || g_end.is_nan() {
+            continue;
+        }
+        let start = point(base, entry.value);
+        let rule = Rule {
+            max_points: MAX_POINTS,
+            tolerance: if entry.whole() {
+                1.0
+            } else {
+                0.002 * (entry.range.1 - entry.range.0)
+            },
+            whole: entry.whole(),
+        };
+        let mut stopped = false;
+        let mut eval = |x: f64| -> Option<Point> {
+            match work.at(entry, x, &models, n) {
+                Ok(Some(o)) => Some(point(&o, x)),
+                Ok(None) => {
+                    stopped = true;
+                    None
+                }
+                // A point validation refuses inside the range: stop there.
+                Err(_) => None,
+            }
+        };
+        let Some((points, at)) = search::bisect(start, at_end, rule, &mut eval) else {
+            if stopped {
+                return Ok(None);
+            }
+            continue;
+        };
+        let crossing = points
+            .iter()
+            .min_by(|a, b| (a.x - at).abs().total_cmp(&(b.x - at).abs()))
+            .map_or(0, |p| p.margin().1);
+        let interval = search::interval(&points, entry.value, seed * 1_000 + v as u64);
+        flips.push(Finding {
+            verdict: v,
+            entry: k,
+            flip: Some(Flip {
+                at,
+                interval,
+                challenger: candidates
+                    .get(crossing)
+                    .copied()
+                    .unwrap_or(verdict.runner_up),
+                upward: end > entry.value,
+            }),
+        });
+    }
+    Ok(Some(flips))
 }
 
 /// Joins shards' analyses (in shard order) into the analysis of the whole ledger.

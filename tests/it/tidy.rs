@@ -10,19 +10,11 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "words and numbers",
-        &[
-            "special",
-            "units",
-            "format",
-            "rng",
-            "model",
-            "axis",
-            "parameter",
-        ],
+        &["special", "units", "format", "rng", "model", "axis"],
     ),
     (
         "statistics, calendars, distributions, the TOML editor",
-        &["stats", "calendar", "dist", "edit"],
+        &["stats", "calendar", "dist", "edit", "parameter"],
     ),
     ("the validated scenario", &["scenario"]),
     (
