@@ -314,9 +314,7 @@ mod tests {
 
     /// A ledger entry of today's baseline: `key` at `value` with `range`.
     fn entry(key: &str, value: f64, range: (f64, f64)) -> Entry {
-        let text = format!(
-            "[costs]\nstandby_per_hour = 5.0\n[groups.ops]\nestate_services = 24\nsalary = 95360.0\n[groups.dev]\nsalary = 132270.0\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n"
-        );
+        let text = "[costs]\nstandby_per_hour = 5.0\n[groups.ops]\nestate_services = 24\nsalary = 95360.0\n[groups.dev]\nsalary = 132270.0\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n".to_string();
         let base = crate::scenario::parse(&text, "t.toml").unwrap();
         let mut e = crate::ledger::ledger(&text, &base)
             .unwrap()
