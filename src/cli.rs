@@ -1,6 +1,7 @@
 //! Command-line parsing and the subcommands. Everything here is glue: the model lives in
 //! the library.
 
+mod breakeven;
 mod calibrate;
 mod common;
 mod files;
@@ -39,6 +40,10 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Which assumption decides it: every stated parameter moved ± one at a time.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// What would have to be true: every verdict's break-even in every assumption's range.
+    Breakeven(breakeven::BreakevenArgs),
+    /// The assumption ledger: every number the model uses, its origin and plausible range.
+    Assumptions(breakeven::AssumptionsArgs),
     /// Fit a scenario's incident rates, restore times and severity mix to an incident-tool
     /// export (generic CSV, PagerDuty or incident.io).
     Calibrate(calibrate::CalibrateArgs),
@@ -62,6 +67,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Sweep(args) => sweep::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Breakeven(args) => breakeven::run(args),
+        Command::Assumptions(args) => breakeven::assumptions(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Validate { files } => validate(&files),
     }

@@ -193,6 +193,126 @@ pub fn transform(text: &str, path: &str, f: &dyn Fn(f64) -> f64) -> Result<Strin
     write(&doc, path)
 }
 
+/// Top-level keys that are run settings, not assumptions about the organisation.
+pub const NOT_PARAMETERS: [&str; 9] = [
+    "sensitivity",
+    "seed",
+    "replications",
+    "horizon",
+    "warmup",
+    "sweep",
+    "name",
+    "description",
+    "models",
+];
+
+/// Every numeric value's dotted path in the scenario's TOML (numbers, and durations and
+/// rates written with a unit), in file order of tables, `*` standing for every element of
+/// an array of tables; run settings ([`NOT_PARAMETERS`]) left out.
+pub fn numbers(text: &str) -> Result<Vec<String>, EditError> {
+    let doc = read(text)?;
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    numbers_in(&doc, "", &mut out, &mut seen, true);
+    Ok(out)
+}
+
+fn numbers_in(
+    table: &Table,
+    prefix: &str,
+    out: &mut Vec<String>,
+    seen: &mut std::collections::BTreeSet<String>,
+    top: bool,
+) {
+    for (k, v) in table {
+        if top && NOT_PARAMETERS.contains(&k.as_str()) {
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        let mut push = |p: String| {
+            if seen.insert(p.clone()) {
+                out.push(p);
+            }
+        };
+        match v {
+            Value::Integer(_) | Value::Float(_) => push(path),
+            Value::String(s) if scalable(s).is_some() => push(path),
+            Value::Table(t) => numbers_in(t, &path, out, seen, false),
+            Value::Array(items) if items.iter().all(Value::is_table) => {
+                for item in items {
+                    if let Value::Table(t) = item {
+                        numbers_in(t, &format!("{path}.*"), out, seen, false);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One value the scenario states at a path: its number and the unit it is written with
+/// (`"h"` for `"4h"`, empty for a plain number).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stated {
+    /// The number.
+    pub value: f64,
+    /// The unit written after it, if any.
+    pub suffix: String,
+}
+
+/// Every value the scenario states at `path` (one dotted path, `*` over arrays of
+/// tables), in file order; empty when it states none.
+pub fn stated(text: &str, path: &str) -> Result<Vec<Stated>, EditError> {
+    let mut doc = read(text)?;
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut found = Vec::new();
+    let mut leaf = |t: &mut Table, key: &str| -> Result<usize, EditError> {
+        match t.get(key) {
+            Some(Value::Float(x)) => found.push(Stated {
+                value: *x,
+                suffix: String::new(),
+            }),
+            Some(Value::Integer(i)) => found.push(Stated {
+                value: *i as f64,
+                suffix: String::new(),
+            }),
+            Some(Value::String(s)) => {
+                if let Some((n, unit)) = scalable(s) {
+                    found.push(Stated {
+                        value: n,
+                        suffix: unit.to_string(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(0)
+    };
+    walk(&mut doc, &parts, path, &mut leaf, false)?;
+    Ok(found)
+}
+
+/// Whether the table at `path` (one dotted path, the first element of an array for `*`)
+/// is a distribution, written with a `dist` key.
+pub fn is_distribution(text: &str, path: &str) -> bool {
+    let Ok(doc) = read(text) else {
+        return false;
+    };
+    let mut here = Some(&Value::Table(doc));
+    for part in path.split('.') {
+        here = match (here, part) {
+            (Some(Value::Array(items)), "*") => items.first(),
+            (Some(Value::Table(t)), key) => t.get(key),
+            _ => None,
+        };
+    }
+    matches!(here, Some(Value::Table(t)) if t.contains_key("dist"))
+}
+
 /// A string whose single leading number can be scaled: `"4h"`, `"2/week"`, `"0.5/h"`.
 pub fn scalable(s: &str) -> Option<(f64, &str)> {
     let t = s.trim();

@@ -19,6 +19,7 @@
 //! `ARCHITECTURE.md` gives the layers these modules form; `tests/it/tidy.rs` checks them.
 
 pub mod axis;
+pub mod breakeven;
 pub mod calendar;
 pub mod calibrate;
 pub mod dist;
@@ -27,10 +28,12 @@ pub mod engine;
 pub mod export;
 pub mod format;
 pub mod guard;
+pub mod ledger;
 pub mod metric;
 pub mod model;
 pub mod models;
 pub mod outcome;
+pub mod parameter;
 pub mod precision;
 pub mod ranking;
 pub mod report;

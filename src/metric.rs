@@ -257,6 +257,35 @@ pub fn tie(name: &str) -> Threshold {
     find(name).map_or(COST, |m| m.tie)
 }
 
+/// Per tier (target, highest first), the share of its services meeting their target in
+/// one outcome.
+pub fn tier_shares(scenario: &crate::scenario::Scenario, o: &Outcome) -> Vec<(f64, f64)> {
+    let window = scenario.horizon_hours - scenario.warmup_hours;
+    let mut targets: Vec<f64> = scenario
+        .services
+        .iter()
+        .map(|s| s.availability_target)
+        .collect();
+    targets.sort_by(|a, b| b.total_cmp(a));
+    targets.dedup();
+    targets
+        .into_iter()
+        .map(|t| {
+            let (mut met, mut n) = (0.0, 0.0);
+            for (i, s) in scenario.services.iter().enumerate() {
+                if s.availability_target == t {
+                    n += 1.0;
+                    let a = 1.0 - o.service_downtime_hours.get(i).copied().unwrap_or(0.0) / window;
+                    if a >= t {
+                        met += 1.0;
+                    }
+                }
+            }
+            (t, met / f64::max(n, 1.0))
+        })
+        .collect()
+}
+
 /// The consecutive parts an incident's restore time is split into, in order; each has a
 /// `ttr_<key>_hours` column, and they add up to the restore time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

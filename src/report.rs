@@ -12,6 +12,7 @@ pub mod incentive;
 pub use crate::ranking;
 pub mod style;
 pub mod svgtext;
+pub mod whatif;
 pub mod years;
 
 pub use charts::{Chart, ChartError};
@@ -23,6 +24,15 @@ pub type ReportFiles = crate::export::Files;
 /// Renders every chart (PNG and SVG), the comparison table (Markdown and CSV) and the report
 /// (Markdown and self-contained HTML).
 pub fn render(data: &ReportData) -> Result<ReportFiles, ChartError> {
+    render_with(data, None)
+}
+
+/// [`render`], with the section "What would have to be true" after the key findings and
+/// the break-even charts when a break-even analysis of the run is given.
+pub fn render_with(
+    data: &ReportData,
+    breakeven: Option<&crate::breakeven::Analysis>,
+) -> Result<ReportFiles, ChartError> {
     let mut files = ReportFiles::new();
     let mut svgs = Vec::new();
     for chart in Chart::ALL {
@@ -45,13 +55,26 @@ pub fn render(data: &ReportData) -> Result<ReportFiles, ChartError> {
         md.into_bytes()
     }));
     files.push(("comparison.csv".into(), comparison::csv(&rows).into_bytes()));
-    files.push((
-        "report.md".into(),
-        document::markdown(data, &rows).into_bytes(),
-    ));
-    files.push((
-        "report.html".into(),
-        document::html(data, &rows, &svgs).into_bytes(),
-    ));
+    let (mut md, mut html) = (
+        document::markdown(data, &rows),
+        document::html(data, &rows, &svgs),
+    );
+    if let Some(a) = breakeven {
+        insert_before(
+            &mut md,
+            "\n## Results by model",
+            &format!("\n{}", whatif::markdown(a)),
+        );
+        insert_before(&mut html, "<h2>Results by model</h2>", &whatif::html(a));
+        files.extend(files::breakeven_charts(a, &data.scenario)?);
+    }
+    files.push(("report.md".into(), md.into_bytes()));
+    files.push(("report.html".into(), html.into_bytes()));
     Ok(files)
+}
+
+/// Inserts `section` before the first `marker` in `doc` (at the end when it is missing).
+fn insert_before(doc: &mut String, marker: &str, section: &str) {
+    let at = doc.find(marker).unwrap_or(doc.len());
+    doc.insert_str(at, section);
 }

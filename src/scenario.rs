@@ -8,7 +8,9 @@ mod error;
 mod file;
 mod read;
 
-pub use build::defaults::{SENSITIVITY_RANGE, SWEEP_STEPS};
+pub use build::defaults::{
+    Basis, LEDGER as DEFAULT_LEDGER, LedgerDefault, SENSITIVITY_RANGE, SWEEP_STEPS,
+};
 pub use build::parse;
 pub use change::ChangeError;
 pub use error::{Problem, ScenarioError, Warning};

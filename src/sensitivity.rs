@@ -22,73 +22,16 @@ mod plan;
 pub use analysis::{Analysis, BASE, Side, SideValues, analyse, simulate};
 pub use plan::{Move, Plan, Point, PointError, SensitivityError, Spec, models, plan, range};
 
-use std::collections::BTreeSet;
-
-use crate::edit::{self, EditError, scalable};
+use crate::edit::{self, EditError};
 use crate::metric::find;
 use crate::model::ModelKind;
 use crate::outcome::Outcome;
 use crate::stats::Estimate;
 
-/// Top-level keys that are run settings, not assumptions about the organisation.
-const NOT_PARAMETERS: [&str; 9] = [
-    "sensitivity",
-    "seed",
-    "replications",
-    "horizon",
-    "warmup",
-    "sweep",
-    "name",
-    "description",
-    "models",
-];
-
-/// Every parameter path in the scenario's TOML, in file order of tables.
+/// Every parameter path in the scenario's TOML, in file order of tables
+/// ([`edit::numbers`]).
 pub fn parameters(text: &str) -> Result<Vec<String>, EditError> {
-    let doc: toml::Table = toml::from_str(text).map_err(|e| EditError::NotToml {
-        message: e.message().to_string(),
-    })?;
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    walk(&doc, "", &mut out, &mut seen, true);
-    Ok(out)
-}
-
-fn walk(
-    table: &toml::Table,
-    prefix: &str,
-    out: &mut Vec<String>,
-    seen: &mut BTreeSet<String>,
-    top: bool,
-) {
-    for (k, v) in table {
-        if top && NOT_PARAMETERS.contains(&k.as_str()) {
-            continue;
-        }
-        let path = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        let mut push = |p: String| {
-            if seen.insert(p.clone()) {
-                out.push(p);
-            }
-        };
-        match v {
-            toml::Value::Integer(_) | toml::Value::Float(_) => push(path),
-            toml::Value::String(s) if scalable(s).is_some() => push(path),
-            toml::Value::Table(t) => walk(t, &path, out, seen, false),
-            toml::Value::Array(items) if items.iter().all(toml::Value::is_table) => {
-                for item in items {
-                    if let toml::Value::Table(t) = item {
-                        walk(t, &format!("{path}.*"), out, seen, false);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    edit::numbers(text)
 }
 
 /// Multiplies the stated value(s) at `path` by `factor` (integers rounded, at least 1 when

@@ -70,35 +70,6 @@ pub struct Cell {
     pub tiers: Vec<(f64, Vec<f64>)>,
 }
 
-/// Per tier (target, highest first), the share of its services meeting their target in
-/// one outcome.
-fn tier_shares(scenario: &Scenario, o: &Outcome) -> Vec<(f64, f64)> {
-    let window = scenario.horizon_hours - scenario.warmup_hours;
-    let mut targets: Vec<f64> = scenario
-        .services
-        .iter()
-        .map(|s| s.availability_target)
-        .collect();
-    targets.sort_by(|a, b| b.total_cmp(a));
-    targets.dedup();
-    targets
-        .into_iter()
-        .map(|t| {
-            let (mut met, mut n) = (0.0, 0.0);
-            for (i, s) in scenario.services.iter().enumerate() {
-                if s.availability_target == t {
-                    n += 1.0;
-                    let a = 1.0 - o.service_downtime_hours.get(i).copied().unwrap_or(0.0) / window;
-                    if a >= t {
-                        met += 1.0;
-                    }
-                }
-            }
-            (t, met / f64::max(n, 1.0))
-        })
-        .collect()
-}
-
 /// Every reported metric's name, in [`Cell::values`] order: the headline metrics, then
 /// target attainment.
 pub fn metric_names() -> Vec<&'static str> {
@@ -128,7 +99,10 @@ pub fn cells(scenario: &Scenario, value: f64, outcomes: &[Outcome]) -> Vec<Cell>
             let att: Vec<[f64; 2]> = mine.iter().map(|o| attainment(scenario, o)).collect();
             values.push(att.iter().map(|a| a[0]).collect());
             values.push(att.iter().map(|a| a[1]).collect());
-            let per: Vec<Vec<(f64, f64)>> = mine.iter().map(|o| tier_shares(scenario, o)).collect();
+            let per: Vec<Vec<(f64, f64)>> = mine
+                .iter()
+                .map(|o| crate::metric::tier_shares(scenario, o))
+                .collect();
             let tiers = per
                 .first()
                 .map(|first| {

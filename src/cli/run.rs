@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use whoruns::breakeven::Analysis;
 use whoruns::export::Frames;
 use whoruns::guard::{self, Limits};
 use whoruns::precision::Precision;
@@ -55,6 +56,11 @@ pub struct RunArgs {
     /// generic layout (`incident-log-<model>.csv`), which `whoruns calibrate` reads.
     #[arg(long)]
     incident_log: bool,
+    /// Also find what would have to be true for each verdict to flip (`whoruns
+    /// breakeven`): `verdicts.csv`, `assumptions.csv`, break-even charts and the report's
+    /// section "What would have to be true".
+    #[arg(long)]
+    breakeven: bool,
     /// The most replications --precision may run.
     #[arg(long, default_value_t = whoruns::precision::MAX_REPLICATIONS)]
     max_replications: u32,
@@ -153,6 +159,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             args.scenario.display()
         )
     })?;
+    let analysis = if args.breakeven && shard.is_none() {
+        match breakeven(&args, &scenario, &text, &outcomes, interrupt)? {
+            Ok(Some(a)) => Some(a),
+            Ok(None) => return Ok(common::stopped(interrupt, Some(&out))),
+            Err(status) => return Ok(status),
+        }
+    } else {
+        None
+    };
     let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
     if let Some(shard) = shard {
@@ -167,8 +182,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if interrupt.raised() {
         return Ok(common::stopped(interrupt, Some(&out)));
     }
-    let (mut out_files, text) =
-        whoruns::report::files::run(&scenario, scenario_text, &mut frames, args.no_report)?;
+    let (mut out_files, text) = whoruns::report::files::run_with(
+        &scenario,
+        scenario_text,
+        &mut frames,
+        args.no_report,
+        analysis.as_ref().map(|(a, p)| (a, &p.ledger)),
+    )?;
     if args.incident_log {
         for model in &scenario.models {
             out_files.push((
@@ -189,6 +209,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             elapsed.as_secs_f64(),
             out.display()
         );
+        if let Some((a, _)) = &analysis {
+            println!(
+                "what would have to be true: {} verdicts × {} assumptions (verdicts.csv)",
+                a.verdicts.len(),
+                a.entries.len()
+            );
+        }
         if !args.no_report {
             println!("report: {}", out.join("report.html").display());
         }
@@ -204,6 +231,12 @@ fn settings(
     scenario: &mut whoruns::Scenario,
 ) -> Result<(Option<shards::Shard>, Option<Precision>), String> {
     let shard = common::shard(args.shard.as_deref())?;
+    if shard.is_some() && args.breakeven {
+        return Err(
+            "--breakeven and --shard cannot be combined: the search needs every replication; shard `whoruns breakeven` instead"
+                .into(),
+        );
+    }
     if shard.is_some() && args.incident_log {
         return Err(
             "--incident-log and --shard cannot be combined: write the log with a run of its own"
@@ -228,6 +261,28 @@ fn settings(
     }
     common::threads(args.threads)?;
     Ok((shard, precision))
+}
+
+/// The break-even analysis of a finished run, on its own outcomes.
+fn breakeven(
+    args: &RunArgs,
+    scenario: &whoruns::Scenario,
+    text: &str,
+    outcomes: &[whoruns::Outcome],
+    interrupt: &Interrupt,
+) -> anyhow::Result<Result<Option<(Analysis, whoruns::breakeven::Plan)>, ExitCode>> {
+    let plan = match whoruns::breakeven::plan(text, scenario, &Default::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.scenario.display());
+            return Ok(Err(ExitCode::from(super::EXIT_INVALID)));
+        }
+    };
+    let bar = common::progress(args.quiet, 0);
+    let shown = args.scenario.display().to_string();
+    let found = super::breakeven::search(&plan, outcomes, args.threads, &bar, interrupt, &shown)?;
+    bar.finish_and_clear();
+    Ok(found.map(|a| a.map(|a| (a, plan))))
 }
 
 /// A shard's part of a run.

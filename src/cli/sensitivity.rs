@@ -26,9 +26,15 @@ pub struct SensitivityArgs {
     #[arg(long, value_delimiter = ',', value_name = "PATH,...")]
     params: Vec<String>,
     /// Move each parameter without a stated range (`[sensitivity.ranges]`) to its value
-    /// × (1 − R) and × (1 + R) (default: the scenario's `sensitivity.range`, else 0.2).
+    /// × (1 − R) and × (1 + R) (default: the scenario's `sensitivity.range`, else every
+    /// assumption across its plausible range, as `whoruns assumptions` lists them).
     #[arg(long, value_name = "R")]
     range: Option<f64>,
+    /// The headline metric whose paired difference is measured (cost_operating,
+    /// cost_unreliability, cost_total, availability, mttr_hours); availability is measured
+    /// too (operating cost when the metric is availability).
+    #[arg(long, value_name = "METRIC")]
+    metric: Option<String>,
     /// The two models whose paired difference is the output (default: the reference and
     /// the next model).
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
@@ -75,9 +81,12 @@ fn canonical(args: &SensitivityArgs, plan: &sensitivity::Plan) -> Vec<String> {
     if !args.params.is_empty() {
         out.extend(["--params".to_string(), args.params.join(",")]);
     }
+    if !plan.plausible {
+        out.extend(["--range".to_string(), format!("{range:?}")]);
+    }
     out.extend([
-        "--range".to_string(),
-        format!("{range:?}"),
+        "--metric".to_string(),
+        plan.metric.to_string(),
         "--models".to_string(),
         format!("{},{}", a.key(), b.key()),
         "--replications".to_string(),
@@ -200,6 +209,7 @@ fn run_with(args: SensitivityArgs, source: Source) -> anyhow::Result<ExitCode> {
         params: args.params.clone(),
         range: args.range,
         models,
+        metric: args.metric.clone(),
     };
     let plan = match sensitivity::plan(&text, &base, &spec) {
         Ok(p) => p,
@@ -305,24 +315,36 @@ fn publish_part(
 
 /// The largest effects, on the terminal.
 fn summarise(plan: &sensitivity::Plan, analysis: &sensitivity::Analysis, out: &std::path::Path) {
+    let how = if plan.plausible {
+        "across its plausible range".to_string()
+    } else {
+        format!("±{:.0}%", 100.0 * plan.range)
+    };
     println!(
-        "{} parameters moved ±{:.0}% one at a time ({} left out, see skipped.csv); {} − {}; results in {}",
+        "{} parameters each moved {how}, one at a time ({} left out, see skipped.csv); {} against {}; results in {}",
         plan.points.len(),
-        100.0 * plan.range,
         plan.skipped.len(),
-        plan.a.key(),
-        plan.b.key(),
+        plan.a.name(),
+        plan.b.name(),
         out.display()
     );
+    let Some(o) = plan.outputs().into_iter().next() else {
+        return;
+    };
+    let unit = whoruns::report::headline::difference_unit(&o, &plan.base.costs.currency);
     for e in analysis.effects.first().into_iter().flatten().take(10) {
         println!(
-            "  {:<48} effect on {} {:>+14.0} (95% CI {:+.0} to {:+.0}){}",
-            e.parameter,
-            e.output,
-            e.effect.mean,
-            e.effect.low,
-            e.effect.high,
-            if e.flips { "  FLIPS the sign" } else { "" }
+            "  {:<52} moves {} by {} (95% CI {} to {}){}",
+            whoruns::parameter::label(&e.parameter),
+            whoruns::metric::find(o.metric).map_or(o.metric, |m| m.label),
+            unit.show(e.effect.mean),
+            unit.show(e.effect.low),
+            unit.show(e.effect.high),
+            if e.flips {
+                "  — reverses who is better"
+            } else {
+                ""
+            }
         );
     }
 }

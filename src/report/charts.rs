@@ -13,6 +13,7 @@
 mod axis;
 mod bands;
 mod breakdown;
+mod breakeven;
 mod budget;
 mod calibration;
 mod cost_vs_reliability;
@@ -29,6 +30,7 @@ mod workarounds;
 
 pub use super::fonts::{FONT, register_fonts};
 pub use super::style::{COST_COMPONENTS, Component, Pattern, RESTORE_PARTS, colour, colour_hex};
+pub use breakeven::BreakevenChart;
 pub use calibration::{FitChart, pages as fit_chart_pages};
 pub use grid_map::GridMap;
 pub use render::{ChartError, HEIGHT, WIDTH};

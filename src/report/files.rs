@@ -2,7 +2,7 @@
 //! pairwise, report), a sweep's (tables, crossovers or winners, a chart per metric) and a
 //! sensitivity analysis's (effects, tornado charts). The command line publishes them.
 
-use super::charts::{GridMap, SweepChart, Tornado};
+use super::charts::{BreakevenChart, GridMap, SweepChart, Tornado};
 use super::{ChartError, DataError, ReportData};
 use crate::export::{self, ExportError, Files, Frames, TABLES};
 use crate::scenario::Scenario;
@@ -33,6 +33,18 @@ pub fn run(
     scenario_text: String,
     frames: &mut Frames,
     no_report: bool,
+) -> Result<(Files, String), FilesError> {
+    run_with(scenario, scenario_text, frames, no_report, None)
+}
+
+/// [`run`] with a break-even analysis of the run: `verdicts.csv`, `assumptions.csv`, and
+/// (with the report) the section "What would have to be true" and the break-even charts.
+pub fn run_with(
+    scenario: &Scenario,
+    scenario_text: String,
+    frames: &mut Frames,
+    no_report: bool,
+    breakeven: Option<(&crate::breakeven::Analysis, &crate::ledger::Ledger)>,
 ) -> Result<(Files, String), FilesError> {
     let data = ReportData::from_frames(
         scenario.clone(),
@@ -67,8 +79,15 @@ pub fn run(
         ("summary.txt".into(), text.clone().into_bytes()),
         ("scenario.toml".into(), scenario_text.into_bytes()),
     ];
+    if let Some((a, l)) = breakeven {
+        files.push(("verdicts.csv".into(), super::whatif::csv(a).into_bytes()));
+        files.push((
+            "assumptions.csv".into(),
+            assumptions_csv(l, &scenario.costs.currency).into_bytes(),
+        ));
+    }
     if !no_report {
-        files.extend(super::render(&data)?);
+        files.extend(super::render_with(&data, breakeven.map(|b| b.0))?);
     }
     Ok((files, text))
 }
@@ -170,7 +189,7 @@ pub fn sensitivity(plan: &Plan, analysis: &Analysis) -> Result<Files, FilesError
             output: o,
             effects,
             baseline: *baseline,
-            range: plan.range,
+            range: if plan.plausible { 0.0 } else { plan.range },
             scenario: &plan.base,
         };
         let stem = if k == 0 {
@@ -182,6 +201,102 @@ pub fn sensitivity(plan: &Plan, analysis: &Analysis) -> Result<Files, FilesError
         files.push((format!("charts/{stem}.svg"), chart.svg()?.into_bytes()));
     }
     Ok(files)
+}
+
+/// The break-even charts of an analysis: `charts/breakeven_<verdict>.png` and `.svg`.
+pub fn breakeven_charts(
+    a: &crate::breakeven::Analysis,
+    scenario: &Scenario,
+) -> Result<Files, ChartError> {
+    let mut files = Files::new();
+    let footnote = format!(
+        "Scenario \"{}\" · {} replications per point, the run's own seeds · seed {} · whoruns {}",
+        scenario.name,
+        a.replications,
+        scenario.seed,
+        env!("CARGO_PKG_VERSION")
+    );
+    for (i, v) in a.verdicts.iter().enumerate() {
+        let chart = BreakevenChart {
+            analysis: a,
+            verdict: i,
+            footnote: footnote.clone(),
+        };
+        files.push((format!("charts/breakeven_{}.png", v.key), chart.png()?));
+        files.push((
+            format!("charts/breakeven_{}.svg", v.key),
+            chart.svg()?.into_bytes(),
+        ));
+    }
+    Ok(files)
+}
+
+/// Every file of `whoruns breakeven`: `verdicts.csv`, `assumptions.csv`, `whatif.md` (the
+/// report's section), `scenario.toml` and the charts.
+pub fn breakeven(
+    a: &crate::breakeven::Analysis,
+    ledger: &crate::ledger::Ledger,
+    scenario: &Scenario,
+    scenario_text: &str,
+) -> Result<Files, FilesError> {
+    let mut files: Files = vec![
+        ("verdicts.csv".into(), super::whatif::csv(a).into_bytes()),
+        (
+            "assumptions.csv".into(),
+            assumptions_csv(ledger, &scenario.costs.currency).into_bytes(),
+        ),
+        (
+            "whatif.md".into(),
+            format!("# {}\n\n{}", scenario.name, super::whatif::markdown(a)).into_bytes(),
+        ),
+        ("scenario.toml".into(), scenario_text.as_bytes().to_vec()),
+    ];
+    files.extend(breakeven_charts(a, scenario)?);
+    Ok(files)
+}
+
+/// `assumptions.csv`: the ledger, one row per parameter.
+pub fn assumptions_csv(l: &crate::ledger::Ledger, currency: &str) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::from(
+        "parameter,label,origin,kind,coordinate,value,range_low,range_high,range_from,shown,source\n",
+    );
+    for e in &l.entries {
+        let coord = match e.coord {
+            crate::ledger::Coord::Value => "value",
+            crate::ledger::Coord::Factor => "factor",
+        };
+        let shown = format!(
+            "{} ({} to {})",
+            e.show(e.value, currency),
+            e.show(e.range.0, currency),
+            e.show(e.range.1, currency)
+        );
+        out.push_str(&format!(
+            "{},{},{},{},{coord},{},{},{},{},{},{}\n",
+            field(&e.key),
+            field(&e.label),
+            e.origin.key(),
+            e.kind.key(),
+            e.value,
+            e.range.0,
+            e.range.1,
+            if e.range_stated {
+                "scenario"
+            } else {
+                "default for its kind"
+            },
+            field(&shown),
+            field(e.origin.note()),
+        ));
+    }
+    out
 }
 
 /// What a calibration's files are made from.

@@ -603,41 +603,112 @@ pub fn sweep(
     parts.join("; ")
 }
 
+/// How a paired difference a − b on a metric reads: its scale and unit, and which model
+/// each sign favours ("You run it is cheaper by").
+#[derive(Debug, Clone)]
+pub struct DifferenceUnit {
+    /// Divide a difference by this for the axis.
+    pub scale: f64,
+    /// The axis unit: "million USD a year", "percentage points", "hours".
+    pub unit: String,
+    /// What a negative difference says: "You run it is cheaper by".
+    pub negative: String,
+    /// What a positive difference says: "Ops run it is cheaper by".
+    pub positive: String,
+    currency: String,
+    metric: &'static str,
+}
+
+impl DifferenceUnit {
+    /// A difference for a reader, with its unit and sign: "+$554k a year", "−0.012 pp".
+    pub fn show(&self, x: f64) -> String {
+        let sign = if x < 0.0 { "−" } else { "+" };
+        let a = x.abs();
+        let body = match self.metric {
+            "availability" => format!(
+                "{} pp",
+                crate::format::short((a * 100.0 * 1e4).round() / 1e4)
+            ),
+            "mttr_hours" => format!("{} h", crate::format::short((a * 100.0).round() / 100.0)),
+            _ => {
+                crate::parameter::show(a, crate::parameter::Unit::MoneyPerYear, &self.currency, "")
+            }
+        };
+        format!("{sign}{body}")
+    }
+
+    /// The axis title: "← You run it is cheaper by · Ops run it is cheaper by →, million USD a year".
+    pub fn axis(&self) -> String {
+        format!(
+            "← {}   ·   {} →   ({})",
+            self.negative, self.positive, self.unit
+        )
+    }
+}
+
+/// How the difference `output` measures reads.
+pub fn difference_unit(output: &Output, currency: &str) -> DifferenceUnit {
+    let (a, b) = (output.a.name(), output.b.name());
+    let (scale, unit, verb) = match output.metric {
+        "availability" => (
+            0.01,
+            "percentage points".to_string(),
+            "is more available by",
+        ),
+        "mttr_hours" => (1.0, "hours".to_string(), "restores faster by"),
+        _ => (1e6, format!("million {currency} a year"), "is cheaper by"),
+    };
+    let (negative, positive) = match crate::metric::direction(output.metric) {
+        crate::metric::Better::Lower => (format!("{a} {verb}"), format!("{b} {verb}")),
+        crate::metric::Better::Higher => (format!("{b} {verb}"), format!("{a} {verb}")),
+    };
+    DifferenceUnit {
+        scale,
+        unit,
+        negative,
+        positive,
+        currency: currency.to_string(),
+        metric: output.metric,
+    }
+}
+
 /// The tornado chart's message title: the parameter with the largest effect on the gap in
-/// `output`, and which parameters reverse it when moved by ±`range`.
+/// `output`, and which parameters reverse it when moved by ±`range` (or, when `range` is 0,
+/// across their plausible ranges).
 pub fn tornado(output: &Output, effects: &[Effect], range: f64) -> String {
+    let labels: Vec<String> = effects
+        .iter()
+        .map(|e| crate::parameter::label(&e.parameter))
+        .collect();
     let flips: Vec<&str> = effects
         .iter()
-        .filter(|e| e.flips)
-        .map(|e| e.parameter.as_str())
+        .zip(&labels)
+        .filter(|(e, _)| e.flips)
+        .map(|(_, l)| l.as_str())
         .collect();
-    let top = effects
-        .first()
-        .map_or("no parameter", |e| e.parameter.as_str());
-    let what = if output.metric == "availability" {
-        "availability"
+    let top = labels.first().map_or("no parameter", |l| l.as_str());
+    let what = crate::metric::find(output.metric).map_or(output.metric, |m| m.label);
+    let within = if range > 0.0 {
+        format!("within ±{:.0}%", 100.0 * range)
     } else {
-        "operating cost"
+        "within its plausible range".to_string()
     };
     match flips.as_slice() {
         [] => format!(
-            "{top} moves the {what} gap between {} and {} most; no parameter within ±{:.0}% reverses it",
+            "{top} moves the {what} gap between {} and {} most; no parameter {within} reverses it",
             output.a.name(),
             output.b.name(),
-            100.0 * range
         ),
         [one] => format!(
-            "Only {one} can reverse the {what} gap between {} and {} within ±{:.0}%",
+            "Only {one} can reverse the {what} gap between {} and {} {within}",
             output.a.name(),
             output.b.name(),
-            100.0 * range
         ),
         many => format!(
-            "{} parameters can reverse the {what} gap between {} and {} within ±{:.0}%, {} most",
+            "{} parameters can reverse the {what} gap between {} and {} {within}, {} most",
             many.len(),
             output.a.name(),
             output.b.name(),
-            100.0 * range,
             many[0]
         ),
     }

@@ -129,7 +129,7 @@ pub fn analyse(plan: &Plan, sides: &[SideValues]) -> Result<Analysis, Sensitivit
     let mut effects: Vec<Vec<Effect>> = vec![Vec::new(); outputs.len()];
     for (i, p) in plan.points.iter().enumerate() {
         let stated = match p.how {
-            Move::Stated { low, high } => Some((low, high)),
+            Move::Stated { low, high } | Move::Plausible { low, high, .. } => Some((low, high)),
             Move::Scaled | Move::Shares => None,
         };
         for (k, o) in outputs.iter().enumerate() {
@@ -180,7 +180,11 @@ mod tests {
     #[test]
     fn effects_are_paired_differences_sorted_by_size() {
         let base = crate::scenario::parse(TEXT, "t.toml").unwrap();
-        let p = plan(TEXT, &base, &Spec::default()).unwrap();
+        let scaled = Spec {
+            range: Some(0.2),
+            ..Spec::default()
+        };
+        let p = plan(TEXT, &base, &scaled).unwrap();
         assert_eq!(p.points.len(), 2);
         let [cost, avail] = p.outputs().map(|o| o.name());
         let mut sides = vec![

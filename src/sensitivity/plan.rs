@@ -22,6 +22,10 @@ pub struct Spec {
     /// The two models whose paired difference is the output (default: the reference and
     /// the next model).
     pub models: Option<(ModelKind, ModelKind)>,
+    /// The headline metric whose paired difference is the first output (default
+    /// `cost_operating`); the second is availability (operating cost when this is
+    /// availability).
+    pub metric: Option<String>,
 }
 
 /// Why one point of the analysis cannot be made.
@@ -75,6 +79,12 @@ pub enum SensitivityError {
     /// No parameter could be moved.
     #[error("no parameter could be moved; see --params")]
     NothingToMove,
+    /// A metric that is not a headline metric.
+    #[error("--metric {metric}: not a headline metric; use one of {}", crate::metric::HEADLINE.join(", "))]
+    Metric {
+        /// The name given.
+        metric: String,
+    },
     /// Over the event limit.
     #[error(
         "this analysis would simulate about {events:.2e} events ({parameters} parameters × 2 points), over the limit of {limit}; use fewer --params or replications, or raise --max-events"
@@ -105,6 +115,16 @@ pub enum Move {
     Scaled,
     /// In its distance from 1, by × (1 ± range): low is further from 1.
     Shares,
+    /// Across its plausible range from the assumption ledger ([`crate::ledger`]): values,
+    /// or factors on today's values for a parameter of several values (`factor`).
+    Plausible {
+        /// Low end.
+        low: f64,
+        /// High end.
+        high: f64,
+        /// Whether `low` and `high` are factors.
+        factor: bool,
+    },
     /// To the low and high values `[sensitivity.ranges]` states.
     Stated {
         /// Low value.
@@ -134,8 +154,13 @@ pub struct Plan {
     pub base: Scenario,
     /// The scenario file's text.
     pub text: String,
-    /// The range unstated parameters move by.
+    /// The range unstated parameters move by, when not by their plausible ranges.
     pub range: f64,
+    /// Whether parameters move across their plausible ranges (no `--range` and no
+    /// `sensitivity.range`).
+    pub plausible: bool,
+    /// The first output's metric.
+    pub metric: &'static str,
     /// The first model of the difference.
     pub a: ModelKind,
     /// The second model of the difference.
@@ -178,6 +203,22 @@ pub fn models(
 /// every parameter's low and high scenario, validated.
 pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, SensitivityError> {
     let range = range(base, spec.range)?;
+    let plausible = spec.range.is_none() && base.sensitivity.range.is_none();
+    let metric = match spec.metric.as_deref() {
+        None => "cost_operating",
+        Some(m) => crate::metric::HEADLINE
+            .iter()
+            .copied()
+            .find(|h| *h == m.trim())
+            .ok_or_else(|| SensitivityError::Metric {
+                metric: m.to_string(),
+            })?,
+    };
+    let ledger = if plausible {
+        crate::ledger::ledger(text, base)?.entries
+    } else {
+        Vec::new()
+    };
     let (a, b) = models(base, spec.models)?;
     // Only the two compared models are simulated.
     let mut base = base.clone();
@@ -186,6 +227,8 @@ pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, Sensitivit
     let by_name = !spec.params.is_empty();
     let mut params: Vec<String> = if by_name {
         spec.params.iter().map(|p| p.trim().to_string()).collect()
+    } else if plausible {
+        ledger.iter().map(|e| e.key.clone()).collect()
     } else {
         parameters(text)?
     };
@@ -219,6 +262,24 @@ pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, Sensitivit
             }
             continue;
         }
+        if let Some(e) = ledger.iter().find(|e| e.key == p) {
+            let at =
+                |v: f64| -> Result<Scenario, PointError> { validated(&e.apply(text, v)?, &base) };
+            match (at(e.range.0), at(e.range.1)) {
+                (Ok(l), Ok(h)) => points.push(Point {
+                    parameter: p,
+                    low: l,
+                    high: h,
+                    how: Move::Plausible {
+                        low: e.range.0,
+                        high: e.range.1,
+                        factor: e.coord == crate::ledger::Coord::Factor,
+                    },
+                }),
+                (Err(error), _) | (_, Err(error)) => skipped.push((p, error)),
+            }
+            continue;
+        }
         match moved(text, &p, range, &base) {
             Ok((low, high, how)) => points.push(Point {
                 parameter: p,
@@ -242,6 +303,8 @@ pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, Sensitivit
         base,
         text: text.to_string(),
         range,
+        plausible,
+        metric,
         a,
         b,
         points,
@@ -285,16 +348,23 @@ fn validated(edited: &str, base: &Scenario) -> Result<Scenario, PointError> {
 }
 
 impl Plan {
-    /// The outputs: the paired difference a − b in operating cost, and in availability.
+    /// The outputs: the paired difference a − b in the chosen metric (operating cost
+    /// unless `--metric` says otherwise), and in availability (in operating cost when the
+    /// chosen metric is availability).
     pub fn outputs(&self) -> [Output; 2] {
+        let second = if self.metric == "availability" {
+            "cost_operating"
+        } else {
+            "availability"
+        };
         [
             Output {
-                metric: "cost_operating",
+                metric: self.metric,
                 a: self.a,
                 b: self.b,
             },
             Output {
-                metric: "availability",
+                metric: second,
                 a: self.a,
                 b: self.b,
             },
@@ -343,16 +413,66 @@ mod tests {
         crate::scenario::parse(TEXT, "t.toml").expect("valid")
     }
 
-    fn spec(params: &[&str]) -> Spec {
+    /// Moving by ±20%, as `--range 0.2` asks.
+    fn scaled() -> Spec {
         Spec {
-            params: params.iter().map(|p| p.to_string()).collect(),
+            range: Some(crate::scenario::SENSITIVITY_RANGE),
             ..Spec::default()
         }
     }
 
+    fn spec(params: &[&str]) -> Spec {
+        Spec {
+            params: params.iter().map(|p| p.to_string()).collect(),
+            ..scaled()
+        }
+    }
+
+    #[test]
+    fn by_default_every_assumption_moves_across_its_plausible_range() {
+        let p = plan(TEXT, &base(), &Spec::default()).unwrap();
+        assert!(p.plausible);
+        let standby = p
+            .points
+            .iter()
+            .find(|q| q.parameter == "costs.standby_per_hour")
+            .unwrap();
+        assert_eq!(
+            standby.how,
+            Move::Plausible {
+                low: 0.0,
+                high: 50.0,
+                factor: false
+            }
+        );
+        assert_eq!(standby.high.costs.standby_per_hour, 50.0);
+        // Defaults the scenario leaves out are assumptions too.
+        assert!(
+            p.points
+                .iter()
+                .any(|q| q.parameter == "costs.callout_per_page")
+        );
+        let metric = Spec {
+            metric: Some("cost_total".into()),
+            ..spec(&["costs.standby_per_hour"])
+        };
+        assert_eq!(
+            plan(TEXT, &base(), &metric).unwrap().outputs()[0].metric,
+            "cost_total"
+        );
+        let bad = Spec {
+            metric: Some("pages".into()),
+            ..Spec::default()
+        };
+        assert!(matches!(
+            plan(TEXT, &base(), &bad),
+            Err(SensitivityError::Metric { .. })
+        ));
+    }
+
     #[test]
     fn every_stated_number_gets_a_low_and_a_high_point_of_the_two_models() {
-        let p = plan(TEXT, &base(), &Spec::default()).unwrap();
+        let p = plan(TEXT, &base(), &scaled()).unwrap();
         let names: Vec<&str> = p.points.iter().map(|q| q.parameter.as_str()).collect();
         assert_eq!(
             names,
@@ -392,7 +512,11 @@ mod tests {
             "{TEXT}[sensitivity]\nrange = 0.1\n[sensitivity.ranges]\n\"costs.standby_per_hour\" = [0.0, 20.0]\n"
         );
         let b = crate::scenario::parse(&text, "t.toml").unwrap();
-        let p = plan(&text, &b, &spec(&["costs.standby_per_hour"])).unwrap();
+        let only = Spec {
+            params: vec!["costs.standby_per_hour".into()],
+            ..Spec::default()
+        };
+        let p = plan(&text, &b, &only).unwrap();
         assert_eq!(p.range, 0.1);
         assert!(p.any_stated());
         assert_eq!(

@@ -14,10 +14,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "statistics, calendars, distributions, the TOML editor",
-        &["stats", "calendar", "dist", "edit"],
+        &["stats", "calendar", "dist", "edit", "parameter"],
     ),
     ("the validated scenario", &["scenario"]),
-    ("what a model is, what a result is", &["models", "outcome"]),
+    (
+        "what a model is, what a result is; the assumption ledger",
+        &["models", "outcome", "ledger"],
+    ),
     (
         "one replication's world; the metric table",
         &["world", "metric"],
@@ -30,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "the analyses as library calls",
-        &["run", "sweep", "sensitivity"],
+        &["run", "sweep", "sensitivity", "breakeven"],
     ),
     ("bytes: tables and text", &["export", "table"]),
     ("charts, findings and documents", &["report"]),

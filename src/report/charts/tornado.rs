@@ -33,31 +33,8 @@ pub struct Tornado<'a> {
 const TORNADO_ROWS: usize = 14;
 
 impl Tornado<'_> {
-    fn unit(&self) -> (String, f64) {
-        let o = self.output;
-        match o.metric {
-            "availability" => (
-                format!(
-                    "{} minus {}: availability, percentage points",
-                    o.a.name(),
-                    o.b.name()
-                ),
-                0.01,
-            ),
-            m => (
-                format!(
-                    "{} minus {}: {}, million {} a year",
-                    o.a.name(),
-                    o.b.name(),
-                    match m {
-                        "cost_operating" => "operating cost".to_string(),
-                        other => other.replace('_', " "),
-                    },
-                    self.scenario.costs.currency
-                ),
-                1e6,
-            ),
-        }
+    fn unit(&self) -> headline::DifferenceUnit {
+        headline::difference_unit(self.output, &self.scenario.costs.currency)
     }
 
     /// The message title: the parameter with the largest effect, and which flip the sign.
@@ -67,17 +44,23 @@ impl Tornado<'_> {
 
     /// Draws the chart on any backend.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
+        let how = if self.range > 0.0 {
+            format!(
+                "Each parameter moved to its stated value × {:.2} (light) and × {:.2} (dark), or its stated range, one at a time",
+                1.0 - self.range,
+                1.0 + self.range
+            )
+        } else {
+            "Each parameter moved to the low (light) and high (dark) ends of its plausible range, one at a time".to_string()
+        };
         let body = simple_frame(
             root,
             &self.title(),
-            &format!(
-                "Each parameter moved to its stated value × {:.2} (light) and × {:.2} (dark), or its stated range, one at a time; vertical line: the stated values; bars crossing zero in vermillion.",
-                1.0 - self.range,
-                1.0 + self.range
-            ),
+            &format!("{how}; vertical line: the stated values; bars crossing zero in vermillion."),
             &points_footnote(self.scenario),
         )?;
-        let (unit, scale) = self.unit();
+        let du = self.unit();
+        let (unit, scale) = (du.axis(), du.scale);
         let rows: Vec<&crate::sensitivity::Effect> =
             self.effects.iter().take(TORNADO_ROWS).collect();
         let n = rows.len().max(1);
@@ -105,7 +88,7 @@ impl Tornado<'_> {
             .x_desc(unit)
             .axis_desc_style(font(30))
             .label_style(font(28))
-            .x_label_formatter(&|v| format!("{:.2}", if v.abs() < 5e-3 { 0.0 } else { *v }))
+            .x_label_formatter(&|v| format!("{:.2}", if v.abs() < 5e-3 { 0.0 } else { v.abs() }))
             .draw()
             .map_err(err)?;
         let vermillion = colour(ModelKind::OpsRun);
@@ -122,10 +105,11 @@ impl Tornado<'_> {
                     .map_err(err)?;
             }
             let right = font(26).pos(Pos::new(HPos::Right, VPos::Center));
+            let name = crate::parameter::label(&e.parameter);
             let label = if e.flips {
-                format!("{}  (flips)", e.parameter)
+                format!("{name}  (flips)")
             } else {
-                e.parameter.clone()
+                name
             };
             chart
                 .draw_series(std::iter::once(

@@ -601,6 +601,227 @@ pub(super) const ESTATE_SERVICES_STAND_IN: u32 = 1;
 /// those (`[sensitivity.ranges]`). Also the stand-in for an out-of-range value.
 pub const SENSITIVITY_RANGE: f64 = 0.2;
 
+// ---------------------------------------------------------------------------------------
+// The assumption ledger's defaults.
+
+/// What a default rests on: a source (a key of `docs/model.md`'s references) or the
+/// reason it is an assumption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// A published figure.
+    Source(&'static str),
+    /// No public figure: the reason for the guess.
+    Assumption(&'static str),
+}
+
+/// A numeric default the model uses when the scenario leaves its key out, for the
+/// assumption ledger. The values are the ones above (tested: stating them changes nothing).
+#[derive(Debug, Clone, Copy)]
+pub struct LedgerDefault {
+    /// The key.
+    pub key: &'static str,
+    /// The value used.
+    pub value: f64,
+    /// What it rests on.
+    pub basis: Basis,
+}
+
+const fn dv(key: &'static str, value: f64, basis: Basis) -> LedgerDefault {
+    LedgerDefault { key, value, basis }
+}
+
+use Basis::{Assumption as A, Source as Src};
+
+/// Every plain-number default of the ledger, with what it rests on (the comments above say
+/// more).
+pub const LEDGER: &[LedgerDefault] = &[
+    dv(
+        "groups.dev.salary",
+        132_270.0,
+        Src("BLS23, software developers' median wage"),
+    ),
+    dv(
+        "groups.sre.salary",
+        152_000.0,
+        A("developer median + 15%; no public SRE wage series"),
+    ),
+    dv(
+        "groups.ops.salary",
+        95_360.0,
+        Src("BLS23, systems administrators' median wage"),
+    ),
+    dv(
+        "groups.sre.knowledge",
+        0.7,
+        A("SREs know a service they did not build fairly well"),
+    ),
+    dv(
+        "groups.ops.knowledge",
+        0.3,
+        A("CH12: operations has limited knowledge of services"),
+    ),
+    dv(
+        "groups.ops.telemetry_delay_factor",
+        3.0,
+        A("CH12's limited telemetry; the factor is a guess"),
+    ),
+    dv(
+        "groups.sre.knowledge_floor",
+        0.5,
+        A("general skills keep half of what a service needs"),
+    ),
+    dv(
+        "groups.ops.knowledge_floor",
+        0.2,
+        A("general skills keep a fifth of what a service needs"),
+    ),
+    dv(
+        "groups.sre.sync_share",
+        0.2,
+        A("a day a week for knowledge sync"),
+    ),
+    dv(
+        "groups.ops.sync_share",
+        0.2,
+        A("a day a week for knowledge sync"),
+    ),
+    dv(
+        "response.diagnosis_penalty",
+        2.0,
+        A("no knowledge takes 3× an owner's time"),
+    ),
+    dv(
+        "response.max_escalation_probability",
+        0.8,
+        A("no knowledge escalates four times in five"),
+    ),
+    dv(
+        "response.triage_fraction",
+        0.5,
+        A("half of diagnosis before escalating"),
+    ),
+    dv(
+        "response.cross_team_detection_factor",
+        3.0,
+        A("cross-team failures are harder to see"),
+    ),
+    dv(
+        "costs.working_hours_per_year",
+        1_800.0,
+        A("a working year after leave"),
+    ),
+    dv(
+        "costs.standby_per_hour",
+        5.0,
+        A("standby pay per off-hours on-call hour"),
+    ),
+    dv(
+        "costs.callout_per_page",
+        50.0,
+        A("call-out pay per off-hours page"),
+    ),
+    dv(
+        "costs.min_rota_size",
+        4.0,
+        Src("SREB ch. 11: one on call, one week in four"),
+    ),
+    dv(
+        "costs.max_oncall_share",
+        0.25,
+        Src("SREB ch. 11: at most 25% of time on call"),
+    ),
+    dv(
+        "costs.ops_fte_per_seat",
+        5.0,
+        A("168 h / 40 h / 0.84 availability after leave"),
+    ),
+    dv(
+        "costs.freeze_cost_per_day",
+        500.0,
+        A("delayed-feature value per service per day"),
+    ),
+    dv(
+        "costs.dev_oncall_productivity_loss",
+        0.1,
+        A("an on-call developer's day lost to interruptions"),
+    ),
+    dv(
+        "costs.overhead_factor",
+        1.3,
+        A("below the 1.43 ECEC implies"),
+    ),
+    dv(
+        "costs.max_operational_load",
+        0.5,
+        Src("SREB ch. 5: at most 50% operational work"),
+    ),
+    dv(
+        "knowledge.erosion_per_deploy",
+        0.01,
+        A("a deployment erodes 1% of what non-owners know"),
+    ),
+    dv(
+        "knowledge.sync_effect_per_hour",
+        0.05,
+        A("an hour of sync closes 5% of the gap"),
+    ),
+    dv(
+        "knowledge.target",
+        0.8,
+        A("the knowledge non-owners are to keep"),
+    ),
+    dv(
+        "workarounds.probability",
+        0.5,
+        A("half the time a workaround is applied"),
+    ),
+    dv(
+        "workarounds.conflict_probability",
+        0.05,
+        A("per open workaround, per fix deployed"),
+    ),
+    dv(
+        "error_budget.freeze_deploy_share",
+        0.2,
+        A("a fifth of deployments go out in a freeze"),
+    ),
+    dv(
+        "sre_run.min_availability_target",
+        0.999,
+        Src("SMITH: SRE takes critical services"),
+    ),
+    dv(
+        "you_and_sre_run.sre_shift_share",
+        0.5,
+        A("SREs and developers alternate shifts"),
+    ),
+    dv(
+        "support.out_of_hours_from",
+        0.99,
+        Src("Equal Experts' playbook: a domain rota from 99%"),
+    ),
+    dv(
+        "support.team_rota_from",
+        0.999,
+        Src("Equal Experts' playbook: a team rota from 99.9%"),
+    ),
+    dv(
+        "support.domain_knowledge",
+        0.6,
+        A("a developer of another team in the domain"),
+    ),
+    dv(
+        "service_defaults.deploys_per_week",
+        5.0,
+        A("a service deploying daily"),
+    ),
+    dv(
+        "service_defaults.change_failure_rate",
+        0.1,
+        Src("DORA24: the medium cluster's 10%"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,5 +858,23 @@ mod tests {
     fn default_severities_add_up_to_one() {
         let total: f64 = service().severities.iter().map(|s| s.share).sum();
         assert!((total - 1.0).abs() <= 1e-6, "{total}");
+    }
+
+    #[test]
+    fn the_ledgers_defaults_are_the_values_used() {
+        const MIN: &str = "[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n";
+        let plain = format!("{:?}", crate::scenario::parse(MIN, "t.toml").unwrap());
+        for d in LEDGER {
+            let text = crate::edit::set(MIN, d.key, d.value).unwrap();
+            let stated = crate::scenario::parse(&text, "t.toml")
+                .unwrap_or_else(|e| panic!("{}: {}", d.key, e.messages()));
+            assert_eq!(
+                format!("{stated:?}"),
+                plain,
+                "{} = {} is not the default",
+                d.key,
+                d.value
+            );
+        }
     }
 }
