@@ -765,11 +765,6 @@ pub fn calibration(cal: &Calibration, used: bool) -> String {
         .services
         .iter()
         .all(|s| s.effort_used().0 == Sample::RestoreTime);
-    let what = match (used, all_restore) {
-        (true, false) => "hands-on time (the fragment's effort)",
-        (true, true) => "restore time (the fragment's effort: the log has no acknowledgements)",
-        (false, _) => "restore time (for comparison: the fragment's effort is hands-on time)",
-    };
     let own: Vec<_> = cal
         .services
         .iter()
@@ -791,15 +786,19 @@ pub fn calibration(cal: &Calibration, used: bool) -> String {
         })
         .collect();
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-    let mut title = if own.is_empty() {
-        format!("No service has enough incidents for a fit of its own of {what}")
-    } else {
-        format!(
-            "A {} fits {what} best for {} of {} services",
-            counts[0].0,
-            counts[0].1,
-            own.len()
-        )
+    let best = format!(
+        "a {} fits best for {} of {} services",
+        counts[0].0,
+        counts[0].1,
+        own.len()
+    );
+    let mut title = match (own.is_empty(), used, all_restore) {
+        (true, _, _) => "No service has enough incidents for a fit of its own".to_string(),
+        (false, true, false) => format!("Hands-on time, the fragment's effort: {best}"),
+        (false, true, true) => {
+            format!("Restore time, the fragment's effort (no acknowledgements in the log): {best}")
+        }
+        (false, false, _) => format!("Restore time, for comparison: {best}"),
     };
     let rejected: Vec<String> = cal
         .services
@@ -820,19 +819,14 @@ pub fn calibration(cal: &Calibration, used: bool) -> String {
         title.push_str(&format!(
             "; the KS test rejects the fit for {}{}",
             list(&rejected),
-            if used {
-                " (the fragment says what to do)"
-            } else {
-                ""
-            }
+            if used { " (see the fragment)" } else { "" }
         ));
     }
     let pooled = cal.services.len() - own.len();
     if pooled > 0 {
         title.push_str(&format!(
-            "; {pooled} {} with fewer than {} incidents {} the pooled fit",
+            "; {pooled} {} with too few incidents {} the pooled fit",
             if pooled == 1 { "service" } else { "services" },
-            cal.options.min_incidents,
             if pooled == 1 { "uses" } else { "use" },
         ));
     }

@@ -495,9 +495,7 @@ fn sample_outputs_snapshot() {
     let svg = std::fs::read_to_string(dir.path().join("out/charts/effort_fit_1.svg")).unwrap();
     assert!(!svg.contains("<text"), "text must be outlined");
     assert!(
-        svg.contains(
-            "A lognormal fits hands-on time (the fragment&apos;s effort) best for 4 of 7 services"
-        ),
+        svg.contains("Hands-on time, the fragment&apos;s effort: a lognormal fits best for 4 of 7"),
         "the title's words in an aria-label"
     );
     assert!(svg.contains("rejects none at 5%"));
@@ -507,10 +505,7 @@ fn sample_outputs_snapshot() {
         svg.contains("for comparison"),
         "restore times are for comparison"
     );
-    assert!(
-        svg.contains("rejects the fit for basket and"),
-        "{svg:.3000}"
-    );
+    assert!(svg.contains("fit for basket and search-api"), "{svg:.300}");
 }
 
 /// `--incident-log` cannot be combined with shards.

@@ -68,9 +68,15 @@ impl FitChart<'_> {
             root,
             &self.title(),
             &format!(
-                "Share of each service's incidents {} within a time (log scale): observed (black steps) against the fitted distribution (blue; orange where the KS test rejects it).{of}",
-                if self.used {
-                    "worked (or restored, where the fragment uses restore time)"
+                "Share of incidents {} within a time (log scale): observed (black steps) against the fit (blue; orange where the KS test rejects it).{of}",
+                if self.used
+                    && self
+                        .cal
+                        .services
+                        .iter()
+                        .any(|s| s.effort_used().0 == crate::calibrate::Sample::Effort)
+                {
+                    "worked (acknowledged to resolved)"
                 } else {
                     "restored"
                 }
