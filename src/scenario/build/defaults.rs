@@ -636,6 +636,91 @@ use Basis::{Assumption as A, Source as Src};
 /// more).
 pub const LEDGER: &[LedgerDefault] = &[
     dv(
+        "learning.incentive",
+        1.0,
+        A("the report shows every verdict from 0 to 2"),
+    ),
+    dv(
+        "learning.done_when_felt",
+        0.8,
+        A("a team that worked the incident does most of its action items"),
+    ),
+    dv(
+        "learning.done_when_woken",
+        0.9,
+        A("CH12 §12.2.3: the builders bear the on-call pain; the share is a guess"),
+    ),
+    dv(
+        "learning.done_when_handed_off",
+        0.4,
+        A("another team's tickets are done half as often"),
+    ),
+    dv(
+        "learning.done_when_frozen",
+        0.95,
+        A("SREW's policy makes reliability the priority in a freeze; the share is a guess"),
+    ),
+    dv(
+        "learning.handed_off_delay_factor",
+        2.0,
+        A("a ticket from another team waits twice as long"),
+    ),
+    dv(
+        "learning.step",
+        0.05,
+        A("one action item closes 5% of the gap"),
+    ),
+    dv(
+        "learning.floor",
+        0.5,
+        A("follow-up work can at most halve a rate"),
+    ),
+    dv(
+        "learning.drift_per_year",
+        0.2,
+        A("new features bring new failure modes"),
+    ),
+    dv(
+        "telemetry.best",
+        0.7,
+        A("used telemetry finds failures in 70% of the time"),
+    ),
+    dv(
+        "telemetry.worst",
+        1.5,
+        A("CH12: limited telemetry where builders do not run it; the factor is a guess"),
+    ),
+    dv(
+        "telemetry.use_step",
+        0.05,
+        A("each incident the owners work closes 5% of the gap"),
+    ),
+    dv(
+        "telemetry.decay_per_year",
+        0.5,
+        A("unused telemetry loses half its gap a year"),
+    ),
+    dv(
+        "cascades.probability",
+        0.05,
+        A("CH12: a failure easily becomes cascading; the share is a guess"),
+    ),
+    dv(
+        "cascades.resilience",
+        0.5,
+        A("NYGARD's stability patterns absorb half of upstream failures"),
+    ),
+    dv(
+        "cascades.step",
+        0.05,
+        A("one action item closes 5% of the gap"),
+    ),
+    dv(
+        "handoff.effort_factor",
+        1.2,
+        A("CH12: collaboration issues in incident response; the factor is a guess"),
+    ),
+    dv(
         "groups.dev.salary",
         132_270.0,
         Src("BLS23, software developers' median wage"),
