@@ -32,7 +32,7 @@ use crate::models::{
     Escalation, Next, OnCall, Policy, Responder, Runner, crosses_teams, rolls_back, route,
 };
 use crate::outcome::{Outcome, WeekSample};
-use crate::rng::{Purpose, SimRng, stream};
+use crate::rng::{Purpose, SimRng, keyed_uniform, stream};
 use crate::scenario::{BudgetWindow, HeldChanges, OnConflict, QueueOrder, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 use crate::world::{
@@ -294,8 +294,8 @@ struct Sim<'a> {
     /// For each service, the services that depend on it (cascades run this way).
     dependents: Vec<Vec<u32>>,
     cascade: Streams,
-    cascade_rng: SimRng,
-    review_rng: SimRng,
+    /// The replication's seed (for numbers keyed by what they decide).
+    seed: u64,
     oncall: OnCall,
     oncall_since: f64,
     /// Per pool: the 12-hour shift being counted and its pages so far.
@@ -329,7 +329,10 @@ fn dependents(scenario: &Scenario) -> Vec<Vec<u32>> {
     let mut out = vec![Vec::new(); scenario.services.len()];
     for (i, s) in scenario.services.iter().enumerate() {
         for &d in &s.depends_on {
-            out[d].push(i as u32);
+            // A dependency named twice is one dependency.
+            if !out[d].contains(&(i as u32)) {
+                out[d].push(i as u32);
+            }
         }
     }
     out
@@ -446,8 +449,7 @@ impl<'a> Sim<'a> {
             long: LongRun::new(scenario),
             dependents: dependents(scenario),
             cascade: cascade_streams(world.needs, seed, model.index()),
-            cascade_rng: stream(seed, Purpose::Cascade, model.index() as u64),
-            review_rng: stream(seed, Purpose::Review, model.index() as u64),
+            seed,
             policy,
             oncall: OnCall::default(),
             oncall_since: 0.0,
@@ -702,19 +704,21 @@ impl<'a> Sim<'a> {
         } else {
             self.schedule(supported, Kind::L1Request, index as u32);
         }
-        self.cascade_from(s, t);
+        self.cascade_from(index, s, t);
     }
 
     /// An incident on service `s` at `t` may impair each service that depends on it, the
     /// less likely the more resilient that service is.
-    fn cascade_from(&mut self, s: usize, t: f64) {
+    fn cascade_from(&mut self, index: usize, s: usize, t: f64) {
         let p = self.scenario.cascades.probability;
         if p <= 0.0 {
             return;
         }
         for k in 0..self.dependents[s].len() {
             let d = self.dependents[s][k] as usize;
-            let u: f64 = self.cascade_rng.random();
+            // Keyed by the incident and the dependent, not drawn in event order: a world
+            // incident meets the same number under every model and strength.
+            let u = keyed_uniform(self.seed, Purpose::Cascade, index as u64, d as u64);
             if u < p * (1.0 - self.long.resilience(d)) {
                 let at = t + self.scenario.cascades.delay_hours;
                 if at < self.horizon && self.spawn(d, at, Cause::Cascade) && at >= self.warmup {
@@ -872,10 +876,12 @@ impl<'a> Sim<'a> {
             } else {
                 k
             };
+            // The owning team worked it: its developers, or its embedded SRE (a member of
+            // the team); woken only a developer on its own rota.
             let owners = matches!(st.l1, Responder::Dev(_) | Responder::Embedded(_));
             if owners || swarmed {
                 self.states[i].owners_worked = true;
-                if owners && !self.scenario.calendar.is_open(t) {
+                if matches!(st.l1, Responder::Dev(_)) && !self.scenario.calendar.is_open(t) {
                     self.states[i].owners_woken = true;
                 }
             }
@@ -903,9 +909,12 @@ impl<'a> Sim<'a> {
             self.schedule(t + ack_l1 + work, Kind::L1Done, index);
         } else {
             self.states[i].l2_start = t;
-            self.states[i].owners_worked = true;
-            if !self.scenario.calendar.is_open(t) {
-                self.states[i].owners_woken = true;
+            // A domain rota answering out of hours is not the owning team.
+            if matches!(st.l2, Responder::Dev(_)) {
+                self.states[i].owners_worked = true;
+                if !self.scenario.calendar.is_open(t) {
+                    self.states[i].owners_woken = true;
+                }
             }
             let effort = if st.handed_off {
                 effort * self.scenario.handoff.effort_factor
@@ -1305,19 +1314,22 @@ impl<'a> Sim<'a> {
             for (s, next) in next_runners.into_iter().enumerate() {
                 let st = &mut self.services[s];
                 match (st.runner, next) {
+                    // A hand-over takes the service from its owners (to SRE, or to the rota
+                    // shared with SRE); a hand-back returns it. The shared stage's move to
+                    // SRE alone is neither.
                     (Runner::Sre | Runner::SharedWithSre, Runner::Owners) => {
                         st.quarters_in = 0;
                         if t >= self.warmup {
                             self.tally.handbacks += 1;
                         }
                     }
-                    (Runner::Owners | Runner::SharedWithSre, Runner::Sre) => {
+                    (Runner::Owners, Runner::Sre | Runner::SharedWithSre) => {
                         st.quarters_out = 0;
                         if t >= self.warmup {
                             self.tally.handovers += 1;
                         }
                     }
-                    (Runner::Owners, Runner::SharedWithSre) => st.quarters_out = 0,
+                    (Runner::SharedWithSre, Runner::Sre) => st.quarters_out = 0,
                     _ => {}
                 }
                 st.runner = next;
@@ -1343,7 +1355,10 @@ impl<'a> Sim<'a> {
             self.labour(t, true, hours);
             self.labour(t, false, hours);
         }
-        let passed = pass >= 1.0 || self.review_rng.random::<f64>() < pass;
+        // Keyed by the service and the quarter: the same number under every strength.
+        let quarter = (t / HOURS_PER_QUARTER).round() as u64;
+        let passed =
+            pass >= 1.0 || keyed_uniform(self.seed, Purpose::Review, s as u64, quarter) < pass;
         if passed {
             to
         } else {

@@ -231,10 +231,12 @@ pub fn timeseries_frame(
 }
 
 /// The columns of `quarters.*` after model, replication and quarter, in order.
-pub const QUARTER_COLUMNS: [&str; 21] = [
+pub const QUARTER_COLUMNS: [&str; 23] = [
     "year",
     "hours",
     "incidents",
+    "restored",
+    "restore_hours",
     "change_incidents",
     "deploys",
     "change_failure_rate",
@@ -275,13 +277,20 @@ pub fn quarters_frame(scenario: &Scenario, outcomes: &[Outcome]) -> Result<DataF
                 f64::from((q.quarter.max(1) - 1) / 4 + 1),
                 q.hours,
                 f64::from(q.incidents),
+                f64::from(q.restored),
+                q.restore_hours,
                 f64::from(q.change_incidents),
                 q.deploys as f64,
                 ratio(f64::from(q.change_incidents), q.deploys as f64),
                 f64::from(q.cascades),
                 q.prevented as f64,
                 q.followups as f64,
-                ratio(q.restore_hours, f64::from(q.restored)),
+                // No incident restored: no time to restore (not zero).
+                if q.restored > 0 {
+                    q.restore_hours / f64::from(q.restored)
+                } else {
+                    f64::NAN
+                },
                 q.downtime_hours,
                 (1.0 - ratio(q.downtime_hours, n_services * q.hours)).clamp(0.0, 1.0),
                 q.cost_operating,

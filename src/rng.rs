@@ -59,6 +59,17 @@ pub const fn splitmix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A uniform number in [0, 1) keyed by what it decides (`a`, `b`) rather than drawn in
+/// order from a stream: the same decision meets the same number whatever happened before.
+pub fn keyed_uniform(replication_seed: u64, purpose: Purpose, a: u64, b: u64) -> f64 {
+    let key = splitmix64(
+        replication_seed
+            ^ splitmix64((purpose as u64) << 56 ^ splitmix64(a.wrapping_mul(0x9E37_79B9) ^ b)),
+    );
+    // The top 53 bits, as `rand` makes an f64.
+    (key >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 /// The seed of replication `replication` of a run with base seed `base`.
 pub fn replication_seed(base: u64, replication: u32) -> u64 {
     splitmix64(base ^ splitmix64(u64::from(replication).wrapping_add(0xA076_1D64_78BD_642F)))

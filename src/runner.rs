@@ -25,7 +25,7 @@ pub enum RunError {
     /// each conflict was a new incident that could be worked around again, and the
     /// regressions passed the run-time guard ([`crate::engine::runaway_limit`]).
     #[error(
-        "replication {replication} under {model} ran away: its developer fixes conflicted with open workarounds {limit} times (the guard's limit, {factor} per incident drawn plus {slack}), each conflict a new incident that could be worked around again, so the results would not be a finding. The loop feeds on workarounds.probability ({probability}), workarounds.conflict_probability ({conflict}) and workarounds.lifetime, and on L1 escalating to developers who are not on call, under workarounds.on_conflict = \"keep\"; use on_conflict = \"retire\" (the default, which cannot run away), or lower the probabilities or shorten the lifetime"
+        "replication {replication} under {model} ran away: it created {limit} incidents of its own (the guard's limit, {factor} per incident drawn plus {slack}) — regressions from developer fixes that conflicted with open workarounds, each a new incident that could be worked around again, or cascades along depends_on — so the results would not be a finding. Regressions feed on workarounds.probability ({probability}), workarounds.conflict_probability ({conflict}) and workarounds.lifetime under workarounds.on_conflict = \"keep\" (use \"retire\", the default, which bounds them); cascades feed on cascades.probability × (1 − resilience) along cycles or long chains of depends_on (lower cascades.probability, raise cascades.resilience)"
     )]
     Runaway {
         /// The model's key.

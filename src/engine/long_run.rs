@@ -52,6 +52,20 @@ fn slot(cause: Cause) -> usize {
     }
 }
 
+/// The continuous rate per hour at which a gap shrinks by `share_per_year` of itself in a
+/// year, times `strength` (a share of 1: all at once).
+fn per_hour(share_per_year: f64, strength: f64) -> f64 {
+    if share_per_year >= 1.0 {
+        return f64::INFINITY;
+    }
+    -(1.0 - share_per_year).ln() * strength / HOURS_PER_YEAR
+}
+
+/// The share of a gap kept after `dt` hours at `rate` per hour (1 when no time passes).
+fn kept(rate: f64, dt: f64) -> f64 {
+    if dt > 0.0 { (-rate * dt).exp() } else { 1.0 }
+}
+
 impl LongRun {
     pub(super) fn new(scenario: &Scenario) -> LongRun {
         let l = &scenario.learning;
@@ -61,12 +75,12 @@ impl LongRun {
             strength: s,
             start: scenario.warmup_hours,
             floor: l.floor,
-            drift: l.drift_per_year / HOURS_PER_YEAR,
+            drift: per_hour(l.drift_per_year, 1.0),
             rate_step: (s * l.step).min(1.0),
             best: t.best,
             worst: t.worst,
             use_step: (s * t.use_step).min(1.0),
-            decay: s * t.decay_per_year / HOURS_PER_YEAR,
+            decay: per_hour(t.decay_per_year, s),
             resilience_step: (s * scenario.cascades.step).min(1.0),
             services: vec![
                 ServiceLong {
@@ -171,8 +185,8 @@ impl LongRun {
         let mut sum = [0.0; 4];
         for st in &self.services {
             let (rate, telemetry) = if self.active() {
-                let keep = (-self.drift * self.acting(st.rate_at, t)).exp();
-                let decay = (-self.decay * self.acting(st.telemetry_at, t)).exp();
+                let keep = kept(self.drift, self.acting(st.rate_at, t));
+                let decay = kept(self.decay, self.acting(st.telemetry_at, t));
                 (
                     st.rate.map(|m| 1.0 - (1.0 - m) * keep),
                     self.worst - (self.worst - st.telemetry) * decay,

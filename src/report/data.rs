@@ -352,13 +352,16 @@ impl ReportData {
 impl ModelData {
     /// Per replication, `column` of `quarters.*` over measured year `year` (from 1): the
     /// sum of its quarters for counts (`incidents`, `cascades`, `prevented`, `followups`),
-    /// the incident-weighted mean for `mttr_hours`, else the hours-weighted mean. Empty when
-    /// the year was not measured in full.
+    /// for `mttr_hours` the restore hours over the restored incidents of the four quarters,
+    /// else the hours-weighted mean. Empty unless the year's four quarters were measured in
+    /// full.
     pub fn year(&self, column: &str, year: usize) -> Vec<f64> {
-        let (Some(values), Some(hours), Some(incidents)) = (
-            self.quarter_values.get(column),
-            self.quarter_values.get("hours"),
-            self.quarter_values.get("incidents"),
+        let get = |name: &str| self.quarter_values.get(name);
+        let (Some(values), Some(hours), Some(restored), Some(restore_hours)) = (
+            get(column),
+            get("hours"),
+            get("restored"),
+            get("restore_hours"),
         ) else {
             return Vec::new();
         };
@@ -367,22 +370,31 @@ impl ModelData {
             return Vec::new();
         }
         let n = values[first].len();
+        let whole = (0..n).all(|r| {
+            let h: f64 = (first..first + 4).map(|q| hours[q][r]).sum();
+            (h - crate::units::HOURS_PER_YEAR).abs() < 1.0
+        });
+        if !whole {
+            return Vec::new();
+        }
+        let sum = |series: &[Vec<f64>], r: usize| -> f64 {
+            (first..first + 4).map(|q| series[q][r]).sum()
+        };
         (0..n)
-            .map(|r| {
-                let (mut sum, mut weight) = (0.0, 0.0);
-                for q in first..first + 4 {
-                    let (v, w) = match column {
-                        "incidents" | "cascades" | "prevented" | "followups" => (values[q][r], 1.0),
-                        "mttr_hours" => (values[q][r] * incidents[q][r], incidents[q][r]),
-                        _ => (values[q][r] * hours[q][r], hours[q][r]),
-                    };
-                    sum += v;
-                    weight += w;
+            .map(|r| match column {
+                "incidents" | "cascades" | "prevented" | "followups" => sum(values, r),
+                "mttr_hours" => {
+                    let count = sum(restored, r);
+                    if count > 0.0 {
+                        sum(restore_hours, r) / count
+                    } else {
+                        f64::NAN
+                    }
                 }
-                match column {
-                    "incidents" | "cascades" | "prevented" | "followups" => sum,
-                    _ if weight > 0.0 => sum / weight,
-                    _ => 0.0,
+                _ => {
+                    let weighted: f64 =
+                        (first..first + 4).map(|q| values[q][r] * hours[q][r]).sum();
+                    weighted / sum(hours, r)
                 }
             })
             .collect()

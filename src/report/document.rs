@@ -827,7 +827,11 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
 
 /// A column heading of the strength table: the strength, marked where it is the run's.
 fn strength_heading(strength: f64, own: bool) -> String {
-    let stationary = if strength == 0.0 { " (stationary)" } else { "" };
+    let stationary = if strength == 0.0 {
+        " (no learning)"
+    } else {
+        ""
+    };
     if own {
         format!("{strength}{stationary} (this run)")
     } else {

@@ -855,8 +855,9 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// The trajectories' message: how the total cost's leader changes from the first year to
-/// the last, by the findings' rule, or that the chart shows less than a year.
+/// The trajectories' message: how the leader on the cost of unreliability (a drawn panel)
+/// changes from the first year to the last, by the findings' rule, or that the chart shows
+/// less than a year.
 fn trajectories(data: &ReportData) -> String {
     match super::years::years(data) {
         None => "Less than one measured year: the quarters are in quarters.csv".into(),
@@ -864,7 +865,7 @@ fn trajectories(data: &ReportData) -> String {
             let total = y
                 .verdicts
                 .iter()
-                .find(|v| v.starts_with("On total cost"))
+                .find(|v| v.starts_with("On cost of unreliability"))
                 .cloned()
                 .unwrap_or_default();
             let plain = total.replace("**", "");

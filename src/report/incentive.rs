@@ -1,5 +1,6 @@
-//! Every headline verdict across the strength of the long-run mechanisms
-//! (`learning.incentive`): the scenario run again at 0 (the stationary model), 0.5, 1 and 2
+//! Every headline verdict across the strength of learning (`learning.incentive`: follow-up
+//! work, telemetry and resilience): the scenario run again at 0 (no learning; cascades and
+//! hand-offs as the scenario states them), 0.5, 1 and 2
 //! — and at its own strength — on the same worlds (same seed and replications, common
 //! random numbers), each verdict by the findings' rule, and the strengths between which a
 //! verdict changes. The strengths' effects are assumptions (docs/model.md §13): a verdict
@@ -121,7 +122,7 @@ pub fn across(data: &ReportData) -> Result<Across, String> {
     }
     if flips.is_empty() {
         flips.push(format!(
-            "No headline verdict changes between strength {} and {}: none rests on the long-run assumptions.",
+            "No headline verdict changes at the strengths shown ({} to {}).",
             strengths[0],
             strengths[strengths.len() - 1]
         ));
@@ -144,4 +145,4 @@ fn lead_words(verdict: &str) -> String {
 }
 
 /// What the section shows, for its first paragraph.
-pub const NOTE: &str = "The long-run mechanisms' strength (`learning.incentive`: follow-up work, telemetry and resilience; docs/model.md §13) rests on assumptions, so every headline verdict is shown from 0 (the stationary model: rates and telemetry as written) to 2, each strength run on the same worlds as the results above (same seed and replications). A model is named where it leads by the findings' rule; \"tied\" where no lead passes it.";
+pub const NOTE: &str = "The strength of learning (`learning.incentive`: follow-up work, telemetry and resilience; docs/model.md §13) rests on assumptions, so every headline verdict is shown from 0 (no learning: incident rates and telemetry as written; cascades and hand-offs as the scenario states them) to 2, each strength run on the same worlds as the results above (same seed and replications). A model is named where it leads by the findings' rule; \"tied\" where no lead passes it.";

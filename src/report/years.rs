@@ -132,4 +132,4 @@ pub fn names(models: &[ModelKind]) -> String {
 }
 
 /// What the section shows, for its first paragraph.
-pub const NOTE: &str = "Each model's first and last whole measured year (year 1 starts when the warm-up ends, which is when follow-up work, telemetry and resilience begin to move: `[learning]`, `[telemetry]`, `[cascades]` in docs/model.md §13). Means with 95% intervals over replications; every quarter is in `quarters.csv`. A lead is stated only when its paired 95% interval excludes zero and it passes the metric's threshold; otherwise the models are tied.";
+pub const NOTE: &str = "Each model's first and last whole measured year (year 1 starts when the warm-up ends, which is when follow-up work, telemetry and resilience begin to move: `[learning]`, `[telemetry]`, `[cascades]` in docs/model.md §13). Means with 95% intervals over replications; every quarter is in `quarters.csv`. Restore times count the incidents restored by the end of the run, so the last weeks' longest incidents are missing from the last year. A lead is stated only when its paired 95% interval excludes zero and it passes the metric's threshold; otherwise the models are tied.";

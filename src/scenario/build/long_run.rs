@@ -91,13 +91,10 @@ impl Ctx<'_> {
             },
             step: self.probability(&l.step, "learning.step", d.step),
             floor,
-            drift_per_year: self.number(
+            drift_per_year: self.probability(
                 &l.drift_per_year,
                 "learning.drift_per_year",
                 d.drift_per_year,
-                0.0,
-                10.0,
-                "a rate between 0 and 10 per year",
             ),
         }
     }
@@ -123,13 +120,10 @@ impl Ctx<'_> {
                 "a multiplier between 1 and 100 (1: no worse than today)",
             ),
             use_step: self.probability(&t.use_step, "telemetry.use_step", d.use_step),
-            decay_per_year: self.number(
+            decay_per_year: self.probability(
                 &t.decay_per_year,
                 "telemetry.decay_per_year",
                 d.decay_per_year,
-                0.0,
-                100.0,
-                "a rate between 0 and 100 per year",
             ),
         }
     }
