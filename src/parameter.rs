@@ -434,7 +434,7 @@ pub const FACTS: &[Fact] = &[
     ),
     f(
         "sre_run.min_availability_target",
-        "target SRE takes on",
+        "the lowest target SRE takes on",
         K::NearOne,
         U::Share,
     ),
@@ -452,7 +452,7 @@ pub const FACTS: &[Fact] = &[
     ),
     f(
         "ops_sometimes_run.min_availability_target",
-        "target developers keep",
+        "the lowest target developers keep running themselves",
         K::NearOne,
         U::Share,
     ),
