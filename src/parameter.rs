@@ -566,7 +566,7 @@ pub const FACTS: &[Fact] = &[
     ),
     f(
         "sre_run.min_availability_target",
-        "target SRE takes on",
+        "the lowest target SRE takes on",
         K::NearOne,
         U::Share,
     ),
@@ -584,7 +584,7 @@ pub const FACTS: &[Fact] = &[
     ),
     f(
         "ops_sometimes_run.min_availability_target",
-        "target developers keep",
+        "the lowest target developers keep running themselves",
         K::NearOne,
         U::Share,
     ),

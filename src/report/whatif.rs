@@ -53,6 +53,13 @@ fn condition(e: &Entry, f: &Flip, currency: &str) -> String {
         format!("; interval {}–{}", show(lo), show(hi))
     };
     match e.coord {
+        // A threshold that flips the verdict as soon as it moves at all.
+        Coord::Value if show(f.at) == show(e.value) => format!(
+            "{} moves at all {} its {}",
+            e.label,
+            if f.upward { "above" } else { "below" },
+            show(e.value),
+        ),
         Coord::Value => format!(
             "{} {} {} (now {}{interval})",
             e.label,
