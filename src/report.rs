@@ -8,6 +8,7 @@ pub mod document;
 pub mod files;
 pub mod fonts;
 pub mod headline;
+pub mod plain;
 pub use crate::ranking;
 pub mod style;
 pub mod svgtext;

@@ -303,26 +303,92 @@ fn publish_part(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The largest effects, on the terminal.
+/// The largest effects, on the terminal: each on one line of at most 100 columns (a long
+/// parameter path is cut with "…"; effects.csv has them whole), the first line wrapped
+/// to the terminal.
 fn summarise(plan: &sensitivity::Plan, analysis: &sensitivity::Analysis, out: &std::path::Path) {
-    println!(
-        "{} parameters moved ±{:.0}% one at a time ({} left out, see skipped.csv); {} − {}; results in {}",
-        plan.points.len(),
+    let width = super::term::width().unwrap_or(100).min(100);
+    let first = format!(
+        "{} moved ±{:.0}% one at a time ({} left out, see skipped.csv); {} − {}; results in {}",
+        whoruns::format::count(plan.points.len(), "parameter", "parameters"),
         100.0 * plan.range,
         plan.skipped.len(),
         plan.a.key(),
         plan.b.key(),
         out.display()
     );
-    for e in analysis.effects.first().into_iter().flatten().take(10) {
-        println!(
-            "  {:<48} effect on {} {:>+14.0} (95% CI {:+.0} to {:+.0}){}",
-            e.parameter,
-            e.output,
-            e.effect.mean,
-            e.effect.low,
-            e.effect.high,
-            if e.flips { "  FLIPS the sign" } else { "" }
+    for line in whoruns::format::wrap(&first, width) {
+        println!("{line}");
+    }
+    let effects: Vec<&sensitivity::Effect> = analysis
+        .effects
+        .first()
+        .into_iter()
+        .flatten()
+        .take(10)
+        .collect();
+    let Some(e0) = effects.first() else {
+        return;
+    };
+    let what = whoruns::metric::find(&e0.output).map_or(e0.output.clone(), |m| m.label.to_string());
+    anstream::println!(
+        "{}",
+        super::term::paint(
+            super::term::HEADING,
+            format!(
+                "Largest effects on {what}, {} − {} ({} a year, high value − low value):",
+                plan.a.key(),
+                plan.b.key(),
+                plan.base.costs.currency
+            )
+        )
+    );
+    for e in effects {
+        println!("{}", effect_line(e));
+    }
+}
+
+/// One effect in at most 100 columns: the parameter (cut to 42 characters), the effect
+/// and its 95% interval in money, and whether it flips the sign.
+fn effect_line(e: &sensitivity::Effect) -> String {
+    const PARAM: usize = 42;
+    let n = e.parameter.chars().count();
+    let parameter = if n > PARAM {
+        let head: String = e.parameter.chars().take(PARAM - 1).collect();
+        format!("{head}…")
+    } else {
+        e.parameter.clone()
+    };
+    let signed = |x: f64| {
+        let m = whoruns::table::money(x);
+        if x > 0.0 { format!("+{m}") } else { m }
+    };
+    format!(
+        "  {parameter:<PARAM$} {:>8}  95% CI {:>8} to {:>8}{}",
+        signed(e.effect.mean),
+        signed(e.effect.low),
+        signed(e.effect.high),
+        if e.flips { "  flips the sign" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_effect_fits_in_100_columns() {
+        let e = sensitivity::Effect::of(
+            "groups.ops.estate_services, groups.sre.estate_services, costs.standby_per_hour",
+            "cost_operating",
+            &[-1_250_000.0, -1_300_000.0, -1_200_000.0],
+            &[1_250_000.0, 1_300_000.0, 1_350_000.0],
+        );
+        let line = effect_line(&e);
+        assert!(line.chars().count() <= 100, "{line}");
+        assert!(
+            line.contains('…') && line.contains("flips the sign"),
+            "{line}"
         );
     }
 }

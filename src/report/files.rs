@@ -26,14 +26,14 @@ pub enum FilesError {
 }
 
 /// Every file of a run's results (tables, summary, pairwise, report unless `no_report`)
-/// and the terminal summary. Summary and pairwise are computed from the tables, so a run
-/// and merged shards of it agree to the byte.
+/// and the summary's rows (for the terminal's table). Summary and pairwise are computed
+/// from the tables, so a run and merged shards of it agree to the byte.
 pub fn run(
     scenario: &Scenario,
     scenario_text: String,
     frames: &mut Frames,
     no_report: bool,
-) -> Result<(Files, String), FilesError> {
+) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
     let data = ReportData::from_frames(
         scenario.clone(),
         &frames.reps,
@@ -41,6 +41,35 @@ pub fn run(
         &frames.timeseries,
         &frames.histogram,
     )?;
+    let (summaries, rows) = summaries(&data)?;
+    let mut files: Files = vec![
+        (TABLES[0].into(), export::to_parquet(&mut frames.reps)?),
+        ("replications.csv".into(), export::to_csv(&mut frames.reps)?),
+        (TABLES[1].into(), export::to_parquet(&mut frames.services)?),
+        ("services.csv".into(), export::to_csv(&mut frames.services)?),
+    ];
+    let mut summaries = summaries.into_iter();
+    // summary.csv and pairwise.csv, then the time series, then summary.txt: the order
+    // the files have always been written in.
+    files.extend(summaries.by_ref().take(2));
+    files.push((
+        TABLES[2].into(),
+        export::to_parquet(&mut frames.timeseries)?,
+    ));
+    files.push((TABLES[3].into(), export::to_parquet(&mut frames.histogram)?));
+    files.extend(summaries);
+    files.push(("scenario.toml".into(), scenario_text.into_bytes()));
+    if !no_report {
+        files.extend(super::render(&data)?);
+    }
+    Ok((files, rows))
+}
+
+/// The summary files of the models `data` compares (`summary.csv`, `pairwise.csv`,
+/// `summary.txt`, in that order) and the summary's rows: what a run writes, and what
+/// `whoruns report --models` rewrites so that every summary names the models shown.
+pub fn summaries(data: &ReportData) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
+    let scenario = &data.scenario;
     let values = |m: crate::ModelKind, name: &str| -> Vec<f64> {
         data.model(m)
             .map_or(Vec::new(), |d| d.values(name).to_vec())
@@ -49,25 +78,12 @@ pub fn run(
     let mut pairs = export::pairwise_frame(&summary::pairwise_with(&scenario.models, &values))?;
     let mut summary_df = export::summary_frame(&rows)?;
     let text = table::summary_table(scenario, &rows);
-    let mut files: Files = vec![
-        (TABLES[0].into(), export::to_parquet(&mut frames.reps)?),
-        ("replications.csv".into(), export::to_csv(&mut frames.reps)?),
-        (TABLES[1].into(), export::to_parquet(&mut frames.services)?),
-        ("services.csv".into(), export::to_csv(&mut frames.services)?),
+    let files: Files = vec![
         ("summary.csv".into(), export::to_csv(&mut summary_df)?),
         ("pairwise.csv".into(), export::to_csv(&mut pairs)?),
-        (
-            TABLES[2].into(),
-            export::to_parquet(&mut frames.timeseries)?,
-        ),
-        (TABLES[3].into(), export::to_parquet(&mut frames.histogram)?),
-        ("summary.txt".into(), text.clone().into_bytes()),
-        ("scenario.toml".into(), scenario_text.into_bytes()),
+        ("summary.txt".into(), text.into_bytes()),
     ];
-    if !no_report {
-        files.extend(super::render(&data)?);
-    }
-    Ok((files, text))
+    Ok((files, rows))
 }
 
 /// Every file of a sweep: `sweep.parquet`/`.csv`, `scenario.toml`, `crossovers.csv` (one

@@ -176,7 +176,7 @@ fn invalid_scenarios_exit_2_with_file_line_and_column() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         stderr.contains(&format!(
-            "{}:6:23: change_failure_rate = 1.4 is not a probability (0..=1)",
+            "{}:6:23: change_failure_rate = 1.4 is not a probability between 0 and 1 (e.g. 0.1)",
             bad.display()
         )),
         "{stderr}"

@@ -14,6 +14,7 @@ mod headline;
 mod journeys;
 mod legacy;
 mod library;
+mod manners;
 mod mechanisms;
 mod nothing_lost;
 mod oracle;
