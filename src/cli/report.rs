@@ -96,10 +96,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(problem) = not_results(dir) {
         return refuse(problem);
     }
-    if let Some(out) = &args.out {
-        if let Err(e) = files::check_writable(out, args.force) {
-            return refuse(format!("{e:#}"));
-        }
+    if let Some(out) = &args.out
+        && let Err(e) = files::check_writable(out, args.force)
+    {
+        return refuse(format!("{e:#}"));
     }
     let scenario = match load::load_scenario(&dir.join("scenario.toml")) {
         Ok(s) => s,

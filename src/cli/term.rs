@@ -60,10 +60,10 @@ fn width_from(
     is_terminal: bool,
     terminal: impl Fn() -> Option<usize>,
 ) -> Option<usize> {
-    if let Some(c) = columns.and_then(|c| c.trim().parse::<usize>().ok()) {
-        if c >= 20 {
-            return Some(c);
-        }
+    if let Some(c) = columns.and_then(|c| c.trim().parse::<usize>().ok())
+        && c >= 20
+    {
+        return Some(c);
     }
     if is_terminal { terminal() } else { None }
 }

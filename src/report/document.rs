@@ -154,11 +154,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         "total cost, operating cost plus lost revenue and freezes",
         &cost,
     ));
-    out.extend(
-        super::plain::heavy_tails(data, "cost_total")
-            .iter()
-            .map(|t| t.sentence(data)),
-    );
+    out.extend(super::plain::tails_finding(data, "cost_total"));
     let avail = by("availability");
     if let (Some(worst), Some(best)) = (avail.first(), avail.last()) {
         let per_year =

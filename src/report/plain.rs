@@ -204,6 +204,23 @@ pub fn heavy_tails(data: &ReportData, metric: &'static str) -> Vec<Tail> {
     out
 }
 
+/// The heavy tails of `metric` as one finding: the largest in full, the other models it
+/// holds for named after it. None when no mean rests on one year.
+pub fn tails_finding(data: &ReportData, metric: &'static str) -> Option<String> {
+    let tails = heavy_tails(data, metric);
+    let first = tails.first()?;
+    let others: Vec<ModelKind> = tails.iter().skip(1).map(|t| t.model).collect();
+    Some(if others.is_empty() {
+        first.sentence(data)
+    } else {
+        format!(
+            "{} Under {} too, one year moves the mean by more than its interval; the medians beside the means in the table below are the steadier figures.",
+            first.sentence(data),
+            models(&others)
+        )
+    })
+}
+
 /// [`heavy_tails`] for one model.
 fn tail_of(m: &ModelData, metric: &'static str) -> Option<Tail> {
     let xs = m.values(metric);
@@ -224,7 +241,8 @@ fn tail_of(m: &ModelData, metric: &'static str) -> Option<Tail> {
             .map(|(_, x)| *x),
     );
     let shift = e.mean - without.mean;
-    if !(shift > without.half_width()) {
+    // A NaN anywhere (too few years, a missing value) names no tail.
+    if shift.partial_cmp(&without.half_width()) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
     let mean_without = without.mean;

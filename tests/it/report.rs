@@ -348,6 +348,22 @@ fn no_chart_text_leaves_the_canvas() {
                 f64::from(whoruns::report::charts::WIDTH),
                 f64::from(whoruns::report::charts::HEIGHT),
             );
+            // The PNG draws text with plotters' own glyph metrics: nothing may run into
+            // its right edge either (a clipped line leaves ink in the last columns).
+            let png = image::load_from_memory(&chart.png(&d).expect("png"))
+                .expect("decode")
+                .to_rgb8();
+            let (pw, ph) = png.dimensions();
+            for x in pw - 6..pw {
+                for y in 0..ph {
+                    let p = png.get_pixel(x, y).0;
+                    assert!(
+                        p.iter().all(|c| *c >= 235),
+                        "{file}: {}: ink at ({x}, {y}) in the PNG's right margin",
+                        chart.name()
+                    );
+                }
+            }
             for (label, [x0, y0, x1, y1]) in boxes {
                 assert!(
                     x0 >= 0.0 && y0 >= 0.0 && x1 <= w && y1 <= h,

@@ -22,9 +22,22 @@ type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
 /// little narrower). Used to measure text for wrapping.
 const EM_PER_SIZE: f64 = 1.0 / 1.24;
 
+/// The width in pixels of `text` at font size `size`: the wider of the SVG's outlines
+/// and the bitmap's glyphs (plotters lays out a PNG's text with its own metrics, a little
+/// wider than the outlines), so that text measured here fits in both.
+pub(super) fn measure(text: &str, size: u32, bold: bool) -> f64 {
+    let outline = svgtext::width(text, f64::from(size) * EM_PER_SIZE, bold);
+    let style = if bold {
+        crate::report::style::bold(size)
+    } else {
+        font(size)
+    };
+    let bitmap = style.font.box_size(text).map_or(0.0, |(w, _)| f64::from(w));
+    outline.max(bitmap)
+}
+
 /// Breaks `text` into lines no wider than `max` pixels at font size `size`.
 pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
-    let em = f64::from(size) * EM_PER_SIZE;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -33,7 +46,7 @@ pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if !line.is_empty() && svgtext::width(&candidate, em, bold) > max {
+        if !line.is_empty() && measure(&candidate, size, bold) > max {
             lines.push(std::mem::replace(&mut line, word.to_string()));
         } else {
             line = candidate;
@@ -45,15 +58,14 @@ pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
 
 /// `text` cut at the end with "…" to fit `max` pixels at font size `size`.
 pub(super) fn fit(text: &str, size: u32, bold: bool, max: f64) -> String {
-    let em = f64::from(size) * EM_PER_SIZE;
-    if svgtext::width(text, em, bold) <= max {
+    if measure(text, size, bold) <= max {
         return text.to_string();
     }
     let mut chars: Vec<char> = text.chars().collect();
     while !chars.is_empty() {
         chars.pop();
         let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if svgtext::width(&candidate, em, bold) <= max {
+        if measure(&candidate, size, bold) <= max {
             return candidate;
         }
     }
@@ -64,15 +76,10 @@ pub(super) fn fit(text: &str, size: u32, bold: bool, max: f64) -> String {
 /// "…" (never the figures after it) when the whole does not fit.
 fn footnote(name: &str, rest: &str, max: f64) -> String {
     let whole = format!("Scenario \"{name}\" · {rest}");
-    if svgtext::width(&whole, 26.0 * EM_PER_SIZE, false) <= max {
+    if measure(&whole, 26, false) <= max {
         return whole;
     }
-    let room = max
-        - svgtext::width(
-            &format!("Scenario \"\" · {rest}"),
-            26.0 * EM_PER_SIZE,
-            false,
-        );
+    let room = max - measure(&format!("Scenario \"\" · {rest}"), 26, false);
     format!(
         "Scenario \"{}\" · {rest}",
         fit(name, 26, false, room.max(0.0))

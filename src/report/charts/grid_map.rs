@@ -173,7 +173,7 @@ fn tied_names<DB: DrawingBackend>(
     }
     let text_w = lines
         .iter()
-        .map(|l| crate::report::svgtext::width(l, 22.0 / 1.24, false))
+        .map(|l| super::frame::measure(l, 22, false))
         .fold(0.0, f64::max) as i32;
     if text_w + 16 > w {
         return Ok(());
