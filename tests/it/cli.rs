@@ -7,8 +7,12 @@ use assert_cmd::Command;
 
 use crate::common::bundled;
 
+/// The binary, with the terminal's width left to each test (a developer's exported
+/// `COLUMNS` would otherwise narrow the tables the tests read).
 pub fn whoruns() -> Command {
-    Command::cargo_bin("whoruns").expect("binary")
+    let mut c = Command::cargo_bin("whoruns").expect("binary");
+    c.env_remove("COLUMNS");
+    c
 }
 
 fn run_to(scenario: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
