@@ -93,7 +93,7 @@ fn long_run(c: &mut Criterion) {
 }
 
 /// `whoruns calibrate`'s work on the bundled sample log (2 283 incidents, 8 services):
-/// reading and checking the rows (polars lazy CSV), and fitting every service.
+/// reading and checking the rows (polars' eager CSV reader), and fitting every service.
 fn calibrate(c: &mut Criterion) {
     use whoruns::calibrate::{self, FitOptions, log};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -359,6 +359,107 @@ pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, ExportError> {
     )
 }
 
+/// The summary as one JSON document for scripts (`whoruns run --json`): the run's
+/// settings, then per model every metric with the columns of `summary.csv` (a value that
+/// is not a number is `null`).
+pub fn summary_json(scenario: &crate::Scenario, rows: &[SummaryRow]) -> serde_json::Value {
+    let unit = |name: &str| crate::metric::find(name).map_or("", |m| m.unit);
+    let models: Vec<serde_json::Value> = scenario
+        .models
+        .iter()
+        .map(|&m| {
+            let metrics: serde_json::Map<String, serde_json::Value> = rows
+                .iter()
+                .filter(|r| r.model == m)
+                .map(|r| {
+                    (
+                        r.metric.to_string(),
+                        serde_json::json!({
+                            "unit": unit(r.metric),
+                            "n": r.estimate.n,
+                            "mean": r.estimate.mean,
+                            "sd": r.estimate.sd,
+                            "ci95_low": r.estimate.low,
+                            "ci95_high": r.estimate.high,
+                            "diff_vs_reference": r.diff,
+                            "paired_ci95_low": r.paired.0,
+                            "paired_ci95_high": r.paired.1,
+                        }),
+                    )
+                })
+                .collect();
+            serde_json::json!({ "model": m.key(), "name": m.name(), "metrics": metrics })
+        })
+        .collect();
+    serde_json::json!({
+        "scenario": scenario.name,
+        "replications": scenario.replications,
+        "seed": scenario.seed,
+        "currency": scenario.costs.currency,
+        "reference": scenario.reference.key(),
+        "models": models,
+    })
+}
+
+/// A sweep as one JSON document for scripts (`whoruns sweep --json`): the axes, then per
+/// point every model's headline metrics (mean and 95% interval, as in `sweep.csv`), and
+/// the crossovers found along a single axis.
+pub fn sweep_json(sweep: &crate::sweep::Sweep) -> serde_json::Value {
+    let names = crate::sweep::metric_names();
+    let estimate = |xs: &[f64]| {
+        let e = crate::stats::Estimate::of(xs.iter().copied());
+        serde_json::json!({ "mean": e.mean, "ci95_low": e.low, "ci95_high": e.high })
+    };
+    let points: Vec<serde_json::Value> = sweep
+        .cells
+        .iter()
+        .map(|cells| {
+            let values: Vec<f64> = cells
+                .first()
+                .map(|c| std::iter::once(c.value).chain(c.value_2).collect())
+                .unwrap_or_default();
+            let models: Vec<serde_json::Value> = cells
+                .iter()
+                .map(|c| {
+                    let mut metrics = serde_json::Map::new();
+                    for (name, xs) in names.iter().zip(&c.values) {
+                        metrics.insert((*name).to_string(), estimate(xs));
+                    }
+                    serde_json::json!({ "model": c.model.key(), "metrics": metrics })
+                })
+                .collect();
+            serde_json::json!({ "values": values, "models": models })
+        })
+        .collect();
+    let crossovers: Vec<serde_json::Value> = sweep
+        .crossovers
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "metric": c.metric,
+                "lower_before": c.lower_before.key(),
+                "lower_after": c.lower_after.key(),
+                "at": c.at,
+                "interval": [c.interval.0, c.interval.1],
+                "between": [c.between.0, c.between.1],
+                "leader_change": c.leader_change,
+                "significant": c.significant,
+                "text": c.to_string(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "scenario": sweep.scenario.name,
+        "replications": sweep.scenario.replications,
+        "seed": sweep.scenario.seed,
+        "axes": sweep.axes.iter().map(|a| serde_json::json!({
+            "path": a.path, "label": a.label, "values": a.values,
+        })).collect::<Vec<_>>(),
+        "points": points,
+        "crossovers": crossovers,
+    })
+}
+
 /// One row per (model, parameter, value) of a sweep: `sweep.parquet` / `sweep.csv`, with
 /// the mean and 95% interval of every headline metric (`<metric>_mean`, `_low`, `_high`).
 /// `cells` holds each point's cells, in axis order.

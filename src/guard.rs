@@ -198,13 +198,25 @@ pub enum BytesError {
         /// The text.
         text: String,
     },
-    /// A unit that is not bytes, KiB, MiB, GiB or TiB.
-    #[error("\"{text}\": unknown unit \"{unit}\" (use KiB, MiB, GiB or TiB)")]
+    /// A unit that is not bytes, a binary unit (KiB…TiB) or a decimal one (kB…TB).
+    #[error(
+        "\"{text}\": unknown unit \"{unit}\" (use KiB, MiB, GiB, TiB for powers of 1024, or kB, MB, GB, TB for powers of 1000)"
+    )]
     UnknownUnit {
         /// The text.
         text: String,
         /// The unit.
         unit: String,
+    },
+    /// A bare prefix (`"2G"`), which could mean either.
+    #[error("\"{text}\": say {binary} (powers of 1024) or {decimal} (powers of 1000)")]
+    Ambiguous {
+        /// The text.
+        text: String,
+        /// The binary reading, e.g. `2GiB`.
+        binary: String,
+        /// The decimal reading, e.g. `2GB`.
+        decimal: String,
     },
     /// Zero, or more than a `u64` holds.
     #[error("\"{text}\" is not a usable size")]
@@ -214,7 +226,10 @@ pub enum BytesError {
     },
 }
 
-/// Reads a size such as `"4GiB"`, `"512 MB"`, `"2G"` or a plain number of bytes.
+/// Reads a size with an explicit unit: `"4GiB"` (4 × 2³⁰ bytes; KiB, MiB, GiB, TiB are
+/// powers of 1024), `"512 MB"` (512 × 10⁶ bytes; kB, MB, GB, TB are powers of 1000, as
+/// the SI and disk makers use them), or a plain number of bytes. A bare prefix (`"2G"`) is
+/// refused with both readings, rather than guessed.
 pub fn parse_bytes(text: &str) -> Result<u64, BytesError> {
     let t = text.trim();
     let split = t
@@ -224,12 +239,27 @@ pub fn parse_bytes(text: &str) -> Result<u64, BytesError> {
     let n: f64 = number.parse().map_err(|_| BytesError::NotANumber {
         text: text.to_string(),
     })?;
-    let k = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" | "kib" => 1024.0,
-        "m" | "mb" | "mib" => 1024.0 * 1024.0,
-        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+    let unit = unit.trim();
+    let power = |p: i32, base: f64| base.powi(p);
+    let k = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" | "byte" | "bytes" => 1.0,
+        "kib" => power(1, 1024.0),
+        "mib" => power(2, 1024.0),
+        "gib" => power(3, 1024.0),
+        "tib" => power(4, 1024.0),
+        "kb" => power(1, 1000.0),
+        "mb" => power(2, 1000.0),
+        "gb" => power(3, 1000.0),
+        "tb" => power(4, 1000.0),
+        "k" | "m" | "g" | "t" => {
+            let prefix = unit.to_ascii_uppercase();
+            let decimal_prefix = if prefix == "K" { "k" } else { prefix.as_str() };
+            return Err(BytesError::Ambiguous {
+                text: text.to_string(),
+                binary: format!("{number}{prefix}iB"),
+                decimal: format!("{number}{decimal_prefix}B"),
+            });
+        }
         other => {
             return Err(BytesError::UnknownUnit {
                 text: text.to_string(),
@@ -297,8 +327,16 @@ mod tests {
             parse_bytes(DEFAULT_MAX_MEMORY),
             Ok(Limits::default().max_memory_bytes)
         );
-        assert_eq!(parse_bytes("512 MB"), Ok(512 << 20));
+        assert_eq!(parse_bytes("512 MiB"), Ok(512 << 20));
+        assert_eq!(parse_bytes("1MB"), Ok(1_000_000));
+        assert_eq!(parse_bytes("1GB"), Ok(1_000_000_000));
+        assert_eq!(parse_bytes("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_bytes("2kB"), Ok(2000));
         assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert_eq!(
+            parse_bytes("2G").unwrap_err().to_string(),
+            "\"2G\": say 2GiB (powers of 1024) or 2GB (powers of 1000)"
+        );
         assert!(parse_bytes("lots").is_err());
         assert!(parse_bytes("4 parsecs").is_err());
         assert_eq!(bytes(3.5 * 1024.0 * 1024.0 * 1024.0), "3.5 GiB");

@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     match cli::run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            anstream::eprintln!("{} {e:#}", cli::term::paint(cli::term::ERROR, "error:"));
             ExitCode::from(1)
         }
     }

@@ -9,6 +9,7 @@ pub mod files;
 pub mod fonts;
 pub mod headline;
 pub mod incentive;
+pub mod plain;
 pub use crate::ranking;
 pub mod style;
 pub mod svgtext;

@@ -6,35 +6,45 @@ use crate::model::ModelKind;
 use crate::scenario::Scenario;
 use crate::summary::{SummaryRow, find};
 
-/// Formats a money amount compactly: `1.25M`, `830k`.
-pub fn money(x: f64) -> String {
-    let a = x.abs();
-    if !x.is_finite() {
-        "n/a".into()
-    } else if a >= 1e6 {
-        format!("{:.2}M", x / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.0}k", x / 1e3)
-    } else {
-        format!("{x:.0}")
-    }
-}
+pub use crate::format::money;
 
 /// A readable table: one line per model with the key metrics and their 95% intervals,
-/// and the paired difference in time to restore against the reference model.
+/// and the paired difference in time to restore against the reference model. Every
+/// column, however wide (what `summary.txt` holds).
 pub fn summary_table(scenario: &Scenario, rows: &[SummaryRow]) -> String {
+    summary_table_fit(scenario, rows, None)
+}
+
+/// The columns of the summary table in the order they are given up when the terminal is
+/// narrow, most dispensable first (indices into the full table's columns). The model
+/// and total cost are never dropped.
+const DROP_ORDER: [usize; 7] = [5, 4, 3, 8, 6, 2, 1];
+
+/// The summary table fitted to `width` columns when given: the least important columns
+/// are dropped until the rows fit, and a line names them and points to `summary.txt`,
+/// which always has every column. The title is wrapped at word boundaries.
+pub fn summary_table_fit(scenario: &Scenario, rows: &[SummaryRow], width: Option<usize>) -> String {
     let mut out = String::new();
     let cur = &scenario.costs.currency;
     let n = scenario.replications;
-    let _ = writeln!(
-        out,
-        "{} — {} replications, seed {}, {} services, horizon {:.0} days (means with 95% CI)",
+    let title = format!(
+        "{} — {} replications, seed {}, {}, horizon {:.0} days (means with 95% CI)",
         scenario.name,
         n,
         scenario.seed,
-        scenario.services.len(),
+        crate::format::count(scenario.services.len(), "service", "services"),
         scenario.horizon_hours / 24.0
     );
+    match width {
+        Some(w) => {
+            for line in crate::format::wrap(&title, w) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "{title}");
+        }
+    }
     let header = [
         "model",
         "availability %",
@@ -65,11 +75,9 @@ pub fn summary_table(scenario: &Scenario, rows: &[SummaryRow]) -> String {
     for &m in &scenario.models {
         let cost = |metric: &str| {
             find(rows, m, metric).map_or("–".into(), |r| {
-                format!(
-                    "{} ±{}",
-                    money(r.estimate.mean),
-                    money(r.estimate.half_width())
-                )
+                // The interval in its mean's unit: "1.99M ±0.06M", "922k ±0.3k".
+                crate::format::money_pm(r.estimate.mean, r.estimate.half_width())
+                    .replacen(" ± ", " ±", 1)
             })
         };
         let diff = find(rows, m, "mttr_hours").map_or("–".into(), |r| {
@@ -91,21 +99,33 @@ pub fn summary_table(scenario: &Scenario, rows: &[SummaryRow]) -> String {
             diff,
         ]);
     }
-    let widths: Vec<usize> = (0..9)
-        .map(|c| {
-            lines
-                .iter()
-                .map(|l| l[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for (i, l) in lines.iter().enumerate() {
-        let cells: Vec<String> = l
+    let width_of = |c: usize| -> usize {
+        lines
             .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (s, w))| {
+            .map(|l| l[c].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..9).map(width_of).collect();
+    let mut shown: Vec<usize> = (0..9).collect();
+    let mut dropped: Vec<usize> = Vec::new();
+    let total = |shown: &[usize]| -> usize {
+        shown.iter().map(|&c| widths[c]).sum::<usize>() + 2 * shown.len().saturating_sub(1)
+    };
+    if let Some(w) = width {
+        for c in DROP_ORDER {
+            if total(&shown) <= w {
+                break;
+            }
+            shown.retain(|&s| s != c);
+            dropped.push(c);
+        }
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let cells: Vec<String> = shown
+            .iter()
+            .map(|&c| {
+                let (s, w) = (&l[c], widths[c]);
                 let pad = w - s.chars().count();
                 if c == 0 {
                     format!("{s}{}", " ".repeat(pad))
@@ -116,8 +136,20 @@ pub fn summary_table(scenario: &Scenario, rows: &[SummaryRow]) -> String {
             .collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
         if i == 0 {
-            let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
-            let _ = writeln!(out, "{}", "─".repeat(total));
+            let _ = writeln!(out, "{}", "─".repeat(total(&shown)));
+        }
+    }
+    if !dropped.is_empty() {
+        dropped.sort_unstable();
+        let names: Vec<&str> = dropped.iter().map(|&c| lines[0][c].as_str()).collect();
+        let note = format!(
+            "({} left out to fit {} columns: {}; summary.txt has every column.)",
+            crate::format::count(dropped.len(), "column", "columns"),
+            width.unwrap_or(0),
+            names.join(", ")
+        );
+        for line in crate::format::wrap(&note, width.unwrap_or(usize::MAX)) {
+            let _ = writeln!(out, "{line}");
         }
     }
     out

@@ -1,12 +1,13 @@
 //! Incident logs: rows read from a CSV export into incidents, bad rows skipped and counted
 //! by reason; and the other way, a simulated replication written as a generic log.
 //!
-//! Reading is lazy (polars): only the columns a layout needs are read, every value as
-//! text, so that a few hundred thousand rows take seconds and a malformed value costs its
-//! row, never the file.
+//! Reading is eager with projection (polars' CSV reader): the header first, then only the
+//! columns a layout needs, every value as text, so that a few hundred thousand rows take
+//! seconds and a malformed value costs its row, never the file.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::*;
 
@@ -358,16 +359,50 @@ pub struct ReadOptions {
     pub keep_mixed_offsets: bool,
 }
 
-/// The lazy scan of a CSV file: every value read as text, lossy UTF-8, ragged lines cut.
-pub fn scan_csv(path: &Path) -> PolarsResult<LazyFrame> {
-    LazyCsvReader::new(PlRefPath::from(path.to_string_lossy().as_ref()))
+/// A CSV file whose header has been read: the columns it has, and where to read the rest.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The file.
+    path: PathBuf,
+    /// Its header, in order.
+    header: Vec<String>,
+}
+
+impl Scan {
+    /// The file's column names, in order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+}
+
+/// The CSV options every read uses: every value as text, lossy UTF-8, ragged lines cut,
+/// missing fields as null, an empty file as no rows.
+fn csv_options() -> CsvReadOptions {
+    CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .with_encoding(CsvEncoding::LossyUtf8)
-        .with_truncate_ragged_lines(true)
-        .with_missing_is_null(true)
         .with_raise_if_empty(false)
-        .finish()
+        .map_parse_options(|p| {
+            p.with_encoding(CsvEncoding::LossyUtf8)
+                .with_truncate_ragged_lines(true)
+                .with_missing_is_null(true)
+        })
+}
+
+/// Reads the header of a CSV file (no data rows), for [`read`] to choose the columns it needs.
+pub fn scan_csv(path: &Path) -> PolarsResult<Scan> {
+    let df = csv_options()
+        .with_n_rows(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()?;
+    Ok(Scan {
+        path: path.to_path_buf(),
+        header: df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
+    })
 }
 
 /// Values read as no severity.
@@ -375,14 +410,9 @@ const PLACEHOLDERS: [&str; 9] = ["", "unknown", "none", "n/a", "na", "null", "-"
 
 /// Reads the incidents of a log: detects (or checks) the layout from the header, reads the
 /// needed columns and checks every row.
-pub fn read(frame: LazyFrame, options: &ReadOptions) -> Result<Log, ReadError> {
-    let mut frame = frame;
-    let schema = frame
-        .collect_schema()
-        .map_err(|e| ReadError::Csv(e.to_string()))?;
-    let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let columns = columns_of(&header, options)?;
-    let table = Table::read(frame, &columns)?;
+pub fn read(scan: Scan, options: &ReadOptions) -> Result<Log, ReadError> {
+    let columns = columns_of(&scan.header, options)?;
+    let table = Table::read(&scan, &columns)?;
     Ok(check(&table, columns, options))
 }
 
@@ -528,8 +558,9 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reads the columns `columns` names (the optional ones where present) from `frame`.
-    fn read(frame: LazyFrame, columns: &Columns) -> Result<Table, ReadError> {
+    /// Reads the columns `columns` names (the optional ones where present) from the file
+    /// `scan` names, and no others.
+    fn read(scan: &Scan, columns: &Columns) -> Result<Table, ReadError> {
         let mut fields: Vec<(&str, &str)> = vec![
             ("id", &columns.id),
             ("service", &columns.service),
@@ -547,13 +578,19 @@ impl Table {
                 fields.push((field, c));
             }
         }
-        let exprs: Vec<Expr> = fields
-            .iter()
-            .map(|(field, c)| col(*c).cast(DataType::String).alias(*field))
-            .collect();
-        let df = frame
-            .select(exprs)
-            .collect()
+        // Each needed column once, even where two fields share it (a layout whose
+        // severity column is also its team, say).
+        let mut wanted: Vec<PlSmallStr> = Vec::new();
+        for (_, c) in &fields {
+            let c = PlSmallStr::from(*c);
+            if !wanted.contains(&c) {
+                wanted.push(c);
+            }
+        }
+        let df = csv_options()
+            .with_columns(Some(Arc::from(wanted)))
+            .try_into_reader_with_file_path(Some(scan.path.clone()))
+            .and_then(|r| r.finish())
             .map_err(|e| ReadError::Csv(e.to_string()))?;
         let text = |field: &str| text_column(&df, &fields, field);
         let get =
@@ -579,11 +616,11 @@ fn text_column(
     fields: &[(&str, &str)],
     field: &str,
 ) -> Result<Option<Texts>, ReadError> {
-    if !fields.iter().any(|(f, _)| *f == field) {
+    let Some((_, name)) = fields.iter().find(|(f, _)| *f == field) else {
         return Ok(None);
-    }
+    };
     let s = df
-        .column(field)
+        .column(name)
         .and_then(|c| c.str().cloned())
         .map_err(|e| ReadError::Csv(e.to_string()))?;
     Ok(Some(

@@ -15,7 +15,10 @@ use super::shards::{self, Shard};
 
 /// Prints `error: {message}` and gives the exit status for invalid input.
 pub fn refuse(message: impl std::fmt::Display) -> anyhow::Result<ExitCode> {
-    eprintln!("error: {message}");
+    anstream::eprintln!(
+        "{} {message}",
+        super::term::paint(super::term::ERROR, "error:")
+    );
     Ok(ExitCode::from(EXIT_INVALID))
 }
 
@@ -36,6 +39,13 @@ pub fn stopped(interrupt: &Interrupt, out: Option<&Path>) -> ExitCode {
     };
     eprintln!("interrupted: nothing was written{kept}");
     ExitCode::from(status)
+}
+
+/// Prints the summary table fitted to the terminal (every column in summary.txt), its
+/// header row in bold.
+pub fn print_table(scenario: &whoruns::Scenario, rows: &[whoruns::summary::SummaryRow]) {
+    let text = whoruns::table::summary_table_fit(scenario, rows, super::term::width());
+    anstream::print!("{}", super::term::bold_header(&text));
 }
 
 /// A progress bar over `len` replications, hidden when `quiet`.

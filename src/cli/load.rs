@@ -32,8 +32,30 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, LoadError> {
 }
 
 /// Reads and validates a scenario file, keeping its text (to record the scenario as run
-/// from what was read, not from the file as it may be after a long run).
+/// from what was read, not from the file as it may be after a long run), and printing its
+/// warnings on stderr.
 pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
+    let (scenario, text, warnings) = load_silently(path)?;
+    for w in &warnings {
+        anstream::eprintln!("{}", styled_warning(w));
+    }
+    Ok((scenario, text))
+}
+
+/// A warning line with its `warning:` in the warning style.
+pub fn styled_warning(w: &str) -> String {
+    match w.split_once("warning:") {
+        Some((before, after)) => format!(
+            "{before}{}{after}",
+            super::term::paint(super::term::WARNING, "warning:")
+        ),
+        None => w.to_string(),
+    }
+}
+
+/// Reads and validates a scenario file: the scenario, its text and its warnings (valid
+/// but questionable settings, one line each), printing nothing.
+pub fn load_silently(path: &Path) -> Result<(Scenario, String, Vec<String>), LoadError> {
     let shown = path.display().to_string();
     let fail = |reason: String| LoadError::Read {
         path: shown.clone(),
@@ -78,26 +100,24 @@ pub fn load_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
         }
     };
     let scenario = whoruns::scenario::parse(&text, &shown)?;
-    // Valid but questionable: said on stderr, never refused.
-    for w in &scenario.warnings {
-        eprintln!("{w}");
-    }
+    // Valid but questionable: said, never refused.
+    let mut warnings: Vec<String> = scenario.warnings.iter().map(|w| w.to_string()).collect();
     let policies = whoruns::models::policies(&scenario);
     for o in whoruns::models::settling::overloaded(&scenario, &policies) {
-        eprintln!("{shown}: warning: {o}.");
+        warnings.push(format!("{shown}: warning: {o}."));
     }
     let unsettled = whoruns::models::settling::unsettled(&scenario, &policies);
     if let Some(slowest) = unsettled.first() {
-        eprintln!(
+        warnings.push(format!(
             "{shown}: warning: the warm-up ({:.0} days) is too short for a steady start; set `warmup` to at least {}:",
             scenario.warmup_hours / 24.0,
             whoruns::models::settling::days(slowest.needs_hours)
-        );
+        ));
         for u in &unsettled {
-            eprintln!("{shown}: warning:   {}.", u.what);
+            warnings.push(format!("{shown}: warning:   {}.", u.what));
         }
     }
-    Ok((scenario, text))
+    Ok((scenario, text, warnings))
 }
 
 /// An I/O error in a person's words.

@@ -130,17 +130,21 @@ fn merge_run(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
     };
     let mut frames = shards::read_frames(&job.parts)?;
     let interrupt = Interrupt::install();
-    let (out_files, text) =
+    let (out_files, rows) =
         whoruns::report::files::run(&scenario, scenario_text, &mut frames, job.no_report)?;
     if let Some(status) = common::publish(&job.out, &out_files, job.force, interrupt, None)? {
         return Ok(status);
     }
     if !job.quiet {
-        print!("{text}");
+        common::print_table(&scenario, &rows);
         println!(
-            "\n{} shards × {} replications merged; results in {}",
-            job.parts.len(),
-            scenario.replications,
+            "\n{} merged, {} in all; results in {}",
+            whoruns::format::count(job.parts.len(), "shard", "shards"),
+            whoruns::format::count(
+                scenario.replications as usize,
+                "replication",
+                "replications"
+            ),
             job.out.display()
         );
     }

@@ -30,14 +30,61 @@ pub struct ReportArgs {
     /// or the first model reported).
     #[arg(long, value_name = "MODEL")]
     reference: Option<String>,
+    /// Write the report, charts and summaries into this folder instead of replacing them
+    /// in DIR (which is then left as it was).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Replace results already in the --out folder.
+    #[arg(long, requires = "out")]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
-fn read(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
+/// Why `dir` cannot be reported on, in a user's words, when it is not a run's results:
+/// no such folder, a file, or a folder without a run's tables. None when it looks right.
+fn not_results(dir: &Path) -> Option<String> {
+    let shown = dir.display();
+    if !dir.exists() {
+        return Some(format!("{shown}: no such folder"));
+    }
+    if !dir.is_dir() {
+        return Some(format!(
+            "{shown} is a file; give the folder `whoruns run` wrote (e.g. output/baseline)"
+        ));
+    }
+    let missing: Vec<&str> = ["scenario.toml", "replications.parquet"]
+        .into_iter()
+        .filter(|f| !dir.join(f).exists())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let sweep = dir.join("sweep.parquet").exists() || dir.join("sweep.csv").exists();
+    let hint = if sweep {
+        " (it holds a sweep, whose charts `whoruns sweep` draws)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{shown} holds no results of `whoruns run`{hint}: {} missing; give the folder a run wrote (e.g. output/baseline)",
+        missing.join(" and ")
+    ))
+}
+
+/// A table of the results in `dir`; a missing or unreadable one is the user's folder's
+/// problem (exit 2), said with the file.
+fn read(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
     let path = dir.join(name);
-    std::fs::read(&path).with_context(|| {
+    std::fs::read(&path).map_err(|e| {
         format!(
-            "cannot read {}: is {} a folder written by `whoruns run`?",
+            "cannot read {}: {}; is {} a folder written by `whoruns run`?",
             path.display(),
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                _ => e.to_string(),
+            },
             dir.display()
         )
     })
@@ -46,20 +93,40 @@ fn read(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
 /// Runs `whoruns report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
+    if let Some(problem) = not_results(dir) {
+        return refuse(problem);
+    }
+    if let Some(out) = &args.out
+        && let Err(e) = files::check_writable(out, args.force)
+    {
+        return refuse(format!("{e:#}"));
+    }
     let scenario = match load::load_scenario(&dir.join("scenario.toml")) {
         Ok(s) => s,
         Err(e @ LoadError::Invalid(_)) => return invalid(e),
         Err(e) => {
-            return Err(anyhow::Error::new(e).context(format!(
-                "{} does not look like a folder written by `whoruns run`",
+            return refuse(format!(
+                "{e}: {} does not look like a folder written by `whoruns run`",
                 dir.display()
-            )));
+            ));
         }
     };
-    let reps = from_parquet(read(dir, "replications.parquet")?, "replications")?;
-    let services = from_parquet(read(dir, "services.parquet")?, "services")?;
-    let timeseries = from_parquet(read(dir, "timeseries.parquet")?, "timeseries")?;
-    let histogram = from_parquet(read(dir, "ttr_histogram.parquet")?, "ttr_histogram")?;
+    let table = |file: &str, name: &'static str| -> Result<_, String> {
+        let bytes = read(dir, file)?;
+        from_parquet(bytes, name).map_err(|e| format!("{}: {e}", dir.join(file).display()))
+    };
+    let tables = (|| {
+        Ok::<_, String>((
+            table("replications.parquet", "replications")?,
+            table("services.parquet", "services")?,
+            table("timeseries.parquet", "timeseries")?,
+            table("ttr_histogram.parquet", "ttr_histogram")?,
+        ))
+    })();
+    let (reps, services, timeseries, histogram) = match tables {
+        Ok(t) => t,
+        Err(e) => return refuse(e),
+    };
     let parse = |key: &str| key.trim().parse::<ModelKind>();
     let mut models = Vec::new();
     for key in &args.models {
@@ -77,7 +144,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         .context("cannot assemble the report data")?;
     // Results written before quarters were measured have no `quarters.parquet`.
     if dir.join("quarters.parquet").exists() {
-        let quarters = from_parquet(read(dir, "quarters.parquet")?, "quarters")?;
+        let quarters = match table("quarters.parquet", "quarters") {
+            Ok(q) => q,
+            Err(e) => return refuse(e),
+        };
         data = data
             .with_quarters(&quarters)
             .context("cannot assemble the report data")?;
@@ -89,7 +159,23 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         data.title.clone_from(title);
     }
     let interrupt = Interrupt::install();
-    let rendered = report::render(&data)?;
+    let (mut rendered, _) = whoruns::report::files::summaries(&data)?;
+    rendered.extend(report::render(&data)?);
+    if let Some(out) = &args.out {
+        let mut files = rendered;
+        files.push((
+            "scenario.toml".into(),
+            std::fs::read(dir.join("scenario.toml"))
+                .with_context(|| format!("cannot read {}", dir.join("scenario.toml").display()))?,
+        ));
+        if let Some(status) = super::common::publish(out, &files, args.force, interrupt, None)? {
+            return Ok(status);
+        }
+        if !args.quiet {
+            println!("report: {}", out.join("report.html").display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Err(e) = files::replace_files(dir, &rendered, &|| interrupt.check()) {
         return match e.downcast_ref::<Interrupted>() {
             Some(i) => {
@@ -99,6 +185,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             None => Err(e),
         };
     }
-    println!("report: {}", dir.join("report.html").display());
+    if !args.quiet {
+        println!("report: {}", dir.join("report.html").display());
+    }
     Ok(ExitCode::SUCCESS)
 }

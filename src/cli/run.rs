@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Print the summary as one JSON document on stdout (every metric's mean, 95% interval
+    /// and paired difference per model, as in summary.csv) instead of the table.
+    #[arg(long)]
+    json: bool,
     /// Add replications until every headline metric's 95% half-width is within this share
     /// of its mean, for every model (e.g. 0.05), and stays there (Hoad, Robinson & Davies
     /// 2010); --replications is then the starting number.
@@ -68,7 +72,8 @@ pub struct RunArgs {
     /// over models and replications.
     #[arg(long, default_value_t = Limits::default().max_events)]
     max_events: u64,
-    /// Refuse runs estimated to need more memory than this (e.g. "4GiB", "512MiB").
+    /// Refuse runs estimated to need more memory than this: "4GiB", "512MiB" (powers of
+    /// 1024) or "4GB" (10⁹ bytes each).
     #[arg(long, default_value = guard::DEFAULT_MAX_MEMORY, value_parser = guard::parse_bytes)]
     max_memory: u64,
 }
@@ -182,7 +187,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if interrupt.raised() {
         return Ok(common::stopped(interrupt, Some(&out)));
     }
-    let (mut out_files, text) = whoruns::report::files::run_with(
+    let (mut out_files, rows) = whoruns::report::files::run_with(
         &scenario,
         scenario_text,
         &mut frames,
@@ -200,12 +205,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(status) = dest.publish(&out_files, Some(&out))? {
         return Ok(status);
     }
-    if !args.quiet {
-        print!("{text}");
-        println!(
-            "\n{} replications × {} models in {:.2} s; results in {}",
-            scenario.replications,
-            scenario.models.len(),
+    if args.json {
+        let mut doc = whoruns::export::summary_json(&scenario, &rows);
+        doc["out"] = out.display().to_string().into();
+        doc["report"] = if args.no_report {
+            serde_json::Value::Null
+        } else {
+            out.join("report.html").display().to_string().into()
+        };
+        doc["seconds"] = elapsed.as_secs_f64().into();
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else if !args.quiet {
+        common::print_table(&scenario, &rows);
+        anstream::println!(
+            "\n{} in {:.2} s; results in {}",
+            whoruns::format::count(
+                scenario.replications as usize,
+                "replication",
+                "replications"
+            ) + " × "
+                + &whoruns::format::count(scenario.models.len(), "model", "models"),
             elapsed.as_secs_f64(),
             out.display()
         );
@@ -217,7 +236,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             );
         }
         if !args.no_report {
-            println!("report: {}", out.join("report.html").display());
+            anstream::println!(
+                "report: {}",
+                super::term::paint(super::term::HEADING, out.join("report.html").display())
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

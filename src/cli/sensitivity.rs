@@ -313,38 +313,88 @@ fn publish_part(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The largest effects, on the terminal.
+/// The largest effects, on the terminal: each on one line of at most 100 columns (a long
+/// parameter path is cut with "…"; effects.csv has them whole), the first line wrapped
+/// to the terminal.
 fn summarise(plan: &sensitivity::Plan, analysis: &sensitivity::Analysis, out: &std::path::Path) {
+    let width = super::term::width().unwrap_or(100).min(100);
     let how = if plan.plausible {
         "across its plausible range".to_string()
     } else {
         format!("±{:.0}%", 100.0 * plan.range)
     };
-    println!(
-        "{} parameters each moved {how}, one at a time ({} left out, see skipped.csv); {} against {}; results in {}",
-        plan.points.len(),
+    let first = format!(
+        "{} each moved {how}, one at a time ({} left out, see skipped.csv); {} against {}; results in {}",
+        whoruns::format::count(plan.points.len(), "parameter", "parameters"),
         plan.skipped.len(),
         plan.a.name(),
         plan.b.name(),
         out.display()
     );
+    for line in whoruns::format::wrap(&first, width) {
+        println!("{line}");
+    }
     let Some(o) = plan.outputs().into_iter().next() else {
         return;
     };
     let unit = whoruns::report::headline::difference_unit(&o, &plan.base.costs.currency);
+    let what = whoruns::metric::find(o.metric).map_or(o.metric, |m| m.label);
+    anstream::println!(
+        "{}",
+        super::term::paint(
+            super::term::HEADING,
+            format!(
+                "Largest effects on {what}, {} against {}:",
+                plan.a.name(),
+                plan.b.name()
+            )
+        )
+    );
     for e in analysis.effects.first().into_iter().flatten().take(10) {
         println!(
-            "  {:<52} moves {} by {} (95% CI {} to {}){}",
-            whoruns::parameter::label(&e.parameter),
-            whoruns::metric::find(o.metric).map_or(o.metric, |m| m.label),
-            unit.show(e.effect.mean),
-            unit.show(e.effect.low),
-            unit.show(e.effect.high),
-            if e.flips {
-                "  — reverses who is better"
-            } else {
-                ""
-            }
+            "{}",
+            effect_line(
+                &whoruns::parameter::label(&e.parameter),
+                [
+                    unit.show(e.effect.mean),
+                    unit.show(e.effect.low),
+                    unit.show(e.effect.high)
+                ],
+                e.flips
+            )
         );
+    }
+}
+
+/// One effect in at most 100 columns: the parameter's label (cut to 42 characters), the
+/// effect and its 95% interval in the metric's unit, and whether it reverses who is better.
+fn effect_line(label: &str, [mean, low, high]: [String; 3], flips: bool) -> String {
+    const PARAM: usize = 42;
+    let n = label.chars().count();
+    let label = if n > PARAM {
+        let head: String = label.chars().take(PARAM - 1).collect();
+        format!("{head}…")
+    } else {
+        label.to_string()
+    };
+    format!(
+        "  {label:<PARAM$} {mean:>9}  95% CI {low:>9} to {high:>9}{}",
+        if flips { "  reverses it" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_effect_fits_in_100_columns() {
+        let line = effect_line(
+            "operations estate in services, SRE estate in services, standby pay",
+            ["-1.25M".into(), "-1.30M".into(), "-1.20M".into()],
+            true,
+        );
+        assert!(line.chars().count() <= 100, "{line}");
+        assert!(line.contains('…') && line.contains("reverses it"), "{line}");
     }
 }

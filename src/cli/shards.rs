@@ -230,26 +230,38 @@ pub fn part_tables(
 }
 
 /// The tables of the shard folders `dirs`, one after the other (shards in order), as
-/// single-chunk tables. Each table is scanned lazily across the parts and collected
-/// once, so parts can sit on slow or mounted storage.
+/// single-chunk tables. Each part is read eagerly (Parquet), checked to have the columns
+/// of the first and stacked under it.
 pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
-    use polars::prelude::{LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, concat};
+    use polars::prelude::{ParquetReader, SerReader};
     let table = |name: &'static str| -> anyhow::Result<DataFrame> {
-        let scans = dirs
-            .iter()
-            .map(|d| {
-                let path = d.join(name);
-                if !path.exists() {
-                    anyhow::bail!("{} is missing", path.display());
+        let mut stacked: Option<DataFrame> = None;
+        for d in dirs {
+            let path = d.join(name);
+            if !path.exists() {
+                anyhow::bail!("{} is missing", path.display());
+            }
+            let file = std::fs::File::open(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let part = ParquetReader::new(file)
+                .finish()
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            match stacked.as_mut() {
+                None => stacked = Some(part),
+                Some(df) => {
+                    if df.get_column_names() != part.get_column_names() {
+                        anyhow::bail!(
+                            "cannot merge the parts' {name}: {} has other columns than {}",
+                            path.display(),
+                            dirs[0].join(name).display()
+                        );
+                    }
+                    df.vstack_mut_owned(part)
+                        .with_context(|| format!("cannot merge the parts' {name}"))?;
                 }
-                let path = path.to_string_lossy().to_string();
-                LazyFrame::scan_parquet(PlRefPath::from(path.as_str()), ScanArgsParquet::default())
-                    .with_context(|| format!("cannot read {path}"))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let mut df = concat(scans, UnionArgs::default())
-            .and_then(LazyFrame::collect)
-            .with_context(|| format!("cannot merge the parts' {name}"))?;
+            }
+        }
+        let mut df = stacked.with_context(|| format!("no parts to merge for {name}"))?;
         df.rechunk_mut();
         Ok(df)
     };

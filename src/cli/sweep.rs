@@ -71,10 +71,15 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Print the results as one JSON document on stdout (per value, every model's headline
+    /// metrics with their 95% intervals; the crossovers) instead of the summary.
+    #[arg(long)]
+    json: bool,
     /// Refuse sweeps estimated to simulate more events than this, over all values.
     #[arg(long, default_value_t = Limits::default().max_events)]
     max_events: u64,
-    /// Refuse sweeps estimated to need more memory than this (e.g. "4GiB").
+    /// Refuse sweeps estimated to need more memory than this: "4GiB" (powers of 1024) or
+    /// "4GB" (10⁹ bytes each).
     #[arg(long, default_value = guard::DEFAULT_MAX_MEMORY, value_parser = guard::parse_bytes)]
     max_memory: u64,
 }
@@ -295,7 +300,11 @@ fn run_with(args: SweepArgs, source: Source) -> anyhow::Result<ExitCode> {
     if let Some(status) = common::publish(&out, &out_files, force, interrupt, None)? {
         return Ok(status);
     }
-    if !args.quiet {
+    if args.json {
+        let mut doc = export::sweep_json(&result);
+        doc["out"] = out.display().to_string().into();
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else if !args.quiet {
         summarise(&result, values, precision, &notes, &out);
     }
     Ok(ExitCode::SUCCESS)
@@ -358,17 +367,19 @@ fn summarise(
             println!("  {note}");
         }
     }
+    let (counts, paths): (Vec<String>, Vec<&str>) = (result.axes.iter())
+        .map(|a| (a.values.len().to_string(), a.path.as_str()))
+        .unzip();
+    let of = match counts.len() {
+        1 => whoruns::format::count(values, "value", "values"),
+        _ => format!("{values} values ({})", counts.join(" × ")),
+    };
+    let count = whoruns::format::count;
     println!(
-        "{} values of {} × {} models × {} replications; results in {}",
-        values,
-        result
-            .axes
-            .iter()
-            .map(|a| a.path.as_str())
-            .collect::<Vec<_>>()
-            .join(" × "),
-        result.scenario.models.len(),
-        replications,
+        "{of} of {} × {} × {}; results in {}",
+        paths.join(" × "),
+        count(result.scenario.models.len(), "model", "models"),
+        count(replications as usize, "replication", "replications"),
         out.display()
     );
     let changes: Vec<&sweep::Crossover> = result

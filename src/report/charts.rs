@@ -144,7 +144,7 @@ impl Chart {
     pub fn subtitle(self) -> &'static str {
         match self {
             Chart::CostVsReliability => {
-                "Markers: share of each tier's service-years that met the target (shape: tier), at the model's mean operating cost. Bars: 95% intervals."
+                "Markers: share of each tier's service-years that met the target (one shape per tier, the same in every scenario), side by side at the model's mean operating cost. Bars: 95% intervals."
             }
             Chart::TimeToRestore => {
                 "Share of incidents restored within a given time; all replications pooled."

@@ -60,6 +60,9 @@ pub struct ModelData {
     /// Per tier (in [`ReportData::tiers`] order), per replication: share of the tier's
     /// services that met their target.
     pub tier_met: Vec<Vec<f64>>,
+    /// Per replication (in replication order): the service with the most impact-weighted
+    /// downtime and its hours. Empty where the services table does not say.
+    pub worst_service: Vec<(String, f64)>,
 }
 
 impl ModelData {
@@ -188,6 +191,7 @@ impl ReportData {
         let service_rows = ServiceRows::read(services)?;
         read_top_tier(&mut models, &slots, &service_rows, top_target);
         read_tier_met(&mut models, &slots, &service_rows, &tiers);
+        read_worst_service(&mut models, &slots, services);
 
         let mut replication_ids: Vec<u32> = rep_index.iter().map(|&r| r as u32).collect();
         replication_ids.sort_unstable();
@@ -225,6 +229,7 @@ fn models_in(scenario: &Scenario, rep_models: &[String]) -> Result<Vec<ModelData
                 top_tier_met: Vec::new(),
                 top_tier_availability: Vec::new(),
                 tier_met: Vec::new(),
+                worst_service: Vec::new(),
             });
         }
     }
@@ -572,6 +577,38 @@ fn read_tier_met(models: &mut [ModelData], slots: &Slots, rows: &ServiceRows, ti
     for key in keys {
         let (ok, n) = by_tier[&key];
         models[key.0].tier_met[key.1].push(ok / n);
+    }
+}
+
+/// Per replication, each model's service with the most impact-weighted downtime (for the
+/// report to name the service behind an extreme year); nothing where the table lacks the
+/// columns.
+fn read_worst_service(models: &mut [ModelData], slots: &Slots, services: &DataFrame) {
+    let (Ok(keys), Ok(reps), Ok(names), Ok(hours)) = (
+        strings(services, "services", "model"),
+        numbers(services, "services", "replication"),
+        strings(services, "services", "service"),
+        numbers(services, "services", "downtime_hours"),
+    ) else {
+        return;
+    };
+    let mut worst: HashMap<(usize, i64), (usize, f64)> = HashMap::new();
+    for i in 0..keys.len() {
+        let Some(k) = slots.of_key(&keys[i]) else {
+            continue;
+        };
+        let e = worst
+            .entry((k, reps[i] as i64))
+            .or_insert((i, f64::NEG_INFINITY));
+        if hours[i] > e.1 {
+            *e = (i, hours[i]);
+        }
+    }
+    let mut order: Vec<_> = worst.keys().copied().collect();
+    order.sort_unstable();
+    for key in order {
+        let (i, h) = worst[&key];
+        models[key.0].worst_service.push((names[i].clone(), h));
     }
 }
 

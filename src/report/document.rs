@@ -13,7 +13,10 @@ use crate::stats::{Estimate, paired_ratio};
 use crate::table::money;
 use crate::units::format_hours;
 
-use super::years::names;
+/// Names a list of models: "a", "a and b", "a, b and c", each as the prose styles them.
+fn names(models: &[ModelKind]) -> String {
+    super::plain::models(models)
+}
 
 /// A finding on who leads `metric`, stated only when the lead is real (see
 /// [`crate::ranking`]); otherwise the tie, with the metric named either way.
@@ -24,6 +27,7 @@ fn lead_finding(
     show: &dyn Fn(f64) -> String,
 ) -> Option<String> {
     let (better, threshold) = (crate::metric::direction(metric), crate::metric::tie(metric));
+    // The rule itself is stated once, in "How to read this" ([`super::plain::how_to_read`]).
     let values: Vec<(ModelKind, &[f64])> = data
         .models
         .iter()
@@ -32,18 +36,6 @@ fn lead_finding(
     if values.len() < 2 {
         return None;
     }
-    let rule = if threshold.absolute > 0.0 {
-        format!(
-            "a lead counts when its paired 95% interval excludes zero and it is at least {:.0}% and at least {}",
-            100.0 * threshold.relative,
-            show(threshold.absolute)
-        )
-    } else {
-        format!(
-            "a lead counts when its paired 95% interval excludes zero and it is at least {:.0}%",
-            100.0 * threshold.relative
-        )
-    };
     let mean = |m: ModelKind| data.model(m).map_or(f64::NAN, |d| d.estimate(metric).mean);
     Some(match lead(&values, better, threshold) {
         Lead::Clear {
@@ -71,18 +63,18 @@ fn lead_finding(
                 format!(" But it is {}.", super::headline::list(&against))
             };
             format!(
-                "**{}** is best on {what} (`{metric}`): {} against {} for the runner-up, **{}**; paired difference {}, 95% CI {interval}.{but}",
-                leader.name(),
+                "{} is best on {what}: {} against {} for the runner-up, {}; paired difference {}, 95% CI {interval}.{but}",
+                super::plain::model(leader),
                 show(mean(leader)),
                 show(mean(runner_up)),
-                runner_up.name(),
+                super::plain::model(runner_up),
                 show(difference.mean),
             )
         }
         Lead::Tied(tied) => {
             let range: Vec<String> = tied.iter().map(|m| show(mean(*m))).collect();
             format!(
-                "On {what} (`{metric}`), {} are tied at the top ({}): no difference among them passes the rule: {rule}.",
+                "On {what}, {} are tied at the top ({}): no difference among them is large and sure enough to count.",
                 names(&tied),
                 range.join(", ")
             )
@@ -119,10 +111,10 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             && r.low > 1.05
         {
             out.push(format!(
-                "**{}** takes {:.2}× as long as **{}** to restore service (`mttr_hours`): {} against {} on average (the ratio of these means, paired 95% CI {:.2}–{:.2}), {} at the 90th percentile.",
-                slow.model.name(),
+                "{} takes {:.2}× as long as {} to restore service: {} against {} on average (the ratio of these means, paired 95% CI {:.2}–{:.2}), {} at the 90th percentile.",
+                super::plain::model(slow.model),
                 r.ratio,
-                reference.model.name(),
+                super::plain::model(reference.model),
                 format_hours(slow.estimate("mttr_hours").mean),
                 format_hours(reference.estimate("mttr_hours").mean),
                 r.low,
@@ -144,10 +136,10 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             "is met in most service-years under at least one model"
         };
         out.push(format!(
-            "The top tier ({:.2}%) {verdict}: at best in {:.0}% of them, under **{}** (`met_target` in `services.csv`).",
+            "The top tier ({:.2}%) {verdict}: at best in {:.0}% of them, under {}.",
             100.0 * top,
             100.0 * share,
-            best.name()
+            super::plain::model(best)
         ));
     }
     out.extend(lead_finding(
@@ -162,17 +154,18 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         "total cost, operating cost plus lost revenue and freezes",
         &cost,
     ));
+    out.extend(super::plain::tails_finding(data, "cost_total"));
     let avail = by("availability");
     if let (Some(worst), Some(best)) = (avail.first(), avail.last()) {
         let per_year =
             |m: &ModelData| (1.0 - m.estimate("availability").mean) * crate::units::HOURS_PER_YEAR;
         out.push(format!(
-            "Availability ranges from {:.3}% under **{}** ({} of impact-weighted downtime per service per year) to {:.3}% under **{}** ({}).",
+            "Availability ranges from {:.3}% under {} ({} of impact-weighted downtime per service per year) to {:.3}% under {} ({}).",
             100.0 * worst.estimate("availability").mean,
-            worst.model.name(),
+            super::plain::model(worst.model),
             format_hours(per_year(worst)),
             100.0 * best.estimate("availability").mean,
-            best.model.name(),
+            super::plain::model(best.model),
             format_hours(per_year(best)),
         ));
     }
@@ -181,8 +174,8 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         && most.estimate("workarounds_peak").mean > 0.0
     {
         out.push(format!(
-            "**{}** accumulates the most workarounds: a peak of {:.0} in production, and {:.1} incidents a year from fixes that conflict with them.",
-            most.model.name(),
+            "{} accumulates the most workarounds: a peak of {:.0} in production, and {:.1} incidents a year from fixes that conflict with them.",
+            super::plain::model(most.model),
             most.estimate("workarounds_peak").mean,
             most.estimate("regressions").mean,
         ));
@@ -196,7 +189,7 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
         let top = most.estimate("offhours_pages_per_person_month").mean;
         if top < 2.0 {
             out.push(format!(
-                "Off-hours pages per on-call person per month (`offhours_pages_per_person_month`) stay at or below {top:.1} under every model. {PAGERDUTY} Off-hours pages alone stay under the first of them; the business-hours interruptions they also count are not measured here."
+                "Off-hours pages per on-call person per month stay at or below {top:.1} under every model. {PAGERDUTY} Off-hours pages alone stay under the first of them; the business-hours interruptions they also count are not measured here."
             ));
         } else {
             let metric = "offhours_pages_per_person_month";
@@ -208,11 +201,11 @@ fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
             // Heaviest: the lead in the direction opposite to better, by the load rule.
             out.push(match lead(&values, Better::Higher, crate::metric::tie(metric)) {
                 Lead::Clear { leader, .. } => format!(
-                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest under **{}**: {top:.1}. {PAGERDUTY}",
-                    leader.name()
+                    "Off-hours pages per on-call person per month are heaviest under {}: {top:.1}. {PAGERDUTY}",
+                    super::plain::model(leader)
                 ),
                 Lead::Tied(t) => format!(
-                    "Off-hours pages per on-call person per month (`{metric}`) are heaviest, and tied, under {}: up to {top:.1}. {PAGERDUTY}",
+                    "Off-hours pages per on-call person per month are heaviest, and tied, under {}: up to {top:.1}. {PAGERDUTY}",
                     names(&t)
                 ),
             });
@@ -464,26 +457,14 @@ fn model_cells(m: &ModelData) -> [String; 5] {
     let e = |k: &str| m.estimate(k);
     [
         format!(
-            "{:.3}% ± {:.3}",
+            "{:.3}% ± {:.3}%",
             100.0 * e("availability").mean,
             100.0 * e("availability").half_width()
         ),
-        format!(
-            "{} ± {}",
-            format_hours(e("mttr_hours").mean),
-            format_hours(e("mttr_hours").half_width())
-        ),
+        crate::format::hours_pm(e("mttr_hours").mean, e("mttr_hours").half_width()),
         format_hours(e("ttr_p90_hours").mean),
-        format!(
-            "{} ± {}",
-            money(e("cost_operating").mean),
-            money(e("cost_operating").half_width())
-        ),
-        format!(
-            "{} ± {}",
-            money(e("cost_total").mean),
-            money(e("cost_total").half_width())
-        ),
+        super::plain::cost_with_median(m, "cost_operating"),
+        super::plain::cost_with_median(m, "cost_total"),
     ]
 }
 
@@ -592,11 +573,20 @@ const TIER_NOTE: &str = "Share of service-years in which a tier's services met t
 pub fn markdown(data: &ReportData, rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", data.title);
+    let bottom = super::plain::bottom_line(data);
+    if !bottom.is_empty() {
+        let _ = writeln!(out, "**The bottom line.** {}\n", bottom.join(" "));
+    }
     out.push_str("## The scenario in brief\n\n");
     for line in brief(data) {
         let _ = writeln!(out, "- {line}");
     }
     out.push_str("\n## Key findings\n\n");
+    let _ = writeln!(
+        out,
+        "*How to read this.* {}\n",
+        super::plain::how_to_read(data)
+    );
     for f in findings(data, rows) {
         let _ = writeln!(out, "- {f}");
     }
@@ -675,7 +665,27 @@ fn strong(s: &str) -> String {
     wrap(&bold_code, "*", "em")
 }
 
-const CSS: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1.5em;color:#212121;line-height:1.5}h1{font-size:2em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}table{border-collapse:collapse;width:100%;font-size:.92em;margin:1em 0}th,td{border:1px solid #ddd;padding:.45em .6em;vertical-align:top;text-align:left}th{background:#f4f4f4}td.ok{background:#eef7ee}td.no{background:#fbeeee}small{color:#666}.chart svg{width:100%;height:auto;border:1px solid #eee;margin:.5em 0 1.5em}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.4em;vertical-align:middle}.rules li{margin:.3em 0}";
+const CSS: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1.5em;color:#212121;line-height:1.5}h1{font-size:2em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}table{border-collapse:collapse;width:100%;font-size:.92em;margin:1em 0}th,td{border:1px solid #ddd;padding:.45em .6em;vertical-align:top;text-align:left}th{background:#f4f4f4}td.ok{background:#eef7ee}td.no{background:#fbeeee}small{color:#666}.chart svg{width:100%;height:auto;border:1px solid #eee;margin:.5em 0 1.5em}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.4em;vertical-align:middle}.rules li{margin:.3em 0}.bottom{font-size:1.15em;background:#f6f8fb;border-left:4px solid #1565c0;padding:.6em 1em}.read{color:#444}";
+
+/// The bottom line as an HTML paragraph (nothing when there is none).
+fn bottom_line_html(data: &ReportData) -> String {
+    let bottom = super::plain::bottom_line(data);
+    if bottom.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p class=\"bottom\"><strong>The bottom line.</strong> {}</p>\n",
+        strong(&bottom.join(" "))
+    )
+}
+
+/// The end of the brief's list, the key findings' heading and "How to read this".
+fn key_findings_html(data: &ReportData) -> String {
+    format!(
+        "</ul>\n<h2>Key findings</h2>\n<p class=\"read\"><em>How to read this.</em> {}</p>\n<ul>\n",
+        strong(&super::plain::how_to_read(data))
+    )
+}
 
 /// The report as one self-contained HTML page; `svgs` are the charts in [`Chart::ALL`] order.
 pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
@@ -687,11 +697,12 @@ pub fn html(data: &ReportData, rows: &[Row], svgs: &[String]) -> String {
         esc(&title),
         esc(&title)
     );
+    out.push_str(&bottom_line_html(data));
     out.push_str("<h2>The scenario in brief</h2>\n<ul>\n");
     for line in brief(data) {
         let _ = writeln!(out, "<li>{}</li>", strong(line));
     }
-    out.push_str("</ul>\n<h2>Key findings</h2>\n<ul>\n");
+    out.push_str(&key_findings_html(data));
     for f in findings(data, rows) {
         let _ = writeln!(out, "<li>{}</li>", strong(&f));
     }

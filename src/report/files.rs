@@ -26,14 +26,14 @@ pub enum FilesError {
 }
 
 /// Every file of a run's results (tables, summary, pairwise, report unless `no_report`)
-/// and the terminal summary. Summary and pairwise are computed from the tables, so a run
-/// and merged shards of it agree to the byte.
+/// and the summary's rows (for the terminal's table). Summary and pairwise are computed
+/// from the tables, so a run and merged shards of it agree to the byte.
 pub fn run(
     scenario: &Scenario,
     scenario_text: String,
     frames: &mut Frames,
     no_report: bool,
-) -> Result<(Files, String), FilesError> {
+) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
     run_with(scenario, scenario_text, frames, no_report, None)
 }
 
@@ -45,7 +45,7 @@ pub fn run_with(
     frames: &mut Frames,
     no_report: bool,
     breakeven: Option<(&crate::breakeven::Analysis, &crate::ledger::Ledger)>,
-) -> Result<(Files, String), FilesError> {
+) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
     let data = ReportData::from_frames(
         scenario.clone(),
         &frames.reps,
@@ -54,31 +54,26 @@ pub fn run_with(
         &frames.histogram,
     )?
     .with_quarters(&frames.quarters)?;
-    let values = |m: crate::ModelKind, name: &str| -> Vec<f64> {
-        data.model(m)
-            .map_or(Vec::new(), |d| d.values(name).to_vec())
-    };
-    let rows = summary::summarise_with(&scenario.models, scenario.reference, &values);
-    let mut pairs = export::pairwise_frame(&summary::pairwise_with(&scenario.models, &values))?;
-    let mut summary_df = export::summary_frame(&rows)?;
-    let text = table::summary_table(scenario, &rows);
+    let (summaries, rows) = summaries(&data)?;
     let mut files: Files = vec![
         (TABLES[0].into(), export::to_parquet(&mut frames.reps)?),
         ("replications.csv".into(), export::to_csv(&mut frames.reps)?),
         (TABLES[1].into(), export::to_parquet(&mut frames.services)?),
         ("services.csv".into(), export::to_csv(&mut frames.services)?),
-        ("summary.csv".into(), export::to_csv(&mut summary_df)?),
-        ("pairwise.csv".into(), export::to_csv(&mut pairs)?),
-        (
-            TABLES[2].into(),
-            export::to_parquet(&mut frames.timeseries)?,
-        ),
-        (TABLES[3].into(), export::to_parquet(&mut frames.histogram)?),
-        (TABLES[4].into(), export::to_parquet(&mut frames.quarters)?),
-        ("quarters.csv".into(), export::to_csv(&mut frames.quarters)?),
-        ("summary.txt".into(), text.clone().into_bytes()),
-        ("scenario.toml".into(), scenario_text.into_bytes()),
     ];
+    let mut summaries = summaries.into_iter();
+    // summary.csv and pairwise.csv, then the time series, then summary.txt: the order
+    // the files have always been written in.
+    files.extend(summaries.by_ref().take(2));
+    files.push((
+        TABLES[2].into(),
+        export::to_parquet(&mut frames.timeseries)?,
+    ));
+    files.push((TABLES[3].into(), export::to_parquet(&mut frames.histogram)?));
+    files.push((TABLES[4].into(), export::to_parquet(&mut frames.quarters)?));
+    files.push(("quarters.csv".into(), export::to_csv(&mut frames.quarters)?));
+    files.extend(summaries);
+    files.push(("scenario.toml".into(), scenario_text.into_bytes()));
     if let Some((a, l)) = breakeven {
         files.push(("verdicts.csv".into(), super::whatif::csv(a).into_bytes()));
         files.push((
@@ -89,7 +84,28 @@ pub fn run_with(
     if !no_report {
         files.extend(super::render_with(&data, breakeven.map(|b| b.0))?);
     }
-    Ok((files, text))
+    Ok((files, rows))
+}
+
+/// The summary files of the models `data` compares (`summary.csv`, `pairwise.csv`,
+/// `summary.txt`, in that order) and the summary's rows: what a run writes, and what
+/// `whoruns report --models` rewrites so that every summary names the models shown.
+pub fn summaries(data: &ReportData) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
+    let scenario = &data.scenario;
+    let values = |m: crate::ModelKind, name: &str| -> Vec<f64> {
+        data.model(m)
+            .map_or(Vec::new(), |d| d.values(name).to_vec())
+    };
+    let rows = summary::summarise_with(&scenario.models, scenario.reference, &values);
+    let mut pairs = export::pairwise_frame(&summary::pairwise_with(&scenario.models, &values))?;
+    let mut summary_df = export::summary_frame(&rows)?;
+    let text = table::summary_table(scenario, &rows);
+    let files: Files = vec![
+        ("summary.csv".into(), export::to_csv(&mut summary_df)?),
+        ("pairwise.csv".into(), export::to_csv(&mut pairs)?),
+        ("summary.txt".into(), text.into_bytes()),
+    ];
+    Ok((files, rows))
 }
 
 /// Every file of a sweep: `sweep.parquet`/`.csv`, `scenario.toml`, `crossovers.csv` (one

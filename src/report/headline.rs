@@ -33,17 +33,17 @@ pub fn list(items: &[String]) -> String {
     }
 }
 
-/// Model names as a list; with two or more, each is quoted, since names themselves hold
+/// A model's name as every title shows it: in curly quotes, since names themselves hold
 /// commas and "and" ("You run it, ops monitor", "You and SRE run it").
+pub fn q(m: impl std::borrow::Borrow<ModelKind>) -> String {
+    format!("“{}”", m.borrow().name())
+}
+
+/// Model names as a list, each quoted ([`q`]).
 fn names(models: &[ModelKind]) -> String {
     match models {
-        [one] => one.name().to_string(),
-        _ => list(
-            &models
-                .iter()
-                .map(|m| format!("“{}”", m.name()))
-                .collect::<Vec<_>>(),
-        ),
+        [one] => q(*one),
+        _ => list(&models.iter().map(|m| q(*m)).collect::<Vec<_>>()),
     }
 }
 
@@ -82,7 +82,7 @@ pub fn lead_on(data: &ReportData, metric: &str) -> Lead {
 /// but X ..."), which is shorter and reads better.
 fn superlative(data: &ReportData, l: &Lead, clear: &str, tied: &str, all: &str) -> String {
     match l {
-        Lead::Clear { leader, .. } => format!("{} {clear}", leader.name()),
+        Lead::Clear { leader, .. } => format!("{} {clear}", q(leader)),
         Lead::Tied(t) if t.len() == data.models.len() => all.to_string(),
         Lead::Tied(t) => {
             let others: Vec<ModelKind> = data
@@ -172,7 +172,7 @@ fn cost_superlative(data: &ReportData, metric: &str, clear: &str, tied: &str, al
             for m in t {
                 let against = contradictions(data, *m, metric);
                 if !against.is_empty() {
-                    out.push_str(&format!(", but {} is {}", m.name(), list(&against)));
+                    out.push_str(&format!(", but {} is {}", q(m), list(&against)));
                 }
             }
         }
@@ -275,7 +275,7 @@ fn time_to_restore(data: &ReportData) -> String {
         {
             out.push_str(&format!(
                 "; {} takes {:.1}× as long",
-                slow.model.name(),
+                q(slow.model),
                 ratio.ratio
             ));
         }
@@ -313,7 +313,7 @@ fn restore_breakdown(data: &ReportData) -> String {
     if slow.model == fast.model || gap(part).is_nan() || gap(part) <= 0.0 {
         return format!(
             "Under {}, the largest part of the time to restore is {} ({} of {})",
-            slow.model.name(),
+            q(slow.model),
             part.phrase,
             format_hours(mean(slow, part.metric)),
             format_hours(total)
@@ -321,12 +321,23 @@ fn restore_breakdown(data: &ReportData) -> String {
     }
     format!(
         "{} is {} slower to restore than {}; the largest part of the gap is {} ({})",
-        slow.model.name(),
+        q(slow.model),
         format_hours(total - mean(fast, "mttr_hours")),
-        fast.model.name(),
+        q(fast.model),
         part.phrase,
         format_hours(gap(part)),
     )
+}
+
+/// The highest point of a model's mean line on the workarounds chart: the largest weekly
+/// mean over replications of the open workarounds (what the reader sees, unlike the mean
+/// of each year's own peak, which is higher).
+pub fn workarounds_line_peak(m: &ModelData) -> f64 {
+    m.workarounds
+        .iter()
+        .map(|week| Estimate::of(week.iter().copied()).mean)
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max)
 }
 
 fn workarounds(data: &ReportData) -> String {
@@ -337,14 +348,19 @@ fn workarounds(data: &ReportData) -> String {
         .collect();
     let Some(most) = leaving
         .iter()
-        .max_by(|a, b| mean(a, "workarounds_peak").total_cmp(&mean(b, "workarounds_peak")))
+        .max_by(|a, b| workarounds_line_peak(a).total_cmp(&workarounds_line_peak(b)))
     else {
         return "No model leaves workarounds in production".into();
     };
+    let line = workarounds_line_peak(most);
     let peak = format!(
-        "a peak of {:.0} under {}",
-        mean(most, "workarounds_peak"),
-        most.model.name()
+        "{} open at the most on average, under {}",
+        if line >= 9.5 {
+            format!("{line:.0}")
+        } else {
+            format!("{line:.1}")
+        },
+        q(most.model)
     );
     if leaving.len() == data.models.len() {
         format!("Every model leaves workarounds in production, {peak}")
@@ -420,7 +436,7 @@ fn cost_breakdown(data: &ReportData) -> String {
             } else {
                 format!(", but is {}", list(&against))
             };
-            format!("{} costs least both to run and in total{but}", a.name())
+            format!("{} costs least both to run and in total{but}", q(a))
         }
         _ => format!(
             "{}; {}",
@@ -565,14 +581,14 @@ pub fn sweep(
                     .collect()
             })
             .unwrap_or_default();
-        let names: Vec<String> = always.iter().map(|m| format!("“{}”", m.name())).collect();
+        let names: Vec<String> = always.iter().map(|m| q(*m)).collect();
         return match always.as_slice() {
             [] => format!(
                 "No model is best on {what} across the whole range of {label}; the lead shifts among tied models"
             ),
             [one] => format!(
                 "{} has the {best_word} {what} across the whole range of {label}{}",
-                one.name(),
+                q(one),
                 sweep_but(metric, *one, cells, None)
             ),
             _ => format!(
@@ -592,7 +608,7 @@ pub fn sweep(
             };
             format!(
                 "{} has the {best_word} {what} above {label} ≈ {} (95% of crossings {}–{}){}",
-                new.name(),
+                q(new),
                 crate::format::short(c.at),
                 crate::format::short(c.interval.0),
                 crate::format::short(c.interval.1),
@@ -696,19 +712,19 @@ pub fn tornado(output: &Output, effects: &[Effect], range: f64) -> String {
     match flips.as_slice() {
         [] => format!(
             "{top} moves the {what} gap between {} and {} most; no parameter {within} reverses it",
-            output.a.name(),
-            output.b.name(),
+            q(output.a),
+            q(output.b),
         ),
         [one] => format!(
             "Only {one} can reverse the {what} gap between {} and {} {within}",
-            output.a.name(),
-            output.b.name(),
+            q(output.a),
+            q(output.b),
         ),
         many => format!(
             "{} parameters can reverse the {what} gap between {} and {} {within}, {} most",
             many.len(),
-            output.a.name(),
-            output.b.name(),
+            q(output.a),
+            q(output.b),
             many[0]
         ),
     }
@@ -730,7 +746,39 @@ pub fn grid_map(metric: &str, column: usize, best: &str, cells: &[Vec<Cell>]) ->
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     let total = leaders.len().max(1);
     match counts.first() {
-        None => format!("No model has the {best} alone anywhere on this map"),
+        None => {
+            // Ties everywhere: name who ties, every point or most often.
+            let everywhere: Vec<ModelKind> = leaders
+                .first()
+                .map(|first| {
+                    first
+                        .iter()
+                        .copied()
+                        .filter(|m| leaders.iter().all(|l| l.contains(m)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if everywhere.len() >= 2 {
+                format!(
+                    "{} tie for the {best} at every point of this map",
+                    names(&everywhere)
+                )
+            } else {
+                let mut tally: Vec<(ModelKind, usize)> = Vec::new();
+                for m in leaders.iter().flatten() {
+                    match tally.iter_mut().find(|(k, _)| k == m) {
+                        Some((_, n)) => *n += 1,
+                        None => tally.push((*m, 1)),
+                    }
+                }
+                tally.sort_by_key(|c| std::cmp::Reverse(c.1));
+                let often: Vec<ModelKind> = tally.iter().take(3).map(|(m, _)| *m).collect();
+                format!(
+                    "No model has the {best} alone anywhere on this map; {} tie for it most often",
+                    names(&often)
+                )
+            }
+        }
         Some((m, n)) => {
             // What contradicts a cheapest model, at the points where it is cheapest.
             let led: Vec<&Vec<Cell>> = cells
@@ -741,7 +789,7 @@ pub fn grid_map(metric: &str, column: usize, best: &str, cells: &[Vec<Cell>]) ->
                 .collect();
             format!(
                 "{} has the {best} at {n} of {total} points{}; {} elsewhere",
-                m.name(),
+                q(m),
                 points_but(metric, *m, &led, ("there", "points")),
                 if counts.len() > 1 {
                     "other models or ties"

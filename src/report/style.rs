@@ -55,8 +55,24 @@ pub enum Pattern {
     Solid,
     /// Diagonal stripes: time spent waiting, or a price the scenario assumes.
     Hatched,
+    /// Diagonal stripes both ways (a lattice): a second kind of wait beside [`Hatched`](Pattern::Hatched).
+    CrossHatched,
+    /// Horizontal stripes: a third kind of wait.
+    Horizontal,
     /// A grid of dots.
     Dotted,
+}
+
+impl Pattern {
+    /// Every pattern, each a different kind of mark (none, stripes one way, a lattice,
+    /// level stripes, dots), so that neighbours differ in kind, not in spacing.
+    pub const ALL: [Pattern; 5] = [
+        Pattern::Solid,
+        Pattern::Hatched,
+        Pattern::CrossHatched,
+        Pattern::Horizontal,
+        Pattern::Dotted,
+    ];
 }
 
 /// One component of a stacked bar.
@@ -92,7 +108,8 @@ const fn part(
 
 /// Parts of the mean time to restore in stacking order (the parts, their columns and
 /// words are [`RestorePart`]'s): the first responder's path in browns and oranges, the
-/// waits for developers hatched in purples, developers' work solid.
+/// waits for developers in purples, each wait with a pattern of its own kind (diagonal
+/// stripes, a lattice, level stripes), developers' work solid.
 pub const RESTORE_PARTS: [Component; 9] = [
     restore_part(RestorePart::Detect, RGBColor(127, 59, 8), Pattern::Solid),
     restore_part(RestorePart::Route, RGBColor(179, 88, 6), Pattern::Solid),
@@ -107,12 +124,12 @@ pub const RESTORE_PARTS: [Component; 9] = [
     restore_part(
         RestorePart::WaitL2BusinessHours,
         RGBColor(128, 115, 172),
-        Pattern::Hatched,
+        Pattern::CrossHatched,
     ),
     restore_part(
         RestorePart::WaitL2Prioritisation,
         RGBColor(84, 39, 136),
-        Pattern::Hatched,
+        Pattern::Horizontal,
     ),
     restore_part(RestorePart::L2Work, RGBColor(45, 0, 75), Pattern::Solid),
 ];

@@ -264,7 +264,53 @@ impl Ctx<'_> {
     }
 
     fn probability(&mut self, v: &Option<S<f64>>, name: &str, default: f64) -> f64 {
-        self.number(v, name, default, 0.0, 1.0, "a probability (0..=1)")
+        self.number(
+            v,
+            name,
+            default,
+            0.0,
+            1.0,
+            "a probability between 0 and 1 (e.g. 0.1)",
+        )
+    }
+
+    /// An availability target between `lo` and `hi`; a value written as a percentage
+    /// (99.9) is refused with the share it likely means ("did you mean 0.999?").
+    fn target(
+        &mut self,
+        v: &Option<S<f64>>,
+        name: &str,
+        default: f64,
+        (lo, hi): (f64, f64),
+    ) -> f64 {
+        if let Some(s) = v {
+            let x = *s.get_ref();
+            if x.is_finite() && (lo * 100.0..=hi * 100.0).contains(&x) && x > 1.0 {
+                self.err(
+                    &s.span(),
+                    format!(
+                        "{name} = {} is not an availability target between {} and {} (e.g. 0.999); did you mean {}?",
+                        show_number(x),
+                        show_number(lo),
+                        show_number(hi),
+                        crate::format::short(x / 100.0)
+                    ),
+                );
+                return default;
+            }
+        }
+        self.number(
+            v,
+            name,
+            default,
+            lo,
+            hi,
+            &format!(
+                "an availability target between {} and {} (e.g. 0.999)",
+                show_number(lo),
+                show_number(hi)
+            ),
+        )
     }
 
     fn money(&mut self, v: &Option<S<f64>>, name: &str, default: f64) -> f64 {

@@ -221,6 +221,17 @@ fn text_example(key: &str) -> Option<&'static str> {
     })
 }
 
+/// The share a quoted percentage such as `"99.95%"` stands for (0.9995), if it is one.
+fn percentage(value: &str) -> Option<f64> {
+    let v = value.trim().trim_matches('"').trim();
+    let number = v.strip_suffix('%')?.trim();
+    number
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x > 0.0 && *x <= 100.0)
+        .map(|x| x / 100.0)
+}
+
 /// What a serde type name means to someone writing a scenario.
 fn in_words(expected: &str) -> &'static str {
     let e = expected.trim();
@@ -288,10 +299,18 @@ fn humanise(text: &str, span: &Range<usize>, message: &str, kind: &Kind) -> Stri
                 Some(example) if expected.trim() == "a string" => {
                     format!("text in quotes ({example})")
                 }
+                _ if key.ends_with("availability_target") => {
+                    "a number, without quotes (e.g. 0.999 for 99.9%)".to_string()
+                }
                 _ => in_words(expected).to_string(),
             };
+            let meant = percentage(value)
+                .filter(|_| key.ends_with("availability_target"))
+                .map_or(String::new(), |share| {
+                    format!("; did you mean {}?", crate::format::short(share))
+                });
             format!(
-                "{} = {} should be {should} (found {found_words})",
+                "{} = {} should be {should} (found {found_words}){meant}",
                 if key.is_empty() { "this value" } else { &key },
                 echo(value.trim()),
             )

@@ -7,8 +7,12 @@ use assert_cmd::Command;
 
 use crate::common::bundled;
 
+/// The binary, with the terminal's width left to each test (a developer's exported
+/// `COLUMNS` would otherwise narrow the tables the tests read).
 pub fn whoruns() -> Command {
-    Command::cargo_bin("whoruns").expect("binary")
+    let mut c = Command::cargo_bin("whoruns").expect("binary");
+    c.env_remove("COLUMNS");
+    c
 }
 
 fn run_to(scenario: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
@@ -194,7 +198,7 @@ fn invalid_scenarios_exit_2_with_file_line_and_column() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         stderr.contains(&format!(
-            "{}:6:23: change_failure_rate = 1.4 is not a probability (0..=1)",
+            "{}:6:23: change_failure_rate = 1.4 is not a probability between 0 and 1 (e.g. 0.1)",
             bad.display()
         )),
         "{stderr}"

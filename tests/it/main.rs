@@ -16,6 +16,7 @@ mod journeys;
 mod legacy;
 mod library;
 mod long_run;
+mod manners;
 mod mechanisms;
 mod nothing_lost;
 mod oracle;

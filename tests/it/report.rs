@@ -141,8 +141,15 @@ fn the_html_report_references_nothing_external() {
     }));
     assert!(d.models.iter().all(|m| m.tier_met.len() == d.tiers.len()
         && m.tier_met.iter().all(|v| v.len() == d.replications)));
-    // Findings name the metric they rank on.
-    assert!(md.contains("(`mttr_hours`"), "{md}");
+    // Findings speak in words: the rule and the units are said once, in "How to read
+    // this", and no finding quotes a column name; a bottom line comes first.
+    assert!(!md.contains("(`mttr_hours`"), "{md}");
+    assert!(!md.contains("a lead counts when"), "{md}");
+    assert!(md.contains("*How to read this.*"), "{md}");
+    assert!(
+        md.find("**The bottom line.**") < md.find("## The scenario in brief"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -242,4 +249,129 @@ fn an_exempt_model_is_named_with_the_difference_its_exemption_makes() {
     );
     // Without an exemption, one policy for every model is said instead.
     assert!(document::markdown(&data(), &[]).contains("One error-budget policy for every model"));
+}
+
+/// Every outlined string of a chart's SVG (text is drawn as glyph outlines, each path
+/// keeping its words in `aria-label`): its words and the box its outline points span.
+fn text_boxes(svg: &str) -> Vec<(String, [f64; 4])> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<path aria-label=\"") {
+        let element = &rest[start + "<path aria-label=\"".len()..];
+        let label_end = element.find('"').expect("label ends");
+        let label = element[..label_end].to_string();
+        let d_start = element.find(" d=\"").expect("a path has d") + 4;
+        let d_end = d_start + element[d_start..].find('"').expect("d ends");
+        let numbers: Vec<f64> = element[d_start..d_end]
+            .split(|c: char| c.is_ascii_alphabetic() || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse::<f64>().expect("a coordinate"))
+            .collect();
+        // A rotated string (an axis title) carries `transform="rotate(a, cx, cy)"`.
+        let tag_end = element.find("/>").unwrap_or(element.len());
+        let rotate = element[..tag_end].find("transform=\"rotate(").map(|t| {
+            let args = &element[t + "transform=\"rotate(".len()..];
+            let args = &args[..args.find(')').expect("rotate ends")];
+            let v: Vec<f64> = args
+                .split([',', ' '])
+                .filter(|a| !a.is_empty())
+                .map(|a| a.parse::<f64>().expect("a rotation"))
+                .collect();
+            (
+                v[0].to_radians(),
+                v.get(1).copied().unwrap_or(0.0),
+                v.get(2).copied().unwrap_or(0.0),
+            )
+        });
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for p in numbers.chunks(2) {
+            if let [x, y] = p {
+                let (x, y) = match rotate {
+                    Some((a, cx, cy)) => (
+                        cx + (x - cx) * a.cos() - (y - cy) * a.sin(),
+                        cy + (x - cx) * a.sin() + (y - cy) * a.cos(),
+                    ),
+                    None => (*x, *y),
+                };
+                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+        }
+        if b[0].is_finite() {
+            out.push((label, b));
+        }
+        rest = &element[d_end..];
+    }
+    out
+}
+
+/// Report data for a bundled scenario at a few replications, its name made as long as
+/// `name_len` characters (the footnote names it).
+fn bundled_data(file: &str, name_len: usize) -> ReportData {
+    let text = fs::read_to_string(bundled(file)).expect("read");
+    let mut s = scenario(&text);
+    s.replications = 3;
+    while s.name.chars().count() < name_len {
+        s.name.push_str(" and its longer name");
+    }
+    let outcomes = runner::run(&s, None, &|| {}).expect("run");
+    ReportData::from_frames(
+        s.clone(),
+        &export::replications_frame(&outcomes).expect("frame"),
+        &export::services_frame(&s, &outcomes).expect("frame"),
+        &export::timeseries_frame(&s, &outcomes).expect("frame"),
+        &export::ttr_histogram_frame(&outcomes).expect("frame"),
+    )
+    .expect("report data")
+}
+
+#[test]
+fn no_chart_text_leaves_the_canvas() {
+    // Every bundled scenario the report charts draw, with its own headlines and
+    // subtitles, and once more with a scenario name longer than any bundled one.
+    let mut cases = Vec::new();
+    for file in ["baseline.toml", "large-estate.toml", "mmc-check.toml"] {
+        cases.push((file, 0));
+    }
+    cases.push(("baseline.toml", 160));
+    for (file, name_len) in cases {
+        let d = bundled_data(file, name_len);
+        for chart in Chart::ALL {
+            let svg = chart.svg(&d).expect("svg");
+            let boxes = text_boxes(&svg);
+            assert!(!boxes.is_empty(), "{} draws no text", chart.name());
+            let (w, h) = (
+                f64::from(whoruns::report::charts::WIDTH),
+                f64::from(whoruns::report::charts::HEIGHT),
+            );
+            // The PNG draws text with plotters' own glyph metrics: nothing may run into
+            // its right edge either (a clipped line leaves ink in the last columns).
+            let png = image::load_from_memory(&chart.png(&d).expect("png"))
+                .expect("decode")
+                .to_rgb8();
+            let (pw, ph) = png.dimensions();
+            for x in pw - 6..pw {
+                for y in 0..ph {
+                    let p = png.get_pixel(x, y).0;
+                    assert!(
+                        p.iter().all(|c| *c >= 235),
+                        "{file}: {}: ink at ({x}, {y}) in the PNG's right margin",
+                        chart.name()
+                    );
+                }
+            }
+            for (label, [x0, y0, x1, y1]) in boxes {
+                assert!(
+                    x0 >= 0.0 && y0 >= 0.0 && x1 <= w && y1 <= h,
+                    "{file} ({} characters of name): {}: \"{label}\" spans x {x0}..{x1}, y {y0}..{y1}, outside the {w}×{h} canvas",
+                    d.scenario.name.chars().count(),
+                    chart.name()
+                );
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ fn probability_out_of_range_points_at_the_value() {
         format!("{TEAM}[[services]]\nname = \"s\"\nteam = \"a\"\nchange_failure_rate = 1.4\n");
     assert_eq!(
         errors(&text),
-        "bad.toml:6:23: change_failure_rate = 1.4 is not a probability (0..=1)"
+        "bad.toml:6:23: change_failure_rate = 1.4 is not a probability between 0 and 1 (e.g. 0.1)"
     );
 }
 

@@ -155,5 +155,52 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
+    // Lines drawn one under another are said in words, not left to line widths alone.
+    let same = coinciding(&bands, 0.005 * (y1 - y0));
+    if !same.is_empty() {
+        let text = format!(
+            "one line for: {}",
+            same.iter()
+                .map(|g| g.iter().map(|m| m.key()).collect::<Vec<_>>().join(" = "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let area = chart.plotting_area().strip_coord_spec();
+        let room = f64::from(area.dim_in_pixel().0.saturating_sub(24));
+        area.draw(&Text::new(
+            super::frame::fit(&text, 22, false, room),
+            (12, 8),
+            font(22).color(&GREY),
+        ))
+        .map_err(err)?;
+    }
     Ok(())
+}
+
+/// Groups of models (two or more, in drawing order) whose mean lines lie within `tol` of
+/// each other at every week: drawn one exactly under another.
+fn coinciding(bands: &[(ModelKind, u32, Vec<BandPoint>)], tol: f64) -> Vec<Vec<ModelKind>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in 0..bands.len() {
+        if groups.iter().any(|g| g.contains(&i)) {
+            continue;
+        }
+        let mut group = vec![i];
+        for j in i + 1..bands.len() {
+            let (a, b) = (&bands[i].2, &bands[j].2);
+            let same = !a.is_empty()
+                && a.len() == b.len()
+                && a.iter().zip(b).all(|(p, q)| (p.1 - q.1).abs() <= tol);
+            if same {
+                group.push(j);
+            }
+        }
+        if group.len() > 1 {
+            groups.push(group);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| g.into_iter().map(|i| bands[i].0).collect())
+        .collect()
 }

@@ -32,21 +32,20 @@ pub(super) fn fill_rect<DB: DrawingBackend>(
     };
     match c.pattern {
         Pattern::Solid => {}
-        Pattern::Hatched => {
-            // 45° stripes every 14 px, clipped to the rectangle.
-            let h = y1 - y0;
-            let mut k = x0 - h;
-            while k < x1 {
-                let lo = (x0 - k).max(0);
-                let hi = (x1 - k).min(h);
-                if lo < hi {
-                    area.draw(&PathElement::new(
-                        vec![(k + lo, y1 - lo), (k + hi, y1 - hi)],
-                        ShapeStyle::from(&ink).stroke_width(3),
-                    ))
-                    .map_err(err)?;
-                }
-                k += 14;
+        Pattern::Hatched => diagonals(area, (x0, y0), (x1, y1), ink, false)?,
+        Pattern::CrossHatched => {
+            diagonals(area, (x0, y0), (x1, y1), ink, false)?;
+            diagonals(area, (x0, y0), (x1, y1), ink, true)?;
+        }
+        Pattern::Horizontal => {
+            let mut y = y0 + 5;
+            while y < y1 - 2 {
+                area.draw(&PathElement::new(
+                    vec![(x0, y), (x1, y)],
+                    ShapeStyle::from(&ink).stroke_width(3),
+                ))
+                .map_err(err)?;
+                y += 11;
             }
         }
         Pattern::Dotted => {
@@ -64,4 +63,35 @@ pub(super) fn fill_rect<DB: DrawingBackend>(
     }
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], WHITE.stroke_width(2)))
         .map_err(err)
+}
+
+/// 45° stripes every 14 px across the rectangle from `a` to `b` (top-left, bottom-right),
+/// rising to the right, or falling when `falling`.
+fn diagonals<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+    ink: RGBColor,
+    falling: bool,
+) -> Drawn {
+    let h = y1 - y0;
+    let mut k = x0 - h;
+    while k < x1 {
+        let lo = (x0 - k).max(0);
+        let hi = (x1 - k).min(h);
+        if lo < hi {
+            let (ya, yb) = if falling {
+                (y0 + lo, y0 + hi)
+            } else {
+                (y1 - lo, y1 - hi)
+            };
+            area.draw(&PathElement::new(
+                vec![(k + lo, ya), (k + hi, yb)],
+                ShapeStyle::from(&ink).stroke_width(3),
+            ))
+            .map_err(err)?;
+        }
+        k += 14;
+    }
+    Ok(())
 }

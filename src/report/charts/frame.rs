@@ -22,9 +22,22 @@ type Panels<DB> = (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>);
 /// little narrower). Used to measure text for wrapping.
 const EM_PER_SIZE: f64 = 1.0 / 1.24;
 
+/// The width in pixels of `text` at font size `size`: the wider of the SVG's outlines
+/// and the bitmap's glyphs (plotters lays out a PNG's text with its own metrics, a little
+/// wider than the outlines), so that text measured here fits in both.
+pub(super) fn measure(text: &str, size: u32, bold: bool) -> f64 {
+    let outline = svgtext::width(text, f64::from(size) * EM_PER_SIZE, bold);
+    let style = if bold {
+        crate::report::style::bold(size)
+    } else {
+        font(size)
+    };
+    let bitmap = style.font.box_size(text).map_or(0.0, |(w, _)| f64::from(w));
+    outline.max(bitmap)
+}
+
 /// Breaks `text` into lines no wider than `max` pixels at font size `size`.
 pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
-    let em = f64::from(size) * EM_PER_SIZE;
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -33,7 +46,7 @@ pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if !line.is_empty() && svgtext::width(&candidate, em, bold) > max {
+        if !line.is_empty() && measure(&candidate, size, bold) > max {
             lines.push(std::mem::replace(&mut line, word.to_string()));
         } else {
             line = candidate;
@@ -41,6 +54,36 @@ pub(super) fn wrap(text: &str, size: u32, bold: bool, max: f64) -> Vec<String> {
     }
     lines.push(line);
     lines
+}
+
+/// `text` cut at the end with "…" to fit `max` pixels at font size `size`.
+pub(super) fn fit(text: &str, size: u32, bold: bool, max: f64) -> String {
+    if measure(text, size, bold) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if measure(&candidate, size, bold) <= max {
+            return candidate;
+        }
+    }
+    "…".into()
+}
+
+/// A footnote naming the scenario, fitted to `max` pixels: the name is shortened with
+/// "…" (never the figures after it) when the whole does not fit.
+fn footnote(name: &str, rest: &str, max: f64) -> String {
+    let whole = format!("Scenario \"{name}\" · {rest}");
+    if measure(&whole, 26, false) <= max {
+        return whole;
+    }
+    let room = max - measure(&format!("Scenario \"\" · {rest}"), 26, false);
+    format!(
+        "Scenario \"{}\" · {rest}",
+        fit(name, 26, false, room.max(0.0))
+    )
 }
 
 /// Message title (the finding, up to two lines, smaller if it needs more), neutral
@@ -82,13 +125,16 @@ pub(super) fn frame<DB: DrawingBackend>(
     let body_h = (HEIGHT as i32 - top_h - 60).max(200) as u32;
     let (body, foot) = rest.split_vertically(body_h);
     let s = &data.scenario;
-    let note = format!(
-        "Scenario \"{}\" · {} replications · seed {} · {} services · whoruns {}",
-        s.name,
-        data.replications,
-        s.seed,
-        s.services.len(),
-        env!("CARGO_PKG_VERSION")
+    let note = footnote(
+        &s.name,
+        &format!(
+            "{} replications · seed {} · {} services · whoruns {}",
+            data.replications,
+            s.seed,
+            s.services.len(),
+            env!("CARGO_PKG_VERSION")
+        ),
+        max,
     );
     foot.draw(&Text::new(note, (60, 14), font(26).color(&GREY)))
         .map_err(err)?;
@@ -105,23 +151,33 @@ pub(super) fn simple_frame<DB: DrawingBackend>(
 ) -> Result<DrawingArea<DB, Shift>, String> {
     register_fonts();
     root.fill(&WHITE).map_err(err)?;
-    let lines = wrap(title, 42, true, f64::from(WIDTH - 120));
-    let shown = lines.len().min(2) as i32;
-    let (top, rest) = root.split_vertically(24 + 50 * shown + 60);
-    for (i, l) in lines.iter().take(2).enumerate() {
-        top.draw(&Text::new(l.clone(), (60, 24 + 50 * i as i32), bold(42)))
+    let max = f64::from(WIDTH - 120);
+    // The title at the largest size that keeps it to two lines (all of it, however long).
+    let (size, lines) = [42, 36, 30, 26]
+        .iter()
+        .map(|s| (*s, wrap(title, *s, true, max)))
+        .find(|(_, l)| l.len() <= 2)
+        .unwrap_or_else(|| (26, wrap(title, 26, true, max)));
+    let line_h = size as i32 * 6 / 5;
+    let described = wrap(description, 24, false, max);
+    let top_h = 24 + line_h * lines.len() as i32 + 10 + 30 * described.len() as i32 + 20;
+    let (top, rest) = root.split_vertically(top_h);
+    let mut y = 24;
+    for l in &lines {
+        top.draw(&Text::new(l.clone(), (60, y), bold(size)))
             .map_err(err)?;
+        y += line_h;
     }
-    top.draw(&Text::new(
-        description.to_string(),
-        (62, 24 + 50 * shown + 10),
-        font(24).color(&GREY),
-    ))
-    .map_err(err)?;
+    y += 10;
+    for l in &described {
+        top.draw(&Text::new(l.clone(), (62, y), font(24).color(&GREY)))
+            .map_err(err)?;
+        y += 30;
+    }
     let rest_h = rest.dim_in_pixel().1;
     let (body, foot) = rest.split_vertically(rest_h.saturating_sub(60));
     foot.draw(&Text::new(
-        footnote.to_string(),
+        fit(footnote, 26, false, max),
         (60, 14),
         font(26).color(&GREY),
     ))

@@ -134,6 +134,9 @@ impl GridMap<'_> {
                 },
             };
             fill_rect(&pixels, a, b, &comp)?;
+            if lead.len() > 1 {
+                tied_names(&pixels, a, b, lead)?;
+            }
         }
         Ok(())
     }
@@ -147,4 +150,47 @@ impl GridMap<'_> {
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
         to_png("map", |root| self.draw(root))
     }
+}
+
+/// Names the models tied in a map cell from `a` to `b` (pixels), one key a line on a
+/// white label, as many as fit ("+2 more" for the rest).
+fn tied_names<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    a: (i32, i32),
+    b: (i32, i32),
+    tied: &[crate::ModelKind],
+) -> Result<(), String> {
+    let (x0, y0) = (a.0.min(b.0), a.1.min(b.1));
+    let (w, h) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+    const LINE: i32 = 26;
+    let fits = ((h - 16) / LINE).max(1) as usize;
+    let mut lines: Vec<String> = vec!["tied:".to_string()];
+    lines.extend(tied.iter().map(|m| m.key().to_string()));
+    if lines.len() > fits {
+        let more = lines.len() - (fits - 1);
+        lines.truncate(fits - 1);
+        lines.push(format!("+{more} more"));
+    }
+    let text_w = lines
+        .iter()
+        .map(|l| super::frame::measure(l, 22, false))
+        .fold(0.0, f64::max) as i32;
+    if text_w + 16 > w {
+        return Ok(());
+    }
+    let box_h = LINE * lines.len() as i32 + 8;
+    area.draw(&Rectangle::new(
+        [(x0 + 6, y0 + 6), (x0 + 16 + text_w, y0 + 6 + box_h)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(err)?;
+    for (i, l) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            l.clone(),
+            (x0 + 11, y0 + 10 + LINE * i as i32),
+            font(22),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }

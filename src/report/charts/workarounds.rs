@@ -18,14 +18,14 @@ pub(super) fn workarounds<DB: DrawingBackend>(
 ) -> Drawn {
     let (plot, key) = frame(root, data, Chart::WorkaroundsOverTime)?;
     let entries = line_entries(data, LINE_WIDEST, LINE_NARROWEST, &|m| {
-        let peak = m.estimate("workarounds_peak").mean;
+        let peak = crate::report::headline::workarounds_line_peak(m);
         if peak < 0.05 {
             format!("{}  none", m.model.name())
         } else {
             format!("{}  peak {peak:.1}", m.model.name())
         }
     });
-    legend_with_note(&key, &entries, "(mean peak over the year)")?;
+    legend_with_note(&key, &entries, "(the mean line's highest week)")?;
     band_panel(
         &plot,
         data,

@@ -14,13 +14,11 @@ impl Ctx<'_> {
     /// `[sre_run]`: candidates, escalation, hand-back and readiness by evidence.
     pub(super) fn sre_run(&mut self, r: Option<&SreRunFile>) -> SreRun {
         let d = defaults::sre_run();
-        let min_availability_target = self.number(
+        let min_availability_target = self.target(
             &r.and_then(|r| r.min_availability_target.clone()),
             "sre_run.min_availability_target",
             d.min_availability_target,
-            0.0,
-            1.0,
-            "an availability between 0 and 1",
+            (0.0, 1.0),
         );
         let dev_escalation = self.choice(
             r.and_then(|r| r.dev_escalation.as_ref()),
@@ -155,13 +153,11 @@ impl Ctx<'_> {
     pub(super) fn ops_sometimes_run(&mut self, o: Option<&OpsSometimesRunFile>) -> OpsSometimesRun {
         let d = defaults::ops_sometimes_run();
         OpsSometimesRun {
-            min_availability_target: self.number(
+            min_availability_target: self.target(
                 &o.and_then(|o| o.min_availability_target.clone()),
                 "ops_sometimes_run.min_availability_target",
                 d.min_availability_target,
-                0.0,
-                1.0,
-                "an availability between 0 and 1",
+                (0.0, 1.0),
             ),
         }
     }

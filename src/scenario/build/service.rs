@@ -17,13 +17,11 @@ impl Ctx<'_> {
         team: usize,
         base: &Service,
     ) -> Service {
-        let availability_target = self.number(
+        let availability_target = self.target(
             &s.availability_target,
             "availability_target",
             base.availability_target,
-            0.5,
-            0.999_999_9,
-            "an availability target between 0.5 and 0.9999999 (e.g. 0.999)",
+            (0.5, 0.999_999_9),
         );
         let background_rate_per_hour = match &s.background_incidents {
             None => base.background_rate_per_hour,
