@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_inputs;
+mod browser;
 mod calibrate;
 mod cli;
 mod common;
@@ -23,6 +24,7 @@ mod runaway;
 mod scale_out;
 mod scenario_errors;
 mod sensitivity;
+mod serve;
 mod shards;
 mod staffing;
 mod support;
