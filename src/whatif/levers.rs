@@ -63,6 +63,7 @@ pub struct Lever {
 }
 
 type Get = fn(&Scenario) -> Option<f64>;
+type ServiceGet = fn(&crate::scenario::Service) -> f64;
 
 /// The fixed levers: (path, group, label, unit, scale, getter, hint). `{cur}` in a unit
 /// is the scenario's currency.
@@ -462,7 +463,7 @@ fn tiers(doc: &Table, scenario: &Scenario) -> Vec<Lever> {
             crate::format::trim_pct(100.0 * target),
             members.len()
         );
-        let facts: [(&str, &str, &str, f64, fn(&crate::scenario::Service) -> f64); 2] = [
+        let facts: [(&str, &str, &str, f64, ServiceGet); 2] = [
             (
                 "deploys_per_week",
                 "deployments a week",

@@ -231,3 +231,140 @@ fn place(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::whatif::levers::{Group, catalogue};
+    use crate::whatif::take::scenario_file;
+
+    const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
+
+    fn setup() -> (Scenario, Vec<Lever>) {
+        let s = scenario::parse(BASELINE, "baseline.toml").unwrap();
+        let levers = catalogue(BASELINE, &s);
+        (s, levers)
+    }
+
+    fn edit(values: &[(&str, f64)]) -> Edit {
+        Edit {
+            values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            ..Edit::default()
+        }
+    }
+
+    #[test]
+    fn the_catalogue_groups_levers_with_labels_units_and_the_scenarios_values() {
+        let (_, levers) = setup();
+        let l = find(&levers, "support.out_of_hours_from").unwrap();
+        assert_eq!(
+            (l.group, l.unit.as_str(), l.value),
+            (Group::Support, "%", Some(99.0))
+        );
+        assert_eq!(find(&levers, "teams.0.headcount").unwrap().value, Some(8.0));
+        assert_eq!(find(&levers, "groups.sre.headcount").unwrap().value, None);
+        assert_eq!(
+            find(&levers, "costs.standby_per_hour").unwrap().unit,
+            "USD / hour"
+        );
+        let tier = find(&levers, "tier.1.deploys_per_week").unwrap();
+        assert!(
+            tier.label.starts_with("Tier 1 (99.95%, 4 services)"),
+            "{}",
+            tier.label
+        );
+        let groups: Vec<Group> = levers.iter().map(|l| l.group).collect();
+        assert!(
+            groups.windows(2).all(|w| w[0] <= w[1]),
+            "grouped in page order"
+        );
+    }
+
+    #[test]
+    fn an_invalid_value_is_refused_beside_its_lever_in_the_scenarios_words() {
+        let (_, levers) = setup();
+        let e = Edit {
+            last: Some("costs.callout_per_page".into()),
+            ..edit(&[
+                ("costs.standby_per_hour", -5.0),
+                ("costs.callout_per_page", 60.0),
+            ])
+        };
+        let Err(Refusal::Invalid { problems }) = apply(BASELINE, "baseline.toml", &levers, &e)
+        else {
+            panic!("refused")
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].lever, "costs.standby_per_hour");
+        assert!(
+            problems[0].message.contains("standby_per_hour"),
+            "{problems:?}"
+        );
+        assert!(matches!(
+            apply(
+                BASELINE,
+                "baseline.toml",
+                &levers,
+                &edit(&[("/etc/passwd", 1.0)])
+            ),
+            Err(Refusal::UnknownLever { .. })
+        ));
+        let e = Edit {
+            models: Some(vec![ModelKind::OpsRun]),
+            reference: Some(ModelKind::YouRun),
+            ..Edit::default()
+        };
+        let Err(Refusal::Invalid { problems }) = apply(BASELINE, "baseline.toml", &levers, &e)
+        else {
+            panic!("a reference that is not compared is refused")
+        };
+        assert_eq!(problems[0].lever, MODELS, "{problems:?}");
+    }
+
+    #[test]
+    fn the_download_keeps_the_files_comments_and_says_what_each_value_was() {
+        let (_, levers) = setup();
+        let e = Edit {
+            models: Some(vec![ModelKind::YouRun, ModelKind::SreRun]),
+            ..edit(&[
+                ("costs.standby_per_hour", 9.0),
+                ("groups.sre.headcount", 6.0),
+                ("tier.1.change_failure_rate", 2.5),
+                ("support.out_of_hours_from", 99.5),
+            ])
+        };
+        let applied = apply(BASELINE, "baseline.toml", &levers, &e).unwrap();
+        assert_eq!(applied.scenario.costs.standby_per_hour, 9.0);
+        assert_eq!(applied.scenario.groups.sre.headcount, Some(6));
+        assert_eq!(applied.scenario.support.out_of_hours_from, 0.995);
+        let mut run = applied.scenario.clone();
+        run.set_replications(40).unwrap();
+        let text = scenario_file(BASELINE, "baseline.toml", &applied, &run).unwrap();
+        assert!(
+            text.starts_with("# Edited in `whoruns serve` from baseline.toml: 5 values"),
+            "{text}"
+        );
+        assert!(text.contains("standby_per_hour = 9.0  # was 5 (whoruns serve: Standby pay); assumption: standby pay per off-hours on-call hour"), "{text}");
+        assert!(
+            text.contains("headcount = 6  # was not stated (the default)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("change_failure_rate = 0.025  # was 0.05"),
+            "{text}"
+        );
+        assert!(
+            text.contains("models = [\"you-run\", \"sre-run\"]  # was ["),
+            "{text}"
+        );
+        assert!(
+            text.contains("#   [SREB]    Google, Site Reliability Engineering"),
+            "comments kept"
+        );
+        assert!(text.contains("replications = 40"), "{text}");
+        let back = scenario::parse(&text, "edited.toml").unwrap();
+        assert_eq!(back.models, vec![ModelKind::YouRun, ModelKind::SreRun]);
+        assert_eq!(back.services[0].change_failure_rate, 0.025);
+        assert_eq!(back.replications, 40);
+    }
+}

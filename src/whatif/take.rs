@@ -233,7 +233,9 @@ fn set_top(
         Some(i) => {
             let old = lines[i].split_once('=')?.1.trim().to_string();
             let old = old.split(" #").next().unwrap_or(&old).trim().to_string();
-            if !old.starts_with('"') && !(old.starts_with('[') && old.ends_with(']')) {
+            let word = old.starts_with('"');
+            let list = old.starts_with('[') && old.ends_with(']');
+            if !(word || list) {
                 return None;
             }
             lines[i] = format!("{key} = {value}  # was {old} (whoruns serve)");
