@@ -11,6 +11,7 @@ mod merge;
 mod report;
 mod run;
 mod sensitivity;
+mod serve;
 mod shards;
 mod sweep;
 pub mod term;
@@ -58,6 +59,9 @@ enum Command {
     /// Fit a scenario's incident rates, restore times and severity mix to an incident-tool
     /// export (generic CSV, PagerDuty or incident.io).
     Calibrate(calibrate::CalibrateArgs),
+    /// A what-if page on a local web server: move a lever, the deck's charts answer and
+    /// sharpen (loopback only unless --bind says otherwise).
+    Serve(serve::ServeArgs),
     /// Merge shards written by `run --shard K/N` into the results of the single run.
     Merge(merge::MergeArgs),
     /// Check scenario files and report every problem with file, line and column.
@@ -105,6 +109,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Merge(args) => merge::run(args),
         Command::Breakeven(args) => breakeven::run(args),
         Command::Assumptions(args) => breakeven::assumptions(args),
+        Command::Serve(args) => serve::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Validate(args) => validate(&args),
         Command::Completions { shell } => {

@@ -141,6 +141,55 @@ pub fn set(text: &str, path: &str, value: f64) -> Result<String, EditError> {
     write(&doc, path)
 }
 
+/// The number the scenario states at `path` (one dotted path, `*` reading the first
+/// element, an index reading that element): `None` when the key is absent or not a number.
+/// Durations and rates are not numbers here.
+pub fn number(doc: &Table, path: &str) -> Option<f64> {
+    let parts: Vec<&str> = path.trim().split('.').collect();
+    let (last, tables) = parts.split_last()?;
+    number_in(doc, tables, last)
+}
+
+fn number_in(table: &Table, rest: &[&str], last: &str) -> Option<f64> {
+    if let Some((first, more)) = rest.split_first() {
+        let next = table.get(*first)?;
+        return match next {
+            Value::Table(t) => number_in(t, more, last),
+            Value::Array(items) => {
+                let (index, more) = more.split_first()?;
+                let i = if *index == "*" {
+                    0
+                } else {
+                    index.parse().ok()?
+                };
+                match items.get(i)? {
+                    Value::Table(t) => number_in(t, more, last),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+    }
+    match table.get(last)? {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(x) => Some(*x),
+        _ => None,
+    }
+}
+
+/// The scenario's text as a table, for [`number`].
+pub fn parse_table(text: &str) -> Result<Table, EditError> {
+    read(text)
+}
+
+/// Sets top-level `key` to `value` (any TOML value: the models compared, the reference
+/// model), keeping every other key.
+pub fn set_value(text: &str, key: &str, value: Value) -> Result<String, EditError> {
+    let mut doc = read(text)?;
+    doc.insert(key.to_string(), value);
+    write(&doc, key)
+}
+
 /// The value the keys of `path` hold when set to `value` by [`set`]: rounded when any of
 /// them is a whole number.
 pub fn applied(path: &str, value: f64) -> f64 {
@@ -374,6 +423,18 @@ fn walk(
             }
             Ok(n)
         }
+        (Value::Array(items), Some(index)) if index.parse::<usize>().is_ok() => {
+            // One element of an array of tables, by its position (`services.3.deploys_per_week`).
+            let i = index.parse::<usize>().unwrap_or(usize::MAX);
+            match items.get_mut(i) {
+                Some(Value::Table(t)) => walk(t, &rest[1..], path, leaf, create),
+                _ if create => Err(EditError::NotAnArrayOfTables {
+                    path: path.to_string(),
+                    key: format!("{first}.{index}"),
+                }),
+                _ => Ok(0),
+            }
+        }
         (Value::Table(t), _) => walk(t, rest, path, leaf, create),
         _ if create => Err(EditError::NotATable {
             path: path.to_string(),
@@ -421,6 +482,23 @@ mod tests {
             set("x = [", "x", 1.0),
             Err(EditError::NotToml { .. })
         ));
+    }
+
+    #[test]
+    fn an_index_names_one_element_and_number_reads_what_is_stated() {
+        let t = set(TEXT, "services.1.availability_target", 0.9).unwrap();
+        let doc = parse_table(&t).unwrap();
+        assert_eq!(number(&doc, "services.1.availability_target"), Some(0.9));
+        assert_eq!(number(&doc, "services.0.availability_target"), None);
+        assert_eq!(number(&doc, "costs.min_rota_size"), Some(6.0));
+        assert_eq!(number(&doc, "services.0.effort"), None, "a duration");
+        assert_eq!(number(&doc, "services.7.availability_target"), None);
+        assert!(matches!(
+            set(TEXT, "services.7.availability_target", 0.9),
+            Err(EditError::NotAnArrayOfTables { .. })
+        ));
+        let t = set_value(TEXT, "models", Value::Array(vec!["you-run".into()])).unwrap();
+        assert!(t.contains("models = [\"you-run\"]"), "{t}");
     }
 
     #[test]

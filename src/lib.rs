@@ -48,6 +48,7 @@ pub mod summary;
 pub mod sweep;
 pub mod table;
 pub mod units;
+pub mod whatif;
 pub mod world;
 
 pub use model::ModelKind;

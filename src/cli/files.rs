@@ -64,7 +64,7 @@ fn staged(dir: &Path, fill: impl FnOnce(&Path) -> anyhow::Result<()>) -> anyhow:
 }
 
 /// The manifest's text for these files.
-fn manifest(names: &[String]) -> String {
+pub fn manifest(names: &[String]) -> String {
     format!(
         "# Written by whoruns {}. These files are whoruns output; `whoruns run --force`\n# replaces them and keeps every other file in this folder.\n{}\n",
         env!("CARGO_PKG_VERSION"),

@@ -88,6 +88,12 @@ const PAGERDUTY: &str = "PagerDuty's levels (2 interruptions per user per month 
 /// The source material, named for a reader who has not seen it.
 pub const SOURCE: &str = "Source of the models and of the comparison table: chapter 12, \"Implementing Organizational Structure\", of Vladyslav Ukis, *Establishing SRE Foundations* (Addison-Wesley, 2022); the SRE model's readiness review and hand-back follow Steve Smith's article \"You Build It SRE Run It\" (*Who Runs It* series).";
 
+/// The report's key findings, written from the numbers (Markdown `**` and backticks
+/// as in `report.md`).
+pub fn key_findings(data: &ReportData) -> Vec<String> {
+    findings(data, &super::comparison::comparison(data))
+}
+
 /// A finding, written from the numbers.
 fn findings(data: &ReportData, rows: &[Row]) -> Vec<String> {
     let mut out = Vec::new();
@@ -443,7 +449,7 @@ const METHOD: [&str; 7] = [
 ];
 
 /// Columns of the results-by-model table.
-const MODEL_COLUMNS: [&str; 6] = [
+pub const MODEL_COLUMNS: [&str; 6] = [
     "model",
     "availability",
     "mean time to restore",
@@ -453,7 +459,7 @@ const MODEL_COLUMNS: [&str; 6] = [
 ];
 
 /// One model's cells of the results-by-model table (after the model's name).
-fn model_cells(m: &ModelData) -> [String; 5] {
+pub fn model_cells(m: &ModelData) -> [String; 5] {
     let e = |k: &str| m.estimate(k);
     [
         format!(

@@ -6,6 +6,7 @@
 
 mod bad_inputs;
 mod breakeven;
+mod browser;
 mod calibrate;
 mod cli;
 mod common;
@@ -26,6 +27,7 @@ mod runaway;
 mod scale_out;
 mod scenario_errors;
 mod sensitivity;
+mod serve;
 mod shards;
 mod staffing;
 mod support;

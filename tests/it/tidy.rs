@@ -37,6 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("bytes: tables and text", &["export", "table"]),
     ("charts, findings and documents", &["report"]),
+    ("the what-if page's model", &["whatif"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {
