@@ -7,6 +7,7 @@
 mod bad_inputs;
 mod breakeven;
 mod calibrate;
+mod calibrate_mechanisms;
 mod cli;
 mod common;
 mod extremes;
