@@ -93,7 +93,10 @@ impl Format {
                 cause: &["cause", "change_id", "deployment_id"],
                 title: &["title"],
                 escalated: &["escalated_at", "reassigned_at"],
-                owners_acknowledged: &["escalation_acknowledged_at", "reassignment_acknowledged_at"],
+                owners_acknowledged: &[
+                    "escalation_acknowledged_at",
+                    "reassignment_acknowledged_at",
+                ],
             },
             Format::PagerDuty => Layout {
                 format: self,

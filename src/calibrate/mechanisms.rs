@@ -212,7 +212,9 @@ fn created_by_service(records: &[Record]) -> BTreeMap<&str, Vec<f64>> {
 
 /// The log's span in seconds (first to last creation).
 fn span(records: &[Record]) -> Option<(f64, f64)> {
-    let mut it = records.iter().filter_map(|r| r.created.map(|c| c.unix_seconds));
+    let mut it = records
+        .iter()
+        .filter_map(|r| r.created.map(|c| c.unix_seconds));
     let first = it.next()?;
     let (lo, hi) = it.fold((first, first), |(lo, hi), c| (lo.min(c), hi.max(c)));
     (hi > lo).then_some((lo, hi))
@@ -274,7 +276,7 @@ fn cascades(log: &Log, dependencies: &[Dependency], options: &MechanismOptions) 
         (k, Share::wilson(k, triggers))
     });
     let warning = if dependencies.is_empty() {
-        Some("no depends_on to look along: pass the organisation (--organisation) whose services state depends_on".to_string())
+        Some("no depends_on to look along: pass --dependencies FILE (a scenario whose services state depends_on) or an organisation (--organisation) that states them".to_string())
     } else if edges == 0 {
         Some("no dependency has incidents on both of its services in the log".to_string())
     } else if triggers < MIN_TRIGGERS {
@@ -461,7 +463,7 @@ fn hours(h: f64) -> String {
 /// sample size.
 pub fn fragment(m: &Mechanisms, set: &dyn Fn(&str) -> bool) -> String {
     let mut o = String::from(
-        "\n# ---- The long-run mechanisms the log shows (docs/calibrate.md, \"Mechanisms\") ----\n",
+        "\n# ---- The long-run mechanisms the log shows (docs/calibrate.md, \"The long-run mechanisms a log shows\") ----\n",
     );
     cascades_text(&mut o, &m.cascades, &m.options, set("cascades"));
     handoff_text(&mut o, m.handoffs.as_ref(), set("handoff"));
@@ -470,6 +472,16 @@ pub fn fragment(m: &Mechanisms, set: &dyn Fn(&str) -> bool) -> String {
 }
 
 fn cascades_text(o: &mut String, c: &Cascades, options: &MechanismOptions, set: bool) {
+    if c.triggers == 0 {
+        let _ = writeln!(
+            o,
+            "#\n# Cascades along depends_on: WARNING: not identifiable: {}; [cascades] stays as assumed.",
+            c.warning
+                .as_deref()
+                .unwrap_or("no incident on a service others depend on")
+        );
+        return;
+    }
     let _ = writeln!(
         o,
         "#\n# Cascades along depends_on: {} dependencies with incidents on both services, {} incidents on a service others depend on; {} followed within {} either side by one on the dependent, {:.1}% expected by chance.",
@@ -491,17 +503,13 @@ fn cascades_text(o: &mut String, c: &Cascades, options: &MechanismOptions, set: 
     }
     let _ = writeln!(
         o,
-        "#   The log shows probability x (1 - resilience); with resilience {} (the organisation's, else the default) that gives the probability below. A different resilience gives probability = share / (1 - resilience).",
+        "#   The log shows probability x (1 - resilience); with resilience {} (the organisation's or the dependencies', else the default) that gives the probability below. A different resilience gives probability = share / (1 - resilience).",
         c.resilience
     );
     let probability = c.probability();
     match (&c.warning, probability) {
         (None, Some(p)) => {
-            let _ = writeln!(
-                o,
-                "#   probability 95% CI {:.3} to {:.3}",
-                p.low, p.high
-            );
+            let _ = writeln!(o, "#   probability 95% CI {:.3} to {:.3}", p.low, p.high);
             if set {
                 let _ = writeln!(
                     o,
@@ -509,6 +517,10 @@ fn cascades_text(o: &mut String, c: &Cascades, options: &MechanismOptions, set: 
                     p.value
                 );
             } else {
+                let _ = writeln!(
+                    o,
+                    "# The services above state the depends_on it was measured along."
+                );
                 let _ = writeln!(o, "[cascades]\nprobability = {:.4}", p.value);
                 let _ = writeln!(o, "resilience = {}", c.resilience);
             }
@@ -562,8 +574,7 @@ fn handoff_text(o: &mut String, h: Option<&Handoffs>, set: bool) {
             );
             let line = format!(
                 "delay = {{ dist = \"lognormal\", median = \"{:.3}h\", p90 = \"{:.3}h\" }}",
-                m.value,
-                p.value
+                m.value, p.value
             );
             if set {
                 let _ = writeln!(
@@ -667,4 +678,41 @@ pub fn from_organisation(text: &str) -> (Vec<Dependency>, Option<f64>, Vec<Strin
         .and_then(|c| c.get("resilience"))
         .and_then(|r| r.as_float());
     (deps, resilience, value.keys().cloned().collect())
+}
+
+/// The fragment with each calibrated service's `depends_on` (the dependencies whose two
+/// services are both calibrated), so that the joined scenario cascades along them.
+pub fn with_depends_on(fragment: &str, dependencies: &[Dependency]) -> String {
+    let names: std::collections::BTreeSet<String> = fragment
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = "))
+        .filter_map(|n| n.parse::<toml::Value>().ok())
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let mut out = String::with_capacity(fragment.len());
+    let mut in_service = false;
+    for line in fragment.split_inclusive('\n') {
+        out.push_str(line);
+        let bare = line.trim_end();
+        if bare.starts_with('[') {
+            in_service = bare == "[[services]]";
+        }
+        let Some(name) = bare
+            .strip_prefix("name = ")
+            .filter(|_| in_service)
+            .and_then(|n| n.parse::<toml::Value>().ok())
+            .and_then(|v| v.as_str().map(str::to_string))
+        else {
+            continue;
+        };
+        let ups: Vec<String> = dependencies
+            .iter()
+            .filter(|d| d.dependent == name && names.contains(&d.upstream))
+            .map(|d| toml::Value::String(d.upstream.clone()).to_string())
+            .collect();
+        if !ups.is_empty() {
+            out.push_str(&format!("depends_on = [{}]\n", ups.join(", ")));
+        }
+    }
+    out
 }

@@ -251,6 +251,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or(mechanisms::MechanismOptions::default().resilience),
     };
     let found = mechanisms::estimate(&log, &deps, &mech_options);
+    fragment_text = mechanisms::with_depends_on(&fragment_text, &deps);
     fragment_text.push_str(&mechanisms::fragment(&found, &|table| {
         org_tables.iter().any(|t| t == table)
     }));

@@ -62,7 +62,11 @@ fn chain_log(dir: &Path, with_cause: bool) -> std::path::PathBuf {
             .map(|l| l.rsplit_once(',').map_or(l, |(head, _)| head).to_string() + "\n")
             .collect()
     };
-    let path = dir.join(if with_cause { "log.csv" } else { "no-cause.csv" });
+    let path = dir.join(if with_cause {
+        "log.csv"
+    } else {
+        "no-cause.csv"
+    });
     std::fs::write(&path, csv).unwrap();
     path
 }
@@ -203,7 +207,10 @@ fn handoff_delay_is_recovered_from_escalation_times() {
     assert!(m50.low <= median && median <= m50.high, "{m50:?}");
     assert!(m90.low <= p90 && p90 <= m90.high, "{m90:?}");
     let text = mechanisms::fragment(&m, &|_| false);
-    assert!(text.contains("\n[handoff]\ndelay = { dist = \"lognormal\""), "{text}");
+    assert!(
+        text.contains("\n[handoff]\ndelay = { dist = \"lognormal\""),
+        "{text}"
+    );
     assert!(text.contains("effort_factor is not identifiable"), "{text}");
     // Where the organisation sets [handoff] already, the value is a comment to move there.
     let text = mechanisms::fragment(&m, &|t| t == "handoff");
@@ -236,7 +243,8 @@ fn recurrence_falls_where_problems_recur_less() {
         }
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut csv = String::from("id,service,severity,created_at,acknowledged_at,resolved_at,title\n");
+    let mut csv =
+        String::from("id,service,severity,created_at,acknowledged_at,resolved_at,title\n");
     for (i, (t, s, title)) in rows.iter().enumerate() {
         csv.push_str(&format!(
             "I{i},{s},SEV3,{},,{},{title}\n",
@@ -286,7 +294,16 @@ fn mechanisms_through_the_binary() {
         .find("# ---- The long-run mechanisms")
         .expect("the mechanisms section");
     insta::assert_snapshot!("mechanisms_fragment", &fragment[start..]);
-    // The fragment with its [cascades] table still joins with an organisation.
+    // The services state the depends_on the probability was measured along, and the
+    // fragment with its [cascades] table joins with an organisation into a scenario that
+    // cascades at the recovered probability.
+    assert!(fragment.contains("depends_on = [\"db\"]\n"), "{fragment}");
+    assert!(fragment.contains("depends_on = [\"api\"]\n"), "{fragment}");
     let organisation = "[[teams]]\nname = \"t\"\n";
-    whoruns::calibrate::join::join(organisation, &fragment).unwrap();
+    let joined = whoruns::calibrate::join::join(organisation, &fragment).unwrap();
+    let scenario = whoruns::scenario::parse(&joined, "joined.toml").unwrap();
+    assert!((scenario.cascades.probability - 0.4).abs() < 0.05);
+    assert_eq!(scenario.cascades.resilience, 0.5);
+    let api = scenario.services.iter().find(|s| s.name == "api").unwrap();
+    assert_eq!(api.depends_on.len(), 1);
 }
