@@ -220,41 +220,11 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // The long-run mechanisms the log shows, along the organisation's depends_on.
-    let dependencies_text = match &args.dependencies {
-        None => None,
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                return invalid(format!(
-                    "{}: cannot read the dependencies: {e}",
-                    path.display()
-                ));
-            }
-        },
+    let org_text = organisation.as_ref().map(|(_, text)| text.as_str());
+    fragment_text = match with_mechanisms(&args, org_text, &log, fragment_text) {
+        Ok(text) => text,
+        Err(e) => return invalid(e),
     };
-    let (org_deps, org_resilience, org_tables) = organisation
-        .as_ref()
-        .map(|(_, text)| mechanisms::from_organisation(text))
-        .unwrap_or_default();
-    let (deps, deps_resilience) = match &dependencies_text {
-        Some(text) => {
-            let (d, r, _) = mechanisms::from_organisation(text);
-            (d, r)
-        }
-        None => (org_deps, None),
-    };
-    let mech_options = mechanisms::MechanismOptions {
-        window_hours: args.cascade_window / 60.0,
-        recurrence_weeks: args.recurrence_weeks,
-        resilience: org_resilience
-            .or(deps_resilience)
-            .unwrap_or(mechanisms::MechanismOptions::default().resilience),
-    };
-    let found = mechanisms::estimate(&log, &deps, &mech_options);
-    fragment_text = mechanisms::with_depends_on(&fragment_text, &deps);
-    fragment_text.push_str(&mechanisms::fragment(&found, &|table| {
-        org_tables.iter().any(|t| t == table)
-    }));
     // Joined with the organisation: validated like any scenario; problems are reported at
     // their place in the organisation or in the fragment.
     let (joined, joined_problems) = match &organisation {
@@ -309,6 +279,46 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The fragment with the long-run mechanisms the log shows appended, along the depends_on
+/// of `--dependencies` (else the organisation's), and those services' depends_on written.
+fn with_mechanisms(
+    args: &CalibrateArgs,
+    organisation: Option<&str>,
+    log: &log::Log,
+    mut fragment_text: String,
+) -> Result<String, String> {
+    let dependencies_text = match &args.dependencies {
+        None => None,
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the dependencies: {e}", path.display()))?,
+        ),
+    };
+    let (org_deps, org_resilience, org_tables) = organisation
+        .map(mechanisms::from_organisation)
+        .unwrap_or_default();
+    let (deps, deps_resilience) = match &dependencies_text {
+        Some(text) => {
+            let (d, r, _) = mechanisms::from_organisation(text);
+            (d, r)
+        }
+        None => (org_deps, None),
+    };
+    let mech_options = mechanisms::MechanismOptions {
+        window_hours: args.cascade_window / 60.0,
+        recurrence_weeks: args.recurrence_weeks,
+        resilience: org_resilience
+            .or(deps_resilience)
+            .unwrap_or(mechanisms::MechanismOptions::default().resilience),
+    };
+    let found = mechanisms::estimate(log, &deps, &mech_options);
+    fragment_text = mechanisms::with_depends_on(&fragment_text, &deps);
+    fragment_text.push_str(&mechanisms::fragment(&found, &|table| {
+        org_tables.iter().any(|t| t == table)
+    }));
+    Ok(fragment_text)
 }
 
 /// Owners' effort net of the model, on the terminal.
