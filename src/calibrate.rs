@@ -6,6 +6,8 @@
 //! - [`format`] knows the layouts (generic, PagerDuty, incident.io) and detects them;
 //! - [`log`] reads rows into incidents, each field checked on its own: a bad field costs
 //!   the estimates that need it, not the incident;
+//! - [`mechanisms`] estimates the long-run mechanisms the log shows (cascades, hand-offs,
+//!   recurring incidents), each with its interval and whether the log identifies it;
 //! - [`net`] nets owners' effort of the waits and hand-offs of the model that made the log;
 //! - [`pagerduty`] reads PagerDuty's REST API JSON (pages of `GET /incidents`, log entries);
 //! - [`fit`] fits lognormal, gamma and Weibull by maximum likelihood and picks by AIC;
@@ -18,6 +20,7 @@ pub mod format;
 pub mod fragment;
 pub mod join;
 pub mod log;
+pub mod mechanisms;
 pub mod net;
 pub mod pagerduty;
 pub mod time;

@@ -45,6 +45,14 @@ pub struct Layout {
     /// What caused it, or the change that did (optional column): a cause word
     /// (`change`, `deployment`, …) or any change link marks a change-caused incident.
     pub cause: &'static [&'static str],
+    /// The incident's title (optional column): repeats of a service's title are recurring
+    /// incidents (learning).
+    pub title: &'static [&'static str],
+    /// When the first responder handed the incident to another team: escalation or
+    /// reassignment (optional column; hand-off delay).
+    pub escalated: &'static [&'static str],
+    /// When the team it was handed to acknowledged it (optional column; hand-off delay).
+    pub owners_acknowledged: &'static [&'static str],
 }
 
 impl Format {
@@ -83,6 +91,12 @@ impl Format {
                 resolved: &["resolved_at"],
                 team: &["team"],
                 cause: &["cause", "change_id", "deployment_id"],
+                title: &["title"],
+                escalated: &["escalated_at", "reassigned_at"],
+                owners_acknowledged: &[
+                    "escalation_acknowledged_at",
+                    "reassignment_acknowledged_at",
+                ],
             },
             Format::PagerDuty => Layout {
                 format: self,
@@ -95,6 +109,9 @@ impl Format {
                 resolved: &["resolved_at", "resolved_on"],
                 team: &["team_name"],
                 cause: &[],
+                title: &[],
+                escalated: &[],
+                owners_acknowledged: &[],
             },
             Format::PagerDutyApi => Layout {
                 format: self,
@@ -107,6 +124,9 @@ impl Format {
                 resolved: &["resolved_at", "last_status_change_at"],
                 team: &["teams[0].summary"],
                 cause: &[],
+                title: &[],
+                escalated: &[],
+                owners_acknowledged: &[],
             },
             Format::IncidentIo => Layout {
                 format: self,
@@ -119,6 +139,9 @@ impl Format {
                 resolved: &["Resolved at", "Closed at"],
                 team: &["Team"],
                 cause: &[],
+                title: &[],
+                escalated: &[],
+                owners_acknowledged: &[],
             },
         }
     }
@@ -161,6 +184,12 @@ pub struct Columns {
     pub team: Option<String>,
     /// Optional: a cause or change-link column.
     pub cause: Option<String>,
+    /// Optional: the incident's title.
+    pub title: Option<String>,
+    /// Optional: when it was handed to another team.
+    pub escalated: Option<String>,
+    /// Optional: when the team it was handed to acknowledged it.
+    pub owners_acknowledged: Option<String>,
 }
 
 impl Columns {
@@ -277,6 +306,9 @@ fn match_layout(header: &[String], format: Format) -> Result<Columns, Vec<&'stat
         resolved,
         team: find(header, l.team),
         cause: find(header, l.cause),
+        title: find(header, l.title),
+        escalated: find(header, l.escalated),
+        owners_acknowledged: find(header, l.owners_acknowledged),
     })
 }
 

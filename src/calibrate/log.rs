@@ -245,6 +245,16 @@ pub struct Record {
     /// Whether a change caused it, where the log has a cause or change-link column and a
     /// value in it.
     pub change: Option<bool>,
+    /// Whether it is a cascade from a service it depends on, where the log has a `cause`
+    /// column and a value in it (`cascade`, as whoruns' own logs write).
+    pub cascade: Option<bool>,
+    /// Its title, where the log has one.
+    pub title: Option<String>,
+    /// When it was handed to another team (seconds since the epoch), where usable.
+    pub escalated: Option<f64>,
+    /// When the team it was handed to acknowledged it (seconds since the epoch), where
+    /// usable.
+    pub owners_acknowledged: Option<f64>,
 }
 
 impl Record {
@@ -555,6 +565,12 @@ pub struct Table {
     pub teams: Option<Texts>,
     /// Causes or change links, where the log has them.
     pub causes: Option<Texts>,
+    /// Titles, where the log has them.
+    pub titles: Option<Texts>,
+    /// Hand-off times, where the log has them.
+    pub escalated: Option<Texts>,
+    /// Times the team handed to acknowledged, where the log has them.
+    pub owners_acknowledged: Option<Texts>,
 }
 
 impl Table {
@@ -573,6 +589,9 @@ impl Table {
             ("seconds_to_ack", &columns.seconds_to_ack),
             ("team", &columns.team),
             ("cause", &columns.cause),
+            ("title", &columns.title),
+            ("escalated", &columns.escalated),
+            ("owners_acknowledged", &columns.owners_acknowledged),
         ] {
             if let Some(c) = c {
                 fields.push((field, c));
@@ -605,6 +624,9 @@ impl Table {
             seconds_to_ack: text("seconds_to_ack")?,
             teams: text("team")?,
             causes: text("cause")?,
+            titles: text("title")?,
+            escalated: text("escalated")?,
+            owners_acknowledged: text("owners_acknowledged")?,
             rows: df.height(),
         })
     }
@@ -760,8 +782,26 @@ fn check_row(
             .as_ref()
             .and_then(|c| cell(c, row))
             .map(|v| change_caused(&v, columns.cause.as_deref().unwrap_or_default())),
+        cascade: table
+            .causes
+            .as_ref()
+            .filter(|_| {
+                super::format::normalise(columns.cause.as_deref().unwrap_or_default()) == "cause"
+            })
+            .and_then(|c| cell(c, row))
+            .map(|v| v.trim().eq_ignore_ascii_case("cascade")),
+        title: table.titles.as_ref().and_then(|t| cell(t, row)),
+        escalated: optional_stamp(table.escalated.as_ref(), row),
+        owners_acknowledged: optional_stamp(table.owners_acknowledged.as_ref(), row),
     };
     (record, problems)
+}
+
+/// An optional timestamp column's value at `row`, seconds since the epoch; None where
+/// empty or unparseable (the mechanism estimates count what they could not use).
+fn optional_stamp(column: Option<&Texts>, row: usize) -> Option<f64> {
+    let v = cell(column?, row)?;
+    time::parse(&v).ok().map(|s| s.unix_seconds)
 }
 
 /// The incident's service: incident.io lists every affected service, the first is the

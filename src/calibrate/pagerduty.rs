@@ -83,6 +83,7 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Log, JsonError> {
         rows: incidents.len(),
         acknowledged: Some(Vec::new()),
         teams: Some(Vec::new()),
+        titles: Some(Vec::new()),
         ..Table::default()
     };
     for inc in &incidents {
@@ -111,6 +112,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Log, JsonError> {
         if let Some(t) = table.teams.as_mut() {
             t.push(text_of(&inc["teams"][0]["summary"]));
         }
+        if let Some(t) = table.titles.as_mut() {
+            t.push(text_of(&inc["title"]));
+        }
     }
     let columns = Columns {
         format: Format::PagerDutyApi,
@@ -127,6 +131,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Log, JsonError> {
         resolved: "resolved_at".into(),
         team: Some("teams[0].summary".into()),
         cause: None,
+        title: Some("title".into()),
+        escalated: None,
+        owners_acknowledged: None,
     };
     Ok(log::check(&table, columns, options))
 }

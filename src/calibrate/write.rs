@@ -21,8 +21,28 @@ pub const EPOCH_UNIX_SECONDS: i64 = 1_704_067_200;
 /// The generic layout's header, with whoruns' extra columns `team` and `cause`.
 pub const HEADER: &str = "id,service,severity,created_at,acknowledged_at,resolved_at,team,cause";
 
+/// Optional columns a log can carry beyond [`HEADER`]'s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extra {
+    /// `escalated_at` (when an escalation was handed to the owning team across a team
+    /// boundary) and `escalation_acknowledged_at` (when the owners took it), empty for
+    /// incidents without a hand-off.
+    pub handoffs: bool,
+}
+
 /// Replication `replication` of `scenario` under `model`, as a generic incident log (CSV).
 pub fn incident_log(scenario: &Scenario, model: ModelKind, replication: u32) -> String {
+    incident_log_with(scenario, model, replication, Extra::default())
+}
+
+/// [`incident_log`] with the optional columns `extra` asks for (appended after
+/// [`HEADER`]'s; without any, the same bytes as [`incident_log`]).
+pub fn incident_log_with(
+    scenario: &Scenario,
+    model: ModelKind,
+    replication: u32,
+    extra: Extra,
+) -> String {
     let seed = replication_seed(scenario.seed, replication);
     let world = World::generate(scenario, seed);
     let mut traces = engine::trace(scenario, &world, model, seed);
@@ -45,6 +65,9 @@ pub fn incident_log(scenario: &Scenario, model: ModelKind, replication: u32) -> 
     };
     let mut out = String::with_capacity(100 * (traces.len() + 1));
     out.push_str(HEADER);
+    if extra.handoffs {
+        out.push_str(",escalated_at,escalation_acknowledged_at");
+    }
     out.push('\n');
     for (i, t) in traces.iter().enumerate() {
         let service = &scenario.services[t.service as usize];
@@ -68,7 +91,11 @@ pub fn incident_log(scenario: &Scenario, model: ModelKind, replication: u32) -> 
             scenario.teams[service.team].name.clone(),
             cause.to_string(),
         ];
-        let row: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+        let mut row: Vec<String> = fields.iter().map(|f| quote(f)).collect();
+        if extra.handoffs {
+            row.push(stamp(t.handed_off));
+            row.push(stamp(t.owners_took));
+        }
         out.push_str(&row.join(","));
         out.push('\n');
     }

@@ -8,7 +8,7 @@ use clap::Args;
 use whoruns::calibrate::format::Format;
 use whoruns::calibrate::log::{self, ReadOptions};
 use whoruns::calibrate::pagerduty;
-use whoruns::calibrate::{self as cal, FitOptions, fragment, join, net};
+use whoruns::calibrate::{self as cal, FitOptions, fragment, join, mechanisms, net};
 use whoruns::report::files::CalibrationFiles;
 
 use super::common::{self, invalid, refuse};
@@ -61,6 +61,19 @@ pub struct CalibrateArgs {
     /// organisation (needs --organisation).
     #[arg(long, requires = "organisation", value_parser = parse_model)]
     model: Option<whoruns::ModelKind>,
+    /// A scenario (or any TOML with [[services]] tables stating depends_on) whose
+    /// depends_on the cascade estimate looks along (default: the organisation's services'
+    /// depends_on, where it states any).
+    #[arg(long, value_name = "FILE")]
+    dependencies: Option<PathBuf>,
+    /// An incident on a dependent created within this many minutes either side of one on a
+    /// service it depends on counts as following it (cascades).
+    #[arg(long, default_value_t = 30.0, value_parser = positive)]
+    cascade_window: f64,
+    /// An incident followed by another of the same service and title within this many weeks
+    /// recurred (learning; needs a title column).
+    #[arg(long, default_value_t = 4.0, value_parser = positive)]
+    recurrence_weeks: f64,
     /// Skip the charts.
     #[arg(long)]
     no_charts: bool,
@@ -102,6 +115,13 @@ fn read_log(path: &Path, options: &ReadOptions) -> Result<log::Log, String> {
     }
     let frame = log::scan_csv(path).map_err(|e| format!("cannot read it as CSV: {e}"))?;
     log::read(frame, options).map_err(|e| e.to_string())
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number")),
+    }
 }
 
 fn parse_model(s: &str) -> Result<whoruns::ModelKind, String> {
@@ -199,6 +219,12 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return invalid(format!("{org_path}: --model {}: {e}", model.key())),
         }
     }
+    // The long-run mechanisms the log shows, along the organisation's depends_on.
+    let org_text = organisation.as_ref().map(|(_, text)| text.as_str());
+    fragment_text = match with_mechanisms(&args, org_text, &log, fragment_text) {
+        Ok(text) => text,
+        Err(e) => return invalid(e),
+    };
     // Joined with the organisation: validated like any scenario; problems are reported at
     // their place in the organisation or in the fragment.
     let (joined, joined_problems) = match &organisation {
@@ -253,6 +279,46 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The fragment with the long-run mechanisms the log shows appended, along the depends_on
+/// of `--dependencies` (else the organisation's), and those services' depends_on written.
+fn with_mechanisms(
+    args: &CalibrateArgs,
+    organisation: Option<&str>,
+    log: &log::Log,
+    mut fragment_text: String,
+) -> Result<String, String> {
+    let dependencies_text = match &args.dependencies {
+        None => None,
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the dependencies: {e}", path.display()))?,
+        ),
+    };
+    let (org_deps, org_resilience, org_tables) = organisation
+        .map(mechanisms::from_organisation)
+        .unwrap_or_default();
+    let (deps, deps_resilience) = match &dependencies_text {
+        Some(text) => {
+            let (d, r, _) = mechanisms::from_organisation(text);
+            (d, r)
+        }
+        None => (org_deps, None),
+    };
+    let mech_options = mechanisms::MechanismOptions {
+        window_hours: args.cascade_window / 60.0,
+        recurrence_weeks: args.recurrence_weeks,
+        resilience: org_resilience
+            .or(deps_resilience)
+            .unwrap_or(mechanisms::MechanismOptions::default().resilience),
+    };
+    let found = mechanisms::estimate(log, &deps, &mech_options);
+    fragment_text = mechanisms::with_depends_on(&fragment_text, &deps);
+    fragment_text.push_str(&mechanisms::fragment(&found, &|table| {
+        org_tables.iter().any(|t| t == table)
+    }));
+    Ok(fragment_text)
 }
 
 /// Owners' effort net of the model, on the terminal.

@@ -36,6 +36,12 @@ pub struct Trace {
     pub rolled_back: bool,
     /// Its restore time in [`PARTS`], hours (zeros while still open).
     pub parts: [f64; N],
+    /// When its escalation was handed to another team (the owners), if it crossed a team
+    /// boundary and paid the hand-off; infinite otherwise.
+    pub handed_off: f64,
+    /// When the owners took the handed-off incident (on call: when a developer took it;
+    /// business hours: when work began); infinite if not (yet).
+    pub owners_took: f64,
 }
 
 pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
@@ -48,6 +54,18 @@ pub(super) fn trace(inc: &Incident, st: &State) -> Trace {
         detected: st.detected,
         acknowledged: st.l1_start + inc.ack_l1,
         rolled_back: st.rolled_back,
+        handed_off: if st.handed_off {
+            st.l1_end
+        } else {
+            f64::INFINITY
+        },
+        owners_took: if !st.handed_off {
+            f64::INFINITY
+        } else if st.l2_begin.is_finite() {
+            st.l2_begin
+        } else {
+            st.l2_start
+        },
         parts: if st.restored.is_finite() {
             parts(inc, st)
         } else {

@@ -8,6 +8,7 @@ mod bad_inputs;
 mod breakeven;
 mod browser;
 mod calibrate;
+mod calibrate_mechanisms;
 mod cli;
 mod common;
 mod extremes;
