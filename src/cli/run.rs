@@ -205,8 +205,30 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let Some(status) = dest.publish(&out_files, Some(&out))? {
         return Ok(status);
     }
+    print_done(
+        &args,
+        &scenario,
+        &rows,
+        &out,
+        elapsed,
+        analysis.as_ref().map(|(a, _)| a),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a finished run prints: the summary as one JSON document with `--json`, else the
+/// table, the time taken, the break-even's size and where the report is (nothing with
+/// `--quiet`).
+fn print_done(
+    args: &RunArgs,
+    scenario: &whoruns::Scenario,
+    rows: &[whoruns::summary::SummaryRow],
+    out: &std::path::Path,
+    elapsed: std::time::Duration,
+    analysis: Option<&whoruns::breakeven::Analysis>,
+) -> anyhow::Result<()> {
     if args.json {
-        let mut doc = whoruns::export::summary_json(&scenario, &rows);
+        let mut doc = whoruns::export::summary_json(scenario, rows);
         doc["out"] = out.display().to_string().into();
         doc["report"] = if args.no_report {
             serde_json::Value::Null
@@ -216,7 +238,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         doc["seconds"] = elapsed.as_secs_f64().into();
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else if !args.quiet {
-        common::print_table(&scenario, &rows);
+        common::print_table(scenario, rows);
         anstream::println!(
             "\n{} in {:.2} s; results in {}",
             whoruns::format::count(
@@ -228,7 +250,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             elapsed.as_secs_f64(),
             out.display()
         );
-        if let Some((a, _)) = &analysis {
+        if let Some(a) = analysis {
             println!(
                 "what would have to be true: {} verdicts × {} assumptions (verdicts.csv)",
                 a.verdicts.len(),
@@ -242,7 +264,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The command line's run settings applied to `scenario`, in the order a user meets
