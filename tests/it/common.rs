@@ -92,3 +92,21 @@ pub fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Every replication of `model` in a run of `s`.
+pub fn outcomes(s: &Scenario, model: whoruns::ModelKind) -> Vec<whoruns::Outcome> {
+    whoruns::runner::run(s, None, &|| {})
+        .expect("run")
+        .into_iter()
+        .filter(|o| o.model == model)
+        .collect()
+}
+
+/// The paired difference a − b of `metric`, replication by replication.
+pub fn paired(
+    a: &[whoruns::Outcome],
+    b: &[whoruns::Outcome],
+    metric: fn(&whoruns::Outcome) -> f64,
+) -> whoruns::stats::Estimate {
+    whoruns::stats::Estimate::of(a.iter().zip(b).map(|(x, y)| metric(x) - metric(y)))
+}

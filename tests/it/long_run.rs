@@ -3,10 +3,9 @@
 //! leaves that model's results bit-identical, and incidents are conserved with cascades.
 
 use whoruns::runner::run;
-use whoruns::stats::Estimate;
 use whoruns::{ModelKind, Outcome};
 
-use crate::common::scenario;
+use crate::common::{outcomes, paired, scenario};
 
 /// A small organisation over two years after a short warm-up: two teams, a chain of
 /// dependencies; `extra` is appended.
@@ -49,18 +48,6 @@ change_failure_rate = 0.1
 {extra}
 "#
     ))
-}
-
-fn outcomes(s: &whoruns::Scenario, model: ModelKind) -> Vec<Outcome> {
-    run(s, None, &|| {})
-        .expect("run")
-        .into_iter()
-        .filter(|o| o.model == model)
-        .collect()
-}
-
-fn paired(a: &[Outcome], b: &[Outcome], metric: fn(&Outcome) -> f64) -> Estimate {
-    Estimate::of(a.iter().zip(b).map(|(x, y)| metric(x) - metric(y)))
 }
 
 /// Every column of every outcome, as bits, quarters included.

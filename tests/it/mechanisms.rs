@@ -6,7 +6,7 @@ use whoruns::scenario::HeldChanges;
 use whoruns::stats::Estimate;
 use whoruns::{ModelKind, Outcome};
 
-use crate::common::scenario;
+use crate::common::{outcomes, paired, scenario};
 
 /// A small organisation; `extra` is appended (sections override defaults).
 fn org(models: &str, extra: &str) -> whoruns::Scenario {
@@ -38,18 +38,6 @@ change_failure_rate = 0.1
 {extra}
 "#
     )))
-}
-
-fn outcomes(s: &whoruns::Scenario, model: ModelKind) -> Vec<Outcome> {
-    run(s, None, &|| {})
-        .expect("run")
-        .into_iter()
-        .filter(|o| o.model == model)
-        .collect()
-}
-
-fn paired(a: &[Outcome], b: &[Outcome], metric: fn(&Outcome) -> f64) -> Estimate {
-    Estimate::of(a.iter().zip(b).map(|(x, y)| metric(x) - metric(y)))
 }
 
 #[test]
