@@ -3,7 +3,18 @@
 // of the latest edit. No libraries, no network beyond this server.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const state = { levers: [], base: {}, generation: 0, sent: 0, timer: null, last: null };
+const state = { levers: [], base: {}, generation: 0, sent: 0, timer: null, last: null, scheduled: false, inflight: 0 };
+
+// The page is stale from the moment a lever moves until the answer to that change is
+// drawn (or the change is refused): pinning is offered only for the answer on screen.
+function pending() {
+  return state.scheduled || state.inflight > 0 || state.generation < state.sent;
+}
+function markStale() {
+  const stale = pending();
+  document.body.classList.toggle("stale", stale);
+  $("pin").disabled = stale;
+}
 
 function esc(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -67,6 +78,8 @@ async function load() {
 function changed(target) {
   state.last = target.dataset.id || "models";
   clearTimeout(state.timer);
+  state.scheduled = true;
+  markStale();
   state.timer = setTimeout(send, 200);
 }
 
@@ -92,20 +105,30 @@ function edit() {
 
 async function send() {
   const body = edit();
-  const r = await fetch("/api/edit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  state.scheduled = false;
+  state.inflight += 1;
+  let r, d;
+  try {
+    r = await fetch("/api/edit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    d = await r.json().catch(() => ({ error: "HTTP " + r.status }));
+  } catch (e) {
+    r = { status: 0 };
+    d = { error: "the server did not answer (" + e.message + ")" };
+  } finally {
+    state.inflight -= 1;
+  }
   for (const p of document.querySelectorAll(".problem[data-for]")) p.textContent = "";
   for (const i of document.querySelectorAll("input.invalid")) i.classList.remove("invalid");
   if (r.status === 202) {
-    const d = await r.json();
     state.sent = Math.max(state.sent, d.generation);
     if (state.generation < d.generation) {
-      document.body.classList.add("stale");
       $("status").className = "sharpening";
       $("status").textContent = "Working on the change…";
     }
+    markStale();
     return;
   }
-  const d = await r.json().catch(() => ({ error: "HTTP " + r.status }));
+  markStale();
   const problems = d.problems || [{ lever: "", message: d.error }];
   for (const p of problems) {
     const el = document.querySelector('.problem[data-for="' + CSS.escape(p.lever) + '"]') || document.querySelector('.problem[data-for=""]');
@@ -120,6 +143,9 @@ function listen() {
   es.addEventListener("answer", (e) => draw(JSON.parse(e.data)));
   es.addEventListener("failed", (e) => {
     const d = JSON.parse(e.data);
+    // No answer will come for this change: the page is no longer waiting for one.
+    if (d.generation >= state.sent) state.generation = d.generation;
+    markStale();
     $("failed").hidden = false;
     $("failed").textContent = "This change cannot be answered: " + d.message;
   });
@@ -129,7 +155,7 @@ function draw(a) {
   if (a.generation < state.sent) return;
   state.generation = a.generation;
   $("failed").hidden = true;
-  document.body.classList.remove("stale");
+  markStale();
   const st = $("status");
   st.className = a.last ? (a.precise ? "precise" : "") : "sharpening";
   st.innerHTML = "<b>" + a.replications + "</b> replications (seed " + a.seed + "); widest 95% interval <b>±" +
@@ -167,7 +193,14 @@ function drawPin(p) {
   $("diffs").innerHTML = t;
 }
 
-$("pin").addEventListener("click", () => fetch("/api/pin", { method: "POST" }));
+$("pin").addEventListener("click", async () => {
+  const r = await fetch("/api/pin", { method: "POST" });
+  if (!r.ok) {
+    const d = await r.json().catch(() => ({ error: "HTTP " + r.status }));
+    $("failed").hidden = false;
+    $("failed").textContent = "Nothing was pinned: " + d.error;
+  }
+});
 $("unpin").addEventListener("click", () => fetch("/api/pin", { method: "DELETE" }));
 $("reset").addEventListener("click", () => {
   for (const input of document.querySelectorAll("input[data-id]")) {
