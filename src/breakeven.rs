@@ -18,6 +18,7 @@
 //! The library call is [`plan`] (the ledger, validated) and [`analyse`] (the verdicts of
 //! the base outcomes and every entry's findings, all entries or a shard's block).
 
+pub mod part;
 mod search;
 pub mod verdict;
 

@@ -14,7 +14,8 @@ use super::shards;
 /// Arguments of `whoruns merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The parts: folders written by `whoruns run --shard K/N`, in any order.
+    /// The parts: folders written with `--shard K/N` by `whoruns run`, `sweep`,
+    /// `sensitivity` or `breakeven` (one command's), in any order.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
     /// Output folder for the merged results.
@@ -104,6 +105,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         "run" => merge_run,
         "sweep" => super::sweep::merge,
         "sensitivity" => super::sensitivity::merge,
+        "breakeven" => super::breakeven::merge,
         other => {
             return refuse(format!(
                 "the parts come from `whoruns {other}`, which this whoruns cannot merge"

@@ -324,7 +324,15 @@ fn breakeven(
     };
     let bar = common::progress(args.quiet, 0);
     let shown = args.scenario.display().to_string();
-    let found = super::breakeven::search(&plan, outcomes, args.threads, &bar, interrupt, &shown)?;
+    let found = super::breakeven::search(
+        &plan,
+        outcomes,
+        0..plan.ledger.entries.len(),
+        args.threads,
+        &bar,
+        interrupt,
+        &shown,
+    )?;
     bar.finish_and_clear();
     Ok(found.map(|a| a.map(|a| (a, plan))))
 }

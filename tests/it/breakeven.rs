@@ -256,3 +256,23 @@ fn breakeven_writes_its_files_and_refuses_unknown_parameters() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("costs.nope is not a parameter"));
 }
+
+#[test]
+fn merged_breakeven_shards_equal_the_whole_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("linear.toml");
+    fs::write(&scenario, LINEAR).unwrap();
+    // Three assumptions: 7 shards leave some empty, which must merge too.
+    crate::shards::shards_equal_whole(
+        "breakeven",
+        &scenario,
+        &[
+            "-n",
+            "12",
+            "--screen",
+            "6",
+            "--params",
+            "costs.standby_per_hour,groups.ops.salary,costs.overhead_factor",
+        ],
+    );
+}

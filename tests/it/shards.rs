@@ -158,12 +158,12 @@ fn shard_auto_reads_kubernetes_and_slurm_indices() {
 
 /// Runs `whoruns <command> <scenario> <args>` whole and as N shards for each N, merges
 /// the shards and checks every file against the whole run.
-fn shards_equal_whole(command: &str, scenario: &str, args: &[&str]) {
+pub fn shards_equal_whole(command: &str, scenario: &Path, args: &[&str]) {
     let dir = tempfile::tempdir().expect("tempdir");
     let go = |out: &Path, extra: &[&str]| {
         let o = whoruns()
             .arg(command)
-            .arg(bundled(scenario))
+            .arg(scenario)
             .args(args)
             .args(["-q", "--out"])
             .arg(out)
@@ -203,14 +203,18 @@ fn shards_equal_whole(command: &str, scenario: &str, args: &[&str]) {
 
 #[test]
 fn merged_sweep_shards_equal_the_whole_sweep() {
-    shards_equal_whole("sweep", "sweep-estate.toml", &["-n", "3", "--steps", "4"]);
+    shards_equal_whole(
+        "sweep",
+        &bundled("sweep-estate.toml"),
+        &["-n", "3", "--steps", "4"],
+    );
 }
 
 #[test]
 fn merged_sensitivity_shards_equal_the_whole_analysis() {
     shards_equal_whole(
         "sensitivity",
-        "baseline.toml",
+        &bundled("baseline.toml"),
         &[
             "-n",
             "3",
