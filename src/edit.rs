@@ -94,10 +94,36 @@ pub enum EditError {
     },
 }
 
+/// The scenario's text as a table, a value written with its range (`{ value = 5, range =
+/// [0, 20] }`) read as the value: edits move values, and the range is the scenario's
+/// (`Scenario::sensitivity`), read when it was parsed.
 fn read(text: &str) -> Result<Table, EditError> {
-    toml::from_str(text).map_err(|e| EditError::NotToml {
+    let mut doc: Table = toml::from_str(text).map_err(|e| EditError::NotToml {
         message: e.message().to_string(),
-    })
+    })?;
+    unrange(&mut doc);
+    Ok(doc)
+}
+
+fn unrange(table: &mut Table) {
+    for (_, v) in table.iter_mut() {
+        unrange_value(v);
+    }
+}
+
+fn unrange_value(v: &mut Value) {
+    match v {
+        Value::Table(t)
+            if t.contains_key("value") && t.keys().all(|k| k == "value" || k == "range") =>
+        {
+            if let Some(inner) = t.remove("value") {
+                *v = inner;
+            }
+        }
+        Value::Table(t) => unrange(t),
+        Value::Array(items) => items.iter_mut().for_each(unrange_value),
+        _ => {}
+    }
 }
 
 fn write(doc: &Table, path: &str) -> Result<String, EditError> {
@@ -450,6 +476,20 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "[costs]\nstandby_per_hour = 3.0\nmin_rota_size = 6\n[[services]]\nname = \"a\"\neffort = \"2h\"\n[[services]]\nname = \"b\"\navailability_target = 0.99\n";
+
+    #[test]
+    fn a_value_written_with_its_range_is_edited_as_the_value() {
+        let text = "[costs]\nstandby_per_hour = { value = 5, range = [0, 20] }\n";
+        assert_eq!(numbers(text).unwrap(), ["costs.standby_per_hour"]);
+        assert_eq!(
+            stated(text, "costs.standby_per_hour").unwrap()[0].value,
+            5.0
+        );
+        let t = set(text, "costs.standby_per_hour", 9.0).unwrap();
+        assert!(t.contains("standby_per_hour = 9.0"), "{t}");
+        let t = transform(text, "costs.standby_per_hour", &|v| v * 2.0).unwrap();
+        assert!(t.contains("standby_per_hour = 10"), "{t}");
+    }
 
     #[test]
     fn set_reaches_nested_tables_and_every_array_element() {

@@ -6,6 +6,7 @@ mod build;
 mod change;
 mod error;
 mod file;
+mod ranged;
 mod read;
 
 pub use build::defaults::{

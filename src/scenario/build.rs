@@ -35,8 +35,10 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    let mut found = Vec::new();
-    let raw = super::read::read(text, &mut found);
+    // Ranges beside values are lifted out first; positions stay the user's.
+    let lifted = super::ranged::lift(text);
+    let mut found = lifted.problems;
+    let raw = super::read::read(&lifted.text, &mut found);
     for (span, message) in found {
         ctx.err(&span, message);
     }
@@ -44,6 +46,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         return Err(ctx.into_error(file));
     };
     let mut scenario = ctx.scenario(raw, file);
+    ctx.adopt_ranges(&mut scenario, lifted.ranges);
     if ctx.problems.is_empty() {
         scenario.warnings = ctx
             .warnings
@@ -114,6 +117,35 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Adds the ranges stated beside values to the scenario's `[sensitivity.ranges]`: a
+    /// path may have one range, stated in one place or the same beside every element.
+    fn adopt_ranges(&mut self, scenario: &mut Scenario, ranges: Vec<super::ranged::Ranged>) {
+        let table = scenario.sensitivity.ranges.len();
+        for r in ranges {
+            let (lo, hi) = r.range;
+            match scenario.sensitivity.ranges.iter().position(|(p, ..)| *p == r.path) {
+                None => scenario.sensitivity.ranges.push((r.path, lo, hi)),
+                Some(i) if i >= table && scenario.sensitivity.ranges[i] == (r.path.clone(), lo, hi) => {}
+                Some(i) if i >= table => self.err(
+                    &r.span,
+                    format!(
+                        "{}: another element states a different range ({} to {}); one path has one range (or state it once in [sensitivity.ranges])",
+                        r.path,
+                        show_number(scenario.sensitivity.ranges[i].1),
+                        show_number(scenario.sensitivity.ranges[i].2)
+                    ),
+                ),
+                Some(_) => self.err(
+                    &r.span,
+                    format!(
+                        "{}: its range is also stated in [sensitivity.ranges]; state it in one place",
+                        r.path
+                    ),
+                ),
+            }
+        }
+    }
+
     fn into_error(mut self, file: &str) -> ScenarioError {
         self.problems.sort_by_key(|p| (p.line, p.column));
         if self.problems.len() > MAX_PROBLEMS {

@@ -276,3 +276,42 @@ fn merged_breakeven_shards_equal_the_whole_analysis() {
         ],
     );
 }
+
+#[test]
+fn a_range_beside_a_value_is_the_ledgers_and_a_bad_one_is_refused_where_it_stands() {
+    let text = LINEAR.replace(
+        "standby_per_hour = 5.0",
+        "standby_per_hour = { value = 5.0, range = [2, 30] }",
+    );
+    let s = whoruns::scenario::parse(&text, "linear.toml").unwrap();
+    let l = whoruns::ledger::ledger(&text, &s).unwrap();
+    let e = l
+        .entries
+        .iter()
+        .find(|e| e.key == "costs.standby_per_hour")
+        .unwrap();
+    assert_eq!((e.value, e.range, e.range_stated), (5.0, (2.0, 30.0), true));
+    // The value is the scenario's: the same results as the plain file.
+    let plain = whoruns::scenario::parse(LINEAR, "linear.toml").unwrap();
+    assert_eq!(s.costs.standby_per_hour, plain.costs.standby_per_hour);
+    // A range that does not hold its value is refused at its place, by the command too.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    fs::write(
+        &bad,
+        LINEAR.replace(
+            "standby_per_hour = 5.0",
+            "standby_per_hour = { value = 5.0, range = [10, 30] }",
+        ),
+    )
+    .unwrap();
+    let o = whoruns().arg("validate").arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "bad.toml:7:43: costs.standby_per_hour: the value 5 lies outside its own range [10, 30]"
+        ),
+        "{err}"
+    );
+}
