@@ -90,6 +90,30 @@ fn read(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
     })
 }
 
+/// The break-even analysis `whoruns run --breakeven` saved in `dir`, if it saved one.
+fn saved_breakeven(
+    dir: &Path,
+    scenario: &whoruns::Scenario,
+) -> Result<Option<whoruns::breakeven::Analysis>, String> {
+    use whoruns::breakeven::{self, part};
+    if !dir.join(part::VERDICTS).exists() || !dir.join(part::FINDINGS).exists() {
+        return Ok(None);
+    }
+    let text = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))
+    };
+    let scenario_text = text("scenario.toml")?;
+    let shown = |e: &dyn std::fmt::Display| format!("{}: {e}", dir.display());
+    let plan = breakeven::plan(&scenario_text, scenario, &breakeven::Spec::default())
+        .map_err(|e| shown(&e))?;
+    let verdicts = part::read_verdicts(&text(part::VERDICTS)?).map_err(|e| shown(&e))?;
+    let n = plan.ledger.entries.len();
+    part::read(&plan, verdicts, &text(part::FINDINGS)?, 0..n)
+        .map(Some)
+        .map_err(|e| shown(&e))
+}
+
 /// Runs `whoruns report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
@@ -158,9 +182,24 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let Some(title) = &args.title {
         data.title.clone_from(title);
     }
+    // The section "What would have to be true" of `run --breakeven`, re-drawn from its
+    // saved analysis when the report shows the run's own comparison.
+    let saved = if args.models.is_empty() && args.reference.is_none() {
+        match saved_breakeven(dir, &data.scenario) {
+            Ok(a) => a,
+            Err(e) => return refuse(e),
+        }
+    } else {
+        None
+    };
+    if saved.is_some() && !args.quiet {
+        eprintln!(
+            "note: the section \"What would have to be true\" is re-drawn from the saved break-even analysis"
+        );
+    }
     let interrupt = Interrupt::install();
     let (mut rendered, _) = whoruns::report::files::summaries(&data)?;
-    rendered.extend(report::render(&data)?);
+    rendered.extend(report::render_with(&data, saved.as_ref())?);
     if let Some(out) = &args.out {
         let mut files = rendered;
         files.push((

@@ -80,6 +80,10 @@ pub fn run_with(
             "assumptions.csv".into(),
             assumptions_csv(l, &scenario.costs.currency).into_bytes(),
         ));
+        // The analysis as `whoruns report DIR` reads it back to re-draw the section.
+        for (name, text) in crate::breakeven::part::write(a, &(0..a.entries.len())) {
+            files.push((name.into(), text.into_bytes()));
+        }
     }
     if !no_report {
         files.extend(super::render_with(&data, breakeven.map(|b| b.0))?);

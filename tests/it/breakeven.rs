@@ -199,6 +199,27 @@ fn run_with_breakeven_puts_the_section_in_the_report() {
     assert!(out.join("charts/breakeven_cost_operating.svg").exists());
     assert!(out.join("charts/breakeven_cost_operating.png").exists());
 
+    // `whoruns report` re-draws the section from the saved analysis: the same report.
+    let html_before = html.clone();
+    let o = whoruns().arg("report").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read_to_string(out.join("report.md")).unwrap(), md);
+    assert_eq!(
+        fs::read_to_string(out.join("report.html")).unwrap(),
+        html_before
+    );
+    // A report of other models than the run compared leaves it out.
+    let o = whoruns()
+        .arg("report")
+        .arg(&out)
+        .args(["--models", "ops-run,you-run", "-q", "--out"])
+        .arg(dir.path().join("subset"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let subset = fs::read_to_string(dir.path().join("subset/report.md")).unwrap();
+    assert!(!subset.contains("What would have to be true"));
+
     // A plain run stays as it was: no search, no section.
     let plain = dir.path().join("plain");
     let o = whoruns()
