@@ -6,7 +6,10 @@ use polars::prelude::*;
 mod parts;
 mod tables;
 
-pub use parts::{cells_frame, cells_from, sides_frame, sides_from};
+pub use parts::{
+    StrengthValues, cells_frame, cells_from, sides_frame, sides_from, strengths_frame,
+    strengths_from,
+};
 pub use tables::{Frames, TABLES};
 
 use crate::metric::COLUMNS;

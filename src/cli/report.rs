@@ -176,6 +176,17 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             .with_quarters(&quarters)
             .context("cannot assemble the report data")?;
     }
+    // Results written before the strengths were saved have no `strengths.parquet`: the
+    // report then runs the scenario at them again.
+    if dir.join("strengths.parquet").exists() {
+        let strengths = match table("strengths.parquet", "strengths") {
+            Ok(t) => t,
+            Err(e) => return refuse(e),
+        };
+        data = data
+            .with_strengths(&strengths)
+            .context("cannot assemble the report data")?;
+    }
     if let Err(e) = data.select(&models, reference) {
         return refuse(e);
     }

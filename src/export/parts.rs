@@ -214,3 +214,97 @@ mod tests {
         assert_eq!(sides_from(&sides_frame(&sides).unwrap()).unwrap(), sides);
     }
 }
+
+/// One model's headline metric at one strength of learning, per replication in order: the
+/// report's "Across the long-run strength", saved by `whoruns run` so that `whoruns
+/// report` draws it without simulating again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrengthValues {
+    /// The strength (`learning.incentive`).
+    pub strength: f64,
+    /// The model.
+    pub model: ModelKind,
+    /// The headline metric.
+    pub metric: String,
+    /// Its value per replication.
+    pub values: Vec<f64>,
+}
+
+/// `strengths.parquet`: rows (strength, model, metric, replication, value).
+pub fn strengths_frame(all: &[StrengthValues]) -> Result<DataFrame, ExportError> {
+    let (mut strength, mut model, mut metric, mut rep, mut v) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in all {
+        for (r, x) in s.values.iter().enumerate() {
+            strength.push(s.strength);
+            model.push(s.model.key());
+            metric.push(s.metric.as_str());
+            rep.push(r as u32);
+            v.push(*x);
+        }
+    }
+    wrap(
+        "strengths",
+        DataFrame::new_infer_height(vec![
+            Column::new("strength".into(), strength),
+            Column::new("model".into(), model),
+            Column::new("metric".into(), metric),
+            Column::new("replication".into(), rep),
+            Column::new("value".into(), v),
+        ]),
+    )
+}
+
+/// The values back from [`strengths_frame`]'s table.
+pub fn strengths_from(df: &DataFrame) -> Result<Vec<StrengthValues>, ExportError> {
+    const T: &str = "strengths";
+    let col = |n: &str| wrap(T, df.column(n));
+    let strength = wrap(T, col("strength")?.f64())?.clone();
+    let model = wrap(T, col("model")?.str())?.clone();
+    let metric = wrap(T, col("metric")?.str())?.clone();
+    let rep = wrap(T, col("replication")?.u32())?.clone();
+    let value = wrap(T, col("value")?.f64())?.clone();
+    let mut out: Vec<StrengthValues> = Vec::new();
+    for i in 0..df.height() {
+        let (Some(s), Some(m), Some(k), Some(r), Some(x)) = (
+            strength.get(i),
+            model.get(i),
+            metric.get(i),
+            rep.get(i),
+            value.get(i),
+        ) else {
+            return Err(unreadable(T, format!("an empty entry in row {i}")));
+        };
+        let m: ModelKind = m
+            .parse()
+            .map_err(|e| unreadable(T, format!("row {i}: {e}")))?;
+        match out.last_mut() {
+            Some(last)
+                if last.strength.to_bits() == s.to_bits()
+                    && last.model == m
+                    && last.metric == k =>
+            {
+                if r as usize != last.values.len() {
+                    return Err(unreadable(
+                        T,
+                        format!("row {i}: replication {r} out of order"),
+                    ));
+                }
+                last.values.push(x);
+            }
+            _ if r != 0 => {
+                return Err(unreadable(
+                    T,
+                    format!("row {i}: replication {r} out of order"),
+                ));
+            }
+            _ => out.push(StrengthValues {
+                strength: s,
+                model: m,
+                metric: k.to_string(),
+                values: vec![x],
+            }),
+        }
+    }
+    Ok(out)
+}

@@ -102,6 +102,9 @@ pub struct ReportData {
     /// The headline verdicts across the long-run strength, run once per selection (it
     /// simulates the scenario at each strength).
     pub incentive: std::sync::OnceLock<Result<super::incentive::Across, String>>,
+    /// The headline metrics at the other strengths of learning, per replication: read from
+    /// `strengths.parquet` ([`ReportData::with_strengths`]) or simulated once when drawn.
+    pub strengths: std::sync::OnceLock<Result<Vec<crate::export::StrengthValues>, String>>,
 }
 
 impl ReportData {
@@ -207,6 +210,7 @@ impl ReportData {
             replication_ids,
             brief: std::sync::OnceLock::new(),
             incentive: std::sync::OnceLock::new(),
+            strengths: std::sync::OnceLock::new(),
         })
     }
 }
@@ -313,6 +317,21 @@ fn read_histogram(
 }
 
 impl ReportData {
+    /// Adds the headline metrics at the other strengths of learning that `whoruns run`
+    /// saved (`strengths.parquet`), so that drawing the report does not simulate them.
+    pub fn with_strengths(self, table: &DataFrame) -> Result<ReportData, DataError> {
+        let values = crate::export::strengths_from(table)
+            .map_err(|e| column_error("strengths", "value", e.to_string()))?;
+        // A fresh lock: the values are the file's, whatever was drawn before.
+        let strengths = std::sync::OnceLock::new();
+        let _ = strengths.set(Ok(values));
+        Ok(ReportData {
+            strengths,
+            incentive: std::sync::OnceLock::new(),
+            ..self
+        })
+    }
+
     /// Adds the per-quarter values of `quarters.*` (rows in any order; replications in
     /// order of their numbers, as every other per-replication vector).
     pub fn with_quarters(mut self, quarters: &DataFrame) -> Result<ReportData, DataError> {

@@ -87,6 +87,13 @@ pub fn run_with(
     }
     if !no_report {
         files.extend(super::render_with(&data, breakeven.map(|b| b.0))?);
+        // The runs at the other strengths the report drew, for `whoruns report` to read.
+        if let Some(Ok(values)) = data.strengths.get() {
+            files.push((
+                "strengths.parquet".into(),
+                export::to_parquet(&mut export::strengths_frame(values)?)?,
+            ));
+        }
     }
     Ok((files, rows))
 }

@@ -7,6 +7,7 @@
 //! that holds at every strength does not rest on them.
 
 use super::data::ReportData;
+use crate::export::StrengthValues;
 use crate::metric::{HEADLINE, direction, find, tie};
 use crate::model::ModelKind;
 use crate::ranking::{Lead, lead};
@@ -39,19 +40,9 @@ fn verdict(metric: &str, values: &[(ModelKind, Vec<f64>)]) -> String {
     }
 }
 
-/// Runs the scenario at every strength; `Err` says why it could not (a shard's part, a
-/// run that failed).
-pub fn across(data: &ReportData) -> Result<Across, String> {
-    let whole = data
-        .replication_ids
-        .iter()
-        .enumerate()
-        .all(|(i, r)| usize::try_from(*r).is_ok_and(|r| r == i));
-    if !whole {
-        return Err(
-            "not measured for a part of a run's replications (merge the shards first)".into(),
-        );
-    }
+/// The strengths shown: [`STRENGTHS`] and the scenario's own, ascending, and the own's
+/// index.
+fn strengths_of(data: &ReportData) -> (Vec<f64>, usize) {
     let own_strength = data.scenario.learning.incentive;
     let mut strengths: Vec<f64> = STRENGTHS.to_vec();
     if !strengths.contains(&own_strength) {
@@ -62,44 +53,91 @@ pub fn across(data: &ReportData) -> Result<Across, String> {
         .iter()
         .position(|s| *s == own_strength)
         .unwrap_or(0);
+    (strengths, own)
+}
+
+/// Runs the scenario at every strength but its own, for the models `data` holds, on the
+/// same worlds; `Err` says why it could not (a shard's part, a run that failed).
+pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
+    let whole = data
+        .replication_ids
+        .iter()
+        .enumerate()
+        .all(|(i, r)| usize::try_from(*r).is_ok_and(|r| r == i));
+    if !whole {
+        return Err(
+            "not measured for a part of a run's replications (merge the shards first)".into(),
+        );
+    }
+    let (strengths, own) = strengths_of(data);
     let models: Vec<ModelKind> = data.models.iter().map(|m| m.model).collect();
+    let mut out = Vec::new();
+    for (k, strength) in strengths.iter().enumerate() {
+        if k == own {
+            continue;
+        }
+        let mut s = data.scenario.clone();
+        s.models = models.clone();
+        s.set_incentive(*strength);
+        s.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
+        let outcomes = crate::runner::run(&s, None, &|| {}).map_err(|e| e.to_string())?;
+        for m in &models {
+            for metric in HEADLINE {
+                let column = find(metric);
+                out.push(StrengthValues {
+                    strength: *strength,
+                    model: *m,
+                    metric: metric.to_string(),
+                    values: outcomes
+                        .iter()
+                        .filter(|o| o.model == *m)
+                        .filter_map(|o| column.and_then(|c| c.get(o)))
+                        .collect(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The verdicts at every strength: the scenario's own from `data`, the others from the
+/// values `whoruns run` saved (`strengths.parquet`) or, when there are none, simulated.
+pub fn across(data: &ReportData) -> Result<Across, String> {
+    let saved = data
+        .strengths
+        .get_or_init(|| simulate(data))
+        .as_ref()
+        .map_err(Clone::clone)?;
+    let (strengths, own) = strengths_of(data);
     // values[strength][metric] = per model, per replication.
     let mut values: Vec<Vec<Series>> = Vec::new();
     for (k, strength) in strengths.iter().enumerate() {
-        let per_metric = if k == own {
-            HEADLINE
-                .iter()
-                .map(|metric| {
-                    data.models
+        let mut per_metric: Vec<Series> = Vec::new();
+        for metric in HEADLINE {
+            let mut series = Series::new();
+            for m in &data.models {
+                let v = if k == own {
+                    m.values(metric).to_vec()
+                } else {
+                    saved
                         .iter()
-                        .map(|m| (m.model, m.values(metric).to_vec()))
-                        .collect()
-                })
-                .collect()
-        } else {
-            let mut s = data.scenario.clone();
-            s.models = models.clone();
-            s.set_incentive(*strength);
-            s.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
-            let outcomes = crate::runner::run(&s, None, &|| {}).map_err(|e| e.to_string())?;
-            HEADLINE
-                .iter()
-                .map(|metric| {
-                    let column = find(metric);
-                    models
-                        .iter()
-                        .map(|m| {
-                            let v = outcomes
-                                .iter()
-                                .filter(|o| o.model == *m)
-                                .filter_map(|o| column.and_then(|c| c.get(o)))
-                                .collect();
-                            (*m, v)
+                        .find(|s| {
+                            s.strength.to_bits() == strength.to_bits()
+                                && s.model == m.model
+                                && s.metric == metric
                         })
-                        .collect()
-                })
-                .collect()
-        };
+                        .map(|s| s.values.clone())
+                        .ok_or_else(|| {
+                            format!(
+                                "the saved strengths lack {} at strength {strength}",
+                                m.model.name()
+                            )
+                        })?
+                };
+                series.push((m.model, v));
+            }
+            per_metric.push(series);
+        }
         values.push(per_metric);
     }
     let mut rows = Vec::new();

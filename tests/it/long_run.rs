@@ -286,3 +286,78 @@ fn staged_adoption_reviews_at_substantial_traffic_and_hands_over_at_critical() {
         assert_eq!(o.handed_over_service_years, 0.0);
     }
 }
+
+/// `whoruns run` saves the runs at the other strengths the report draws, and `whoruns
+/// report` draws the section from them instead of simulating again: the same section from
+/// the saved values, and another when the saved values say otherwise.
+#[test]
+fn the_report_reads_the_strengths_the_run_saved() {
+    use std::fs;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = crate::cli::whoruns()
+        .arg("run")
+        .arg(crate::common::bundled("baseline.toml"))
+        .args(["-n", "4", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = fs::read_to_string(out.join("report.md")).unwrap();
+    let section = |md: &str| {
+        let at = md.find("## Across the long-run strength").unwrap();
+        md[at..].split("\n## ").next().unwrap().to_string()
+    };
+    let bytes = fs::read(out.join("strengths.parquet")).unwrap();
+    let df = whoruns::export::from_parquet(bytes, "strengths").unwrap();
+    let mut saved = whoruns::export::strengths_from(&df).unwrap();
+    // Three other strengths (0, 0.5, 2), six models, five headline metrics, 4 replications.
+    assert_eq!(saved.len(), 3 * 6 * 5);
+    assert!(saved.iter().all(|s| s.values.len() == 4));
+    assert_eq!(
+        whoruns::export::strengths_from(&whoruns::export::strengths_frame(&saved).unwrap())
+            .unwrap(),
+        saved
+    );
+    let o = crate::cli::whoruns()
+        .arg("report")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        section(&fs::read_to_string(out.join("report.md")).unwrap()),
+        section(&md)
+    );
+    // Saved values where every model is equal at every other strength: "tied" there.
+    for s in &mut saved {
+        s.values = vec![1.0; 4];
+    }
+    let mut frame = whoruns::export::strengths_frame(&saved).unwrap();
+    fs::write(
+        out.join("strengths.parquet"),
+        whoruns::export::to_parquet(&mut frame).unwrap(),
+    )
+    .unwrap();
+    let o = crate::cli::whoruns()
+        .arg("report")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let redrawn = section(&fs::read_to_string(out.join("report.md")).unwrap());
+    let row = redrawn
+        .lines()
+        .find(|l| l.starts_with("| operating cost"))
+        .unwrap_or_else(|| panic!("{redrawn}"));
+    // Strengths 0, 0.5, 1 (the scenario's own, from the run) and 2.
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    assert_eq!(
+        (cells[2], cells[3], cells[5]),
+        ("tied", "tied", "tied"),
+        "{row}"
+    );
+    assert_ne!(cells[4], "tied", "{row}");
+}
