@@ -10,7 +10,7 @@ pub use parts::{
     StrengthValues, cells_frame, cells_from, sides_frame, sides_from, strengths_frame,
     strengths_from,
 };
-pub use tables::{Frames, TABLES};
+pub use tables::{Frames, STRENGTHS, TABLES};
 
 use crate::metric::COLUMNS;
 use crate::outcome::Outcome;

@@ -36,7 +36,9 @@ pub struct RunArgs {
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
-    /// Skip the charts and report (draw them later with `whoruns report DIR`).
+    /// Skip the charts and report (draw them later with `whoruns report DIR`); with
+    /// `--shard`, skip the block's runs at the other strengths of learning (the merge's
+    /// report then runs them).
     #[arg(long)]
     no_report: bool,
     /// Print nothing but errors.
@@ -176,6 +178,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
     if let Some(shard) = shard {
+        // The block at the other strengths of learning, for the merged report's section
+        // "Across the long-run strength" (the merge would otherwise run the whole scenario
+        // at them on one machine).
+        if !args.no_report {
+            let block = shards::range(scenario.replications, shard);
+            let start = block.start;
+            let strengths =
+                whoruns::report::incentive::simulate_range(&scenario, block, args.threads, &|| {
+                    interrupt.raised()
+                });
+            match strengths {
+                Ok(Some(v)) => {
+                    frames.strengths = Some(whoruns::export::strengths_frame(&v, start)?);
+                }
+                Ok(None) => return Ok(common::stopped(interrupt, Some(&out))),
+                Err(e) => return invalid(format!("{}: {e}", args.scenario.display())),
+            }
+        }
         let part = Part {
             shard,
             scenario: &scenario,

@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::Context;
 use polars::prelude::DataFrame;
 use whoruns::Scenario;
-use whoruns::export::{Frames, TABLES};
+use whoruns::export::{Frames, STRENGTHS, TABLES};
 
 /// The manifest a shard writes beside its tables.
 pub const MANIFEST: &str = "whoruns-shard.txt";
@@ -265,7 +265,14 @@ pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
         df.rechunk_mut();
         Ok(df)
     };
+    // The other strengths of learning, when every part computed its block's.
+    let strengths = if dirs.iter().all(|d| d.join(STRENGTHS).exists()) {
+        Some(table(STRENGTHS)?)
+    } else {
+        None
+    };
     Ok(Frames {
+        strengths,
         reps: table(TABLES[0])?,
         services: table(TABLES[1])?,
         timeseries: table(TABLES[2])?,

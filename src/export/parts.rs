@@ -230,8 +230,9 @@ pub struct StrengthValues {
     pub values: Vec<f64>,
 }
 
-/// `strengths.parquet`: rows (strength, model, metric, replication, value).
-pub fn strengths_frame(all: &[StrengthValues]) -> Result<DataFrame, ExportError> {
+/// `strengths.parquet`: rows (strength, model, metric, replication, value), the values'
+/// replications numbered from `first` (a shard's block starts at its own).
+pub fn strengths_frame(all: &[StrengthValues], first: u32) -> Result<DataFrame, ExportError> {
     let (mut strength, mut model, mut metric, mut rep, mut v) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for s in all {
@@ -239,7 +240,7 @@ pub fn strengths_frame(all: &[StrengthValues]) -> Result<DataFrame, ExportError>
             strength.push(s.strength);
             model.push(s.model.key());
             metric.push(s.metric.as_str());
-            rep.push(r as u32);
+            rep.push(first + r as u32);
             v.push(*x);
         }
     }
@@ -265,6 +266,9 @@ pub fn strengths_from(df: &DataFrame) -> Result<Vec<StrengthValues>, ExportError
     let rep = wrap(T, col("replication")?.u32())?.clone();
     let value = wrap(T, col("value")?.f64())?.clone();
     let mut out: Vec<StrengthValues> = Vec::new();
+    // Each entry's first replication; every entry starts at the table's first.
+    let mut starts: Vec<u32> = Vec::new();
+    let mut first = 0;
     for i in 0..df.height() {
         let (Some(s), Some(m), Some(k), Some(r), Some(x)) = (
             strength.get(i),
@@ -278,32 +282,38 @@ pub fn strengths_from(df: &DataFrame) -> Result<Vec<StrengthValues>, ExportError
         let m: ModelKind = m
             .parse()
             .map_err(|e| unreadable(T, format!("row {i}: {e}")))?;
-        match out.last_mut() {
-            Some(last)
-                if last.strength.to_bits() == s.to_bits()
-                    && last.model == m
-                    && last.metric == k =>
-            {
-                if r as usize != last.values.len() {
+        // Shards' blocks stacked: a key seen before continues its replications.
+        let key = |v: &StrengthValues| {
+            v.strength.to_bits() == s.to_bits() && v.model == m && v.metric == k
+        };
+        match out.iter().position(key) {
+            Some(j) => {
+                let (start, values) = (&starts[j], &mut out[j].values);
+                if r as usize != *start as usize + values.len() {
                     return Err(unreadable(
                         T,
                         format!("row {i}: replication {r} out of order"),
                     ));
                 }
-                last.values.push(x);
+                values.push(x);
             }
-            _ if r != 0 => {
-                return Err(unreadable(
-                    T,
-                    format!("row {i}: replication {r} out of order"),
-                ));
+            None => {
+                if out.is_empty() {
+                    first = r;
+                } else if r != first {
+                    return Err(unreadable(
+                        T,
+                        format!("row {i}: replication {r} out of order"),
+                    ));
+                }
+                starts.push(r);
+                out.push(StrengthValues {
+                    strength: s,
+                    model: m,
+                    metric: k.to_string(),
+                    values: vec![x],
+                });
             }
-            _ => out.push(StrengthValues {
-                strength: s,
-                model: m,
-                metric: k.to_string(),
-                values: vec![x],
-            }),
         }
     }
     Ok(out)

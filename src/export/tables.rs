@@ -23,7 +23,13 @@ pub struct Frames {
     pub histogram: DataFrame,
     /// One row per (model, replication, measured quarter).
     pub quarters: DataFrame,
+    /// The headline metrics at the other strengths of learning (`strengths.parquet`), when
+    /// computed with the results: a shard's block, or the parts' stacked for a merge.
+    pub strengths: Option<DataFrame>,
 }
+
+/// The file of [`Frames::strengths`].
+pub const STRENGTHS: &str = "strengths.parquet";
 
 /// The tables' file names, in [`Frames`] order.
 pub const TABLES: [&str; 5] = [
@@ -42,18 +48,23 @@ impl Frames {
             services: services_frame(scenario, outcomes)?,
             timeseries: timeseries_frame(scenario, outcomes)?,
             histogram: ttr_histogram_frame(outcomes)?,
+            strengths: None,
             quarters: quarters_frame(scenario, outcomes)?,
         })
     }
 
     /// The tables as Parquet files, for a shard.
     pub fn parquet_files(&mut self) -> Result<Files, ExportError> {
-        Ok(vec![
+        let mut files: Files = vec![
             (TABLES[0].into(), to_parquet(&mut self.reps)?),
             (TABLES[1].into(), to_parquet(&mut self.services)?),
             (TABLES[2].into(), to_parquet(&mut self.timeseries)?),
             (TABLES[3].into(), to_parquet(&mut self.histogram)?),
             (TABLES[4].into(), to_parquet(&mut self.quarters)?),
-        ])
+        ];
+        if let Some(df) = self.strengths.as_mut() {
+            files.push((STRENGTHS.into(), to_parquet(df)?));
+        }
+        Ok(files)
     }
 }

@@ -54,6 +54,11 @@ pub fn run_with(
         &frames.histogram,
     )?
     .with_quarters(&frames.quarters)?;
+    // A merge's parts computed the other strengths for their blocks: no need to again.
+    let data = match &frames.strengths {
+        Some(df) => data.with_strengths(df)?,
+        None => data,
+    };
     let (summaries, rows) = summaries(&data)?;
     let mut files: Files = vec![
         (TABLES[0].into(), export::to_parquet(&mut frames.reps)?),
@@ -90,8 +95,8 @@ pub fn run_with(
         // The runs at the other strengths the report drew, for `whoruns report` to read.
         if let Some(Ok(values)) = data.strengths.get() {
             files.push((
-                "strengths.parquet".into(),
-                export::to_parquet(&mut export::strengths_frame(values)?)?,
+                export::STRENGTHS.into(),
+                export::to_parquet(&mut export::strengths_frame(values, 0)?)?,
             ));
         }
     }

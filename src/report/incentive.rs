@@ -69,19 +69,32 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
             "not measured for a part of a run's replications (merge the shards first)".into(),
         );
     }
-    let (strengths, own) = strengths_of(data);
-    let models: Vec<ModelKind> = data.models.iter().map(|m| m.model).collect();
+    let mut s = data.scenario.clone();
+    s.models = data.models.iter().map(|m| m.model).collect();
+    let n = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
+    simulate_range(&s, 0..n, None, &|| false).and_then(|v| v.ok_or_else(|| "stopped".to_string()))
+}
+
+/// Runs `scenario` (its models) at every strength of [`STRENGTHS`] but its own, on
+/// replications `range` (a shard's block, or all): the values `strengths.parquet` holds.
+/// `Ok(None)` when `stop` said stop.
+pub fn simulate_range(
+    scenario: &crate::scenario::Scenario,
+    range: std::ops::Range<u32>,
+    threads: Option<usize>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<StrengthValues>>, String> {
+    let own = scenario.learning.incentive;
     let mut out = Vec::new();
-    for (k, strength) in strengths.iter().enumerate() {
-        if k == own {
-            continue;
-        }
-        let mut s = data.scenario.clone();
-        s.models = models.clone();
+    for strength in STRENGTHS.iter().filter(|s| **s != own) {
+        let mut s = scenario.clone();
         s.set_incentive(*strength);
-        s.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
-        let outcomes = crate::runner::run(&s, None, &|| {}).map_err(|e| e.to_string())?;
-        for m in &models {
+        let Some(outcomes) = crate::runner::run_range(&s, range.clone(), threads, &|| {}, stop)
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(None);
+        };
+        for m in &scenario.models {
             for metric in HEADLINE {
                 let column = find(metric);
                 out.push(StrengthValues {
@@ -97,7 +110,7 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
             }
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// The verdicts at every strength: the scenario's own from `data`, the others from the

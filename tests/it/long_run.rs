@@ -315,7 +315,7 @@ fn the_report_reads_the_strengths_the_run_saved() {
     assert_eq!(saved.len(), 3 * 6 * 5);
     assert!(saved.iter().all(|s| s.values.len() == 4));
     assert_eq!(
-        whoruns::export::strengths_from(&whoruns::export::strengths_frame(&saved).unwrap())
+        whoruns::export::strengths_from(&whoruns::export::strengths_frame(&saved, 0).unwrap())
             .unwrap(),
         saved
     );
@@ -334,7 +334,7 @@ fn the_report_reads_the_strengths_the_run_saved() {
     for s in &mut saved {
         s.values = vec![1.0; 4];
     }
-    let mut frame = whoruns::export::strengths_frame(&saved).unwrap();
+    let mut frame = whoruns::export::strengths_frame(&saved, 0).unwrap();
     fs::write(
         out.join("strengths.parquet"),
         whoruns::export::to_parquet(&mut frame).unwrap(),
