@@ -178,24 +178,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
     if let Some(shard) = shard {
-        // The block at the other strengths of learning, for the merged report's section
-        // "Across the long-run strength" (the merge would otherwise run the whole scenario
-        // at them on one machine).
-        if !args.no_report {
-            let block = shards::range(scenario.replications, shard);
-            let start = block.start;
-            let strengths =
-                whoruns::report::incentive::simulate_range(&scenario, block, args.threads, &|| {
-                    interrupt.raised()
-                });
-            match strengths {
-                Ok(Some(v)) => {
-                    frames.strengths = Some(whoruns::export::strengths_frame(&v, start)?);
-                }
-                Ok(None) => return Ok(common::stopped(interrupt, Some(&out))),
-                Err(e) => return invalid(format!("{}: {e}", args.scenario.display())),
-            }
-        }
         let part = Part {
             shard,
             scenario: &scenario,
@@ -373,6 +355,17 @@ fn publish_part(
     dest: &common::Dest<'_>,
 ) -> anyhow::Result<ExitCode> {
     let (shard, scenario) = (part.shard, part.scenario);
+    // The block at the other strengths of learning, so that the merge need not run them.
+    if !args.no_report {
+        let block = shards::range(scenario.replications, shard);
+        let start = block.start;
+        let stop = || dest.interrupt.raised();
+        match whoruns::report::incentive::simulate_range(scenario, block, args.threads, &stop) {
+            Ok(Some(v)) => frames.strengths = Some(whoruns::export::strengths_frame(&v, start)?),
+            Ok(None) => return Ok(common::stopped(dest.interrupt, Some(dest.out))),
+            Err(e) => return invalid(format!("{}: {e}", args.scenario.display())),
+        }
+    }
     let mut out_files = frames.parquet_files()?;
     out_files.push((
         "scenario.toml".into(),
