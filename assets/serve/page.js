@@ -3,7 +3,7 @@
 // of the latest edit. No libraries, no network beyond this server.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const state = { levers: [], base: {}, generation: 0, sent: 0, timer: null, last: null, scheduled: false, inflight: 0 };
+const state = { levers: [], base: {}, generation: 0, sent: 0, timer: null, last: null, scheduled: false, inflight: 0, answered: -1 };
 
 // The page is stale from the moment a lever moves until the answer to that change is
 // drawn (or the change is refused): pinning is offered only for the answer on screen.
@@ -13,7 +13,8 @@ function pending() {
 function markStale() {
   const stale = pending();
   document.body.classList.toggle("stale", stale);
-  $("pin").disabled = stale;
+  // The server pins the answer it last sent: only when that is the answer on screen.
+  $("pin").disabled = stale || state.answered !== state.generation;
 }
 
 function esc(s) {
@@ -154,6 +155,7 @@ function listen() {
 function draw(a) {
   if (a.generation < state.sent) return;
   state.generation = a.generation;
+  state.answered = a.generation;
   $("failed").hidden = true;
   markStale();
   const st = $("status");
@@ -194,7 +196,7 @@ function drawPin(p) {
 }
 
 $("pin").addEventListener("click", async () => {
-  const r = await fetch("/api/pin", { method: "POST" });
+  const r = await fetch("/api/pin", { method: "POST" }).catch((e) => ({ ok: false, status: 0, json: async () => ({ error: "the server did not answer (" + e.message + ")" }) }));
   if (!r.ok) {
     const d = await r.json().catch(() => ({ error: "HTTP " + r.status }));
     $("failed").hidden = false;

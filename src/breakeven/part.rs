@@ -16,7 +16,7 @@ pub const FINDINGS: &str = "breakeven-findings.csv";
 
 const VERDICT_HEADER: &str = "verdict,key,metric,tier_target,winner,runner_up,pairwise";
 const FINDING_HEADER: &str =
-    "verdict,entry,flips,break_even,interval_low,interval_high,challenger,upward";
+    "verdict,entry,entry_key,flips,break_even,interval_low,interval_high,challenger,upward";
 
 /// The two files of the part holding `a`, the analysis of the ledger's entries `todo`.
 pub fn write(a: &Analysis, todo: &Range<usize>) -> [(&'static str, String); 2] {
@@ -37,10 +37,12 @@ pub fn write(a: &Analysis, todo: &Range<usize>) -> [(&'static str, String); 2] {
     let mut f = format!("{FINDING_HEADER}\n");
     for x in &a.findings {
         let entry = todo.start + x.entry;
+        // Ledger keys are dotted paths and lever names: no commas.
+        let key = a.entries.get(x.entry).map_or("", |e| e.key.as_str());
         match &x.flip {
-            None => f.push_str(&format!("{},{entry},false,,,,,\n", x.verdict)),
+            None => f.push_str(&format!("{},{entry},{key},false,,,,,\n", x.verdict)),
             Some(p) => f.push_str(&format!(
-                "{},{entry},true,{:?},{:?},{:?},{},{}\n",
+                "{},{entry},{key},true,{:?},{:?},{:?},{},{}\n",
                 x.verdict,
                 p.at,
                 p.interval.0,
@@ -151,7 +153,7 @@ pub fn read(
 ) -> Result<Analysis, PartError> {
     let file = FINDINGS;
     let mut findings = Vec::new();
-    for (line, c) in rows(text, file, FINDING_HEADER, 8)? {
+    for (line, c) in rows(text, file, FINDING_HEADER, 9)? {
         let v: usize = number(c[0], file, line, "the verdict")?;
         let entry: usize = number(c[1], file, line, "the entry")?;
         if v >= verdicts.len() || !todo.contains(&entry) {
@@ -164,16 +166,32 @@ pub fn read(
                 ),
             });
         }
-        let flip = match c[2] {
+        // The ledger rebuilt from the scenario must be the one searched.
+        let expected = plan
+            .ledger
+            .entries
+            .get(entry)
+            .map_or("", |e| e.key.as_str());
+        if c[2] != expected {
+            return Err(PartError {
+                file,
+                line,
+                reason: format!(
+                    "entry {entry} is {:?} here but {expected:?} in this whoruns's ledger of the scenario (written by another version?)",
+                    c[2]
+                ),
+            });
+        }
+        let flip = match c[3] {
             "false" => None,
             _ => Some(Flip {
-                at: number(c[3], file, line, "the break-even")?,
+                at: number(c[4], file, line, "the break-even")?,
                 interval: (
-                    number(c[4], file, line, "the interval's low end")?,
-                    number(c[5], file, line, "the interval's high end")?,
+                    number(c[5], file, line, "the interval's low end")?,
+                    number(c[6], file, line, "the interval's high end")?,
                 ),
-                challenger: model(c[6], file, line)?,
-                upward: c[7] == "true",
+                challenger: model(c[7], file, line)?,
+                upward: c[8] == "true",
             }),
         };
         findings.push(Finding {

@@ -650,7 +650,8 @@ fn learning_text(o: &mut String, r: Option<&Recurrence>, options: &MechanismOpti
 /// The organisation's `depends_on` and `[cascades] resilience`, read from its text
 /// (services it states with `depends_on`); and which top-level tables it sets.
 pub fn from_organisation(text: &str) -> (Vec<Dependency>, Option<f64>, Vec<String>) {
-    let Ok(value) = text.parse::<toml::Table>() else {
+    // Read as edits read it: a value written with its range is the value.
+    let Ok(value) = crate::edit::parse_table(text) else {
         return (Vec::new(), None, Vec::new());
     };
     let mut deps = Vec::new();

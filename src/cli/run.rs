@@ -363,7 +363,9 @@ fn publish_part(
         match whoruns::report::incentive::simulate_range(scenario, block, args.threads, &stop) {
             Ok(Some(v)) => frames.strengths = Some(whoruns::export::strengths_frame(&v, start)?),
             Ok(None) => return Ok(common::stopped(dest.interrupt, Some(dest.out))),
-            Err(e) => return invalid(format!("{}: {e}", args.scenario.display())),
+            // As in a single run, a strength that cannot be run is the section's
+            // "Not shown", not the run's failure: the merge's report says why.
+            Err(_) => frames.strengths = None,
         }
     }
     let mut out_files = frames.parquet_files()?;

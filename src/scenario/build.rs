@@ -46,7 +46,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         return Err(ctx.into_error(file));
     };
     let mut scenario = ctx.scenario(raw, file);
-    ctx.adopt_ranges(&mut scenario, lifted.ranges);
+    ctx.adopt_ranges(&mut scenario, lifted.ranges, &lifted.text);
     if ctx.problems.is_empty() {
         scenario.warnings = ctx
             .warnings
@@ -119,8 +119,28 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// Adds the ranges stated beside values to the scenario's `[sensitivity.ranges]`: a
     /// path may have one range, stated in one place or the same beside every element.
-    fn adopt_ranges(&mut self, scenario: &mut Scenario, ranges: Vec<super::ranged::Ranged>) {
+    fn adopt_ranges(
+        &mut self,
+        scenario: &mut Scenario,
+        ranges: Vec<super::ranged::Ranged>,
+        lifted: &str,
+    ) {
         let table = scenario.sensitivity.ranges.len();
+        // Inside an array of tables, a range moves every element's value: each element
+        // that states the key states the range.
+        for r in ranges.iter().filter(|r| r.path.contains('*')) {
+            let ranged = ranges.iter().filter(|q| q.path == r.path).count();
+            let stated = crate::edit::stated(lifted, &r.path).map_or(0, |v| v.len());
+            if ranged < stated && ranges.iter().find(|q| q.path == r.path) == Some(r) {
+                self.err(
+                    &r.span,
+                    format!(
+                        "{}: {ranged} of the {stated} elements stating it give a range; a range moves every element's value, so state it beside each (or once in [sensitivity.ranges])",
+                        r.path
+                    ),
+                );
+            }
+        }
         for r in ranges {
             let (lo, hi) = r.range;
             match scenario.sensitivity.ranges.iter().position(|(p, ..)| *p == r.path) {

@@ -93,8 +93,26 @@ fn walk(
         };
         match v.get_ref() {
             DeValue::Table(t) if is_ranged(t, text, &v.span()) => {
+                let top = path.split('.').next().unwrap_or_default();
+                let refusal = if table.keys().any(|k| k.get_ref() == "dist") {
+                    Some(format!(
+                        "{path}: a range inside a distribution is not read; a distribution moves as a whole, by one factor: state it in [sensitivity.ranges], e.g. \"{prefix}\" = [0.5, 2]"
+                    ))
+                } else if crate::edit::NOT_PARAMETERS.contains(&top) {
+                    Some(format!(
+                        "{path}: a run setting, not an assumption, has no plausible range"
+                    ))
+                } else {
+                    None
+                };
                 if let Some(r) = ranged(t, &path, v.span(), problems) {
-                    found.push(r);
+                    match refusal {
+                        Some(why) => {
+                            problems.push((v.span(), why));
+                            found.push(Written { ranged: None, ..r });
+                        }
+                        None => found.push(r),
+                    }
                 }
             }
             DeValue::Table(t) => walk(t, &path, text, found, problems),
@@ -131,6 +149,35 @@ fn number(v: &DeValue<'_>) -> Option<(f64, String)> {
     }
 }
 
+/// How many hours (or incidents an hour) one of `unit` is, read by `parse`.
+fn size<E>(unit: &str, parse: fn(&str) -> Result<f64, E>) -> Option<f64> {
+    parse(&format!("1{unit}")).ok().filter(|x| *x > 0.0)
+}
+
+/// An end of a range in the value's `unit` (empty: a plain number): a duration or rate may
+/// be written in any unit of its kind (`"30m"` beside `"1h"` is 0.5).
+fn in_unit(v: &DeValue<'_>, unit: &str) -> Option<f64> {
+    let (n, u) = number(v)?;
+    if u == unit {
+        return Some(n);
+    }
+    if unit.is_empty() || u.is_empty() {
+        return None;
+    }
+    let DeValue::String(text) = v else {
+        return None;
+    };
+    let duration = crate::units::parse_duration_hours;
+    let rate = crate::units::parse_rate_per_hour;
+    if let (Some(one), Ok(x)) = (size(unit, duration), duration(text)) {
+        return Some(x / one);
+    }
+    if let (Some(one), Ok(x)) = (size(unit, rate), rate(text)) {
+        return Some(x / one);
+    }
+    None
+}
+
 fn ranged(
     t: &DeTable<'_>,
     path: &str,
@@ -159,18 +206,16 @@ fn ranged(
         return Some(lifted(None));
     };
     let write = if unit.is_empty() {
-        "[low, high]".to_string()
+        "[low, high] as numbers".to_string()
+    } else if size(&unit, crate::units::parse_duration_hours).is_some() {
+        "[low, high] as durations, e.g. [\"30m\", \"2h\"],".to_string()
     } else {
-        format!("[\"low{unit}\", \"high{unit}\"] in the value's unit")
+        "[low, high] as rates, e.g. [\"1/month\", \"4/month\"],".to_string()
     };
     let ends: Option<Vec<f64>> = match range.get_ref() {
-        DeValue::Array(items) if items.len() == 2 => items
-            .iter()
-            .map(|i| match number(i.get_ref()) {
-                Some((n, u)) if u == unit => Some(n),
-                _ => None,
-            })
-            .collect(),
+        DeValue::Array(items) if items.len() == 2 => {
+            items.iter().map(|i| in_unit(i.get_ref(), &unit)).collect()
+        }
         _ => None,
     };
     match ends.as_deref() {
@@ -241,7 +286,7 @@ mod tests {
             ("{ value = 5, range = [20, 0] }", "not a range"),
             ("{ value = 5, range = [0] }", "not a range"),
             ("{ value = 50, range = [0, 20] }", "outside its own range"),
-            ("{ value = \"2h\", range = [1, 6] }", "in the value's unit"),
+            ("{ value = \"2h\", range = [1, 6] }", "as durations"),
             ("{ value = 5 }", "needs its range"),
             ("{ value = true, range = [0, 1] }", "must be a number"),
         ] {
@@ -249,9 +294,41 @@ mod tests {
             let l = lift(&text);
             assert_eq!(l.problems.len(), 1, "{bad}");
             assert!(l.problems[0].1.contains(says), "{bad}: {:?}", l.problems);
-            assert!(l.problems[0].0.start > 8, "{bad}: points into the table");
+            let at = text.find('{').unwrap();
+            let span = &l.problems[0].0;
+            assert!(
+                span.start >= at && span.end <= at + bad.len(),
+                "{bad}: {span:?} points outside the table"
+            );
             assert!(l.ranges.is_empty());
         }
+    }
+
+    #[test]
+    fn ranges_inside_distributions_and_on_run_settings_are_refused() {
+        let text = "replications = { value = 10, range = [5, 20] }\n[service_defaults]\neffort = { dist = \"lognormal\", median = { value = \"1h\", range = [\"30m\", \"2h\"] }, p90 = \"4h\" }\n";
+        let l = lift(text);
+        assert!(l.ranges.is_empty());
+        assert_eq!(l.problems.len(), 2, "{:?}", l.problems);
+        assert!(l.problems.iter().any(|p| p.1.contains("run setting")));
+        assert!(
+            l.problems
+                .iter()
+                .any(|p| p.1.contains("inside a distribution")
+                    && p.1.contains("\"service_defaults.effort\" = [0.5, 2]"))
+        );
+        // Lifted all the same, so that only the range is reported.
+        assert!(l.text.starts_with("replications = 10 "), "{}", l.text);
+    }
+
+    #[test]
+    fn a_duration_or_rate_range_may_use_another_unit_of_its_kind() {
+        let text = "[x]\na = { value = \"1h\", range = [\"30m\", \"2h\"] }\nb = { value = \"2/week\", range = [\"1/month\", \"3/week\"] }\n";
+        let l = lift(text);
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        assert_eq!(l.ranges[0].range, (0.5, 2.0));
+        let (lo, hi) = l.ranges[1].range;
+        assert!((lo - 12.0 / 52.0).abs() < 0.01 && hi == 3.0, "{lo} {hi}");
     }
 
     #[test]

@@ -243,8 +243,17 @@ pub fn plan(text: &str, base: &Scenario, spec: &Spec) -> Result<Plan, Sensitivit
     let mut skipped = Vec::new();
     for p in params {
         if let Some(&(_, low, high)) = base.sensitivity.ranges.iter().find(|(q, _, _)| *q == p) {
+            // A duration or rate keeps its unit: its number is moved, not replaced by a
+            // bare number.
+            let with_unit =
+                edit::stated(text, &p).is_ok_and(|v| v.iter().any(|s| !s.suffix.is_empty()));
             let at = |v: f64| -> Result<Scenario, PointError> {
-                validated(&edit::set(text, &p, v)?, &base)
+                let moved = if with_unit {
+                    edit::transform(text, &p, &|_| v)?
+                } else {
+                    edit::set(text, &p, v)?
+                };
+                validated(&moved, &base)
             };
             match (at(low), at(high)) {
                 (Ok(l), Ok(h)) => points.push(Point {

@@ -336,3 +336,49 @@ fn a_range_beside_a_value_is_the_ledgers_and_a_bad_one_is_refused_where_it_stand
         "{err}"
     );
 }
+
+#[test]
+fn ranged_rates_move_in_their_unit_and_every_element_states_its_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rate.toml");
+    fs::write(
+        &file,
+        LINEAR.replace(
+            "background_incidents = \"1/month\"",
+            "background_incidents = { value = \"1/month\", range = [\"0.5/month\", \"3/month\"] }",
+        ),
+    )
+    .unwrap();
+    let o = whoruns()
+        .arg("sensitivity")
+        .arg(&file)
+        .args([
+            "-n",
+            "4",
+            "-q",
+            "--params",
+            "service_defaults.background_incidents",
+            "--out",
+        ])
+        .arg(dir.path().join("sens"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // One service of four ranged: the range would move the other three too.
+    let partial = LINEAR.replacen(
+        "name = \"s1\"\nteam = \"a\"",
+        "name = \"s1\"\nteam = \"a\"\ndeploys_per_week = { value = 2, range = [1, 4] }",
+        1,
+    );
+    let partial = partial.replace(
+        "name = \"s2\"\nteam = \"b\"",
+        "name = \"s2\"\nteam = \"b\"\ndeploys_per_week = 3",
+    );
+    let e = whoruns::scenario::parse(&partial, "partial.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("services.*.deploys_per_week: 1 of the 2 elements stating it give a range"),
+        "{e}"
+    );
+}
