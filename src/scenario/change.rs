@@ -3,7 +3,7 @@
 //! each checked so that the scenario stays one `whoruns validate` would accept.
 
 use super::Scenario;
-use crate::model::ModelKind;
+use crate::model::{ModelKind, Runner};
 
 /// A change that would make the scenario invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +35,22 @@ pub enum ChangeError {
     /// The scenario as run cannot be written into its file's text.
     #[error("the scenario as run cannot be recorded in its file's text")]
     Unrecordable,
+    /// An assignment of the wrong length.
+    #[error("an assignment names {given} runners for {services} services")]
+    AssignmentLength {
+        /// Runners given.
+        given: usize,
+        /// Services in the scenario.
+        services: usize,
+    },
+    /// A runner a service's `allowed_runners` forbids.
+    #[error("service \"{service}\" may not be run by \"{runner}\" (allowed_runners)")]
+    RunnerNotAllowed {
+        /// The service's name.
+        service: String,
+        /// The runner's key.
+        runner: &'static str,
+    },
     /// A reference that is not compared.
     #[error("the reference model {model} is not among the models compared")]
     ReferenceNotCompared {
@@ -44,6 +60,29 @@ pub enum ChangeError {
 }
 
 impl Scenario {
+    /// Sets every service's `runner` (in the scenario's order), each one its
+    /// `allowed_runners` permits: the assignment the `assigned` model runs.
+    pub fn assign(&mut self, runners: &[Runner]) -> Result<(), ChangeError> {
+        if runners.len() != self.services.len() {
+            return Err(ChangeError::AssignmentLength {
+                given: runners.len(),
+                services: self.services.len(),
+            });
+        }
+        for (s, r) in self.services.iter().zip(runners) {
+            if !s.allowed_runners.is_empty() && !s.allowed_runners.contains(r) {
+                return Err(ChangeError::RunnerNotAllowed {
+                    service: s.name.clone(),
+                    runner: r.key(),
+                });
+            }
+        }
+        for (s, r) in self.services.iter_mut().zip(runners) {
+            s.runner = *r;
+        }
+        Ok(())
+    }
+
     /// Sets the number of replications: at least 2, so that every mean has an interval.
     pub fn set_replications(&mut self, replications: u32) -> Result<(), ChangeError> {
         if replications < 2 {

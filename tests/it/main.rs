@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_inputs;
+mod assigned;
 mod breakeven;
 mod browser;
 mod calibrate;
