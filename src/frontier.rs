@@ -243,16 +243,17 @@ pub fn run(
     let front_len = policies.len();
     let mut references = references;
     for r in &mut references {
-        r.twin = front.iter().position(|&i| {
-            r.runners.as_ref() == Some(&choices.runners(&search.archive[i].genome))
-        });
+        r.twin = front
+            .iter()
+            .position(|&i| r.runners.as_ref() == Some(&choices.runners(&search.archive[i].genome)));
     }
     let twins: Vec<usize> = references.iter().filter_map(|r| r.twin).collect();
     policies.extend(references.iter().map(|r| match &r.runners {
         Some(x) => Policy::assigned(scenario, x),
         None => Policy::of(scenario, r.model),
     }));
-    let Some(confirmed) = confirm::confirm(&eval, policies, front_len, &twins, options, progress, stop)?
+    let Some(confirmed) =
+        confirm::confirm(&eval, policies, front_len, &twins, options, progress, stop)?
     else {
         return Ok(None);
     };

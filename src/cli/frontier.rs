@@ -151,17 +151,19 @@ pub fn run(args: FrontierArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     bar.finish_and_clear();
-    let scenario_text = found
-        .scenario
-        .record(&text)
-        .map_err(|_| anyhow::anyhow!("cannot record the scenario as run (edit of {shown} failed)"))?;
+    let scenario_text = found.scenario.record(&text).map_err(|_| {
+        anyhow::anyhow!("cannot record the scenario as run (edit of {shown} failed)")
+    })?;
     let out_files = whoruns::report::frontier::files(&found, rec.as_ref(), &scenario_text)?;
     let wrote_recommended = out_files.iter().any(|(n, _)| n == "recommended.toml");
     if let Some(status) = common::publish(&out, &out_files, args.force, interrupt, Some(&out))? {
         return Ok(status);
     }
     if !args.quiet {
-        print!("{}", whoruns::report::frontier::summary(&found, rec.as_ref()));
+        print!(
+            "{}",
+            whoruns::report::frontier::summary(&found, rec.as_ref())
+        );
         if rec.is_some() && !wrote_recommended {
             println!(
                 "recommended.toml not written: the runners could not be set in {shown}'s text (are its services written as [[services]] tables?); recommendation.csv has them"

@@ -99,7 +99,8 @@ pub fn frontier_frame(f: &Frontier) -> Result<DataFrame, ExportError> {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let dynamic = i >= c.front_len && f.references[i - c.front_len].runners.is_none();
+                    let dynamic =
+                        i >= c.front_len && f.references[i - c.front_len].runners.is_none();
                     if dynamic {
                         format!("({} at the start)", words(r))
                     } else {
@@ -115,7 +116,10 @@ pub fn frontier_frame(f: &Frontier) -> Result<DataFrame, ExportError> {
     ];
     let add = |cols: &mut Vec<Column>, name: &str, est: &dyn Fn(usize) -> Estimate| {
         let e: Vec<Estimate> = points.iter().map(|&i| est(i)).collect();
-        cols.push(Column::new(name.into(), e.iter().map(|e| e.mean).collect::<Vec<_>>()));
+        cols.push(Column::new(
+            name.into(),
+            e.iter().map(|e| e.mean).collect::<Vec<_>>(),
+        ));
         cols.push(Column::new(
             format!("{name}_ci95_low").into(),
             e.iter().map(|e| e.low).collect::<Vec<_>>(),
@@ -181,7 +185,10 @@ pub fn recommendation_frame(
     let mut cols = vec![
         Column::new(
             "service".into(),
-            s.services.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
+            s.services
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "team".into(),

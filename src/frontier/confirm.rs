@@ -164,7 +164,11 @@ pub fn confirm(
     let mut rounds = 0;
     // Extends the points `who` to `to` fresh replications each.
     let mut extend = |who: &[usize], to: u32, rows: &mut Vec<Vec<Row>>| {
-        let from = who.iter().map(|&i| rows[i].len() as u32).min().unwrap_or(to);
+        let from = who
+            .iter()
+            .map(|&i| rows[i].len() as u32)
+            .min()
+            .unwrap_or(to);
         if who.is_empty() || from >= to {
             return Ok(Some(()));
         }
@@ -199,7 +203,11 @@ pub fn confirm(
         }
         // Pairs compare on their common replications: bring the involved points level,
         // then one batch further.
-        let top = involved.iter().map(|&i| rows[i].len() as u32).max().unwrap_or(0);
+        let top = involved
+            .iter()
+            .map(|&i| rows[i].len() as u32)
+            .max()
+            .unwrap_or(0);
         let to = (top + options.confirm_batch.max(1)).min(max);
         rounds += 1;
         if extend(&involved, to, &mut rows)?.is_none() {

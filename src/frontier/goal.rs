@@ -295,14 +295,8 @@ mod tests {
         );
         assert!(Goal::every_tier("cheap please").is_err());
         assert!(Goal::every_tier("every tier in 190%").is_err());
-        assert_eq!(
-            Goal::budget("1.2M"),
-            Ok(Goal::Budget { per_year: 1.2e6 })
-        );
-        assert_eq!(
-            Goal::budget("$800k"),
-            Ok(Goal::Budget { per_year: 8e5 })
-        );
+        assert_eq!(Goal::budget("1.2M"), Ok(Goal::Budget { per_year: 1.2e6 }));
+        assert_eq!(Goal::budget("$800k"), Ok(Goal::Budget { per_year: 8e5 }));
         assert!(Goal::budget("lots").is_err());
         assert!(Goal::budget("-3").is_err());
     }

@@ -29,7 +29,11 @@ fn reference(f: &Frontier) -> Option<usize> {
     let c = &f.confirmed;
     let at = |m: ModelKind| f.references.iter().position(|r| r.model == m);
     at(f.scenario.reference)
-        .or(if f.references.is_empty() { None } else { Some(0) })
+        .or(if f.references.is_empty() {
+            None
+        } else {
+            Some(0)
+        })
         .map(|r| c.front_len + r)
 }
 
@@ -46,7 +50,11 @@ fn moved(from: &[Runner], to: &[Runner]) -> Option<String> {
     let mut parts = Vec::new();
     let mut first = true;
     for r in Runner::ALL {
-        let n = from.iter().zip(to).filter(|(a, b)| a != b && **b == r).count();
+        let n = from
+            .iter()
+            .zip(to)
+            .filter(|(a, b)| a != b && **b == r)
+            .count();
         if n > 0 {
             parts.push(if first {
                 format!("{} to {}", count(n, "service", "services"), runner_words(r))
@@ -88,8 +96,10 @@ pub fn title(f: &Frontier, rec: Option<&Recommendation>) -> String {
     let tiers = a.first().map_or(0, |r| r.tiers.len());
     let worse = (0..tiers).any(|t| paired(&a[..n], &b[..n], |r| r.tiers[t]).high < 0.0);
     let name = f.references[base - c.front_len].model.name();
-    let what = moved(&runners_of(f, base), &runners_of(f, point))
-        .map_or_else(|| "The same assignment".to_string(), |m| format!("Moving {m}"));
+    let what = moved(&runners_of(f, base), &runners_of(f, point)).map_or_else(
+        || "The same assignment".to_string(),
+        |m| format!("Moving {m}"),
+    );
     let money_part = if d.high < 0.0 {
         format!("saves {} {cur} a year against {name}", money(-d.mean))
     } else if d.low > 0.0 {
@@ -121,7 +131,13 @@ pub fn reasons(f: &Frontier, rec: &Recommendation) -> Vec<String> {
                 money(v.revenue_per_hour)
             );
             for m in rec.moves.iter().filter(|m| m.service == k) {
-                let sign = |x: f64| if x >= 0.0 { format!("+{}", money(x)) } else { format!("-{}", money(-x)) };
+                let sign = |x: f64| {
+                    if x >= 0.0 {
+                        format!("+{}", money(x))
+                    } else {
+                        format!("-{}", money(-x))
+                    }
+                };
                 text.push_str(&format!(
                     "; to {}: {} to run, {} unreliability",
                     m.to.key(),
@@ -151,7 +167,11 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
         "searched {} of {} possible ({method}) on {} each: {} simulations\n",
         count(f.evaluations, "assignment", "assignments"),
         f.choices.space(),
-        count(f.options.search_replications as usize, "replication", "replications"),
+        count(
+            f.options.search_replications as usize,
+            "replication",
+            "replications"
+        ),
         f.search_simulations
     ));
     let by = |st: Status| (0..c.front_len).filter(|&i| c.status[i] == st).count();
@@ -224,10 +244,14 @@ pub fn files(
         let mut models = vec![ModelKind::Assigned];
         models.extend(f.references.iter().map(|r| r.model));
         let reference = f.scenario.reference;
-        let reference = if models.contains(&reference) { reference } else { ModelKind::Assigned };
-        if let Ok(text) = f
-            .scenario
-            .record_assignment(scenario_text, &rec.runners, &models, reference)
+        let reference = if models.contains(&reference) {
+            reference
+        } else {
+            ModelKind::Assigned
+        };
+        if let Ok(text) =
+            f.scenario
+                .record_assignment(scenario_text, &rec.runners, &models, reference)
         {
             files.push(("recommended.toml".into(), text.into_bytes()));
         }

@@ -352,7 +352,10 @@ impl Scenario {
             Ok(s)
                 if s.models == models
                     && s.reference == reference
-                    && s.services.iter().map(|x| x.runner).eq(runners.iter().copied()) =>
+                    && s.services
+                        .iter()
+                        .map(|x| x.runner)
+                        .eq(runners.iter().copied()) =>
             {
                 Ok(record)
             }

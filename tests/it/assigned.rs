@@ -92,7 +92,10 @@ RUNNER_LO
         &base
             .replace("MODEL", "assigned")
             .replace("RUNNER_HI", "runner = \"owners\"")
-            .replace("RUNNER_LO", "runner = \"ops\"\nallowed_runners = [\"ops\", \"owners\"]"),
+            .replace(
+                "RUNNER_LO",
+                "runner = \"ops\"\nallowed_runners = [\"ops\", \"owners\"]",
+            ),
     );
     let a = as_assigned(run(&named, Some(1), &|| {}).unwrap());
     let b = run(&written, Some(1), &|| {}).unwrap();

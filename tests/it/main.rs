@@ -4,8 +4,8 @@
 // Tests state their expectations with expect/unwrap: a failure is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod bad_inputs;
 mod assigned;
+mod bad_inputs;
 mod breakeven;
 mod browser;
 mod calibrate;
@@ -13,6 +13,7 @@ mod calibrate_mechanisms;
 mod cli;
 mod common;
 mod extremes;
+mod frontier;
 mod fuzz_regressions;
 mod headline;
 mod journeys;

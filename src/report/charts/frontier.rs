@@ -34,7 +34,11 @@ impl FrontierChart<'_> {
             "Scenario \"{}\" · {} assignments searched ({}) on {} replications each · front confirmed on fresh seeds, {} to {} replications per point · seed {} · whoruns {}",
             s.name,
             f.evaluations,
-            if f.exhaustive { "all of them" } else { "NSGA-II" },
+            if f.exhaustive {
+                "all of them"
+            } else {
+                "NSGA-II"
+            },
             f.options.search_replications,
             c.rows.iter().map(Vec::len).min().unwrap_or(0),
             c.rows.iter().map(Vec::len).max().unwrap_or(0),
