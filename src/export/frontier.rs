@@ -12,8 +12,11 @@ use crate::frontier::{Frontier, Row, Status};
 use crate::model::Runner;
 use crate::stats::Estimate;
 
+/// What a column reads from a replication.
+type Getter = fn(&Row) -> f64;
+
 /// The metrics of a point, each with its interval: (column, getter).
-const METRICS: [(&str, fn(&Row) -> f64); 8] = [
+const METRICS: [(&str, Getter); 8] = [
     ("cost_operating", |r| r.cost_operating),
     ("cost_unreliability", |r| r.cost_unreliability),
     ("cost_total", |r| r.cost_total),

@@ -146,9 +146,10 @@ fn statuses(rel: &[Vec<Relation>], points: usize) -> Vec<Status> {
         .collect()
 }
 
-/// Confirms the first `front_len` of `policies` against each other on fresh replications,
-/// then simulates the rest (references) on as many as the front's most, and the front
-/// points `twins` (a reference's assignment) as well, so that twins show the same results.
+/// Confirms the first `front_len` of `policies` against each other, and the rest (the
+/// references) against them, on fresh replications; then brings the references and the
+/// front points `twins` (a reference's assignment) to the most any point had, so that
+/// twins show the same results.
 pub fn confirm(
     eval: &Evaluator<'_>,
     policies: Vec<Policy>,
@@ -183,19 +184,26 @@ pub fn confirm(
         }
         Ok(Some(()))
     };
-    let front: Vec<usize> = (0..front_len).collect();
-    if extend(&front, options.confirm_initial, &mut rows)?.is_none() {
+    // Every point from the start: the references race too, against the front, so that
+    // a named model is called dominated or not by intervals that decide it.
+    let all: Vec<usize> = (0..policies.len()).collect();
+    if extend(&all, options.confirm_initial, &mut rows)?.is_none() {
         return Ok(None);
     }
     loop {
-        let rel = relations(&rows, front_len);
+        let rel = relations(&rows, policies.len());
         let mut involved: Vec<usize> = Vec::new();
-        for i in 0..front_len {
-            for j in 0..front_len {
-                if i != j && rel[i][j] == Relation::Undecided && rows[i].len() < max as usize {
-                    involved.push(i);
-                    break;
-                }
+        for (i, row) in rel.iter().enumerate() {
+            // Front points against each other and against the references; references
+            // against the front only.
+            let others = if i < front_len {
+                policies.len()
+            } else {
+                front_len
+            };
+            let open = (0..others).any(|j| i != j && row[j] == Relation::Undecided);
+            if open && rows[i].len() < max as usize {
+                involved.push(i);
             }
         }
         if involved.is_empty() {
@@ -214,7 +222,7 @@ pub fn confirm(
             return Ok(None);
         }
     }
-    let most = rows[..front_len]
+    let most = rows
         .iter()
         .map(|r| r.len() as u32)
         .max()

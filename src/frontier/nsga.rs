@@ -82,7 +82,7 @@ pub fn fronts(objs: &[[f64; 2]]) -> Vec<Vec<usize>> {
 /// objective infinite.
 pub fn crowding(objs: &[[f64; 2]], front: &[usize]) -> Vec<f64> {
     let mut d = vec![0.0; front.len()];
-    for k in 0..2 {
+    for k in [0usize, 1] {
         let mut order: Vec<usize> = (0..front.len()).collect();
         order.sort_by(|&a, &b| {
             objs[front[a]][k]

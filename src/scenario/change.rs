@@ -200,76 +200,6 @@ impl Scenario {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scenario() -> Scenario {
-        crate::scenario::parse(
-            "[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n",
-            "t.toml",
-        )
-        .expect("valid")
-    }
-
-    #[test]
-    fn changes_that_would_break_the_scenario_are_refused() {
-        let mut s = scenario();
-        assert_eq!(
-            s.set_replications(1),
-            Err(ChangeError::TooFewReplications { replications: 1 })
-        );
-        assert!(s.set_replications(2).is_ok());
-        assert!(matches!(
-            s.set_seed(u64::MAX),
-            Err(ChangeError::SeedTooLarge { .. })
-        ));
-        assert!(s.set_seed(i64::MAX as u64).is_ok());
-        assert_eq!(s.replications, 2);
-        assert_eq!(
-            s.compare(vec![], ModelKind::YouRun),
-            Err(ChangeError::NoModels)
-        );
-        assert!(matches!(
-            s.compare(
-                vec![ModelKind::YouRun, ModelKind::YouRun],
-                ModelKind::YouRun
-            ),
-            Err(ChangeError::Duplicate { .. })
-        ));
-        assert!(matches!(
-            s.compare(vec![ModelKind::OpsRun], ModelKind::YouRun),
-            Err(ChangeError::ReferenceNotCompared { .. })
-        ));
-        assert!(
-            s.compare(
-                vec![ModelKind::OpsRun, ModelKind::YouRun],
-                ModelKind::YouRun
-            )
-            .is_ok()
-        );
-        assert_eq!(s.models, [ModelKind::OpsRun, ModelKind::YouRun]);
-    }
-
-    #[test]
-    fn the_record_keeps_comments_and_sets_the_run_settings() {
-        let text = "# my org\nreplications = 5 # few\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n";
-        let mut s = crate::scenario::parse(text, "org.toml").unwrap();
-        s.set_replications(7).unwrap();
-        s.set_seed(9).unwrap();
-        let r = s.record(text).unwrap();
-        assert!(
-            r.starts_with("# my org\nname = \"org\"\nseed = 9\nreplications = 7\n[[teams]]"),
-            "{r}"
-        );
-        let back = crate::scenario::parse(&r, "scenario.toml").unwrap();
-        assert_eq!(
-            (back.replications, back.seed, back.name.as_str()),
-            (7, 9, "org")
-        );
-    }
-}
-
 /// Whether `line` sets `key` (`key = …`, spaces allowed).
 fn sets(line: &str, key: &str) -> bool {
     line.trim_start()
@@ -361,5 +291,75 @@ impl Scenario {
             }
             _ => Err(ChangeError::Unrecordable),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse(
+            "[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n",
+            "t.toml",
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn changes_that_would_break_the_scenario_are_refused() {
+        let mut s = scenario();
+        assert_eq!(
+            s.set_replications(1),
+            Err(ChangeError::TooFewReplications { replications: 1 })
+        );
+        assert!(s.set_replications(2).is_ok());
+        assert!(matches!(
+            s.set_seed(u64::MAX),
+            Err(ChangeError::SeedTooLarge { .. })
+        ));
+        assert!(s.set_seed(i64::MAX as u64).is_ok());
+        assert_eq!(s.replications, 2);
+        assert_eq!(
+            s.compare(vec![], ModelKind::YouRun),
+            Err(ChangeError::NoModels)
+        );
+        assert!(matches!(
+            s.compare(
+                vec![ModelKind::YouRun, ModelKind::YouRun],
+                ModelKind::YouRun
+            ),
+            Err(ChangeError::Duplicate { .. })
+        ));
+        assert!(matches!(
+            s.compare(vec![ModelKind::OpsRun], ModelKind::YouRun),
+            Err(ChangeError::ReferenceNotCompared { .. })
+        ));
+        assert!(
+            s.compare(
+                vec![ModelKind::OpsRun, ModelKind::YouRun],
+                ModelKind::YouRun
+            )
+            .is_ok()
+        );
+        assert_eq!(s.models, [ModelKind::OpsRun, ModelKind::YouRun]);
+    }
+
+    #[test]
+    fn the_record_keeps_comments_and_sets_the_run_settings() {
+        let text = "# my org\nreplications = 5 # few\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n";
+        let mut s = crate::scenario::parse(text, "org.toml").unwrap();
+        s.set_replications(7).unwrap();
+        s.set_seed(9).unwrap();
+        let r = s.record(text).unwrap();
+        assert!(
+            r.starts_with("# my org\nname = \"org\"\nseed = 9\nreplications = 7\n[[teams]]"),
+            "{r}"
+        );
+        let back = crate::scenario::parse(&r, "scenario.toml").unwrap();
+        assert_eq!(
+            (back.replications, back.seed, back.name.as_str()),
+            (7, 9, "org")
+        );
     }
 }

@@ -93,12 +93,11 @@ fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
             );
         }
     }
-    for j in searched.len()..n {
+    for (point, status) in union.iter().zip(&u.status).skip(searched.len()) {
         assert_ne!(
-            u.status[j],
+            *status,
             Status::NonDominated,
-            "the search missed {:?}, which its intervals separate from every point it found",
-            union[j]
+            "the search missed {point:?}, which its intervals separate from every point it found"
         );
     }
 }
