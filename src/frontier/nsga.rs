@@ -109,12 +109,25 @@ pub fn crowding(objs: &[[f64; 2]], front: &[usize]) -> Vec<f64> {
 /// most crowded dropped one at a time; sorted by operating cost.
 pub fn thin(archive: &[Candidate], front: &[usize], max: usize) -> Vec<usize> {
     let objs: Vec<[f64; 2]> = archive.iter().map(|c| c.objectives).collect();
+    // The cheapest and the least unreliable point always stay (duplicates can give other
+    // points an infinite crowding distance too).
+    let end = |k: usize| {
+        front.iter().copied().min_by(|&a, &b| {
+            (objs[a][k].total_cmp(&objs[b][k]))
+                .then(objs[a][1 - k].total_cmp(&objs[b][1 - k]))
+                .then(a.cmp(&b))
+        })
+    };
+    let protected = [end(0), end(1)];
     let mut kept = front.to_vec();
     while kept.len() > max.max(2) {
         let d = crowding(&objs, &kept);
-        let worst = (0..kept.len())
+        let Some(worst) = (0..kept.len())
+            .filter(|&i| !protected.contains(&Some(kept[i])))
             .min_by(|&a, &b| d[a].total_cmp(&d[b]).then(kept[b].cmp(&kept[a])))
-            .unwrap_or(0);
+        else {
+            break;
+        };
         kept.remove(worst);
     }
     kept.sort_by(|&a, &b| objs[a][0].total_cmp(&objs[b][0]).then(a.cmp(&b)));
@@ -376,6 +389,42 @@ mod tests {
         assert!((d[1] - (2.0 / 2.0 + 4.0 / 4.0)).abs() < 1e-12);
         assert!(dominates(&[1.0, 1.0], &[1.0, 2.0]));
         assert!(!dominates(&[1.0, 1.0], &[1.0, 1.0]));
+    }
+
+    proptest::proptest! {
+        /// Fast non-dominated sorting partitions the points; nothing in a front is
+        /// dominated by anything in it or in a later front; thinning keeps both extremes.
+        #[test]
+        fn fronts_partition_and_order_by_dominance(
+            points in proptest::collection::vec((0u8..20, 0u8..20), 1..40),
+            max in 2usize..6,
+        ) {
+            let objs: Vec<[f64; 2]> =
+                points.iter().map(|(a, b)| [f64::from(*a), f64::from(*b)]).collect();
+            let f = fronts(&objs);
+            let mut seen: Vec<usize> = f.iter().flatten().copied().collect();
+            seen.sort_unstable();
+            proptest::prop_assert_eq!(seen, (0..objs.len()).collect::<Vec<_>>());
+            for (r, front) in f.iter().enumerate() {
+                for &i in front {
+                    for later in &f[r..] {
+                        for &j in later {
+                            proptest::prop_assert!(!dominates(&objs[j], &objs[i]));
+                        }
+                    }
+                }
+            }
+            let archive: Vec<Candidate> = objs
+                .iter()
+                .map(|o| Candidate { genome: Vec::new(), objectives: *o, rows: Vec::new() })
+                .collect();
+            let kept = thin(&archive, &f[0], max);
+            proptest::prop_assert!(kept.len() <= max.max(2) || kept.len() == f[0].len());
+            let lo = f[0].iter().map(|&i| objs[i][0]).fold(f64::INFINITY, f64::min);
+            let hi = f[0].iter().map(|&i| objs[i][0]).fold(f64::NEG_INFINITY, f64::max);
+            proptest::prop_assert!(kept.iter().any(|&i| objs[i][0] == lo));
+            proptest::prop_assert!(kept.iter().any(|&i| objs[i][0] == hi));
+        }
     }
 
     #[test]

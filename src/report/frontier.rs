@@ -96,10 +96,10 @@ pub fn title(f: &Frontier, rec: Option<&Recommendation>) -> String {
     let tiers = a.first().map_or(0, |r| r.tiers.len());
     let worse = (0..tiers).any(|t| paired(&a[..n], &b[..n], |r| r.tiers[t]).high < 0.0);
     let name = f.references[base - c.front_len].model.name();
-    let what = moved(&runners_of(f, base), &runners_of(f, point)).map_or_else(
-        || "The same assignment".to_string(),
-        |m| format!("Moving {m}"),
-    );
+    let Some(moves) = moved(&runners_of(f, base), &runners_of(f, point)) else {
+        return same_as_reference(f, point, name);
+    };
+    let what = format!("Moving {moves}");
     let money_part = if d.high < 0.0 {
         format!("saves {} {cur} a year against {name}", money(-d.mean))
     } else if d.low > 0.0 {
@@ -113,6 +113,39 @@ pub fn title(f: &Frontier, rec: Option<&Recommendation>) -> String {
         "with no tier missing its target more often".to_string()
     };
     format!("{what} {money_part}, {tier_part}")
+}
+
+/// The title when the chosen point is the reference model's own assignment: where it sits
+/// on the front, and what the front's other end trades.
+fn same_as_reference(f: &Frontier, point: usize, name: &str) -> String {
+    let c = &f.confirmed;
+    let cur = &f.scenario.costs.currency;
+    let front = f.front();
+    let op = |i: usize| c.estimate(i, |r| r.cost_operating).mean;
+    let un = |i: usize| c.estimate(i, |r| r.cost_unreliability).mean;
+    let (Some(&first), Some(&last)) = (front.first(), front.last()) else {
+        return format!("{name} is the ownership frontier");
+    };
+    let others = front.len() - 1;
+    if others == 0 {
+        return format!(
+            "{name} is the whole frontier: no other assignment runs for less or loses less to unreliability"
+        );
+    }
+    let far = if point == last { first } else { last };
+    let words = |x: f64, less: &str, more: &str| {
+        if x < 0.0 {
+            format!("{} {cur} a year {less}", money(-x))
+        } else {
+            format!("{} {cur} a year {more}", money(x))
+        }
+    };
+    format!(
+        "{name} is on the frontier; {} reach {} to run, at {} in unreliability",
+        count(others, "other assignment", "other assignments"),
+        words(op(far) - op(point), "less", "more"),
+        words(un(far) - un(point), "less", "more")
+    )
 }
 
 /// Per service of the recommendation: its tier, load and revenue at risk, and what each
@@ -176,7 +209,7 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
     ));
     let by = |st: Status| (0..c.front_len).filter(|&i| c.status[i] == st).count();
     out.push_str(&format!(
-        "confirmed {} of the search's front on fresh seeds: {} replications in {}; {} non-dominated by their paired intervals, {} unresolved, {} dominated\n",
+        "confirmed {} of the search's front on fresh seeds: {} simulations (the named models' included) in {}; {} non-dominated by their paired intervals, {} unresolved, {} dominated\n",
         count(c.front_len, "point", "points"),
         c.simulations,
         count(c.rounds as usize + 1, "round", "rounds"),
@@ -212,6 +245,15 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
             money(est(|r| r.cost_unreliability).mean),
             if rec.meets { "" } else { "; no confirmed point meets the goal: this is the closest" }
         ));
+        // Who runs what, and why (every column in recommendation.csv).
+        let width = s.services.iter().map(|v| v.name.len()).max().unwrap_or(0);
+        for (k, why) in reasons(f, rec).iter().enumerate() {
+            out.push_str(&format!(
+                "  {:<width$}  {:<15}  {why}\n",
+                s.services[k].name,
+                rec.runners[k].key()
+            ));
+        }
     }
     out
 }
