@@ -175,6 +175,16 @@ pub fn incidents_per_year(s: &crate::scenario::Scenario, k: usize) -> f64 {
         + v.deploys_per_week * HOURS_PER_YEAR / HOURS_PER_WEEK * v.change_failure_rate
 }
 
+/// What an hour of service `k`'s full outage loses: its own `revenue_per_hour` plus that
+/// of every journey it is on.
+pub fn revenue_at_risk_per_hour(s: &crate::scenario::Scenario, k: usize) -> f64 {
+    let journeys: f64 = (s.journeys.iter())
+        .filter(|j| j.services.contains(&k))
+        .map(|j| j.revenue_per_hour)
+        .sum();
+    s.services[k].revenue_per_hour + journeys
+}
+
 /// One row per service of the recommended assignment: `recommendation.csv`. `why` is
 /// the sentence the report writes for each service.
 pub fn recommendation_frame(
@@ -220,10 +230,9 @@ pub fn recommendation_frame(
             (0..n).map(|k| incidents_per_year(s, k)).collect::<Vec<_>>(),
         ),
         Column::new(
-            "revenue_per_hour".into(),
-            s.services
-                .iter()
-                .map(|v| v.revenue_per_hour)
+            "revenue_at_risk_per_hour".into(),
+            (0..n)
+                .map(|k| revenue_at_risk_per_hour(s, k))
                 .collect::<Vec<_>>(),
         ),
         Column::new("why".into(), why.to_vec()),

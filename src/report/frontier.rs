@@ -161,7 +161,7 @@ pub fn reasons(f: &Frontier, rec: &Recommendation) -> Vec<String> {
                 tiers[k] + 1,
                 trim_pct(100.0 * v.availability_target),
                 export::frontier::incidents_per_year(s, k),
-                money(v.revenue_per_hour)
+                money(export::frontier::revenue_at_risk_per_hour(s, k))
             );
             for m in rec.moves.iter().filter(|m| m.service == k) {
                 let sign = |x: f64| {
