@@ -5,6 +5,7 @@ mod breakeven;
 mod calibrate;
 mod common;
 mod files;
+mod frontier;
 mod interrupt;
 mod load;
 mod merge;
@@ -50,6 +51,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Every model at every value of one parameter (or pair, for two): where each model wins.
     Sweep(sweep::SweepArgs),
+    /// Who should run which service: the frontier of operating cost against the cost of
+    /// unreliability over per-service assignments, confirmed on fresh seeds.
+    Frontier(frontier::FrontierArgs),
     /// Which assumption decides it: every stated parameter moved ± one at a time.
     Sensitivity(sensitivity::SensitivityArgs),
     /// What would have to be true: every verdict's break-even in every assumption's range.
@@ -105,6 +109,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Report(args) => report::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Frontier(args) => frontier::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Breakeven(args) => breakeven::run(args),

@@ -388,7 +388,6 @@ pub fn trace(scenario: &Scenario, world: &World, model: ModelKind, seed: u64) ->
 
 impl<'a> Sim<'a> {
     fn new(scenario: &'a Scenario, world: &'a World, policy: &'a Policy, seed: u64) -> Self {
-        let model = policy.model;
         let teams = scenario.teams.len();
         let g = &scenario.groups;
         let pool = |size: u32| Pool {
@@ -444,11 +443,11 @@ impl<'a> Sim<'a> {
                 policy.tracked,
             ),
             workarounds: Vec::new(),
-            feedback: feedback_streams(world.needs, seed, model.index()),
-            feedback_rng: stream(seed, Purpose::Feedback, model.index() as u64),
+            feedback: feedback_streams(world.needs, seed, policy.stream),
+            feedback_rng: stream(seed, Purpose::Feedback, policy.stream as u64),
             long: LongRun::new(scenario),
             dependents: dependents(scenario),
-            cascade: cascade_streams(world.needs, seed, model.index()),
+            cascade: cascade_streams(world.needs, seed, policy.stream),
             seed,
             policy,
             oncall: OnCall::default(),

@@ -3,9 +3,11 @@
 
 use polars::prelude::*;
 
+pub mod frontier;
 mod parts;
 mod tables;
 
+pub use frontier::{frontier_frame, recommendation_frame};
 pub use parts::{
     StrengthValues, cells_frame, cells_from, sides_frame, sides_from, strengths_frame,
     strengths_from,

@@ -11,7 +11,7 @@
 //!   [`metric`] describes;
 //! - [`runner`] runs replications in parallel; [`guard`] refuses runs too big for the
 //!   machine;
-//! - [`run`], [`sweep`] and [`sensitivity`] are the analyses as library calls;
+//! - [`run`], [`sweep`], [`sensitivity`], [`breakeven`] and [`frontier`] are the analyses as library calls;
 //!   [`calibrate`] fits scenarios to incident logs;
 //! - [`summary`], [`stats`] and [`ranking`] summarise and compare;
 //! - [`export`] and [`report`] turn results into bytes: tables, charts, documents.
@@ -27,6 +27,7 @@ pub mod edit;
 pub mod engine;
 pub mod export;
 pub mod format;
+pub mod frontier;
 pub mod guard;
 pub mod ledger;
 pub mod metric;

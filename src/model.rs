@@ -20,6 +20,10 @@ pub enum ModelKind {
     OpsSometimesRun,
     /// Hybrid: `you-run`, plus ops monitoring of critical cross-team workflows.
     YouRunOpsMonitors,
+    /// Per-service assignment: each service is run by the runner its `runner` key names
+    /// (its owners when it names none), for the whole run. The named models with a static
+    /// assignment are special cases of it.
+    Assigned,
 }
 
 impl ModelKind {
@@ -33,7 +37,19 @@ impl ModelKind {
         ModelKind::YouRunOpsMonitors,
     ];
 
-    /// Position in [`ModelKind::ALL`].
+    /// Every model a scenario can name: [`ModelKind::ALL`], then `assigned`, which a
+    /// scenario compares only when it says so (it is not among the default models).
+    pub const EVERY: [ModelKind; 7] = [
+        ModelKind::YouRun,
+        ModelKind::YouAndSreRun,
+        ModelKind::SreRun,
+        ModelKind::OpsRun,
+        ModelKind::OpsSometimesRun,
+        ModelKind::YouRunOpsMonitors,
+        ModelKind::Assigned,
+    ];
+
+    /// Position in [`ModelKind::EVERY`].
     pub fn index(self) -> usize {
         self as usize
     }
@@ -47,6 +63,7 @@ impl ModelKind {
             ModelKind::OpsRun => "ops-run",
             ModelKind::OpsSometimesRun => "ops-sometimes-run",
             ModelKind::YouRunOpsMonitors => "you-run-ops-monitors",
+            ModelKind::Assigned => "assigned",
         }
     }
 
@@ -59,6 +76,7 @@ impl ModelKind {
             ModelKind::OpsRun => "Ops run it",
             ModelKind::OpsSometimesRun => "Ops sometimes run it",
             ModelKind::YouRunOpsMonitors => "You run it, ops monitor",
+            ModelKind::Assigned => "As assigned",
         }
     }
 
@@ -71,12 +89,13 @@ impl ModelKind {
             ModelKind::OpsRun => "You Build It, Ops Run It",
             ModelKind::OpsSometimesRun => "You Build It, Ops Sometimes Run It",
             ModelKind::YouRunOpsMonitors => "You Build It, You Run It, Ops Monitor",
+            ModelKind::Assigned => "Each Service Run by Its Assigned Runner",
         }
     }
 
     /// A comma-separated list of valid keys, for error messages.
     pub fn valid_keys() -> String {
-        Self::ALL.map(ModelKind::key).join(", ")
+        Self::EVERY.map(ModelKind::key).join(", ")
     }
 }
 
@@ -90,9 +109,55 @@ impl FromStr for ModelKind {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
+        Self::EVERY
             .into_iter()
             .find(|m| m.key() == s)
             .ok_or_else(|| format!("unknown model \"{s}\" (valid: {})", Self::valid_keys()))
+    }
+}
+
+/// Who runs a service: its developers (in the team's set-up), a rota the owning developers
+/// share with SREs, the SRE team, or operations. What each means for routes and staffing
+/// is in `models`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Runner {
+    /// The owning team, in its section 12.3 set-up.
+    Owners,
+    /// The owning team's developers on a shared rota with SREs (`you-and-sre-run`).
+    SharedWithSre,
+    /// The SRE team.
+    Sre,
+    /// Operations.
+    Ops,
+}
+
+impl Runner {
+    /// Every runner, in the order of the keys.
+    pub const ALL: [Runner; 4] = [
+        Runner::Owners,
+        Runner::SharedWithSre,
+        Runner::Sre,
+        Runner::Ops,
+    ];
+
+    /// The word used for the runner in scenario files and output columns.
+    pub fn key(self) -> &'static str {
+        match self {
+            Runner::Owners => "owners",
+            Runner::SharedWithSre => "shared-with-sre",
+            Runner::Sre => "sre",
+            Runner::Ops => "ops",
+        }
+    }
+
+    /// The runner named by `word`, if any.
+    pub fn from_key(word: &str) -> Option<Runner> {
+        Self::ALL.into_iter().find(|r| r.key() == word)
+    }
+}
+
+impl fmt::Display for Runner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
     }
 }

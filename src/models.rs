@@ -23,7 +23,7 @@ use crate::model::ModelKind;
 use crate::scenario::{GroupId, Scenario};
 
 /// How a model assigns services to runners at the start of a run.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Assignment {
     /// Every service has the same runner for the whole run.
     All(Runner),
@@ -35,6 +35,8 @@ enum Assignment {
     },
     /// Services start with their owners; candidates are admitted by evidence (`sre-run`).
     Readiness,
+    /// Each service has the runner at its index for the whole run (`assigned`).
+    PerService(Vec<Runner>),
 }
 
 /// `sre-run`'s readiness review by evidence and its hand-back rule.
@@ -71,6 +73,10 @@ pub enum Next {
 pub struct Policy {
     /// The model.
     pub model: ModelKind,
+    /// The key of the random-number streams for the incidents this policy's feedback and
+    /// cascades create (once feedback acts, policies no longer share a world): the model's
+    /// position, or for an assignment that is a named model's, that model's.
+    pub stream: usize,
     assignment: Assignment,
     /// The readiness review, where services move between owners and SRE.
     pub readiness: Option<Readiness>,
@@ -130,7 +136,72 @@ impl Policy {
                 Assignment::All(Runner::Owners),
                 scenario.you_run_ops_monitors.ops_seats > 0,
             ),
+            ModelKind::Assigned => (
+                Assignment::PerService(scenario.services.iter().map(|s| s.runner).collect()),
+                false,
+            ),
         };
+        Policy::build(scenario, model, assignment, ops_monitors)
+    }
+
+    /// The `assigned` policy with `runners` (one per service, in the scenario's order) in
+    /// place of the services' `runner` keys: what `whoruns frontier` evaluates, through the
+    /// same code as every model.
+    pub fn assigned(scenario: &Scenario, runners: &[Runner]) -> Policy {
+        let mut runners = runners.to_vec();
+        runners.resize(scenario.services.len(), Runner::Owners);
+        Policy::build(
+            scenario,
+            ModelKind::Assigned,
+            Assignment::PerService(runners),
+            false,
+        )
+    }
+
+    /// The static runners of a named model, one per service: `None` for a model whose
+    /// runners change during a run or that adds a mechanism an assignment has not
+    /// (`sre-run`'s readiness review, ops monitoring).
+    pub fn static_runners(scenario: &Scenario, model: ModelKind) -> Option<Vec<Runner>> {
+        let p = Policy::of(scenario, model);
+        if p.readiness.is_some() || p.ops_monitors {
+            return None;
+        }
+        Some(
+            (0..scenario.services.len())
+                .map(|s| p.initial_runner(scenario, s))
+                .collect(),
+        )
+    }
+
+    /// The stream key of a policy: an assignment that every service's runner makes the
+    /// same as a named static model's draws that model's numbers, so a named model written
+    /// as an assignment gives identical results.
+    fn stream_of(scenario: &Scenario, model: ModelKind, assignment: &Assignment) -> usize {
+        let Assignment::PerService(runners) = assignment else {
+            return model.index();
+        };
+        let n = scenario.services.len();
+        let named = |m: ModelKind| {
+            let p = Policy::of(scenario, m);
+            p.readiness.is_none()
+                && !p.ops_monitors
+                && (0..n).all(|s| p.initial_runner(scenario, s) == runners[s])
+        };
+        ModelKind::ALL
+            .into_iter()
+            .find(|m| named(*m))
+            .unwrap_or(model)
+            .index()
+    }
+
+    /// The policy of `model` with `assignment`: readiness, staffing and sync follow from
+    /// who runs what.
+    fn build(
+        scenario: &Scenario,
+        model: ModelKind,
+        assignment: Assignment,
+        ops_monitors: bool,
+    ) -> Policy {
         let readiness = (assignment == Assignment::Readiness).then(|| {
             let r = &scenario.sre_run;
             Readiness {
@@ -141,8 +212,10 @@ impl Policy {
                 critical_traffic: r.critical_traffic,
             }
         });
+        let stream = Policy::stream_of(scenario, model, &assignment);
         let mut policy = Policy {
             model,
+            stream,
             assignment,
             readiness,
             ops_monitors,
@@ -161,20 +234,23 @@ impl Policy {
 
     /// Who runs `service` at the start of a run.
     pub fn initial_runner(&self, scenario: &Scenario, service: usize) -> Runner {
-        match self.assignment {
-            Assignment::All(r) => r,
+        match &self.assignment {
+            Assignment::All(r) => *r,
             Assignment::ByTarget {
                 min_target,
                 above,
                 below,
             } => {
-                if scenario.services[service].availability_target >= min_target {
-                    above
+                if scenario.services[service].availability_target >= *min_target {
+                    *above
                 } else {
-                    below
+                    *below
                 }
             }
             Assignment::Readiness => Runner::Owners,
+            Assignment::PerService(runners) => {
+                runners.get(service).copied().unwrap_or(Runner::Owners)
+            }
         }
     }
 

@@ -7,6 +7,7 @@ pub mod data;
 pub mod document;
 pub mod files;
 pub mod fonts;
+pub mod frontier;
 pub mod headline;
 pub mod incentive;
 pub mod plain;

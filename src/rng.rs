@@ -49,6 +49,9 @@ pub enum Purpose {
     Cascade = 16,
     /// Whether a readiness review passes. Keyed by model.
     Review = 17,
+    /// `whoruns frontier`'s search: parents, crossovers and mutations (never a world's
+    /// numbers).
+    Search = 18,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

@@ -19,6 +19,7 @@ pub use error::{Problem, ScenarioError, Warning};
 use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::model::ModelKind;
+pub use crate::model::Runner;
 
 /// A complete, validated scenario.
 #[derive(Debug, Clone)]
@@ -723,6 +724,12 @@ pub struct Service {
     pub traffic_growth: f64,
     /// Who answers its pages outside business hours: its team's rota or its domain's.
     pub rota: Rota,
+    /// Who runs it under the `assigned` model (`runner`; its owners unless stated). No
+    /// other model reads it.
+    pub runner: Runner,
+    /// The runners it may have (`allowed_runners`; empty: any): `assigned` refuses
+    /// another, and `whoruns frontier` never proposes one.
+    pub allowed_runners: Vec<Runner>,
 }
 
 /// The hours a service is supported in (`support`).

@@ -13,19 +13,7 @@ use crate::scenario::{
 };
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 
-/// Which team runs a service: its developers (in the team's set-up), a rota shared with
-/// SREs, the SRE team or operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Runner {
-    /// The owning team, in its section 12.3 set-up.
-    Owners,
-    /// The owning team's developers on a shared rota with SREs (`you-and-sre-run`).
-    SharedWithSre,
-    /// The SRE team.
-    Sre,
-    /// Operations.
-    Ops,
-}
+pub use crate::model::Runner;
 
 impl Runner {
     /// The groups that answer first pages for a service this runner runs.

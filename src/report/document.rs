@@ -345,7 +345,7 @@ fn exemption_effect(data: &ReportData, exempt: &[ModelKind]) -> String {
     }
     let mut under = data.scenario.clone();
     under.models = exempt.to_vec();
-    under.error_budget.models = ModelKind::ALL.to_vec();
+    under.error_budget.models = ModelKind::EVERY.to_vec();
     under.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
     let outcomes = match crate::runner::run(&under, None, &|| {}) {
         Ok(o) => o,

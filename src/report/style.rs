@@ -19,6 +19,7 @@ pub fn colour(model: ModelKind) -> RGBColor {
         ModelKind::OpsRun => RGBColor(213, 94, 0),         // vermillion
         ModelKind::OpsSometimesRun => RGBColor(230, 159, 0), // orange
         ModelKind::YouRunOpsMonitors => RGBColor(204, 121, 167), // reddish purple
+        ModelKind::Assigned => RGBColor(0, 0, 0),          // black
     }
 }
 

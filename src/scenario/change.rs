@@ -3,7 +3,7 @@
 //! each checked so that the scenario stays one `whoruns validate` would accept.
 
 use super::Scenario;
-use crate::model::ModelKind;
+use crate::model::{ModelKind, Runner};
 
 /// A change that would make the scenario invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,6 +35,22 @@ pub enum ChangeError {
     /// The scenario as run cannot be written into its file's text.
     #[error("the scenario as run cannot be recorded in its file's text")]
     Unrecordable,
+    /// An assignment of the wrong length.
+    #[error("an assignment names {given} runners for {services} services")]
+    AssignmentLength {
+        /// Runners given.
+        given: usize,
+        /// Services in the scenario.
+        services: usize,
+    },
+    /// A runner a service's `allowed_runners` forbids.
+    #[error("service \"{service}\" may not be run by \"{runner}\" (allowed_runners)")]
+    RunnerNotAllowed {
+        /// The service's name.
+        service: String,
+        /// The runner's key.
+        runner: &'static str,
+    },
     /// A reference that is not compared.
     #[error("the reference model {model} is not among the models compared")]
     ReferenceNotCompared {
@@ -44,6 +60,29 @@ pub enum ChangeError {
 }
 
 impl Scenario {
+    /// Sets every service's `runner` (in the scenario's order), each one its
+    /// `allowed_runners` permits: the assignment the `assigned` model runs.
+    pub fn assign(&mut self, runners: &[Runner]) -> Result<(), ChangeError> {
+        if runners.len() != self.services.len() {
+            return Err(ChangeError::AssignmentLength {
+                given: runners.len(),
+                services: self.services.len(),
+            });
+        }
+        for (s, r) in self.services.iter().zip(runners) {
+            if !s.allowed_runners.is_empty() && !s.allowed_runners.contains(r) {
+                return Err(ChangeError::RunnerNotAllowed {
+                    service: s.name.clone(),
+                    runner: r.key(),
+                });
+            }
+        }
+        for (s, r) in self.services.iter_mut().zip(runners) {
+            s.runner = *r;
+        }
+        Ok(())
+    }
+
     /// Sets the number of replications: at least 2, so that every mean has an interval.
     pub fn set_replications(&mut self, replications: u32) -> Result<(), ChangeError> {
         if replications < 2 {
@@ -153,6 +192,100 @@ impl Scenario {
                 if s.name == self.name
                     && s.replications == self.replications
                     && s.seed == self.seed =>
+            {
+                Ok(record)
+            }
+            _ => Err(ChangeError::Unrecordable),
+        }
+    }
+}
+
+/// Whether `line` sets `key` (`key = …`, spaces allowed).
+fn sets(line: &str, key: &str) -> bool {
+    line.trim_start()
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
+}
+
+/// Replaces the top-level `key` (its value may span lines up to the closing `]`) in
+/// `lines[..header]` by `line`, or inserts it before the first key; the new header index.
+fn set_top(lines: &mut Vec<String>, header: usize, key: &str, line: String) -> usize {
+    if let Some(i) = lines[..header].iter().position(|l| sets(l, key)) {
+        let mut end = i;
+        if lines[i].contains('[') && !lines[i].contains(']') {
+            while end + 1 < header && !lines[end].contains(']') {
+                end += 1;
+            }
+        }
+        lines.splice(i..=end, [line]);
+        return header - (end - i);
+    }
+    let first_code = lines[..header]
+        .iter()
+        .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap_or(header);
+    lines.insert(first_code, line);
+    header + 1
+}
+
+impl Scenario {
+    /// `text` (the file this scenario was read from) with every `[[services]]` table's
+    /// `runner` set to `runners` (in order) and `models`, `reference_model` set: a
+    /// ready-to-run scenario of an assignment. Comments and layout are kept. Refused unless
+    /// the result reads back with those runners and models.
+    pub fn record_assignment(
+        &self,
+        text: &str,
+        runners: &[Runner],
+        models: &[ModelKind],
+        reference: ModelKind,
+    ) -> Result<String, ChangeError> {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let headers: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].trim_start().starts_with("[[services]]"))
+            .collect();
+        if headers.len() != runners.len() || runners.len() != self.services.len() {
+            return Err(ChangeError::Unrecordable);
+        }
+        for (&h, r) in headers.iter().zip(runners).rev() {
+            let end = (h + 1..lines.len())
+                .find(|&i| lines[i].trim_start().starts_with('['))
+                .unwrap_or(lines.len());
+            let kept: Vec<String> = lines[h + 1..end]
+                .iter()
+                .filter(|l| !sets(l, "runner"))
+                .cloned()
+                .collect();
+            let mut block = vec![format!("runner = \"{}\"", r.key())];
+            block.extend(kept);
+            lines.splice(h + 1..end, block);
+        }
+        let header = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with('['))
+            .unwrap_or(lines.len());
+        let keys: Vec<String> = models.iter().map(|m| format!("\"{}\"", m.key())).collect();
+        let header = set_top(
+            &mut lines,
+            header,
+            "models",
+            format!("models = [{}]", keys.join(", ")),
+        );
+        set_top(
+            &mut lines,
+            header,
+            "reference_model",
+            format!("reference_model = \"{}\"", reference.key()),
+        );
+        let record = lines.join("\n") + "\n";
+        match super::parse(&record, "recommended.toml") {
+            Ok(s)
+                if s.models == models
+                    && s.reference == reference
+                    && s.services
+                        .iter()
+                        .map(|x| x.runner)
+                        .eq(runners.iter().copied()) =>
             {
                 Ok(record)
             }

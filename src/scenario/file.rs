@@ -210,6 +210,8 @@ pub struct ServiceFile {
     pub rota: Option<S<String>>,
     pub traffic: Option<S<f64>>,
     pub traffic_growth: Option<S<f64>>,
+    pub runner: Option<S<String>>,
+    pub allowed_runners: Option<S<Vec<S<String>>>>,
 }
 
 /// `[sensitivity]`: the ranges `whoruns sensitivity` moves parameters over.

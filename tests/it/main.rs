@@ -4,6 +4,7 @@
 // Tests state their expectations with expect/unwrap: a failure is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod assigned;
 mod bad_inputs;
 mod breakeven;
 mod browser;
@@ -12,6 +13,7 @@ mod calibrate_mechanisms;
 mod cli;
 mod common;
 mod extremes;
+mod frontier;
 mod fuzz_regressions;
 mod headline;
 mod journeys;

@@ -33,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "the analyses as library calls",
-        &["run", "sweep", "sensitivity", "breakeven"],
+        &["run", "sweep", "sensitivity", "breakeven", "frontier"],
     ),
     ("bytes: tables and text", &["export", "table"]),
     ("charts, findings and documents", &["report"]),

@@ -462,7 +462,7 @@ pub(super) fn error_budget() -> ErrorBudget {
         window: BudgetWindow::Rolling(4.0 * crate::units::HOURS_PER_WEEK),
         // One policy for every model: a budget is a property of the service and its
         // target, not of who holds the pager. Exempting a model is the scenario's choice.
-        models: ModelKind::ALL.to_vec(),
+        models: ModelKind::EVERY.to_vec(),
         // A freeze delays work, it does not delete it: held deployments ship when it lifts.
         held_changes: HeldChanges::Deferred,
     }
@@ -539,6 +539,9 @@ pub(super) fn service() -> Service {
         // `[service_defaults]`) takes them from its availability target, [`support`].
         support: SupportHours::AllHours,
         rota: Rota::Team,
+        // `assigned` without a `runner`: the owners run it (you-run).
+        runner: crate::model::Runner::Owners,
+        allowed_runners: Vec::new(),
     }
 }
 

@@ -8,6 +8,38 @@ use super::super::{Service, Support, Team, TeamSetup};
 use super::{Ctx, MAX_SERVICES, defaults, not_defined};
 
 impl Ctx<'_> {
+    /// A service's `runner` must be one of its `allowed_runners`: the problem is placed at
+    /// the `runner` that breaks the rule (the service's own, else the defaults'), or at the
+    /// list when the runner is the owners by default.
+    fn check_runner_allowed(
+        &mut self,
+        sf: &ServiceFile,
+        defaults: Option<&ServiceFile>,
+        svc: &Service,
+    ) {
+        if svc.allowed_runners.is_empty() || svc.allowed_runners.contains(&svc.runner) {
+            return;
+        }
+        let place = sf
+            .runner
+            .as_ref()
+            .or(defaults.and_then(|d| d.runner.as_ref()))
+            .map(|r| r.span())
+            .or(sf.allowed_runners.as_ref().map(|a| a.span()))
+            .or(defaults.and_then(|d| d.allowed_runners.as_ref().map(|a| a.span())))
+            .unwrap_or(0..0);
+        let allowed: Vec<&str> = svc.allowed_runners.iter().map(|r| r.key()).collect();
+        self.err(
+            &place,
+            format!(
+                "service \"{}\": runner = \"{}\" is not among its allowed_runners ({}); name one of those, or allow it",
+                svc.name,
+                svc.runner,
+                allowed.join(", ")
+            ),
+        );
+    }
+
     /// Teams and their services; teams without a set-up of their own take
     /// `you_run_setup`.
     pub(super) fn organisation(
@@ -103,6 +135,7 @@ impl Ctx<'_> {
             let (by_target_hours, by_target_rota) = support.by_target(svc.availability_target);
             svc.support = hours.or(base_hours).unwrap_or(by_target_hours);
             svc.rota = rota.or(base_rota).unwrap_or(by_target_rota);
+            self.check_runner_allowed(sf, raw.service_defaults.as_ref(), &svc);
             services.push(svc);
         }
         self.resolve_dependencies(&raw.services, &mut services);

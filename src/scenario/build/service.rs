@@ -2,10 +2,11 @@
 //! availability target, incident and deployment rates, efforts, detection, severity
 //! classes and the hour-of-week arrival profile.
 
-use super::super::file::ServiceFile;
+use super::super::file::{S, ServiceFile};
 use super::super::{Service, Severity};
 use super::Ctx;
 use crate::dist::Dist;
+use crate::model::Runner;
 use crate::units::parse_rate_per_hour;
 
 impl Ctx<'_> {
@@ -97,7 +98,46 @@ impl Ctx<'_> {
             // Resolved by `organisation` (stated, `[service_defaults]`, or by target).
             support: base.support,
             rota: base.rota,
+            runner: self.runner(s.runner.as_ref(), base.runner),
+            allowed_runners: self.allowed_runners(s, base),
         }
+    }
+
+    /// `runner`: one of the runner words.
+    fn runner(&mut self, v: Option<&S<String>>, default: Runner) -> Runner {
+        let options = Runner::ALL.map(|r| (r.key(), r));
+        self.choice(v, "runner", &options, default)
+    }
+
+    /// `allowed_runners`: runner words, at least one, each once; the stated `runner`
+    /// must be among them.
+    fn allowed_runners(&mut self, s: &ServiceFile, base: &Service) -> Vec<Runner> {
+        let Some(list) = &s.allowed_runners else {
+            return base.allowed_runners.clone();
+        };
+        let mut out: Vec<Runner> = Vec::new();
+        for w in list.get_ref() {
+            let r = self.runner(Some(w), Runner::Owners);
+            if out.contains(&r) {
+                self.err(
+                    &w.span(),
+                    format!("allowed_runners names \"{}\" twice", w.get_ref()),
+                );
+            }
+            out.push(r);
+        }
+        if out.is_empty() {
+            self.err(
+                &list.span(),
+                format!(
+                    "allowed_runners is empty; name at least one of {}",
+                    Runner::ALL.map(Runner::key).join(", ")
+                ),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// `severities`: at least one class, shares adding up to 1.

@@ -1,0 +1,181 @@
+//! The ownership frontier: each confirmed assignment's operating cost against its cost of
+//! unreliability with 95% intervals both ways, joined along the front (filled: separated
+//! by its intervals from every other point; hollow: unresolved), every named model as a
+//! labelled reference point in its colour, and the recommended assignment ringed.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::range;
+use super::frame::simple_frame;
+use super::render::{ChartError, Drawn, err, to_png, to_svg};
+use crate::export::frontier::{kept, label};
+use crate::frontier::{Frontier, Status};
+use crate::report::style::{GREY, GRID, INK, colour, font};
+
+/// The frontier chart of a search, with its message title.
+pub struct FrontierChart<'a> {
+    /// The frontier.
+    pub frontier: &'a Frontier,
+    /// The recommended point, if a goal was stated.
+    pub recommended: Option<usize>,
+    /// The message title.
+    pub title: String,
+}
+
+impl FrontierChart<'_> {
+    /// Draws the chart on any backend.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
+        let f = self.frontier;
+        let c = &f.confirmed;
+        let s = &f.scenario;
+        let cur = &s.costs.currency;
+        let foot = format!(
+            "Scenario \"{}\" · {} assignments searched ({}) on {} replications each · front confirmed on fresh seeds, {} to {} replications per point · seed {} · whoruns {}",
+            s.name,
+            f.evaluations,
+            if f.exhaustive {
+                "all of them"
+            } else {
+                "NSGA-II"
+            },
+            f.options.search_replications,
+            c.rows.iter().map(Vec::len).min().unwrap_or(0),
+            c.rows.iter().map(Vec::len).max().unwrap_or(0),
+            s.seed,
+            env!("CARGO_PKG_VERSION")
+        );
+        let body = simple_frame(
+            root,
+            &self.title,
+            "Each point: one assignment of runners to services. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet separated. Coloured: the named models; ringed: the recommended assignment.",
+            &foot,
+        )?;
+        let points: Vec<usize> = (0..c.policies.len())
+            .filter(|&i| i >= c.front_len || kept(f, i))
+            .collect();
+        let est = |i: usize| {
+            (
+                c.estimate(i, |r| r.cost_operating / 1e6),
+                c.estimate(i, |r| r.cost_unreliability / 1e6),
+            )
+        };
+        let (x0, x1) = range(
+            points.iter().flat_map(|&i| {
+                let (x, _) = est(i);
+                [x.low, x.high, x.mean]
+            }),
+            0.08,
+        );
+        let (y0, y1) = range(
+            points.iter().flat_map(|&i| {
+                let (_, y) = est(i);
+                [y.low, y.high, y.mean]
+            }),
+            0.08,
+        );
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(40)
+            .margin_right(60)
+            .margin_top(10)
+            .x_label_area_size(100)
+            .y_label_area_size(130)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .x_desc(format!("operating cost, million {cur} a year"))
+            .y_desc(format!("cost of unreliability, million {cur} a year"))
+            .axis_desc_style(font(30))
+            .label_style(font(28))
+            .x_label_formatter(&|v| format!("{v:.2}"))
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .draw()
+            .map_err(err)?;
+        let front: Vec<usize> = (0..c.front_len).filter(|&i| kept(f, i)).collect();
+        let line: Vec<(f64, f64)> = front
+            .iter()
+            .map(|&i| {
+                let (x, y) = est(i);
+                (x.mean, y.mean)
+            })
+            .collect();
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                line,
+                ShapeStyle::from(&GREY).stroke_width(3),
+            )))
+            .map_err(err)?;
+        for &i in &points {
+            if i >= c.front_len && f.references[i - c.front_len].twin.is_some() {
+                continue;
+            }
+            let (x, y) = est(i);
+            let ink = if i < c.front_len {
+                INK
+            } else {
+                colour(f.references[i - c.front_len].model)
+            };
+            let bar = ShapeStyle::from(&ink.mix(0.6)).stroke_width(2);
+            for seg in [
+                vec![(x.low, y.mean), (x.high, y.mean)],
+                vec![(x.mean, y.low), (x.mean, y.high)],
+            ] {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(seg, bar)))
+                    .map_err(err)?;
+            }
+            let filled = i >= c.front_len || c.status[i] == Status::NonDominated;
+            let style = if filled {
+                ink.filled()
+            } else {
+                ShapeStyle::from(&ink).stroke_width(4)
+            };
+            chart
+                .draw_series(std::iter::once(Circle::new((x.mean, y.mean), 11, style)))
+                .map_err(err)?;
+            if self.recommended == Some(i) {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (x.mean, y.mean),
+                        22,
+                        ShapeStyle::from(&INK).stroke_width(4),
+                    )))
+                    .map_err(err)?;
+            }
+            // A named model that is a front point's assignment is named beside that point.
+            let text = if i < c.front_len {
+                let twins: Vec<&str> = (f.references.iter())
+                    .filter(|r| r.twin == Some(i))
+                    .map(|r| r.model.name())
+                    .collect();
+                if twins.is_empty() {
+                    label(f, i)
+                } else {
+                    format!("{} = {}", label(f, i), twins.join(", "))
+                }
+            } else {
+                f.references[i - c.front_len].model.name().to_string()
+            };
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((x.mean, y.mean))
+                        + Text::new(text, (16, -34), font(26).color(&ink)),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// The chart as an SVG document (text as outlines).
+    pub fn svg(&self) -> Result<String, ChartError> {
+        to_svg("frontier", |root| self.draw(root))
+    }
+
+    /// The chart as PNG bytes.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        to_png("frontier", |root| self.draw(root))
+    }
+}
