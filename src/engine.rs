@@ -22,7 +22,7 @@ mod measure;
 pub use breakdown::{PARTS, Trace};
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use rand::RngExt;
 
@@ -142,6 +142,15 @@ impl State {
     };
 }
 
+/// What [`Sim::start`] reads of an incident's state.
+#[derive(Clone, Copy)]
+struct Started {
+    l1: Responder,
+    escalation: Escalation,
+    l2: Responder,
+    handed_off: bool,
+}
+
 /// One rota: its responders and the incidents waiting for one of them.
 #[derive(Debug, Default)]
 struct Pool {
@@ -149,11 +158,13 @@ struct Pool {
     free: u32,
     /// Waiting work, taken smallest key first: (priority, queued order, incident, stage).
     queue: BinaryHeap<Reverse<(u64, u64, u32, Kind)>>,
+    /// Waiting work under `response.queue = "fifo"`, in queueing order: the heap's order
+    /// when every priority is 0, without its cost.
+    fifo: VecDeque<(u32, Kind)>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Workaround {
-    service: u32,
     created: f64,
     retired: f64,
 }
@@ -286,7 +297,9 @@ struct Sim<'a> {
     /// Customer journeys' running downtime integrals.
     journeys: Journeys,
     knowledge: KnowledgeState,
-    workarounds: Vec<Workaround>,
+    /// Per service, its workarounds in the order they were applied; those retired by the
+    /// current time are pruned (no later question can count them open).
+    workarounds: Vec<Vec<Workaround>>,
     feedback: Streams,
     feedback_rng: SimRng,
     /// Services' incident rates, telemetry and resilience over the long run.
@@ -394,6 +407,7 @@ impl<'a> Sim<'a> {
             size,
             free: size,
             queue: BinaryHeap::new(),
+            fifo: VecDeque::new(),
         };
         let mut pools: Vec<Pool> = (0..teams).map(|_| pool(g.dev.concurrent_oncall)).collect();
         pools.extend((0..teams).map(|_| pool(1)));
@@ -442,7 +456,7 @@ impl<'a> Sim<'a> {
                 k.erosion_per_deploy,
                 policy.tracked,
             ),
-            workarounds: Vec::new(),
+            workarounds: vec![Vec::new(); scenario.services.len()],
             feedback: feedback_streams(world.needs, seed, policy.stream),
             feedback_rng: stream(seed, Purpose::Feedback, policy.stream as u64),
             long: LongRun::new(scenario),
@@ -579,6 +593,22 @@ impl<'a> Sim<'a> {
     fn deploy_until(&mut self, s: usize, t: f64) {
         let list = &self.world.deployments[s];
         let mut next = self.services[s].next_deploy;
+        if list.get(next).is_none_or(|d| d.time > t) {
+            return;
+        }
+        if !self.knowledge.tracks_any() {
+            // Without knowledge to erode only the counts change: when no deployment due
+            // falls in the service's freeze, every one of them ships, counted at once.
+            let end = next + list[next..].partition_point(|d| d.time <= t);
+            let st = &self.services[s];
+            let (first, last) = (list[next].time, list[end - 1].time);
+            if last < st.frozen_from || first >= st.frozen_until {
+                let before_warmup = list[next..end].partition_point(|d| d.time < self.warmup);
+                self.tally.deploys += (end - next - before_warmup) as u64;
+                self.services[s].next_deploy = end;
+                return;
+            }
+        }
         while let Some(d) = list.get(next) {
             if d.time > t {
                 break;
@@ -648,7 +678,17 @@ impl<'a> Sim<'a> {
     }
 
     fn arrive(&mut self, index: usize, t: f64) {
-        let inc = *self.incident(index);
+        // The world's incidents by reference (the world outlives the simulation), a
+        // regression by copy.
+        let world: &'a World = self.world;
+        let regression;
+        let inc: &Incident = match world.incidents.get(index) {
+            Some(inc) => inc,
+            None => {
+                regression = *self.incident(index);
+                &regression
+            }
+        };
         let s = inc.service as usize;
         if inc.cause == Cause::Change && self.freeze_holds_back(s, t, inc.freeze_u) {
             if self.hold(s) {
@@ -802,18 +842,27 @@ impl<'a> Sim<'a> {
         }
         // The larger the impact the sooner; impacts lie in (0, 1], so 1 − impact is a
         // non-negative float whose bits order as its value.
-        let priority = match self.scenario.response.queue {
-            QueueOrder::Severity => (1.0 - self.impact(index as usize)).max(0.0).to_bits(),
-            QueueOrder::Fifo => 0,
-        };
-        self.queued += 1;
-        let key = (priority, self.queued, index, stage);
-        self.pools[pool].queue.push(Reverse(key));
+        match self.scenario.response.queue {
+            QueueOrder::Severity => {
+                let priority = (1.0 - self.impact(index as usize)).max(0.0).to_bits();
+                self.queued += 1;
+                let key = (priority, self.queued, index, stage);
+                self.pools[pool].queue.push(Reverse(key));
+            }
+            QueueOrder::Fifo => self.pools[pool].fifo.push_back((index, stage)),
+        }
     }
 
     fn release(&mut self, pool: usize, t: f64) {
-        match self.pools[pool].queue.pop() {
-            Some(Reverse((_, _, index, stage))) => self.start(index, stage, t),
+        let next = match self.scenario.response.queue {
+            QueueOrder::Severity => self.pools[pool]
+                .queue
+                .pop()
+                .map(|Reverse((_, _, index, stage))| (index, stage)),
+            QueueOrder::Fifo => self.pools[pool].fifo.pop_front(),
+        };
+        match next {
+            Some((index, stage)) => self.start(index, stage, t),
             None => self.pools[pool].free += 1,
         }
     }
@@ -833,8 +882,17 @@ impl<'a> Sim<'a> {
 
     fn start(&mut self, index: u32, stage: Kind, t: f64) {
         let i = index as usize;
-        let st = self.states[i];
-        self.states[i].wait += t - st.requested;
+        // The few fields used, not the whole state (a copy of ~150 bytes per start).
+        let st = {
+            let st = &mut self.states[i];
+            st.wait += t - st.requested;
+            Started {
+                l1: st.l1,
+                escalation: st.escalation,
+                l2: st.l2,
+                handed_off: st.handed_off,
+            }
+        };
         let inc = self.incident(i);
         let (effort, ack_l1, ack_l2, u, service, cause, rollback) = (
             inc.effort,
@@ -932,16 +990,20 @@ impl<'a> Sim<'a> {
         if !self.long.active() || t < self.warmup {
             return;
         }
-        let st = self.states[index];
-        let inc = *self.incident(index);
-        let s = inc.service as usize;
-        if st.owners_worked {
+        let (owners_worked, owners_woken) = {
+            let st = &self.states[index];
+            (st.owners_worked, st.owners_woken)
+        };
+        let inc = self.incident(index);
+        let (s, followup_u, followup_delay) =
+            (inc.service as usize, inc.followup_u, inc.followup_delay);
+        if owners_worked {
             self.long.telemetry_used(s, t);
         }
         let l = &self.scenario.learning;
-        let mut share = if st.owners_woken {
+        let mut share = if owners_woken {
             l.done_when_woken
-        } else if st.owners_worked {
+        } else if owners_worked {
             l.done_when_felt
         } else {
             l.done_when_handed_off
@@ -949,11 +1011,11 @@ impl<'a> Sim<'a> {
         if self.frozen(s, t) {
             share = share.max(l.done_when_frozen);
         }
-        if inc.followup_u < share {
-            let delay = if st.owners_worked {
-                inc.followup_delay
+        if followup_u < share {
+            let delay = if owners_worked {
+                followup_delay
             } else {
-                inc.followup_delay * l.handed_off_delay_factor
+                followup_delay * l.handed_off_delay_factor
             };
             let at = t + delay;
             if at < self.horizon {
@@ -997,8 +1059,8 @@ impl<'a> Sim<'a> {
                     .workarounds
                     .lifetime
                     .sample(&mut self.feedback_rng);
-                self.workarounds.push(Workaround {
-                    service: self.incident(i).service,
+                let service = self.incident(i).service;
+                self.workarounds[service as usize].push(Workaround {
                     created: t,
                     retired: t + lifetime,
                 });
@@ -1145,17 +1207,19 @@ impl<'a> Sim<'a> {
             return;
         }
         let retire = self.scenario.workarounds.on_conflict == OnConflict::Retire;
-        for w in 0..self.workarounds.len() {
-            let wa = self.workarounds[w];
-            if !(wa.service == service && wa.created <= t && t < wa.retired) {
+        let s = service as usize;
+        self.workarounds[s].retain(|w| w.retired > t);
+        for w in 0..self.workarounds[s].len() {
+            let wa = self.workarounds[s][w];
+            if !(wa.created <= t && t < wa.retired) {
                 continue;
             }
             if self.feedback_rng.random::<f64>() < p {
                 if retire {
                     // The conflict exposes the workaround: it comes out with the incident.
-                    self.workarounds[w].retired = t;
+                    self.workarounds[s][w].retired = t;
                 }
-                self.regression(service as usize, t);
+                self.regression(s, t);
             }
         }
     }
@@ -1191,9 +1255,9 @@ impl<'a> Sim<'a> {
     }
 
     fn open_workarounds(&self, service: u32, t: f64) -> u32 {
-        self.workarounds
+        self.workarounds[service as usize]
             .iter()
-            .filter(|w| w.service == service && w.created <= t && t < w.retired)
+            .filter(|w| w.created <= t && t < w.retired)
             .count() as u32
     }
 
@@ -1251,6 +1315,7 @@ impl<'a> Sim<'a> {
                 self.tally.freeze_hours += (until - t.max(self.warmup)).max(0.0);
             }
             self.release_held(s, t);
+            self.workarounds[s].retain(|w| w.retired > t);
             if t <= self.warmup {
                 continue;
             }

@@ -221,6 +221,39 @@ pub fn ttr_bin(hours: f64) -> usize {
     (x as usize + 1).min(TTR_BINS + 1)
 }
 
+/// The histogram bin of a time to restore, as [`ttr_bin`] gives it, without its logarithm:
+/// by the exact lowest value of each bin, found once by bisection over the bit patterns of
+/// positive floats with [`ttr_bin`] itself (which rises with its argument), so the two
+/// agree on every input.
+pub fn ttr_bin_fast(hours: f64) -> usize {
+    let edges = ttr_edges();
+    // `edges[k]` is the smallest time in bin k + 1 or above.
+    edges.partition_point(|&e| e <= hours)
+}
+
+/// The smallest time to restore of each bin from 1 to `TTR_BINS + 1`.
+fn ttr_edges() -> &'static [f64; TTR_BINS + 1] {
+    static EDGES: std::sync::OnceLock<[f64; TTR_BINS + 1]> = std::sync::OnceLock::new();
+    EDGES.get_or_init(|| {
+        let mut edges = [0.0; TTR_BINS + 1];
+        for (k, edge) in edges.iter_mut().enumerate() {
+            // The smallest positive float whose bin is at least k + 1: bin(lo) < k + 1 <=
+            // bin(hi) holds throughout.
+            let (mut lo, mut hi) = (0u64, 1e300_f64.to_bits());
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if ttr_bin(f64::from_bits(mid)) > k {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            *edge = f64::from_bits(hi);
+        }
+        edges
+    })
+}
+
 /// One measured quarter of one model in one replication (a row of `quarters.*`). The last
 /// is shorter when the window is not a whole number of quarters (see `hours`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -299,5 +332,25 @@ mod tests {
             }
         }
         assert_eq!(ttr_bin(1e9), TTR_BINS + 1);
+    }
+
+    #[test]
+    fn the_fast_bin_is_the_logarithms_bin_everywhere() {
+        let mut x = 1e-6;
+        while x < 1e7 {
+            assert_eq!(ttr_bin_fast(x), ttr_bin(x), "{x}");
+            x *= 1.0007;
+        }
+        // Around every edge, to the last bit.
+        for &e in ttr_edges() {
+            let b = e.to_bits();
+            for bits in b - 3..=b + 3 {
+                let x = f64::from_bits(bits);
+                assert_eq!(ttr_bin_fast(x), ttr_bin(x), "{x}");
+            }
+        }
+        for x in [0.0, TTR_MIN_HOURS, TTR_MAX_HOURS, 1e300] {
+            assert_eq!(ttr_bin_fast(x), ttr_bin(x), "{x}");
+        }
     }
 }

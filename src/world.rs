@@ -111,8 +111,19 @@ impl World {
         replication_seed: u64,
     ) -> World {
         let needs = Needs::of(scenario, policies);
+        // Room for the incidents expected (Poisson means, with slack), so the vector of
+        // 100-byte records is not regrown and copied while it fills.
+        let expected: f64 = scenario
+            .services
+            .iter()
+            .map(|s| {
+                let changes = s.deploys_per_week / HOURS_PER_WEEK * s.change_failure_rate;
+                let mean = (s.background_rate_per_hour + changes) * scenario.horizon_hours;
+                mean + 4.0 * mean.sqrt() + 8.0
+            })
+            .sum();
         let mut world = World {
-            incidents: Vec::new(),
+            incidents: Vec::with_capacity(expected.min(1e8) as usize),
             deployments: vec![Vec::new(); scenario.services.len()],
             needs,
         };
@@ -217,6 +228,8 @@ fn generate_service(
             (HOURS_PER_WEEK, false)
         };
         let rate = per_week / clock_hours_per_week;
+        let mean = per_week * horizon / HOURS_PER_WEEK;
+        world.deployments[index].reserve((mean + 4.0 * mean.sqrt() + 8.0).min(1e8) as usize);
         let mut t = 0.0;
         loop {
             // Gaps in business time, laid onto the calendar one after the other.

@@ -42,6 +42,11 @@ impl KnowledgeState {
         self.since[g][s] = self.since[g][s].max(t);
     }
 
+    /// Whether any group's knowledge matters to this model (deployments erode it).
+    pub fn tracks_any(&self) -> bool {
+        self.used[0] || self.used[1]
+    }
+
     /// Knowledge of group `g` of service `s` at time `t`.
     pub fn at(&mut self, g: usize, s: usize, t: f64) -> f64 {
         self.advance(g, s, t);

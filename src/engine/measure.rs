@@ -218,7 +218,7 @@ impl Restores {
         let ttr_sum: f64 = ttr.iter().sum();
         let mut ttr_histogram = vec![0u32; crate::outcome::TTR_BINS + 2];
         for x in &ttr {
-            ttr_histogram[crate::outcome::ttr_bin(*x)] += 1;
+            ttr_histogram[crate::outcome::ttr_bin_fast(*x)] += 1;
         }
         let [ttr_p50_hours, ttr_p90_hours, ttr_p99_hours] =
             quantiles_select(&mut ttr, [0.5, 0.9, 0.99]);
@@ -316,6 +316,7 @@ impl Workarounds {
         let open_at = |t: f64| {
             sim.workarounds
                 .iter()
+                .flatten()
                 .filter(|w| w.created <= t && t < w.retired)
                 .count() as u64
         };

@@ -96,6 +96,10 @@ impl Responder {
 /// evenly, so a share of 0.5 alternates and 0.25 gives every fourth shift.
 pub fn sre_shift(t: f64, shift_hours: f64, share: f64) -> bool {
     use crate::calendar::floor;
+    if share <= 0.0 {
+        // No shift is an SRE's (what the arithmetic below gives, without it).
+        return false;
+    }
     let k = floor(t / shift_hours);
     floor((k + 1.0) * share) > floor(k * share)
 }
