@@ -130,8 +130,10 @@ pub fn sentences(a: &Analysis) -> Vec<String> {
                 } else {
                     String::new()
                 };
+                // With more flips than named, "no other" would contradict the tail.
+                let rest = if more > 0 { "further" } else { "other" };
                 format!(
-                    "{claim} unless {}{tail}. No other assumption in its range changes it.",
+                    "{claim} unless {}{tail}. No {rest} assumption in its range changes it.",
                     or_list(&named)
                 )
             };
