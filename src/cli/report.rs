@@ -187,6 +187,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             .with_strengths(&strengths)
             .context("cannot assemble the report data")?;
     }
+    let run_reference = data.scenario.reference;
     if let Err(e) = data.select(&models, reference) {
         return refuse(e);
     }
@@ -195,7 +196,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     }
     // The section "What would have to be true" of `run --breakeven`, re-drawn from its
     // saved analysis when the report shows the run's own comparison.
-    let saved = if args.models.is_empty() && args.reference.is_none() {
+    let own_reference = reference.is_none_or(|r| r == run_reference);
+    let saved = if args.models.is_empty() && own_reference {
         match saved_breakeven(dir, &data.scenario) {
             Ok(a) => a,
             Err(e) => return refuse(e),

@@ -208,6 +208,20 @@ fn run_with_breakeven_puts_the_section_in_the_report() {
         fs::read_to_string(out.join("report.html")).unwrap(),
         html_before
     );
+    // Naming the run's own reference keeps it.
+    let o = whoruns()
+        .arg("report")
+        .arg(&out)
+        .args(["--reference", "you-run", "-q", "--out"])
+        .arg(dir.path().join("own-reference"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        fs::read_to_string(dir.path().join("own-reference/report.md"))
+            .unwrap()
+            .contains("What would have to be true")
+    );
     // A report of other models than the run compared leaves it out.
     let o = whoruns()
         .arg("report")
