@@ -261,14 +261,8 @@ pub fn tie(name: &str) -> Threshold {
 /// one outcome.
 pub fn tier_shares(scenario: &crate::scenario::Scenario, o: &Outcome) -> Vec<(f64, f64)> {
     let window = scenario.horizon_hours - scenario.warmup_hours;
-    let mut targets: Vec<f64> = scenario
-        .services
-        .iter()
-        .map(|s| s.availability_target)
-        .collect();
-    targets.sort_by(|a, b| b.total_cmp(a));
-    targets.dedup();
-    targets
+    scenario
+        .tiers()
         .into_iter()
         .map(|t| {
             let (mut met, mut n) = (0.0, 0.0);

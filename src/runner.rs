@@ -84,6 +84,18 @@ pub fn run_until(
     run_range(scenario, 0..scenario.replications, threads, progress, stop)
 }
 
+/// A worker pool of `threads` threads (all cores when `None`).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        builder = builder.num_threads(t);
+    }
+    builder.build().map_err(|source| RunError::ThreadPool {
+        threads: threads.unwrap_or(0),
+        source,
+    })
+}
+
 /// Replications `range` only (their seeds do not depend on the range, so running 0..n
 /// then n..m gives exactly the outcomes of running 0..m), stopping early like
 /// [`run_until`].
@@ -94,14 +106,7 @@ pub fn run_range(
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<Outcome>>, RunError> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        builder = builder.num_threads(t);
-    }
-    let pool = builder.build().map_err(|source| RunError::ThreadPool {
-        threads: threads.unwrap_or(0),
-        source,
-    })?;
+    let pool = pool(threads)?;
     let policies = policies(scenario);
     let per_replication: Option<Vec<Vec<Outcome>>> = pool.install(|| {
         range

@@ -668,6 +668,18 @@ impl Scenario {
         let services: f64 = self.services.iter().map(|s| s.revenue_per_hour).sum();
         (journeys + services) * crate::units::HOURS_PER_YEAR
     }
+
+    /// The tiers: the services' distinct availability targets, highest first.
+    pub fn tiers(&self) -> Vec<f64> {
+        let mut tiers: Vec<f64> = self
+            .services
+            .iter()
+            .map(|s| s.availability_target)
+            .collect();
+        tiers.sort_by(|a, b| b.total_cmp(a));
+        tiers.dedup();
+        tiers
+    }
 }
 
 impl Service {

@@ -144,14 +144,7 @@ pub fn verdicts(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<Verdict> {
     for m in BEST_ON {
         best(Measure::Metric(m), m.to_string(), &mut out);
     }
-    let mut tiers: Vec<f64> = scenario
-        .services
-        .iter()
-        .map(|s| s.availability_target)
-        .collect();
-    tiers.sort_by(|a, b| b.total_cmp(a));
-    tiers.dedup();
-    for t in tiers {
+    for t in scenario.tiers() {
         best(
             Measure::Tier(t),
             format!("tier_{}", crate::format::trim_pct(100.0 * t)),

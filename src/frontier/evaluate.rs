@@ -84,14 +84,7 @@ pub struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     /// An evaluator on `threads` threads (all cores when `None`).
     pub fn new(scenario: &'a Scenario, threads: Option<usize>) -> Result<Self, RunError> {
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = threads {
-            builder = builder.num_threads(t);
-        }
-        let pool = builder.build().map_err(|source| RunError::ThreadPool {
-            threads: threads.unwrap_or(0),
-            source,
-        })?;
+        let pool = crate::runner::pool(threads)?;
         let n = scenario.services.len();
         let mut superset: Vec<Policy> = Runner::ALL
             .iter()

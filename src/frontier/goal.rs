@@ -260,13 +260,7 @@ pub fn recommend(
 /// Each service's tier: its position among the scenario's targets, highest first (the
 /// order of [`Row::tiers`]).
 pub fn tier_index(scenario: &crate::scenario::Scenario) -> Vec<usize> {
-    let mut targets: Vec<f64> = scenario
-        .services
-        .iter()
-        .map(|s| s.availability_target)
-        .collect();
-    targets.sort_by(|a, b| b.total_cmp(a));
-    targets.dedup();
+    let targets = scenario.tiers();
     scenario
         .services
         .iter()

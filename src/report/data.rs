@@ -188,7 +188,7 @@ impl ReportData {
             return Err(DataError::Empty);
         }
         read_histogram(&mut models, &slots, histogram)?;
-        let tiers = tiers_of(&scenario);
+        let tiers = scenario.tiers();
         let budgets = TierBudgets::read(&scenario, &tiers, timeseries)?;
         read_weekly(&mut models, &slots, timeseries, &budgets)?;
         let service_rows = ServiceRows::read(services)?;
@@ -428,18 +428,6 @@ impl ModelData {
     pub fn years(&self) -> usize {
         self.quarters.len() / 4
     }
-}
-
-/// The distinct availability targets of the scenario's services, highest first.
-fn tiers_of(scenario: &Scenario) -> Vec<f64> {
-    let mut tiers: Vec<f64> = scenario
-        .services
-        .iter()
-        .map(|s| s.availability_target)
-        .collect();
-    tiers.sort_by(|a, b| b.total_cmp(a));
-    tiers.dedup();
-    tiers
 }
 
 /// The tier (index into `tiers`) of an availability target.

@@ -445,13 +445,7 @@ pub fn catalogue(text: &str, scenario: &Scenario) -> Vec<Lever> {
 /// The per-tier levers: deployments a week and change failure rate of every service of
 /// each distinct availability target, highest first.
 fn tiers(doc: &Table, scenario: &Scenario) -> Vec<Lever> {
-    let mut targets: Vec<f64> = scenario
-        .services
-        .iter()
-        .map(|s| s.availability_target)
-        .collect();
-    targets.sort_by(|a, b| b.total_cmp(a));
-    targets.dedup();
+    let targets = scenario.tiers();
     let mut levers = Vec::new();
     for (k, target) in targets.iter().enumerate() {
         let members: Vec<usize> = (0..scenario.services.len())
