@@ -10,8 +10,10 @@
 //! - *screening*: all models at the two ends of the range, on the first `screen`
 //!   replications (a prefix of the run's seeds); a rival whose 95% interval of the
 //!   advantage reaches zero at an end is a candidate;
-//! - *confirming*: the winner and the candidates at that end on every replication; a
-//!   verdict whose advantage stays positive holds across that side of the range;
+//! - *confirming*: the winner and the candidates at that end, sequentially: the screened
+//!   replications doubled (never simulated again) up to every replication, a candidate
+//!   released as soon as its advantage's 95% interval no longer reaches zero; a verdict
+//!   whose advantage on every replication stays positive holds across that side;
 //! - *searching*: regula falsi between today's value and the end ([`search::bisect`]),
 //!   the winner and the candidates only, every replication.
 //!
@@ -30,13 +32,13 @@ use crate::edit::EditError;
 use crate::ledger::{Entry, Ledger, ledger};
 use crate::model::ModelKind;
 use crate::outcome::Outcome;
-use crate::runner::{RunError, run_until};
+use crate::runner::{RunError, run_range};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use search::{Point, Rule};
 
 /// Replications the ends of a range are screened on, at most.
-pub const SCREEN: u32 = 40;
+pub const SCREEN: u32 = 20;
 
 /// Points a search evaluates between today's value and the end, at most.
 pub const MAX_POINTS: usize = 6;
@@ -149,6 +151,41 @@ pub struct Analysis {
     pub screen: u32,
     /// Parameters left out of the ledger, with why.
     pub skipped: Vec<(String, String)>,
+    /// What the search simulated, in model-replications (zero when read from parts).
+    pub effort: Effort,
+}
+
+/// Model-replications simulated by each step of the search (one model on one replication
+/// is one): what the analysis cost, and where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Effort {
+    /// Every model at the ends of the ranges, on the screened replications.
+    pub screening: u64,
+    /// The winners and their candidates at the ends, on every replication.
+    pub confirming: u64,
+    /// The points of the regula falsi, on every replication.
+    pub searching: u64,
+}
+
+impl Effort {
+    /// All steps.
+    pub fn total(&self) -> u64 {
+        self.screening + self.confirming + self.searching
+    }
+
+    fn add(&mut self, other: Effort) {
+        self.screening += other.screening;
+        self.confirming += other.confirming;
+        self.searching += other.searching;
+    }
+}
+
+/// Which step of the search a point serves.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Screening,
+    Confirming,
+    Searching,
 }
 
 impl Analysis {
@@ -182,6 +219,8 @@ struct Work<'a> {
     /// more models serves a request for fewer (a model's outcomes do not depend on which
     /// others are compared: they share the world, common random numbers).
     cache: Vec<(u64, u32, Vec<ModelKind>, Vec<Outcome>)>,
+    /// What the points simulated so far cost.
+    effort: Effort,
 }
 
 impl Work<'_> {
@@ -189,13 +228,32 @@ impl Work<'_> {
     /// stopped, `Err` with why the point cannot be made.
     fn at(
         &mut self,
+        step: Step,
         entry: &Entry,
         x: f64,
         models: &[ModelKind],
         replications: u32,
     ) -> Result<Option<Vec<Outcome>>, String> {
+        self.extend(step, entry, x, models, &[], 0, replications)
+    }
+
+    /// [`Work::at`] for replications `have..want` added to `prefix`, the outcomes of
+    /// replications `0..have` at the same point (of these models or more): the prefix is
+    /// not simulated again, and the result is exactly what `0..want` would give (a
+    /// replication's seed does not depend on the range it is run in).
+    #[allow(clippy::too_many_arguments)]
+    fn extend(
+        &mut self,
+        step: Step,
+        entry: &Entry,
+        x: f64,
+        models: &[ModelKind],
+        prefix: &[Outcome],
+        have: u32,
+        want: u32,
+    ) -> Result<Option<Vec<Outcome>>, String> {
         if let Some((.., o)) = self.cache.iter().find(|(b, n, ms, _)| {
-            *b == x.to_bits() && *n == replications && models.iter().all(|m| ms.contains(m))
+            *b == x.to_bits() && *n == want && models.iter().all(|m| ms.contains(m))
         }) {
             return Ok(Some(o.clone()));
         }
@@ -204,15 +262,27 @@ impl Work<'_> {
         s.adopt_run_settings(&self.plan.base);
         s.compare(models.to_vec(), models[0])
             .map_err(|e| e.to_string())?;
-        s.set_replications(replications)
+        s.set_replications(want).map_err(|e| e.to_string())?;
+        let added = run_range(&s, have..want, self.threads, self.progress, self.stop)
             .map_err(|e| e.to_string())?;
-        let out =
-            run_until(&s, self.threads, self.progress, self.stop).map_err(|e| e.to_string())?;
-        if let Some(o) = &out {
-            self.cache
-                .push((x.to_bits(), replications, models.to_vec(), o.clone()));
+        let Some(added) = added else {
+            return Ok(None);
+        };
+        let mut out: Vec<Outcome> = prefix
+            .iter()
+            .filter(|o| o.replication < have && models.contains(&o.model))
+            .cloned()
+            .collect();
+        out.extend(added);
+        let cost = models.len() as u64 * u64::from(want - have);
+        match step {
+            Step::Screening => self.effort.screening += cost,
+            Step::Confirming => self.effort.confirming += cost,
+            Step::Searching => self.effort.searching += cost,
         }
-        Ok(out)
+        self.cache
+            .push((x.to_bits(), want, models.to_vec(), out.clone()));
+        Ok(Some(out))
     }
 }
 
@@ -235,6 +305,7 @@ pub fn analyse(
         .unwrap_or_default()
         .to_vec();
     let mut findings = Vec::new();
+    let mut effort = Effort::default();
     let n = scenario.replications;
     for (k, entry) in entries.iter().enumerate() {
         let mut work = Work {
@@ -243,6 +314,7 @@ pub fn analyse(
             progress,
             stop,
             cache: Vec::new(),
+            effort: Effort::default(),
         };
         let seed = (todo.start + k) as u64;
         let mut entry_findings: Vec<Finding> = verdicts
@@ -277,6 +349,7 @@ pub fn analyse(
         }
         entry_findings.sort_by_key(|f| f.verdict);
         findings.extend(entry_findings);
+        effort.add(work.effort);
     }
     Ok(Some(Analysis {
         verdicts,
@@ -286,6 +359,7 @@ pub fn analyse(
         replications: n,
         screen: plan.screen,
         skipped: plan.ledger.skipped.clone(),
+        effort,
     }))
 }
 
@@ -304,41 +378,63 @@ fn search_end(
     let scenario = &plan.base;
     let n = scenario.replications;
     let mut flips = Vec::new();
-    let screened = match work.at(entry, end, &scenario.models, plan.screen) {
+    let screened = match work.at(Step::Screening, entry, end, &scenario.models, plan.screen) {
         Ok(Some(o)) => o,
         Ok(None) => return Ok(None),
         Err(_) => return Ok(Some(flips)),
     };
     // Per verdict, the rivals whose advantage may be gone at this end.
-    let candidates: Vec<Vec<ModelKind>> = verdicts
+    let reaching = |outcomes: &[Outcome], v: usize, rivals: &[ModelKind]| -> Vec<ModelKind> {
+        verdicts[v]
+            .advantages(scenario, outcomes, rivals)
+            .into_iter()
+            .filter(|(_, a)| Estimate::of(a.iter().copied()).low < 0.0)
+            .map(|(m, _)| m)
+            .collect()
+    };
+    let mut candidates: Vec<Vec<ModelKind>> = verdicts
         .iter()
-        .map(|verdict| {
-            verdict
-                .advantages(scenario, &screened, &verdict.rivals(&scenario.models))
-                .into_iter()
-                .filter(|(_, a)| Estimate::of(a.iter().copied()).low < 0.0)
-                .map(|(m, _)| m)
-                .collect()
-        })
+        .enumerate()
+        .map(|(v, verdict)| reaching(&screened, v, &verdict.rivals(&scenario.models)))
         .collect();
-    // One run of every model any verdict needs confirms them all.
-    let needed: Vec<ModelKind> = scenario
-        .models
-        .iter()
-        .copied()
-        .filter(|m| {
-            verdicts
-                .iter()
-                .zip(&candidates)
-                .any(|(v, c)| !c.is_empty() && (v.winner == *m || c.contains(m)))
-        })
-        .collect();
-    if needed.is_empty() {
-        return Ok(Some(flips));
-    }
-    match work.at(entry, end, &needed, n) {
-        Ok(Some(_)) | Err(_) => {}
-        Ok(None) => return Ok(None),
+    // Confirming, sequentially: the replications doubled from the screened ones (which are
+    // not simulated again) up to every replication; a rival whose advantage's 95% interval
+    // no longer reaches zero is released on the way. One run of every model any verdict
+    // still needs serves them all.
+    let mut have = plan.screen.min(n);
+    let mut outcomes = screened;
+    loop {
+        let needed: Vec<ModelKind> = scenario
+            .models
+            .iter()
+            .copied()
+            .filter(|m| {
+                verdicts
+                    .iter()
+                    .zip(&candidates)
+                    .any(|(v, c)| !c.is_empty() && (v.winner == *m || c.contains(m)))
+            })
+            .collect();
+        if needed.is_empty() {
+            return Ok(Some(flips));
+        }
+        if have >= n {
+            break;
+        }
+        let want = have.saturating_mul(2).clamp(have + 1, n);
+        outcomes = match work.extend(Step::Confirming, entry, end, &needed, &outcomes, have, want) {
+            Ok(Some(o)) => o,
+            Ok(None) => return Ok(None),
+            Err(_) => return Ok(Some(flips)),
+        };
+        have = want;
+        if have < n {
+            for (v, c) in candidates.iter_mut().enumerate() {
+                if !c.is_empty() {
+                    *c = reaching(&outcomes, v, c);
+                }
+            }
+        }
     }
     for (v, verdict) in verdicts.iter().enumerate() {
         let candidates = &candidates[v];
@@ -355,7 +451,7 @@ fn search_end(
                 .map(|(_, a)| a)
                 .collect(),
         };
-        let at_end = match work.at(entry, end, &models, n) {
+        let at_end = match work.at(Step::Confirming, entry, end, &models, n) {
             Ok(Some(o)) => point(&o, end),
             Ok(None) => return Ok(None),
             Err(_) => continue,
@@ -376,7 +472,7 @@ fn search_end(
         };
         let mut stopped = false;
         let mut eval = |x: f64| -> Option<Point> {
-            match work.at(entry, x, &models, n) {
+            match work.at(Step::Searching, entry, x, &models, n) {
                 Ok(Some(o)) => Some(point(&o, x)),
                 Ok(None) => {
                     stopped = true;
@@ -421,6 +517,7 @@ pub fn join(parts: Vec<Analysis>) -> Option<Analysis> {
     for p in parts {
         let offset = all.entries.len();
         all.entries.extend(p.entries);
+        all.effort.add(p.effort);
         all.findings.extend(p.findings.into_iter().map(|mut f| {
             f.entry += offset;
             f

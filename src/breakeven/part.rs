@@ -208,5 +208,6 @@ pub fn read(
         replications: plan.base.replications,
         screen: plan.screen,
         skipped: plan.ledger.skipped.clone(),
+        effort: super::Effort::default(),
     })
 }

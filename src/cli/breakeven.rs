@@ -220,6 +220,16 @@ fn finish(
             analysis.entries.len(),
             dest.out.display()
         );
+        let e = analysis.effort;
+        if e.total() > 0 {
+            println!(
+                "simulated {} model-replications: screening {}, confirming {}, searching {}",
+                e.total(),
+                e.screening,
+                e.confirming,
+                e.searching
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -380,6 +380,7 @@ mod tests {
             replications: 200,
             screen: 40,
             skipped: Vec::new(),
+            effort: Default::default(),
         }
     }
 
