@@ -70,6 +70,8 @@ pub struct Confirmed {
     pub simulations: u64,
     /// Batches of added replications.
     pub rounds: u32,
+    /// The objectives compared ([`Row::objective`]'s first `dims`).
+    pub dims: usize,
 }
 
 /// The paired interval of `f(a) − f(b)` over their common replications.
@@ -77,17 +79,17 @@ pub fn paired(a: &[Row], b: &[Row], f: impl Fn(&Row) -> f64) -> Estimate {
     Estimate::of(a.iter().zip(b).map(|(x, y)| f(x) - f(y)))
 }
 
-/// How `a` compares with `b` on the two objectives.
-pub fn relation(a: &[Row], b: &[Row]) -> Relation {
+/// How `a` compares with `b` on the first `dims` objectives ([`Row::objective`]).
+pub fn relation(a: &[Row], b: &[Row], dims: usize) -> Relation {
     let mut a_better = false;
     let mut b_better = false;
     let mut unsure = false;
     let mut identical = true;
-    for k in 0..2 {
+    for k in 0..dims {
         let d: Vec<f64> = a
             .iter()
             .zip(b)
-            .map(|(x, y)| x.objectives()[k] - y.objectives()[k])
+            .map(|(x, y)| x.objective(k) - y.objective(k))
             .collect();
         if d.iter().all(|x| *x == 0.0) {
             continue;
@@ -113,12 +115,12 @@ pub fn relation(a: &[Row], b: &[Row]) -> Relation {
 
 /// The relation of every pair of `rows`' points (on their common replications), as
 /// `rel[i][j]` from `i`'s side.
-fn relations(rows: &[Vec<Row>], points: usize) -> Vec<Vec<Relation>> {
+fn relations(rows: &[Vec<Row>], points: usize, dims: usize) -> Vec<Vec<Relation>> {
     let mut rel = vec![vec![Relation::Identical; points]; points];
     for i in 0..points {
         for j in (i + 1)..points {
             let n = rows[i].len().min(rows[j].len());
-            let r = relation(&rows[i][..n], &rows[j][..n]);
+            let r = relation(&rows[i][..n], &rows[j][..n], dims);
             rel[i][j] = r;
             rel[j][i] = match r {
                 Relation::Dominates => Relation::DominatedBy,
@@ -160,6 +162,7 @@ pub fn confirm(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Confirmed>, FrontierError> {
     let max = options.confirm_max.max(options.confirm_initial);
+    let dims = options.dims();
     let mut rows: Vec<Vec<Row>> = vec![Vec::new(); policies.len()];
     let mut simulations = 0u64;
     let mut rounds = 0;
@@ -191,7 +194,7 @@ pub fn confirm(
         return Ok(None);
     }
     loop {
-        let rel = relations(&rows, policies.len());
+        let rel = relations(&rows, policies.len(), dims);
         let mut involved: Vec<usize> = Vec::new();
         for (i, row) in rel.iter().enumerate() {
             // Front points against each other and against the references; references
@@ -236,7 +239,7 @@ pub fn confirm(
     if extend(&references, most, &mut rows)?.is_none() {
         return Ok(None);
     }
-    let status = statuses(&relations(&rows, front_len), front_len);
+    let status = statuses(&relations(&rows, front_len, dims), front_len);
     Ok(Some(Confirmed {
         policies,
         front_len,
@@ -244,6 +247,7 @@ pub fn confirm(
         status,
         simulations,
         rounds,
+        dims,
     }))
 }
 
@@ -258,7 +262,7 @@ impl Confirmed {
                 continue;
             }
             let n = self.rows[i].len().min(self.rows[r].len());
-            match relation(&self.rows[r][..n], &self.rows[i][..n]) {
+            match relation(&self.rows[r][..n], &self.rows[i][..n], self.dims) {
                 Relation::DominatedBy => dominated_by.push(i),
                 Relation::Dominates => dominates.push(i),
                 _ => {}

@@ -188,12 +188,18 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
     let c = &f.confirmed;
     let s = &f.scenario;
     let mut out = String::new();
+    let o = &f.options;
     let method = if f.exhaustive {
         "every assignment enumerated".to_string()
-    } else {
+    } else if o.islands == 1 {
         format!(
             "NSGA-II, population {}, {} generations",
-            f.options.population, f.options.generations
+            o.population, o.generations
+        )
+    } else {
+        format!(
+            "NSGA-II on {} islands, population {}, {} generations each",
+            o.islands, o.population, o.generations
         )
     };
     out.push_str(&format!(

@@ -30,6 +30,8 @@ fn options(threads: Option<usize>) -> Options {
         search_replications: 6,
         population: 16,
         generations: 12,
+        islands: 1,
+        tier_objective: false,
         max_front: 20,
         confirm_initial: 10,
         confirm_batch: 10,
@@ -85,7 +87,7 @@ fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
         for j in searched.len()..n {
             let k = u.rows[i].len().min(u.rows[j].len());
             assert_ne!(
-                confirm::relation(&u.rows[j][..k], &u.rows[i][..k]),
+                confirm::relation(&u.rows[j][..k], &u.rows[i][..k], 2),
                 Relation::Dominates,
                 "the enumeration's {:?} dominates the search's {:?}",
                 union[j],
@@ -273,4 +275,138 @@ fn bad_goals_are_refused_before_simulating() {
         shown.push_str(&String::from_utf8_lossy(&o.stderr));
     }
     insta::assert_snapshot!("frontier_bad_goals", shown);
+}
+
+/// The search's options on the command line for the small scenario, with 3 islands.
+const ISLAND_ARGS: [&str; 12] = [
+    "--population",
+    "8",
+    "--generations",
+    "6",
+    "--islands",
+    "3",
+    "-n",
+    "4",
+    "--confirm-max",
+    "30",
+    "--goal",
+    "meet every tier in 50% of service-years",
+];
+
+#[test]
+fn merged_frontier_shards_equal_the_whole_search() {
+    // 3 × 8 × 7 = 168 proposals: below the 729 assignments, so every island runs NSGA-II;
+    // 7 shards leave some without an island, which must merge too.
+    crate::shards::shards_equal_whole("frontier", &bundled("frontier-small.toml"), &ISLAND_ARGS);
+}
+
+#[test]
+fn shards_on_one_and_two_threads_merge_into_the_whole_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let go = |out: &std::path::Path, extra: &[&str]| {
+        let o = whoruns()
+            .arg("frontier")
+            .arg(bundled("frontier-small.toml"))
+            .args(ISLAND_ARGS)
+            .args(["-q", "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let whole = dir.path().join("whole");
+    go(&whole, &["--threads", "1"]);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    go(&a, &["--threads", "2", "--shard", "1/2"]);
+    go(&b, &["--threads", "1", "--shard", "2/2"]);
+    let merged = dir.path().join("merged");
+    let o = whoruns()
+        .arg("merge")
+        .args([&b, &a])
+        .arg("--out")
+        .arg(&merged)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "frontier.csv",
+        "summary.txt",
+        "recommendation.csv",
+        "charts/frontier.svg",
+    ] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(merged.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn frontier_parts_of_other_searches_or_broken_parts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let o = whoruns()
+            .arg("frontier")
+            .arg(bundled("frontier-small.toml"))
+            .args(ISLAND_ARGS)
+            .args(["-q", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let one = part("one", &["--shard", "1/2"]);
+    let two = part("two", &["--shard", "2/2"]);
+    let other = part("other", &["--shard", "2/2", "--max-front", "5"]);
+    let reseeded = part("reseeded", &["--shard", "2/2", "--seed", "99"]);
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    for f in ["scenario.toml", "whoruns-shard.txt", "frontier-islands.csv"] {
+        std::fs::copy(two.join(f), broken.join(f)).unwrap();
+    }
+    let islands = broken.join("frontier-islands.csv");
+    let text = std::fs::read_to_string(&islands).unwrap();
+    std::fs::write(&islands, text.replacen(",owners", ",captain", 1)).unwrap();
+    let mut shown = String::new();
+    let root = dir.path().display().to_string();
+    for parts in [
+        vec![&one, &other],
+        vec![&one, &reseeded],
+        vec![&one, &broken],
+        vec![&one],
+    ] {
+        let o = whoruns()
+            .arg("merge")
+            .args(parts)
+            .arg("--out")
+            .arg(dir.path().join("merged"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        shown.push_str(&String::from_utf8_lossy(&o.stderr).replace(&root, "<dir>"));
+    }
+    for bad in ["0/2", "3/2", "--islands"] {
+        let args: Vec<&str> = if bad == "--islands" {
+            vec!["--islands", "0"]
+        } else {
+            vec!["--shard", bad]
+        };
+        let o = whoruns()
+            .arg("frontier")
+            .arg(bundled("frontier-small.toml"))
+            .args(args)
+            .args(["--out", "/nonexistent/never-written"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        shown.push_str(&String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(!dir.path().join("merged").exists());
+    insta::assert_snapshot!("frontier_bad_parts", shown);
 }
