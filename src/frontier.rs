@@ -1,7 +1,8 @@
 //! `whoruns frontier` as a library call: who should run which service. Searches
 //! per-service assignments (the `assigned` model) for the Pareto frontier of operating
-//! cost against the cost of unreliability, on common random numbers, then confirms the
-//! front on fresh seeds and says which points its paired intervals separate.
+//! cost, the cost of unreliability and the worst tier's share of service-years meeting
+//! its target (or the first two only), on common random numbers, then confirms the front
+//! on fresh seeds and says which points its paired intervals separate.
 //!
 //! - [`evaluate`]: assignments simulated on shared worlds, one [`Row`] per replication;
 //! - [`nsga`]: NSGA-II (Deb, Pratap, Agarwal & Meyarivan 2002) over the allowed runners,
@@ -130,9 +131,9 @@ impl Default for Options {
         Options {
             search_replications: 8,
             population: 32,
-            generations: 24,
-            islands: 1,
-            tier_objective: false,
+            generations: 16,
+            islands: 4,
+            tier_objective: true,
             max_front: 20,
             confirm_initial: 10,
             confirm_batch: 10,

@@ -48,6 +48,10 @@ pub struct FrontierArgs {
     /// however many shards run the islands.
     #[arg(long, default_value_t = Options::default().islands)]
     islands: usize,
+    /// Search on operating cost and the cost of unreliability only, not also on the worst
+    /// tier's share of service-years meeting its target (still reported).
+    #[arg(long)]
+    two_objectives: bool,
     /// The most points of the search's front taken to confirmation.
     #[arg(long, default_value_t = Options::default().max_front)]
     max_front: usize,
@@ -95,6 +99,9 @@ fn canonical(args: &FrontierArgs, options: &Options, seed: u64) -> Vec<String> {
     if let Some(b) = &args.budget {
         out.extend(["--budget".to_string(), b.clone()]);
     }
+    if !options.tier_objective {
+        out.push("--two-objectives".to_string());
+    }
     for (flag, value) in [
         ("--replications", options.search_replications.to_string()),
         ("--population", options.population.to_string()),
@@ -132,6 +139,7 @@ fn settings(
         population: args.population,
         generations: args.generations,
         islands: args.islands,
+        tier_objective: !args.two_objectives,
         max_front: args.max_front,
         confirm_initial: args.confirm,
         confirm_max: args.confirm_max,

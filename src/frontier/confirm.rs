@@ -276,3 +276,40 @@ impl Confirmed {
         Estimate::of(self.rows[i].iter().map(f))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(operating: f64, unreliability: f64, worst: f64) -> Row {
+        Row {
+            cost_operating: operating,
+            cost_unreliability: unreliability,
+            cost_total: operating + unreliability,
+            availability: 1.0,
+            met_share: worst,
+            tiers: vec![worst],
+            worst_tier: worst,
+            dedicated_headcount: 0.0,
+            charged_headcount: 0.0,
+            dev_oncall_hours: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_worst_tier_separates_what_the_costs_order() {
+        // `a` is cheaper and more reliable on every replication, but its worst tier meets
+        // its target less often.
+        let a: Vec<Row> = (0..10)
+            .map(|k| row(100.0 + f64::from(k), 50.0, 0.5 + 0.01 * f64::from(k % 3)))
+            .collect();
+        let b: Vec<Row> = (0..10)
+            .map(|k| row(120.0 + f64::from(k), 60.0, 0.9 + 0.01 * f64::from(k % 2)))
+            .collect();
+        assert_eq!(relation(&a, &b, 2), Relation::Dominates);
+        assert_eq!(relation(&b, &a, 2), Relation::DominatedBy);
+        assert_eq!(relation(&a, &b, 3), Relation::Separated);
+        assert_eq!(relation(&b, &a, 3), Relation::Separated);
+        assert_eq!(relation(&a, &a, 3), Relation::Identical);
+    }
+}

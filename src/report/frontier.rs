@@ -213,6 +213,11 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
         ),
         f.search_simulations
     ));
+    out.push_str(if c.dims == 3 {
+        "objectives: operating cost, cost of unreliability, the worst tier's share of service-years meeting its target\n"
+    } else {
+        "objectives: operating cost, cost of unreliability\n"
+    });
     let by = |st: Status| (0..c.front_len).filter(|&i| c.status[i] == st).count();
     out.push_str(&format!(
         "confirmed {} of the search's front on fresh seeds: {} simulations (the named models' included) in {}; {} non-dominated by their paired intervals, {} unresolved, {} dominated\n",
@@ -243,12 +248,19 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
         let cur = &s.costs.currency;
         let est = |g: fn(&crate::frontier::Row) -> f64| c.estimate(rec.point, g);
         out.push_str(&format!(
-            "recommended for \"{}\": {} ({}), operating {} {cur} a year, unreliability {} {cur} a year{}\n",
+            "recommended for \"{}\": {} ({}), operating {} {cur} a year, unreliability {} {cur} a year, its worst tier meeting its target in {} of service-years{}\n",
             rec.goal.describe(cur),
             label(f, rec.point),
             words(&rec.runners),
             money(est(|r| r.cost_operating).mean),
             money(est(|r| r.cost_unreliability).mean),
+            crate::format::pct_against(
+                crate::frontier::goal::worst_tier(&c.rows[rec.point]),
+                &match rec.goal {
+                    crate::frontier::Goal::EveryTier { share } => vec![share],
+                    crate::frontier::Goal::Budget { .. } => Vec::new(),
+                }
+            ),
             if rec.meets { "" } else { "; no confirmed point meets the goal: this is the closest" }
         ));
         // Who runs what, and why (every column in recommendation.csv).

@@ -55,16 +55,47 @@ fn runners(f: &Frontier, i: usize) -> Vec<Runner> {
         .collect()
 }
 
+/// The default search: 3 objectives (the worst tier's share too), on 2 islands of the
+/// options above: 2 × 16 × 13 = 416 proposals, still below the space.
+fn three_objectives(threads: Option<usize>) -> Options {
+    Options {
+        islands: 2,
+        tier_objective: true,
+        ..options(threads)
+    }
+}
+
+fn found_on_three() -> &'static Frontier {
+    static FOUND: OnceLock<Frontier> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        frontier::run(&small(), &three_objectives(None), &|| {}, &|| false)
+            .unwrap()
+            .unwrap()
+    })
+}
+
 #[test]
 fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
-    let f = found();
+    matches_enumeration(found(), &options(None));
+}
+
+#[test]
+fn the_three_objective_search_finds_the_enumerated_front_too() {
+    let f = found_on_three();
+    assert_eq!(f.confirmed.dims, 3);
+    matches_enumeration(f, &three_objectives(None));
+}
+
+/// The search's confirmed front against every assignment's front (on the search's seeds),
+/// both confirmed on the same fresh seeds on `options`' objectives.
+fn matches_enumeration(f: &Frontier, options: &Options) {
     let s = &f.scenario;
     assert!(!f.exhaustive, "the budget must force the search");
     assert!(f.evaluations < 729, "{} evaluations", f.evaluations);
     let choices = Choices::of(s);
     assert_eq!(choices.space(), 729);
     let eval = Evaluator::new(s, None).unwrap();
-    let all = nsga::enumerate(&eval, &choices, &options(None)).unwrap();
+    let all = nsga::enumerate(&eval, &choices, options).unwrap();
     assert_eq!(all.archive.len(), 729);
     let exact: Vec<Vec<Runner>> = (all.front.iter())
         .map(|&i| choices.runners(&all.archive[i].genome))
@@ -80,14 +111,14 @@ fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
     }
     let policies: Vec<Policy> = union.iter().map(|r| Policy::assigned(s, r)).collect();
     let n = union.len();
-    let u = confirm::confirm(&eval, policies, n, &[], &options(None), &|| {}, &|| false)
+    let u = confirm::confirm(&eval, policies, n, &[], options, &|| {}, &|| false)
         .unwrap()
         .unwrap();
     for i in 0..searched.len() {
         for j in searched.len()..n {
             let k = u.rows[i].len().min(u.rows[j].len());
             assert_ne!(
-                confirm::relation(&u.rows[j][..k], &u.rows[i][..k], 2),
+                confirm::relation(&u.rows[j][..k], &u.rows[i][..k], options.dims()),
                 Relation::Dominates,
                 "the enumeration's {:?} dominates the search's {:?}",
                 union[j],
@@ -106,7 +137,11 @@ fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
 
 #[test]
 fn every_named_model_is_on_or_behind_the_frontier() {
-    let f = found();
+    on_or_behind(found());
+    on_or_behind(found_on_three());
+}
+
+fn on_or_behind(f: &Frontier) {
     let c = &f.confirmed;
     assert_eq!(f.references.len(), 4);
     for (r, reference) in f.references.iter().enumerate() {
@@ -174,10 +209,10 @@ fn the_recommended_scenario_meets_its_goal_on_other_seeds() {
 #[test]
 fn the_same_seed_gives_the_same_front_on_one_and_two_threads() {
     let s = small();
-    let one = frontier::run(&s, &options(Some(1)), &|| {}, &|| false)
+    let one = frontier::run(&s, &three_objectives(Some(1)), &|| {}, &|| false)
         .unwrap()
         .unwrap();
-    let two = frontier::run(&s, &options(Some(2)), &|| {}, &|| false)
+    let two = frontier::run(&s, &three_objectives(Some(2)), &|| {}, &|| false)
         .unwrap()
         .unwrap();
     assert_eq!(one.evaluations, two.evaluations);
@@ -196,7 +231,7 @@ fn the_binary_writes_the_frontier_and_a_scenario_that_runs() {
         .arg("frontier")
         .arg(bundled("frontier-small.toml"))
         .args(["--population", "16", "--generations", "12", "-n", "6"])
-        .args(["--confirm-max", "40", "--threads", "2"])
+        .args(["--islands", "2", "--confirm-max", "40", "--threads", "2"])
         .args(["--goal", "meet every tier in 50% of service-years"])
         .arg("--out")
         .arg(&out)
@@ -228,6 +263,7 @@ fn the_binary_writes_the_frontier_and_a_scenario_that_runs() {
         "cost_operating_ci95_low",
         "cost_unreliability_ci95_high",
         "met_share_tier_99.9",
+        "worst_tier_met_share_ci95_low",
         "charged_headcount",
         "runner_payments",
     ] {

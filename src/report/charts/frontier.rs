@@ -1,7 +1,9 @@
 //! The ownership frontier: each confirmed assignment's operating cost against its cost of
 //! unreliability with 95% intervals both ways, joined along the front (filled: separated
 //! by its intervals from every other point; hollow: unresolved), every named model as a
-//! labelled reference point in its colour, and the recommended assignment ringed.
+//! labelled reference point in its colour, the recommended assignment ringed, and beside
+//! every point its worst tier's share of service-years meeting the target (the third
+//! objective, on a chart of the other two).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -48,7 +50,7 @@ impl FrontierChart<'_> {
         let body = simple_frame(
             root,
             &self.title,
-            "Each point: one assignment of runners to services. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet separated. Coloured: the named models; ringed: the recommended assignment.",
+            "Each point: one assignment of runners to services; beside it, the share of service-years its worst tier meets its target in. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet. Coloured: the named models; ringed: the recommended assignment.",
             &foot,
         )?;
         let points: Vec<usize> = (0..c.policies.len())
@@ -159,6 +161,8 @@ impl FrontierChart<'_> {
             } else {
                 f.references[i - c.front_len].model.name().to_string()
             };
+            let worst = c.estimate(i, |r| r.worst_tier).mean;
+            let text = format!("{text} · {:.0}%", 100.0 * worst);
             chart
                 .draw_series(std::iter::once(
                     EmptyElement::at((x.mean, y.mean))
