@@ -79,7 +79,15 @@ pub fn paired(a: &[Row], b: &[Row], f: impl Fn(&Row) -> f64) -> Estimate {
     Estimate::of(a.iter().zip(b).map(|(x, y)| f(x) - f(y)))
 }
 
-/// How `a` compares with `b` on the first `dims` objectives ([`Row::objective`]).
+/// The indifference zone of the worst tier's share (Bechhofer 1954): two points whose
+/// paired 95% interval of the difference lies within ±5 percentage points of
+/// service-years are taken to meet their targets equally often. Without it, attainment
+/// differences no one could act on keep points on the front that cost more and are no
+/// more reliable, and the racing spends its replications trying to order them.
+pub const TIER_INDIFFERENCE: f64 = 0.05;
+
+/// How `a` compares with `b` on the first `dims` objectives ([`Row::objective`]); the
+/// third (the worst tier's share) with its indifference zone, [`TIER_INDIFFERENCE`].
 pub fn relation(a: &[Row], b: &[Row], dims: usize) -> Relation {
     let mut a_better = false;
     let mut b_better = false;
@@ -94,8 +102,11 @@ pub fn relation(a: &[Row], b: &[Row], dims: usize) -> Relation {
         if d.iter().all(|x| *x == 0.0) {
             continue;
         }
-        identical = false;
         let e = Estimate::of(d);
+        if k == 2 && e.low >= -TIER_INDIFFERENCE && e.high <= TIER_INDIFFERENCE {
+            continue;
+        }
+        identical = false;
         if e.high < 0.0 {
             a_better = true;
         } else if e.low > 0.0 {
@@ -311,5 +322,10 @@ mod tests {
         assert_eq!(relation(&a, &b, 3), Relation::Separated);
         assert_eq!(relation(&b, &a, 3), Relation::Separated);
         assert_eq!(relation(&a, &a, 3), Relation::Identical);
+        // Attainment within the indifference zone: the costs decide.
+        let c: Vec<Row> = (0..10)
+            .map(|k| row(120.0 + f64::from(k), 60.0, 0.52 + 0.01 * f64::from(k % 2)))
+            .collect();
+        assert_eq!(relation(&a, &c, 3), Relation::Dominates);
     }
 }

@@ -444,5 +444,16 @@ fn frontier_parts_of_other_searches_or_broken_parts_are_refused() {
         shown.push_str(&String::from_utf8_lossy(&o.stderr));
     }
     assert!(!dir.path().join("merged").exists());
+    // What a shard says when it is done.
+    let o = whoruns()
+        .arg("frontier")
+        .arg(bundled("frontier-small.toml"))
+        .args(ISLAND_ARGS)
+        .args(["--shard", "1/3", "--out"])
+        .arg(dir.path().join("said"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    shown.push_str(&String::from_utf8_lossy(&o.stdout).replace(&root, "<dir>"));
     insta::assert_snapshot!("frontier_bad_parts", shown);
 }
