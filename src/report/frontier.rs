@@ -128,9 +128,15 @@ fn same_as_reference(f: &Frontier, point: usize, name: &str) -> String {
     };
     let others = front.len() - 1;
     if others == 0 {
-        return format!(
-            "{name} is the whole frontier: no other assignment runs for less or loses less to unreliability"
-        );
+        return if c.dims == 3 {
+            format!(
+                "{name} is the whole frontier: no other assignment runs for less, loses less to unreliability or meets its targets more often"
+            )
+        } else {
+            format!(
+                "{name} is the whole frontier: no other assignment runs for less or loses less to unreliability"
+            )
+        };
     }
     let far = if point == last { first } else { last };
     let words = |x: f64, less: &str, more: &str| {

@@ -69,6 +69,8 @@ impl FrontierChart<'_> {
             }),
             0.08,
         );
+        // Room on the right for the labels of the rightmost points.
+        let x1 = x1 + 0.15 * (x1 - x0);
         let (y0, y1) = range(
             points.iter().flat_map(|&i| {
                 let (_, y) = est(i);
