@@ -50,7 +50,7 @@ impl FrontierChart<'_> {
         let body = simple_frame(
             root,
             &self.title,
-            "Each point: one assignment of runners to services; beside it, the share of service-years its worst tier meets its target in. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet. Coloured: the named models; ringed: the recommended assignment.",
+            "Each point: one assignment of runners to services; beside it, the lowest of its tiers' shares of service-years meeting their targets. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet. Coloured: the named models; ringed: the recommended assignment.",
             &foot,
         )?;
         let points: Vec<usize> = (0..c.policies.len())
@@ -163,7 +163,8 @@ impl FrontierChart<'_> {
             } else {
                 f.references[i - c.front_len].model.name().to_string()
             };
-            let worst = c.estimate(i, |r| r.worst_tier).mean;
+            // The goal's measure: the lowest of the tiers' mean shares.
+            let worst = crate::frontier::goal::worst_tier(&c.rows[i]);
             let text = format!("{text} · {:.0}%", 100.0 * worst);
             chart
                 .draw_series(std::iter::once(
