@@ -1,11 +1,13 @@
 //! `whoruns frontier` as a library call: who should run which service. Searches
 //! per-service assignments (the `assigned` model) for the Pareto frontier of operating
-//! cost against the cost of unreliability, on common random numbers, then confirms the
-//! front on fresh seeds and says which points its paired intervals separate.
+//! cost, the cost of unreliability and the worst tier's share of service-years meeting
+//! its target (or the first two only), on common random numbers, then confirms the front
+//! on fresh seeds and says which points its paired intervals separate.
 //!
 //! - [`evaluate`]: assignments simulated on shared worlds, one [`Row`] per replication;
 //! - [`nsga`]: NSGA-II (Deb, Pratap, Agarwal & Meyarivan 2002) over the allowed runners,
-//!   and exhaustive enumeration for small spaces;
+//!   as independent islands, and exhaustive enumeration for small spaces;
+//! - [`part`]: a shard's islands as text, for `whoruns merge`;
 //! - [`confirm`]: fresh replications where they decide dominance, paired intervals;
 //! - [`goal`]: `--goal`/`--budget`, the recommended assignment and its per-service table.
 
@@ -13,6 +15,7 @@ pub mod confirm;
 pub mod evaluate;
 pub mod goal;
 pub mod nsga;
+pub mod part;
 
 pub use confirm::{Confirmed, Relation, Status};
 pub use evaluate::Row;
@@ -102,8 +105,14 @@ pub struct Options {
     pub search_replications: u32,
     /// NSGA-II's population.
     pub population: usize,
-    /// NSGA-II's generations after the first.
+    /// NSGA-II's generations after the first, on each island.
     pub generations: usize,
+    /// Independent NSGA-II runs (islands), each on its own random stream with population
+    /// × (generations + 1) proposals; their archives are joined before confirmation.
+    pub islands: usize,
+    /// Search on the worst tier's share of service-years meeting its target as a third
+    /// objective (maximised), besides operating cost and the cost of unreliability.
+    pub tier_objective: bool,
     /// The most points of the search's front confirmed (thinned by crowding distance,
     /// the extremes kept).
     pub max_front: usize,
@@ -122,7 +131,9 @@ impl Default for Options {
         Options {
             search_replications: 8,
             population: 32,
-            generations: 24,
+            generations: 16,
+            islands: 4,
+            tier_objective: true,
             max_front: 20,
             confirm_initial: 10,
             confirm_batch: 10,
@@ -130,6 +141,23 @@ impl Default for Options {
             threads: None,
         }
     }
+}
+
+impl Options {
+    /// How many objectives are searched and compared: 2, or 3 with the tier objective
+    /// (see [`Row::objective`]).
+    pub fn dims(&self) -> usize {
+        if self.tier_objective { 3 } else { 2 }
+    }
+}
+
+/// One island's archive: every assignment it simulated, in the order it proposed them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Island {
+    /// The island's index, from 0.
+    pub index: usize,
+    /// Its archive.
+    pub archive: Vec<nsga::Candidate>,
 }
 
 /// Why a frontier could not be found.
@@ -171,9 +199,9 @@ pub struct Frontier {
     pub choices: Choices,
     /// The options used.
     pub options: Options,
-    /// Distinct assignments evaluated by the search.
+    /// Distinct assignments evaluated by the search (over all islands).
     pub evaluations: usize,
-    /// Simulations the search ran (evaluations × search replications).
+    /// Simulations the search ran (each island's evaluations × search replications).
     pub search_simulations: u64,
     /// Whether the search enumerated every assignment instead of NSGA-II.
     pub exhaustive: bool,
@@ -198,14 +226,17 @@ impl Frontier {
 /// replication numbers from 2^30 on, seeds the search never used.
 pub const FRESH: u32 = 1 << 30;
 
-/// Searches and confirms the frontier of `scenario` (its seed; its `models` as the named
-/// references), calling `progress` after each simulation; `None` when `stop` said so.
-pub fn run(
-    scenario: &Scenario,
-    options: &Options,
-    progress: &(dyn Fn() + Sync),
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<Frontier>, FrontierError> {
+/// What the search and the confirmation share.
+struct Prepared {
+    /// The choices.
+    choices: Choices,
+    /// The named models as reference points.
+    references: Vec<Reference>,
+    /// The genomes of those that are static assignments allowed.
+    seeds: Vec<Vec<u8>>,
+}
+
+fn prepare(scenario: &Scenario, options: &Options) -> Result<Prepared, FrontierError> {
     let choices = Choices::of(scenario);
     if let Some(i) = choices.per_service.iter().position(Vec::is_empty) {
         return Err(FrontierError::NoChoice {
@@ -217,7 +248,11 @@ pub fn run(
             "the search and the confirmation need at least 2 replications each".into(),
         ));
     }
-    let eval = evaluate::Evaluator::new(scenario, options.threads)?;
+    if options.islands == 0 {
+        return Err(FrontierError::Options(
+            "the search needs at least 1 island".into(),
+        ));
+    }
     let references: Vec<Reference> = scenario
         .models
         .iter()
@@ -232,9 +267,75 @@ pub fn run(
         .iter()
         .filter_map(|r| r.runners.as_ref().and_then(|x| choices.genome(x)))
         .collect();
-    let Some(search) = nsga::search(&eval, &choices, options, &seeds, progress, stop)? else {
+    Ok(Prepared {
+        choices,
+        references,
+        seeds,
+    })
+}
+
+/// Searches and confirms the frontier of `scenario` (its seed; its `models` as the named
+/// references), calling `progress` after each simulation; `None` when `stop` said so.
+pub fn run(
+    scenario: &Scenario,
+    options: &Options,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Frontier>, FrontierError> {
+    let Some(islands) = search(scenario, options, 0..options.islands, progress, stop)? else {
         return Ok(None);
     };
+    conclude(scenario, options, islands, progress, stop)
+}
+
+/// Runs the search's islands `which` (of `options.islands`): what shard K of N does.
+/// `None` when `stop` said so.
+pub fn search(
+    scenario: &Scenario,
+    options: &Options,
+    which: std::ops::Range<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<Island>>, FrontierError> {
+    let Prepared { choices, seeds, .. } = prepare(scenario, options)?;
+    let eval = evaluate::Evaluator::new(scenario, options.threads)?;
+    let mut out = Vec::new();
+    for index in which.filter(|&i| i < options.islands) {
+        let found = nsga::island(&eval, &choices, options, &seeds, index, progress, stop)?;
+        let Some(archive) = found else {
+            return Ok(None);
+        };
+        out.push(Island { index, archive });
+    }
+    Ok(Some(out))
+}
+
+/// Joins every island's archive (`islands`: indices 0 to `options.islands`, in order),
+/// takes its front, and confirms it on fresh seeds against the named models. `None` when
+/// `stop` said so.
+pub fn conclude(
+    scenario: &Scenario,
+    options: &Options,
+    islands: Vec<Island>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Frontier>, FrontierError> {
+    let Prepared {
+        choices,
+        references,
+        ..
+    } = prepare(scenario, options)?;
+    let indices: Vec<usize> = islands.iter().map(|i| i.index).collect();
+    if indices != (0..options.islands).collect::<Vec<_>>() {
+        return Err(FrontierError::Options(format!(
+            "the search has {} islands, but islands {indices:?} were given",
+            options.islands
+        )));
+    }
+    let eval = evaluate::Evaluator::new(scenario, options.threads)?;
+    let evaluated: usize = islands.iter().map(|i| i.archive.len()).sum();
+    let archives: Vec<Vec<nsga::Candidate>> = islands.into_iter().map(|i| i.archive).collect();
+    let search = nsga::join(&archives, nsga::exhaustive(&choices, options));
     let front = nsga::thin(&search.archive, &search.front, options.max_front);
     let mut policies: Vec<Policy> = front
         .iter()
@@ -262,7 +363,7 @@ pub fn run(
         choices,
         options: options.clone(),
         evaluations: search.archive.len(),
-        search_simulations: search.archive.len() as u64 * u64::from(options.search_replications),
+        search_simulations: evaluated as u64 * u64::from(options.search_replications),
         exhaustive: search.exhaustive,
         search_front: search.front.len(),
         confirmed,

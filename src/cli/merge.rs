@@ -15,7 +15,7 @@ use super::shards;
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The parts: folders written with `--shard K/N` by `whoruns run`, `sweep`,
-    /// `sensitivity` or `breakeven` (one command's), in any order.
+    /// `sensitivity`, `breakeven` or `frontier` (one command's), in any order.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
     /// Output folder for the merged results.
@@ -46,12 +46,18 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     };
     for (path, m) in &read[1..] {
         if m.run != first.run {
-            let differs: Vec<String> = m
-                .run
-                .iter()
-                .zip(&first.run)
-                .filter(|(a, b)| a != b)
-                .map(|(a, b)| format!("{} {} against {}", a.0, a.1, b.1))
+            // A recorded argument's value is named with its flag (`arg --islands 4`).
+            let differs: Vec<String> = (m.run.iter().zip(&first.run).enumerate())
+                .filter(|(_, (a, b))| a != b)
+                .map(|(i, (a, b))| {
+                    let flag = match i.checked_sub(1).map(|j| &m.run[j]) {
+                        Some((k, v)) if a.0 == "arg" && k == "arg" && v.starts_with("--") => {
+                            format!("{v} ")
+                        }
+                        _ => String::new(),
+                    };
+                    format!("{} {flag}{} against {}", a.0, a.1, b.1)
+                })
                 .collect();
             return refuse(format!(
                 "{} is not a shard of the same run as {}: {}",
@@ -106,6 +112,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         "sweep" => super::sweep::merge,
         "sensitivity" => super::sensitivity::merge,
         "breakeven" => super::breakeven::merge,
+        "frontier" => super::frontier::merge,
         other => {
             return refuse(format!(
                 "the parts come from `whoruns {other}`, which this whoruns cannot merge"

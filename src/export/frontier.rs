@@ -1,6 +1,6 @@
 //! `whoruns frontier`'s tables: `frontier.csv`/`.parquet` (one row per confirmed point
 //! and per named model: its assignment, per-service runners, metrics with 95% intervals,
-//! headcounts, status) and `recommendation.csv` (per service of the recommended
+//! the worst tier's share meeting its target, headcounts, status) and `recommendation.csv` (per service of the recommended
 //! assignment: who runs it, its tier, load and revenue at risk, and what moving it to each
 //! other allowed runner would change, paired).
 
@@ -140,6 +140,9 @@ pub fn frontier_frame(f: &Frontier) -> Result<DataFrame, ExportError> {
             c.estimate(i, |r| r.tiers.get(t).copied().unwrap_or(f64::NAN))
         });
     }
+    add(&mut cols, "worst_tier_met_share", &|i| {
+        c.estimate(i, |r| r.worst_tier)
+    });
     for r in Runner::ALL {
         cols.push(Column::new(
             format!("services_{}", r.key().replace('-', "_")).into(),

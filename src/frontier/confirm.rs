@@ -70,6 +70,8 @@ pub struct Confirmed {
     pub simulations: u64,
     /// Batches of added replications.
     pub rounds: u32,
+    /// The objectives compared ([`Row::objective`]'s first `dims`).
+    pub dims: usize,
 }
 
 /// The paired interval of `f(a) − f(b)` over their common replications.
@@ -77,23 +79,34 @@ pub fn paired(a: &[Row], b: &[Row], f: impl Fn(&Row) -> f64) -> Estimate {
     Estimate::of(a.iter().zip(b).map(|(x, y)| f(x) - f(y)))
 }
 
-/// How `a` compares with `b` on the two objectives.
-pub fn relation(a: &[Row], b: &[Row]) -> Relation {
+/// The indifference zone of the worst tier's share (Bechhofer 1954): two points whose
+/// paired 95% interval of the difference lies within ±5 percentage points of
+/// service-years are taken to meet their targets equally often. Without it, attainment
+/// differences no one could act on keep points on the front that cost more and are no
+/// more reliable, and the racing spends its replications trying to order them.
+pub const TIER_INDIFFERENCE: f64 = 0.05;
+
+/// How `a` compares with `b` on the first `dims` objectives ([`Row::objective`]); the
+/// third (the worst tier's share) with its indifference zone, [`TIER_INDIFFERENCE`].
+pub fn relation(a: &[Row], b: &[Row], dims: usize) -> Relation {
     let mut a_better = false;
     let mut b_better = false;
     let mut unsure = false;
     let mut identical = true;
-    for k in 0..2 {
+    for k in 0..dims {
         let d: Vec<f64> = a
             .iter()
             .zip(b)
-            .map(|(x, y)| x.objectives()[k] - y.objectives()[k])
+            .map(|(x, y)| x.objective(k) - y.objective(k))
             .collect();
         if d.iter().all(|x| *x == 0.0) {
             continue;
         }
-        identical = false;
         let e = Estimate::of(d);
+        if k == 2 && e.low >= -TIER_INDIFFERENCE && e.high <= TIER_INDIFFERENCE {
+            continue;
+        }
+        identical = false;
         if e.high < 0.0 {
             a_better = true;
         } else if e.low > 0.0 {
@@ -113,12 +126,12 @@ pub fn relation(a: &[Row], b: &[Row]) -> Relation {
 
 /// The relation of every pair of `rows`' points (on their common replications), as
 /// `rel[i][j]` from `i`'s side.
-fn relations(rows: &[Vec<Row>], points: usize) -> Vec<Vec<Relation>> {
+fn relations(rows: &[Vec<Row>], points: usize, dims: usize) -> Vec<Vec<Relation>> {
     let mut rel = vec![vec![Relation::Identical; points]; points];
     for i in 0..points {
         for j in (i + 1)..points {
             let n = rows[i].len().min(rows[j].len());
-            let r = relation(&rows[i][..n], &rows[j][..n]);
+            let r = relation(&rows[i][..n], &rows[j][..n], dims);
             rel[i][j] = r;
             rel[j][i] = match r {
                 Relation::Dominates => Relation::DominatedBy,
@@ -160,6 +173,7 @@ pub fn confirm(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Confirmed>, FrontierError> {
     let max = options.confirm_max.max(options.confirm_initial);
+    let dims = options.dims();
     let mut rows: Vec<Vec<Row>> = vec![Vec::new(); policies.len()];
     let mut simulations = 0u64;
     let mut rounds = 0;
@@ -191,7 +205,7 @@ pub fn confirm(
         return Ok(None);
     }
     loop {
-        let rel = relations(&rows, policies.len());
+        let rel = relations(&rows, policies.len(), dims);
         let mut involved: Vec<usize> = Vec::new();
         for (i, row) in rel.iter().enumerate() {
             // Front points against each other and against the references; references
@@ -236,7 +250,7 @@ pub fn confirm(
     if extend(&references, most, &mut rows)?.is_none() {
         return Ok(None);
     }
-    let status = statuses(&relations(&rows, front_len), front_len);
+    let status = statuses(&relations(&rows, front_len, dims), front_len);
     Ok(Some(Confirmed {
         policies,
         front_len,
@@ -244,6 +258,7 @@ pub fn confirm(
         status,
         simulations,
         rounds,
+        dims,
     }))
 }
 
@@ -258,7 +273,7 @@ impl Confirmed {
                 continue;
             }
             let n = self.rows[i].len().min(self.rows[r].len());
-            match relation(&self.rows[r][..n], &self.rows[i][..n]) {
+            match relation(&self.rows[r][..n], &self.rows[i][..n], self.dims) {
                 Relation::DominatedBy => dominated_by.push(i),
                 Relation::Dominates => dominates.push(i),
                 _ => {}
@@ -270,5 +285,47 @@ impl Confirmed {
     /// The estimate of `f` over point `i`'s fresh replications.
     pub fn estimate(&self, i: usize, f: impl Fn(&Row) -> f64) -> Estimate {
         Estimate::of(self.rows[i].iter().map(f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(operating: f64, unreliability: f64, worst: f64) -> Row {
+        Row {
+            cost_operating: operating,
+            cost_unreliability: unreliability,
+            cost_total: operating + unreliability,
+            availability: 1.0,
+            met_share: worst,
+            tiers: vec![worst],
+            worst_tier: worst,
+            dedicated_headcount: 0.0,
+            charged_headcount: 0.0,
+            dev_oncall_hours: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_worst_tier_separates_what_the_costs_order() {
+        // `a` is cheaper and more reliable on every replication, but its worst tier meets
+        // its target less often.
+        let a: Vec<Row> = (0..10)
+            .map(|k| row(100.0 + f64::from(k), 50.0, 0.5 + 0.01 * f64::from(k % 3)))
+            .collect();
+        let b: Vec<Row> = (0..10)
+            .map(|k| row(120.0 + f64::from(k), 60.0, 0.9 + 0.01 * f64::from(k % 2)))
+            .collect();
+        assert_eq!(relation(&a, &b, 2), Relation::Dominates);
+        assert_eq!(relation(&b, &a, 2), Relation::DominatedBy);
+        assert_eq!(relation(&a, &b, 3), Relation::Separated);
+        assert_eq!(relation(&b, &a, 3), Relation::Separated);
+        assert_eq!(relation(&a, &a, 3), Relation::Identical);
+        // Attainment within the indifference zone: the costs decide.
+        let c: Vec<Row> = (0..10)
+            .map(|k| row(120.0 + f64::from(k), 60.0, 0.52 + 0.01 * f64::from(k % 2)))
+            .collect();
+        assert_eq!(relation(&a, &c, 3), Relation::Dominates);
     }
 }

@@ -31,6 +31,9 @@ pub struct Row {
     pub met_share: f64,
     /// Per tier (targets highest first), the share meeting the target.
     pub tiers: Vec<f64>,
+    /// The lowest of `tiers` in this replication (1 without tiers): objective 3,
+    /// maximised. Its mean is at most the lowest of the tiers' means.
+    pub worst_tier: f64,
     /// SRE and operations headcount (whole functions).
     pub dedicated_headcount: f64,
     /// Of which charged to these services.
@@ -40,9 +43,14 @@ pub struct Row {
 }
 
 impl Row {
-    /// The objectives, both to be minimised.
-    pub fn objectives(&self) -> [f64; 2] {
-        [self.cost_operating, self.cost_unreliability]
+    /// Objective `k`, to be minimised: 0 the operating cost, 1 the cost of unreliability,
+    /// 2 the worst tier's share meeting its target, negated.
+    pub fn objective(&self, k: usize) -> f64 {
+        match k {
+            0 => self.cost_operating,
+            1 => self.cost_unreliability,
+            _ => -self.worst_tier,
+        }
     }
 
     fn of(scenario: &Scenario, o: &Outcome) -> Row {
@@ -58,6 +66,7 @@ impl Row {
             })
             .count();
         let years = window / crate::units::HOURS_PER_YEAR;
+        let worst_tier = tiers.iter().map(|(_, s)| *s).fold(1.0, f64::min);
         Row {
             cost_operating: o.cost_operating,
             cost_unreliability: o.cost_unreliability,
@@ -65,11 +74,20 @@ impl Row {
             availability: o.availability,
             met_share: met as f64 / scenario.services.len().max(1) as f64,
             tiers: tiers.into_iter().map(|(_, s)| s).collect(),
+            worst_tier,
             dedicated_headcount: o.dedicated_headcount,
             charged_headcount: o.charged_headcount,
             dev_oncall_hours: o.dev_oncall_hours / years.max(f64::MIN_POSITIVE),
         }
     }
+}
+
+/// The mean of each of the first `dims` objectives over `rows` (see [`Row::objective`]).
+pub fn objectives(rows: &[Row], dims: usize) -> Vec<f64> {
+    let n = rows.len().max(1) as f64;
+    (0..dims)
+        .map(|k| rows.iter().map(|r| r.objective(k)).sum::<f64>() / n)
+        .collect()
 }
 
 /// Simulates batches of policies on shared worlds.

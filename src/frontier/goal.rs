@@ -4,6 +4,7 @@
 //! point whose operating cost is within it), and per service what moving it would change,
 //! each move simulated on the recommended point's fresh replications (paired).
 
+use super::confirm::TIER_INDIFFERENCE;
 use super::evaluate::{Evaluator, Row};
 use super::{FRESH, Frontier, FrontierError, Status};
 use crate::model::Runner;
@@ -158,7 +159,8 @@ pub struct Recommendation {
 
 /// The confirmed point recommended for `goal`: among the front's points not dominated,
 /// the cheapest to run that meets an every-tier goal, or the least unreliable within a
-/// budget; when none meets it, the closest (the best worst tier, or the cheapest).
+/// budget; when none meets it, the closest (the cheapest whose worst tier is within
+/// [`TIER_INDIFFERENCE`] of the best, or the cheapest).
 pub fn choose(frontier: &Frontier, goal: Goal) -> Option<(usize, bool)> {
     let c = &frontier.confirmed;
     let candidates: Vec<usize> = (0..c.front_len)
@@ -182,10 +184,17 @@ pub fn choose(frontier: &Frontier, goal: Goal) -> Option<(usize, bool)> {
         return Some((i, true));
     }
     let closest = match goal {
-        Goal::EveryTier { .. } => candidates
-            .iter()
-            .copied()
-            .max_by(|&a, &b| worst_tier(&c.rows[a]).total_cmp(&worst_tier(&c.rows[b]))),
+        Goal::EveryTier { .. } => {
+            // The best worst tier, and among the points within the indifference zone of
+            // it, the cheapest to run.
+            let best = (candidates.iter())
+                .map(|&i| worst_tier(&c.rows[i]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let near: Vec<usize> = (candidates.iter().copied())
+                .filter(|&i| worst_tier(&c.rows[i]) >= best - TIER_INDIFFERENCE)
+                .collect();
+            by(&|r| r.cost_operating, &near)
+        }
         Goal::Budget { .. } => by(&|r| r.cost_operating, &candidates),
     };
     closest.map(|i| (i, false))

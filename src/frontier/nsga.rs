@@ -6,14 +6,25 @@
 //! crossover and per-service mutation among the allowed runners only. The initial
 //! population holds the named models that are static assignments, every "one runner for
 //! all" assignment allowed, and random assignments. Every distinct assignment is simulated
-//! once (an archive); the search's front is the archive's non-dominated set. A space no
-//! larger than the search's budget is enumerated instead.
+//! once per island (an archive); the search's front is the non-dominated set of the
+//! islands' archives joined. A space no larger than the search's budget is enumerated
+//! instead, each island taking its block of the assignments.
+//!
+//! **Islands.** The search is `islands` independent NSGA-II runs, each on its own random
+//! stream of the scenario's seed and with population × (generations + 1) proposals of the
+//! budget; they exchange nothing (an island model without migration: Whitley, Rana &
+//! Heckendorn 1999; Tomassini 2005), so each island's archive depends only on the
+//! scenario, the options and its index — which is what lets `whoruns frontier --shard`
+//! run islands on separate machines and `whoruns merge` join them into the very archive
+//! one machine finds. Every candidate of every island is simulated on the same
+//! replications, so an assignment two islands both propose has the same objectives in
+//! both.
 
 use std::collections::HashMap;
 
 use rand::{Rng, RngExt};
 
-use super::evaluate::{Evaluator, Row};
+use super::evaluate::Evaluator;
 use super::{Choices, FrontierError, Options};
 use crate::models::Policy;
 use crate::rng::{Purpose, SimRng, stream};
@@ -23,10 +34,9 @@ use crate::rng::{Purpose, SimRng, stream};
 pub struct Candidate {
     /// Indices into each service's choices.
     pub genome: Vec<u8>,
-    /// Mean objectives over the search's replications.
-    pub objectives: [f64; 2],
-    /// Its replications.
-    pub rows: Vec<Row>,
+    /// Mean objectives over the search's replications, each minimised (see
+    /// [`Options::dims`]).
+    pub objectives: Vec<f64>,
 }
 
 /// The search's result.
@@ -40,21 +50,22 @@ pub struct Search {
     pub exhaustive: bool,
 }
 
-/// Whether `a` dominates `b` (both minimised).
-pub fn dominates(a: &[f64; 2], b: &[f64; 2]) -> bool {
-    a[0] <= b[0] && a[1] <= b[1] && (a[0] < b[0] || a[1] < b[1])
+/// Whether `a` dominates `b` (every objective minimised).
+pub fn dominates(a: &[f64], b: &[f64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y)
 }
 
 /// Fast non-dominated sorting: fronts of indices into `objs`, best first.
-pub fn fronts(objs: &[[f64; 2]]) -> Vec<Vec<usize>> {
+pub fn fronts<O: AsRef<[f64]>>(objs: &[O]) -> Vec<Vec<usize>> {
+    let objs: Vec<&[f64]> = objs.iter().map(AsRef::as_ref).collect();
     let n = objs.len();
     let mut dominated_by = vec![0usize; n];
     let mut dominates_list: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
         for j in 0..n {
-            if i != j && dominates(&objs[i], &objs[j]) {
+            if i != j && dominates(objs[i], objs[j]) {
                 dominates_list[i].push(j);
-            } else if i != j && dominates(&objs[j], &objs[i]) {
+            } else if i != j && dominates(objs[j], objs[i]) {
                 dominated_by[i] += 1;
             }
         }
@@ -80,9 +91,13 @@ pub fn fronts(objs: &[[f64; 2]]) -> Vec<Vec<usize>> {
 
 /// Crowding distance of each member of `front` (same order): the extremes of each
 /// objective infinite.
-pub fn crowding(objs: &[[f64; 2]], front: &[usize]) -> Vec<f64> {
+pub fn crowding<O: AsRef<[f64]>>(objs: &[O], front: &[usize]) -> Vec<f64> {
+    let objs: Vec<&[f64]> = objs.iter().map(AsRef::as_ref).collect();
     let mut d = vec![0.0; front.len()];
-    for k in [0usize, 1] {
+    let dims = front.first().map_or(0, |&i| objs[i].len());
+    // Objective `k` of every member: the loop is over objectives, not over `objs`.
+    #[allow(clippy::needless_range_loop)]
+    for k in 0..dims {
         let mut order: Vec<usize> = (0..front.len()).collect();
         order.sort_by(|&a, &b| {
             objs[front[a]][k]
@@ -108,19 +123,22 @@ pub fn crowding(objs: &[[f64; 2]], front: &[usize]) -> Vec<f64> {
 /// `front` (archive indices) thinned to at most `max` points by crowding distance, the
 /// most crowded dropped one at a time; sorted by operating cost.
 pub fn thin(archive: &[Candidate], front: &[usize], max: usize) -> Vec<usize> {
-    let objs: Vec<[f64; 2]> = archive.iter().map(|c| c.objectives).collect();
-    // The cheapest and the least unreliable point always stay (duplicates can give other
-    // points an infinite crowding distance too).
+    let objs: Vec<&[f64]> = archive.iter().map(|c| c.objectives.as_slice()).collect();
+    let dims = front.first().map_or(0, |&i| objs[i].len());
+    // The best point on each objective always stays (duplicates can give other points an
+    // infinite crowding distance too); ties go to the better on the others, in order.
     let end = |k: usize| {
         front.iter().copied().min_by(|&a, &b| {
-            (objs[a][k].total_cmp(&objs[b][k]))
-                .then(objs[a][1 - k].total_cmp(&objs[b][1 - k]))
-                .then(a.cmp(&b))
+            let mut o = objs[a][k].total_cmp(&objs[b][k]);
+            for j in (0..dims).filter(|&j| j != k) {
+                o = o.then(objs[a][j].total_cmp(&objs[b][j]));
+            }
+            o.then(a.cmp(&b))
         })
     };
-    let protected = [end(0), end(1)];
+    let protected: Vec<Option<usize>> = (0..dims).map(end).collect();
     let mut kept = front.to_vec();
-    while kept.len() > max.max(2) {
+    while kept.len() > max.max(dims) {
         let d = crowding(&objs, &kept);
         let Some(worst) = (0..kept.len())
             .filter(|&i| !protected.contains(&Some(kept[i])))
@@ -139,11 +157,23 @@ struct Archive<'e, 'a> {
     eval: &'e Evaluator<'a>,
     choices: &'e Choices,
     reps: u32,
+    dims: usize,
     index: HashMap<Vec<u8>, usize>,
     candidates: Vec<Candidate>,
 }
 
-impl Archive<'_, '_> {
+impl<'e, 'a> Archive<'e, 'a> {
+    fn new(eval: &'e Evaluator<'a>, choices: &'e Choices, options: &Options) -> Self {
+        Archive {
+            eval,
+            choices,
+            reps: options.search_replications,
+            dims: options.dims(),
+            index: HashMap::new(),
+            candidates: Vec::new(),
+        }
+    }
+
     /// Simulates the genomes not yet in the archive; their indices, in order. `None`
     /// when stopped.
     fn add(
@@ -168,16 +198,10 @@ impl Archive<'_, '_> {
             return Ok(None);
         };
         for (g, rows) in fresh.into_iter().zip(rows) {
-            let n = rows.len().max(1) as f64;
-            let objectives = [
-                rows.iter().map(|r| r.cost_operating).sum::<f64>() / n,
-                rows.iter().map(|r| r.cost_unreliability).sum::<f64>() / n,
-            ];
             self.index.insert(g.clone(), self.candidates.len());
             self.candidates.push(Candidate {
                 genome: g,
-                objectives,
-                rows,
+                objectives: super::evaluate::objectives(&rows, self.dims),
             });
         }
         Ok(Some(genomes.iter().map(|g| self.index[g]).collect()))
@@ -206,32 +230,51 @@ fn below(rng: &mut SimRng, n: usize) -> usize {
     (rng.next_u64() % n.max(1) as u64) as usize
 }
 
-/// Searches `choices` with NSGA-II (or enumerates a space no larger than its budget),
-/// starting from `seeds` (genomes of the named models).
-pub fn search(
+/// NSGA-II's population size: `--population`, even and at least 4.
+fn population_size(options: &Options) -> usize {
+    options.population.max(4) & !1
+}
+
+/// The search's budget: the assignments all islands propose together.
+pub fn budget(options: &Options) -> u128 {
+    let per_island = population_size(options) * (options.generations + 1);
+    (per_island as u128).saturating_mul(options.islands.max(1) as u128)
+}
+
+/// Whether `choices` is small enough to enumerate within the budget of `options`.
+pub fn exhaustive(choices: &Choices, options: &Options) -> bool {
+    choices.space() <= budget(options)
+}
+
+/// Block `k` of `m` of `total` items, in order (the blocks partition `0..total`).
+pub fn block(total: usize, k: usize, m: usize) -> std::ops::Range<usize> {
+    let at = |i: usize| (total as u128 * i as u128 / m.max(1) as u128) as usize;
+    at(k)..at(k + 1)
+}
+
+/// Island `index`'s archive: every assignment it simulated, in the order it first
+/// proposed them. NSGA-II on its own stream, starting from `seeds` (genomes of the named
+/// models); when the space fits the budget, its block of the enumeration instead.
+pub fn island(
     eval: &Evaluator<'_>,
     choices: &Choices,
     options: &Options,
     seeds: &[Vec<u8>],
+    index: usize,
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<Search>, FrontierError> {
-    let mut archive = Archive {
-        eval,
-        choices,
-        reps: options.search_replications,
-        index: HashMap::new(),
-        candidates: Vec::new(),
-    };
-    let n = options.population.max(4) & !1;
-    let budget = (n * (options.generations + 1)) as u128;
-    if choices.space() <= budget {
-        if archive.add(&every(choices), progress, stop)?.is_none() {
+) -> Result<Option<Vec<Candidate>>, FrontierError> {
+    let mut archive = Archive::new(eval, choices, options);
+    if exhaustive(choices, options) {
+        let all = every(choices);
+        let mine = block(all.len(), index, options.islands);
+        if archive.add(&all[mine], progress, stop)?.is_none() {
             return Ok(None);
         }
-        return Ok(Some(finish(archive.candidates, true)));
+        return Ok(Some(archive.candidates));
     }
-    let mut rng = stream(eval.scenario.seed, Purpose::Search, 0);
+    let n = population_size(options);
+    let mut rng = stream(eval.scenario.seed, Purpose::Search, index as u64);
     let services = choices.per_service.len();
     let mut start: Vec<Vec<u8>> = Vec::new();
     let propose = |g: Vec<u8>, start: &mut Vec<Vec<u8>>| {
@@ -257,43 +300,7 @@ pub fn search(
         return Ok(None);
     };
     for _ in 0..options.generations {
-        let objs: Vec<[f64; 2]> = archive.candidates.iter().map(|c| c.objectives).collect();
-        let (rank, crowd) = rank_and_crowding(&objs, &population);
-        let better = |a: usize, b: usize| {
-            if rank[a] != rank[b] {
-                rank[a] < rank[b]
-            } else {
-                crowd[a] > crowd[b]
-            }
-        };
-        let tournament = |rng: &mut SimRng| {
-            let (a, b) = (below(rng, population.len()), below(rng, population.len()));
-            if better(a, b) { a } else { b }
-        };
-        let pm = 1.0 / services.max(1) as f64;
-        let mut offspring: Vec<Vec<u8>> = Vec::with_capacity(n);
-        while offspring.len() < n {
-            let p1 = &archive.candidates[population[tournament(&mut rng)]].genome;
-            let p2 = &archive.candidates[population[tournament(&mut rng)]].genome;
-            let (mut c1, mut c2) = (p1.clone(), p2.clone());
-            if rng.random::<f64>() < 0.9 {
-                for s in 0..services {
-                    if rng.random::<f64>() < 0.5 {
-                        std::mem::swap(&mut c1[s], &mut c2[s]);
-                    }
-                }
-            }
-            for c in [&mut c1, &mut c2] {
-                for (s, gene) in c.iter_mut().enumerate() {
-                    let k = choices.per_service[s].len();
-                    if k > 1 && rng.random::<f64>() < pm {
-                        *gene = ((usize::from(*gene) + 1 + below(&mut rng, k - 1)) % k) as u8;
-                    }
-                }
-            }
-            offspring.push(c1);
-            offspring.push(c2);
-        }
+        let offspring = breed(&archive, &population, choices, n, &mut rng);
         let Some(children) = archive.add(&offspring, progress, stop)? else {
             return Ok(None);
         };
@@ -303,15 +310,70 @@ pub fn search(
                 union.push(c);
             }
         }
-        let objs: Vec<[f64; 2]> = archive.candidates.iter().map(|c| c.objectives).collect();
+        let objs: Vec<&[f64]> = (archive.candidates.iter())
+            .map(|c| c.objectives.as_slice())
+            .collect();
         population = select(&objs, &union, n);
     }
-    Ok(Some(finish(archive.candidates, false)))
+    Ok(Some(archive.candidates))
+}
+
+/// `n` children of `population`: binary tournaments by rank and crowding, uniform
+/// crossover (probability 0.9), per-service mutation to another allowed runner (rate
+/// 1/services).
+fn breed(
+    archive: &Archive<'_, '_>,
+    population: &[usize],
+    choices: &Choices,
+    n: usize,
+    rng: &mut SimRng,
+) -> Vec<Vec<u8>> {
+    let services = choices.per_service.len();
+    let objs: Vec<&[f64]> = (archive.candidates.iter())
+        .map(|c| c.objectives.as_slice())
+        .collect();
+    let (rank, crowd) = rank_and_crowding(&objs, population);
+    let better = |a: usize, b: usize| {
+        if rank[a] != rank[b] {
+            rank[a] < rank[b]
+        } else {
+            crowd[a] > crowd[b]
+        }
+    };
+    let tournament = |rng: &mut SimRng| {
+        let (a, b) = (below(rng, population.len()), below(rng, population.len()));
+        if better(a, b) { a } else { b }
+    };
+    let pm = 1.0 / services.max(1) as f64;
+    let mut offspring: Vec<Vec<u8>> = Vec::with_capacity(n);
+    while offspring.len() < n {
+        let p1 = &archive.candidates[population[tournament(rng)]].genome;
+        let p2 = &archive.candidates[population[tournament(rng)]].genome;
+        let (mut c1, mut c2) = (p1.clone(), p2.clone());
+        if rng.random::<f64>() < 0.9 {
+            for s in 0..services {
+                if rng.random::<f64>() < 0.5 {
+                    std::mem::swap(&mut c1[s], &mut c2[s]);
+                }
+            }
+        }
+        for c in [&mut c1, &mut c2] {
+            for (s, gene) in c.iter_mut().enumerate() {
+                let k = choices.per_service[s].len();
+                if k > 1 && rng.random::<f64>() < pm {
+                    *gene = ((usize::from(*gene) + 1 + below(rng, k - 1)) % k) as u8;
+                }
+            }
+        }
+        offspring.push(c1);
+        offspring.push(c2);
+    }
+    offspring
 }
 
 /// Each population member's rank and crowding distance (by position in `population`).
-fn rank_and_crowding(objs: &[[f64; 2]], population: &[usize]) -> (Vec<usize>, Vec<f64>) {
-    let local: Vec<[f64; 2]> = population.iter().map(|&i| objs[i]).collect();
+fn rank_and_crowding(objs: &[&[f64]], population: &[usize]) -> (Vec<usize>, Vec<f64>) {
+    let local: Vec<&[f64]> = population.iter().map(|&i| objs[i]).collect();
     let mut rank = vec![0; population.len()];
     let mut crowd = vec![0.0; population.len()];
     for (r, front) in fronts(&local).into_iter().enumerate() {
@@ -325,8 +387,8 @@ fn rank_and_crowding(objs: &[[f64; 2]], population: &[usize]) -> (Vec<usize>, Ve
 }
 
 /// NSGA-II's environmental selection: whole fronts while they fit, then the least crowded.
-fn select(objs: &[[f64; 2]], union: &[usize], n: usize) -> Vec<usize> {
-    let local: Vec<[f64; 2]> = union.iter().map(|&i| objs[i]).collect();
+fn select<O: AsRef<[f64]>>(objs: &[O], union: &[usize], n: usize) -> Vec<usize> {
+    let local: Vec<&[f64]> = union.iter().map(|&i| objs[i].as_ref()).collect();
     let mut out = Vec::with_capacity(n);
     for front in fronts(&local) {
         if out.len() + front.len() <= n {
@@ -344,8 +406,22 @@ fn select(objs: &[[f64; 2]], union: &[usize], n: usize) -> Vec<usize> {
     out
 }
 
+/// The islands' archives joined, in island order, each assignment once (its first
+/// appearance; every island simulates it on the same replications, so every copy has the
+/// same objectives), and their non-dominated set sorted by operating cost.
+pub fn join(islands: &[Vec<Candidate>], exhaustive: bool) -> Search {
+    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut archive = Vec::new();
+    for c in islands.iter().flatten() {
+        if seen.insert(c.genome.as_slice()) {
+            archive.push(c.clone());
+        }
+    }
+    finish(archive, exhaustive)
+}
+
 fn finish(archive: Vec<Candidate>, exhaustive: bool) -> Search {
-    let objs: Vec<[f64; 2]> = archive.iter().map(|c| c.objectives).collect();
+    let objs: Vec<&[f64]> = archive.iter().map(|c| c.objectives.as_slice()).collect();
     let mut front = fronts(&objs).into_iter().next().unwrap_or_default();
     front.sort_by(|&a, &b| objs[a][0].total_cmp(&objs[b][0]).then(a.cmp(&b)));
     Search {
@@ -362,13 +438,7 @@ pub fn enumerate(
     choices: &Choices,
     options: &Options,
 ) -> Result<Search, FrontierError> {
-    let mut archive = Archive {
-        eval,
-        choices,
-        reps: options.search_replications,
-        index: HashMap::new(),
-        candidates: Vec::new(),
-    };
+    let mut archive = Archive::new(eval, choices, options);
     archive.add(&every(choices), &|| {}, &|| false)?;
     Ok(finish(archive.candidates, true))
 }
@@ -416,7 +486,7 @@ mod tests {
             }
             let archive: Vec<Candidate> = objs
                 .iter()
-                .map(|o| Candidate { genome: Vec::new(), objectives: *o, rows: Vec::new() })
+                .map(|o| Candidate { genome: Vec::new(), objectives: o.to_vec() })
                 .collect();
             let kept = thin(&archive, &f[0], max);
             proptest::prop_assert!(kept.len() <= max.max(2) || kept.len() == f[0].len());

@@ -128,9 +128,15 @@ fn same_as_reference(f: &Frontier, point: usize, name: &str) -> String {
     };
     let others = front.len() - 1;
     if others == 0 {
-        return format!(
-            "{name} is the whole frontier: no other assignment runs for less or loses less to unreliability"
-        );
+        return if c.dims == 3 {
+            format!(
+                "{name} is the whole frontier: no other assignment runs for less, loses less to unreliability or meets its targets more often"
+            )
+        } else {
+            format!(
+                "{name} is the whole frontier: no other assignment runs for less or loses less to unreliability"
+            )
+        };
     }
     let far = if point == last { first } else { last };
     let words = |x: f64, less: &str, more: &str| {
@@ -188,12 +194,18 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
     let c = &f.confirmed;
     let s = &f.scenario;
     let mut out = String::new();
+    let o = &f.options;
     let method = if f.exhaustive {
         "every assignment enumerated".to_string()
-    } else {
+    } else if o.islands == 1 {
         format!(
             "NSGA-II, population {}, {} generations",
-            f.options.population, f.options.generations
+            o.population, o.generations
+        )
+    } else {
+        format!(
+            "NSGA-II on {} islands, population {}, {} generations each",
+            o.islands, o.population, o.generations
         )
     };
     out.push_str(&format!(
@@ -207,6 +219,11 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
         ),
         f.search_simulations
     ));
+    out.push_str(if c.dims == 3 {
+        "objectives: operating cost, cost of unreliability, the worst tier's share of service-years meeting its target\n"
+    } else {
+        "objectives: operating cost, cost of unreliability\n"
+    });
     let by = |st: Status| (0..c.front_len).filter(|&i| c.status[i] == st).count();
     out.push_str(&format!(
         "confirmed {} of the search's front on fresh seeds: {} simulations (the named models' included) in {}; {} non-dominated by their paired intervals, {} unresolved, {} dominated\n",
@@ -237,12 +254,19 @@ pub fn summary(f: &Frontier, rec: Option<&Recommendation>) -> String {
         let cur = &s.costs.currency;
         let est = |g: fn(&crate::frontier::Row) -> f64| c.estimate(rec.point, g);
         out.push_str(&format!(
-            "recommended for \"{}\": {} ({}), operating {} {cur} a year, unreliability {} {cur} a year{}\n",
+            "recommended for \"{}\": {} ({}), operating {} {cur} a year, unreliability {} {cur} a year, its worst tier meeting its target in {} of service-years{}\n",
             rec.goal.describe(cur),
             label(f, rec.point),
             words(&rec.runners),
             money(est(|r| r.cost_operating).mean),
             money(est(|r| r.cost_unreliability).mean),
+            crate::format::pct_against(
+                crate::frontier::goal::worst_tier(&c.rows[rec.point]),
+                &match rec.goal {
+                    crate::frontier::Goal::EveryTier { share } => vec![share],
+                    crate::frontier::Goal::Budget { .. } => Vec::new(),
+                }
+            ),
             if rec.meets { "" } else { "; no confirmed point meets the goal: this is the closest" }
         ));
         // Who runs what, and why (every column in recommendation.csv).

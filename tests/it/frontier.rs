@@ -30,6 +30,8 @@ fn options(threads: Option<usize>) -> Options {
         search_replications: 6,
         population: 16,
         generations: 12,
+        islands: 1,
+        tier_objective: false,
         max_front: 20,
         confirm_initial: 10,
         confirm_batch: 10,
@@ -53,16 +55,47 @@ fn runners(f: &Frontier, i: usize) -> Vec<Runner> {
         .collect()
 }
 
+/// The default search: 3 objectives (the worst tier's share too), on 2 islands of the
+/// options above: 2 × 16 × 13 = 416 proposals, still below the space.
+fn three_objectives(threads: Option<usize>) -> Options {
+    Options {
+        islands: 2,
+        tier_objective: true,
+        ..options(threads)
+    }
+}
+
+fn found_on_three() -> &'static Frontier {
+    static FOUND: OnceLock<Frontier> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        frontier::run(&small(), &three_objectives(None), &|| {}, &|| false)
+            .unwrap()
+            .unwrap()
+    })
+}
+
 #[test]
 fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
-    let f = found();
+    matches_enumeration(found(), &options(None));
+}
+
+#[test]
+fn the_three_objective_search_finds_the_enumerated_front_too() {
+    let f = found_on_three();
+    assert_eq!(f.confirmed.dims, 3);
+    matches_enumeration(f, &three_objectives(None));
+}
+
+/// The search's confirmed front against every assignment's front (on the search's seeds),
+/// both confirmed on the same fresh seeds on `options`' objectives.
+fn matches_enumeration(f: &Frontier, options: &Options) {
     let s = &f.scenario;
     assert!(!f.exhaustive, "the budget must force the search");
     assert!(f.evaluations < 729, "{} evaluations", f.evaluations);
     let choices = Choices::of(s);
     assert_eq!(choices.space(), 729);
     let eval = Evaluator::new(s, None).unwrap();
-    let all = nsga::enumerate(&eval, &choices, &options(None)).unwrap();
+    let all = nsga::enumerate(&eval, &choices, options).unwrap();
     assert_eq!(all.archive.len(), 729);
     let exact: Vec<Vec<Runner>> = (all.front.iter())
         .map(|&i| choices.runners(&all.archive[i].genome))
@@ -78,14 +111,14 @@ fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
     }
     let policies: Vec<Policy> = union.iter().map(|r| Policy::assigned(s, r)).collect();
     let n = union.len();
-    let u = confirm::confirm(&eval, policies, n, &[], &options(None), &|| {}, &|| false)
+    let u = confirm::confirm(&eval, policies, n, &[], options, &|| {}, &|| false)
         .unwrap()
         .unwrap();
     for i in 0..searched.len() {
         for j in searched.len()..n {
             let k = u.rows[i].len().min(u.rows[j].len());
             assert_ne!(
-                confirm::relation(&u.rows[j][..k], &u.rows[i][..k]),
+                confirm::relation(&u.rows[j][..k], &u.rows[i][..k], options.dims()),
                 Relation::Dominates,
                 "the enumeration's {:?} dominates the search's {:?}",
                 union[j],
@@ -104,7 +137,11 @@ fn the_search_finds_the_enumerated_front_within_the_confirmation_intervals() {
 
 #[test]
 fn every_named_model_is_on_or_behind_the_frontier() {
-    let f = found();
+    on_or_behind(found());
+    on_or_behind(found_on_three());
+}
+
+fn on_or_behind(f: &Frontier) {
     let c = &f.confirmed;
     assert_eq!(f.references.len(), 4);
     for (r, reference) in f.references.iter().enumerate() {
@@ -172,10 +209,10 @@ fn the_recommended_scenario_meets_its_goal_on_other_seeds() {
 #[test]
 fn the_same_seed_gives_the_same_front_on_one_and_two_threads() {
     let s = small();
-    let one = frontier::run(&s, &options(Some(1)), &|| {}, &|| false)
+    let one = frontier::run(&s, &three_objectives(Some(1)), &|| {}, &|| false)
         .unwrap()
         .unwrap();
-    let two = frontier::run(&s, &options(Some(2)), &|| {}, &|| false)
+    let two = frontier::run(&s, &three_objectives(Some(2)), &|| {}, &|| false)
         .unwrap()
         .unwrap();
     assert_eq!(one.evaluations, two.evaluations);
@@ -194,7 +231,7 @@ fn the_binary_writes_the_frontier_and_a_scenario_that_runs() {
         .arg("frontier")
         .arg(bundled("frontier-small.toml"))
         .args(["--population", "16", "--generations", "12", "-n", "6"])
-        .args(["--confirm-max", "40", "--threads", "2"])
+        .args(["--islands", "2", "--confirm-max", "40", "--threads", "2"])
         .args(["--goal", "meet every tier in 50% of service-years"])
         .arg("--out")
         .arg(&out)
@@ -226,6 +263,7 @@ fn the_binary_writes_the_frontier_and_a_scenario_that_runs() {
         "cost_operating_ci95_low",
         "cost_unreliability_ci95_high",
         "met_share_tier_99.9",
+        "worst_tier_met_share_ci95_low",
         "charged_headcount",
         "runner_payments",
     ] {
@@ -273,4 +311,149 @@ fn bad_goals_are_refused_before_simulating() {
         shown.push_str(&String::from_utf8_lossy(&o.stderr));
     }
     insta::assert_snapshot!("frontier_bad_goals", shown);
+}
+
+/// The search's options on the command line for the small scenario, with 3 islands.
+const ISLAND_ARGS: [&str; 12] = [
+    "--population",
+    "8",
+    "--generations",
+    "6",
+    "--islands",
+    "3",
+    "-n",
+    "4",
+    "--confirm-max",
+    "30",
+    "--goal",
+    "meet every tier in 50% of service-years",
+];
+
+#[test]
+fn merged_frontier_shards_equal_the_whole_search() {
+    // 3 × 8 × 7 = 168 proposals: below the 729 assignments, so every island runs NSGA-II;
+    // 7 shards leave some without an island, which must merge too.
+    crate::shards::shards_equal_whole("frontier", &bundled("frontier-small.toml"), &ISLAND_ARGS);
+}
+
+#[test]
+fn shards_on_one_and_two_threads_merge_into_the_whole_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let go = |out: &std::path::Path, extra: &[&str]| {
+        let o = whoruns()
+            .arg("frontier")
+            .arg(bundled("frontier-small.toml"))
+            .args(ISLAND_ARGS)
+            .args(["-q", "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let whole = dir.path().join("whole");
+    go(&whole, &["--threads", "1"]);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    go(&a, &["--threads", "2", "--shard", "1/2"]);
+    go(&b, &["--threads", "1", "--shard", "2/2"]);
+    let merged = dir.path().join("merged");
+    let o = whoruns()
+        .arg("merge")
+        .args([&b, &a])
+        .arg("--out")
+        .arg(&merged)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "frontier.csv",
+        "summary.txt",
+        "recommendation.csv",
+        "charts/frontier.svg",
+    ] {
+        assert_eq!(
+            std::fs::read(whole.join(f)).unwrap(),
+            std::fs::read(merged.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn frontier_parts_of_other_searches_or_broken_parts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let o = whoruns()
+            .arg("frontier")
+            .arg(bundled("frontier-small.toml"))
+            .args(ISLAND_ARGS)
+            .args(["-q", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let one = part("one", &["--shard", "1/2"]);
+    let two = part("two", &["--shard", "2/2"]);
+    let other = part("other", &["--shard", "2/2", "--max-front", "5"]);
+    let reseeded = part("reseeded", &["--shard", "2/2", "--seed", "99"]);
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    for f in ["scenario.toml", "whoruns-shard.txt", "frontier-islands.csv"] {
+        std::fs::copy(two.join(f), broken.join(f)).unwrap();
+    }
+    let islands = broken.join("frontier-islands.csv");
+    let text = std::fs::read_to_string(&islands).unwrap();
+    std::fs::write(&islands, text.replacen(",owners", ",captain", 1)).unwrap();
+    let mut shown = String::new();
+    let root = dir.path().display().to_string();
+    for parts in [
+        vec![&one, &other],
+        vec![&one, &reseeded],
+        vec![&one, &broken],
+        vec![&one],
+    ] {
+        let o = whoruns()
+            .arg("merge")
+            .args(parts)
+            .arg("--out")
+            .arg(dir.path().join("merged"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        shown.push_str(&String::from_utf8_lossy(&o.stderr).replace(&root, "<dir>"));
+    }
+    for bad in ["0/2", "3/2", "--islands"] {
+        let args: Vec<&str> = if bad == "--islands" {
+            vec!["--islands", "0"]
+        } else {
+            vec!["--shard", bad]
+        };
+        let o = whoruns()
+            .arg("frontier")
+            .arg(bundled("frontier-small.toml"))
+            .args(args)
+            .args(["--out", "/nonexistent/never-written"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        shown.push_str(&String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(!dir.path().join("merged").exists());
+    // What a shard says when it is done.
+    let o = whoruns()
+        .arg("frontier")
+        .arg(bundled("frontier-small.toml"))
+        .args(ISLAND_ARGS)
+        .args(["--shard", "1/3", "--out"])
+        .arg(dir.path().join("said"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    shown.push_str(&String::from_utf8_lossy(&o.stdout).replace(&root, "<dir>"));
+    insta::assert_snapshot!("frontier_bad_parts", shown);
 }

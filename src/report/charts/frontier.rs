@@ -1,7 +1,9 @@
 //! The ownership frontier: each confirmed assignment's operating cost against its cost of
 //! unreliability with 95% intervals both ways, joined along the front (filled: separated
 //! by its intervals from every other point; hollow: unresolved), every named model as a
-//! labelled reference point in its colour, and the recommended assignment ringed.
+//! labelled reference point in its colour, the recommended assignment ringed, and beside
+//! every point its worst tier's share of service-years meeting the target (the third
+//! objective, on a chart of the other two).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -48,7 +50,7 @@ impl FrontierChart<'_> {
         let body = simple_frame(
             root,
             &self.title,
-            "Each point: one assignment of runners to services. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet separated. Coloured: the named models; ringed: the recommended assignment.",
+            "Each point: one assignment of runners to services; beside it, the lowest of its tiers' shares of service-years meeting their targets. Bars: 95% intervals on fresh seeds. Filled: separated from every other point by paired intervals; hollow: not yet. Coloured: the named models; ringed: the recommended assignment.",
             &foot,
         )?;
         let points: Vec<usize> = (0..c.policies.len())
@@ -67,6 +69,8 @@ impl FrontierChart<'_> {
             }),
             0.08,
         );
+        // Room on the right for the labels of the rightmost points.
+        let x1 = x1 + 0.15 * (x1 - x0);
         let (y0, y1) = range(
             points.iter().flat_map(|&i| {
                 let (_, y) = est(i);
@@ -159,6 +163,9 @@ impl FrontierChart<'_> {
             } else {
                 f.references[i - c.front_len].model.name().to_string()
             };
+            // The goal's measure: the lowest of the tiers' mean shares.
+            let worst = crate::frontier::goal::worst_tier(&c.rows[i]);
+            let text = format!("{text} · {:.0}%", 100.0 * worst);
             chart
                 .draw_series(std::iter::once(
                     EmptyElement::at((x.mean, y.mean))
