@@ -112,6 +112,8 @@ impl FrontierChart<'_> {
                 ShapeStyle::from(&GREY).stroke_width(3),
             )))
             .map_err(err)?;
+        // Labels are placed after every point is drawn, so that none covers another.
+        let mut labels: Vec<(String, RGBColor, (f64, f64))> = Vec::new();
         for &i in &points {
             if i >= c.front_len && f.references[i - c.front_len].twin.is_some() {
                 continue;
@@ -166,10 +168,17 @@ impl FrontierChart<'_> {
             // The goal's measure: the lowest of the tiers' mean shares.
             let worst = crate::frontier::goal::worst_tier(&c.rows[i]);
             let text = format!("{text} · {:.0}%", 100.0 * worst);
+            labels.push((text, ink, (x.mean, y.mean)));
+        }
+        let anchors: Vec<(i32, i32)> = labels
+            .iter()
+            .map(|(.., at)| chart.backend_coord(at))
+            .collect();
+        let boxes = place_labels(&labels, &anchors);
+        for ((text, ink, at), offset) in labels.into_iter().zip(boxes) {
             chart
                 .draw_series(std::iter::once(
-                    EmptyElement::at((x.mean, y.mean))
-                        + Text::new(text, (16, -34), font(26).color(&ink)),
+                    EmptyElement::at(at) + Text::new(text, offset, font(26).color(&ink)),
                 ))
                 .map_err(err)?;
         }
@@ -184,5 +193,85 @@ impl FrontierChart<'_> {
     /// The chart as PNG bytes.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
         to_png("frontier", |root| self.draw(root))
+    }
+}
+
+/// Label height in pixels at the chart's label size (26 px text).
+const LABEL_HEIGHT: i32 = 30;
+
+/// Where each label goes, as an offset from its point: the first of a few positions around
+/// the point (above right first, as before) whose box overlaps no label placed earlier and
+/// no point; the first position when every one is taken.
+fn place_labels(
+    labels: &[(String, RGBColor, (f64, f64))],
+    anchors: &[(i32, i32)],
+) -> Vec<(i32, i32)> {
+    type Box = (i32, i32, i32, i32);
+    let overlaps = |a: Box, b: Box| a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+    let dots: Vec<Box> = anchors
+        .iter()
+        .map(|&(x, y)| (x - 12, y - 12, x + 12, y + 12))
+        .collect();
+    let mut placed: Vec<Box> = Vec::new();
+    let mut out = Vec::new();
+    for ((text, ..), &(x, y)) in labels.iter().zip(anchors) {
+        let w = super::frame::measure(text, 26, false).ceil() as i32;
+        let h = LABEL_HEIGHT;
+        let candidates = [
+            (16, -34),
+            (16, 8),
+            (-16 - w, -34),
+            (-16 - w, 8),
+            (16, -34 - h),
+            (16, 8 + h),
+            (-w / 2, -34 - h),
+            (-w / 2, 8 + h),
+        ];
+        let free = |&(dx, dy): &(i32, i32)| {
+            let b = (x + dx, y + dy, x + dx + w, y + dy + h);
+            !placed.iter().chain(&dots).any(|p| overlaps(b, *p))
+        };
+        let (dx, dy) = candidates
+            .iter()
+            .copied()
+            .find(|c| free(c))
+            .unwrap_or(candidates[0]);
+        placed.push((x + dx, y + dy, x + dx + w, y + dy + h));
+        out.push((dx, dy));
+    }
+    out
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn labels_of_points_close_together_do_not_overlap() {
+        let ink = RGBColor(0, 0, 0);
+        let labels: Vec<(String, RGBColor, (f64, f64))> = (0..4)
+            .map(|k| (format!("F{k} · 15%"), ink, (0.0, 0.0)))
+            .collect();
+        // Four points 20 px apart on a line: their default labels would overlap.
+        let anchors = [(500, 500), (520, 500), (540, 510), (560, 500)];
+        let offsets = place_labels(&labels, &anchors);
+        let boxes: Vec<(i32, i32, i32, i32)> = offsets
+            .iter()
+            .zip(&anchors)
+            .zip(&labels)
+            .map(|((&(dx, dy), &(x, y)), (t, ..))| {
+                let w = super::super::frame::measure(t, 26, false).ceil() as i32;
+                (x + dx, y + dy, x + dx + w, y + dy + LABEL_HEIGHT)
+            })
+            .collect();
+        for a in 0..boxes.len() {
+            for b in a + 1..boxes.len() {
+                let (p, q) = (boxes[a], boxes[b]);
+                let overlap = p.0 < q.2 && q.0 < p.2 && p.1 < q.3 && q.1 < p.3;
+                assert!(!overlap, "labels {a} and {b} overlap: {p:?} {q:?}");
+            }
+        }
+        // A point alone keeps the label's usual place, above right.
+        assert_eq!(place_labels(&labels[..1], &anchors[..1]), [(16, -34)]);
     }
 }
