@@ -403,10 +403,17 @@ mod tests {
             .unwrap()
             .unwrap();
         let mut streamed = Vec::new();
-        for_each(&s, 0..s.replications, Some(3), &|| {}, &|| false, &mut |o| {
-            streamed.extend(o);
-            Ok::<(), RunError>(())
-        })
+        for_each(
+            &s,
+            0..s.replications,
+            Some(3),
+            &|| {},
+            &|| false,
+            &mut |o| {
+                streamed.extend(o);
+                Ok::<(), RunError>(())
+            },
+        )
         .unwrap();
         assert_eq!(all, streamed);
         let asked = AtomicUsize::new(0);
@@ -421,14 +428,21 @@ mod tests {
         .unwrap();
         assert!(!stopped);
         let mut calls = 0;
-        let failed = for_each(&s, 0..s.replications, Some(2), &|| {}, &|| false, &mut |_| {
-            calls += 1;
-            if calls == 3 {
-                Err(RunError::Settings(crate::scenario::ChangeError::NoModels))
-            } else {
-                Ok(())
-            }
-        });
+        let failed = for_each(
+            &s,
+            0..s.replications,
+            Some(2),
+            &|| {},
+            &|| false,
+            &mut |_| {
+                calls += 1;
+                if calls == 3 {
+                    Err(RunError::Settings(crate::scenario::ChangeError::NoModels))
+                } else {
+                    Ok(())
+                }
+            },
+        );
         assert!(failed.is_err());
         assert_eq!(calls, 3);
     }

@@ -65,10 +65,9 @@ impl Stage {
             fs::create_dir_all(p)?;
         }
         let file = fs::File::create(&path)?;
-        Ok(whoruns::export::Sink::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            file,
-        )))
+        Ok(whoruns::export::Sink::new(
+            std::io::BufWriter::with_capacity(1 << 20, file),
+        ))
     }
 
     /// Writes `files` beside what was streamed, the manifest naming `names` (every file

@@ -7,7 +7,6 @@ use clap::Args;
 use whoruns::breakeven::Analysis;
 use whoruns::guard::{self, Limits};
 use whoruns::precision::Precision;
-use whoruns::report::files::TABLE_FILES;
 use whoruns::report::stream::{Keep, StreamError, Streamed};
 use whoruns::run::{Options, Progress};
 
@@ -131,6 +130,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let keep = Keep {
         csv: shard.is_none(),
         report_data: shard.is_none(),
+        report_series: !args.no_report,
         outcomes: args.breakeven && shard.is_none(),
     };
     let result = whoruns::report::stream::run(
@@ -144,13 +144,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         keep,
         &mut |name| stage.sink(name),
     );
-    let result = match result {
-        Ok(done) => Ok(done),
-        Err(StreamError::Run(e)) => Err(e),
-        Err(e) => return Err(e.into()),
-    };
     let shown = args.scenario.display().to_string();
-    let done = match common::ran(result, &shown)? {
+    let done = match streamed(result, &shown)? {
         Ok(done) => done,
         Err(status) => {
             bar.finish_and_clear();
@@ -224,10 +219,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    let names = whoruns::report::files::in_order(
-        TABLE_FILES.iter().map(|n| n.to_string()).collect(),
-        out_files.iter().map(|(n, _)| n.clone()).collect(),
-    );
+    let names = whoruns::report::files::run_names(&out_files);
     if let Some(status) = dest.publish_stage(stage, &out_files, &names, Some(&out))? {
         return Ok(status);
     }
@@ -240,6 +232,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         analysis.as_ref().map(|(a, _)| a),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A streamed run's result, with a runaway replication refused as [`common::ran`] does.
+fn streamed(
+    result: Result<Option<Streamed>, StreamError>,
+    shown: &str,
+) -> anyhow::Result<Result<Option<Streamed>, ExitCode>> {
+    match result {
+        Ok(done) => Ok(Ok(done)),
+        Err(StreamError::Run(e)) => common::ran(Err(e), shown),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What a finished run prints: the summary as one JSON document with `--json`, else the

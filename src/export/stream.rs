@@ -36,7 +36,9 @@ impl Sink {
 
     fn inner(&self) -> std::sync::MutexGuard<'_, Box<dyn Write + Send>> {
         // A panic while writing leaves at worst a partial file, which is never published.
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -82,6 +84,21 @@ const CSV: [Option<&str>; 5] = [
     Some("quarters.csv"),
 ];
 
+/// Pieces (one replication's rows each) merged into one chunk at a time.
+const MERGE: usize = 64;
+
+/// The frames `pieces` one under the other (as chunks; not yet one chunk).
+fn concat(table: &'static str, pieces: Vec<DataFrame>) -> Result<DataFrame, ExportError> {
+    let mut pieces = pieces.into_iter();
+    let Some(mut all) = pieces.next() else {
+        return Ok(DataFrame::empty());
+    };
+    for p in pieces {
+        wrap(table, all.vstack_mut(&p).map(|_| ()))?;
+    }
+    Ok(all)
+}
+
 /// One table being streamed.
 struct Table {
     /// Its Parquet file's name.
@@ -100,6 +117,8 @@ struct Table {
     rows_per_replication: Option<usize>,
     /// Rows of the row group being filled.
     pieces: Vec<DataFrame>,
+    /// Of which the first are merged pieces ([`Table::consolidate`]).
+    merged: usize,
     /// Their rows.
     buffered: usize,
 }
@@ -131,6 +150,7 @@ impl Table {
             if piece.height() < want {
                 self.buffered += piece.height();
                 self.pieces.push(piece);
+                self.consolidate()?;
                 return Ok(());
             }
             let (head, rest) = piece.split_at(want as i64);
@@ -166,17 +186,31 @@ impl Table {
         Ok(())
     }
 
+    /// Merges the last [`MERGE`] pieces into one chunk once there are that many: a frame
+    /// of a few rows carries more bookkeeping than values (a replication adds six rows of
+    /// ninety columns to `replications.*`), so many small pieces would cost several times
+    /// the rows they hold. The row group is one chunk in the end either way.
+    fn consolidate(&mut self) -> Result<(), ExportError> {
+        if self.pieces.len() < self.merged + MERGE {
+            return Ok(());
+        }
+        let recent = self.pieces.split_off(self.merged);
+        let mut merged = concat(self.name, recent)?;
+        merged.rechunk_mut();
+        self.pieces.push(merged);
+        self.merged = self.pieces.len();
+        Ok(())
+    }
+
     /// Writes the full row group held.
     fn flush(&mut self) -> Result<(), ExportError> {
         self.plan.pop_front();
-        let mut pieces = std::mem::take(&mut self.pieces).into_iter();
-        self.buffered = 0;
-        let Some(mut group) = pieces.next() else {
+        let pieces = std::mem::take(&mut self.pieces);
+        (self.buffered, self.merged) = (0, 0);
+        if pieces.is_empty() {
             return Ok(());
-        };
-        for p in pieces {
-            wrap(self.name, group.vstack_mut(&p).map(|_| ()))?;
         }
+        let mut group = concat(self.name, pieces)?;
         group.rechunk_mut_par();
         if let Some(w) = self.parquet.as_mut() {
             wrap(self.name, w.write_batch(&group))?;
@@ -255,6 +289,7 @@ impl TableStream {
                 plan: VecDeque::new(),
                 rows_per_replication: None,
                 pieces: Vec::new(),
+                merged: 0,
                 buffered: 0,
             });
         }
@@ -379,7 +414,9 @@ mod tests {
                 ),
                 Column::new(
                     "replication".into(),
-                    (at..at + per_piece).map(|i| i as u32 / 7).collect::<Vec<_>>(),
+                    (at..at + per_piece)
+                        .map(|i| i as u32 / 7)
+                        .collect::<Vec<_>>(),
                 ),
                 Column::new(
                     "hours".into(),
@@ -410,11 +447,14 @@ mod tests {
             plan: VecDeque::new(),
             rows_per_replication: None,
             pieces: Vec::new(),
+            merged: 0,
             buffered: 0,
         };
         for p in 0..pieces {
             table.push(piece(p), pieces).unwrap();
             assert!(table.buffered < 2 * ROW_GROUP_ROWS);
+            // Small pieces are merged as they come: a bounded number of frames is held.
+            assert!(table.pieces.len() <= 2 * MERGE + ROW_GROUP_ROWS / (MERGE * per_piece) + 1);
         }
         table.finish().unwrap();
         assert!(*parquet.0.lock().unwrap() == to_parquet(&mut whole).unwrap());

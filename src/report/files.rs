@@ -62,7 +62,10 @@ pub fn run_with(
     let tables: Files = vec![
         (TABLE_FILES[0].into(), export::to_parquet(&mut frames.reps)?),
         (TABLE_FILES[1].into(), export::to_csv(&mut frames.reps)?),
-        (TABLE_FILES[2].into(), export::to_parquet(&mut frames.services)?),
+        (
+            TABLE_FILES[2].into(),
+            export::to_parquet(&mut frames.services)?,
+        ),
         (TABLE_FILES[3].into(), export::to_csv(&mut frames.services)?),
         (
             TABLE_FILES[4].into(),
@@ -72,7 +75,10 @@ pub fn run_with(
             TABLE_FILES[5].into(),
             export::to_parquet(&mut frames.histogram)?,
         ),
-        (TABLE_FILES[6].into(), export::to_parquet(&mut frames.quarters)?),
+        (
+            TABLE_FILES[6].into(),
+            export::to_parquet(&mut frames.quarters)?,
+        ),
         (TABLE_FILES[7].into(), export::to_csv(&mut frames.quarters)?),
     ];
     let (rest, rows) = run_rest(&data, scenario_text, no_report, breakeven)?;
@@ -103,6 +109,15 @@ pub fn in_order<T>(tables: Vec<T>, rest: Vec<T>) -> Vec<T> {
     out.extend(tables);
     out.extend(rest);
     out
+}
+
+/// Every file of a streamed run, in order: its tables ([`TABLE_FILES`]) among `rest`, the
+/// files [`run_rest`] made (and any added after them).
+pub fn run_names(rest: &Files) -> Vec<String> {
+    in_order(
+        TABLE_FILES.iter().map(|n| n.to_string()).collect(),
+        rest.iter().map(|(n, _)| n.clone()).collect(),
+    )
 }
 
 /// Every file of a run but its tables, in order — summary, pairwise, `summary.txt`,

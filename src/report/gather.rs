@@ -37,11 +37,22 @@ pub struct Gather {
     capacity: usize,
     /// Whether any quarter was measured.
     any_quarter: bool,
+    /// Gather the weekly, quarterly, per-service and histogram values the report draws;
+    /// without them only the metrics (what the summaries need).
+    series: bool,
 }
 
 impl Gather {
-    /// Gathers for `scenario`'s models over `replications` replications.
+    /// Gathers for `scenario`'s models over `replications` replications everything the
+    /// report reads.
     pub fn new(scenario: &Scenario, replications: u32) -> Gather {
+        Gather::with_series(scenario, replications, true)
+    }
+
+    /// [`Gather::new`], with the weekly, quarterly, per-service and histogram values only
+    /// when `series`; without them the data holds the metrics alone: enough for the
+    /// summaries and pairwise tables, not for the report's charts.
+    pub fn with_series(scenario: &Scenario, replications: u32, series: bool) -> Gather {
         let top_target = scenario
             .services
             .iter()
@@ -51,7 +62,11 @@ impl Gather {
         let service_tier: Vec<Option<usize>> = scenario
             .services
             .iter()
-            .map(|s| tiers.iter().position(|t| (t - s.availability_target).abs() < 1e-12))
+            .map(|s| {
+                tiers
+                    .iter()
+                    .position(|t| (t - s.availability_target).abs() < 1e-12)
+            })
             .collect();
         let mut tier_budget = vec![0.0; tiers.len()];
         for (s, t) in service_tier.iter().enumerate() {
@@ -92,6 +107,7 @@ impl Gather {
             replication_ids: Vec::with_capacity(capacity),
             capacity,
             any_quarter: false,
+            series,
         }
     }
 
@@ -102,6 +118,9 @@ impl Gather {
                 continue;
             };
             self.metrics(k, o);
+            if !self.series {
+                continue;
+            }
             self.weekly(k, o);
             self.services(k, o);
             self.quarters(k, o);
@@ -121,7 +140,11 @@ impl Gather {
         let metrics = &mut self.models[k].data.metrics;
         for m in COLUMNS {
             let v = m.get(o).unwrap_or(f64::NAN);
-            let v = if m.unit == "count" { v as u64 as f64 } else { v };
+            let v = if m.unit == "count" {
+                v as u64 as f64
+            } else {
+                v
+            };
             metrics
                 .entry(m.name.to_string())
                 .or_insert_with(|| Vec::with_capacity(capacity))

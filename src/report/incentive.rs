@@ -103,13 +103,8 @@ pub fn simulate_range(
                 });
             }
         }
-        let finished = crate::runner::for_each(
-            &s,
-            range.clone(),
-            threads,
-            &|| {},
-            stop,
-            &mut |outcomes| {
+        let finished =
+            crate::runner::for_each(&s, range.clone(), threads, &|| {}, stop, &mut |outcomes| {
                 for (i, m) in scenario.models.iter().enumerate() {
                     for o in outcomes.iter().filter(|o| o.model == *m) {
                         for (j, column) in columns.iter().enumerate() {
@@ -120,9 +115,8 @@ pub fn simulate_range(
                     }
                 }
                 Ok::<(), crate::runner::RunError>(())
-            },
-        )
-        .map_err(|e| e.to_string())?;
+            })
+            .map_err(|e| e.to_string())?;
         if !finished {
             return Ok(None);
         }

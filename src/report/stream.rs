@@ -22,6 +22,9 @@ pub struct Keep {
     pub csv: bool,
     /// Gather the report's data (a whole run; a shard's part needs none).
     pub report_data: bool,
+    /// With it, everything the report draws; without, only the metrics the summaries
+    /// need (`--no-report`).
+    pub report_series: bool,
     /// Keep each outcome's scalars, without its weekly, quarterly and histogram series
     /// ([`light`]): what `--breakeven` judges the run's verdicts on.
     pub outcomes: bool,
@@ -45,7 +48,7 @@ pub struct Streamed {
     pub scenario: Scenario,
     /// What `--precision` did.
     pub note: Option<Note>,
-    /// The report's data, when asked for.
+    /// The report's data, when asked for (only its metrics without `report_series`).
     pub data: Option<ReportData>,
     /// The outcomes' scalars ([`light`]), ordered by replication then model, when asked
     /// for; else empty.
@@ -123,7 +126,9 @@ pub fn run(
     let mut filling = Filling {
         scenario: &scenario,
         tables: TableStream::new(count, keep.csv, open)?,
-        gather: keep.report_data.then(|| Gather::new(&scenario, count)),
+        gather: keep
+            .report_data
+            .then(|| Gather::with_series(&scenario, count, keep.report_series)),
         outcomes: keep.outcomes.then(Vec::new),
     };
     let note = match held {
