@@ -40,7 +40,26 @@ pub struct Gather {
     /// Gather the weekly, quarterly, per-service and histogram values the report draws;
     /// without them only the metrics (what the summaries need).
     series: bool,
+    /// Which columns of [`QUARTER_COLUMNS`] are gathered.
+    quarter_columns: [bool; QUARTER_COLUMNS.len()],
 }
+
+/// The columns of `quarters.*` the report reads: the years compared (`years::METRICS`,
+/// with the hours, restored incidents and restore hours `ModelData::year` weighs them
+/// by) and the trajectories chart's panels. A run gathers only these (the others would
+/// be 14 × 8 bytes per quarter, model and replication kept for nothing); the tables hold
+/// them all.
+pub const DRAWN_QUARTER_COLUMNS: [&str; 9] = [
+    "hours",
+    "incidents",
+    "restored",
+    "restore_hours",
+    "mttr_hours",
+    "availability",
+    "cost_operating",
+    "cost_unreliability",
+    "cost_total",
+];
 
 impl Gather {
     /// Gathers for `scenario`'s models over `replications` replications everything the
@@ -49,10 +68,20 @@ impl Gather {
         Gather::with_series(scenario, replications, true)
     }
 
+    /// What a run gathers: with `report`, what the report draws (of the quarters, only
+    /// [`DRAWN_QUARTER_COLUMNS`]); without, the metrics alone: enough for the summaries
+    /// and pairwise tables, not for the report's charts.
+    pub fn for_run(scenario: &Scenario, replications: u32, report: bool) -> Gather {
+        let mut g = Gather::with_series(scenario, replications, report);
+        for (kept, name) in g.quarter_columns.iter_mut().zip(QUARTER_COLUMNS) {
+            *kept = DRAWN_QUARTER_COLUMNS.contains(&name);
+        }
+        g
+    }
+
     /// [`Gather::new`], with the weekly, quarterly, per-service and histogram values only
-    /// when `series`; without them the data holds the metrics alone: enough for the
-    /// summaries and pairwise tables, not for the report's charts.
-    pub fn with_series(scenario: &Scenario, replications: u32, series: bool) -> Gather {
+    /// when `series`.
+    fn with_series(scenario: &Scenario, replications: u32, series: bool) -> Gather {
         let top_target = scenario
             .services
             .iter()
@@ -108,6 +137,7 @@ impl Gather {
             capacity,
             any_quarter: false,
             series,
+            quarter_columns: [true; QUARTER_COLUMNS.len()],
         }
     }
 
@@ -244,7 +274,11 @@ impl Gather {
             let Some(i) = usize::from(q.quarter).checked_sub(1) else {
                 continue;
             };
-            for (series, v) in columns.iter_mut().zip(quarter_row(n_services, q)) {
+            let row = quarter_row(n_services, q);
+            for ((series, v), kept) in columns.iter_mut().zip(row).zip(self.quarter_columns) {
+                if !kept {
+                    continue;
+                }
                 if series.len() <= i {
                     series.resize_with(i + 1, || Vec::with_capacity(capacity));
                 }
@@ -258,7 +292,7 @@ impl Gather {
         let n_quarters = self
             .models
             .iter()
-            .flat_map(|m| m.quarters.first().map(Vec::len))
+            .flat_map(|m| m.quarters.iter().map(Vec::len))
             .max()
             .unwrap_or(0);
         let mut models: Vec<ModelData> = Vec::with_capacity(self.models.len());
@@ -272,7 +306,9 @@ impl Gather {
                 data.quarter_values = QUARTER_COLUMNS
                     .iter()
                     .zip(m.quarters)
-                    .map(|(name, mut series)| {
+                    .zip(self.quarter_columns)
+                    .filter(|(_, kept)| *kept)
+                    .map(|((name, mut series), _)| {
                         series.resize_with(n_quarters, Vec::new);
                         ((*name).to_string(), series)
                     })
@@ -367,6 +403,30 @@ mod tests {
         let gathered = gather.finish().unwrap();
         assert_eq!(canonical(&gathered), canonical(&read));
         assert!(!gathered.models[0].workarounds.is_empty());
+        // What a run with the report gathers: the same, but the quarters' columns the
+        // report does not read; without the report, the metrics alone.
+        let mut run = Gather::for_run(&scenario, scenario.replications, true);
+        for replication in outcomes.chunks(models) {
+            run.add(replication);
+        }
+        let mut drawn = read.clone();
+        for m in &mut drawn.models {
+            m.quarter_values
+                .retain(|name, _| DRAWN_QUARTER_COLUMNS.contains(&name.as_str()));
+            assert_eq!(m.quarter_values.len(), DRAWN_QUARTER_COLUMNS.len());
+        }
+        assert_eq!(canonical(&run.finish().unwrap()), canonical(&drawn));
+        let mut metrics_only = Gather::for_run(&scenario, scenario.replications, false);
+        for replication in outcomes.chunks(models) {
+            metrics_only.add(replication);
+        }
+        let metrics_only = metrics_only.finish().unwrap();
+        for (a, b) in metrics_only.models.iter().zip(&read.models) {
+            let (x, y): (BTreeMap<_, _>, BTreeMap<_, _>) =
+                (a.metrics.iter().collect(), b.metrics.iter().collect());
+            assert_eq!(format!("{x:?}"), format!("{y:?}"));
+            assert!(a.workarounds.is_empty() && a.quarter_values.is_empty());
+        }
     }
 
     #[test]

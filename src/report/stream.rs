@@ -128,7 +128,7 @@ pub fn run(
         tables: TableStream::new(count, keep.csv, open)?,
         gather: keep
             .report_data
-            .then(|| Gather::with_series(&scenario, count, keep.report_series)),
+            .then(|| Gather::for_run(&scenario, count, keep.report_series)),
         outcomes: keep.outcomes.then(Vec::new),
     };
     let note = match held {
