@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 pub mod frontier;
 mod parts;
+mod stream;
 mod tables;
 
 pub use frontier::{frontier_frame, recommendation_frame};
@@ -12,6 +13,7 @@ pub use parts::{
     StrengthValues, cells_frame, cells_from, sides_frame, sides_from, strengths_frame,
     strengths_from,
 };
+pub use stream::{ROW_GROUP_ROWS, Sink, TableStream, row_groups};
 pub use tables::{Frames, STRENGTHS, TABLES};
 
 use crate::metric::COLUMNS;
@@ -32,6 +34,14 @@ pub enum ExportError {
         table: &'static str,
         /// polars' error.
         source: PolarsError,
+    },
+    /// A streamed file could not be opened or completed.
+    #[error("cannot write {file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The underlying error.
+        source: std::io::Error,
     },
     /// A table read back holds an empty or unreadable entry.
     #[error("{table}: {problem}")]
@@ -262,6 +272,45 @@ pub const QUARTER_COLUMNS: [&str; 23] = [
     "workarounds_open",
 ];
 
+/// One quarter's values in the columns of [`QUARTER_COLUMNS`], as `quarters.*` holds them,
+/// for a scenario of `n_services` services (at least 1).
+pub fn quarter_row(
+    n_services: f64,
+    q: &crate::outcome::QuarterSample,
+) -> [f64; QUARTER_COLUMNS.len()] {
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    [
+        f64::from((q.quarter.max(1) - 1) / 4 + 1),
+        q.hours,
+        f64::from(q.incidents),
+        f64::from(q.restored),
+        q.restore_hours,
+        f64::from(q.change_incidents),
+        q.deploys as f64,
+        ratio(f64::from(q.change_incidents), q.deploys as f64),
+        f64::from(q.cascades),
+        q.prevented as f64,
+        q.followups as f64,
+        // No incident restored: no time to restore (not zero).
+        if q.restored > 0 {
+            q.restore_hours / f64::from(q.restored)
+        } else {
+            f64::NAN
+        },
+        q.downtime_hours,
+        (1.0 - ratio(q.downtime_hours, n_services * q.hours)).clamp(0.0, 1.0),
+        q.cost_operating,
+        q.cost_unreliability,
+        q.cost_operating + q.cost_unreliability,
+        q.l1_knowledge,
+        q.rate_multiplier,
+        q.change_rate_multiplier,
+        q.telemetry,
+        q.resilience,
+        f64::from(q.workarounds_open),
+    ]
+}
+
 /// One row per (model, replication, measured quarter): how each headline metric unfolds
 /// over the years (`quarters.parquet`, `quarters.csv`). Costs per year; availability of
 /// the quarter's service-hours, impact-weighted; multipliers and resilience at its end.
@@ -272,42 +321,12 @@ pub fn quarters_frame(scenario: &Scenario, outcomes: &[Outcome]) -> Result<DataF
     let mut replication = Vec::with_capacity(rows);
     let mut quarter = Vec::with_capacity(rows);
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); QUARTER_COLUMNS.len()];
-    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     for o in outcomes {
         for q in &o.quarters {
             model.push(o.model.key());
             replication.push(o.replication);
             quarter.push(u32::from(q.quarter));
-            let row = [
-                f64::from((q.quarter.max(1) - 1) / 4 + 1),
-                q.hours,
-                f64::from(q.incidents),
-                f64::from(q.restored),
-                q.restore_hours,
-                f64::from(q.change_incidents),
-                q.deploys as f64,
-                ratio(f64::from(q.change_incidents), q.deploys as f64),
-                f64::from(q.cascades),
-                q.prevented as f64,
-                q.followups as f64,
-                // No incident restored: no time to restore (not zero).
-                if q.restored > 0 {
-                    q.restore_hours / f64::from(q.restored)
-                } else {
-                    f64::NAN
-                },
-                q.downtime_hours,
-                (1.0 - ratio(q.downtime_hours, n_services * q.hours)).clamp(0.0, 1.0),
-                q.cost_operating,
-                q.cost_unreliability,
-                q.cost_operating + q.cost_unreliability,
-                q.l1_knowledge,
-                q.rate_multiplier,
-                q.change_rate_multiplier,
-                q.telemetry,
-                q.resilience,
-                f64::from(q.workarounds_open),
-            ];
+            let row = quarter_row(n_services, q);
             for (column, v) in values.iter_mut().zip(row) {
                 column.push(v);
             }

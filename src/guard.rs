@@ -6,7 +6,9 @@
 //! The estimate counts what the engine and the exporters actually hold: every incident and
 //! deployment of a replication's world (kept while its models are simulated, one world per
 //! worker thread), each model's outcome with its weekly samples per service, and the result
-//! tables built from all outcomes at the end.
+//! tables built from all outcomes at the end. A run that streams its results
+//! ([`estimate_streamed`], `whoruns run`) holds instead a bounded number of outcomes, one
+//! Parquet row group per table and the report's per-replication values.
 
 use std::fmt;
 use std::mem::size_of;
@@ -85,14 +87,8 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> Size {
     let models = scenario.models.len().max(1) as f64;
     let reps = f64::from(scenario.replications);
     // Weekly samples are kept for the measured weeks only (after the warm-up).
-    let weeks = measured_weeks(scenario);
-    let services = scenario.services.len() as f64;
-    let world_bytes = per_world
-        * (size_of::<Incident>().max(size_of::<Deployment>()) as f64 + ENGINE_BYTES_PER_EVENT);
-    let outcome_bytes = size_of::<Outcome>() as f64
-        + services * 16.0
-        + weeks * services * size_of::<WeekSample>() as f64
-        + (TTR_BINS as f64 + 1.0) * 4.0;
+    let world_bytes = per_world_bytes(per_world);
+    let outcome_bytes = outcome_bytes(scenario);
     let memory = threads.max(1) as f64 * world_bytes + reps * models * outcome_bytes * TABLE_FACTOR;
     Size {
         events_per_world: per_world,
@@ -106,9 +102,82 @@ fn measured_weeks(scenario: &Scenario) -> f64 {
     ((scenario.horizon_hours - scenario.warmup_hours).max(0.0) / HOURS_PER_WEEK).ceil()
 }
 
+/// Rows of a Parquet row group (polars' default), of which a streamed table holds at most
+/// two groups' worth.
+const ROW_GROUP_ROWS: f64 = 512.0 * 512.0;
+/// Replications a worker may run ahead of the one being written (`runner::AHEAD_PER_THREAD`,
+/// a layer above), plus the one in flight.
+const HELD_PER_THREAD: f64 = 5.0;
+/// Columns of `quarters.*` (`export::QUARTER_COLUMNS`, a layer above), plus model,
+/// replication and quarter.
+const QUARTER_COLUMNS: f64 = 26.0;
+
+/// Estimates the size of running `scenario` on `threads` worker threads with its results
+/// streamed to their files as `whoruns run` does: the worlds, the outcomes in flight, one
+/// row group per table, and per replication the values the report keeps (every metric,
+/// the weekly open workarounds and each tier's budget share, the quarters' columns).
+pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
+    let whole = estimate(scenario, threads);
+    let models = scenario.models.len().max(1) as f64;
+    let reps = f64::from(scenario.replications);
+    let weeks = measured_weeks(scenario);
+    let quarters = (weeks / 13.0).ceil();
+    let services = scenario.services.len() as f64;
+    let tiers = scenario.tiers().len() as f64;
+    let metrics = crate::metric::COLUMNS.len() as f64;
+    let world_bytes = per_world_bytes(whole.events_per_world);
+    let held = threads.max(1) as f64 * HELD_PER_THREAD * models * outcome_bytes(scenario);
+    // Bytes per row and rows per replication of each table, held up to two row groups.
+    let tables = [
+        (24.0 + 8.0 * metrics, models),
+        (72.0, models * services),
+        (52.0 + 12.0 * services, models * weeks),
+        (36.0, models * (TTR_BINS as f64 + 2.0)),
+        (8.0 * QUARTER_COLUMNS, models * quarters),
+    ];
+    let buffered: f64 = tables
+        .iter()
+        .map(|(row, rows)| row * (rows * reps).min(2.0 * ROW_GROUP_ROWS))
+        .sum();
+    let report = reps
+        * models
+        * 8.0
+        * (metrics + weeks * (1.0 + tiers) + quarters * QUARTER_COLUMNS + tiers + 8.0);
+    Size {
+        memory_bytes: threads.max(1) as f64 * world_bytes + held + buffered + report,
+        ..whole
+    }
+}
+
+/// Bytes of one world of `events` incidents and deployments, with the engine's state.
+fn per_world_bytes(events: f64) -> f64 {
+    events * (size_of::<Incident>().max(size_of::<Deployment>()) as f64 + ENGINE_BYTES_PER_EVENT)
+}
+
+/// Bytes of one outcome with its weekly samples and histogram.
+fn outcome_bytes(scenario: &Scenario) -> f64 {
+    let services = scenario.services.len() as f64;
+    size_of::<Outcome>() as f64
+        + services * 16.0
+        + measured_weeks(scenario) * services * size_of::<WeekSample>() as f64
+        + (TTR_BINS as f64 + 1.0) * 4.0
+}
+
 /// Refuses a run whose estimate exceeds `limits`.
 pub fn check(scenario: &Scenario, threads: usize, limits: &Limits) -> Result<Size, TooBig> {
-    let size = estimate(scenario, threads);
+    judge(scenario, estimate(scenario, threads), limits)
+}
+
+/// Refuses a streamed run ([`estimate_streamed`]) whose estimate exceeds `limits`.
+pub fn check_streamed(
+    scenario: &Scenario,
+    threads: usize,
+    limits: &Limits,
+) -> Result<Size, TooBig> {
+    judge(scenario, estimate_streamed(scenario, threads), limits)
+}
+
+fn judge(scenario: &Scenario, size: Size, limits: &Limits) -> Result<Size, TooBig> {
     let fits = size.events.is_finite()
         && size.memory_bytes.is_finite()
         && size.events <= limits.max_events as f64
@@ -289,6 +358,37 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         }
+    }
+
+    /// A streamed run holds per replication only the report's values, not the outcomes:
+    /// on an organisation of 24 services it grows by a fraction of what holding them does.
+    #[test]
+    fn a_streamed_run_grows_by_the_reports_values_only() {
+        let at = |n: u32| {
+            let mut text = format!(
+                "horizon = \"156w\"\nwarmup = \"52w\"\nreplications = {n}\nmodels = [\"you-run\", \"ops-run\", \"sre-run\"]\n[[teams]]\nname = \"a\"\n"
+            );
+            for i in 0..24 {
+                text.push_str(&format!(
+                    "[[services]]\nname = \"s{i}\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\n"
+                ));
+            }
+            let s = crate::scenario::parse(&text, "t.toml").unwrap();
+            (
+                estimate(&s, 2).memory_bytes,
+                estimate_streamed(&s, 2).memory_bytes,
+            )
+        };
+        let (whole_1k, streamed_1k) = at(1_000);
+        let (whole_10k, streamed_10k) = at(10_000);
+        assert!(
+            streamed_10k < whole_10k / 4.0,
+            "{streamed_10k} vs {whole_10k}"
+        );
+        assert!(
+            streamed_10k - streamed_1k < (whole_10k - whole_1k) / 4.0,
+            "{streamed_1k} → {streamed_10k} vs {whole_1k} → {whole_10k}"
+        );
     }
 
     #[test]

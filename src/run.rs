@@ -89,8 +89,8 @@ pub fn run(
     }
 }
 
-/// Refuses a run over the guardrails; with `--precision` it is judged at the most
-/// replications it may grow to.
+/// Refuses a run over the guardrails, its results streamed ([`guard::check_streamed`]);
+/// with `--precision`, held whole and judged at the most replications it may grow to.
 pub fn check_size(
     scenario: &Scenario,
     threads: usize,
@@ -105,9 +105,14 @@ pub fn check_size(
             return Ok(());
         }
     }
-    guard::check(&largest, threads, limits)
-        .map(|_| ())
-        .map_err(Box::new)
+    // Without --precision the results stream to their files; with it they are held
+    // until the number of replications is known.
+    let size = if precision.is_some() {
+        guard::check(&largest, threads, limits)
+    } else {
+        guard::check_streamed(&largest, threads, limits)
+    };
+    size.map(|_| ()).map_err(Box::new)
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! The Monte Carlo runner: replications in parallel, each one world shared by every model.
-//! Results depend only on the scenario and the seed, never on the thread count.
+//! Results depend only on the scenario and the seed, never on the thread count: they reach
+//! the caller in replication order, through a reorder buffer of bounded size.
 
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::{Condvar, Mutex};
 
 use crate::engine::simulate_policy;
 use crate::models::{Policy, policies};
@@ -42,6 +45,14 @@ pub enum RunError {
         probability: f64,
         /// `workarounds.conflict_probability`.
         conflict: f64,
+    },
+    /// A worker thread could not be started.
+    #[error("could not start {threads} worker threads: {source}")]
+    Spawn {
+        /// Threads requested.
+        threads: usize,
+        /// The underlying error.
+        source: std::io::Error,
     },
     /// The run settings cannot be applied to the scenario.
     #[error(transparent)]
@@ -98,47 +109,341 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
 
 /// Replications `range` only (their seeds do not depend on the range, so running 0..n
 /// then n..m gives exactly the outcomes of running 0..m), stopping early like
-/// [`run_until`].
+/// [`run_until`]. Every outcome is held: for many replications, [`for_each`] streams them.
 pub fn run_range(
     scenario: &Scenario,
-    range: std::ops::Range<u32>,
+    range: Range<u32>,
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<Outcome>>, RunError> {
-    let pool = pool(threads)?;
+    let models = scenario.models.len();
+    let mut all = Vec::with_capacity(range.len() * models);
+    let finished = for_each(scenario, range, threads, progress, stop, &mut |outcomes| {
+        all.extend(outcomes);
+        Ok::<(), RunError>(())
+    })?;
+    Ok(finished.then_some(all))
+}
+
+/// Replications simulated ahead of the one the sink waits for, per worker thread: with
+/// the ones in flight, the most replications' outcomes ever held at once is
+/// [`most_held`], whatever the number of replications.
+pub const AHEAD_PER_THREAD: usize = 4;
+
+/// The most replications whose outcomes [`for_each`] holds at once on `threads` workers:
+/// those finished and waiting for their turn, those being simulated, and the one the sink
+/// is given.
+pub const fn most_held(threads: usize) -> usize {
+    let threads = if threads == 0 { 1 } else { threads };
+    threads * AHEAD_PER_THREAD + 1
+}
+
+/// Runs replications `range` on `threads` worker threads (all cores when `None`) and
+/// hands each replication's outcomes (every model, in the scenario's order) to `sink` on
+/// the calling thread, in replication order whatever the thread count. Workers run at
+/// most [`AHEAD_PER_THREAD`] replications per thread ahead of the one the sink waits for,
+/// so memory does not grow with the number of replications. `progress` is called after
+/// each replication, `stop` asked before each. The first replication that ran away (in
+/// replication order) ends the run with [`RunError::Runaway`], before the sink sees it;
+/// an error of the sink ends the run with that error. `Ok(false)` when stopped.
+pub fn for_each<E: From<RunError>>(
+    scenario: &Scenario,
+    range: Range<u32>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+    sink: &mut dyn FnMut(Vec<Outcome>) -> Result<(), E>,
+) -> Result<bool, E> {
+    let workers = threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let policies = policies(scenario);
-    let per_replication: Option<Vec<Vec<Outcome>>> = pool.install(|| {
-        range
-            .into_par_iter()
-            .map(|r| {
-                if stop() {
-                    return None;
-                }
-                let out = replicate(scenario, &policies, r);
-                progress();
-                Some(out)
-            })
-            .collect()
-    });
-    let Some(per_replication) = per_replication else {
-        return Ok(None);
+    let shared = Shared {
+        state: Mutex::new(State {
+            next: range.start,
+            consumed: range.start,
+            ready: BTreeMap::new(),
+            running: 0,
+            halt: false,
+        }),
+        for_workers: Condvar::new(),
+        for_sink: Condvar::new(),
+        ahead: (workers * AHEAD_PER_THREAD) as u32,
+        end: range.end,
     };
-    // The first runaway in replication order (whatever the thread count).
-    if let Some((o, limit)) = per_replication
-        .iter()
-        .flatten()
-        .find_map(|o| o.runaway.map(|limit| (o, limit)))
-    {
-        return Err(RunError::Runaway {
-            model: o.model.key(),
-            replication: o.replication,
-            limit,
-            factor: crate::engine::RUNAWAY_FACTOR,
-            slack: crate::engine::RUNAWAY_SLACK,
-            probability: scenario.workarounds.probability,
-            conflict: scenario.workarounds.conflict_probability,
-        });
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            shared.lock().running += 1;
+            let spawned = std::thread::Builder::new().spawn_scoped(s, || {
+                let _done = Leaving(&shared);
+                shared.work(|r| {
+                    if stop() {
+                        return None;
+                    }
+                    let out = replicate(scenario, &policies, r);
+                    progress();
+                    Some(out)
+                });
+            });
+            if let Err(source) = spawned {
+                shared.lock().running -= 1;
+                shared.halt();
+                return Err(RunError::Spawn {
+                    threads: workers,
+                    source,
+                }
+                .into());
+            }
+        }
+        let result = shared.consume(range.clone(), scenario, sink);
+        shared.halt();
+        result
+    })
+}
+
+/// What the workers and the sink share.
+struct Shared {
+    state: Mutex<State>,
+    /// Wakes workers waiting for room ahead.
+    for_workers: Condvar,
+    /// Wakes the sink waiting for the next replication.
+    for_sink: Condvar,
+    /// Replications a worker may start ahead of the one the sink waits for.
+    ahead: u32,
+    /// The end of the range.
+    end: u32,
+}
+
+/// The reorder buffer and the hand-out counter.
+struct State {
+    /// The next replication to hand out.
+    next: u32,
+    /// The replication the sink waits for.
+    consumed: u32,
+    /// Finished replications waiting for their turn (at most `ahead`).
+    ready: BTreeMap<u32, Vec<Outcome>>,
+    /// Workers still running.
+    running: usize,
+    /// Stop handing out work (stopped, failed, or done).
+    halt: bool,
+}
+
+/// Marks a worker gone however it leaves (a panic included), so the sink never waits for
+/// a replication no one will finish.
+struct Leaving<'a>(&'a Shared);
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        {
+            let mut st = self.0.lock();
+            st.running -= 1;
+            if std::thread::panicking() {
+                st.halt = true;
+            }
+        }
+        self.0.for_workers.notify_all();
+        self.0.for_sink.notify_all();
     }
-    Ok(Some(per_replication.into_iter().flatten().collect()))
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A worker that panicked holding the lock cannot have left the counters half
+        // changed (each change is one statement); its panic surfaces when the scope ends.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn halt(&self) {
+        self.lock().halt = true;
+        self.for_workers.notify_all();
+        self.for_sink.notify_all();
+    }
+
+    /// A worker: takes the next replication while there is room ahead, simulates it with
+    /// `simulate` (`None`: asked to stop) and files the outcomes.
+    fn work(&self, simulate: impl Fn(u32) -> Option<Vec<Outcome>>) {
+        loop {
+            let r = {
+                let mut st = self.lock();
+                loop {
+                    if st.halt || st.next >= self.end {
+                        return;
+                    }
+                    if st.next < st.consumed.saturating_add(self.ahead) {
+                        break;
+                    }
+                    st = self
+                        .for_workers
+                        .wait(st)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+                st.next += 1;
+                st.next - 1
+            };
+            let Some(out) = simulate(r) else {
+                self.halt();
+                return;
+            };
+            self.lock().ready.insert(r, out);
+            self.for_sink.notify_all();
+        }
+    }
+
+    /// The sink's side: each replication of `range` in order; `Ok(false)` when the
+    /// workers stopped before finishing.
+    fn consume<E: From<RunError>>(
+        &self,
+        range: Range<u32>,
+        scenario: &Scenario,
+        sink: &mut dyn FnMut(Vec<Outcome>) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        for r in range {
+            let outcomes = {
+                let mut st = self.lock();
+                loop {
+                    if let Some(o) = st.ready.remove(&r) {
+                        st.consumed = r + 1;
+                        break o;
+                    }
+                    if st.halt || st.running == 0 {
+                        return Ok(false);
+                    }
+                    st = self
+                        .for_sink
+                        .wait(st)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            };
+            self.for_workers.notify_all();
+            if let Some((o, limit)) = outcomes
+                .iter()
+                .find_map(|o| o.runaway.map(|limit| (o, limit)))
+            {
+                return Err(runaway(scenario, o, limit).into());
+            }
+            sink(outcomes)?;
+        }
+        Ok(true)
+    }
+}
+
+/// The refusal of a replication that ran away.
+fn runaway(scenario: &Scenario, o: &Outcome, limit: usize) -> RunError {
+    RunError::Runaway {
+        model: o.model.key(),
+        replication: o.replication,
+        limit,
+        factor: crate::engine::RUNAWAY_FACTOR,
+        slack: crate::engine::RUNAWAY_SLACK,
+        probability: scenario.workarounds.probability,
+        conflict: scenario.workarounds.conflict_probability,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    const TEXT: &str = "name = \"q\"\nhorizon = \"60d\"\nreplications = 40\nmodels = [\"you-run\", \"ops-run\"]\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\n";
+
+    fn scenario() -> Scenario {
+        crate::scenario::parse(TEXT, "q.toml").unwrap()
+    }
+
+    /// A sink that is slow on its first replication gives the workers every chance to run
+    /// ahead; they must not hold more than [`most_held`] replications' outcomes however
+    /// long the sink takes (a count, not a time, is asserted).
+    #[test]
+    fn the_runner_holds_a_bounded_number_of_replications_whatever_the_total() {
+        let s = scenario();
+        for threads in [1, 2, 3] {
+            let finished = AtomicUsize::new(0);
+            let mut given = 0usize;
+            let mut most = 0usize;
+            let mut order = Vec::new();
+            let done = for_each(
+                &s,
+                0..s.replications,
+                Some(threads),
+                &|| {
+                    finished.fetch_add(1, Ordering::SeqCst);
+                },
+                &|| false,
+                &mut |outcomes| {
+                    if given == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                    given += 1;
+                    // Finished but not yet handed over, plus this one.
+                    let held = finished.load(Ordering::SeqCst) + 1 - given;
+                    most = most.max(held);
+                    order.push(outcomes[0].replication);
+                    assert_eq!(outcomes.len(), 2);
+                    Ok::<(), RunError>(())
+                },
+            )
+            .unwrap();
+            assert!(done);
+            assert_eq!(order, (0..s.replications).collect::<Vec<_>>());
+            assert!(
+                most <= most_held(threads),
+                "{threads} threads held {most} replications (bound {})",
+                most_held(threads)
+            );
+        }
+    }
+
+    #[test]
+    fn streamed_outcomes_are_the_collected_ones_and_a_stop_or_an_error_ends_the_run() {
+        let s = scenario();
+        let all = run_range(&s, 0..s.replications, Some(1), &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        let mut streamed = Vec::new();
+        for_each(
+            &s,
+            0..s.replications,
+            Some(3),
+            &|| {},
+            &|| false,
+            &mut |o| {
+                streamed.extend(o);
+                Ok::<(), RunError>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(all, streamed);
+        let asked = AtomicUsize::new(0);
+        let stopped = for_each(
+            &s,
+            0..s.replications,
+            Some(2),
+            &|| {},
+            &|| asked.fetch_add(1, Ordering::SeqCst) >= 5,
+            &mut |_| Ok::<(), RunError>(()),
+        )
+        .unwrap();
+        assert!(!stopped);
+        let mut calls = 0;
+        let failed = for_each(
+            &s,
+            0..s.replications,
+            Some(2),
+            &|| {},
+            &|| false,
+            &mut |_| {
+                calls += 1;
+                if calls == 3 {
+                    Err(RunError::Settings(crate::scenario::ChangeError::NoModels))
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert!(failed.is_err());
+        assert_eq!(calls, 3);
+    }
 }

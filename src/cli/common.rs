@@ -120,6 +120,24 @@ impl Dest<'_> {
     pub fn publish(&self, files: &Files, kept: Option<&Path>) -> anyhow::Result<Option<ExitCode>> {
         publish(self.out, files, self.force, self.interrupt, kept)
     }
+
+    /// Publishes `stage` (what was streamed into it, `files` beside it, the manifest naming
+    /// `names`) as [`publish`] does.
+    pub fn publish_stage(
+        &self,
+        stage: files::Stage,
+        files: &Files,
+        names: &[String],
+        kept: Option<&Path>,
+    ) -> anyhow::Result<Option<ExitCode>> {
+        match stage.publish(files, names, &|| self.interrupt.check()) {
+            Ok(()) => Ok(None),
+            Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+                Ok(Some(stopped(self.interrupt, kept)))
+            }
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// A simulation's result, with a runaway replication refused as the scenario's problem

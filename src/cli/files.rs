@@ -30,9 +30,55 @@ pub fn publish(
     force: bool,
     stop: &dyn Fn() -> Result<(), Interrupted>,
 ) -> anyhow::Result<()> {
-    check_writable(dir, force)?;
-    staged(dir, |staging| {
-        let mut names = Vec::with_capacity(files.len());
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    Stage::open(dir, force)?.publish(files, &names, stop)
+}
+
+/// A staging folder beside an output folder, filled while a command works (a run streams
+/// its tables into it) and swapped in by [`Stage::publish`]; dropped unpublished (an error,
+/// an interrupt), it is removed and the output folder is left as it was.
+pub struct Stage {
+    dir: PathBuf,
+    staging: PathBuf,
+    published: bool,
+}
+
+impl Stage {
+    /// A fresh staging folder for `dir`, after the checks of [`check_writable`].
+    pub fn open(dir: &Path, force: bool) -> anyhow::Result<Stage> {
+        check_writable(dir, force)?;
+        let (_, staging, _) = staging_for(dir)?;
+        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir_all(&staging)
+            .with_context(|| format!("cannot create {}", staging.display()))?;
+        Ok(Stage {
+            dir: dir.to_path_buf(),
+            staging,
+            published: false,
+        })
+    }
+
+    /// A new file `name` in the staging folder, for a table to stream into.
+    pub fn sink(&self, name: &str) -> std::io::Result<whoruns::export::Sink> {
+        let path = self.staging.join(name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        let file = fs::File::create(&path)?;
+        Ok(whoruns::export::Sink::new(
+            std::io::BufWriter::with_capacity(1 << 20, file),
+        ))
+    }
+
+    /// Writes `files` beside what was streamed, the manifest naming `names` (every file
+    /// of the result, in order), carries the user's files over and swaps the folder in.
+    pub fn publish(
+        mut self,
+        files: &Files,
+        names: &[String],
+        stop: &dyn Fn() -> Result<(), Interrupted>,
+    ) -> anyhow::Result<()> {
+        let staging = self.staging.clone();
         for (file, bytes) in files {
             stop()?;
             let path = staging.join(file);
@@ -40,15 +86,25 @@ pub fn publish(
                 fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
             }
             fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-            names.push(file.clone());
         }
-        fs::write(staging.join(MANIFEST), manifest(&names))
+        fs::write(staging.join(MANIFEST), manifest(names))
             .with_context(|| format!("cannot write {}", staging.join(MANIFEST).display()))?;
-        if dir.exists() {
-            carry_over(dir, staging, &names)?;
+        if self.dir.exists() {
+            carry_over(&self.dir, &staging, names)?;
         }
-        Ok(stop()?)
-    })
+        stop()?;
+        // `swap_in` removes the staging folder itself if the swap fails.
+        self.published = true;
+        swap_in(&staging, &self.dir)
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 /// Fills a fresh staging folder beside `dir` with `fill` and swaps it in; on any error

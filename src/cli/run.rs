@@ -5,16 +5,18 @@ use std::process::ExitCode;
 
 use clap::Args;
 use whoruns::breakeven::Analysis;
-use whoruns::export::Frames;
 use whoruns::guard::{self, Limits};
 use whoruns::precision::Precision;
-use whoruns::run::{Options, Progress, Run};
+use whoruns::report::stream::{Keep, StreamError, Streamed};
+use whoruns::run::{Options, Progress};
 
 use super::common::{self, invalid, refuse};
 use super::files;
 use super::interrupt::Interrupt;
 use super::load;
 use super::shards;
+
+mod part;
 
 /// Arguments of `whoruns run`.
 #[derive(Debug, Args)]
@@ -122,7 +124,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         replications: shard.map(|s| shards::range(scenario.replications, s)),
         precision,
     };
-    let result = whoruns::run::run(
+    // The tables stream into the staging folder as replications finish; it is removed
+    // unless the whole result is published.
+    let stage = files::Stage::open(&out, args.force)?;
+    let keep = Keep {
+        csv: shard.is_none(),
+        report_data: shard.is_none(),
+        report_series: !args.no_report,
+        outcomes: args.breakeven && shard.is_none(),
+    };
+    let result = whoruns::report::stream::run(
         scenario,
         &options,
         &Progress {
@@ -130,9 +141,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             planned: &|n| bar.set_length(u64::from(n)),
             stop: &|| interrupt.raised(),
         },
+        keep,
+        &mut |name| stage.sink(name),
     );
     let shown = args.scenario.display().to_string();
-    let done = match common::ran(result, &shown)? {
+    let done = match streamed(result, &shown)? {
         Ok(done) => done,
         Err(status) => {
             bar.finish_and_clear();
@@ -145,8 +158,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         bar.suspend(|| eprintln!("{note}"));
     }
     bar.finish_and_clear();
-    let Some(Run {
-        scenario, outcomes, ..
+    let Some(Streamed {
+        scenario,
+        data,
+        outcomes,
+        ..
     }) = done
     else {
         return Ok(common::stopped(interrupt, Some(&out)));
@@ -166,7 +182,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             args.scenario.display()
         )
     })?;
-    let analysis = if args.breakeven && shard.is_none() {
+    if let Some(shard) = shard {
+        let part = part::Part {
+            shard,
+            scenario: &scenario,
+            scenario_text: &scenario_text,
+            seconds: elapsed.as_secs_f64(),
+        };
+        return part::publish(&args, &part, stage, &dest);
+    }
+    let analysis = if args.breakeven {
         match breakeven(&args, &scenario, &text, &outcomes, interrupt)? {
             Ok(Some(a)) => Some(a),
             Ok(None) => return Ok(common::stopped(interrupt, Some(&out))),
@@ -175,24 +200,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let mut frames = Frames::of(&scenario, &outcomes)?;
     drop(outcomes);
-    if let Some(shard) = shard {
-        let part = Part {
-            shard,
-            scenario: &scenario,
-            scenario_text: &scenario_text,
-            seconds: elapsed.as_secs_f64(),
-        };
-        return publish_part(&args, &part, &mut frames, &dest);
-    }
     if interrupt.raised() {
         return Ok(common::stopped(interrupt, Some(&out)));
     }
-    let (mut out_files, rows) = whoruns::report::files::run_with(
-        &scenario,
+    let data = data.ok_or_else(|| anyhow::anyhow!("the run holds no replications"))?;
+    let (mut out_files, rows) = whoruns::report::files::run_rest(
+        &data,
         scenario_text,
-        &mut frames,
         args.no_report,
         analysis.as_ref().map(|(a, p)| (a, &p.ledger)),
     )?;
@@ -204,7 +219,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    if let Some(status) = dest.publish(&out_files, Some(&out))? {
+    let names = whoruns::report::files::run_names(&out_files);
+    if let Some(status) = dest.publish_stage(stage, &out_files, &names, Some(&out))? {
         return Ok(status);
     }
     print_done(
@@ -216,6 +232,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         analysis.as_ref().map(|(a, _)| a),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A streamed run's result, with a runaway replication refused as [`common::ran`] does.
+fn streamed(
+    result: Result<Option<Streamed>, StreamError>,
+    shown: &str,
+) -> anyhow::Result<Result<Option<Streamed>, ExitCode>> {
+    match result {
+        Ok(done) => Ok(Ok(done)),
+        Err(StreamError::Run(e)) => common::ran(Err(e), shown),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What a finished run prints: the summary as one JSON document with `--json`, else the
@@ -337,61 +365,4 @@ fn breakeven(
     )?;
     bar.finish_and_clear();
     Ok(found.map(|a| a.map(|a| (a, plan))))
-}
-
-/// A shard's part of a run.
-struct Part<'a> {
-    shard: shards::Shard,
-    scenario: &'a whoruns::Scenario,
-    scenario_text: &'a str,
-    seconds: f64,
-}
-
-/// A shard writes its tables and a manifest; `whoruns merge` makes the results.
-fn publish_part(
-    args: &RunArgs,
-    part: &Part<'_>,
-    frames: &mut Frames,
-    dest: &common::Dest<'_>,
-) -> anyhow::Result<ExitCode> {
-    let (shard, scenario) = (part.shard, part.scenario);
-    // The block at the other strengths of learning, so that the merge need not run them.
-    if !args.no_report {
-        let block = shards::range(scenario.replications, shard);
-        let start = block.start;
-        let stop = || dest.interrupt.raised();
-        match whoruns::report::incentive::simulate_range(scenario, block, args.threads, &stop) {
-            Ok(Some(v)) => frames.strengths = Some(whoruns::export::strengths_frame(&v, start)?),
-            Ok(None) => return Ok(common::stopped(dest.interrupt, Some(dest.out))),
-            // As in a single run, a strength that cannot be run is the section's
-            // "Not shown", not the run's failure: the merge's report says why.
-            Err(_) => frames.strengths = None,
-        }
-    }
-    let mut out_files = frames.parquet_files()?;
-    out_files.push((
-        "scenario.toml".into(),
-        part.scenario_text.as_bytes().to_vec(),
-    ));
-    out_files.push((
-        shards::MANIFEST.into(),
-        shards::manifest(part.scenario_text, scenario, shard).into_bytes(),
-    ));
-    if let Some(status) = dest.publish(&out_files, Some(dest.out))? {
-        return Ok(status);
-    }
-    if !args.quiet {
-        let r = shards::range(scenario.replications, shard);
-        println!(
-            "shard {}/{}: replications {}..{} of {} in {:.2} s; part in {} (merge with `whoruns merge`)",
-            shard.0,
-            shard.1,
-            r.start,
-            r.end,
-            scenario.replications,
-            part.seconds,
-            dest.out.display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }

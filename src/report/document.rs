@@ -347,25 +347,45 @@ fn exemption_effect(data: &ReportData, exempt: &[ModelKind]) -> String {
     under.models = exempt.to_vec();
     under.error_budget.models = ModelKind::EVERY.to_vec();
     under.replications = u32::try_from(data.replication_ids.len()).unwrap_or(u32::MAX);
-    let outcomes = match crate::runner::run(&under, None, &|| {}) {
-        Ok(o) => o,
-        Err(e) => return format!("The difference it makes could not be measured: {e}."),
-    };
+    // Per exempt model, the three metrics compared, one value per replication (the
+    // outcomes themselves are dropped as they arrive).
+    const COMPARED: [&str; 3] = ["cost_total", "cost_unreliability", "availability"];
+    let mut under_policy: Vec<[Vec<Option<f64>>; 3]> =
+        exempt.iter().map(|_| Default::default()).collect();
+    let streamed = crate::runner::for_each(
+        &under,
+        0..under.replications,
+        None,
+        &|| {},
+        &|| false,
+        &mut |outcomes| {
+            for (m, values) in exempt.iter().zip(under_policy.iter_mut()) {
+                for o in outcomes.iter().filter(|o| o.model == *m) {
+                    for (metric, v) in COMPARED.iter().zip(values.iter_mut()) {
+                        v.push(crate::metric::find(metric).and_then(|f| f.get(o)));
+                    }
+                }
+            }
+            Ok::<(), crate::runner::RunError>(())
+        },
+    );
+    if let Err(e) = streamed {
+        return format!("The difference it makes could not be measured: {e}.");
+    }
     let mut parts = Vec::new();
-    for m in exempt {
+    for (m, values) in exempt.iter().zip(&under_policy) {
         let Some(actual) = data.model(*m) else {
             continue;
         };
-        let mine: Vec<&crate::Outcome> = outcomes.iter().filter(|o| o.model == *m).collect();
         let diff = |metric: &str| {
-            let found = crate::metric::find(metric)?;
+            let k = COMPARED.iter().position(|c| *c == metric)?;
             let exempt_values = actual.values(metric);
-            (exempt_values.len() == mine.len()).then(|| {
+            (exempt_values.len() == values[k].len()).then(|| {
                 Estimate::of(
                     exempt_values
                         .iter()
-                        .zip(&mine)
-                        .filter_map(|(x, o)| found.get(o).map(|y| x - y)),
+                        .zip(&values[k])
+                        .filter_map(|(x, y)| y.map(|y| x - y)),
                 )
             })
         };

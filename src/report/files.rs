@@ -59,25 +59,80 @@ pub fn run_with(
         Some(df) => data.with_strengths(df)?,
         None => data,
     };
-    let (summaries, rows) = summaries(&data)?;
-    let mut files: Files = vec![
-        (TABLES[0].into(), export::to_parquet(&mut frames.reps)?),
-        ("replications.csv".into(), export::to_csv(&mut frames.reps)?),
-        (TABLES[1].into(), export::to_parquet(&mut frames.services)?),
-        ("services.csv".into(), export::to_csv(&mut frames.services)?),
+    let tables: Files = vec![
+        (TABLE_FILES[0].into(), export::to_parquet(&mut frames.reps)?),
+        (TABLE_FILES[1].into(), export::to_csv(&mut frames.reps)?),
+        (
+            TABLE_FILES[2].into(),
+            export::to_parquet(&mut frames.services)?,
+        ),
+        (TABLE_FILES[3].into(), export::to_csv(&mut frames.services)?),
+        (
+            TABLE_FILES[4].into(),
+            export::to_parquet(&mut frames.timeseries)?,
+        ),
+        (
+            TABLE_FILES[5].into(),
+            export::to_parquet(&mut frames.histogram)?,
+        ),
+        (
+            TABLE_FILES[6].into(),
+            export::to_parquet(&mut frames.quarters)?,
+        ),
+        (TABLE_FILES[7].into(), export::to_csv(&mut frames.quarters)?),
     ];
-    let mut summaries = summaries.into_iter();
-    // summary.csv and pairwise.csv, then the time series, then summary.txt: the order
-    // the files have always been written in.
-    files.extend(summaries.by_ref().take(2));
-    files.push((
-        TABLES[2].into(),
-        export::to_parquet(&mut frames.timeseries)?,
-    ));
-    files.push((TABLES[3].into(), export::to_parquet(&mut frames.histogram)?));
-    files.push((TABLES[4].into(), export::to_parquet(&mut frames.quarters)?));
-    files.push(("quarters.csv".into(), export::to_csv(&mut frames.quarters)?));
-    files.extend(summaries);
+    let (rest, rows) = run_rest(&data, scenario_text, no_report, breakeven)?;
+    Ok((in_order(tables, rest), rows))
+}
+
+/// The table files of a run, in the order [`in_order`] lists them.
+pub const TABLE_FILES: [&str; 8] = [
+    TABLES[0],
+    "replications.csv",
+    TABLES[1],
+    "services.csv",
+    TABLES[2],
+    TABLES[3],
+    TABLES[4],
+    "quarters.csv",
+];
+
+/// A run's files in the order they have always been listed (and named in the manifest):
+/// the replications and services tables, `summary.csv` and `pairwise.csv`, the time
+/// series, histogram and quarters tables, then the rest ([`run_rest`]'s files from
+/// `summary.txt` on). `tables` is in [`TABLE_FILES`] order.
+pub fn in_order<T>(tables: Vec<T>, rest: Vec<T>) -> Vec<T> {
+    let mut tables = tables.into_iter();
+    let mut rest = rest.into_iter();
+    let mut out: Vec<T> = tables.by_ref().take(4).collect();
+    out.extend(rest.by_ref().take(2));
+    out.extend(tables);
+    out.extend(rest);
+    out
+}
+
+/// Every file of a streamed run, in order: its tables ([`TABLE_FILES`]) among `rest`, the
+/// files [`run_rest`] made (and any added after them).
+pub fn run_names(rest: &Files) -> Vec<String> {
+    in_order(
+        TABLE_FILES.iter().map(|n| n.to_string()).collect(),
+        rest.iter().map(|(n, _)| n.clone()).collect(),
+    )
+}
+
+/// Every file of a run but its tables, in order — summary, pairwise, `summary.txt`,
+/// `scenario.toml`, the break-even's files, the report unless `no_report` — and the
+/// summary's rows, from the report's data (gathered while streaming, or read from the
+/// tables).
+pub fn run_rest(
+    data: &ReportData,
+    scenario_text: String,
+    no_report: bool,
+    breakeven: Option<(&crate::breakeven::Analysis, &crate::ledger::Ledger)>,
+) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
+    let scenario = &data.scenario;
+    let (files, rows) = summaries(data)?;
+    let mut files = files;
     files.push(("scenario.toml".into(), scenario_text.into_bytes()));
     if let Some((a, l)) = breakeven {
         files.push(("verdicts.csv".into(), super::whatif::csv(a).into_bytes()));
@@ -91,7 +146,7 @@ pub fn run_with(
         }
     }
     if !no_report {
-        files.extend(super::render_with(&data, breakeven.map(|b| b.0))?);
+        files.extend(super::render_with(data, breakeven.map(|b| b.0))?);
         // The runs at the other strengths the report drew, for `whoruns report` to read.
         if let Some(Ok(values)) = data.strengths.get() {
             files.push((

@@ -86,28 +86,39 @@ pub fn simulate_range(
 ) -> Result<Option<Vec<StrengthValues>>, String> {
     let own = scenario.learning.incentive;
     let mut out = Vec::new();
+    let columns: Vec<_> = HEADLINE.iter().map(|metric| find(metric)).collect();
     for strength in STRENGTHS.iter().filter(|s| **s != own) {
         let mut s = scenario.clone();
         s.set_incentive(*strength);
-        let Some(outcomes) = crate::runner::run_range(&s, range.clone(), threads, &|| {}, stop)
-            .map_err(|e| e.to_string())?
-        else {
-            return Ok(None);
-        };
+        // Per model and headline metric, one value per replication: the outcomes
+        // themselves are dropped as they arrive.
+        let first = out.len();
         for m in &scenario.models {
             for metric in HEADLINE {
-                let column = find(metric);
                 out.push(StrengthValues {
                     strength: *strength,
                     model: *m,
                     metric: metric.to_string(),
-                    values: outcomes
-                        .iter()
-                        .filter(|o| o.model == *m)
-                        .filter_map(|o| column.and_then(|c| c.get(o)))
-                        .collect(),
+                    values: Vec::with_capacity(range.len()),
                 });
             }
+        }
+        let finished =
+            crate::runner::for_each(&s, range.clone(), threads, &|| {}, stop, &mut |outcomes| {
+                for (i, m) in scenario.models.iter().enumerate() {
+                    for o in outcomes.iter().filter(|o| o.model == *m) {
+                        for (j, column) in columns.iter().enumerate() {
+                            if let Some(v) = column.and_then(|c| c.get(o)) {
+                                out[first + i * HEADLINE.len() + j].values.push(v);
+                            }
+                        }
+                    }
+                }
+                Ok::<(), crate::runner::RunError>(())
+            })
+            .map_err(|e| e.to_string())?;
+        if !finished {
+            return Ok(None);
         }
     }
     Ok(Some(out))

@@ -1,0 +1,511 @@
+//! A run's five tables streamed into their files as replications arrive, instead of built
+//! whole: each replication's rows become a small frame of that table (by the same
+//! functions that build the whole table), and a table is written one Parquet row group at
+//! a time, with the CSV beside it. The row groups are exactly the ones polars writes for
+//! the whole table held in one chunk ([`row_groups`]), so the files are byte for byte the
+//! files [`super::Frames`] gives; only one row group per table is held at a time.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use polars::io::csv::write::BatchedWriter as CsvBatched;
+use polars::io::parquet::write::BatchedWriter as ParquetBatched;
+use polars::prelude::*;
+
+use super::{
+    ExportError, TABLES, quarters_frame, replications_frame, services_frame, timeseries_frame,
+    ttr_histogram_frame, wrap,
+};
+use crate::outcome::Outcome;
+use crate::scenario::Scenario;
+
+/// Rows per row group that polars' `ParquetWriter` aims at when none is set.
+pub const ROW_GROUP_ROWS: usize = 512 * 512;
+
+/// Where a streamed file's bytes go (a file in the staging folder, or memory in tests),
+/// shared so that the stream flushes it, and reports a failure, once the file is complete.
+#[derive(Clone)]
+pub struct Sink(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Sink {
+    /// A sink writing into `w`.
+    pub fn new(w: impl Write + Send + 'static) -> Sink {
+        Sink(Arc::new(Mutex::new(Box::new(w))))
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Box<dyn Write + Send>> {
+        // A panic while writing leaves at worst a partial file, which is never published.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner().write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner().flush()
+    }
+}
+
+/// The row groups, in rows, that polars' `ParquetWriter::finish` writes for a frame of
+/// `rows` rows held in one chunk (what every table built from vectors is): one group below
+/// [`ROW_GROUP_ROWS`]; else `n = rows / ROW_GROUP_ROWS` groups, all of `rows / n` rows but
+/// the last, which takes the remainder (`polars_core::frame::chunk_df_for_writing` and
+/// `split_and_flatten`).
+pub fn row_groups(rows: usize) -> Vec<usize> {
+    if rows == 0 {
+        return Vec::new();
+    }
+    let n = rows / ROW_GROUP_ROWS;
+    if n <= 1 {
+        return vec![rows];
+    }
+    let size = rows / n;
+    let mut groups = vec![size; n - 1];
+    groups.push(rows - size * (n - 1));
+    groups
+}
+
+/// The CSV file written beside each table, if any ([`TABLES`] order).
+const CSV: [Option<&str>; 5] = [
+    Some("replications.csv"),
+    Some("services.csv"),
+    None,
+    None,
+    Some("quarters.csv"),
+];
+
+/// Pieces (one replication's rows each) merged into one chunk at a time.
+const MERGE: usize = 64;
+
+/// The frames `pieces` one under the other (as chunks; not yet one chunk).
+fn concat(table: &'static str, pieces: Vec<DataFrame>) -> Result<DataFrame, ExportError> {
+    let mut pieces = pieces.into_iter();
+    let Some(mut all) = pieces.next() else {
+        return Ok(DataFrame::empty());
+    };
+    for p in pieces {
+        wrap(table, all.vstack_mut(&p).map(|_| ()))?;
+    }
+    Ok(all)
+}
+
+/// One table being streamed.
+struct Table {
+    /// Its Parquet file's name.
+    name: &'static str,
+    /// Where the Parquet bytes go, until the writer is made from the first rows' schema.
+    parquet_sink: Option<Sink>,
+    /// Where the CSV goes, likewise.
+    csv_sink: Option<Sink>,
+    parquet: Option<ParquetBatched<Sink>>,
+    csv: Option<CsvBatched<Sink>>,
+    /// Both files' sinks, flushed when the table is complete.
+    files: Vec<(String, Sink)>,
+    /// Row groups still to write, in rows; planned from the first replication's rows.
+    plan: VecDeque<usize>,
+    /// Rows each replication adds (every replication adds as many).
+    rows_per_replication: Option<usize>,
+    /// Rows of the row group being filled.
+    pieces: Vec<DataFrame>,
+    /// Of which the first are merged pieces ([`Table::consolidate`]).
+    merged: usize,
+    /// Their rows.
+    buffered: usize,
+}
+
+impl Table {
+    /// Adds one replication's rows, writing each row group as it fills.
+    fn push(&mut self, mut piece: DataFrame, replications: usize) -> Result<(), ExportError> {
+        let rows = piece.height();
+        match self.rows_per_replication {
+            None => self.start(&piece, replications)?,
+            Some(r) if r != rows => {
+                return Err(ExportError::Unreadable {
+                    table: self.name,
+                    problem: format!(
+                        "a replication gave {rows} rows where the first gave {r}: the row groups cannot be planned"
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+        while piece.height() > 0 {
+            let Some(&group) = self.plan.front() else {
+                return Err(ExportError::Unreadable {
+                    table: self.name,
+                    problem: "more rows than replications were announced".into(),
+                });
+            };
+            let want = group - self.buffered;
+            if piece.height() < want {
+                self.buffered += piece.height();
+                self.pieces.push(piece);
+                self.consolidate()?;
+                return Ok(());
+            }
+            let (head, rest) = piece.split_at(want as i64);
+            self.pieces.push(head);
+            self.buffered += want;
+            self.flush()?;
+            piece = rest;
+        }
+        Ok(())
+    }
+
+    /// Makes the writers from the first rows' schema and plans the row groups.
+    fn start(&mut self, first: &DataFrame, replications: usize) -> Result<(), ExportError> {
+        let rows = first.height();
+        self.rows_per_replication = Some(rows);
+        self.plan = row_groups(rows * replications).into();
+        if let Some(sink) = self.parquet_sink.take() {
+            self.parquet = Some(wrap(
+                self.name,
+                ParquetWriter::new(sink)
+                    .with_compression(ParquetCompression::Zstd(None))
+                    .batched(first.schema()),
+            )?);
+        }
+        if let Some(sink) = self.csv_sink.take() {
+            self.csv = Some(wrap(
+                self.name,
+                CsvWriter::new(sink)
+                    .include_header(true)
+                    .batched(first.schema()),
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Merges the last [`MERGE`] pieces into one chunk once there are that many: a frame
+    /// of a few rows carries more bookkeeping than values (a replication adds six rows of
+    /// ninety columns to `replications.*`), so many small pieces would cost several times
+    /// the rows they hold. The row group is one chunk in the end either way.
+    fn consolidate(&mut self) -> Result<(), ExportError> {
+        if self.pieces.len() < self.merged + MERGE {
+            return Ok(());
+        }
+        let recent = self.pieces.split_off(self.merged);
+        let mut merged = concat(self.name, recent)?;
+        merged.rechunk_mut();
+        self.pieces.push(merged);
+        self.merged = self.pieces.len();
+        Ok(())
+    }
+
+    /// Writes the full row group held.
+    fn flush(&mut self) -> Result<(), ExportError> {
+        self.plan.pop_front();
+        let pieces = std::mem::take(&mut self.pieces);
+        (self.buffered, self.merged) = (0, 0);
+        if pieces.is_empty() {
+            return Ok(());
+        }
+        let mut group = concat(self.name, pieces)?;
+        group.rechunk_mut_par();
+        if let Some(w) = self.parquet.as_mut() {
+            wrap(self.name, w.write_batch(&group))?;
+        }
+        if let Some(w) = self.csv.as_mut() {
+            wrap(self.name, w.write_batch(&group))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the footers (and, for a table with no rows, the header and schema).
+    fn finish(mut self) -> Result<(), ExportError> {
+        if self.buffered > 0 || !self.plan.is_empty() {
+            return Err(ExportError::Unreadable {
+                table: self.name,
+                problem: "fewer rows than replications were announced".into(),
+            });
+        }
+        if let Some(w) = self.parquet.as_mut() {
+            wrap(self.name, w.finish().map(|_| ()))?;
+        }
+        if let Some(w) = self.csv.as_mut() {
+            wrap(self.name, w.finish())?;
+        }
+        for (file, mut sink) in self.files {
+            sink.flush()
+                .map_err(|source| ExportError::Io { file, source })?;
+        }
+        Ok(())
+    }
+}
+
+/// The five tables of a run ([`TABLES`]), streamed: [`TableStream::push`] each
+/// replication's outcomes in replication order, then [`TableStream::finish`].
+pub struct TableStream {
+    tables: Vec<Table>,
+    /// Replications that will be pushed.
+    replications: usize,
+    /// Replications pushed so far.
+    pushed: usize,
+}
+
+impl TableStream {
+    /// Streams into the sinks `open` gives for each file name: the five Parquet tables,
+    /// and with `csv` the CSV files beside three of them (`replications.csv`,
+    /// `services.csv`, `quarters.csv`). `replications` is how many will be pushed: the
+    /// row groups depend on the whole table's length.
+    pub fn new(
+        replications: u32,
+        csv: bool,
+        open: &mut dyn FnMut(&str) -> std::io::Result<Sink>,
+    ) -> Result<TableStream, ExportError> {
+        let mut tables = Vec::with_capacity(TABLES.len());
+        for (name, csv_name) in TABLES.iter().zip(CSV) {
+            let mut files = Vec::new();
+            let mut opened = |file: &str| {
+                let sink = open(file).map_err(|source| ExportError::Io {
+                    file: file.to_string(),
+                    source,
+                })?;
+                files.push((file.to_string(), sink.clone()));
+                Ok::<Sink, ExportError>(sink)
+            };
+            let parquet_sink = Some(opened(name)?);
+            let csv_sink = match csv_name {
+                Some(c) if csv => Some(opened(c)?),
+                _ => None,
+            };
+            tables.push(Table {
+                name,
+                parquet_sink,
+                csv_sink,
+                parquet: None,
+                csv: None,
+                files,
+                plan: VecDeque::new(),
+                rows_per_replication: None,
+                pieces: Vec::new(),
+                merged: 0,
+                buffered: 0,
+            });
+        }
+        Ok(TableStream {
+            tables,
+            replications: replications as usize,
+            pushed: 0,
+        })
+    }
+
+    /// Adds one replication's outcomes (every model, in the scenario's order).
+    pub fn push(&mut self, scenario: &Scenario, outcomes: &[Outcome]) -> Result<(), ExportError> {
+        let pieces = [
+            replications_frame(outcomes)?,
+            services_frame(scenario, outcomes)?,
+            timeseries_frame(scenario, outcomes)?,
+            ttr_histogram_frame(outcomes)?,
+            quarters_frame(scenario, outcomes)?,
+        ];
+        for (table, piece) in self.tables.iter_mut().zip(pieces) {
+            table.push(piece, self.replications)?;
+        }
+        self.pushed += 1;
+        Ok(())
+    }
+
+    /// Rows held for row groups not yet written, over all tables: never more than two row
+    /// groups' worth per table, whatever the number of replications.
+    pub fn rows_held(&self) -> usize {
+        self.tables.iter().map(|t| t.buffered).sum()
+    }
+
+    /// Writes what is left and the files' footers. Every announced replication must have
+    /// been pushed.
+    pub fn finish(self) -> Result<(), ExportError> {
+        if self.pushed != self.replications {
+            return Err(ExportError::Unreadable {
+                table: TABLES[0],
+                problem: format!(
+                    "{} replications streamed of {} announced",
+                    self.pushed, self.replications
+                ),
+            });
+        }
+        for t in self.tables {
+            t.finish()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::{Frames, to_csv, to_parquet};
+
+    /// An in-memory file whose bytes the test reads after the stream is done.
+    #[derive(Clone, Default)]
+    struct Memory(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Memory {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn bytes(files: &[(String, Memory)], name: &str) -> Vec<u8> {
+        let m = &files.iter().find(|(n, _)| n == name).unwrap().1;
+        m.0.lock().unwrap().clone()
+    }
+
+    /// Polars' own row groups, read back from the file it writes.
+    fn groups_written(df: &mut DataFrame) -> Vec<usize> {
+        let bytes = to_parquet(df).unwrap();
+        let mut reader = ParquetReader::new(std::io::Cursor::new(bytes));
+        let meta = reader.get_metadata().unwrap().clone();
+        meta.row_groups.iter().map(|g| g.num_rows()).collect()
+    }
+
+    #[test]
+    fn the_row_groups_planned_are_the_ones_polars_writes() {
+        for rows in [
+            1,
+            1000,
+            ROW_GROUP_ROWS - 1,
+            ROW_GROUP_ROWS,
+            ROW_GROUP_ROWS + 1,
+            2 * ROW_GROUP_ROWS - 1,
+            2 * ROW_GROUP_ROWS + 7,
+            3 * ROW_GROUP_ROWS + 12_345,
+        ] {
+            let mut df = DataFrame::new_infer_height(vec![Column::new(
+                "x".into(),
+                (0..rows as u32).collect::<Vec<_>>(),
+            )])
+            .unwrap();
+            assert_eq!(row_groups(rows), groups_written(&mut df), "{rows} rows");
+        }
+        assert!(row_groups(0).is_empty());
+    }
+
+    /// A table of several row groups (long strings, whole numbers, floats and flags),
+    /// streamed in pieces that straddle the groups' edges, gives the bytes of the whole.
+    #[test]
+    fn a_table_streamed_in_pieces_is_the_whole_table_to_the_byte() {
+        let (pieces, per_piece) = (900usize, 997usize);
+        let rows = pieces * per_piece;
+        assert!(row_groups(rows).len() >= 3);
+        let names = ["you-and-sre-run", "ops-run", "you-run-ops-monitors"];
+        let piece = |p: usize| {
+            let at = p * per_piece;
+            DataFrame::new_infer_height(vec![
+                Column::new(
+                    "model".into(),
+                    (at..at + per_piece)
+                        .map(|i| names[i % 3])
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "replication".into(),
+                    (at..at + per_piece)
+                        .map(|i| i as u32 / 7)
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "hours".into(),
+                    (at..at + per_piece)
+                        .map(|i| (i as f64).sqrt() * 1.37)
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "met".into(),
+                    (at..at + per_piece).map(|i| i % 5 == 0).collect::<Vec<_>>(),
+                ),
+            ])
+            .unwrap()
+        };
+        let mut whole = piece(0);
+        for p in 1..pieces {
+            whole.vstack_mut(&piece(p)).unwrap();
+        }
+        whole.rechunk_mut();
+        let (parquet, csv) = (Memory::default(), Memory::default());
+        let mut table = Table {
+            name: "t",
+            parquet_sink: Some(Sink::new(parquet.clone())),
+            csv_sink: Some(Sink::new(csv.clone())),
+            parquet: None,
+            csv: None,
+            files: Vec::new(),
+            plan: VecDeque::new(),
+            rows_per_replication: None,
+            pieces: Vec::new(),
+            merged: 0,
+            buffered: 0,
+        };
+        for p in 0..pieces {
+            table.push(piece(p), pieces).unwrap();
+            assert!(table.buffered < 2 * ROW_GROUP_ROWS);
+            // Small pieces are merged as they come: a bounded number of frames is held.
+            assert!(table.pieces.len() <= 2 * MERGE + ROW_GROUP_ROWS / (MERGE * per_piece) + 1);
+        }
+        table.finish().unwrap();
+        assert!(*parquet.0.lock().unwrap() == to_parquet(&mut whole).unwrap());
+        assert!(*csv.0.lock().unwrap() == to_csv(&mut whole).unwrap());
+    }
+
+    /// A run's five tables streamed replication by replication are the tables of all its
+    /// outcomes, to the byte; and a replication too many or too few is an error.
+    #[test]
+    fn a_runs_tables_streamed_are_the_tables_built_whole() {
+        let text = "name = \"q\"\nhorizon = \"400d\"\nwarmup = \"100d\"\nreplications = 5\nmodels = [\"you-run\", \"ops-run\", \"sre-run\"]\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"checkout-service-api\"\nteam = \"a\"\navailability_target = 0.999\nbackground_incidents = \"1/day\"\n[[services]]\nname = \"s2\"\nteam = \"a\"\navailability_target = 0.99\nbackground_incidents = \"1/week\"\n";
+        let scenario = crate::scenario::parse(text, "q.toml").unwrap();
+        let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
+        let files = std::cell::RefCell::new(Vec::new());
+        let mut open = |name: &str| {
+            let m = Memory::default();
+            files.borrow_mut().push((name.to_string(), m.clone()));
+            Ok(Sink::new(m))
+        };
+        let mut stream = TableStream::new(scenario.replications, true, &mut open).unwrap();
+        for (r, replication) in outcomes.chunks(3).enumerate() {
+            stream.push(&scenario, replication).unwrap();
+            // Rows wait for their row group (here the one group of each table), which is
+            // written as soon as it is full.
+            let last = r + 1 == scenario.replications as usize;
+            assert_eq!(stream.rows_held() == 0, last, "after replication {r}");
+        }
+        stream.finish().unwrap();
+        let files = files.into_inner();
+        let mut frames = Frames::of(&scenario, &outcomes).unwrap();
+        let mut whole = frames.parquet_files().unwrap();
+        whole.push(("replications.csv".into(), to_csv(&mut frames.reps).unwrap()));
+        whole.push(("services.csv".into(), to_csv(&mut frames.services).unwrap()));
+        whole.push(("quarters.csv".into(), to_csv(&mut frames.quarters).unwrap()));
+        assert_eq!(files.len(), 8);
+        for (name, expected) in &whole {
+            assert!(bytes(&files, name) == *expected, "{name} differs");
+        }
+        // One replication short, or one too many.
+        let mut open = |_: &str| Ok(Sink::new(Memory::default()));
+        let mut short = TableStream::new(scenario.replications, false, &mut open).unwrap();
+        for replication in outcomes.chunks(3).skip(1) {
+            short.push(&scenario, replication).unwrap();
+        }
+        assert!(short.finish().is_err());
+        let mut long = TableStream::new(2, false, &mut open).unwrap();
+        let pushed: Vec<_> = outcomes
+            .chunks(3)
+            .map(|r| long.push(&scenario, r).is_ok())
+            .collect();
+        assert_eq!(pushed[..2], [true, true]);
+        assert!(pushed[2..].iter().any(|ok| !ok) || long.finish().is_err());
+    }
+}
