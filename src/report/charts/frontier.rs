@@ -151,23 +151,7 @@ impl FrontierChart<'_> {
                     )))
                     .map_err(err)?;
             }
-            // A named model that is a front point's assignment is named beside that point.
-            let text = if i < c.front_len {
-                let twins: Vec<&str> = (f.references.iter())
-                    .filter(|r| r.twin == Some(i))
-                    .map(|r| r.model.name())
-                    .collect();
-                if twins.is_empty() {
-                    label(f, i)
-                } else {
-                    format!("{} = {}", label(f, i), twins.join(", "))
-                }
-            } else {
-                f.references[i - c.front_len].model.name().to_string()
-            };
-            // The goal's measure: the lowest of the tiers' mean shares.
-            let worst = crate::frontier::goal::worst_tier(&c.rows[i]);
-            let text = format!("{text} · {:.0}%", 100.0 * worst);
+            let text = point_label(f, i);
             labels.push((text, ink, (x.mean, y.mean)));
         }
         let anchors: Vec<(i32, i32)> = labels
@@ -194,6 +178,27 @@ impl FrontierChart<'_> {
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
         to_png("frontier", |root| self.draw(root))
     }
+}
+
+/// A point's label: its name (a named model that is a front point's assignment is named
+/// beside that point) and the goal's measure, the lowest of the tiers' mean shares.
+fn point_label(f: &Frontier, i: usize) -> String {
+    let c = &f.confirmed;
+    let text = if i < c.front_len {
+        let twins: Vec<&str> = (f.references.iter())
+            .filter(|r| r.twin == Some(i))
+            .map(|r| r.model.name())
+            .collect();
+        if twins.is_empty() {
+            label(f, i)
+        } else {
+            format!("{} = {}", label(f, i), twins.join(", "))
+        }
+    } else {
+        f.references[i - c.front_len].model.name().to_string()
+    };
+    let worst = crate::frontier::goal::worst_tier(&c.rows[i]);
+    format!("{text} · {:.0}%", 100.0 * worst)
 }
 
 /// Label height in pixels at the chart's label size (26 px text).
