@@ -328,8 +328,8 @@ impl Shared {
     }
 }
 
-/// The refusal of a replication that ran away.
-fn runaway(scenario: &Scenario, o: &Outcome, limit: usize) -> RunError {
+/// The refusal of a replication that ran away (`limit`: the guard's limit it reached).
+pub fn runaway(scenario: &Scenario, o: &Outcome, limit: usize) -> RunError {
     RunError::Runaway {
         model: o.model.key(),
         replication: o.replication,

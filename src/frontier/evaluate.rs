@@ -150,15 +150,7 @@ impl<'a> Evaluator<'a> {
                     let o = simulate_policy(scenario, world, policies[p], reps_v[k], *seed);
                     progress();
                     Some(match o.runaway {
-                        Some(limit) => Err(RunError::Runaway {
-                            model: o.model.key(),
-                            replication: o.replication,
-                            limit,
-                            factor: crate::engine::RUNAWAY_FACTOR,
-                            slack: crate::engine::RUNAWAY_SLACK,
-                            probability: scenario.workarounds.probability,
-                            conflict: scenario.workarounds.conflict_probability,
-                        }),
+                        Some(limit) => Err(crate::runner::runaway(scenario, &o, limit)),
                         None => Ok(Row::of(scenario, &o)),
                     })
                 })
