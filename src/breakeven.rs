@@ -17,6 +17,11 @@
 //! - *searching*: regula falsi between today's value and the end ([`search::bisect`]),
 //!   the winner and the candidates only, every replication.
 //!
+//! A parameter that moves prices only (wages, standby pay, revenue:
+//! [`crate::parameter::PRICES`]) changes no simulated quantity, so its points are the run's
+//! own outcomes priced again ([`crate::engine::reprice`]) — the same numbers simulating
+//! them would give, at no simulation.
+//!
 //! The library call is [`plan`] (the ledger, validated) and [`analyse`] (the verdicts of
 //! the base outcomes and every entry's findings, all entries or a shard's block).
 
@@ -165,10 +170,13 @@ pub struct Effort {
     pub confirming: u64,
     /// The points of the regula falsi, on every replication.
     pub searching: u64,
+    /// Model-replications priced again instead of simulated, at any step: points of an
+    /// entry that moves prices only ([`crate::ledger::Entry::priced_only`]).
+    pub repriced: u64,
 }
 
 impl Effort {
-    /// All steps.
+    /// Model-replications simulated, all steps.
     pub fn total(&self) -> u64 {
         self.screening + self.confirming + self.searching
     }
@@ -177,6 +185,7 @@ impl Effort {
         self.screening += other.screening;
         self.confirming += other.confirming;
         self.searching += other.searching;
+        self.repriced += other.repriced;
     }
 }
 
@@ -212,6 +221,9 @@ pub fn distance(e: &Entry, f: &Flip) -> f64 {
 /// The work of one analysis while it runs.
 struct Work<'a> {
     plan: &'a Plan,
+    /// The run's outcomes (every model, every replication): what an entry that moves
+    /// prices only is priced again on.
+    base: &'a [Outcome],
     threads: Option<usize>,
     progress: &'a (dyn Fn() + Sync),
     stop: &'a (dyn Fn() -> bool + Sync),
@@ -263,10 +275,25 @@ impl Work<'_> {
         s.compare(models.to_vec(), models[0])
             .map_err(|e| e.to_string())?;
         s.set_replications(want).map_err(|e| e.to_string())?;
-        let added = run_range(&s, have..want, self.threads, self.progress, self.stop)
-            .map_err(|e| e.to_string())?;
-        let Some(added) = added else {
-            return Ok(None);
+        let cost = models.len() as u64 * u64::from(want - have);
+        let added = match self.repriced(entry, &s, models, have..want) {
+            Some(added) => {
+                self.effort.repriced += cost;
+                added
+            }
+            None => {
+                let added = run_range(&s, have..want, self.threads, self.progress, self.stop)
+                    .map_err(|e| e.to_string())?;
+                let Some(added) = added else {
+                    return Ok(None);
+                };
+                match step {
+                    Step::Screening => self.effort.screening += cost,
+                    Step::Confirming => self.effort.confirming += cost,
+                    Step::Searching => self.effort.searching += cost,
+                }
+                added
+            }
         };
         let mut out: Vec<Outcome> = prefix
             .iter()
@@ -274,15 +301,32 @@ impl Work<'_> {
             .cloned()
             .collect();
         out.extend(added);
-        let cost = models.len() as u64 * u64::from(want - have);
-        match step {
-            Step::Screening => self.effort.screening += cost,
-            Step::Confirming => self.effort.confirming += cost,
-            Step::Searching => self.effort.searching += cost,
-        }
         self.cache
             .push((x.to_bits(), want, models.to_vec(), out.clone()));
         Ok(Some(out))
+    }
+
+    /// The run's outcomes of `models` on `replications`, priced again by `scenario`: what
+    /// simulating `scenario` would give when `entry` moves prices only; `None` when it
+    /// moves more, or the run's outcomes lack one.
+    fn repriced(
+        &self,
+        entry: &Entry,
+        scenario: &Scenario,
+        models: &[ModelKind],
+        replications: Range<u32>,
+    ) -> Option<Vec<Outcome>> {
+        if !entry.priced_only() {
+            return None;
+        }
+        let out: Vec<Outcome> = self
+            .base
+            .iter()
+            .filter(|o| replications.contains(&o.replication) && models.contains(&o.model))
+            .map(|o| crate::engine::reprice(scenario, o))
+            .collect();
+        let want = models.len() * replications.len();
+        (out.len() == want).then_some(out)
     }
 }
 
@@ -310,6 +354,7 @@ pub fn analyse(
     for (k, entry) in entries.iter().enumerate() {
         let mut work = Work {
             plan,
+            base,
             threads,
             progress,
             stop,

@@ -20,6 +20,7 @@ mod long_run;
 mod measure;
 
 pub use breakdown::{PARTS, Trace};
+pub use measure::reprice;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};

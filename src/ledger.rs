@@ -105,6 +105,12 @@ impl Entry {
         }
     }
 
+    /// Whether it moves prices only ([`parameter::PRICES`]): its points can be priced on
+    /// the run's own outcomes instead of simulated.
+    pub fn priced_only(&self) -> bool {
+        !self.paths.is_empty() && self.paths.iter().all(|p| parameter::priced(p))
+    }
+
     /// Whether it is a whole number.
     pub fn whole(&self) -> bool {
         self.coord == Coord::Value && self.paths.iter().any(|p| edit::whole_number(p))

@@ -194,6 +194,39 @@ pub struct Outcome {
     /// loop (`engine::runaway_limit`), if it did: its numbers are not a finding, and the
     /// runner refuses the run.
     pub runaway: Option<usize>,
+    /// The quantities its costs are priced from ([`crate::engine::reprice`]).
+    pub priced: Priced,
+}
+
+/// What an outcome's costs are priced from: the simulation's quantities before any price
+/// (wages, standby and call-out pay, revenue) is applied. Kept so that an outcome can be
+/// priced again under other prices without simulating again ([`crate::engine::reprice`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Priced {
+    /// Costs per year per amount over the measured window.
+    pub per_year: f64,
+    /// Charged headcount: the SRE team, embedded SREs, operations (people).
+    pub charged: [f64; 3],
+    /// Developers' on-call hours outside business hours.
+    pub dev_off_hours: f64,
+    /// Of developers' on-call hours, those in business hours.
+    pub dev_in_hours: f64,
+    /// SREs' on-call hours outside business hours.
+    pub sre_off_hours: f64,
+    /// Pages outside business hours.
+    pub offhours_pages: u64,
+    /// Developers' incident hours.
+    pub dev_hours: f64,
+    /// Knowledge-sync hours with SREs and with operations.
+    pub sync_hours: [f64; 2],
+    /// Hours of deployment freeze.
+    pub freeze_hours: f64,
+    /// Developers' follow-up hours.
+    pub followup_hours: f64,
+    /// The dedicated responders' incident hours.
+    pub ops_sre_hours: f64,
+    /// Each journey's impact-weighted downtime, hours.
+    pub journey_downtime_hours: Vec<f64>,
 }
 
 /// Bins of the time-to-restore histogram: [`TTR_BINS`] log-spaced bins from one minute to

@@ -689,6 +689,41 @@ pub const LEVERS: &[Lever] = &[
     },
 ];
 
+/// Keys that are prices only: wages, the overhead on them, standby and call-out pay, the
+/// cost of a freeze day, on-call developers' lost output and revenue. They enter the
+/// costs an outcome is priced at and nothing the simulation does (no mechanism reads
+/// them), so an entry that moves only these is priced again on the run's own outcomes
+/// instead of simulated again ([`crate::engine::reprice`]; tested equal to simulating on
+/// the bundled scenarios). `costs.working_hours_per_year` is not one: staffing and
+/// knowledge sync read it.
+pub const PRICES: &[&str] = &[
+    "groups.*.salary",
+    "costs.overhead_factor",
+    "costs.standby_per_hour",
+    "costs.callout_per_page",
+    "costs.freeze_cost_per_day",
+    "costs.dev_oncall_productivity_loss",
+    "organisation.revenue_per_year",
+    "service_defaults.revenue_per_hour",
+    "services.*.revenue_per_hour",
+    "journeys.*.revenue_per_hour",
+    "journeys.*.share",
+];
+
+/// Whether `key` is a price only ([`PRICES`]).
+pub fn priced(key: &str) -> bool {
+    PRICES.iter().any(|p| matches(p, key))
+}
+
+/// Whether a parameter's key moves prices only: a key of [`PRICES`], or a named lever all
+/// of whose keys are.
+pub fn priced_lever_or_key(key: &str) -> bool {
+    match LEVERS.iter().find(|l| l.key == key) {
+        Some(lever) => lever.patterns.iter().all(|p| priced(p)),
+        None => priced(key),
+    }
+}
+
 /// Keys that are decisions or definitions, not assumptions: the targets the verdicts are
 /// judged against (a tier is its target) are never moved.
 pub const NOT_ASSUMPTIONS: &[&str] = &[

@@ -221,13 +221,15 @@ fn finish(
             dest.out.display()
         );
         let e = analysis.effort;
-        if e.total() > 0 {
+        if e.total() + e.repriced > 0 {
             println!(
-                "simulated {} model-replications: screening {}, confirming {}, searching {}",
+                "simulated {} model-replications: screening {}, confirming {}, searching {}; \
+                 priced {} again without simulating (prices only)",
                 e.total(),
                 e.screening,
                 e.confirming,
-                e.searching
+                e.searching,
+                e.repriced
             );
         }
     }

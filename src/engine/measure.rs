@@ -4,7 +4,8 @@
 use super::breakdown;
 use super::{HOURS_PER_QUARTER, Sim, Snapshot, Tally};
 use crate::metric::RestorePart;
-use crate::outcome::{Outcome, QuarterSample};
+use crate::outcome::{Outcome, Priced, QuarterSample};
+use crate::scenario::Scenario;
 use crate::scenario::{DevOncallCharge, Funding};
 use crate::stats::quantiles_select;
 
@@ -22,14 +23,14 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
     let workarounds = Workarounds::of(sim);
     let on_call = OnCallHours::of(sim, &sim.tally);
     let journey_downtime = sim.journeys.downtime(sim.horizon);
-    let costs = Costs::of(
+    let priced = Costs::quantities(
         sim,
         &sim.tally,
         &on_call,
-        &service_downtime,
         &journey_downtime,
         HOURS_PER_YEAR / window,
     );
+    let costs = Costs::of(sim.scenario, &priced, &service_downtime);
     let quarters = quarters(sim);
     let long = sim.long.means(sim.horizon);
     let t = &sim.tally;
@@ -132,6 +133,7 @@ pub(super) fn measure(sim: &mut Sim<'_>, replication: u32, seed: u64) -> Outcome
         weekly: std::mem::take(&mut sim.weekly),
         ttr_histogram: restores.ttr_histogram,
         runaway: sim.runaway.then_some(sim.max_regressions),
+        priced,
     }
 }
 
@@ -406,51 +408,69 @@ struct Costs {
 }
 
 impl Costs {
-    /// Prices tally `t`, the downtime and the model's headcount by the scenario's costs,
-    /// amounts over the tally's window times `per_year` (staff are a cost per year).
-    fn of(
+    /// The quantities [`Costs::of`] prices, from tally `t` of `sim`, the on-call hours and
+    /// the journeys' downtime, amounts over the tally's window times `per_year`.
+    fn quantities(
         sim: &Sim<'_>,
         t: &Tally,
         on_call: &OnCallHours,
-        service_downtime: &[f64],
         journey_downtime: &[f64],
         per_year: f64,
-    ) -> Costs {
-        let scenario = sim.scenario;
+    ) -> Priced {
+        let (sre, embedded, ops) = sim.policy.headcount.charged();
+        Priced {
+            per_year,
+            charged: [sre, embedded, ops],
+            dev_off_hours: on_call.dev_off,
+            dev_in_hours: on_call.dev_in,
+            sre_off_hours: on_call.sre_off,
+            offhours_pages: t.offhours_pages,
+            dev_hours: t.dev_hours,
+            sync_hours: t.sync_hours,
+            freeze_hours: t.freeze_hours,
+            followup_hours: t.followup_hours,
+            ops_sre_hours: t.ops_sre_hours,
+            journey_downtime_hours: journey_downtime.to_vec(),
+        }
+    }
+
+    /// Prices quantities `q` and the services' downtime by `scenario`'s costs (staff are a
+    /// cost per year; the rest is `q`'s amounts times its `per_year`).
+    fn of(scenario: &Scenario, q: &Priced, service_downtime: &[f64]) -> Costs {
         let g = &scenario.groups;
         let costs = &scenario.costs;
+        let per_year = q.per_year;
         let loaded = |salary: f64| salary * costs.overhead_factor;
         let rate = |salary: f64| loaded(salary) / costs.working_hours_per_year;
-        let hc = &sim.policy.headcount;
-        let (sre_charged, embedded_charged, ops_charged) = hc.charged();
+        let [sre_charged, embedded_charged, ops_charged] = q.charged;
         let sre_staff = sre_charged * loaded(g.sre.salary);
         let embedded_staff = embedded_charged * loaded(g.sre.salary);
         let ops_staff = ops_charged * loaded(g.ops.salary);
         let cost_staff = sre_staff + embedded_staff + ops_staff;
         let standby = |off_hours: f64| off_hours * costs.standby_per_hour * per_year;
-        let dev_standby = standby(on_call.dev_off);
-        let sre_standby = standby(on_call.sre_off);
-        let callouts = t.offhours_pages as f64 * costs.callout_per_page * per_year;
+        let dev_standby = standby(q.dev_off_hours);
+        let sre_standby = standby(q.sre_off_hours);
+        let callouts = q.offhours_pages as f64 * costs.callout_per_page * per_year;
         let interruptions = match costs.dev_oncall_charge {
             DevOncallCharge::Standby => 0.0,
             DevOncallCharge::Opportunity => {
-                on_call.dev_in * costs.dev_oncall_productivity_loss * rate(g.dev.salary) * per_year
+                q.dev_in_hours * costs.dev_oncall_productivity_loss * rate(g.dev.salary) * per_year
             }
         };
         let cost_oncall = dev_standby + sre_standby + callouts + interruptions;
-        let cost_labour = t.dev_hours * rate(g.dev.salary) * per_year;
+        let cost_labour = q.dev_hours * rate(g.dev.salary) * per_year;
         // Each sync hour has one person of the responder group; the other attendees are
         // developers.
         let attendees = f64::from(scenario.knowledge.sync_attendees);
         let dev_share = (attendees - 1.0) / attendees;
         let sync_dev =
-            (t.sync_hours[0] + t.sync_hours[1]) * dev_share * rate(g.dev.salary) * per_year;
-        let sync_sre = t.sync_hours[0] / attendees * rate(g.sre.salary) * per_year;
-        let sync_ops = t.sync_hours[1] / attendees * rate(g.ops.salary) * per_year;
+            (q.sync_hours[0] + q.sync_hours[1]) * dev_share * rate(g.dev.salary) * per_year;
+        let sync_sre = q.sync_hours[0] / attendees * rate(g.sre.salary) * per_year;
+        let sync_ops = q.sync_hours[1] / attendees * rate(g.ops.salary) * per_year;
         let cost_sync = sync_dev + sync_sre + sync_ops;
-        let freeze_days = t.freeze_hours / 24.0;
+        let freeze_days = q.freeze_hours / 24.0;
         let cost_freeze = freeze_days * costs.freeze_cost_per_day * per_year;
-        let cost_followup = t.followup_hours * rate(g.dev.salary) * per_year;
+        let cost_followup = q.followup_hours * rate(g.dev.salary) * per_year;
         let cost_operating = cost_staff + cost_oncall + cost_labour + cost_sync + cost_followup;
         let (cost_capex, cost_opex) = capex_opex([
             (
@@ -468,17 +488,22 @@ impl Costs {
         ]);
         // Each service's own revenue, then each journey's once (folded onto the services'
         // sum, so that a scenario without journeys prices its downtime exactly as before).
-        let cost_downtime = journey_downtime.iter().zip(&scenario.journeys).fold(
-            service_downtime
-                .iter()
-                .zip(&scenario.services)
-                .map(|(d, s)| d * s.revenue_per_hour)
-                .sum::<f64>(),
-            |sum, (d, j)| sum + d * j.revenue_per_hour,
-        ) * per_year;
+        let cost_downtime = q
+            .journey_downtime_hours
+            .iter()
+            .zip(&scenario.journeys)
+            .fold(
+                service_downtime
+                    .iter()
+                    .zip(&scenario.services)
+                    .map(|(d, s)| d * s.revenue_per_hour)
+                    .sum::<f64>(),
+                |sum, (d, j)| sum + d * j.revenue_per_hour,
+            )
+            * per_year;
         let charged_headcount = sre_charged + embedded_charged + ops_charged;
         let utilisation = if charged_headcount > 0.0 {
-            t.ops_sre_hours * per_year / (charged_headcount * costs.working_hours_per_year)
+            q.ops_sre_hours * per_year / (charged_headcount * costs.working_hours_per_year)
         } else {
             0.0
         };
@@ -499,6 +524,38 @@ impl Costs {
             unreliability: cost_downtime + cost_freeze,
         }
     }
+
+    /// Sets `o`'s cost figures to these.
+    fn set(&self, o: &mut Outcome) {
+        o.charged_headcount = self.charged_headcount;
+        o.dedicated_utilisation = self.utilisation;
+        o.freeze_days = self.freeze_days;
+        o.cost_staff = self.staff;
+        o.cost_oncall = self.oncall;
+        o.cost_labour = self.labour;
+        o.cost_sync = self.sync;
+        o.cost_freeze = self.freeze;
+        o.cost_capex = self.capex;
+        o.cost_opex = self.opex;
+        o.cost_operating = self.operating;
+        o.cost_downtime = self.downtime;
+        o.cost_unreliability = self.unreliability;
+        o.cost_total = self.operating + self.unreliability;
+        o.cost_followup = self.followup;
+    }
+}
+
+/// `outcome` priced again by `scenario`'s costs: what simulating `scenario` would give
+/// when it differs from the scenario `outcome` was simulated on only in prices — wages,
+/// the overhead on them, standby and call-out pay, the cost of a freeze day, on-call
+/// developers' lost output, revenue ([`crate::ledger::Entry::priced_only`]; the
+/// equality is tested on the bundled scenarios). The totals are priced again; the
+/// quarterly figures, which need the simulation's snapshots, are left out.
+pub fn reprice(scenario: &Scenario, outcome: &Outcome) -> Outcome {
+    let mut o = outcome.clone();
+    Costs::of(scenario, &o.priced, &o.service_downtime_hours).set(&mut o);
+    o.quarters = Vec::new();
+    o
 }
 
 /// Operating cost split by funding: (capital, operating), adding the parts in order.
@@ -559,14 +616,8 @@ fn quarters(sim: &Sim<'_>) -> Vec<QuarterSample> {
     };
     let cumulative = |snap: &Snapshot| {
         let on_call = OnCallHours::of(sim, &snap.tally);
-        Costs::of(
-            sim,
-            &snap.tally,
-            &on_call,
-            &snap.service_downtime,
-            &snap.journey_downtime,
-            1.0,
-        )
+        let q = Costs::quantities(sim, &snap.tally, &on_call, &snap.journey_downtime, 1.0);
+        Costs::of(sim.scenario, &q, &snap.service_downtime)
     };
     let staff = cumulative(&zero).staff;
     let mut before = (zero.t, cumulative(&zero), zero.tally.clone(), 0.0);

@@ -6,7 +6,10 @@ use std::ops::Range;
 
 use super::Effect;
 use super::plan::{Move, Plan, SensitivityError};
+use crate::engine::reprice;
+use crate::outcome::Outcome;
 use crate::runner::{RunError, run_until};
+use crate::scenario::Scenario;
 use crate::stats::Estimate;
 
 /// The point index of the base (the stated values).
@@ -55,7 +58,10 @@ pub struct SideValues {
 }
 
 /// Simulates the base (when `with_base`) and the points `todo` of `plan`, calling
-/// `progress` after each replication; `None` when `stop` said stop.
+/// `progress` after each replication; `None` when `stop` said stop. A point whose
+/// parameter moves prices only ([`crate::parameter::PRICES`]) is the base's outcomes priced
+/// again ([`crate::engine::reprice`]): the same values, the base simulated once for all
+/// such points.
 pub fn simulate(
     plan: &Plan,
     todo: Range<u32>,
@@ -66,16 +72,32 @@ pub fn simulate(
 ) -> Result<Option<Vec<SideValues>>, RunError> {
     let outputs = plan.outputs();
     let mut sides = Vec::new();
-    if with_base {
-        let Some(base) = run_until(&plan.base, threads, progress, stop)? else {
+    let priced = |i: u32| {
+        plan.points
+            .get(i as usize)
+            .is_some_and(|p| crate::parameter::priced_lever_or_key(&p.parameter))
+    };
+    let mut base: Option<Vec<Outcome>> = None;
+    if with_base || todo.clone().any(priced) {
+        let quiet = &|| {};
+        let Some(b) = run_until(
+            &plan.base,
+            threads,
+            if with_base { progress } else { quiet },
+            stop,
+        )?
+        else {
             return Ok(None);
         };
+        base = Some(b);
+    }
+    if let (true, Some(b)) = (with_base, &base) {
         for o in &outputs {
             sides.push(SideValues {
                 point: BASE,
                 output: o.name(),
                 side: Side::Base,
-                values: o.values(&base),
+                values: o.values(b),
             });
         }
     }
@@ -83,10 +105,21 @@ pub fn simulate(
         let Some(p) = plan.points.get(i as usize) else {
             continue;
         };
-        let (Some(l), Some(h)) = (
-            run_until(&p.low, threads, progress, stop)?,
-            run_until(&p.high, threads, progress, stop)?,
-        ) else {
+        let side = |s: &Scenario| -> Result<Option<Vec<Outcome>>, RunError> {
+            match (&base, priced(i)) {
+                (Some(b), true)
+                    if s.replications == plan.base.replications && s.models == plan.base.models =>
+                {
+                    let out: Vec<Outcome> = b.iter().map(|o| reprice(s, o)).collect();
+                    for _ in 0..s.replications {
+                        progress();
+                    }
+                    Ok(Some(out))
+                }
+                _ => run_until(s, threads, progress, stop),
+            }
+        };
+        let (Some(l), Some(h)) = (side(&p.low)?, side(&p.high)?) else {
             return Ok(None);
         };
         for o in &outputs {

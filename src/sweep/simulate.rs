@@ -5,10 +5,12 @@
 
 use std::ops::Range;
 
-use super::plan::{Plan, SweepError};
+use super::plan::{Plan, Point, SweepError};
 use super::{Cell, Crossover, cells, crossovers};
 use crate::axis::Axis;
+use crate::engine::reprice;
 use crate::outcome::Outcome;
+use crate::parameter;
 use crate::precision::{Note, Precision, run_until_precise};
 use crate::runner::{RunError, run_range, run_until};
 use crate::scenario::Scenario;
@@ -36,10 +38,35 @@ pub fn simulate(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Simulated>, RunError> {
     let end = todo.end.min(plan.points.len());
+    // Per axis, whether it moves prices only: points that differ only on such axes are one
+    // simulation priced again.
+    let priced: Vec<bool> = plan
+        .axes
+        .iter()
+        .map(|a| {
+            a.path
+                .split(',')
+                .all(|k| parameter::priced_lever_or_key(k.trim()))
+        })
+        .collect();
     let points = &mut plan.points[todo.start.min(end)..end];
     let mut runs: Vec<Vec<Outcome>> = Vec::with_capacity(points.len());
     let mut notes = Vec::new();
-    for p in points.iter_mut() {
+    for i in 0..points.len() {
+        let p = &points[i];
+        let source = match precision {
+            None => (0..i).find(|&j| same_simulation(&priced, &points[j], p)),
+            Some(_) => None,
+        };
+        if let Some(j) = source {
+            let out: Vec<Outcome> = runs[j].iter().map(|o| reprice(&p.scenario, o)).collect();
+            for _ in 0..p.scenario.replications {
+                progress();
+            }
+            runs.push(out);
+            continue;
+        }
+        let p = &mut points[i];
         let outcomes = match precision {
             None => run_until(&p.scenario, threads, progress, stop)?,
             Some(pr) => run_until_precise(
@@ -92,6 +119,18 @@ pub fn simulate(
         notes,
         replications: most,
     }))
+}
+
+/// Whether `b`'s outcomes are `a`'s priced again: they differ only on axes that move
+/// prices only (`priced`, per axis), with the same replications and models.
+fn same_simulation(priced: &[bool], a: &Point, b: &Point) -> bool {
+    let same = |k: usize, x: Option<f64>, y: Option<f64>| {
+        priced.get(k).copied().unwrap_or(false) || x.map(f64::to_bits) == y.map(f64::to_bits)
+    };
+    same(0, Some(a.value), Some(b.value))
+        && same(1, a.value_2, b.value_2)
+        && a.scenario.replications == b.scenario.replications
+        && a.scenario.models == b.scenario.models
 }
 
 impl Plan {

@@ -396,3 +396,79 @@ fn ranged_rates_move_in_their_unit_and_every_element_states_its_range() {
         "{e}"
     );
 }
+
+/// The outcomes of `text` (a bundled scenario, `name`) on its first three replications.
+fn first_three(text: &str, name: &str) -> (whoruns::Scenario, Vec<whoruns::Outcome>) {
+    let mut s = whoruns::scenario::parse(text, name).unwrap();
+    s.set_replications(3).unwrap();
+    let o = runner::run(&s, Some(2), &|| {}).unwrap();
+    (s, o)
+}
+
+/// Where two debug texts first differ, with some text either side.
+fn first_difference(a: &str, b: &str) -> String {
+    let at = a
+        .bytes()
+        .zip(b.bytes())
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let from = a.floor_char_boundary(at.saturating_sub(120));
+    let around = |s: &str| s[from..s.ceil_char_boundary((at + 80).min(s.len()))].to_string();
+    format!(
+        "\n  priced again: …{}…\n  simulated:    …{}…",
+        around(a),
+        around(b)
+    )
+}
+
+/// Pricing again is simulating, for every ledger entry that moves prices only: on each
+/// bundled scenario with a comparison, the run's outcomes priced again at each end of such
+/// an entry's range equal the outcomes simulated there, every field bit for bit (the
+/// quarterly figures, which pricing again leaves out, apart). The comparison has teeth: an
+/// entry that moves more than prices gives outcomes pricing again cannot reach.
+#[test]
+fn pricing_again_is_simulating_for_every_price() {
+    let mut checked = 0;
+    for name in ["baseline.toml", "large-estate.toml", "frontier-small.toml"] {
+        let text = fs::read_to_string(bundled(name)).unwrap();
+        let (base, today) = first_three(&text, name);
+        let ledger = whoruns::ledger::ledger(&text, &base).unwrap();
+        for e in ledger.entries.iter().filter(|e| e.priced_only()) {
+            for end in [e.range.0, e.range.1] {
+                let (s, simulated) = first_three(&e.apply(&text, end).unwrap(), name);
+                assert_eq!(today.len(), simulated.len());
+                for (o, sim) in today.iter().zip(&simulated) {
+                    let mut sim = sim.clone();
+                    sim.quarters = Vec::new();
+                    let priced = whoruns::engine::reprice(&s, o);
+                    assert!(
+                        priced == sim,
+                        "{name}: {} at {end}: pricing again and simulating differ: {}",
+                        e.key,
+                        first_difference(&format!("{priced:?}"), &format!("{sim:?}"))
+                    );
+                }
+                checked += 1;
+            }
+        }
+        // Teeth: the smallest rota changes staffing, which pricing again cannot see.
+        let rota = ledger
+            .entries
+            .iter()
+            .find(|e| e.key == "costs.min_rota_size")
+            .unwrap();
+        assert!(!rota.priced_only());
+        let (s, simulated) = first_three(&rota.apply(&text, rota.range.1).unwrap(), name);
+        assert!(
+            today
+                .iter()
+                .zip(&simulated)
+                .any(
+                    |(o, sim)| whoruns::engine::reprice(&s, o).cost_operating != sim.cost_operating
+                ),
+            "{name}: the smallest rota at {} should change what a model costs",
+            rota.range.1
+        );
+    }
+    assert!(checked >= 20, "only {checked} ends of prices checked");
+}

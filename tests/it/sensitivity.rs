@@ -110,3 +110,56 @@ fn a_stated_range_is_used_instead_of_the_relative_move() {
         "{csv}"
     );
 }
+
+/// A point that moves prices only (salaries, standby pay, revenue) is the base's outcomes
+/// priced again instead of simulated: every value equals simulating the point, for a salary,
+/// the salaries lever and revenue, and a point that moves more is still simulated.
+#[test]
+fn priced_points_equal_simulated_points() {
+    use whoruns::sensitivity::{self, BASE, Side, SideValues, Spec};
+    let text = fs::read_to_string(bundled("baseline.toml")).expect("baseline");
+    let mut base = whoruns::scenario::parse(&text, "baseline.toml").expect("parses");
+    base.set_replications(3).expect("replications");
+    let spec = Spec {
+        params: [
+            "groups.ops.salary",
+            "salaries",
+            "costs.standby_per_hour",
+            "costs.min_rota_size",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Spec::default()
+    };
+    let plan = sensitivity::plan(&text, &base, &spec).expect("plan");
+    let n = plan.points.len() as u32;
+    let got = sensitivity::simulate(&plan, 0..n, true, Some(2), &|| {}, &|| false)
+        .expect("simulates")
+        .expect("not stopped");
+    let outputs = plan.outputs();
+    let mut expected: Vec<SideValues> = Vec::new();
+    let run = |s: &whoruns::Scenario| whoruns::runner::run(s, Some(2), &|| {}).expect("runs");
+    let b = run(&plan.base);
+    for o in &outputs {
+        expected.push(SideValues {
+            point: BASE,
+            output: o.name(),
+            side: Side::Base,
+            values: o.values(&b),
+        });
+    }
+    for (i, p) in plan.points.iter().enumerate() {
+        let (l, h) = (run(&p.low), run(&p.high));
+        for o in &outputs {
+            for (side, outcomes) in [(Side::Low, &l), (Side::High, &h)] {
+                expected.push(SideValues {
+                    point: i as u32,
+                    output: o.name(),
+                    side,
+                    values: o.values(outcomes),
+                });
+            }
+        }
+    }
+    assert_eq!(got, expected);
+}

@@ -198,3 +198,34 @@ fn a_grid_of_two_parameters_maps_the_winner_at_every_pair() {
     assert!(out.join("charts/map_cost_operating.png").exists());
     assert!(!out.join("crossovers.csv").exists());
 }
+
+/// A grid over a price (standby pay) and a mechanism (the smallest rota): the points that
+/// differ only in the price are one simulation priced again, and every cell equals
+/// simulating its point.
+#[test]
+fn points_that_differ_only_in_prices_equal_their_simulations() {
+    use whoruns::axis::{Axis, Scale};
+    let text = std::fs::read_to_string(crate::common::bundled("baseline.toml")).expect("reads");
+    let mut base = whoruns::scenario::parse(&text, "baseline.toml").expect("parses");
+    base.set_replications(2).expect("replications");
+    let axes = vec![
+        Axis::parse("costs.standby_per_hour=0..20", 3, Scale::Linear).expect("axis"),
+        Axis::parse("costs.min_rota_size=4..6", 2, Scale::Linear).expect("axis"),
+    ];
+    let mut plan = whoruns::sweep::plan(&text, &base, axes).expect("plan");
+    let n = plan.points.len();
+    let got = whoruns::sweep::simulate(&mut plan, 0..n, Some(2), None, &|| {}, &|| false)
+        .expect("simulates")
+        .expect("not stopped");
+    assert_eq!(got.cells.len(), 6);
+    for (p, cells) in plan.points.iter().zip(&got.cells) {
+        let outcomes = whoruns::runner::run(&p.scenario, Some(2), &|| {}).expect("runs");
+        let expected = whoruns::sweep::cells(&p.scenario, p.value, &outcomes);
+        for (g, e) in cells.iter().zip(&expected) {
+            assert_eq!(
+                (g.model, &g.values, &g.tiers),
+                (e.model, &e.values, &e.tiers)
+            );
+        }
+    }
+}
