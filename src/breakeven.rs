@@ -37,7 +37,7 @@ use crate::edit::EditError;
 use crate::ledger::{Entry, Ledger, ledger};
 use crate::model::ModelKind;
 use crate::outcome::Outcome;
-use crate::runner::{RunError, run_range};
+use crate::runner::{RunError, for_each};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 use search::{Point, Rule};
@@ -282,11 +282,24 @@ impl Work<'_> {
                 added
             }
             None => {
-                let added = run_range(&s, have..want, self.threads, self.progress, self.stop)
-                    .map_err(|e| e.to_string())?;
-                let Some(added) = added else {
+                // Only the outcomes' scalars are judged: their weekly series are dropped as
+                // they arrive (points are cached and extended, so they are copied).
+                let mut added = Vec::with_capacity(models.len() * (want - have) as usize);
+                let finished = for_each(
+                    &s,
+                    have..want,
+                    self.threads,
+                    self.progress,
+                    self.stop,
+                    &mut |outcomes| {
+                        added.extend(outcomes.into_iter().map(Outcome::light));
+                        Ok::<(), RunError>(())
+                    },
+                )
+                .map_err(|e| e.to_string())?;
+                if !finished {
                     return Ok(None);
-                };
+                }
                 match step {
                     Step::Screening => self.effort.screening += cost,
                     Step::Confirming => self.effort.confirming += cost,
@@ -351,10 +364,12 @@ pub fn analyse(
     let mut findings = Vec::new();
     let mut effort = Effort::default();
     let n = scenario.replications;
+    // What prices are applied to again: the scalars (their series are never judged).
+    let light: Vec<Outcome> = base.iter().cloned().map(Outcome::light).collect();
     for (k, entry) in entries.iter().enumerate() {
         let mut work = Work {
             plan,
-            base,
+            base: &light,
             threads,
             progress,
             stop,

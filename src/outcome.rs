@@ -198,6 +198,17 @@ pub struct Outcome {
     pub priced: Priced,
 }
 
+impl Outcome {
+    /// Without its per-week, per-quarter and histogram series: its scalars and its
+    /// per-service figures, a few kilobytes whatever the horizon.
+    pub fn light(mut self) -> Outcome {
+        self.weekly = Vec::new();
+        self.quarters = Vec::new();
+        self.ttr_histogram = Vec::new();
+        self
+    }
+}
+
 /// What an outcome's costs are priced from: the simulation's quantities before any price
 /// (wages, standby and call-out pay, revenue) is applied. Kept so that an outcome can be
 /// priced again under other prices without simulating again ([`crate::engine::reprice`]).

@@ -26,7 +26,7 @@ pub struct Keep {
     /// need (`--no-report`).
     pub report_series: bool,
     /// Keep each outcome's scalars, without its weekly, quarterly and histogram series
-    /// ([`light`]): what `--breakeven` judges the run's verdicts on.
+    /// ([`Outcome::light`]): what `--breakeven` judges the run's verdicts on.
     pub outcomes: bool,
 }
 
@@ -50,7 +50,7 @@ pub struct Streamed {
     pub note: Option<Note>,
     /// The report's data, when asked for (only its metrics without `report_series`).
     pub data: Option<ReportData>,
-    /// The outcomes' scalars ([`light`]), ordered by replication then model, when asked
+    /// The outcomes' scalars ([`Outcome::light`]), ordered by replication then model, when asked
     /// for; else empty.
     pub outcomes: Vec<Outcome>,
 }
@@ -71,19 +71,10 @@ impl Filling<'_> {
             g.add(&outcomes);
         }
         if let Some(kept) = self.outcomes.as_mut() {
-            kept.extend(outcomes.into_iter().map(light));
+            kept.extend(outcomes.into_iter().map(Outcome::light));
         }
         Ok(())
     }
-}
-
-/// An outcome without its per-week, per-quarter and histogram series: its scalars and its
-/// per-service figures, a few kilobytes whatever the horizon.
-pub fn light(mut o: Outcome) -> Outcome {
-    o.weekly = Vec::new();
-    o.quarters = Vec::new();
-    o.ttr_histogram = Vec::new();
-    o
 }
 
 /// Runs `scenario` as [`crate::run::run`] does and streams the results into the files
