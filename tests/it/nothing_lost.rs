@@ -73,7 +73,7 @@ fn interrupted_run(out: &Path, signal: &str, after: Duration) -> Option<i32> {
         .arg(bundled("baseline.toml"))
         .arg("--out")
         .arg(out)
-        .args(["-n", "12", "-q", "--force", "--seed", "99"])
+        .args(["-n", "6", "-q", "--force", "--seed", "99"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
