@@ -143,6 +143,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         keep,
         &mut |name| stage.sink(name),
+        Some(stage.dir()),
     );
     let shown = args.scenario.display().to_string();
     let done = match streamed(result, &shown)? {
