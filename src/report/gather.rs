@@ -118,13 +118,16 @@ impl Spill {
         if self.failed.is_some() {
             return;
         }
-        let mut record = Vec::with_capacity(RECORD_HEAD + 8 * values.len());
-        record.extend_from_slice(&(model as u32).to_le_bytes());
-        record.extend_from_slice(&(week as u32).to_le_bytes());
-        for v in values {
-            record.extend_from_slice(&v.to_le_bytes());
-        }
-        match self.store.write_all(&record) {
+        let store = &mut self.store;
+        let written = store
+            .write_all(&(model as u32).to_le_bytes())
+            .and_then(|()| store.write_all(&(week as u32).to_le_bytes()))
+            .and_then(|()| {
+                values
+                    .iter()
+                    .try_for_each(|v| store.write_all(&v.to_le_bytes()))
+            });
+        match written {
             Ok(()) => self.records += 1,
             Err(e) => self.failed = Some(e),
         }
