@@ -59,7 +59,7 @@ impl Stage {
     }
 
     /// The staging folder (for a scratch file removed before publishing).
-    pub fn dir(&self) -> &Path {
+    pub fn staging(&self) -> &Path {
         &self.staging
     }
 

@@ -143,7 +143,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         keep,
         &mut |name| stage.sink(name),
-        Some(stage.dir()),
+        Some(stage.staging()),
     );
     let shown = args.scenario.display().to_string();
     let done = match streamed(result, &shown)? {
