@@ -8,7 +8,8 @@
 //! worker thread), each model's outcome with its weekly samples per service, and the result
 //! tables built from all outcomes at the end. A run that streams its results
 //! ([`estimate_streamed`], `whoruns run`) holds instead a bounded number of outcomes, one
-//! Parquet row group per table and the report's per-replication values.
+//! Parquet row group per table, the report's per-replication values and one block of its
+//! weekly values read back from their scratch file.
 
 use std::fmt;
 use std::mem::size_of;
@@ -108,14 +109,18 @@ const ROW_GROUP_ROWS: f64 = 512.0 * 512.0;
 /// Replications a worker may run ahead of the one being written (`runner::AHEAD_PER_THREAD`,
 /// a layer above), plus the one in flight.
 const HELD_PER_THREAD: f64 = 5.0;
+/// Weekly values the report reads back from its scratch file at once, at most (unless one
+/// week holds more): `report::gather::BLOCK_VALUES`, a layer above.
+const WEEKLY_BLOCK_VALUES: f64 = (4 << 20) as f64;
 /// Columns of `quarters.*` (`export::QUARTER_COLUMNS`, a layer above), plus model,
 /// replication and quarter.
 const QUARTER_COLUMNS: f64 = 26.0;
 
 /// Estimates the size of running `scenario` on `threads` worker threads with its results
 /// streamed to their files as `whoruns run` does: the worlds, the outcomes in flight, one
-/// row group per table, and per replication the values the report keeps (every metric,
-/// the weekly open workarounds and each tier's budget share, the quarters' columns).
+/// row group per table, per replication the values the report keeps (every metric, the
+/// quarters' columns) and a block of the weekly open workarounds and tiers' budget shares
+/// (spilled to a scratch file as they arrive, read back a block of weeks at a time).
 pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
     let whole = estimate(scenario, threads);
     let models = scenario.models.len().max(1) as f64;
@@ -139,12 +144,11 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
         .iter()
         .map(|(row, rows)| row * (rows * reps).min(2.0 * ROW_GROUP_ROWS))
         .sum();
-    let report = reps
-        * models
-        * 8.0
-        * (metrics + weeks * (1.0 + tiers) + quarters * QUARTER_COLUMNS + tiers + 8.0);
+    let report = reps * models * 8.0 * (metrics + quarters * QUARTER_COLUMNS + tiers + 8.0);
+    let week_values = reps * models * (1.0 + tiers);
+    let weekly = 8.0 * (week_values * weeks).min(WEEKLY_BLOCK_VALUES.max(week_values));
     Size {
-        memory_bytes: threads.max(1) as f64 * world_bytes + held + buffered + report,
+        memory_bytes: threads.max(1) as f64 * world_bytes + held + buffered + report + weekly,
         ..whole
     }
 }

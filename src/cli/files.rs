@@ -58,6 +58,11 @@ impl Stage {
         })
     }
 
+    /// The staging folder (for a scratch file removed before publishing).
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// A new file `name` in the staging folder, for a table to stream into.
     pub fn sink(&self, name: &str) -> std::io::Result<whoruns::export::Sink> {
         let path = self.staging.join(name);

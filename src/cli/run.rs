@@ -124,8 +124,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         replications: shard.map(|s| shards::range(scenario.replications, s)),
         precision,
     };
-    // The tables stream into the staging folder as replications finish; it is removed
-    // unless the whole result is published.
+    // Tables (and the report's scratch file) stream into the staging folder: removed unless published.
     let stage = files::Stage::open(&out, args.force)?;
     let keep = Keep {
         csv: shard.is_none(),
@@ -143,6 +142,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         keep,
         &mut |name| stage.sink(name),
+        Some(stage.staging()),
     );
     let shown = args.scenario.display().to_string();
     let done = match streamed(result, &shown)? {

@@ -48,11 +48,13 @@ pub struct ModelData {
     pub quarters: Vec<u32>,
     /// Per column of `quarters.*` ([`crate::export::QUARTER_COLUMNS`]): `[quarter][replication]`.
     pub quarter_values: HashMap<String, Vec<Vec<f64>>>,
-    /// Open workarounds (all services) per week, one value per replication.
-    pub workarounds: Vec<Vec<f64>>,
+    /// Open workarounds (all services) per week, summarised over the replications
+    /// ([`WeekBand::workarounds`]).
+    pub workarounds: Vec<WeekBand>,
     /// Error budget remaining per tier (in [`ReportData::tiers`] order) as a share of the
-    /// tier's quarterly budget: `[tier][week][replication]`. Never summed across tiers.
-    pub budget_share_by_tier: Vec<Vec<Vec<f64>>>,
+    /// tier's quarterly budget, per week summarised over the replications
+    /// ([`WeekBand::budget_share`]): `[tier][week]`. Never summed across tiers.
+    pub budget_share_by_tier: Vec<Vec<WeekBand>>,
     /// Per replication: share of the top-tier services (highest target) that met their target.
     pub top_tier_met: Vec<f64>,
     /// Per replication: mean availability of the top-tier services.
@@ -63,6 +65,76 @@ pub struct ModelData {
     /// Per replication (in replication order): the service with the most impact-weighted
     /// downtime and its hours. Empty where the services table does not say.
     pub worst_service: Vec<(String, f64)>,
+}
+
+/// One week of a weekly series summarised over the replications: what the report reads of
+/// it, so that the values themselves (one per replication) need not be kept. Made by one
+/// function ([`WeekBand::of`]) wherever the values come from — the run's gathering or the
+/// saved tables — so the two cannot differ.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekBand {
+    /// The mean of the values in replication order ([`Estimate::of`]; NaN when none):
+    /// what the headline judges by.
+    pub mean: f64,
+    /// The charted line: the mean of the finite values, scaled, summed in ascending order.
+    pub line: f64,
+    /// The charted band's lower edge: the 10th percentile of the finite scaled values.
+    pub low: f64,
+    /// The charted band's upper edge: their 90th percentile.
+    pub high: f64,
+}
+
+/// How the workarounds chart scales its values (not at all).
+pub const WORKAROUNDS_SCALE: f64 = 1.0;
+/// How the error-budget chart scales a share (to percent).
+pub const BUDGET_SCALE: f64 = 100.0;
+
+impl WeekBand {
+    /// The summary of one week's `values` (in replication order), charted at `scale`.
+    pub fn of(values: &[f64], scale: f64) -> WeekBand {
+        let (line, low, high) = band_of(values, scale, false);
+        WeekBand {
+            mean: Estimate::of(values.iter().copied()).mean,
+            line,
+            low,
+            high,
+        }
+    }
+
+    /// One week's open workarounds, one value per replication.
+    pub fn workarounds(values: &[f64]) -> WeekBand {
+        WeekBand::of(values, WORKAROUNDS_SCALE)
+    }
+
+    /// One week's budget left of one tier, as shares of its budget, one per replication.
+    pub fn budget_share(values: &[f64]) -> WeekBand {
+        WeekBand::of(values, BUDGET_SCALE)
+    }
+}
+
+/// A band chart's step from the replications' values `xs` scaled by `k`: the mean of the
+/// finite scaled values (summed in ascending order) and the band's edges — with `interval`
+/// the mean's 95% interval (kept above zero for a quantity that cannot be negative), else
+/// the 10th and 90th percentiles.
+pub fn band_of(xs: &[f64], k: f64, interval: bool) -> (f64, f64, f64) {
+    let mut v: Vec<f64> = xs.iter().map(|x| x * k).filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let (low, high) = if interval {
+        let e = Estimate::of(v.iter().copied());
+        let floor = if v.first().is_some_and(|x| *x >= 0.0) {
+            0.0
+        } else {
+            f64::NEG_INFINITY
+        };
+        (e.low.max(floor), e.high)
+    } else {
+        (
+            crate::stats::quantile_sorted(&v, 0.1),
+            crate::stats::quantile_sorted(&v, 0.9),
+        )
+    };
+    (mean, low, high)
 }
 
 impl ModelData {
@@ -473,7 +545,8 @@ impl TierBudgets {
 }
 
 /// The weekly series over all services: week numbers, open workarounds and each tier's
-/// budget left as a share of its quarterly budget, one value per replication.
+/// budget left as a share of its quarterly budget, each week summarised over the
+/// replications ([`WeekBand`]).
 fn read_weekly(
     models: &mut [ModelData],
     slots: &Slots,
@@ -481,9 +554,10 @@ fn read_weekly(
     budgets: &TierBudgets,
 ) -> Result<(), DataError> {
     let (tier_left, tier_budget) = (&budgets.left, &budgets.budget);
-    for m in models.iter_mut() {
-        m.budget_share_by_tier = vec![Vec::new(); tier_budget.len()];
-    }
+    // Per model: per week, one value per replication; per tier, per week, the same.
+    let mut open: Vec<Vec<Vec<f64>>> = vec![Vec::new(); models.len()];
+    let mut shares: Vec<Vec<Vec<Vec<f64>>>> =
+        vec![vec![Vec::new(); tier_budget.len()]; models.len()];
     let t_models = strings(timeseries, "timeseries", "model")?;
     let t_week = numbers(timeseries, "timeseries", "week")?;
     let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
@@ -497,17 +571,24 @@ fn read_weekly(
             Some(w) => w,
             None => {
                 md.weeks.push(week);
-                md.workarounds.push(Vec::new());
-                for series in &mut md.budget_share_by_tier {
+                open[k].push(Vec::new());
+                for series in &mut shares[k] {
                     series.push(Vec::new());
                 }
                 md.weeks.len() - 1
             }
         };
-        md.workarounds[w].push(t_open[i]);
-        for (t, series) in md.budget_share_by_tier.iter_mut().enumerate() {
+        open[k][w].push(t_open[i]);
+        for (t, series) in shares[k].iter_mut().enumerate() {
             series[w].push(tier_left[t][i] / tier_budget[t].max(f64::MIN_POSITIVE));
         }
+    }
+    for ((md, open), shares) in models.iter_mut().zip(open).zip(shares) {
+        md.workarounds = open.iter().map(|v| WeekBand::workarounds(v)).collect();
+        md.budget_share_by_tier = shares
+            .iter()
+            .map(|weeks| weeks.iter().map(|v| WeekBand::budget_share(v)).collect())
+            .collect();
     }
     Ok(())
 }

@@ -2,12 +2,20 @@
 //! back from whole result frames: the same [`ReportData`] that
 //! [`ReportData::from_frames`] assembles from the tables of the same outcomes, value for
 //! value (tested), keeping only what the report reads — per replication the metrics, the
-//! weekly series it draws bands of, the quarters, tier shares and the worst service —
-//! never an outcome.
+//! quarters, tier shares and the worst service, per week the weekly series' summaries it
+//! draws bands of — never an outcome.
+//!
+//! The weekly series (open workarounds, each tier's budget share: one value per week, model
+//! and replication, ≈ 300 MB at 10,000 baseline replications) are not held: each
+//! replication's values are spilled to a scratch file ([`Spill`]) as they arrive and, when
+//! the gathering finishes, read back a block of weeks at a time (every replication's values
+//! of those weeks) and summarised ([`WeekBand`]) by the function the tables' reading uses.
 
 use std::collections::HashMap;
+use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
-use super::data::{ModelData, ReportData};
+use super::data::{ModelData, ReportData, WeekBand};
 use crate::export::{QUARTER_COLUMNS, quarter_row};
 use crate::metric::COLUMNS;
 use crate::outcome::{Outcome, TTR_BINS};
@@ -42,6 +50,166 @@ pub struct Gather {
     series: bool,
     /// Which columns of [`QUARTER_COLUMNS`] are gathered.
     quarter_columns: [bool; QUARTER_COLUMNS.len()],
+    /// Where the weekly values wait for the end.
+    spill: Spill,
+}
+
+/// Bytes a spilled record begins with: the model's index and the week's, `u32` each.
+const RECORD_HEAD: usize = 8;
+
+/// Values read back at once, at most (unless one week alone holds more): 32 MB.
+pub const BLOCK_VALUES: usize = 4 << 20;
+
+/// Anything a spill can be written to and read back from.
+trait Scratch: Read + Write + Seek + Send {}
+impl<T: Read + Write + Seek + Send> Scratch for T {}
+
+/// The weekly values of every replication, written as they arrive — one record per model,
+/// replication and week: the model's index and the week's (`u32`), the open workarounds and
+/// each tier's budget share (`f64`), little-endian — to a scratch file (or, without a
+/// folder for it, to memory), then read back in blocks of weeks.
+struct Spill {
+    store: BufWriter<Box<dyn Scratch>>,
+    /// The scratch file, removed when the spill is done with (none in memory).
+    path: Option<PathBuf>,
+    /// Records written.
+    records: u64,
+    /// Values per record after its head: the open workarounds and one per tier.
+    values: usize,
+    /// Values read back at once, at most ([`BLOCK_VALUES`]).
+    block_values: usize,
+    /// The first error writing, reported when the gathering finishes.
+    failed: Option<std::io::Error>,
+}
+
+impl Spill {
+    fn memory(tiers: usize) -> Spill {
+        Spill {
+            store: BufWriter::new(Box::new(Cursor::new(Vec::new()))),
+            path: None,
+            records: 0,
+            values: 1 + tiers,
+            block_values: BLOCK_VALUES,
+            failed: None,
+        }
+    }
+
+    /// A spill to a new scratch file in `dir`.
+    fn file(dir: &Path, tiers: usize) -> std::io::Result<Spill> {
+        let path = dir.join(".report-weeks.scratch");
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)?;
+        Ok(Spill {
+            store: BufWriter::with_capacity(1 << 20, Box::new(file)),
+            path: Some(path),
+            records: 0,
+            values: 1 + tiers,
+            block_values: BLOCK_VALUES,
+            failed: None,
+        })
+    }
+
+    /// Writes one record (the first error is kept for [`Spill::read_back`]).
+    fn write(&mut self, model: usize, week: usize, values: &[f64]) {
+        if self.failed.is_some() {
+            return;
+        }
+        let store = &mut self.store;
+        let written = store
+            .write_all(&(model as u32).to_le_bytes())
+            .and_then(|()| store.write_all(&(week as u32).to_le_bytes()))
+            .and_then(|()| {
+                values
+                    .iter()
+                    .try_for_each(|v| store.write_all(&v.to_le_bytes()))
+            });
+        match written {
+            Ok(()) => self.records += 1,
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    /// Reads every record back, `weeks[model]` weeks per model, a block of weeks per pass
+    /// over the records, and hands each model's week (in week order) with its values in
+    /// the order written — `[value][record]`: the open workarounds, then each tier's
+    /// share — to `each`. The scratch file is removed.
+    fn read_back(
+        mut self,
+        weeks: &[usize],
+        each: &mut dyn FnMut(usize, &[Vec<f64>]),
+    ) -> std::io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        let result = self.passes(weeks, each);
+        let removed = self.path.take().map_or(Ok(()), std::fs::remove_file);
+        result.and(removed)
+    }
+
+    fn passes(
+        &mut self,
+        weeks: &[usize],
+        each: &mut dyn FnMut(usize, &[Vec<f64>]),
+    ) -> std::io::Result<()> {
+        self.store.flush()?;
+        let most_weeks = weeks.iter().copied().max().unwrap_or(0);
+        if self.records == 0 || most_weeks == 0 {
+            return Ok(());
+        }
+        // Values of one week across models and replications, on average.
+        let per_week = (self.records as usize * self.values).div_ceil(most_weeks);
+        let block = (self.block_values / per_week.max(1)).max(1);
+        let store = self.store.get_mut();
+        let mut record = vec![0u8; RECORD_HEAD + 8 * self.values];
+        for start in (0..most_weeks).step_by(block) {
+            let end = (start + block).min(most_weeks);
+            // `[model][week - start][value][record]`.
+            let mut held: Vec<Vec<Vec<Vec<f64>>>> = weeks
+                .iter()
+                .map(|&n| vec![vec![Vec::new(); self.values]; end.min(n).saturating_sub(start)])
+                .collect();
+            store.seek(SeekFrom::Start(0))?;
+            let mut reader = BufReader::with_capacity(1 << 20, &mut *store);
+            for _ in 0..self.records {
+                reader.read_exact(&mut record)?;
+                let word = |i: usize| {
+                    let mut b = [0u8; 4];
+                    b.copy_from_slice(&record[4 * i..4 * i + 4]);
+                    u32::from_le_bytes(b) as usize
+                };
+                let (model, week) = (word(0), word(1));
+                let Some(slot) = week
+                    .checked_sub(start)
+                    .and_then(|w| held.get_mut(model)?.get_mut(w))
+                else {
+                    continue;
+                };
+                for (series, bytes) in slot.iter_mut().zip(record[RECORD_HEAD..].chunks_exact(8)) {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(bytes);
+                    series.push(f64::from_le_bytes(b));
+                }
+            }
+            for (model, block) in held.into_iter().enumerate() {
+                for values in block {
+                    each(model, &values);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        if let Some(path) = self.path.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// The columns of `quarters.*` the report reads: the years compared (`years::METRICS`,
@@ -104,6 +272,7 @@ impl Gather {
             }
         }
         let capacity = replications as usize;
+        let tiers_len = tiers.len();
         let models = scenario
             .models
             .iter()
@@ -138,7 +307,22 @@ impl Gather {
             any_quarter: false,
             series,
             quarter_columns: [true; QUARTER_COLUMNS.len()],
+            spill: Spill::memory(tiers_len),
         }
+    }
+
+    /// Spills the weekly values to a scratch file in `dir` (the run's staging folder) instead
+    /// of memory; the file is removed when the gathering finishes or is dropped.
+    pub fn spilling_in(mut self, dir: &Path) -> std::io::Result<Gather> {
+        self.spill = Spill::file(dir, self.tiers.len())?;
+        Ok(self)
+    }
+
+    /// Reads the weekly values back `values` at a time at most (tests: several passes).
+    #[cfg(test)]
+    fn block_values(mut self, values: usize) -> Gather {
+        self.spill.block_values = values;
+        self
     }
 
     /// Adds one replication's outcomes (every model).
@@ -182,11 +366,13 @@ impl Gather {
         }
     }
 
-    /// Each week's open workarounds and each tier's budget left as a share of its budget.
+    /// Each week's open workarounds and each tier's budget left as a share of its budget,
+    /// spilled.
     fn weekly(&mut self, k: usize, o: &Outcome) {
         let n_services = self.scenario.services.len();
         let mut remaining = vec![0.0; n_services];
         let md = &mut self.models[k].data;
+        let mut values = vec![0.0; 1 + self.tiers.len()];
         for chunk in o.weekly.chunk_by(|a, b| a.week == b.week) {
             let mut open = 0u32;
             for x in chunk {
@@ -200,23 +386,20 @@ impl Gather {
                 Some(w) => w,
                 None => {
                     md.weeks.push(week);
-                    md.workarounds.push(Vec::with_capacity(self.capacity));
-                    for series in &mut md.budget_share_by_tier {
-                        series.push(Vec::with_capacity(self.capacity));
-                    }
                     md.weeks.len() - 1
                 }
             };
-            md.workarounds[w].push(f64::from(open));
-            let mut left = vec![0.0; self.tiers.len()];
+            values.fill(0.0);
+            values[0] = f64::from(open);
             for (s, t) in self.service_tier.iter().enumerate() {
                 if let Some(t) = t {
-                    left[*t] += remaining[s];
+                    values[1 + *t] += remaining[s];
                 }
             }
-            for (t, series) in md.budget_share_by_tier.iter_mut().enumerate() {
-                series[w].push(left[t] / self.tier_budget[t].max(f64::MIN_POSITIVE));
+            for (t, v) in values[1..].iter_mut().enumerate() {
+                *v /= self.tier_budget[t].max(f64::MIN_POSITIVE);
             }
+            self.spill.write(k, w, &values);
         }
     }
 
@@ -287,8 +470,20 @@ impl Gather {
         }
     }
 
-    /// The report's data; `None` when no replication was added.
-    pub fn finish(self) -> Option<ReportData> {
+    /// The report's data; `None` when no replication was added. An error when the weekly
+    /// values could not be spilled or read back.
+    pub fn finish(mut self) -> std::io::Result<Option<ReportData>> {
+        let weeks: Vec<usize> = self.models.iter().map(|m| m.data.weeks.len()).collect();
+        let tiers = self.tiers.len();
+        let spill = std::mem::replace(&mut self.spill, Spill::memory(tiers));
+        let models = &mut self.models;
+        spill.read_back(&weeks, &mut |k, values| {
+            let md = &mut models[k].data;
+            md.workarounds.push(WeekBand::workarounds(&values[0]));
+            for (series, shares) in md.budget_share_by_tier.iter_mut().zip(&values[1..]) {
+                series.push(WeekBand::budget_share(shares));
+            }
+        })?;
         let n_quarters = self
             .models
             .iter()
@@ -322,12 +517,12 @@ impl Gather {
             .max()
             .unwrap_or(0);
         if replications == 0 {
-            return None;
+            return Ok(None);
         }
         let mut replication_ids = self.replication_ids;
         replication_ids.sort_unstable();
         replication_ids.dedup();
-        Some(ReportData {
+        Ok(Some(ReportData {
             title: format!("whoruns report: {}", self.scenario.name),
             scenario: self.scenario,
             models,
@@ -338,7 +533,7 @@ impl Gather {
             brief: std::sync::OnceLock::new(),
             incentive: std::sync::OnceLock::new(),
             strengths: std::sync::OnceLock::new(),
-        })
+        }))
     }
 }
 
@@ -395,14 +590,32 @@ mod tests {
         .unwrap()
         .with_quarters(&frames.quarters)
         .unwrap();
-        let mut gather = Gather::new(&scenario, scenario.replications);
         let models = scenario.models.len();
-        for replication in outcomes.chunks(models) {
-            gather.add(replication);
+        // The weekly values read back in one pass, one week per pass (a block holds fewer
+        // values than there are replications × models), and from a scratch file.
+        let dir = tempfile::tempdir().unwrap();
+        for (block, file) in [(BLOCK_VALUES, false), (1, false), (7, true)] {
+            let mut gather = Gather::new(&scenario, scenario.replications).block_values(block);
+            if file {
+                gather = gather.spilling_in(dir.path()).unwrap();
+            }
+            for replication in outcomes.chunks(models) {
+                gather.add(replication);
+            }
+            let gathered = gather.finish().unwrap().unwrap();
+            assert_eq!(canonical(&gathered), canonical(&read), "block {block}");
+            let m = &gathered.models[0];
+            assert!(!m.workarounds.is_empty() && m.workarounds.len() == m.weeks.len());
+            assert!(m.workarounds.iter().all(|w| w.mean.is_finite()));
+            assert_eq!(m.budget_share_by_tier.len(), gathered.tiers.len());
+            assert!(
+                m.budget_share_by_tier
+                    .iter()
+                    .all(|t| t.len() == m.weeks.len())
+            );
+            // The scratch file is gone.
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         }
-        let gathered = gather.finish().unwrap();
-        assert_eq!(canonical(&gathered), canonical(&read));
-        assert!(!gathered.models[0].workarounds.is_empty());
         // What a run with the report gathers: the same, but the quarters' columns the
         // report does not read; without the report, the metrics alone.
         let mut run = Gather::for_run(&scenario, scenario.replications, true);
@@ -415,12 +628,15 @@ mod tests {
                 .retain(|name, _| DRAWN_QUARTER_COLUMNS.contains(&name.as_str()));
             assert_eq!(m.quarter_values.len(), DRAWN_QUARTER_COLUMNS.len());
         }
-        assert_eq!(canonical(&run.finish().unwrap()), canonical(&drawn));
+        assert_eq!(
+            canonical(&run.finish().unwrap().unwrap()),
+            canonical(&drawn)
+        );
         let mut metrics_only = Gather::for_run(&scenario, scenario.replications, false);
         for replication in outcomes.chunks(models) {
             metrics_only.add(replication);
         }
-        let metrics_only = metrics_only.finish().unwrap();
+        let metrics_only = metrics_only.finish().unwrap().unwrap();
         for (a, b) in metrics_only.models.iter().zip(&read.models) {
             let (x, y): (BTreeMap<_, _>, BTreeMap<_, _>) =
                 (a.metrics.iter().collect(), b.metrics.iter().collect());

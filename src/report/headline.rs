@@ -335,7 +335,7 @@ fn restore_breakdown(data: &ReportData) -> String {
 pub fn workarounds_line_peak(m: &ModelData) -> f64 {
     m.workarounds
         .iter()
-        .map(|week| Estimate::of(week.iter().copied()).mean)
+        .map(|week| week.mean)
         .filter(|x| x.is_finite())
         .fold(0.0, f64::max)
 }
@@ -375,10 +375,7 @@ fn overspends(m: &ModelData, t: usize) -> bool {
     let Some(weeks) = m.budget_share_by_tier.get(t) else {
         return false;
     };
-    let below = weeks
-        .iter()
-        .filter(|reps| Estimate::of(reps.iter().copied()).mean < 0.0)
-        .count();
+    let below = weeks.iter().filter(|week| week.mean < 0.0).count();
     !weeks.is_empty() && below as f64 > 0.5 * weeks.len() as f64
 }
 

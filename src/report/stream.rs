@@ -39,6 +39,9 @@ pub enum StreamError {
     /// A table could not be written.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// The report's weekly values could not be spilled to their scratch file or read back.
+    #[error("the report's scratch file of weekly values: {0}")]
+    Scratch(#[from] std::io::Error),
 }
 
 /// A streamed run: its tables are written.
@@ -81,13 +84,16 @@ impl Filling<'_> {
 /// `open` makes (by name: the table files of [`super::files::TABLE_FILES`], without the CSV
 /// files unless `keep.csv`). Replications are written as they finish; with
 /// `--precision`, whose number is known only at the end, they are held and written then.
-/// `None` when stopped: the files are then incomplete and must be thrown away.
+/// The report's weekly values wait in a scratch file in `scratch` (the staging folder; in
+/// memory without one), removed before returning. `None` when stopped: the files are then
+/// incomplete and must be thrown away.
 pub fn run(
     mut scenario: Scenario,
     options: &Options,
     progress: &Progress<'_>,
     keep: Keep,
     open: &mut dyn FnMut(&str) -> std::io::Result<Sink>,
+    scratch: Option<&std::path::Path>,
 ) -> Result<Option<Streamed>, StreamError> {
     let held = match options.precision {
         None => None,
@@ -114,12 +120,17 @@ pub fn run(
         .clone()
         .unwrap_or(0..scenario.replications);
     let count = range.end.saturating_sub(range.start);
+    let gather = match (keep.report_data, scratch) {
+        (false, _) => None,
+        (true, Some(dir)) if keep.report_series => {
+            Some(Gather::for_run(&scenario, count, true).spilling_in(dir)?)
+        }
+        (true, _) => Some(Gather::for_run(&scenario, count, keep.report_series)),
+    };
     let mut filling = Filling {
         scenario: &scenario,
         tables: TableStream::new(count, keep.csv, open)?,
-        gather: keep
-            .report_data
-            .then(|| Gather::for_run(&scenario, count, keep.report_series)),
+        gather,
         outcomes: keep.outcomes.then(Vec::new),
     };
     let note = match held {
@@ -158,7 +169,10 @@ pub fn run(
         ..
     } = filling;
     tables.finish()?;
-    let data = gather.and_then(Gather::finish);
+    let data = match gather {
+        Some(g) => g.finish()?,
+        None => None,
+    };
     Ok(Some(Streamed {
         scenario,
         note,

@@ -2,6 +2,7 @@
 //! workarounds) give the sentences the rules promise, whatever the number of models.
 
 use whoruns::model::ModelKind::{self, *};
+use whoruns::report::data::WeekBand;
 use whoruns::report::headline::headline;
 use whoruns::report::{Chart, ReportData};
 
@@ -134,8 +135,8 @@ fn workarounds(models: &[(ModelKind, f64)]) -> ReportData {
     for (model, peak) in models {
         let m = d.models.iter_mut().find(|m| m.model == *model).unwrap();
         let weeks = m.weeks.len().max(1);
-        m.workarounds = vec![vec![0.0; n]; weeks];
-        m.workarounds[weeks / 2] = vec![*peak * 0.6; n];
+        m.workarounds = vec![WeekBand::workarounds(&vec![0.0; n]); weeks];
+        m.workarounds[weeks / 2] = WeekBand::workarounds(&vec![*peak * 0.6; n]);
     }
     d
 }
@@ -162,9 +163,10 @@ fn workarounds_none_some_and_all() {
 #[test]
 fn error_budgets_per_tier() {
     let mut d = with(&[(YouRun, 0.0), (OpsRun, 0.0)], "unused");
+    let n = d.replications;
     let set_tier = |d: &mut ReportData, model: usize, tier: usize, v: f64| {
         for week in &mut d.models[model].budget_share_by_tier[tier] {
-            week.iter_mut().for_each(|x| *x = v);
+            *week = WeekBand::budget_share(&vec![v; n]);
         }
     };
     for m in 0..2 {

@@ -420,7 +420,10 @@ fn scenarios_change_only_through_scenario_change() {
                         continue;
                     };
                     let rest = code[at + field.len()..].trim_start();
-                    let assigns = (rest.starts_with('=') && !rest.starts_with("=="))
+                    // `==` compares and `=>` ends a match arm's pattern.
+                    let assigns = (rest.starts_with('=')
+                        && !rest.starts_with("==")
+                        && !rest.starts_with("=>"))
                         || rest.starts_with(".clone_from(")
                         || rest.starts_with(".push(")
                         || rest.starts_with("+=");

@@ -8,9 +8,8 @@ use super::axis::range;
 use super::legend::drawing_order;
 use super::render::{Drawn, err};
 use crate::model::ModelKind;
-use crate::report::data::{ModelData, ReportData};
+use crate::report::data::{ModelData, ReportData, WeekBand};
 use crate::report::style::{GREY, GRID, LINE_NARROWEST, LINE_WIDEST, PANEL_WIDEST, colour, font};
-use crate::stats::quantile_sorted;
 
 /// One step of a band: (step, mean, lower edge, upper edge).
 type BandPoint = (f64, f64, f64, f64);
@@ -21,9 +20,6 @@ pub(super) struct Over<'a> {
     pub steps: &'a dyn Fn(&ModelData) -> &[u32],
     /// The x axis' description.
     pub x_desc: &'a str,
-    /// Whether the band is the mean's 95% interval (else the 10th to 90th percentile of
-    /// the replications).
-    pub interval: bool,
     /// How a y value is labelled.
     pub y_label: &'a dyn Fn(f64) -> String,
 }
@@ -32,21 +28,30 @@ pub(super) struct Over<'a> {
 pub(super) const WEEKS: Over<'static> = Over {
     steps: &|m| m.weeks.as_slice(),
     x_desc: "Week of the simulated year",
-    interval: false,
     y_label: &|v| format!("{v:.0}"),
 };
 
+/// A band's steps as the chart draws them: (mean line, lower edge, upper edge) per step
+/// of [`Over::steps`].
+pub(super) type Rows<'a> = &'a dyn Fn(&ModelData) -> Vec<(f64, f64, f64)>;
+
+/// A weekly series' bands as summarised ([`WeekBand`]): the line and the 10th–90th
+/// percentile band.
+pub(super) fn week_rows(weeks: &[WeekBand]) -> Vec<(f64, f64, f64)> {
+    weeks.iter().map(|w| (w.line, w.low, w.high)).collect()
+}
+
 /// Mean lines with 10th–90th percentile bands over weeks, in one panel; `title` (small
-/// multiples) makes the panel compact and labels it.
+/// multiples) makes the panel compact and labels it; `zero_line` draws the line at zero.
 pub(super) fn band_panel<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     data: &ReportData,
     y_desc: &str,
-    series: &dyn Fn(&ModelData) -> &[Vec<f64>],
-    scale: Option<f64>,
+    rows: Rows<'_>,
+    zero_line: bool,
     title: Option<String>,
 ) -> Drawn {
-    band_panel_over(plot, data, &WEEKS, y_desc, series, scale, title)
+    band_panel_over(plot, data, &WEEKS, y_desc, rows, zero_line, title)
 }
 
 /// Mean lines with bands over `over`'s steps, in one panel.
@@ -55,38 +60,19 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
     data: &ReportData,
     over: &Over<'_>,
     y_desc: &str,
-    series: &dyn Fn(&ModelData) -> &[Vec<f64>],
-    scale: Option<f64>,
+    rows: Rows<'_>,
+    zero_line: bool,
     title: Option<String>,
 ) -> Drawn {
     let compact = title.is_some();
-    let k = scale.unwrap_or(1.0);
     let widest = if compact { PANEL_WIDEST } else { LINE_WIDEST };
     let bands: Vec<(ModelKind, u32, Vec<BandPoint>)> = drawing_order(data, widest, LINE_NARROWEST)
         .into_iter()
         .map(|(m, width)| {
             let rows = (over.steps)(m)
                 .iter()
-                .zip(series(m))
-                .map(|(w, xs)| {
-                    let mut v: Vec<f64> =
-                        xs.iter().map(|x| x * k).filter(|x| x.is_finite()).collect();
-                    v.sort_by(f64::total_cmp);
-                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-                    let (low, high) = if over.interval {
-                        let e = crate::stats::Estimate::of(v.iter().copied());
-                        // A quantity that cannot be negative keeps its band above zero.
-                        let floor = if v.first().is_some_and(|x| *x >= 0.0) {
-                            0.0
-                        } else {
-                            f64::NEG_INFINITY
-                        };
-                        (e.low.max(floor), e.high)
-                    } else {
-                        (quantile_sorted(&v, 0.1), quantile_sorted(&v, 0.9))
-                    };
-                    (f64::from(*w), mean, low, high)
-                })
+                .zip(rows(m))
+                .map(|(w, (mean, low, high))| (f64::from(*w), mean, low, high))
                 .collect();
             (m.model, width, rows)
         })
@@ -126,7 +112,7 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
         .y_label_formatter(&|v| (over.y_label)(*v))
         .draw()
         .map_err(err)?;
-    if scale.is_some() {
+    if zero_line {
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(0.0, 0.0), (weeks + 1.0, 0.0)],

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::Chart;
-use super::bands::band_panel;
+use super::bands::{band_panel, week_rows};
 use super::frame::frame;
 use super::legend::{legend, line_entries};
 use super::render::Drawn;
@@ -37,9 +37,9 @@ pub(super) fn budget_by_tier<DB: DrawingBackend>(
             &|m| {
                 m.budget_share_by_tier
                     .get(t)
-                    .map_or(&[][..], |v| v.as_slice())
+                    .map_or(Vec::new(), |weeks| week_rows(weeks))
             },
-            Some(100.0),
+            true,
             Some(format!("{}% tier", trim_pct(100.0 * target))),
         )?;
     }

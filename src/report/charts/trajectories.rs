@@ -9,7 +9,7 @@ use super::bands::{Over, band_panel_over};
 use super::frame::frame;
 use super::legend::{legend, line_entries};
 use super::render::Drawn;
-use crate::report::data::ReportData;
+use crate::report::data::{ReportData, band_of};
 use crate::report::style::{LINE_NARROWEST, PANEL_WIDEST};
 
 /// The panels: (column of `quarters.*`, axis description, scale, panel title).
@@ -47,7 +47,6 @@ pub(super) fn trajectories<DB: DrawingBackend>(
         let over = Over {
             steps: &|m| m.quarters.as_slice(),
             x_desc: "Measured quarter",
-            interval: true,
             y_label: &|v| {
                 if scale.is_some() {
                     format!("{v:.1}")
@@ -62,11 +61,13 @@ pub(super) fn trajectories<DB: DrawingBackend>(
             &over,
             y_desc,
             &|m| {
-                m.quarter_values
-                    .get(column)
-                    .map_or(&[][..], |v| v.as_slice())
+                // Each quarter's mean with its 95% interval over the replications.
+                m.quarter_values.get(column).map_or(Vec::new(), |quarters| {
+                    let k = scale.unwrap_or(1.0);
+                    quarters.iter().map(|xs| band_of(xs, k, true)).collect()
+                })
             },
-            scale,
+            scale.is_some(),
             Some(title.to_string()),
         )?;
     }

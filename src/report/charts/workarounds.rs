@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::Chart;
-use super::bands::band_panel;
+use super::bands::{band_panel, week_rows};
 use super::frame::frame;
 use super::legend::{legend_with_note, line_entries};
 use super::render::Drawn;
@@ -30,8 +30,8 @@ pub(super) fn workarounds<DB: DrawingBackend>(
         &plot,
         data,
         "Open workarounds (all services)",
-        &|m| m.workarounds.as_slice(),
-        None,
+        &|m| week_rows(&m.workarounds),
+        false,
         None,
     )
 }
