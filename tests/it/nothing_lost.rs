@@ -124,8 +124,8 @@ fn an_interrupted_run_leaves_the_earlier_result_intact() {
         "the uninterrupted run should replace the result"
     );
     let mut stopped = 0;
-    for (k, signal) in (0..24).zip(["-INT", "-TERM"].iter().cycle()) {
-        let at = whole.mul_f64(f64::from(k) / 24.0);
+    for (k, signal) in (0..12).zip(["-INT", "-TERM"].iter().cycle()) {
+        let at = whole.mul_f64(f64::from(k) / 12.0);
         let before = tree(&out);
         let code = interrupted_run(&out, signal, at);
         let after = tree(&out);
