@@ -60,6 +60,14 @@ fn condition(e: &Entry, f: &Flip, currency: &str) -> String {
             if f.upward { "above" } else { "below" },
             show(e.value),
         ),
+        // A flip at the very end of the range (as shown): it takes the end itself.
+        Coord::Value if show(f.at) == show(end(e, f.upward)) => format!(
+            "{} {} {} (now {}), the end of its range",
+            e.label,
+            if f.upward { "rises to" } else { "falls to" },
+            show(end(e, f.upward)),
+            show(e.value),
+        ),
         Coord::Value => format!(
             "{} {} {} (now {}{interval})",
             e.label,
@@ -82,6 +90,15 @@ fn condition(e: &Entry, f: &Flip, currency: &str) -> String {
                 format!(" ({})", interval.trim_start_matches("; "))
             }
         ),
+    }
+}
+
+/// The end of `e`'s plausible range above today's value (`upward`) or below it.
+fn end(e: &Entry, upward: bool) -> f64 {
+    if upward {
+        e.range.0.max(e.range.1)
+    } else {
+        e.range.0.min(e.range.1)
     }
 }
 
@@ -362,6 +379,7 @@ mod tests {
                 verdict(Measure::Metric("cost_total"), true),
                 verdict(Measure::Tier(0.9995), false),
                 verdict(Measure::Metric("mttr_hours"), false),
+                verdict(Measure::Tier(0.999), false),
             ],
             entries: vec![
                 entry("costs.standby_per_hour", 5.0, (0.0, 50.0)),
@@ -385,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn sentences_one_flip_several_none_and_beyond_the_range() {
+    fn sentences_one_flip_several_none_beyond_the_range_and_at_its_end() {
         let a = analysis(vec![
             // One flip: the cheapest to run, by standby pay.
             (0, 0, flip(24.63, (24.1, 24.9), true)),
@@ -403,6 +421,10 @@ mod tests {
             (3, 0, None),
             (3, 1, flip(92.0, (88.0, 97.0), true)),
             (3, 2, None),
+            // Only at the very end of a range: standby pay of nothing.
+            (4, 0, flip(1e-9, (0.0, 3e-9), false)),
+            (4, 1, None),
+            (4, 2, None),
         ]);
         insta::assert_snapshot!(sentences(&a).join("\n"));
         insta::assert_snapshot!("verdicts_csv", csv(&a));
