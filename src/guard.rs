@@ -110,8 +110,9 @@ const ROW_GROUP_ROWS: f64 = 512.0 * 512.0;
 /// a layer above), plus the one in flight.
 const HELD_PER_THREAD: f64 = 5.0;
 /// Weekly values the report reads back from its scratch file at once, at most (unless one
-/// week holds more): `report::gather::BLOCK_VALUES`, a layer above.
-const WEEKLY_BLOCK_VALUES: f64 = (4 << 20) as f64;
+/// week holds more): 32 MB. Defined here, the lower layer, and used by
+/// `report::gather::BLOCK_VALUES`, so the estimate and the reading cannot drift apart.
+pub const WEEKLY_BLOCK_VALUES: usize = 4 << 20;
 /// Columns of `quarters.*` (`export::QUARTER_COLUMNS`, a layer above), plus model,
 /// replication and quarter.
 const QUARTER_COLUMNS: f64 = 26.0;
@@ -146,7 +147,7 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
         .sum();
     let report = reps * models * 8.0 * (metrics + quarters * QUARTER_COLUMNS + tiers + 8.0);
     let week_values = reps * models * (1.0 + tiers);
-    let weekly = 8.0 * (week_values * weeks).min(WEEKLY_BLOCK_VALUES.max(week_values));
+    let weekly = 8.0 * (week_values * weeks).min((WEEKLY_BLOCK_VALUES as f64).max(week_values));
     Size {
         memory_bytes: threads.max(1) as f64 * world_bytes + held + buffered + report + weekly,
         ..whole

@@ -57,8 +57,9 @@ pub struct Gather {
 /// Bytes a spilled record begins with: the model's index and the week's, `u32` each.
 const RECORD_HEAD: usize = 8;
 
-/// Values read back at once, at most (unless one week alone holds more): 32 MB.
-pub const BLOCK_VALUES: usize = 4 << 20;
+/// Values read back at once, at most (unless one week alone holds more): 32 MB, the block
+/// the memory guard's estimate counts.
+pub const BLOCK_VALUES: usize = crate::guard::WEEKLY_BLOCK_VALUES;
 
 /// Anything a spill can be written to and read back from.
 trait Scratch: Read + Write + Seek + Send {}
