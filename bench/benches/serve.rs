@@ -14,7 +14,9 @@ use whoruns::whatif::answer::{Basis, answer};
 use whoruns::whatif::{Edit, Plan, apply, catalogue, sharpen};
 
 fn baseline() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("scenarios/baseline.toml");
     std::fs::read_to_string(path).expect("read baseline")
 }
 

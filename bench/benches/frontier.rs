@@ -16,6 +16,7 @@ use whoruns::models::Policy;
 
 fn load(name: &str) -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
         .join("scenarios")
         .join(name);
     let text = std::fs::read_to_string(&path).expect("read scenario");

@@ -16,6 +16,7 @@ use whoruns::world::World;
 
 fn load(name: &str) -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
         .join("scenarios")
         .join(name);
     let text = std::fs::read_to_string(&path).expect("read scenario");
@@ -97,6 +98,7 @@ fn long_run(c: &mut Criterion) {
 fn calibrate(c: &mut Criterion) {
     use whoruns::calibrate::{self, FitOptions, log};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
         .join("scenarios/data/sample-incidents.csv");
     let read = || {
         let frame = log::scan_csv(&path).expect("scan");
