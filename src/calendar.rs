@@ -136,7 +136,14 @@ impl Calendar {
     /// Whether day number `day` (0 = the first Monday) is a business day.
     #[inline]
     fn business_day(&self, day: f64) -> bool {
-        self.days[(day as i64).rem_euclid(7) as usize]
+        // Days of the run are never negative: a remainder by a constant, not `rem_euclid`'s
+        // division (the same day of the week).
+        let index = if day >= 0.0 {
+            (day as u64 % 7) as usize
+        } else {
+            (day as i64).rem_euclid(7) as usize
+        };
+        self.days[index]
     }
 
     /// The first moment at or after `t` that falls in business hours.

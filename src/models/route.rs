@@ -135,12 +135,19 @@ pub fn route(
     runner: Runner,
     t: f64,
 ) -> (Responder, Escalation) {
+    // Whose shift it is matters only to a rota shared with SREs: the embedded SRE's
+    // (owners whose team has `setup = "sre-and-devs"`) or the central SREs'. Worked out only
+    // then: the same answer, without the shift arithmetic on every other incident.
     let sre_on_shift = match runner {
-        Runner::Owners => sre_shift(
-            t,
-            scenario.response.shift_hours,
-            scenario.you_run.embedded_sre_shift_share,
-        ),
+        Runner::Owners => {
+            let team = scenario.services[service].team;
+            scenario.teams[team].setup == TeamSetup::SreAndDevs
+                && sre_shift(
+                    t,
+                    scenario.response.shift_hours,
+                    scenario.you_run.embedded_sre_shift_share,
+                )
+        }
         Runner::SharedWithSre => {
             let r = &scenario.you_and_sre_run;
             sre_shift(t, r.shift_hours, r.sre_shift_share)
