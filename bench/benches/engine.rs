@@ -9,19 +9,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::RngExt;
-use whoruns::Scenario;
 use whoruns::rng::{Purpose, replication_seed, stream};
 use whoruns::runner::{run, simulate_replication};
 use whoruns::world::World;
-
-fn load(name: &str) -> Scenario {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("scenarios")
-        .join(name);
-    let text = std::fs::read_to_string(&path).expect("read scenario");
-    whoruns::scenario::parse(&text, name).expect("valid scenario")
-}
+use whoruns_bench::load;
 
 fn mmc(c: &mut Criterion) {
     let s = load("mmc-check.toml");

@@ -9,19 +9,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use whoruns::Scenario;
 use whoruns::frontier::evaluate::Evaluator;
 use whoruns::frontier::{self, Choices, Options};
 use whoruns::models::Policy;
-
-fn load(name: &str) -> Scenario {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("scenarios")
-        .join(name);
-    let text = std::fs::read_to_string(&path).expect("read scenario");
-    whoruns::scenario::parse(&text, name).expect("valid scenario")
-}
+use whoruns_bench::load;
 
 /// A budget of 2 islands × 8 × 5 = 80 proposals: below the 729 assignments, so NSGA-II runs.
 fn options() -> Options {
