@@ -88,9 +88,7 @@ fn long_run(c: &mut Criterion) {
 /// reading and checking the rows (polars' eager CSV reader), and fitting every service.
 fn calibrate(c: &mut Criterion) {
     use whoruns::calibrate::{self, FitOptions, log};
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("scenarios/data/sample-incidents.csv");
+    let path = whoruns_bench::bundled("data/sample-incidents.csv");
     let read = || {
         let frame = log::scan_csv(&path).expect("scan");
         log::read(frame, &log::ReadOptions::default()).expect("read")

@@ -14,10 +14,7 @@ use whoruns::whatif::answer::{Basis, answer};
 use whoruns::whatif::{Edit, Plan, apply, catalogue, sharpen};
 
 fn baseline() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("scenarios/baseline.toml");
-    std::fs::read_to_string(path).expect("read baseline")
+    std::fs::read_to_string(whoruns_bench::bundled("baseline.toml")).expect("read baseline")
 }
 
 /// One change to its first answer; the replications it ran.

@@ -93,18 +93,20 @@ fn condition(e: &Entry, f: &Flip, currency: &str) -> String {
     }
 }
 
+/// `e`'s plausible range, lowest end first.
+fn bounds(e: &Entry) -> (f64, f64) {
+    (e.range.0.min(e.range.1), e.range.0.max(e.range.1))
+}
+
 /// The end of `e`'s plausible range above today's value (`upward`) or below it.
 fn end(e: &Entry, upward: bool) -> f64 {
-    if upward {
-        e.range.0.max(e.range.1)
-    } else {
-        e.range.0.min(e.range.1)
-    }
+    let (lo, hi) = bounds(e);
+    if upward { hi } else { lo }
 }
 
 /// Whether a flip lies inside its parameter's plausible range.
 fn inside(e: &Entry, f: &Flip) -> bool {
-    let (lo, hi) = (e.range.0.min(e.range.1), e.range.0.max(e.range.1));
+    let (lo, hi) = bounds(e);
     f.at >= lo - 1e-9 && f.at <= hi + 1e-9
 }
 

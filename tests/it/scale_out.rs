@@ -69,7 +69,9 @@ fn same_files(a: &Path, b: &Path) {
 
 /// The baseline with half a measured year after a quarter's warm-up, written into `dir`: the
 /// docs' command lines are what is tested, on a scenario a tenth as long to simulate (it
-/// warns that its start is not steady, which changes nothing here).
+/// warns that its start is not steady, which changes nothing here). Edited line by line, not
+/// through `whoruns::edit::set_value`, which reads stated values without their ranges and
+/// so would change the ranges the sensitivity analysis moves.
 fn light(dir: &Path) -> PathBuf {
     let text = fs::read_to_string(bundled("baseline.toml")).expect("baseline");
     let text: Vec<String> = text
