@@ -37,9 +37,10 @@ use crate::edit::EditError;
 use crate::ledger::{Entry, Ledger, ledger};
 use crate::model::ModelKind;
 use crate::outcome::Outcome;
-use crate::runner::{RunError, for_each};
+use crate::runner::{RunError, for_each_in};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
+use crate::world::Worlds;
 use search::{Point, Rule};
 
 /// Replications the ends of a range are screened on, at most.
@@ -227,6 +228,8 @@ struct Work<'a> {
     threads: Option<usize>,
     progress: &'a (dyn Fn() + Sync),
     stop: &'a (dyn Fn() -> bool + Sync),
+    /// The replications' worlds, kept for the points whose entry does not move them.
+    kept: &'a Worlds,
     /// Runs made: position, replications, the models simulated, their outcomes. A run of
     /// more models serves a request for fewer (a model's outcomes do not depend on which
     /// others are compared: they share the world, common random numbers).
@@ -285,7 +288,8 @@ impl Work<'_> {
                 // Only the outcomes' scalars are judged: their weekly series are dropped as
                 // they arrive (points are cached and extended, so they are copied).
                 let mut added = Vec::with_capacity(models.len() * (want - have) as usize);
-                let finished = for_each(
+                let finished = for_each_in(
+                    Some(self.kept),
                     &s,
                     have..want,
                     self.threads,
@@ -366,6 +370,7 @@ pub fn analyse(
     let n = scenario.replications;
     // What prices are applied to again: the scalars (their series are never judged).
     let light: Vec<Outcome> = base.iter().cloned().map(Outcome::light).collect();
+    let kept = Worlds::new(scenario, crate::world::KEEP_BUDGET);
     for (k, entry) in entries.iter().enumerate() {
         let mut work = Work {
             plan,
@@ -373,6 +378,7 @@ pub fn analyse(
             threads,
             progress,
             stop,
+            kept: &kept,
             cache: Vec::new(),
             effort: Effort::default(),
         };

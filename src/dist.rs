@@ -31,6 +31,30 @@ pub enum Dist {
     Empirical(Vec<f64>),
 }
 
+/// Two distributions are equal when they are the same family built from the same
+/// parameters, compared bit for bit: every [`Dist`] is built by its constructor from the
+/// parameters it keeps, so equal ones draw the same numbers from the same stream.
+impl PartialEq for Dist {
+    fn eq(&self, other: &Dist) -> bool {
+        fn bits(v: &[f64]) -> impl Iterator<Item = u64> + '_ {
+            v.iter().map(|x| x.to_bits())
+        }
+        fn same(a: &[f64], b: &[f64]) -> bool {
+            a.len() == b.len() && bits(a).eq(bits(b))
+        }
+        match (self, other) {
+            (Dist::Constant(a), Dist::Constant(b))
+            | (Dist::Exponential(_, a), Dist::Exponential(_, b)) => same(&[*a], &[*b]),
+            (Dist::LogNormal(_, a, b), Dist::LogNormal(_, c, d))
+            | (Dist::Gamma(_, a, b), Dist::Gamma(_, c, d))
+            | (Dist::Weibull(_, a, b), Dist::Weibull(_, c, d)) => same(&[*a, *b], &[*c, *d]),
+            (Dist::Triangular(_, a), Dist::Triangular(_, b)) => same(a, b),
+            (Dist::Empirical(a), Dist::Empirical(b)) => same(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// Why a distribution's parameters describe no distribution of durations. Messages name
 /// the parameter and the value found, in hours where the parameter is a duration.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

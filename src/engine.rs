@@ -480,11 +480,11 @@ impl<'a> Sim<'a> {
                 policy.tracked,
             ),
             workarounds: vec![Vec::new(); scenario.services.len()],
-            feedback: feedback_streams(world.needs, seed, policy.stream),
+            feedback: feedback_streams(world.spec.needs, seed, policy.stream),
             feedback_rng: stream(seed, Purpose::Feedback, policy.stream as u64),
             long: LongRun::new(scenario),
             dependents: dependents(scenario),
-            cascade: cascade_streams(world.needs, seed, policy.stream),
+            cascade: cascade_streams(world.spec.needs, seed, policy.stream),
             seed,
             policy,
             oncall: OnCall::default(),
@@ -1263,13 +1263,12 @@ impl<'a> Sim<'a> {
             self.runaway = true;
             return false;
         }
-        let svc = &self.scenario.services[service];
         let streams = if cause == Cause::Cascade {
             &mut self.cascade
         } else {
             &mut self.feedback
         };
-        let incident = draw_incident(self.scenario, svc, service, t, cause, streams);
+        let incident = draw_incident(&self.world.spec, service, t, cause, streams);
         let index = (self.world.incidents.len() + self.regressions.len()) as u32;
         self.regressions.push(incident);
         self.states.push(State::PENDING);

@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::engine::simulate_policy;
 use crate::models::{Policy, policies};
 use crate::outcome::Outcome;
 use crate::rng::replication_seed;
 use crate::scenario::Scenario;
-use crate::world::World;
+use crate::world::{World, WorldSpec, Worlds};
 
 /// Errors of the runner.
 #[derive(Debug, thiserror::Error)]
@@ -66,8 +66,38 @@ pub fn simulate_replication(scenario: &Scenario, replication: u32) -> Vec<Outcom
 
 /// One replication under the policies derived once for the run.
 fn replicate(scenario: &Scenario, policies: &[Policy], replication: u32) -> Vec<Outcome> {
+    let spec = Arc::new(WorldSpec::of(scenario, policies));
+    replicate_on(scenario, policies, &Drawn::Own(spec), replication)
+}
+
+/// Where a run's worlds come from: drawn for it, or kept across points ([`Worlds`]).
+enum Drawn<'a> {
+    Own(Arc<WorldSpec>),
+    Kept(&'a Worlds),
+}
+
+impl<'a> Drawn<'a> {
+    /// The run's worlds: `kept` when they are this scenario's, else its own.
+    fn of(scenario: &Scenario, policies: &[Policy], kept: Option<&'a Worlds>) -> Drawn<'a> {
+        let spec = WorldSpec::of(scenario, policies);
+        match kept {
+            Some(w) if w.serve(&spec) => Drawn::Kept(w),
+            _ => Drawn::Own(Arc::new(spec)),
+        }
+    }
+}
+
+fn replicate_on(
+    scenario: &Scenario,
+    policies: &[Policy],
+    drawn: &Drawn<'_>,
+    replication: u32,
+) -> Vec<Outcome> {
     let seed = replication_seed(scenario.seed, replication);
-    let world = World::generate_for(scenario, policies, seed);
+    let world = match drawn {
+        Drawn::Own(spec) => Arc::new(World::generate_from(spec, seed)),
+        Drawn::Kept(worlds) => worlds.world(seed),
+    };
     policies
         .iter()
         .map(|policy| simulate_policy(scenario, &world, policy, replication, seed))
@@ -117,12 +147,25 @@ pub fn run_range(
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<Outcome>>, RunError> {
+    run_range_in(None, scenario, range, threads, progress, stop)
+}
+
+/// [`run_range`] on the worlds `kept` across points ([`for_each_in`]).
+pub fn run_range_in(
+    kept: Option<&Worlds>,
+    scenario: &Scenario,
+    range: Range<u32>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<Outcome>>, RunError> {
     let models = scenario.models.len();
     let mut all = Vec::with_capacity(range.len() * models);
-    let finished = for_each(scenario, range, threads, progress, stop, &mut |outcomes| {
+    let mut sink = |outcomes: Vec<Outcome>| {
         all.extend(outcomes);
         Ok::<(), RunError>(())
-    })?;
+    };
+    let finished = for_each_in(kept, scenario, range, threads, progress, stop, &mut sink)?;
     Ok(finished.then_some(all))
 }
 
@@ -155,8 +198,23 @@ pub fn for_each<E: From<RunError>>(
     stop: &(dyn Fn() -> bool + Sync),
     sink: &mut dyn FnMut(Vec<Outcome>) -> Result<(), E>,
 ) -> Result<bool, E> {
+    for_each_in(None, scenario, range, threads, progress, stop, sink)
+}
+
+/// [`for_each`] on the worlds `kept` across points, where they are this scenario's
+/// ([`Worlds::serve`]); the outcomes are the same, the worlds are not drawn again.
+pub fn for_each_in<E: From<RunError>>(
+    kept: Option<&Worlds>,
+    scenario: &Scenario,
+    range: Range<u32>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+    sink: &mut dyn FnMut(Vec<Outcome>) -> Result<(), E>,
+) -> Result<bool, E> {
     let workers = threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let policies = policies(scenario);
+    let drawn = Drawn::of(scenario, &policies, kept);
     let shared = Shared {
         state: Mutex::new(State {
             next: range.start,
@@ -179,7 +237,7 @@ pub fn for_each<E: From<RunError>>(
                     if stop() {
                         return None;
                     }
-                    let out = replicate(scenario, &policies, r);
+                    let out = replicate_on(scenario, &policies, &drawn, r);
                     progress();
                     Some(out)
                 });

@@ -2,11 +2,19 @@
 //! difficulty, drawn once from the replication's seed and shared by every model
 //! (common random numbers). Models differ only in how they respond to it.
 
+use std::sync::Arc;
+
 use rand::{Rng, RngExt};
 
+use crate::calendar::Calendar;
+use crate::dist::Dist;
 use crate::rng::{Purpose, SimRng, stream};
-use crate::scenario::{Scenario, Service};
+use crate::scenario::Scenario;
 use crate::units::HOURS_PER_WEEK;
+
+mod kept;
+
+pub use kept::{KEEP_BUDGET, Worlds};
 
 /// What caused an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +90,7 @@ pub struct Deployment {
 }
 
 /// All incidents and deployments of one replication.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct World {
     /// Incidents sorted by arrival (then service).
     pub incidents: Vec<Incident>,
@@ -90,8 +98,99 @@ pub struct World {
     /// service's knowledge and freeze state, so they are kept apart per service and never
     /// merged into one timeline.
     pub deployments: Vec<Vec<Deployment>>,
-    /// Which optional draws the scenario's models use (also for their feedback incidents).
+    /// What it was drawn from (also what the models' own incidents are drawn from).
+    pub(crate) spec: Arc<WorldSpec>,
+}
+
+/// Everything a replication's world is drawn from, taken out of the scenario: the
+/// horizon, the calendar deployments keep to, each service's arrivals, deployments and
+/// per-incident distributions, the response's distributions, and which optional draws
+/// the models use. [`World::generate_from`] reads nothing else, so two scenarios whose
+/// specs are equal draw the same world from the same seed, bit for bit: the key under
+/// which [`Worlds`] keeps worlds across the points of an analysis. A parameter that moves
+/// only staffing, prices, policies or the long-run mechanisms leaves the spec equal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldSpec {
+    horizon: f64,
+    calendar: Calendar,
+    /// Routing delay of each responder group (dev, sre, ops).
+    routing: [Dist; 3],
+    acknowledge: Dist,
+    prioritisation: Dist,
+    ops_watch: Dist,
+    workaround_effort: Dist,
+    learning_delay: Dist,
+    handoff_delay: Dist,
     pub(crate) needs: Needs,
+    services: Vec<ServiceSpec>,
+}
+
+/// What one service's incidents and deployments are drawn from.
+#[derive(Debug, Clone, PartialEq)]
+struct ServiceSpec {
+    background_rate: f64,
+    arrival_profile: Option<Vec<f64>>,
+    deploys_per_week: f64,
+    deploy_in_business_hours: bool,
+    change_failure_rate: f64,
+    severity_shares: Vec<f64>,
+    effort: Dist,
+    change_effort: Dist,
+    detection: Dist,
+    cross_team_share: f64,
+    rollback: Dist,
+}
+
+impl WorldSpec {
+    /// What `scenario`'s worlds are drawn from, for its `policies`.
+    pub fn of(scenario: &Scenario, policies: &[crate::models::Policy]) -> WorldSpec {
+        let g = &scenario.groups;
+        WorldSpec {
+            horizon: scenario.horizon_hours,
+            calendar: scenario.calendar.clone(),
+            routing: [
+                g.dev.routing.clone(),
+                g.sre.routing.clone(),
+                g.ops.routing.clone(),
+            ],
+            acknowledge: scenario.response.acknowledge.clone(),
+            prioritisation: scenario.response.prioritisation.clone(),
+            ops_watch: scenario.you_run_ops_monitors.detection.clone(),
+            workaround_effort: scenario.workarounds.effort.clone(),
+            learning_delay: scenario.learning.delay.clone(),
+            handoff_delay: scenario.handoff.delay.clone(),
+            needs: Needs::of(scenario, policies),
+            services: scenario
+                .services
+                .iter()
+                .map(|s| ServiceSpec {
+                    background_rate: s.background_rate_per_hour,
+                    arrival_profile: s.arrival_profile.clone(),
+                    deploys_per_week: s.deploys_per_week,
+                    deploy_in_business_hours: s.deploy_in_business_hours,
+                    change_failure_rate: s.change_failure_rate,
+                    severity_shares: s.severities.iter().map(|v| v.share).collect(),
+                    effort: s.effort.clone(),
+                    change_effort: s.change_effort.clone(),
+                    detection: s.detection.clone(),
+                    cross_team_share: s.cross_team_share,
+                    rollback: s.rollback().clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether a world drawn from this spec is, for every model that `other` serves, the
+    /// world `other` draws: equal in everything but the optional draws, of which it has at
+    /// least `other`'s. An optional draw has a stream of its own, so drawing more of them
+    /// never moves another's numbers, and a model never reads one it does not use.
+    pub fn serves(&self, other: &WorldSpec) -> bool {
+        self.needs.covers(other.needs)
+            && WorldSpec {
+                needs: other.needs,
+                ..self.clone()
+            } == *other
+    }
 }
 
 impl World {
@@ -110,32 +209,32 @@ impl World {
         policies: &[crate::models::Policy],
         replication_seed: u64,
     ) -> World {
-        let needs = Needs::of(scenario, policies);
+        World::generate_from(
+            &Arc::new(WorldSpec::of(scenario, policies)),
+            replication_seed,
+        )
+    }
+
+    /// Draws the world of one replication from what it is drawn from and its seed.
+    pub fn generate_from(spec: &Arc<WorldSpec>, replication_seed: u64) -> World {
         // Room for the incidents expected (Poisson means, with slack), so the vector of
         // 100-byte records is not regrown and copied while it fills.
-        let expected: f64 = scenario
+        let expected: f64 = spec
             .services
             .iter()
             .map(|s| {
                 let changes = s.deploys_per_week / HOURS_PER_WEEK * s.change_failure_rate;
-                let mean = (s.background_rate_per_hour + changes) * scenario.horizon_hours;
+                let mean = (s.background_rate + changes) * spec.horizon;
                 mean + 4.0 * mean.sqrt() + 8.0
             })
             .sum();
         let mut world = World {
             incidents: Vec::with_capacity(expected.min(1e8) as usize),
-            deployments: vec![Vec::new(); scenario.services.len()],
-            needs,
+            deployments: vec![Vec::new(); spec.services.len()],
+            spec: Arc::clone(spec),
         };
-        for (index, service) in scenario.services.iter().enumerate() {
-            generate_service(
-                scenario,
-                service,
-                index,
-                replication_seed,
-                needs,
-                &mut world,
-            );
+        for index in 0..spec.services.len() {
+            generate_service(spec, index, replication_seed, &mut world);
         }
         // Stable: each service contributes two sorted runs, which a merge sort exploits.
         world.incidents.sort_by(|a, b| {
@@ -164,16 +263,11 @@ pub(crate) struct Streams {
     needs: Needs,
 }
 
-fn generate_service(
-    scenario: &Scenario,
-    service: &Service,
-    index: usize,
-    seed: u64,
-    needs: Needs,
-    world: &mut World,
-) {
+fn generate_service(spec: &WorldSpec, index: usize, seed: u64, world: &mut World) {
+    let service = &spec.services[index];
+    let needs = spec.needs;
     let idx = index as u64;
-    let horizon = scenario.horizon_hours;
+    let horizon = spec.horizon;
     let mut streams = Streams {
         severity: stream(seed, Purpose::Severity, idx),
         effort: stream(seed, Purpose::Effort, idx),
@@ -192,7 +286,7 @@ fn generate_service(
 
     // Background incidents: a Poisson process, thinned by the hour-of-week profile.
     let mut arrivals = stream(seed, Purpose::Arrivals, idx);
-    let rate = service.background_rate_per_hour;
+    let rate = service.background_rate;
     if rate > 0.0 {
         let peak = service
             .arrival_profile
@@ -210,8 +304,7 @@ fn generate_service(
                     continue;
                 }
             }
-            let incident =
-                draw_incident(scenario, service, index, t, Cause::Background, &mut streams);
+            let incident = draw_incident(spec, index, t, Cause::Background, &mut streams);
             world.incidents.push(incident);
         }
     }
@@ -221,7 +314,7 @@ fn generate_service(
     let mut deploys = stream(seed, Purpose::Deployments, idx);
     let per_week = service.deploys_per_week;
     if per_week > 0.0 {
-        let calendar = &scenario.calendar;
+        let calendar = &spec.calendar;
         let (clock_hours_per_week, in_business) = if service.deploy_in_business_hours {
             (calendar.hours_per_week(), true)
         } else {
@@ -249,8 +342,7 @@ fn generate_service(
                 freeze_u,
             });
             if deploys.random::<f64>() < service.change_failure_rate {
-                let mut incident =
-                    draw_incident(scenario, service, index, t, Cause::Change, &mut streams);
+                let mut incident = draw_incident(spec, index, t, Cause::Change, &mut streams);
                 incident.freeze_u = freeze_u;
                 world.incidents.push(incident);
             }
@@ -275,21 +367,21 @@ fn draw(d: &crate::dist::Dist, rng: &mut SimRng) -> f64 {
 
 /// Draws one incident's intrinsic properties from the service's per-purpose streams.
 pub(crate) fn draw_incident(
-    scenario: &Scenario,
-    service: &Service,
+    spec: &WorldSpec,
     index: usize,
     arrival: f64,
     cause: Cause,
     s: &mut Streams,
 ) -> Incident {
-    let severity = if service.severities.len() == 1 {
+    let service = &spec.services[index];
+    let severity = if service.severity_shares.len() == 1 {
         0
     } else {
         let u: f64 = s.severity.random();
         let mut acc = 0.0;
-        let mut chosen = service.severities.len() - 1;
-        for (i, sev) in service.severities.iter().enumerate() {
-            acc += sev.share;
+        let mut chosen = service.severity_shares.len() - 1;
+        for (i, share) in service.severity_shares.iter().enumerate() {
+            acc += share;
             if u < acc {
                 chosen = i;
                 break;
@@ -297,8 +389,6 @@ pub(crate) fn draw_incident(
         }
         chosen as u8
     };
-    let g = &scenario.groups;
-    let response = &scenario.response;
     let needs = s.needs;
     Incident {
         arrival,
@@ -317,23 +407,23 @@ pub(crate) fn draw_incident(
         } else {
             1.0
         },
-        ack_l1: draw(&response.acknowledge, &mut s.acknowledge),
-        ack_l2: draw(&response.acknowledge, &mut s.acknowledge),
+        ack_l1: draw(&spec.acknowledge, &mut s.acknowledge),
+        ack_l2: draw(&spec.acknowledge, &mut s.acknowledge),
         prioritisation: if needs.prioritisation {
-            draw(&response.prioritisation, &mut s.prioritisation)
+            draw(&spec.prioritisation, &mut s.prioritisation)
         } else {
             0.0
         },
         routing: [
-            draw(&g.dev.routing, &mut s.routing),
-            draw(&g.sre.routing, &mut s.routing),
-            draw(&g.ops.routing, &mut s.routing),
+            draw(&spec.routing[0], &mut s.routing),
+            draw(&spec.routing[1], &mut s.routing),
+            draw(&spec.routing[2], &mut s.routing),
         ],
         freeze_u: 0.0,
         cross_team: service.cross_team_share > 0.0
             && s.cross_team.random::<f64>() < service.cross_team_share,
         ops_watch: if service.cross_team_share > 0.0 {
-            draw(&scenario.you_run_ops_monitors.detection, &mut s.cross_team)
+            draw(&spec.ops_watch, &mut s.cross_team)
         } else {
             f64::INFINITY
         },
@@ -343,12 +433,12 @@ pub(crate) fn draw_incident(
             1.0
         },
         workaround_effort: if needs.prioritisation {
-            draw(&scenario.workarounds.effort, &mut s.workaround)
+            draw(&spec.workaround_effort, &mut s.workaround)
         } else {
             0.0
         },
         rollback: if cause == Cause::Change && needs.rollback {
-            draw(service.rollback(), &mut s.rollback)
+            draw(&service.rollback, &mut s.rollback)
         } else {
             0.0
         },
@@ -363,12 +453,12 @@ pub(crate) fn draw_incident(
             1.0
         },
         followup_delay: if needs.learning {
-            draw(&scenario.learning.delay, &mut s.learning)
+            draw(&spec.learning_delay, &mut s.learning)
         } else {
             0.0
         },
         handoff: if needs.handoff {
-            draw(&scenario.handoff.delay, &mut s.handoff)
+            draw(&spec.handoff_delay, &mut s.handoff)
         } else {
             0.0
         },
@@ -377,7 +467,7 @@ pub(crate) fn draw_incident(
 
 /// Which per-incident draws some selected model can use. Each purpose has its own stream,
 /// so skipping a purpose no model needs never shifts another purpose's numbers.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Needs {
     escalation: bool,
     prioritisation: bool,
@@ -387,6 +477,16 @@ pub(crate) struct Needs {
 }
 
 impl Needs {
+    /// Whether every optional draw `other` makes is also made here.
+    fn covers(self, other: Needs) -> bool {
+        let has = |mine: bool, theirs: bool| mine || !theirs;
+        has(self.escalation, other.escalation)
+            && has(self.prioritisation, other.prioritisation)
+            && has(self.rollback, other.rollback)
+            && has(self.learning, other.learning)
+            && has(self.handoff, other.handoff)
+    }
+
     /// What the selected models' policies can use: decided by the runners they can assign
     /// and the escalation paths those runners have, never by model name.
     fn of(scenario: &Scenario, policies: &[crate::models::Policy]) -> Needs {

@@ -8,9 +8,10 @@ use super::Effect;
 use super::plan::{Move, Plan, SensitivityError};
 use crate::engine::reprice;
 use crate::outcome::Outcome;
-use crate::runner::{RunError, run_until};
+use crate::runner::{RunError, run_range_in};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
+use crate::world::Worlds;
 
 /// The point index of the base (the stated values).
 pub const BASE: u32 = u32::MAX;
@@ -77,16 +78,15 @@ pub fn simulate(
             .get(i as usize)
             .is_some_and(|p| crate::parameter::priced_lever_or_key(&p.parameter))
     };
+    // The replications' worlds, kept for the points whose parameter does not move them.
+    let kept = Worlds::new(&plan.base, crate::world::KEEP_BUDGET);
+    let run = |s: &Scenario, progress: &(dyn Fn() + Sync)| {
+        run_range_in(Some(&kept), s, 0..s.replications, threads, progress, stop)
+    };
     let mut base: Option<Vec<Outcome>> = None;
     if with_base || todo.clone().any(priced) {
         let quiet = &|| {};
-        let Some(b) = run_until(
-            &plan.base,
-            threads,
-            if with_base { progress } else { quiet },
-            stop,
-        )?
-        else {
+        let Some(b) = run(&plan.base, if with_base { progress } else { quiet })? else {
             return Ok(None);
         };
         base = Some(b);
@@ -116,7 +116,7 @@ pub fn simulate(
                     }
                     Ok(Some(out))
                 }
-                _ => run_until(s, threads, progress, stop),
+                _ => run(s, progress),
             }
         };
         let (Some(l), Some(h)) = (side(&p.low)?, side(&p.high)?) else {

@@ -12,8 +12,9 @@ use crate::engine::reprice;
 use crate::outcome::Outcome;
 use crate::parameter;
 use crate::precision::{Note, Precision, run_until_precise};
-use crate::runner::{RunError, run_range, run_until};
+use crate::runner::{RunError, run_range_in};
 use crate::scenario::Scenario;
+use crate::world::Worlds;
 
 /// A block of points simulated.
 #[derive(Debug, Clone)]
@@ -49,6 +50,8 @@ pub fn simulate(
                 .all(|k| parameter::priced_lever_or_key(k.trim()))
         })
         .collect();
+    // The replications' worlds, kept for the points whose axes do not move them.
+    let kept = Worlds::new(&plan.base, crate::world::KEEP_BUDGET);
     let points = &mut plan.points[todo.start.min(end)..end];
     let mut runs: Vec<Vec<Outcome>> = Vec::with_capacity(points.len());
     let mut notes = Vec::new();
@@ -68,7 +71,10 @@ pub fn simulate(
         }
         let p = &mut points[i];
         let outcomes = match precision {
-            None => run_until(&p.scenario, threads, progress, stop)?,
+            None => {
+                let all = 0..p.scenario.replications;
+                run_range_in(Some(&kept), &p.scenario, all, threads, progress, stop)?
+            }
             Some(pr) => run_until_precise(
                 &mut p.scenario,
                 threads,
@@ -96,7 +102,8 @@ pub fn simulate(
     for (p, outcomes) in points.iter_mut().zip(runs.iter_mut()) {
         let have = p.scenario.replications;
         if have < most {
-            let Some(more) = run_range(&p.scenario, have..most, threads, &|| {}, stop)? else {
+            let more = run_range_in(Some(&kept), &p.scenario, have..most, threads, &|| {}, stop)?;
+            let Some(more) = more else {
                 return Ok(None);
             };
             outcomes.extend(more);

@@ -65,6 +65,8 @@ pub struct Shared {
     pin: Mutex<Option<Pin>>,
     /// One engine run at a time: a new edit's thread waits for the old one to stop.
     engine: Mutex<()>,
+    /// The stated scenario's worlds, kept for the edits that do not move them.
+    worlds: whoruns::world::Worlds,
     /// The latest event for the page, as (event name, JSON).
     pub events: watch::Sender<Arc<(String, String)>>,
 }
@@ -81,7 +83,9 @@ impl Shared {
             "waiting".to_string(),
             "{\"generation\":0}".to_string(),
         )));
+        let worlds = whoruns::world::Worlds::new(&setup.scenario, whoruns::world::KEEP_BUDGET);
         Shared {
+            worlds,
             base: setup.base,
             file: setup.file,
             levers,
@@ -152,6 +156,7 @@ impl Shared {
         let result = sharpen(
             &applied.scenario,
             &self.plan,
+            Some(&self.worlds),
             &stop,
             &mut |outcomes, standing| {
                 let mut scenario = applied.scenario.clone();
