@@ -632,26 +632,34 @@ impl<'a> Sim<'a> {
                 return;
             }
         }
+        // The service's freeze does not change while its deployments are applied: what
+        // `freeze_holds_back` and `hold` read is read once.
+        let share = self.scenario.error_budget.freeze_deploy_share;
+        let deferred = self.scenario.error_budget.held_changes == HeldChanges::Deferred;
+        let (warmup, tally) = (self.warmup, &mut self.tally);
+        let st = &mut self.services[s];
+        let mut knowledge = self.knowledge.service(s);
         while let Some(d) = list.get(next) {
             if d.time > t {
                 break;
             }
             next += 1;
-            if self.freeze_holds_back(s, d.time, d.freeze_u) {
-                if d.time >= self.warmup {
-                    self.tally.deploys_frozen += 1;
+            let frozen = st.frozen_from <= d.time && d.time < st.frozen_until;
+            if frozen && d.freeze_u >= share {
+                if d.time >= warmup {
+                    tally.deploys_frozen += 1;
                 }
-                if self.hold(s) {
-                    self.services[s].held_deploys += 1;
+                if hold(st, deferred) {
+                    st.held_deploys += 1;
                 }
             } else {
-                self.knowledge.deploy(s, d.time);
-                if d.time >= self.warmup {
-                    self.tally.deploys += 1;
+                knowledge.deploy(d.time);
+                if d.time >= warmup {
+                    tally.deploys += 1;
                 }
             }
         }
-        self.services[s].next_deploy = next;
+        st.next_deploy = next;
     }
 
     /// Ships what a freeze held back on service `s`, if it is no longer frozen at `t`. The
@@ -668,11 +676,14 @@ impl<'a> Sim<'a> {
         }
         // Deployments before now were judged by the freeze state of their time.
         self.deploy_until(s, t);
-        for _ in 0..std::mem::take(&mut self.services[s].held_deploys) {
-            self.knowledge.deploy(s, t);
-            if t >= self.warmup {
-                self.tally.deploys += 1;
-            }
+        let held = std::mem::take(&mut self.services[s].held_deploys);
+        let mut knowledge = self.knowledge.service(s);
+        for _ in 0..held {
+            knowledge.deploy(t);
+        }
+        drop(knowledge);
+        if t >= self.warmup {
+            self.tally.deploys += u64::from(held);
         }
         let since = std::mem::replace(&mut self.services[s].held_since, f64::INFINITY);
         let shift = ((t - since) / HOURS_PER_WEEK).ceil().max(0.0) * HOURS_PER_WEEK;
@@ -692,12 +703,8 @@ impl<'a> Sim<'a> {
     /// Whether a freeze on service `s` keeps what it holds back (rather than dropping it);
     /// if so, the hold is dated from the freeze's start.
     fn hold(&mut self, s: usize) -> bool {
-        if self.scenario.error_budget.held_changes != HeldChanges::Deferred {
-            return false;
-        }
-        let st = &mut self.services[s];
-        st.held_since = st.held_since.min(st.frozen_from);
-        true
+        let deferred = self.scenario.error_budget.held_changes == HeldChanges::Deferred;
+        hold(&mut self.services[s], deferred)
     }
 
     fn arrive(&mut self, index: usize, t: f64) {
@@ -1518,4 +1525,13 @@ impl<'a> Sim<'a> {
         self.oncall = OnCall::of(self.scenario, &runners, &self.policy.headcount);
         self.oncall_since = t;
     }
+}
+
+/// Whether a freeze on the service with state `st` keeps what it holds back (`deferred`)
+/// rather than dropping it; if so, the hold is dated from the freeze's start.
+fn hold(st: &mut ServiceState, deferred: bool) -> bool {
+    if deferred {
+        st.held_since = st.held_since.min(st.frozen_from);
+    }
+    deferred
 }

@@ -77,7 +77,7 @@ impl Journeys {
         let Some(journeys) = self.of_service.get(service) else {
             return;
         };
-        self.levels[service] = level;
+        let old = std::mem::replace(&mut self.levels[service], level);
         for &j in journeys {
             let track = &mut self.tracks[j];
             if track.at_warmup.is_none() && t >= self.warmup {
@@ -85,11 +85,18 @@ impl Journeys {
             }
             track.accumulated = track.at(t);
             track.last = t;
-            track.level = track
-                .members
-                .iter()
-                .map(|&m| self.levels[m])
-                .fold(0.0, f64::max);
+            // The largest of the members' levels (and 0). Where the change decides it
+            // without the others, the same value: above the largest, it is the largest;
+            // below it from below it, the largest stays.
+            if level > track.level {
+                track.level = level;
+            } else if !(old < track.level && level < track.level) {
+                track.level = track
+                    .members
+                    .iter()
+                    .map(|&m| self.levels[m])
+                    .fold(0.0, f64::max);
+            }
         }
     }
 
@@ -130,6 +137,26 @@ mod tests {
             of_service,
             levels: vec![0.0; services],
             warmup,
+        }
+    }
+
+    proptest::proptest! {
+        /// The level kept as services change is, bit for bit, the largest of the members'
+        /// levels and 0 worked out afresh, whatever the order of changes (ties, zeros and
+        /// levels just above and below the largest included).
+        #[test]
+        fn the_kept_level_is_the_largest_worked_out_afresh(
+            changes in proptest::collection::vec((0usize..4, 0usize..6), 1..60)
+        ) {
+            const LEVELS: [f64; 6] = [0.0, 0.25, 0.5, 0.5000000000000001, 1.0, 1e-300];
+            let mut j = journeys(4, &[&[0, 1, 2], &[2, 3], &[1]], 0.0);
+            for (k, (service, level)) in changes.into_iter().enumerate() {
+                j.change(k as f64, service, LEVELS[level]);
+                for track in &j.tracks {
+                    let afresh = track.members.iter().map(|&m| j.levels[m]).fold(0.0, f64::max);
+                    proptest::prop_assert_eq!(track.level.to_bits(), afresh.to_bits());
+                }
+            }
         }
     }
 

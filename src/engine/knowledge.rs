@@ -34,12 +34,12 @@ impl KnowledgeState {
     }
 
     fn advance(&mut self, g: usize, s: usize, t: f64) {
-        let dt = t - self.since[g][s];
-        if dt > 0.0 && self.rate[g][s] > 0.0 {
-            let gap = 1.0 - self.level[g][s];
-            self.level[g][s] = 1.0 - gap * (-self.rate[g][s] * dt).exp();
-        }
-        self.since[g][s] = self.since[g][s].max(t);
+        advance(
+            &mut self.level[g][s],
+            &mut self.since[g][s],
+            self.rate[g][s],
+            t,
+        );
     }
 
     /// Whether any group's knowledge matters to this model (deployments erode it).
@@ -59,15 +59,61 @@ impl KnowledgeState {
         self.rate[g][s] = rate;
     }
 
-    /// A deployment of `s` at `t`: both groups lose a share of their knowledge above the floor.
-    pub fn deploy(&mut self, s: usize, t: f64) {
+    /// Service `s`'s knowledge, held apart while a run of its deployments erodes it.
+    pub fn service(&mut self, s: usize) -> ServiceKnowledge<'_> {
+        ServiceKnowledge {
+            level: [self.level[0][s], self.level[1][s]],
+            since: [self.since[0][s], self.since[1][s]],
+            rate: [self.rate[0][s], self.rate[1][s]],
+            state: self,
+            s,
+        }
+    }
+}
+
+/// Restoration of knowledge `level` from `since` to `t` at `rate` per hour.
+#[inline]
+fn advance(level: &mut f64, since: &mut f64, rate: f64, t: f64) {
+    let dt = t - *since;
+    if dt > 0.0 && rate > 0.0 {
+        let gap = 1.0 - *level;
+        *level = 1.0 - gap * (-rate * dt).exp();
+    }
+    *since = since.max(t);
+}
+
+/// One service's knowledge in local variables (registers) while a run of its deployments
+/// erodes it, written back when dropped: the arithmetic of one
+/// [`KnowledgeState::deploy`] per deployment, in the same order, without looking the
+/// service up again for each.
+pub struct ServiceKnowledge<'a> {
+    state: &'a mut KnowledgeState,
+    s: usize,
+    level: [f64; 2],
+    since: [f64; 2],
+    rate: [f64; 2],
+}
+
+impl ServiceKnowledge<'_> {
+    /// A deployment at `t`: both groups lose a share of their knowledge above the floor.
+    #[inline]
+    pub fn deploy(&mut self, t: f64) {
         for g in 0..2 {
-            if !self.used[g] {
+            if !self.state.used[g] {
                 continue;
             }
-            self.advance(g, s, t);
-            let floor = self.floor[g].min(self.level[g][s]);
-            self.level[g][s] = floor + (self.level[g][s] - floor) * (1.0 - self.erosion);
+            advance(&mut self.level[g], &mut self.since[g], self.rate[g], t);
+            let floor = self.state.floor[g].min(self.level[g]);
+            self.level[g] = floor + (self.level[g] - floor) * (1.0 - self.state.erosion);
+        }
+    }
+}
+
+impl Drop for ServiceKnowledge<'_> {
+    fn drop(&mut self) {
+        for g in 0..2 {
+            self.state.level[g][self.s] = self.level[g];
+            self.state.since[g][self.s] = self.since[g];
         }
     }
 }
@@ -79,7 +125,7 @@ mod tests {
     #[test]
     fn deployments_erode_and_sync_restores() {
         let mut k = KnowledgeState::new(1, [0.8, 0.4], [0.5, 0.2], 0.1, [true, true]);
-        k.deploy(0, 1.0);
+        k.service(0).deploy(1.0);
         assert!((k.at(0, 0, 1.0) - (0.5 + 0.3 * 0.9)).abs() < 1e-12);
         assert!((k.at(1, 0, 1.0) - (0.2 + 0.2 * 0.9)).abs() < 1e-12);
         k.set_rate(1, 0, 1.0, 0.01);
