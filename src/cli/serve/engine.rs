@@ -71,6 +71,9 @@ pub struct Shared {
     pub events: watch::Sender<Arc<(String, String)>>,
 }
 
+/// Bytes of worlds the server keeps across edits.
+const SERVE_WORLDS: usize = 64 << 20;
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -83,7 +86,9 @@ impl Shared {
             "waiting".to_string(),
             "{\"generation\":0}".to_string(),
         )));
-        let worlds = whoruns::world::Worlds::new(&setup.scenario, whoruns::world::KEEP_BUDGET);
+        // The first batches' worlds (40 of the baseline's), reused by every later edit that
+        // does not move them: a server lives long and already holds its answer's outcomes.
+        let worlds = whoruns::world::Worlds::new(&setup.scenario, SERVE_WORLDS);
         Shared {
             worlds,
             base: setup.base,
