@@ -382,6 +382,15 @@ pub fn simulate_policy(
     replication: u32,
     seed: u64,
 ) -> Outcome {
+    // The model's own incidents are drawn from the world's spec: the world must be the
+    // scenario's (for this policy, or for more models).
+    debug_assert!(
+        world.spec.serves(&crate::world::WorldSpec::of(
+            scenario,
+            std::slice::from_ref(policy)
+        )),
+        "a world simulated against a scenario it was not drawn from"
+    );
     let mut sim = Sim::new(scenario, world, policy, seed);
     sim.run();
     let outcome = measure::measure(&mut sim, replication, seed);

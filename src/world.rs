@@ -108,7 +108,9 @@ pub struct World {
 /// the models use. [`World::generate_from`] reads nothing else, so two scenarios whose
 /// specs are equal draw the same world from the same seed, bit for bit: the key under
 /// which [`Worlds`] keeps worlds across the points of an analysis. A parameter that moves
-/// only staffing, prices, policies or the long-run mechanisms leaves the spec equal.
+/// only staffing, prices, knowledge, budgets or freezes leaves the spec equal; one that
+/// moves arrivals, deployments, an incident's distributions, the learning or hand-off
+/// delays, or (through the optional draws) which paths the models can take, does not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorldSpec {
     horizon: f64,

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use super::{World, WorldSpec};
 use crate::scenario::Scenario;
 
-/// Bytes of worlds a [`Worlds`] keeps by default: a few hundred of the bundled baseline's
-/// replications (about 1.6 MB each), a few dozen of `estate-200`'s.
+/// Bytes of worlds a [`Worlds`] keeps by default: about 160 of the bundled baseline's
+/// replications (about 1.6 MB each).
 pub const KEEP_BUDGET: usize = 256 << 20;
 
 /// Replications' worlds of one scenario, kept by seed up to a budget in bytes, for the
