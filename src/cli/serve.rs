@@ -6,6 +6,7 @@
 mod engine;
 mod routes;
 
+use std::future::IntoFuture;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,11 +116,42 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("whoruns serve: the what-if page is at {url} (Ctrl-C to stop)");
         use std::io::Write as _;
         std::io::stdout().flush()?;
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        // Ctrl-C or `kill` (SIGTERM: systemd, `docker stop`) stops the server: it stops
+        // taking connections, and pages still open on the live answers (a stream that never
+        // ends by itself) get a second to see the connection close.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            signalled().await;
+            let _ = stop.send(true);
+        });
+        let mut gentle = stopped.clone();
+        let mut firm = stopped;
+        let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = gentle.wait_for(|s| *s).await;
+        });
+        tokio::select! {
+            done = serving.into_future() => done?,
+            _ = async move {
+                let _ = firm.wait_for(|s| *s).await;
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            } => {}
+        }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn signalled() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -426,6 +426,41 @@ fn the_pages_numbers_and_downloads_are_the_clis() {
 }
 
 #[test]
+fn sigterm_stops_the_server_even_with_a_page_listening() {
+    let mut server = serve(SCENARIO, &[]);
+    // A page listening to the live answers: a response that never ends by itself.
+    let mut page = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        page,
+        "GET /api/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut first = [0u8; 64];
+    page.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let _ = page.read(&mut first).unwrap();
+    // The standard library sends only SIGKILL; procps' `kill` sends SIGTERM.
+    let Ok(killed) = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+    else {
+        eprintln!("no `kill` command on this machine: SIGTERM not tested");
+        return;
+    };
+    assert!(killed.success());
+    let gone = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(Instant::now() < gone, "still serving 30 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn answers_stream_as_server_sent_events_until_the_last() {
     let s = serve(
         SCENARIO,
