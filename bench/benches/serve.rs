@@ -31,7 +31,6 @@ fn first_answer(text: &str, levers: &[whoruns::whatif::Lever], k: u32, plan: &Pl
     sharpen(
         &applied.scenario,
         &first,
-        None,
         &|| false,
         &mut |outcomes, standing| {
             let mut s = applied.scenario.clone();
@@ -75,7 +74,7 @@ fn serve(c: &mut Criterion) {
     );
     let t = Instant::now();
     let mut last = None;
-    sharpen(&scenario, &plan, None, &|| false, &mut |_, standing| {
+    sharpen(&scenario, &plan, &|| false, &mut |_, standing| {
         last = Some(standing)
     })
     .unwrap();

@@ -7,9 +7,8 @@
 use crate::model::ModelKind;
 use crate::outcome::Outcome;
 use crate::precision::widest;
-use crate::runner::{RunError, run_range_in};
+use crate::runner::{RunError, run_range};
 use crate::scenario::Scenario;
-use crate::world::Worlds;
 
 /// How an answer sharpens.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,12 +67,10 @@ pub struct Standing {
 
 /// Runs `scenario` batch by batch along `plan`, calling `each` with the outcomes so far
 /// and where they stand; stops between (and within) batches when `stop` says so. Returns
-/// the final outcomes, or `None` when stopped. The replications' worlds come from `kept`
-/// when they are this scenario's ([`crate::runner::for_each_in`]).
+/// the final outcomes, or `None` when stopped.
 pub fn sharpen(
     scenario: &Scenario,
     plan: &Plan,
-    kept: Option<&Worlds>,
     stop: &(dyn Fn() -> bool + Sync),
     each: &mut dyn FnMut(&[Outcome], Standing),
 ) -> Result<Option<Vec<Outcome>>, RunError> {
@@ -81,8 +78,7 @@ pub fn sharpen(
     let mut done = 0u32;
     let totals = plan.totals();
     for (k, &n) in totals.iter().enumerate() {
-        let batch = run_range_in(kept, scenario, done..n, plan.threads, &|| {}, stop)?;
-        let Some(batch) = batch else {
+        let Some(batch) = run_range(scenario, done..n, plan.threads, &|| {}, stop)? else {
             return Ok(None);
         };
         outcomes.extend(batch);
@@ -142,7 +138,7 @@ mod tests {
             threads: Some(2),
         };
         let mut seen = Vec::new();
-        let out = sharpen(&s, &plan, None, &|| false, &mut |o, st| {
+        let out = sharpen(&s, &plan, &|| false, &mut |o, st| {
             seen.push((o.len(), st.replications, st.last));
         })
         .unwrap()
@@ -157,7 +153,7 @@ mod tests {
             cli.iter().map(key).collect::<Vec<_>>()
         );
         assert!(
-            sharpen(&s, &plan, None, &|| true, &mut |_, _| {})
+            sharpen(&s, &plan, &|| true, &mut |_, _| {})
                 .unwrap()
                 .is_none()
         );

@@ -1,5 +1,5 @@
 //! Worlds kept across the points of an analysis. A sensitivity analysis, a break-even
-//! search, a sweep and the what-if page simulate the same replications (the same seeds)
+//! search and a sweep simulate the same replications (the same seeds)
 //! at many points; a point whose moved parameter does not touch what worlds are drawn
 //! from ([`WorldSpec`]) would draw every replication's world again, the same to the bit.
 //! [`Worlds`] keeps them instead, up to a memory budget; a point that does touch it draws
@@ -149,6 +149,19 @@ mod tests {
         let mut moved = base.clone();
         moved.knowledge.erosion_per_deploy *= 2.0;
         assert!(worlds.serve(&WorldSpec::of(&moved, &ps)));
+    }
+
+    #[test]
+    fn an_edit_of_a_price_is_served_by_the_stated_worlds() {
+        let text = include_str!("../../scenarios/baseline.toml");
+        let stated = crate::scenario::parse(text, "baseline.toml").unwrap();
+        let worlds = Worlds::new(&stated, KEEP_BUDGET);
+        let levers = crate::whatif::catalogue(text, &stated);
+        let mut edit = crate::whatif::Edit::default();
+        edit.values.insert("costs.standby_per_hour".into(), 7.5);
+        let applied = crate::whatif::apply(text, "baseline.toml", &levers, &edit).unwrap();
+        let spec = WorldSpec::of(&applied.scenario, &policies(&applied.scenario));
+        assert!(worlds.serve(&spec));
     }
 
     #[test]

@@ -65,14 +65,9 @@ pub struct Shared {
     pin: Mutex<Option<Pin>>,
     /// One engine run at a time: a new edit's thread waits for the old one to stop.
     engine: Mutex<()>,
-    /// The stated scenario's worlds, kept for the edits that do not move them.
-    worlds: whoruns::world::Worlds,
     /// The latest event for the page, as (event name, JSON).
     pub events: watch::Sender<Arc<(String, String)>>,
 }
-
-/// Bytes of worlds the server keeps across edits.
-const SERVE_WORLDS: usize = 64 << 20;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -86,11 +81,7 @@ impl Shared {
             "waiting".to_string(),
             "{\"generation\":0}".to_string(),
         )));
-        // The first batches' worlds (40 of the baseline's), reused by every later edit that
-        // does not move them: a server lives long and already holds its answer's outcomes.
-        let worlds = whoruns::world::Worlds::new(&setup.scenario, SERVE_WORLDS);
         Shared {
-            worlds,
             base: setup.base,
             file: setup.file,
             levers,
@@ -161,7 +152,6 @@ impl Shared {
         let result = sharpen(
             &applied.scenario,
             &self.plan,
-            Some(&self.worlds),
             &stop,
             &mut |outcomes, standing| {
                 let mut scenario = applied.scenario.clone();
