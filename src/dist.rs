@@ -17,7 +17,7 @@ const Z90: f64 = 1.281_551_565_544_600_5;
 pub enum Dist {
     /// Always the same value.
     Constant(f64),
-    /// Exponential with the given rate (1 / mean).
+    /// Exponential, kept with its mean.
     Exponential(Exp<f64>, f64),
     /// Lognormal, kept with its parameters for reporting.
     LogNormal(LogNormal<f64>, f64, f64),
