@@ -136,28 +136,23 @@ impl Calendar {
     /// Whether day number `day` (0 = the first Monday) is a business day.
     #[inline]
     fn business_day(&self, day: f64) -> bool {
-        // Days of the run are never negative: a remainder by a constant, not `rem_euclid`'s
-        // division (the same day of the week).
-        let index = if day >= 0.0 {
-            (day as u64 % 7) as usize
-        } else {
-            (day as i64).rem_euclid(7) as usize
-        };
-        self.days[index]
+        self.days[weekday(day)]
     }
 
     /// The first moment at or after `t` that falls in business hours.
     pub fn next_open(&self, t: f64) -> f64 {
         let mut day = floor(t / 24.0);
+        // The day of the week once, then counted on with the days.
+        let mut weekday = weekday(day);
         for _ in 0..8 {
-            if self.business_day(day) {
-                let open = day * 24.0 + self.open_hour;
+            if self.days[weekday] {
                 let close = day * 24.0 + self.close_hour;
                 if t < close {
-                    return t.max(open);
+                    return t.max(day * 24.0 + self.open_hour);
                 }
             }
             day += 1.0;
+            weekday = if weekday == 6 { 0 } else { weekday + 1 };
         }
         t // unreachable for a calendar with at least one business day
     }
@@ -211,6 +206,18 @@ impl Calendar {
 /// limited far below it, and f64 still resolves minutes there.
 pub const NEVER_HOURS: f64 = 1e8;
 
+/// The day of the week (0 = Monday) of day number `day`, a whole number.
+#[inline]
+fn weekday(day: f64) -> usize {
+    // Days of the run are never negative: a remainder by a constant, not `rem_euclid`'s
+    // division (the same day of the week).
+    if day >= 0.0 {
+        (day as u64 % 7) as usize
+    } else {
+        (day as i64).rem_euclid(7) as usize
+    }
+}
+
 /// `x.floor()` without a call into libm for the non-negative times the simulation uses
 /// (the target's baseline instruction set has no rounding instruction).
 #[inline]
@@ -237,6 +244,7 @@ fn parse_clock(s: &str) -> Result<f64, CalendarError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn extreme_work_ends_never_instead_of_looping() {
@@ -284,6 +292,33 @@ mod tests {
             let twice = cal.add_working(cal.add_working(t, a), b);
             proptest::prop_assert!((once - twice).abs() < 1e-6, "{once} vs {twice}");
             proptest::prop_assert!(once >= t + a + b - 1e-9);
+        }
+    }
+
+    proptest::proptest! {
+        /// The day of the week counted on gives the moment the day-by-day definition
+        /// gives, bit for bit, on calendars with gaps and at the edges of days.
+        #[test]
+        fn next_open_is_the_first_open_moment(
+            t in prop_oneof![0.0f64..5000.0, (0u32..400).prop_map(|h| f64::from(h) * 0.5)],
+            days in proptest::array::uniform7(proptest::bool::ANY),
+            open in 0u32..23,
+            len in 1u32..10,
+        ) {
+            proptest::prop_assume!(days.contains(&true));
+            let cal = Calendar {
+                open_hour: f64::from(open),
+                close_hour: f64::from((open + len).min(24)),
+                days,
+            };
+            let mut day = floor(t / 24.0);
+            let expected = loop {
+                if cal.business_day(day) && t < day * 24.0 + cal.close_hour {
+                    break t.max(day * 24.0 + cal.open_hour);
+                }
+                day += 1.0;
+            };
+            proptest::prop_assert_eq!(cal.next_open(t).to_bits(), expected.to_bits());
         }
     }
 

@@ -14,6 +14,7 @@
 
 mod breakdown;
 mod downtime;
+mod events;
 mod journey;
 mod knowledge;
 mod long_run;
@@ -75,13 +76,7 @@ enum Kind {
 }
 
 /// A scheduled event; ordered by time, then by scheduling order (FIFO among ties).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Event {
-    time_bits: u64,
-    seq: u64,
-    kind: Kind,
-    index: u32,
-}
+type Event = events::Event<Kind>;
 
 /// What happens to one incident under this model, with the moments its restore time
 /// is split at (see [`breakdown`]).
@@ -286,7 +281,7 @@ struct Sim<'a> {
     /// runner refuses the run.
     runaway: bool,
     states: Vec<State>,
-    heap: BinaryHeap<Reverse<Event>>,
+    heap: events::Events<Kind>,
     seq: u64,
     /// Order in which work joined a rota's queue.
     queued: u64,
@@ -472,7 +467,7 @@ impl<'a> Sim<'a> {
             max_regressions: runaway_limit(world.incidents.len()),
             runaway: false,
             states: spare_states(world.incidents.len()),
-            heap: BinaryHeap::new(),
+            heap: events::Events::new(),
             seq: 0,
             queued: 0,
             pools,
@@ -517,12 +512,13 @@ impl<'a> Sim<'a> {
 
     fn schedule(&mut self, time: f64, kind: Kind, index: u32) {
         self.seq += 1;
-        self.heap.push(Reverse(Event {
+        let event = Event {
             time_bits: time.max(0.0).to_bits(),
             seq: self.seq,
             kind,
             index,
-        }));
+        };
+        self.heap.push(event, kind == Kind::FollowUp);
     }
 
     /// The main loop: world incidents and deployments are merged in time order with the
@@ -551,8 +547,8 @@ impl<'a> Sim<'a> {
                 .map_or(f64::INFINITY, |i| i.arrival);
             let t_ev = self
                 .heap
-                .peek()
-                .map_or(f64::INFINITY, |e| f64::from_bits(e.0.time_bits));
+                .peek_time_bits()
+                .map_or(f64::INFINITY, f64::from_bits);
             let t = t_inc.min(t_ev);
             if t >= horizon {
                 break;
@@ -560,7 +556,7 @@ impl<'a> Sim<'a> {
             if t_inc <= t {
                 self.arrive(next_incident, t);
                 next_incident += 1;
-            } else if let Some(Reverse(ev)) = self.heap.pop() {
+            } else if let Some(ev) = self.heap.pop() {
                 self.handle(ev, t);
             }
         }

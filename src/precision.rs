@@ -15,9 +15,10 @@ use std::fmt;
 use crate::metric::{HEADLINE, find};
 use crate::model::ModelKind;
 use crate::outcome::Outcome;
-use crate::runner::{RunError, run_range};
+use crate::runner::{RunError, run_range_in};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
+use crate::world::Worlds;
 
 /// The most replications `--precision` runs unless told otherwise (`--max-replications`):
 /// enough for a 1% half-width on the noisiest headline metric of the bundled scenarios,
@@ -125,28 +126,28 @@ impl fmt::Display for Note {
     }
 }
 
-/// Runs `scenario` in batches until its headline metrics are precise to `p` (relative 95%
-/// half-width) for every model and stay so over the look-ahead, or `cap` replications
-/// have run. Sets the scenario's replications to the number run; returns the outcomes and
+/// Runs `scenario` in batches until its headline metrics are precise to `precision`'s
+/// share (relative 95% half-width) for every model and stay so over the look-ahead, or
+/// its most replications have run. Sets the scenario's replications to the number run; returns the outcomes and
 /// a note saying what happened, or `None` when `stop` said stop. `planned` is told each
-/// new total, for progress bars.
+/// new total, for progress bars. Worlds `kept` across points are used where they serve.
 pub fn run_until_precise(
+    kept: Option<&Worlds>,
     scenario: &mut Scenario,
     threads: Option<usize>,
-    p: f64,
-    cap: u32,
+    precision: Precision,
     progress: &(dyn Fn() + Sync),
     planned: &dyn Fn(u32),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<(Vec<Outcome>, Note)>, RunError> {
-    let cap = cap.max(2);
+    let (p, cap) = (precision.share, precision.max_replications.max(2));
     let mut n = scenario.replications.clamp(2, cap);
     let mut outcomes = Vec::new();
     let mut done = 0u32;
     let mut reached_at: Option<u32> = None;
     planned(n);
     loop {
-        let Some(batch) = run_range(scenario, done..n, threads, progress, stop)? else {
+        let Some(batch) = run_range_in(kept, scenario, done..n, threads, progress, stop)? else {
             return Ok(None);
         };
         outcomes.extend(batch);

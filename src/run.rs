@@ -72,10 +72,10 @@ pub fn run(
             let cap = p.max_replications;
             (progress.planned)(scenario.replications.clamp(2, cap.max(2)));
             let done = run_until_precise(
+                None,
                 &mut scenario,
                 options.threads,
-                p.share,
-                cap,
+                p,
                 progress.tick,
                 progress.planned,
                 progress.stop,

@@ -240,7 +240,18 @@ impl World {
         }
         // By arrival, then service, stably (each service contributes two sorted runs, which
         // a merge sort exploits): the keys and their positions are sorted, not the records
-        // of 150 bytes, which are then moved once. The same order as sorting the records.
+        // of 150 bytes, which are then moved once. The same order as sorting the records;
+        // records already in that order (one service's arrivals alone) are left where
+        // they are.
+        let in_order = world.incidents.is_sorted_by(|a, b| {
+            a.arrival
+                .total_cmp(&b.arrival)
+                .then(a.service.cmp(&b.service))
+                .is_le()
+        });
+        if in_order {
+            return world;
+        }
         let mut order: Vec<(f64, u32, u32)> = world
             .incidents
             .iter()

@@ -78,6 +78,11 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
 /// Runs `scenario` (its models) at every strength of [`STRENGTHS`] but its own, on
 /// replications `range` (a shard's block, or all): the values `strengths.parquet` holds.
 /// `Ok(None)` when `stop` said stop.
+///
+/// The strengths move no world ([`crate::world::WorldSpec`]), so the replications run in
+/// blocks whose worlds are kept while every strength is simulated on them: each world is
+/// drawn once, not once per strength. The values are the same either way (a world is a
+/// function of its spec and its seed), and each strength's are in replication order.
 pub fn simulate_range(
     scenario: &crate::scenario::Scenario,
     range: std::ops::Range<u32>,
@@ -85,14 +90,20 @@ pub fn simulate_range(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<StrengthValues>>, String> {
     let own = scenario.learning.incentive;
-    let mut out = Vec::new();
     let columns: Vec<_> = HEADLINE.iter().map(|metric| find(metric)).collect();
-    for strength in STRENGTHS.iter().filter(|s| **s != own) {
-        let mut s = scenario.clone();
-        s.set_incentive(*strength);
-        // Per model and headline metric, one value per replication: the outcomes
-        // themselves are dropped as they arrive.
-        let first = out.len();
+    let strengths: Vec<(f64, crate::scenario::Scenario)> = STRENGTHS
+        .iter()
+        .filter(|s| **s != own)
+        .map(|strength| {
+            let mut s = scenario.clone();
+            s.set_incentive(*strength);
+            (*strength, s)
+        })
+        .collect();
+    // Per strength, model and headline metric, one value per replication: the outcomes
+    // themselves are dropped as they arrive.
+    let mut out = Vec::new();
+    for (strength, _) in &strengths {
         for m in &scenario.models {
             for metric in HEADLINE {
                 out.push(StrengthValues {
@@ -103,23 +114,51 @@ pub fn simulate_range(
                 });
             }
         }
-        let finished =
-            crate::runner::for_each(&s, range.clone(), threads, &|| {}, stop, &mut |outcomes| {
-                for (i, m) in scenario.models.iter().enumerate() {
-                    for o in outcomes.iter().filter(|o| o.model == *m) {
-                        for (j, column) in columns.iter().enumerate() {
-                            if let Some(v) = column.and_then(|c| c.get(o)) {
-                                out[first + i * HEADLINE.len() + j].values.push(v);
+    }
+    let per_strength = scenario.models.len() * HEADLINE.len();
+    // The first block is small; the next ones as many worlds as the budget keeps.
+    // A quarter of what an analysis keeps: this runs beside a whole run's results.
+    let budget = crate::world::KEEP_BUDGET / 4;
+    let mut block = 8u32;
+    let mut from = range.start;
+    while from < range.end {
+        let to = from.saturating_add(block).min(range.end);
+        let kept = crate::world::Worlds::new(scenario, budget);
+        for (k, (_, s)) in strengths.iter().enumerate() {
+            let first = k * per_strength;
+            let finished = crate::runner::for_each_in(
+                Some(&kept),
+                s,
+                from..to,
+                threads,
+                &|| {},
+                stop,
+                &mut |outcomes| {
+                    for (i, m) in scenario.models.iter().enumerate() {
+                        for o in outcomes.iter().filter(|o| o.model == *m) {
+                            for (j, column) in columns.iter().enumerate() {
+                                if let Some(v) = column.and_then(|c| c.get(o)) {
+                                    out[first + i * HEADLINE.len() + j].values.push(v);
+                                }
                             }
                         }
                     }
-                }
-                Ok::<(), crate::runner::RunError>(())
-            })
+                    Ok::<(), crate::runner::RunError>(())
+                },
+            )
             .map_err(|e| e.to_string())?;
-        if !finished {
-            return Ok(None);
+            if !finished {
+                return Ok(None);
+            }
         }
+        let (worlds, bytes) = kept.held();
+        if worlds > 0 && bytes > 0 {
+            let each = bytes.div_ceil(worlds);
+            block = u32::try_from(budget / each)
+                .unwrap_or(u32::MAX)
+                .clamp(1, 1024);
+        }
+        from = to;
     }
     Ok(Some(out))
 }

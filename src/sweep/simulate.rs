@@ -76,10 +76,10 @@ pub fn simulate(
                 run_range_in(Some(&kept), &p.scenario, all, threads, progress, stop)?
             }
             Some(pr) => run_until_precise(
+                Some(&kept),
                 &mut p.scenario,
                 threads,
-                pr.share,
-                pr.max_replications,
+                pr,
                 progress,
                 &|_| {},
                 stop,
