@@ -128,9 +128,9 @@ impl Calendar {
 
     /// Whether `t` falls in business hours.
     pub fn is_open(&self, t: f64) -> bool {
-        let day = floor(t / 24.0);
+        let (day, weekday) = day_of(t);
         let hour = t - day * 24.0;
-        self.business_day(day) && hour >= self.open_hour && hour < self.close_hour
+        self.days[weekday] && hour >= self.open_hour && hour < self.close_hour
     }
 
     /// Whether day number `day` (0 = the first Monday) is a business day.
@@ -141,9 +141,8 @@ impl Calendar {
 
     /// The first moment at or after `t` that falls in business hours.
     pub fn next_open(&self, t: f64) -> f64 {
-        let mut day = floor(t / 24.0);
         // The day of the week once, then counted on with the days.
-        let mut weekday = weekday(day);
+        let (mut day, mut weekday) = day_of(t);
         for _ in 0..8 {
             if self.days[weekday] {
                 let close = day * 24.0 + self.close_hour;
@@ -170,7 +169,14 @@ impl Calendar {
         // and consumes exactly a week of business hours. Keep the last (partial) week for
         // the day-by-day walk, so that work ending at a closing time ends there.
         let per_week = self.hours_per_week();
-        let weeks = ((left / per_week).ceil() - 1.0).max(0.0);
+        // Up to a week's work (nearly all of it) has no whole weeks: `ceil` (a call into
+        // libm) is skipped where it would give at most 1, and the weeks 0.
+        let share = left / per_week;
+        let weeks = if share <= 1.0 {
+            0.0
+        } else {
+            (share.ceil() - 1.0).max(0.0)
+        };
         now += weeks * 168.0;
         left -= weeks * per_week;
         loop {
@@ -205,6 +211,20 @@ impl Calendar {
 /// Times from this many hours on (about 11,000 years) count as never. Horizons are
 /// limited far below it, and f64 still resolves minutes there.
 pub const NEVER_HOURS: f64 = 1e8;
+
+/// The day number of `t` (`floor(t / 24)`) and its day of the week (0 = Monday), from one
+/// conversion to an integer for the run's times (two, and a division, otherwise).
+#[inline]
+fn day_of(t: f64) -> (f64, usize) {
+    let x = t / 24.0;
+    if (0.0..9.0e15).contains(&x) {
+        let day = x as i64;
+        (day as f64, (day % 7) as usize)
+    } else {
+        let day = floor(x);
+        (day, weekday(day))
+    }
+}
 
 /// The day of the week (0 = Monday) of day number `day`, a whole number.
 #[inline]
@@ -319,6 +339,65 @@ mod tests {
                 day += 1.0;
             };
             proptest::prop_assert_eq!(cal.next_open(t).to_bits(), expected.to_bits());
+        }
+    }
+
+    proptest::proptest! {
+        /// One conversion gives the day and the day of the week the two steps give, for
+        /// the run's times and for negative and huge ones.
+        #[test]
+        fn the_day_and_its_weekday_are_those_of_floor(
+            t in prop_oneof![0.0f64..1e6, -1e6f64..0.0, 1e15f64..1e18, (0u32..400).prop_map(|h| f64::from(h) * 12.0)],
+        ) {
+            let day = floor(t / 24.0);
+            let (d, w) = day_of(t);
+            proptest::prop_assert_eq!(d.to_bits(), day.to_bits());
+            proptest::prop_assert_eq!(w, weekday(day));
+        }
+    }
+
+    /// `add_working` as it was written before its shortcut, to test the shortcut against.
+    fn add_working_reference(cal: &Calendar, t: f64, work: f64) -> f64 {
+        if !(t.is_finite() && work.is_finite()) || t + work > NEVER_HOURS {
+            return f64::INFINITY;
+        }
+        let mut now = cal.next_open(t);
+        let mut left = work;
+        let per_week = cal.hours_per_week();
+        let weeks = ((left / per_week).ceil() - 1.0).max(0.0);
+        now += weeks * 168.0;
+        left -= weeks * per_week;
+        loop {
+            let day = floor(now / 24.0);
+            let close = day * 24.0 + cal.close_hour;
+            let available = close - now;
+            if left <= available {
+                return now + left;
+            }
+            left -= available;
+            now = cal.next_open(close);
+        }
+    }
+
+    proptest::proptest! {
+        /// Work added with the shortcut ends where it ended without, bit for bit: short
+        /// and long work, whole weeks of it, and calendars with gaps.
+        #[test]
+        fn added_work_ends_where_it_did(
+            t in prop_oneof![0.0f64..5000.0, (0u32..400).prop_map(|h| f64::from(h) * 0.5)],
+            work in prop_oneof![0.0f64..10.0, 0.0f64..500.0, (0u32..20).prop_map(|w| f64::from(w) * 40.0)],
+            days in proptest::array::uniform7(proptest::bool::ANY),
+            open in 0u32..23,
+            len in 1u32..10,
+        ) {
+            proptest::prop_assume!(days.contains(&true));
+            let cal = Calendar {
+                open_hour: f64::from(open),
+                close_hour: f64::from((open + len).min(24)),
+                days,
+            };
+            let ours = cal.add_working(t, work);
+            proptest::prop_assert_eq!(ours.to_bits(), add_working_reference(&cal, t, work).to_bits());
         }
     }
 
