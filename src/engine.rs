@@ -674,11 +674,18 @@ impl<'a> Sim<'a> {
     /// incident of a failed one arrives then, unless a new freeze holds it again. Their
     /// knowledge erosion is applied when the freeze lifts (an approximation: erosion is a
     /// share per deployment, so only its timing moves).
+    #[inline]
     fn release_held(&mut self, s: usize, t: f64) {
+        // Asked of every service every week: the common answer, nothing held, without a
+        // call.
         let st = &self.services[s];
         if self.frozen(s, t) || (st.held_deploys == 0 && st.held_incidents.is_empty()) {
             return;
         }
+        self.release_held_now(s, t);
+    }
+
+    fn release_held_now(&mut self, s: usize, t: f64) {
         // Deployments before now were judged by the freeze state of their time.
         self.deploy_until(s, t);
         let held = std::mem::take(&mut self.services[s].held_deploys);

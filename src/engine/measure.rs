@@ -323,11 +323,13 @@ impl Workarounds {
                 .count() as u64
         };
         let open_end = open_at(sim.horizon);
-        let mut by_week = std::collections::BTreeMap::new();
+        // Summed by week number (a few hundred at most), in a vector rather than a map.
+        let weeks = sim.weekly.iter().map(|w| usize::from(w.week) + 1).max();
+        let mut by_week = vec![0u64; weeks.unwrap_or(0)];
         for w in &sim.weekly {
-            *by_week.entry(w.week).or_insert(0u64) += u64::from(w.workarounds_open);
+            by_week[usize::from(w.week)] += u64::from(w.workarounds_open);
         }
-        let peak = by_week.values().copied().max().unwrap_or(0).max(open_end);
+        let peak = by_week.iter().copied().max().unwrap_or(0).max(open_end);
         Workarounds { open_end, peak }
     }
 }
