@@ -79,19 +79,39 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
 /// replications `range` (a shard's block, or all): the values `strengths.parquet` holds.
 /// `Ok(None)` when `stop` said stop.
 ///
-/// The strengths move no world ([`crate::world::WorldSpec`]), so the replications run in
-/// blocks whose worlds are kept while every strength is simulated on them: each world is
-/// drawn once, not once per strength. The values are the same either way (a world is a
-/// function of its spec and its seed), and each strength's are in replication order.
+/// The strengths move no world but its optional draws ([`crate::world::WorldSpec`]), so
+/// the replications run in blocks whose worlds are kept while every strength is simulated
+/// on them: each world is drawn once, not once per strength. The values are the same
+/// either way (a world is a function of its spec and its seed), and each strength's are in
+/// replication order. When a strength cannot be run (its run ran away), the strengths run
+/// one after another over the whole range, as before the blocks, so that the reason given
+/// is the same.
 pub fn simulate_range(
     scenario: &crate::scenario::Scenario,
     range: std::ops::Range<u32>,
     threads: Option<usize>,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<StrengthValues>>, String> {
+    let strengths = others(scenario);
+    let mut values = Values::new(scenario, &strengths, range.len());
+    match in_blocks(
+        scenario,
+        &strengths,
+        &mut values,
+        range.clone(),
+        threads,
+        stop,
+    ) {
+        Ok(true) => Ok(Some(values.out)),
+        Ok(false) => Ok(None),
+        Err(_) => in_order(scenario, &strengths, range, threads, stop),
+    }
+}
+
+/// The scenario at every strength of [`STRENGTHS`] but its own.
+fn others(scenario: &crate::scenario::Scenario) -> Vec<(f64, crate::scenario::Scenario)> {
     let own = scenario.learning.incentive;
-    let columns: Vec<_> = HEADLINE.iter().map(|metric| find(metric)).collect();
-    let strengths: Vec<(f64, crate::scenario::Scenario)> = STRENGTHS
+    STRENGTHS
         .iter()
         .filter(|s| **s != own)
         .map(|strength| {
@@ -99,33 +119,118 @@ pub fn simulate_range(
             s.set_incentive(*strength);
             (*strength, s)
         })
-        .collect();
-    // Per strength, model and headline metric, one value per replication: the outcomes
-    // themselves are dropped as they arrive.
-    let mut out = Vec::new();
-    for (strength, _) in &strengths {
-        for m in &scenario.models {
-            for metric in HEADLINE {
-                out.push(StrengthValues {
-                    strength: *strength,
-                    model: *m,
-                    metric: metric.to_string(),
-                    values: Vec::with_capacity(range.len()),
-                });
-            }
+        .collect()
+}
+
+/// Every strength over the whole `range`, one after another.
+fn in_order(
+    scenario: &crate::scenario::Scenario,
+    strengths: &[(f64, crate::scenario::Scenario)],
+    range: std::ops::Range<u32>,
+    threads: Option<usize>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<StrengthValues>>, String> {
+    let mut values = Values::new(scenario, strengths, range.len());
+    for (k, (_, s)) in strengths.iter().enumerate() {
+        let finished =
+            crate::runner::for_each(s, range.clone(), threads, &|| {}, stop, &mut |outcomes| {
+                values.add(k, &outcomes)
+            })
+            .map_err(|e| e.to_string())?;
+        if !finished {
+            return Ok(None);
         }
     }
-    let per_strength = scenario.models.len() * HEADLINE.len();
-    // The first block is small; the next ones as many worlds as the budget keeps.
-    // A quarter of what an analysis keeps: this runs beside a whole run's results.
-    let budget = crate::world::KEEP_BUDGET / 4;
+    Ok(Some(values.out))
+}
+
+/// Per strength, model and headline metric, one value per replication: the outcomes
+/// themselves are dropped as they arrive.
+struct Values {
+    out: Vec<StrengthValues>,
+    models: Vec<crate::model::ModelKind>,
+    columns: Vec<Option<&'static crate::metric::Metric>>,
+}
+
+impl Values {
+    fn new(
+        scenario: &crate::scenario::Scenario,
+        strengths: &[(f64, crate::scenario::Scenario)],
+        replications: usize,
+    ) -> Values {
+        let mut out = Vec::new();
+        for (strength, _) in strengths {
+            for m in &scenario.models {
+                for metric in HEADLINE {
+                    out.push(StrengthValues {
+                        strength: *strength,
+                        model: *m,
+                        metric: metric.to_string(),
+                        values: Vec::with_capacity(replications),
+                    });
+                }
+            }
+        }
+        Values {
+            out,
+            models: scenario.models.clone(),
+            columns: HEADLINE.iter().map(|metric| find(metric)).collect(),
+        }
+    }
+
+    /// One replication's outcomes at strength number `k`.
+    fn add(
+        &mut self,
+        k: usize,
+        outcomes: &[crate::outcome::Outcome],
+    ) -> Result<(), crate::runner::RunError> {
+        let first = k * self.models.len() * HEADLINE.len();
+        for (i, m) in self.models.iter().enumerate() {
+            for o in outcomes.iter().filter(|o| o.model == *m) {
+                for (j, column) in self.columns.iter().enumerate() {
+                    if let Some(v) = column.and_then(|c| c.get(o)) {
+                        self.out[first + i * HEADLINE.len() + j].values.push(v);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every strength on blocks of `range` whose worlds are kept meanwhile; `Ok(false)` when
+/// `stop` said stop.
+fn in_blocks(
+    scenario: &crate::scenario::Scenario,
+    strengths: &[(f64, crate::scenario::Scenario)],
+    values: &mut Values,
+    range: std::ops::Range<u32>,
+    threads: Option<usize>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<bool, crate::runner::RunError> {
+    use crate::world::{KEEP_BUDGET, WorldSpec, Worlds};
+    // Worlds drawn for a strength whose draws serve them all (a strength of 0 needs no
+    // learning draws; the others do), else the scenario's own.
+    let spec = |s: &crate::scenario::Scenario| WorldSpec::of(s, &crate::models::policies(s));
+    let specs: Vec<WorldSpec> = strengths.iter().map(|(_, s)| spec(s)).collect();
+    let keeper = strengths
+        .iter()
+        .map(|(_, s)| s)
+        .find(|s| {
+            let w = spec(s);
+            specs.iter().all(|p| w.serves(p))
+        })
+        .unwrap_or(scenario);
+    // A quarter of what an analysis keeps: this runs beside a whole run's results. The
+    // first block is small; the next ones as many worlds as the budget keeps, or the rest
+    // at once when none could be kept.
+    let budget = KEEP_BUDGET / 4;
     let mut block = 8u32;
     let mut from = range.start;
     while from < range.end {
         let to = from.saturating_add(block).min(range.end);
-        let kept = crate::world::Worlds::new(scenario, budget);
+        let kept = Worlds::new(keeper, budget);
         for (k, (_, s)) in strengths.iter().enumerate() {
-            let first = k * per_strength;
             let finished = crate::runner::for_each_in(
                 Some(&kept),
                 s,
@@ -133,34 +238,23 @@ pub fn simulate_range(
                 threads,
                 &|| {},
                 stop,
-                &mut |outcomes| {
-                    for (i, m) in scenario.models.iter().enumerate() {
-                        for o in outcomes.iter().filter(|o| o.model == *m) {
-                            for (j, column) in columns.iter().enumerate() {
-                                if let Some(v) = column.and_then(|c| c.get(o)) {
-                                    out[first + i * HEADLINE.len() + j].values.push(v);
-                                }
-                            }
-                        }
-                    }
-                    Ok::<(), crate::runner::RunError>(())
-                },
-            )
-            .map_err(|e| e.to_string())?;
+                &mut |outcomes| values.add(k, &outcomes),
+            )?;
             if !finished {
-                return Ok(None);
+                return Ok(false);
             }
         }
-        let (worlds, bytes) = kept.held();
-        if worlds > 0 && bytes > 0 {
-            let each = bytes.div_ceil(worlds);
-            block = u32::try_from(budget / each)
-                .unwrap_or(u32::MAX)
-                .clamp(1, 1024);
-        }
+        block = match kept.held() {
+            (worlds, bytes) if worlds > 0 && bytes > 0 => {
+                u32::try_from(budget / bytes.div_ceil(worlds))
+                    .unwrap_or(u32::MAX)
+                    .clamp(1, 1024)
+            }
+            _ => u32::MAX,
+        };
         from = to;
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 /// The verdicts at every strength: the scenario's own from `data`, the others from the
@@ -247,3 +341,61 @@ fn lead_words(verdict: &str) -> String {
 
 /// What the section shows, for its first paragraph.
 pub const NOTE: &str = "The strength of learning (`learning.incentive`: follow-up work, telemetry and resilience; docs/model.md §13) rests on assumptions, so every headline verdict is shown from 0 (no learning: incident rates and telemetry as written; cascades and hand-offs as the scenario states them) to 2, each strength run on the same worlds as the results above (same seed and replications). A model is named where it leads by the findings' rule; \"tied\" where no lead passes it.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled(name: &str, text: &str, replications: u32) -> crate::scenario::Scenario {
+        let mut s = crate::scenario::parse(text, name).unwrap();
+        s.set_replications(replications).unwrap();
+        s
+    }
+
+    /// The blocks with kept worlds give every strength's values, bit for bit and in
+    /// replication order, as the strengths run one after another over the whole range:
+    /// on the baseline (worlds of about 1.6 MB: a first block of 8, then the rest) and on
+    /// a scenario of strength 0 (its own worlds lack the learning draws the others need).
+    #[test]
+    fn the_blocks_give_the_values_strength_by_strength_gives() {
+        let cases = [
+            bundled(
+                "baseline.toml",
+                include_str!("../../scenarios/baseline.toml"),
+                11,
+            ),
+            bundled(
+                "mmc-check.toml",
+                include_str!("../../scenarios/mmc-check.toml"),
+                13,
+            ),
+        ];
+        for scenario in cases {
+            let range = 1..scenario.replications;
+            let blocks = simulate_range(&scenario, range.clone(), Some(2), &|| false)
+                .unwrap()
+                .unwrap();
+            let strengths = others(&scenario);
+            let ordered = in_order(&scenario, &strengths, range.clone(), Some(2), &|| false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(blocks.len(), ordered.len());
+            for (a, b) in blocks.iter().zip(&ordered) {
+                assert_eq!(
+                    (a.strength, a.model, &a.metric),
+                    (b.strength, b.model, &b.metric)
+                );
+                assert_eq!(a.values.len(), range.len());
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&a.values),
+                    bits(&b.values),
+                    "{} {:?} {}",
+                    a.strength,
+                    a.model,
+                    a.metric
+                );
+            }
+        }
+    }
+}
