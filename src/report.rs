@@ -39,9 +39,19 @@ pub fn render_with(
 ) -> Result<ReportFiles, ChartError> {
     let mut files = ReportFiles::new();
     let mut svgs = Vec::new();
-    for chart in Chart::ALL {
-        let svg = chart.svg(data)?;
-        files.push((format!("charts/{}.png", chart.name()), chart.png(data)?));
+    // The charts are drawn side by side (each from `data` alone, so the bytes do not
+    // depend on the threads), then taken in their order: the first failure in that order
+    // is the one reported.
+    let drawn: Vec<Result<(String, Vec<u8>), ChartError>> = {
+        use rayon::prelude::*;
+        Chart::ALL
+            .par_iter()
+            .map(|chart| Ok((chart.svg(data)?, chart.png(data)?)))
+            .collect()
+    };
+    for (chart, result) in Chart::ALL.iter().zip(drawn) {
+        let (svg, png) = result?;
+        files.push((format!("charts/{}.png", chart.name()), png));
         files.push((
             format!("charts/{}.svg", chart.name()),
             svg.clone().into_bytes(),

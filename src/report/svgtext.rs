@@ -150,7 +150,10 @@ impl Pen<'_> {
     fn point(&mut self, x: f32, y: f32) {
         let px = self.x + f64::from(x) * self.scale;
         let py = self.y - f64::from(y) * self.scale;
-        let _ = write!(self.d, "{} {} ", num(px), num(py));
+        push_num(self.d, px);
+        self.d.push(' ');
+        push_num(self.d, py);
+        self.d.push(' ');
     }
 }
 
@@ -180,10 +183,27 @@ impl OutlineBuilder for Pen<'_> {
 }
 
 /// A coordinate with at most one decimal (a tenth of a pixel) and no trailing zero.
+#[cfg(test)]
 fn num(v: f64) -> String {
     let s = format!("{v:.1}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// [`num`] written straight onto `out`: the same text, without two strings per
+/// coordinate (a glyph's outline has dozens).
+fn push_num(out: &mut String, v: f64) {
+    let start = out.len();
+    let _ = write!(out, "{v:.1}");
+    let kept = out[start..]
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .len();
+    out.truncate(start + kept);
+    if &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
 }
 
 /// A length such as `0.76em`, `0.5ex`, `-3` or `12px`, in pixels.
@@ -264,6 +284,27 @@ fn path(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Written onto the path, a coordinate reads as [`num`] formats it: rounding,
+        /// trailing zeros, "-0", and after text already on the path.
+        #[test]
+        fn a_pushed_coordinate_is_the_formatted_one(
+            v in prop_oneof![
+                -2000.0f64..2000.0,
+                (-200i32..200).prop_map(|k| f64::from(k) / 20.0),
+                Just(-0.0),
+                Just(-0.04),
+                Just(0.05),
+                Just(1e21),
+            ],
+        ) {
+            let mut out = String::from("M1 ");
+            push_num(&mut out, v);
+            prop_assert_eq!(out, format!("M1 {}", num(v)));
+        }
+    }
 
     fn text(anchor: &str, content: &str) -> String {
         format!(
