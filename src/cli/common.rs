@@ -80,11 +80,19 @@ pub fn precision_share(p: Option<f64>) -> Result<Option<f64>, String> {
     }
 }
 
-/// `--threads`, checked.
+/// `--threads`, checked; a given number also sizes rayon's shared pool (the report's
+/// charts are drawn on it), so that no part of the command uses more threads than asked.
 pub fn threads(t: Option<usize>) -> Result<Option<usize>, String> {
     match t {
         Some(0) => Err("--threads must be at least 1".into()),
-        other => Ok(other),
+        Some(n) => {
+            // Only the first call of a process sizes the pool; a command makes one.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global();
+            Ok(Some(n))
+        }
+        None => Ok(None),
     }
 }
 

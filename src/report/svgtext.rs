@@ -298,11 +298,17 @@ mod tests {
                 Just(-0.04),
                 Just(0.05),
                 Just(1e21),
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+                Just(f64::NEG_INFINITY),
+                Just(f64::MIN_POSITIVE / 2.0),
+                any::<f64>(),
             ],
         ) {
-            let mut out = String::from("M1 ");
+            // After text ending in zeros and a point: the trims must stop at the new text.
+            let mut out = String::from("M10.");
             push_num(&mut out, v);
-            prop_assert_eq!(out, format!("M1 {}", num(v)));
+            prop_assert_eq!(out, format!("M10.{}", num(v)));
         }
     }
 
