@@ -128,9 +128,10 @@ impl fmt::Display for Note {
 
 /// Runs `scenario` in batches until its headline metrics are precise to `precision`'s
 /// share (relative 95% half-width) for every model and stay so over the look-ahead, or
-/// its most replications have run. Sets the scenario's replications to the number run; returns the outcomes and
-/// a note saying what happened, or `None` when `stop` said stop. `planned` is told each
-/// new total, for progress bars. Worlds `kept` across points are used where they serve.
+/// its most replications have run. Sets the scenario's replications to the number run;
+/// returns the outcomes and a note saying what happened, or `None` when `stop` said stop.
+/// `planned` is told each new total, for progress bars. Worlds `kept` across points are
+/// used where they serve.
 pub fn run_until_precise(
     kept: Option<&Worlds>,
     scenario: &mut Scenario,

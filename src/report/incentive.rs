@@ -93,19 +93,9 @@ pub fn simulate_range(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<StrengthValues>>, String> {
     let strengths = others(scenario);
-    let mut values = Values::new(scenario, &strengths, range.len());
-    match in_blocks(
-        scenario,
-        &strengths,
-        &mut values,
-        range.clone(),
-        threads,
-        stop,
-    ) {
-        Ok(true) => Ok(Some(values.out)),
-        Ok(false) => Ok(None),
-        Err(_) => in_order(scenario, &strengths, range, threads, stop),
-    }
+    run_strengths(scenario, &strengths, range.clone(), threads, stop, true)
+        .or_else(|_| run_strengths(scenario, &strengths, range, threads, stop, false))
+        .map_err(|e| e.to_string())
 }
 
 /// The scenario at every strength of [`STRENGTHS`] but its own.
@@ -120,28 +110,6 @@ fn others(scenario: &crate::scenario::Scenario) -> Vec<(f64, crate::scenario::Sc
             (*strength, s)
         })
         .collect()
-}
-
-/// Every strength over the whole `range`, one after another.
-fn in_order(
-    scenario: &crate::scenario::Scenario,
-    strengths: &[(f64, crate::scenario::Scenario)],
-    range: std::ops::Range<u32>,
-    threads: Option<usize>,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<Vec<StrengthValues>>, String> {
-    let mut values = Values::new(scenario, strengths, range.len());
-    for (k, (_, s)) in strengths.iter().enumerate() {
-        let finished =
-            crate::runner::for_each(s, range.clone(), threads, &|| {}, stop, &mut |outcomes| {
-                values.add(k, &outcomes)
-            })
-            .map_err(|e| e.to_string())?;
-        if !finished {
-            return Ok(None);
-        }
-    }
-    Ok(Some(values.out))
 }
 
 /// Per strength, model and headline metric, one value per replication: the outcomes
@@ -198,41 +166,41 @@ impl Values {
     }
 }
 
-/// Every strength on blocks of `range` whose worlds are kept meanwhile; `Ok(false)` when
-/// `stop` said stop.
-fn in_blocks(
+/// Every strength on `range`: with `keep`, in blocks whose worlds are kept while every
+/// strength is simulated on them; without, strength after strength over the whole range,
+/// each drawing its own worlds. `Ok(None)` when `stop` said stop.
+fn run_strengths(
     scenario: &crate::scenario::Scenario,
     strengths: &[(f64, crate::scenario::Scenario)],
-    values: &mut Values,
     range: std::ops::Range<u32>,
     threads: Option<usize>,
     stop: &(dyn Fn() -> bool + Sync),
-) -> Result<bool, crate::runner::RunError> {
+    keep: bool,
+) -> Result<Option<Vec<StrengthValues>>, crate::runner::RunError> {
     use crate::world::{KEEP_BUDGET, WorldSpec, Worlds};
+    let mut values = Values::new(scenario, strengths, range.len());
     // Worlds drawn for a strength whose draws serve them all (a strength of 0 needs no
     // learning draws; the others do), else the scenario's own.
-    let spec = |s: &crate::scenario::Scenario| WorldSpec::of(s, &crate::models::policies(s));
-    let specs: Vec<WorldSpec> = strengths.iter().map(|(_, s)| spec(s)).collect();
-    let keeper = strengths
+    let specs: Vec<WorldSpec> = strengths
         .iter()
-        .map(|(_, s)| s)
-        .find(|s| {
-            let w = spec(s);
-            specs.iter().all(|p| w.serves(p))
-        })
-        .unwrap_or(scenario);
+        .map(|(_, s)| WorldSpec::of(s, &crate::models::policies(s)))
+        .collect();
+    let keeper = specs
+        .iter()
+        .position(|w| specs.iter().all(|p| w.serves(p)))
+        .map_or(scenario, |k| &strengths[k].1);
     // A quarter of what an analysis keeps: this runs beside a whole run's results. The
     // first block is small; the next ones as many worlds as the budget keeps, or the rest
-    // at once when none could be kept.
+    // at once when none could be kept (or none is to be).
     let budget = KEEP_BUDGET / 4;
-    let mut block = 8u32;
+    let mut block = if keep { 8u32 } else { u32::MAX };
     let mut from = range.start;
     while from < range.end {
         let to = from.saturating_add(block).min(range.end);
-        let kept = Worlds::new(keeper, budget);
+        let kept = keep.then(|| Worlds::new(keeper, budget));
         for (k, (_, s)) in strengths.iter().enumerate() {
             let finished = crate::runner::for_each_in(
-                Some(&kept),
+                kept.as_ref(),
                 s,
                 from..to,
                 threads,
@@ -241,11 +209,11 @@ fn in_blocks(
                 &mut |outcomes| values.add(k, &outcomes),
             )?;
             if !finished {
-                return Ok(false);
+                return Ok(None);
             }
         }
-        block = match kept.held() {
-            (worlds, bytes) if worlds > 0 && bytes > 0 => {
+        block = match kept.map(|k| k.held()) {
+            Some((worlds, bytes)) if worlds > 0 && bytes > 0 => {
                 u32::try_from(budget / bytes.div_ceil(worlds))
                     .unwrap_or(u32::MAX)
                     .clamp(1, 1024)
@@ -254,7 +222,7 @@ fn in_blocks(
         };
         from = to;
     }
-    Ok(true)
+    Ok(Some(values.out))
 }
 
 /// The verdicts at every strength: the scenario's own from `data`, the others from the
@@ -376,9 +344,16 @@ mod tests {
                 .unwrap()
                 .unwrap();
             let strengths = others(&scenario);
-            let ordered = in_order(&scenario, &strengths, range.clone(), Some(2), &|| false)
-                .unwrap()
-                .unwrap();
+            let ordered = run_strengths(
+                &scenario,
+                &strengths,
+                range.clone(),
+                Some(2),
+                &|| false,
+                false,
+            )
+            .unwrap()
+            .unwrap();
             assert_eq!(blocks.len(), ordered.len());
             for (a, b) in blocks.iter().zip(&ordered) {
                 assert_eq!(

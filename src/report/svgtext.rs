@@ -182,16 +182,8 @@ impl OutlineBuilder for Pen<'_> {
     }
 }
 
-/// A coordinate with at most one decimal (a tenth of a pixel) and no trailing zero.
-#[cfg(test)]
-fn num(v: f64) -> String {
-    let s = format!("{v:.1}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
-}
-
-/// [`num`] written straight onto `out`: the same text, without two strings per
-/// coordinate (a glyph's outline has dozens).
+/// A coordinate with at most one decimal (a tenth of a pixel) and no trailing zero,
+/// written straight onto `out` (a glyph's outline has dozens; no string of its own).
 fn push_num(out: &mut String, v: f64) {
     let start = out.len();
     let _ = write!(out, "{v:.1}");
@@ -285,6 +277,13 @@ fn path(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The coordinate's text as it was formatted before [`push_num`]: the reference.
+    fn num(v: f64) -> String {
+        let s = format!("{v:.1}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.into() }
+    }
 
     proptest! {
         /// Written onto the path, a coordinate reads as [`num`] formats it: rounding,
