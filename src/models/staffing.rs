@@ -281,24 +281,45 @@ fn add(level: Option<SupportHours>, amount: f64, all: &mut f64, ext: &mut f64, b
 impl OnCall {
     /// The on-call structure when `runners[s]` runs service `s`.
     pub fn of(scenario: &Scenario, runners: &[Runner], headcount: &Headcount) -> OnCall {
+        // Each team's services, in order: every question asked of a team is about its own
+        // services, so it is asked of them alone (the estate once, not once per team).
+        let mut of_team = vec![Vec::new(); scenario.teams.len()];
+        for (i, service) in scenario.services.iter().enumerate().take(runners.len()) {
+            if let Some(list) = of_team.get_mut(service.team) {
+                list.push(i);
+            }
+        }
+        OnCall::among(scenario, runners, headcount, &|t| &of_team[t])
+    }
+
+    /// [`OnCall::of`], asking about team `t` of the services `candidates(t)` (indices in
+    /// order, a superset of the team's own).
+    fn among<'c>(
+        scenario: &Scenario,
+        runners: &[Runner],
+        headcount: &Headcount,
+        candidates: &dyn Fn(usize) -> &'c [usize],
+    ) -> OnCall {
         let g = &scenario.groups;
         let dev_per_team = f64::from(g.dev.concurrent_oncall);
         let mut out = OnCall::default();
-        // The widest support hours among the services for which `pick` holds.
-        let widest = |pick: &dyn Fn(usize, Runner) -> bool| {
-            scenario
-                .services
-                .iter()
-                .zip(runners)
-                .enumerate()
-                .filter(|(i, (_, run))| pick(*i, **run))
-                .map(|(_, (svc, _))| svc.support)
+        // The widest support hours among `services` for which `pick` holds.
+        let widest_of = |services: &mut dyn Iterator<Item = usize>,
+                         pick: &dyn Fn(usize, Runner) -> bool| {
+            services
+                .filter(|&i| pick(i, runners[i]))
+                .map(|i| scenario.services[i].support)
                 .max()
         };
+        let n = scenario.services.len().min(runners.len());
+        let widest = |pick: &dyn Fn(usize, Runner) -> bool| widest_of(&mut (0..n), pick);
         let escalates_on_call = scenario.sre_run.dev_escalation == DevEscalation::OnCall;
         let mut domains = vec![None; scenario.domains()];
         for (t, team) in scenario.teams.iter().enumerate() {
             let mine = |i: usize| scenario.services[i].team == t;
+            let widest = |pick: &dyn Fn(usize, Runner) -> bool| {
+                widest_of(&mut candidates(t).iter().copied(), pick)
+            };
             let owns = |r: Runner| widest(&|i, run| mine(i) && run == r).is_some();
             // SREs escalate to an on-call developer rota when so configured.
             let escalation_rota = escalates_on_call && owns(Runner::Sre);
@@ -396,5 +417,47 @@ impl OnCall {
             out.rota_people += headcount.sre_team;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ModelKind;
+
+    fn bundled(name: &str) -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        crate::scenario::parse(&text, name).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Asking each team about its own services gives, field for field, what asking it
+        /// about the whole estate gives (every question about a team is about its own
+        /// services), whoever runs each service.
+        #[test]
+        fn a_team_asked_about_its_own_services_answers_as_asked_about_all(
+            which in 0usize..3,
+            picks in proptest::collection::vec(0usize..4, 200),
+            on_call in proptest::bool::ANY,
+            model in 0usize..ModelKind::ALL.len(),
+        ) {
+            let name = ["baseline.toml", "estate-200.toml", "large-estate.toml"][which];
+            let mut scenario = bundled(name);
+            if on_call {
+                scenario.sre_run.dev_escalation = DevEscalation::OnCall;
+            }
+            let runners: Vec<Runner> = (0..scenario.services.len())
+                .map(|s| Runner::ALL[picks[s % picks.len()]])
+                .collect();
+            let policy = Policy::of(&scenario, ModelKind::ALL[model]);
+            let all: Vec<usize> = (0..runners.len()).collect();
+            let whole = OnCall::among(&scenario, &runners, &policy.headcount, &|_| &all);
+            let own = OnCall::of(&scenario, &runners, &policy.headcount);
+            proptest::prop_assert_eq!(own, whole);
+        }
     }
 }
