@@ -190,7 +190,7 @@ struct ServiceState {
     at_quarter_start: f64,
     /// Its reading at the end of the warm-up.
     at_warmup: f64,
-    /// Its readings at the end of each week so far (for a rolling budget window).
+    /// Its readings at the end of each week so far (kept for a rolling budget window only).
     weekly_readings: Vec<f64>,
 }
 
@@ -456,7 +456,13 @@ impl<'a> Sim<'a> {
                 impairment: Impairment::default(),
                 at_quarter_start: 0.0,
                 at_warmup: 0.0,
-                weekly_readings: Vec::new(),
+                weekly_readings: match scenario.error_budget.window {
+                    // A reading a week, for a window that reads them.
+                    BudgetWindow::Rolling(_) => {
+                        Vec::with_capacity((scenario.horizon_hours / HOURS_PER_WEEK) as usize + 1)
+                    }
+                    BudgetWindow::Quarter => Vec::new(),
+                },
             })
             .collect();
         let k = &scenario.knowledge;
@@ -699,17 +705,24 @@ impl<'a> Sim<'a> {
         }
         let since = std::mem::replace(&mut self.services[s].held_since, f64::INFINITY);
         let shift = ((t - since) / HOURS_PER_WEEK).ceil().max(0.0) * HOURS_PER_WEEK;
-        for (index, held_at) in std::mem::take(&mut self.services[s].held_incidents) {
+        // The list is emptied in place, keeping its allocation for the next freeze.
+        let mut held = std::mem::take(&mut self.services[s].held_incidents);
+        let mut still = 0;
+        for k in 0..held.len() {
+            let (index, held_at) = held[k];
             let at = held_at + shift;
             if at < self.horizon {
                 self.schedule(at.max(t), Kind::Arrival, index);
             } else {
                 // Would ship after the horizon: still held at the end.
+                held[still] = (index, held_at);
+                still += 1;
                 let st = &mut self.services[s];
-                st.held_incidents.push((index, held_at));
                 st.held_since = st.held_since.min(since);
             }
         }
+        held.truncate(still);
+        self.services[s].held_incidents = held;
     }
 
     /// Whether a freeze on service `s` keeps what it holds back (rather than dropping it);
@@ -1346,7 +1359,10 @@ impl<'a> Sim<'a> {
                     (now - start > budget, t + HOURS_PER_WEEK)
                 }
             };
-            self.services[s].weekly_readings.push(now);
+            if let BudgetWindow::Rolling(_) = window {
+                // Read only by a rolling window.
+                self.services[s].weekly_readings.push(now);
+            }
             if policy && over && !self.frozen(s, t) {
                 // Deployments before now were judged by the freeze state of their time.
                 self.deploy_until(s, t);
