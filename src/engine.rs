@@ -192,6 +192,11 @@ struct ServiceState {
     at_warmup: f64,
     /// Its readings at the end of each week so far (kept for a rolling budget window only).
     weekly_readings: Vec<f64>,
+    /// Its share of time it may be impaired (1 − its availability target), and that share
+    /// of a quarter: read every week, kept here beside the readings rather than looked up
+    /// in the scenario's service (the same arithmetic).
+    unavailable_share: f64,
+    quarter_budget: f64,
 }
 
 /// Running totals.
@@ -463,6 +468,8 @@ impl<'a> Sim<'a> {
                     }
                     BudgetWindow::Quarter => Vec::new(),
                 },
+                unavailable_share: 1.0 - scenario.services[s].availability_target,
+                quarter_budget: quarter_budget(scenario, s),
             })
             .collect();
         let k = &scenario.knowledge;
@@ -1332,7 +1339,7 @@ impl<'a> Sim<'a> {
     }
 
     fn quarter_budget(&self, service: usize) -> f64 {
-        quarter_budget(self.scenario, service)
+        self.services[service].quarter_budget
     }
 
     fn week_tick(&mut self, week: u32, t: f64) {
@@ -1355,7 +1362,7 @@ impl<'a> Sim<'a> {
                     } else {
                         0.0
                     };
-                    let budget = (1.0 - self.scenario.services[s].availability_target) * hours;
+                    let budget = self.services[s].unavailable_share * hours;
                     (now - start > budget, t + HOURS_PER_WEEK)
                 }
             };

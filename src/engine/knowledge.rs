@@ -1,14 +1,22 @@
 //! Non-owners' knowledge of each service: eroded by every deployment, restored by
 //! knowledge-synchronisation hours. Evaluated lazily, exactly, between events.
 
+/// One group's knowledge of one service.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    level: f64,
+    since: f64,
+    /// Continuous restoration rate per hour while synchronising.
+    rate: f64,
+}
+
 /// Knowledge of the SRE (index 0) and operations (index 1) groups per service.
 #[derive(Debug, Clone)]
 pub struct KnowledgeState {
-    level: [Vec<f64>; 2],
-    since: [Vec<f64>; 2],
+    /// Per service, both groups' cells side by side: what a deployment reads and writes
+    /// is one service's, together.
+    cells: Vec<[Cell; 2]>,
     floor: [f64; 2],
-    /// Continuous restoration rate per hour for each (group, service) while synchronising.
-    rate: [Vec<f64>; 2],
     erosion: f64,
     /// Groups whose knowledge matters to this model; the others are never evaluated.
     used: [bool; 2],
@@ -23,23 +31,22 @@ impl KnowledgeState {
         erosion: f64,
         used: [bool; 2],
     ) -> Self {
+        let cell = |level: f64| Cell {
+            level,
+            since: 0.0,
+            rate: 0.0,
+        };
         Self {
-            level: [vec![initial[0]; services], vec![initial[1]; services]],
-            since: [vec![0.0; services], vec![0.0; services]],
+            cells: vec![[cell(initial[0]), cell(initial[1])]; services],
             floor,
-            rate: [vec![0.0; services], vec![0.0; services]],
             erosion,
             used,
         }
     }
 
     fn advance(&mut self, g: usize, s: usize, t: f64) {
-        advance(
-            &mut self.level[g][s],
-            &mut self.since[g][s],
-            self.rate[g][s],
-            t,
-        );
+        let c = &mut self.cells[s][g];
+        advance(&mut c.level, &mut c.since, c.rate, t);
     }
 
     /// Whether any group's knowledge matters to this model (deployments erode it).
@@ -50,21 +57,22 @@ impl KnowledgeState {
     /// Knowledge of group `g` of service `s` at time `t`.
     pub fn at(&mut self, g: usize, s: usize, t: f64) -> f64 {
         self.advance(g, s, t);
-        self.level[g][s]
+        self.cells[s][g].level
     }
 
     /// Sets the restoration rate from `t` on (per hour).
     pub fn set_rate(&mut self, g: usize, s: usize, t: f64, rate: f64) {
         self.advance(g, s, t);
-        self.rate[g][s] = rate;
+        self.cells[s][g].rate = rate;
     }
 
     /// Service `s`'s knowledge, held apart while a run of its deployments erodes it.
     pub fn service(&mut self, s: usize) -> ServiceKnowledge<'_> {
+        let [a, b] = self.cells[s];
         ServiceKnowledge {
-            level: [self.level[0][s], self.level[1][s]],
-            since: [self.since[0][s], self.since[1][s]],
-            rate: [self.rate[0][s], self.rate[1][s]],
+            level: [a.level, b.level],
+            since: [a.since, b.since],
+            rate: [a.rate, b.rate],
             state: self,
             s,
         }
@@ -111,9 +119,9 @@ impl ServiceKnowledge<'_> {
 
 impl Drop for ServiceKnowledge<'_> {
     fn drop(&mut self) {
-        for g in 0..2 {
-            self.state.level[g][self.s] = self.level[g];
-            self.state.since[g][self.s] = self.since[g];
+        for (g, cell) in self.state.cells[self.s].iter_mut().enumerate() {
+            cell.level = self.level[g];
+            cell.since = self.since[g];
         }
     }
 }
