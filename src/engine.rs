@@ -166,38 +166,48 @@ struct Workaround {
 }
 
 /// Per-service error-budget and ownership state.
+///
+/// Laid out by use, a cache line at a time (`repr(C)` keeps the order, `align(64)` starts
+/// each service on a line): every week reads every service's first line (its downtime,
+/// budget and freeze) and its second (changes held, the rolling budget); an arrival
+/// reads the first and its runner.
 #[derive(Debug, Clone)]
+#[repr(C, align(64))]
 struct ServiceState {
-    runner: Runner,
-    frozen_from: f64,
-    frozen_until: f64,
-    /// Next of this service's deployments not yet applied.
-    next_deploy: usize,
-    /// Deployments a freeze holds back, waiting to ship when it lifts.
-    held_deploys: u32,
-    /// Change incidents of those deployments, waiting with them, each with the time it was
-    /// held at (when it would have arrived).
-    held_incidents: Vec<(u32, f64)>,
-    /// When the freeze that holds them began (infinite while nothing is held).
-    held_since: f64,
-    quarters_out: u32,
-    quarters_in: u32,
-    /// Incidents open now.
-    open: u32,
     /// Running integral of impact-weighted downtime.
     impairment: Impairment,
     /// Its reading at the start of the current quarter.
     at_quarter_start: f64,
+    /// Its share of a quarter it may be impaired: read every week, kept here rather than
+    /// looked up in the scenario's service (the same arithmetic).
+    quarter_budget: f64,
+    frozen_from: f64,
+    frozen_until: f64,
+    /// Deployments a freeze holds back, waiting to ship when it lifts.
+    held_deploys: u32,
+    /// Incidents open now.
+    open: u32,
+    /// Change incidents of those deployments, waiting with them, each with the time it was
+    /// held at (when it would have arrived).
+    held_incidents: Vec<(u32, f64)>,
+    /// Its share of time it may be impaired (1 − its availability target).
+    unavailable_share: f64,
+    runner: Runner,
+    /// Next of this service's deployments not yet applied.
+    next_deploy: usize,
+    /// When the freeze that holds them began (infinite while nothing is held).
+    held_since: f64,
+    quarters_out: u32,
+    quarters_in: u32,
     /// Its reading at the end of the warm-up.
     at_warmup: f64,
-    /// Its readings at the end of each week so far (kept for a rolling budget window only).
-    weekly_readings: Vec<f64>,
-    /// Its share of time it may be impaired (1 − its availability target), and that share
-    /// of a quarter: read every week, kept here beside the readings rather than looked up
-    /// in the scenario's service (the same arithmetic).
-    unavailable_share: f64,
-    quarter_budget: f64,
 }
+
+// The first line is the weekly pass's and the arrivals', the second the rest of the weekly
+// pass's (checked when compiled).
+const _: () = assert!(std::mem::offset_of!(ServiceState, held_incidents) == 64);
+const _: () = assert!(std::mem::offset_of!(ServiceState, next_deploy) <= 128);
+const _: () = assert!(std::mem::offset_of!(ServiceState, runner) < 128);
 
 /// Running totals.
 #[derive(Debug, Default, Clone)]
@@ -317,6 +327,15 @@ struct Sim<'a> {
     /// Per-person pages of every (pool, shift) that had pages, closed so far.
     shift_loads: Vec<f64>,
     weekly: Vec<WeekSample>,
+    /// A rolling budget window's readings of each service's downtime at the end of its
+    /// last `window_weeks` weeks, week after week in a ring (`window_weeks` rows of one
+    /// reading per service): a week reads the row it then overwrites, every service's
+    /// side by side. Empty for a quarter's window.
+    readings: Vec<f64>,
+    /// The rolling window's weeks (0 for a quarter's).
+    window_weeks: usize,
+    /// Weeks read into `readings` so far.
+    weeks_read: usize,
     tally: Tally,
     /// Snapshots at the end of each measured quarter and at the horizon.
     snapshots: Vec<Snapshot>,
@@ -461,18 +480,15 @@ impl<'a> Sim<'a> {
                 impairment: Impairment::default(),
                 at_quarter_start: 0.0,
                 at_warmup: 0.0,
-                weekly_readings: match scenario.error_budget.window {
-                    // A reading a week, for a window that reads them.
-                    BudgetWindow::Rolling(_) => {
-                        Vec::with_capacity((scenario.horizon_hours / HOURS_PER_WEEK) as usize + 1)
-                    }
-                    BudgetWindow::Quarter => Vec::new(),
-                },
                 unavailable_share: 1.0 - scenario.services[s].availability_target,
                 quarter_budget: quarter_budget(scenario, s),
             })
             .collect();
         let k = &scenario.knowledge;
+        let window_weeks = match scenario.error_budget.window {
+            BudgetWindow::Rolling(hours) => ((hours / HOURS_PER_WEEK).round() as usize).max(1),
+            BudgetWindow::Quarter => 0,
+        };
         let mut sim = Sim {
             scenario,
             world,
@@ -511,6 +527,9 @@ impl<'a> Sim<'a> {
             weekly: Vec::with_capacity(
                 (scenario.horizon_hours / HOURS_PER_WEEK) as usize * scenario.services.len(),
             ),
+            readings: vec![0.0; window_weeks * scenario.services.len()],
+            window_weeks,
+            weeks_read: 0,
             tally: Tally::default(),
             snapshots: Vec::new(),
         };
@@ -1347,7 +1366,14 @@ impl<'a> Sim<'a> {
         let quarter_end = quarter_start + HOURS_PER_QUARTER;
         let policy = self.policy.error_budget_policy;
         let window = self.scenario.error_budget.window;
-        for s in 0..self.services.len() {
+        let n = self.services.len();
+        // A rolling window's row of readings for this week (see `readings`), and whether
+        // it holds the readings of `window_weeks` weeks ago yet.
+        let (row, full) = match self.window_weeks {
+            0 => (0, false),
+            weeks => ((self.weeks_read % weeks) * n, self.weeks_read >= weeks),
+        };
+        for s in 0..n {
             let quarter_budget = self.quarter_budget(s);
             let quarter_spent = self.quarter_downtime(s, t);
             let now = self.services[s].impairment.at(t);
@@ -1355,21 +1381,14 @@ impl<'a> Sim<'a> {
             let (over, until) = match window {
                 BudgetWindow::Quarter => (quarter_spent > quarter_budget, quarter_end),
                 BudgetWindow::Rolling(hours) => {
-                    let weeks = ((hours / HOURS_PER_WEEK).round() as usize).max(1);
-                    let readings = &self.services[s].weekly_readings;
-                    let start = if readings.len() >= weeks {
-                        readings[readings.len() - weeks]
-                    } else {
-                        0.0
-                    };
+                    // The reading `window_weeks` weeks ago is in the row this week's
+                    // replaces.
+                    let start = if full { self.readings[row + s] } else { 0.0 };
+                    self.readings[row + s] = now;
                     let budget = self.services[s].unavailable_share * hours;
                     (now - start > budget, t + HOURS_PER_WEEK)
                 }
             };
-            if let BudgetWindow::Rolling(_) = window {
-                // Read only by a rolling window.
-                self.services[s].weekly_readings.push(now);
-            }
             if policy && over && !self.frozen(s, t) {
                 // Deployments before now were judged by the freeze state of their time.
                 self.deploy_until(s, t);
@@ -1394,6 +1413,9 @@ impl<'a> Sim<'a> {
                 frozen: self.frozen(s, t),
             };
             self.weekly.push(sample);
+        }
+        if self.window_weeks > 0 {
+            self.weeks_read += 1;
         }
         let next = t + HOURS_PER_WEEK;
         if next <= self.horizon {
