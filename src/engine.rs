@@ -330,7 +330,7 @@ struct Sim<'a> {
     /// A rolling budget window's readings of each service's downtime at the end of its
     /// last `window_weeks` weeks, week after week in a ring (`window_weeks` rows of one
     /// reading per service): a week reads the row it then overwrites, every service's
-    /// side by side. Empty for a quarter's window.
+    /// side by side. Empty for a quarter's window, and for one longer than the run.
     readings: Vec<f64>,
     /// The rolling window's weeks (0 for a quarter's).
     window_weeks: usize,
@@ -489,6 +489,14 @@ impl<'a> Sim<'a> {
             BudgetWindow::Rolling(hours) => ((hours / HOURS_PER_WEEK).round() as usize).max(1),
             BudgetWindow::Quarter => 0,
         };
+        // A window longer than the run is never full (there are at most this many weeks):
+        // its budget is read against nothing spent before the run, and no ring is kept.
+        let weeks_in_run = (scenario.horizon_hours / HOURS_PER_WEEK) as usize + 1;
+        let ring_rows = if window_weeks <= weeks_in_run {
+            window_weeks
+        } else {
+            0
+        };
         let mut sim = Sim {
             scenario,
             world,
@@ -527,7 +535,7 @@ impl<'a> Sim<'a> {
             weekly: Vec::with_capacity(
                 (scenario.horizon_hours / HOURS_PER_WEEK) as usize * scenario.services.len(),
             ),
-            readings: vec![0.0; window_weeks * scenario.services.len()],
+            readings: vec![0.0; ring_rows * scenario.services.len()],
             window_weeks,
             weeks_read: 0,
             tally: Tally::default(),
@@ -1370,7 +1378,7 @@ impl<'a> Sim<'a> {
         // A rolling window's row of readings for this week (see `readings`), and whether
         // it holds the readings of `window_weeks` weeks ago yet.
         let (row, full) = match self.window_weeks {
-            0 => (0, false),
+            _ if self.readings.is_empty() => (0, false),
             weeks => ((self.weeks_read % weeks) * n, self.weeks_read >= weeks),
         };
         for s in 0..n {
@@ -1384,7 +1392,9 @@ impl<'a> Sim<'a> {
                     // The reading `window_weeks` weeks ago is in the row this week's
                     // replaces.
                     let start = if full { self.readings[row + s] } else { 0.0 };
-                    self.readings[row + s] = now;
+                    if let Some(slot) = self.readings.get_mut(row + s) {
+                        *slot = now;
+                    }
                     let budget = self.services[s].unavailable_share * hours;
                     (now - start > budget, t + HOURS_PER_WEEK)
                 }
@@ -1591,4 +1601,39 @@ fn hold(st: &mut ServiceState, deferred: bool) -> bool {
         st.held_since = st.held_since.min(st.frozen_from);
     }
     deferred
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::replication_seed;
+
+    /// The baseline with a rolling budget window of `window`, two replications.
+    fn baseline_with_window(window: &str) -> Scenario {
+        let text = include_str!("../scenarios/baseline.toml");
+        let text = text.replace("window = \"4w\"", &format!("window = \"{window}\""));
+        let mut s = crate::scenario::parse(&text, "baseline.toml").unwrap();
+        s.set_replications(2).unwrap();
+        s
+    }
+
+    #[test]
+    fn a_rolling_window_far_longer_than_the_run_is_never_full_and_keeps_no_ring() {
+        // 5·10^9 weeks, which a ring would have to hold for every service, and a window so
+        // long that its weeks do not fit a `usize` (they saturate): both run, neither is
+        // ever full nor ever spent, so nothing freezes and the two agree.
+        let long = baseline_with_window("100000000y");
+        let longer = baseline_with_window("400000000000000000y");
+        for model in [ModelKind::YouRun, ModelKind::SreRun] {
+            let seed = replication_seed(long.seed, 0);
+            let world = World::generate(&long, seed);
+            let a = simulate(&long, &world, model, 0, seed);
+            let b = simulate(&longer, &world, model, 0, seed);
+            assert_eq!((a.freeze_days, a.deploys_frozen), (0.0, 0));
+            assert!(
+                format!("{a:?}") == format!("{b:?}"),
+                "{model:?}: the outcomes differ"
+            );
+        }
+    }
 }
