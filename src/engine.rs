@@ -714,7 +714,7 @@ impl<'a> Sim<'a> {
     /// incident of a failed one arrives then, unless a new freeze holds it again. Their
     /// knowledge erosion is applied when the freeze lifts (an approximation: erosion is a
     /// share per deployment, so only its timing moves).
-    #[inline]
+    #[inline(always)]
     fn release_held(&mut self, s: usize, t: f64) {
         // Asked of every service every week: the common answer, nothing held, without a
         // call.
@@ -1381,6 +1381,8 @@ impl<'a> Sim<'a> {
             _ if self.readings.is_empty() => (0, false),
             weeks => ((self.weeks_read % weeks) * n, self.weeks_read >= weeks),
         };
+        // Weeks are numbered from the end of the warm-up (used only after it).
+        let measured_week = week.wrapping_sub((self.warmup / HOURS_PER_WEEK).floor() as u32);
         for s in 0..n {
             let quarter_budget = self.quarter_budget(s);
             let quarter_spent = self.quarter_downtime(s, t);
@@ -1412,8 +1414,6 @@ impl<'a> Sim<'a> {
             if t <= self.warmup {
                 continue;
             }
-            // Weeks are numbered from the end of the warm-up.
-            let measured_week = week - (self.warmup / HOURS_PER_WEEK).floor() as u32;
             let sample = WeekSample {
                 budget_remaining_hours: quarter_budget - quarter_spent,
                 week: u16::try_from(measured_week).unwrap_or(u16::MAX),
