@@ -437,11 +437,14 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
         /// Asking each team about its own services gives, field for field, what asking it
         /// about the whole estate gives (every question about a team is about its own
-        /// services), whoever runs each service.
+        /// services), whoever runs each service, whatever the teams' set-ups and the
+        /// services' support hours.
         #[test]
         fn a_team_asked_about_its_own_services_answers_as_asked_about_all(
             which in 0usize..3,
             picks in proptest::collection::vec(0usize..4, 200),
+            setups in proptest::collection::vec(0usize..3, 1..80),
+            hours in proptest::collection::vec(0usize..3, 1..200),
             on_call in proptest::bool::ANY,
             model in 0usize..ModelKind::ALL.len(),
         ) {
@@ -449,6 +452,18 @@ mod tests {
             let mut scenario = bundled(name);
             if on_call {
                 scenario.sre_run.dev_escalation = DevEscalation::OnCall;
+            }
+            // Every team set-up, not only the bundled estates' own.
+            const SETUPS: [TeamSetup; 3] =
+                [TeamSetup::DevsRotate, TeamSetup::EmbeddedSre, TeamSetup::SreAndDevs];
+            for (t, team) in scenario.teams.iter_mut().enumerate() {
+                team.setup = SETUPS[setups[t % setups.len()]];
+            }
+            // And every support level, services of one team differing.
+            const HOURS: [SupportHours; 3] =
+                [SupportHours::BusinessHours, SupportHours::Extended, SupportHours::AllHours];
+            for (s, service) in scenario.services.iter_mut().enumerate() {
+                service.support = HOURS[hours[s % hours.len()]];
             }
             let runners: Vec<Runner> = (0..scenario.services.len())
                 .map(|s| Runner::ALL[picks[s % picks.len()]])
