@@ -332,9 +332,9 @@ struct Sim<'a> {
     /// reading per service): a week reads the row it then overwrites, every service's
     /// side by side. Empty for a quarter's window, and for one longer than the run.
     readings: Vec<f64>,
-    /// The rolling window's weeks (0 for a quarter's).
+    /// The rolling window's weeks (0 for a quarter's): the ring's rows, when it is kept.
     window_weeks: usize,
-    /// Weeks read into `readings` so far.
+    /// Weeks read into the ring so far.
     weeks_read: usize,
     tally: Tally,
     /// Snapshots at the end of each measured quarter and at the horizon.
@@ -739,23 +739,21 @@ impl<'a> Sim<'a> {
         }
         let since = std::mem::replace(&mut self.services[s].held_since, f64::INFINITY);
         let shift = ((t - since) / HOURS_PER_WEEK).ceil().max(0.0) * HOURS_PER_WEEK;
-        // The list is emptied in place, keeping its allocation for the next freeze.
+        // Taken out while they are scheduled, and put back with its allocation (for the
+        // next freeze) holding those still held.
         let mut held = std::mem::take(&mut self.services[s].held_incidents);
-        let mut still = 0;
-        for k in 0..held.len() {
-            let (index, held_at) = held[k];
+        held.retain(|&(index, held_at)| {
             let at = held_at + shift;
             if at < self.horizon {
                 self.schedule(at.max(t), Kind::Arrival, index);
+                false
             } else {
                 // Would ship after the horizon: still held at the end.
-                held[still] = (index, held_at);
-                still += 1;
                 let st = &mut self.services[s];
                 st.held_since = st.held_since.min(since);
+                true
             }
-        }
-        held.truncate(still);
+        });
         self.services[s].held_incidents = held;
     }
 
@@ -1377,9 +1375,11 @@ impl<'a> Sim<'a> {
         let n = self.services.len();
         // A rolling window's row of readings for this week (see `readings`), and whether
         // it holds the readings of `window_weeks` weeks ago yet.
-        let (row, full) = match self.window_weeks {
-            _ if self.readings.is_empty() => (0, false),
-            weeks => ((self.weeks_read % weeks) * n, self.weeks_read >= weeks),
+        let (row, full) = if self.readings.is_empty() {
+            (0, false)
+        } else {
+            let weeks = self.window_weeks;
+            ((self.weeks_read % weeks) * n, self.weeks_read >= weeks)
         };
         // Weeks are numbered from the end of the warm-up (used only after it).
         let measured_week = week.wrapping_sub((self.warmup / HOURS_PER_WEEK).floor() as u32);
@@ -1424,7 +1424,7 @@ impl<'a> Sim<'a> {
             };
             self.weekly.push(sample);
         }
-        if self.window_weeks > 0 {
+        if !self.readings.is_empty() {
             self.weeks_read += 1;
         }
         let next = t + HOURS_PER_WEEK;
