@@ -8,12 +8,13 @@ mod parts;
 mod stream;
 mod tables;
 
+pub use crate::guard::{ROW_GROUP_BYTES, ROW_GROUP_ROWS};
 pub use frontier::{frontier_frame, recommendation_frame};
 pub use parts::{
     StrengthValues, cells_frame, cells_from, sides_frame, sides_from, strengths_frame,
     strengths_from,
 };
-pub use stream::{ROW_GROUP_ROWS, Sink, TableStream, row_groups};
+pub use stream::{Sink, TableStream, row_groups};
 pub use tables::{Frames, STRENGTHS, TABLES};
 
 use crate::metric::COLUMNS;
@@ -787,17 +788,48 @@ pub fn to_csv(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
     Ok(buf)
 }
 
-/// A frame as Parquet bytes (zstd).
+/// A frame as Parquet bytes (zstd), in row groups of about [`ROW_GROUP_BYTES`]
+/// ([`group_rows`]).
 pub fn to_parquet(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
+    to_parquet_within(df, ROW_GROUP_BYTES)
+}
+
+/// A frame as Parquet bytes (zstd), in row groups of about `budget` bytes.
+pub(crate) fn to_parquet_within(df: &mut DataFrame, budget: usize) -> Result<Vec<u8>, ExportError> {
+    let rows = group_rows(df.schema(), budget);
     let mut buf = Vec::new();
     wrap(
         "parquet",
         ParquetWriter::new(&mut buf)
             .with_compression(ParquetCompression::Zstd(None))
+            .with_row_group_size(Some(rows))
             .finish(df)
             .map(|_| ()),
     )?;
     Ok(buf)
+}
+
+/// Bytes a row of `schema` takes in memory: the widths of its values, a string's 16-byte
+/// view rather than its text (so the figure is the schema's alone, the same for a table
+/// written whole or streamed in pieces).
+pub fn row_bytes(schema: &Schema) -> usize {
+    schema
+        .iter_values()
+        .map(|dtype| match dtype {
+            DataType::Boolean | DataType::UInt8 | DataType::Int8 => 1,
+            DataType::UInt16 | DataType::Int16 => 2,
+            DataType::UInt32 | DataType::Int32 | DataType::Float32 => 4,
+            DataType::String | DataType::Binary => 16,
+            _ => 8,
+        })
+        .sum()
+}
+
+/// Rows per Parquet row group for a table of `schema` aiming at `budget` bytes a group:
+/// polars' default ([`ROW_GROUP_ROWS`]) for a narrow table, fewer for a wide one
+/// ([`crate::guard::group_rows`]).
+pub fn group_rows(schema: &Schema, budget: usize) -> usize {
+    crate::guard::group_rows(row_bytes(schema), budget)
 }
 
 /// Reads a frame back from Parquet bytes.

@@ -103,9 +103,23 @@ fn measured_weeks(scenario: &Scenario) -> f64 {
     ((scenario.horizon_hours - scenario.warmup_hours).max(0.0) / HOURS_PER_WEEK).ceil()
 }
 
-/// Rows of a Parquet row group (polars' default), of which a streamed table holds at most
-/// two groups' worth.
-const ROW_GROUP_ROWS: f64 = 512.0 * 512.0;
+/// Rows per Parquet row group that polars' `ParquetWriter` aims at when none is set.
+pub const ROW_GROUP_ROWS: usize = 512 * 512;
+/// Bytes of values a Parquet row group aims at in memory: a table whose rows are wider than
+/// `ROW_GROUP_BYTES / ROW_GROUP_ROWS` (256 bytes) gets fewer rows per group than polars'
+/// default, so that a wide table (two columns per service in `timeseries.*`) does not hold
+/// hundreds of replications' rows to write one group. Defined here, the lower layer, and
+/// used by `export` (a layer above) for the files, so the estimate and the writing cannot
+/// drift apart.
+pub const ROW_GROUP_BYTES: usize = 64 << 20;
+
+/// Rows per Parquet row group for rows of `row_bytes` bytes, aiming at `budget` bytes a
+/// group: polars' [`ROW_GROUP_ROWS`] when it fits, else as many rows as fit (at least one).
+/// Polars writes a frame of `rows` rows in `rows / group_rows` groups (one below twice
+/// this), so a group holds between one and two budgets.
+pub fn group_rows(row_bytes: usize, budget: usize) -> usize {
+    (budget / row_bytes.max(1)).clamp(1, ROW_GROUP_ROWS)
+}
 /// Replications a worker may run ahead of the one being written (`runner::AHEAD_PER_THREAD`,
 /// a layer above), plus the one in flight.
 const HELD_PER_THREAD: f64 = 5.0;
@@ -133,7 +147,8 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
     let metrics = crate::metric::COLUMNS.len() as f64;
     let world_bytes = per_world_bytes(whole.events_per_world);
     let held = threads.max(1) as f64 * HELD_PER_THREAD * models * outcome_bytes(scenario);
-    // Bytes per row and rows per replication of each table, held up to two row groups.
+    // Bytes per row and rows per replication of each table, held up to two row groups of
+    // `group_rows` rows.
     let tables = [
         (24.0 + 8.0 * metrics, models),
         (72.0, models * services),
@@ -143,7 +158,10 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
     ];
     let buffered: f64 = tables
         .iter()
-        .map(|(row, rows)| row * (rows * reps).min(2.0 * ROW_GROUP_ROWS))
+        .map(|(row, rows)| {
+            let group = group_rows(*row as usize, ROW_GROUP_BYTES) as f64;
+            row * (rows * reps).min(2.0 * group)
+        })
         .sum();
     let report = reps * models * 8.0 * (metrics + quarters * QUARTER_COLUMNS + tiers + 8.0);
     let week_values = reps * models * (1.0 + tiers);

@@ -2,8 +2,10 @@
 //! whole: each replication's rows become a small frame of that table (by the same
 //! functions that build the whole table), and a table is written one Parquet row group at
 //! a time, with the CSV beside it. The row groups are exactly the ones polars writes for
-//! the whole table held in one chunk ([`row_groups`]), so the files are byte for byte the
-//! files [`super::Frames`] gives; only one row group per table is held at a time.
+//! the whole table held in one chunk ([`row_groups`]) with the rows per group
+//! [`super::to_parquet`] sets ([`super::group_rows`], bounded in bytes), so the files are
+//! byte for byte the files [`super::Frames`] gives; only one row group per table is held
+//! at a time.
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -14,14 +16,11 @@ use polars::io::parquet::write::BatchedWriter as ParquetBatched;
 use polars::prelude::*;
 
 use super::{
-    ExportError, TABLES, quarters_frame, replications_frame, services_frame, timeseries_frame,
-    ttr_histogram_frame, wrap,
+    ExportError, ROW_GROUP_BYTES, TABLES, group_rows, quarters_frame, replications_frame,
+    services_frame, timeseries_frame, ttr_histogram_frame, wrap,
 };
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
-
-/// Rows per row group that polars' `ParquetWriter` aims at when none is set.
-pub const ROW_GROUP_ROWS: usize = 512 * 512;
 
 /// Where a streamed file's bytes go (a file in the staging folder, or memory in tests),
 /// shared so that the stream flushes it, and reports a failure, once the file is complete.
@@ -57,15 +56,15 @@ impl Write for Sink {
 }
 
 /// The row groups, in rows, that polars' `ParquetWriter::finish` writes for a frame of
-/// `rows` rows held in one chunk (what every table built from vectors is): one group below
-/// [`ROW_GROUP_ROWS`]; else `n = rows / ROW_GROUP_ROWS` groups, all of `rows / n` rows but
-/// the last, which takes the remainder (`polars_core::frame::chunk_df_for_writing` and
-/// `split_and_flatten`).
-pub fn row_groups(rows: usize) -> Vec<usize> {
+/// `rows` rows held in one chunk (what every table built from vectors is), asked for
+/// `group_rows` rows a group: one group below `group_rows`; else `n = rows / group_rows`
+/// groups, all of `rows / n` rows but the last, which takes the remainder
+/// (`polars_core::frame::chunk_df_for_writing` and `split_and_flatten`).
+pub fn row_groups(rows: usize, group_rows: usize) -> Vec<usize> {
     if rows == 0 {
         return Vec::new();
     }
-    let n = rows / ROW_GROUP_ROWS;
+    let n = rows / group_rows.max(1);
     if n <= 1 {
         return vec![rows];
     }
@@ -121,6 +120,8 @@ struct Table {
     merged: usize,
     /// Their rows.
     buffered: usize,
+    /// Bytes a row group aims at ([`ROW_GROUP_BYTES`]; smaller in tests).
+    budget: usize,
 }
 
 impl Table {
@@ -166,7 +167,8 @@ impl Table {
     fn start(&mut self, first: &DataFrame, replications: usize) -> Result<(), ExportError> {
         let rows = first.height();
         self.rows_per_replication = Some(rows);
-        self.plan = row_groups(rows * replications).into();
+        let group = group_rows(first.schema(), self.budget);
+        self.plan = row_groups(rows * replications, group).into();
         if let Some(sink) = self.parquet_sink.take() {
             self.parquet = Some(wrap(
                 self.name,
@@ -291,6 +293,7 @@ impl TableStream {
                 pieces: Vec::new(),
                 merged: 0,
                 buffered: 0,
+                budget: ROW_GROUP_BYTES,
             });
         }
         Ok(TableStream {
@@ -344,7 +347,7 @@ impl TableStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::{Frames, to_csv, to_parquet};
+    use crate::export::{Frames, ROW_GROUP_ROWS, row_bytes, to_csv, to_parquet_within};
 
     /// An in-memory file whose bytes the test reads after the stream is done.
     #[derive(Clone, Default)]
@@ -365,9 +368,10 @@ mod tests {
         m.0.lock().unwrap().clone()
     }
 
-    /// Polars' own row groups, read back from the file it writes.
-    fn groups_written(df: &mut DataFrame) -> Vec<usize> {
-        let bytes = to_parquet(df).unwrap();
+    /// Polars' own row groups, read back from the file it writes aiming at `budget` bytes
+    /// a group.
+    fn groups_written(df: &mut DataFrame, budget: usize) -> Vec<usize> {
+        let bytes = to_parquet_within(df, budget).unwrap();
         let mut reader = ParquetReader::new(std::io::Cursor::new(bytes));
         let meta = reader.get_metadata().unwrap().clone();
         meta.row_groups.iter().map(|g| g.num_rows()).collect()
@@ -375,33 +379,69 @@ mod tests {
 
     #[test]
     fn the_row_groups_planned_are_the_ones_polars_writes() {
-        for rows in [
-            1,
-            1000,
-            ROW_GROUP_ROWS - 1,
-            ROW_GROUP_ROWS,
-            ROW_GROUP_ROWS + 1,
-            2 * ROW_GROUP_ROWS - 1,
-            2 * ROW_GROUP_ROWS + 7,
-            3 * ROW_GROUP_ROWS + 12_345,
-        ] {
-            let mut df = DataFrame::new_infer_height(vec![Column::new(
-                "x".into(),
-                (0..rows as u32).collect::<Vec<_>>(),
-            )])
-            .unwrap();
-            assert_eq!(row_groups(rows), groups_written(&mut df), "{rows} rows");
+        // A column of u32 (4 bytes a row): polars' default rows a group, and 1,000 rows a
+        // group when aiming at 4,000 bytes.
+        for (budget, group) in [(ROW_GROUP_BYTES, ROW_GROUP_ROWS), (4_000, 1_000)] {
+            for rows in [
+                1,
+                group / 3,
+                group - 1,
+                group,
+                group + 1,
+                2 * group - 1,
+                2 * group + 7,
+                3 * group + group / 20,
+                7 * group + 13,
+            ] {
+                let mut df = DataFrame::new_infer_height(vec![Column::new(
+                    "x".into(),
+                    (0..rows as u32).collect::<Vec<_>>(),
+                )])
+                .unwrap();
+                assert_eq!(group_rows(df.schema(), budget), group);
+                assert_eq!(
+                    row_groups(rows, group),
+                    groups_written(&mut df, budget),
+                    "{rows} rows, {group} a group"
+                );
+            }
         }
-        assert!(row_groups(0).is_empty());
+        assert!(row_groups(0, 10).is_empty());
+    }
+
+    /// A narrow table gets polars' own row groups; a table of two columns per service for
+    /// 200 services, groups of about 64 MiB, not a quarter of a million rows (600 MB).
+    #[test]
+    fn a_wide_tables_row_groups_are_bounded_in_bytes_not_rows() {
+        let schema = |services: usize| {
+            let mut s = Schema::default();
+            s.insert("model".into(), DataType::String);
+            s.insert("week".into(), DataType::UInt32);
+            for i in 0..services {
+                s.insert(format!("open_{i}").into(), DataType::UInt32);
+                s.insert(format!("hours_{i}").into(), DataType::Float64);
+            }
+            s
+        };
+        assert_eq!(row_bytes(&schema(0)), 20);
+        assert_eq!(row_bytes(&schema(200)), 20 + 200 * 12);
+        assert_eq!(group_rows(&schema(8), ROW_GROUP_BYTES), ROW_GROUP_ROWS);
+        let wide = group_rows(&schema(200), ROW_GROUP_BYTES);
+        assert_eq!(wide, ROW_GROUP_BYTES / 2420);
+        // Every group of any length of that table holds at most two budgets' worth.
+        for rows in [1, wide, 2 * wide - 1, 5 * wide + 3, 1_000 * 936] {
+            let most = row_groups(rows, wide).into_iter().max().unwrap();
+            assert!(most * 2420 < 2 * ROW_GROUP_BYTES, "{rows} rows");
+        }
     }
 
     /// A table of several row groups (long strings, whole numbers, floats and flags),
-    /// streamed in pieces that straddle the groups' edges, gives the bytes of the whole.
+    /// streamed in pieces that straddle the groups' edges, gives the bytes of the whole:
+    /// in polars' own groups, and in smaller ones aimed at fewer bytes.
     #[test]
     fn a_table_streamed_in_pieces_is_the_whole_table_to_the_byte() {
         let (pieces, per_piece) = (900usize, 997usize);
         let rows = pieces * per_piece;
-        assert!(row_groups(rows).len() >= 3);
         let names = ["you-and-sre-run", "ops-run", "you-run-ops-monitors"];
         let piece = |p: usize| {
             let at = p * per_piece;
@@ -436,29 +476,36 @@ mod tests {
             whole.vstack_mut(&piece(p)).unwrap();
         }
         whole.rechunk_mut();
-        let (parquet, csv) = (Memory::default(), Memory::default());
-        let mut table = Table {
-            name: "t",
-            parquet_sink: Some(Sink::new(parquet.clone())),
-            csv_sink: Some(Sink::new(csv.clone())),
-            parquet: None,
-            csv: None,
-            files: Vec::new(),
-            plan: VecDeque::new(),
-            rows_per_replication: None,
-            pieces: Vec::new(),
-            merged: 0,
-            buffered: 0,
-        };
-        for p in 0..pieces {
-            table.push(piece(p), pieces).unwrap();
-            assert!(table.buffered < 2 * ROW_GROUP_ROWS);
-            // Small pieces are merged as they come: a bounded number of frames is held.
-            assert!(table.pieces.len() <= 2 * MERGE + ROW_GROUP_ROWS / (MERGE * per_piece) + 1);
+        // 29 bytes a row: polars' 262,144 rows a group, then 50,000.
+        for budget in [ROW_GROUP_BYTES, 29 * 50_000] {
+            let group = group_rows(whole.schema(), budget);
+            assert_eq!(group, ROW_GROUP_ROWS.min(budget / 29));
+            assert!(row_groups(rows, group).len() >= 3);
+            let (parquet, csv) = (Memory::default(), Memory::default());
+            let mut table = Table {
+                name: "t",
+                parquet_sink: Some(Sink::new(parquet.clone())),
+                csv_sink: Some(Sink::new(csv.clone())),
+                parquet: None,
+                csv: None,
+                files: Vec::new(),
+                plan: VecDeque::new(),
+                rows_per_replication: None,
+                pieces: Vec::new(),
+                merged: 0,
+                buffered: 0,
+                budget,
+            };
+            for p in 0..pieces {
+                table.push(piece(p), pieces).unwrap();
+                assert!(table.buffered < 2 * group);
+                // Small pieces are merged as they come: a bounded number of frames is held.
+                assert!(table.pieces.len() <= 2 * MERGE + 2 * group / (MERGE * per_piece) + 1);
+            }
+            table.finish().unwrap();
+            assert!(*parquet.0.lock().unwrap() == to_parquet_within(&mut whole, budget).unwrap());
+            assert!(*csv.0.lock().unwrap() == to_csv(&mut whole).unwrap());
         }
-        table.finish().unwrap();
-        assert!(*parquet.0.lock().unwrap() == to_parquet(&mut whole).unwrap());
-        assert!(*csv.0.lock().unwrap() == to_csv(&mut whole).unwrap());
     }
 
     /// A run's five tables streamed replication by replication are the tables of all its
