@@ -109,14 +109,14 @@ pub const ROW_GROUP_ROWS: usize = 512 * 512;
 /// `ROW_GROUP_BYTES / ROW_GROUP_ROWS` (256 bytes) gets fewer rows per group than polars'
 /// default, so that a wide table (two columns per service in `timeseries.*`) does not hold
 /// hundreds of replications' rows to write one group. Defined here, the lower layer, and
-/// used by `export` (a layer above) for the files, so the estimate and the writing cannot
-/// drift apart.
+/// used by `export` (a layer above) for the files, so the estimate and the writing group
+/// rows by the same rule (the estimate with its own estimates of the rows' widths).
 pub const ROW_GROUP_BYTES: usize = 64 << 20;
 
 /// Rows per Parquet row group for rows of `row_bytes` bytes, aiming at `budget` bytes a
 /// group: polars' [`ROW_GROUP_ROWS`] when it fits, else as many rows as fit (at least one).
 /// Polars writes a frame of `rows` rows in `rows / group_rows` groups (one below twice
-/// this), so a group holds between one and two budgets.
+/// this), so a group holds at most two budgets.
 pub fn group_rows(row_bytes: usize, budget: usize) -> usize {
     (budget / row_bytes.max(1)).clamp(1, ROW_GROUP_ROWS)
 }

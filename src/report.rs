@@ -16,11 +16,13 @@ pub use crate::ranking;
 pub mod stream;
 pub mod style;
 pub mod svgtext;
+pub mod weekly;
 pub mod whatif;
 pub mod years;
 
 pub use charts::{Chart, ChartError};
 pub use data::{DataError, ReportData};
+pub use weekly::WeeklyRows;
 
 /// Files of a report, as (path relative to the output folder, bytes).
 pub type ReportFiles = crate::export::Files;

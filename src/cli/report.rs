@@ -143,7 +143,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Ok::<_, String>((
             table("replications.parquet", "replications")?,
             table("services.parquet", "services")?,
-            table("timeseries.parquet", "timeseries")?,
+            {
+                // Read a row group at a time, only the columns the report uses: the table
+                // has two columns a service.
+                let file = "timeseries.parquet";
+                let bytes = read(dir, file)?;
+                report::WeeklyRows::from_parquet(&scenario, &bytes)
+                    .map_err(|e| format!("{}: {e}", dir.join(file).display()))?
+            },
             table("ttr_histogram.parquet", "ttr_histogram")?,
         ))
     })();
@@ -164,7 +171,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => return refuse(format!("--reference: {e}")),
     };
-    let mut data = ReportData::from_frames(scenario, &reps, &services, &timeseries, &histogram)
+    let mut data = ReportData::from_tables(scenario, &reps, &services, &timeseries, &histogram)
         .context("cannot assemble the report data")?;
     // Results written before quarters were measured have no `quarters.parquet`.
     if dir.join("quarters.parquet").exists() {

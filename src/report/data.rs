@@ -11,6 +11,8 @@ use crate::outcome::TTR_BINS;
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
 
+pub use super::weekly::WeeklyRows;
+
 /// Why report data could not be assembled.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
@@ -30,6 +32,14 @@ pub enum DataError {
     /// The results hold no replication.
     #[error("the results hold no replications")]
     Empty,
+    /// A table's file could not be read.
+    #[error("{table}: {message}")]
+    Read {
+        /// The table.
+        table: &'static str,
+        /// Why.
+        message: String,
+    },
 }
 
 /// One model's results.
@@ -241,6 +251,19 @@ impl ReportData {
         timeseries: &DataFrame,
         histogram: &DataFrame,
     ) -> Result<ReportData, DataError> {
+        let weekly = WeeklyRows::read(&scenario, timeseries)?;
+        Self::from_tables(scenario, replications, services, &weekly, histogram)
+    }
+
+    /// Assembles report data from the result frames, with of `timeseries.*` only the
+    /// columns the report reads ([`WeeklyRows`], which can be read a row group at a time).
+    pub fn from_tables(
+        scenario: Scenario,
+        replications: &DataFrame,
+        services: &DataFrame,
+        weekly: &WeeklyRows,
+        histogram: &DataFrame,
+    ) -> Result<ReportData, DataError> {
         let top_target = scenario
             .services
             .iter()
@@ -261,8 +284,8 @@ impl ReportData {
         }
         read_histogram(&mut models, &slots, histogram)?;
         let tiers = scenario.tiers();
-        let budgets = TierBudgets::read(&scenario, &tiers, timeseries)?;
-        read_weekly(&mut models, &slots, timeseries, &budgets)?;
+        let tier_budget = tier_budgets(&scenario, &tiers);
+        read_weekly(&mut models, &slots, weekly, &tier_budget);
         let service_rows = ServiceRows::read(services)?;
         read_top_tier(&mut models, &slots, &service_rows, top_target);
         read_tier_met(&mut models, &slots, &service_rows, &tiers);
@@ -503,64 +526,31 @@ impl ModelData {
 }
 
 /// The tier (index into `tiers`) of an availability target.
-fn tier_of(tiers: &[f64], target: f64) -> Option<usize> {
+pub(super) fn tier_of(tiers: &[f64], target: f64) -> Option<usize> {
     tiers.iter().position(|t| (t - target).abs() < 1e-12)
 }
 
-/// Each tier's error budget: what is left per timeseries row and the quarterly budget,
-/// summed over the tier's services.
-struct TierBudgets {
-    /// Hours of budget left, `[tier][timeseries row]`.
-    left: Vec<Vec<f64>>,
-    /// Hours of quarterly budget, per tier.
-    budget: Vec<f64>,
-}
-
-impl TierBudgets {
-    /// Sums the services' budget columns of the timeseries table by tier.
-    fn read(
-        scenario: &Scenario,
-        tiers: &[f64],
-        timeseries: &DataFrame,
-    ) -> Result<TierBudgets, DataError> {
-        let t_rows = timeseries.height();
-        let mut tier_left = vec![vec![0.0; t_rows]; tiers.len()];
-        let mut tier_budget = vec![0.0; tiers.len()];
-        for (s, svc) in scenario.services.iter().enumerate() {
-            let Some(t) = tier_of(tiers, svc.availability_target) else {
-                continue;
-            };
-            tier_budget[t] += crate::engine::quarter_budget(scenario, s);
-            let name = crate::export::per_service_column("error_budget_remaining_hours", &svc.name);
-            let left = numbers(timeseries, "timeseries", &name)?;
-            for (acc, x) in tier_left[t].iter_mut().zip(left) {
-                *acc += x;
-            }
+/// Hours of quarterly error budget of each tier, summed over the tier's services.
+fn tier_budgets(scenario: &Scenario, tiers: &[f64]) -> Vec<f64> {
+    let mut budget = vec![0.0; tiers.len()];
+    for (s, svc) in scenario.services.iter().enumerate() {
+        if let Some(t) = tier_of(tiers, svc.availability_target) {
+            budget[t] += crate::engine::quarter_budget(scenario, s);
         }
-        Ok(TierBudgets {
-            left: tier_left,
-            budget: tier_budget,
-        })
     }
+    budget
 }
 
 /// The weekly series over all services: week numbers, open workarounds and each tier's
 /// budget left as a share of its quarterly budget, each week summarised over the
 /// replications ([`WeekBand`]).
-fn read_weekly(
-    models: &mut [ModelData],
-    slots: &Slots,
-    timeseries: &DataFrame,
-    budgets: &TierBudgets,
-) -> Result<(), DataError> {
-    let (tier_left, tier_budget) = (&budgets.left, &budgets.budget);
+fn read_weekly(models: &mut [ModelData], slots: &Slots, weekly: &WeeklyRows, tier_budget: &[f64]) {
+    let tier_left = &weekly.tier_left;
     // Per model: per week, one value per replication; per tier, per week, the same.
     let mut open: Vec<Vec<Vec<f64>>> = vec![Vec::new(); models.len()];
     let mut shares: Vec<Vec<Vec<Vec<f64>>>> =
         vec![vec![Vec::new(); tier_budget.len()]; models.len()];
-    let t_models = strings(timeseries, "timeseries", "model")?;
-    let t_week = numbers(timeseries, "timeseries", "week")?;
-    let t_open = numbers(timeseries, "timeseries", "workarounds_open")?;
+    let (t_models, t_week, t_open) = (&weekly.models, &weekly.week, &weekly.open);
     for i in 0..t_models.len() {
         let Some(k) = slots.of_key(&t_models[i]) else {
             continue;
@@ -590,7 +580,6 @@ fn read_weekly(
             .map(|weeks| weeks.iter().map(|v| WeekBand::budget_share(v)).collect())
             .collect();
     }
-    Ok(())
 }
 
 /// The columns of the services table the report reads, one value per row.
@@ -714,7 +703,11 @@ fn column_error(table: &'static str, column: &str, message: String) -> DataError
     }
 }
 
-fn strings(df: &DataFrame, table: &'static str, name: &str) -> Result<Vec<String>, DataError> {
+pub(super) fn strings(
+    df: &DataFrame,
+    table: &'static str,
+    name: &str,
+) -> Result<Vec<String>, DataError> {
     let col = df
         .column(name)
         .map_err(|e| column_error(table, name, e.to_string()))?;
@@ -727,7 +720,11 @@ fn strings(df: &DataFrame, table: &'static str, name: &str) -> Result<Vec<String
         .collect())
 }
 
-fn numbers(df: &DataFrame, table: &'static str, name: &str) -> Result<Vec<f64>, DataError> {
+pub(super) fn numbers(
+    df: &DataFrame,
+    table: &'static str,
+    name: &str,
+) -> Result<Vec<f64>, DataError> {
     let col = df
         .column(name)
         .map_err(|e| column_error(table, name, e.to_string()))?;

@@ -1,0 +1,218 @@
+//! The columns of `timeseries.*` the report reads, reduced as they are read: each row's
+//! model, week and open workarounds, and each tier's budget left summed over the tier's
+//! services — three numbers a row for a table that has two columns a service. A folder's
+//! `timeseries.parquet` is read one row group at a time into them ([`WeeklyRows::from_parquet`]),
+//! so `whoruns report DIR` holds a row group of the wide table, not the whole of it.
+
+use std::io::Cursor;
+
+use polars::prelude::*;
+
+use super::data::{DataError, numbers, strings, tier_of};
+use crate::export::per_service_column;
+use crate::scenario::Scenario;
+
+/// Name of the table, in messages.
+const TABLE: &str = "timeseries";
+
+/// What the report reads of `timeseries.*`, one value per row, in the table's order.
+#[derive(Debug, Clone, Default)]
+pub struct WeeklyRows {
+    /// Model keys.
+    pub(super) models: Vec<String>,
+    /// Week numbers.
+    pub(super) week: Vec<f64>,
+    /// Workarounds open over all services.
+    pub(super) open: Vec<f64>,
+    /// Hours of error budget left, summed over each tier's services (in the scenario's
+    /// order), `[tier][row]`; tiers as [`Scenario::tiers`] lists them.
+    pub(super) tier_left: Vec<Vec<f64>>,
+}
+
+impl WeeklyRows {
+    /// Reads them from the rows of `timeseries` (the whole table, or some of its rows).
+    pub fn read(scenario: &Scenario, timeseries: &DataFrame) -> Result<WeeklyRows, DataError> {
+        let tiers = scenario.tiers();
+        let mut tier_left = vec![vec![0.0; timeseries.height()]; tiers.len()];
+        for svc in &scenario.services {
+            let Some(t) = tier_of(&tiers, svc.availability_target) else {
+                continue;
+            };
+            let name = per_service_column("error_budget_remaining_hours", &svc.name);
+            let left = numbers(timeseries, TABLE, &name)?;
+            for (acc, x) in tier_left[t].iter_mut().zip(left) {
+                *acc += x;
+            }
+        }
+        Ok(WeeklyRows {
+            models: strings(timeseries, TABLE, "model")?,
+            week: numbers(timeseries, TABLE, "week")?,
+            open: numbers(timeseries, TABLE, "workarounds_open")?,
+            tier_left,
+        })
+    }
+
+    /// Rows read.
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    /// Whether no row was read.
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    /// The table's columns [`WeeklyRows::read`] uses.
+    fn columns(scenario: &Scenario) -> Vec<String> {
+        let tiers = scenario.tiers();
+        let mut columns: Vec<String> = ["model", "week", "workarounds_open"]
+            .map(String::from)
+            .to_vec();
+        columns.extend(
+            scenario
+                .services
+                .iter()
+                .filter(|svc| tier_of(&tiers, svc.availability_target).is_some())
+                .map(|svc| per_service_column("error_budget_remaining_hours", &svc.name)),
+        );
+        columns
+    }
+
+    /// Appends `more`, the table's next rows.
+    fn append(&mut self, more: WeeklyRows) {
+        self.models.extend(more.models);
+        self.week.extend(more.week);
+        self.open.extend(more.open);
+        if self.tier_left.is_empty() {
+            self.tier_left = more.tier_left;
+        } else {
+            for (mine, theirs) in self.tier_left.iter_mut().zip(more.tier_left) {
+                mine.extend(theirs);
+            }
+        }
+    }
+
+    /// Reads them from the bytes of a `timeseries.parquet`, one row group at a time and
+    /// only the columns used: the same values as [`WeeklyRows::read`] of the whole table.
+    /// A column the report needs and the file lacks is named, as when reading it whole.
+    pub fn from_parquet(scenario: &Scenario, bytes: &[u8]) -> Result<WeeklyRows, DataError> {
+        let unreadable = |e: PolarsError| DataError::Read {
+            table: TABLE,
+            message: e.to_string(),
+        };
+        let mut reader = ParquetReader::new(Cursor::new(bytes));
+        let present: Vec<String> = reader
+            .schema()
+            .map_err(unreadable)?
+            .iter_names()
+            .map(|n| n.to_string())
+            .collect();
+        let groups: Vec<usize> = reader
+            .get_metadata()
+            .map_err(unreadable)?
+            .row_groups
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        // Only the columns present: a missing one is then reported by `read`, by name.
+        let columns: Vec<String> = Self::columns(scenario)
+            .into_iter()
+            .filter(|c| present.contains(c))
+            .collect();
+        let read_rows = |slice: Option<(usize, usize)>| {
+            ParquetReader::new(Cursor::new(bytes))
+                .with_columns(Some(columns.clone()))
+                .with_slice(slice)
+                .finish()
+                .map_err(unreadable)
+        };
+        if groups.is_empty() {
+            // No rows: the columns are still checked.
+            return WeeklyRows::read(scenario, &read_rows(None)?);
+        }
+        let mut rows = WeeklyRows::default();
+        let mut offset = 0;
+        for group in groups {
+            rows.append(WeeklyRows::read(
+                scenario,
+                &read_rows(Some((offset, group)))?,
+            )?);
+            offset += group;
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::{Frames, row_groups, to_parquet_within};
+
+    /// Three services in two tiers, a few replications of three models.
+    const SCENARIO: &str = "name = \"w\"\nhorizon = \"300d\"\nwarmup = \"100d\"\nreplications = 4\nmodels = [\"you-run\", \"ops-run\", \"sre-run\"]\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"checkout\"\nteam = \"a\"\navailability_target = 0.999\nbackground_incidents = \"1/day\"\n[[services]]\nname = \"search\"\nteam = \"a\"\navailability_target = 0.99\nbackground_incidents = \"2/week\"\n[[services]]\nname = \"ledger\"\nteam = \"a\"\navailability_target = 0.999\nbackground_incidents = \"3/week\"\n";
+
+    fn bits(rows: &WeeklyRows) -> Vec<Vec<u64>> {
+        let mut out = vec![
+            rows.week.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            rows.open.iter().map(|x| x.to_bits()).collect(),
+        ];
+        out.extend(
+            rows.tier_left
+                .iter()
+                .map(|t| t.iter().map(|x| x.to_bits()).collect()),
+        );
+        out
+    }
+
+    /// The file read a row group at a time, in groups of a few rows or one, gives every
+    /// value of the whole table read at once, to the bit.
+    #[test]
+    fn a_file_read_group_by_group_gives_the_whole_tables_values() {
+        let scenario = crate::scenario::parse(SCENARIO, "w.toml").unwrap();
+        let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
+        let mut frames = Frames::of(&scenario, &outcomes).unwrap();
+        let whole = WeeklyRows::read(&scenario, &frames.timeseries).unwrap();
+        assert!(whole.len() > 100);
+        assert_eq!(whole.tier_left.len(), 2);
+        let width = crate::export::row_bytes(frames.timeseries.schema());
+        for rows_a_group in [1_000_000, 37, 1] {
+            let bytes = to_parquet_within(&mut frames.timeseries, width * rows_a_group).unwrap();
+            let groups = ParquetReader::new(Cursor::new(&bytes[..]))
+                .get_metadata()
+                .unwrap()
+                .row_groups
+                .len();
+            assert_eq!(groups, row_groups(whole.len(), rows_a_group).len());
+            let read = WeeklyRows::from_parquet(&scenario, &bytes).unwrap();
+            assert_eq!(read.models, whole.models, "{rows_a_group} rows a group");
+            assert_eq!(bits(&read), bits(&whole), "{rows_a_group} rows a group");
+        }
+    }
+
+    /// A column the report needs and the file lacks is named; bytes that are no Parquet
+    /// file are refused.
+    #[test]
+    fn a_missing_column_is_named_and_a_broken_file_refused() {
+        let scenario = crate::scenario::parse(SCENARIO, "w.toml").unwrap();
+        let outcomes = crate::runner::run(&scenario, Some(1), &|| {}).unwrap();
+        let frames = Frames::of(&scenario, &outcomes).unwrap();
+        let column = per_service_column("error_budget_remaining_hours", "search");
+        let mut without = frames.timeseries.drop(&column).unwrap();
+        let bytes = crate::export::to_parquet(&mut without).unwrap();
+        let e = WeeklyRows::from_parquet(&scenario, &bytes).unwrap_err();
+        assert!(e.to_string().contains(&column), "{e}");
+        let mut empty = frames.timeseries.slice(0, 0);
+        let bytes = crate::export::to_parquet(&mut empty).unwrap();
+        assert!(
+            WeeklyRows::from_parquet(&scenario, &bytes)
+                .unwrap()
+                .is_empty()
+        );
+        let mut no_model = empty.drop("model").unwrap();
+        let bytes = crate::export::to_parquet(&mut no_model).unwrap();
+        let e = WeeklyRows::from_parquet(&scenario, &bytes).unwrap_err();
+        assert!(e.to_string().contains("model"), "{e}");
+        let e = WeeklyRows::from_parquet(&scenario, b"not parquet").unwrap_err();
+        assert!(e.to_string().starts_with("timeseries: "), "{e}");
+    }
+}
