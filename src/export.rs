@@ -14,7 +14,7 @@ pub use parts::{
     StrengthValues, cells_frame, cells_from, sides_frame, sides_from, strengths_frame,
     strengths_from,
 };
-pub use stream::{Sink, TableStream, row_groups};
+pub use stream::{ParquetPieces, Sink, TableStream, row_groups};
 pub use tables::{Frames, STRENGTHS, TABLES};
 
 use crate::metric::COLUMNS;

@@ -137,10 +137,16 @@ fn merge_run(job: shards::MergeJob) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return refuse(format!("{}: {e}", job.parts[0].display())),
     };
-    let mut frames = shards::read_frames(&job.parts)?;
+    let (mut frames, timeseries) = shards::read_frames(&job.parts)?;
     let interrupt = Interrupt::install();
-    let (out_files, rows) =
-        whoruns::report::files::run(&scenario, scenario_text, &mut frames, job.no_report)?;
+    let (weekly, timeseries) = whoruns::report::weekly::merge_parquet(&scenario, &timeseries)?;
+    let (out_files, rows) = whoruns::report::files::run_merged(
+        &scenario,
+        scenario_text,
+        &mut frames,
+        (&weekly, timeseries),
+        job.no_report,
+    )?;
     if let Some(status) = common::publish(&job.out, &out_files, job.force, interrupt, None)? {
         return Ok(status);
     }

@@ -229,10 +229,15 @@ pub fn part_tables(
         .collect()
 }
 
+/// Files' bytes, each with a label (its path) for messages.
+pub type LabelledFiles = Vec<(String, Vec<u8>)>;
+
 /// The tables of the shard folders `dirs`, one after the other (shards in order), as
-/// single-chunk tables. Each part is read eagerly (Parquet), checked to have the columns
-/// of the first and stacked under it.
-pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
+/// single-chunk tables, but for the wide `timeseries.parquet`: its parts' files' bytes
+/// (labelled by path), for [`whoruns::report::weekly::merge_parquet`] to stack a row group
+/// at a time. Each part is read eagerly (Parquet), checked to have the columns of the
+/// first and stacked under it.
+pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<(Frames, LabelledFiles)> {
     use polars::prelude::{ParquetReader, SerReader};
     let table = |name: &'static str| -> anyhow::Result<DataFrame> {
         let mut stacked: Option<DataFrame> = None;
@@ -271,14 +276,26 @@ pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<Frames> {
     } else {
         None
     };
-    Ok(Frames {
+    // The wide time series is left as the parts' files, stacked a row group at a time.
+    let mut timeseries = Vec::with_capacity(dirs.len());
+    for d in dirs {
+        let path = d.join(TABLES[2]);
+        if !path.exists() {
+            anyhow::bail!("{} is missing", path.display());
+        }
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        timeseries.push((path.display().to_string(), bytes));
+    }
+    let frames = Frames {
         strengths,
         reps: table(TABLES[0])?,
         services: table(TABLES[1])?,
-        timeseries: table(TABLES[2])?,
+        timeseries: DataFrame::empty(),
         histogram: table(TABLES[3])?,
         quarters: table(TABLES[4])?,
-    })
+    };
+    Ok((frames, timeseries))
 }
 
 #[cfg(test)]

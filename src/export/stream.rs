@@ -122,14 +122,19 @@ struct Table {
     buffered: usize,
     /// Bytes a row group aims at ([`ROW_GROUP_BYTES`]; smaller in tests).
     budget: usize,
+    /// Whether the writers are made and the row groups planned.
+    started: bool,
 }
 
 impl Table {
     /// Adds one replication's rows, writing each row group as it fills.
-    fn push(&mut self, mut piece: DataFrame, replications: usize) -> Result<(), ExportError> {
+    fn push(&mut self, piece: DataFrame, replications: usize) -> Result<(), ExportError> {
         let rows = piece.height();
         match self.rows_per_replication {
-            None => self.start(&piece, replications)?,
+            None => {
+                self.rows_per_replication = Some(rows);
+                self.start(&piece, rows * replications)?;
+            }
             Some(r) if r != rows => {
                 return Err(ExportError::Unreadable {
                     table: self.name,
@@ -140,6 +145,19 @@ impl Table {
             }
             Some(_) => {}
         }
+        self.fill(piece)
+    }
+
+    /// Adds rows of any number, of a table of `rows` rows in all.
+    fn push_rows(&mut self, piece: DataFrame, rows: usize) -> Result<(), ExportError> {
+        if !self.started {
+            self.start(&piece, rows)?;
+        }
+        self.fill(piece)
+    }
+
+    /// Adds rows to the row group being filled, writing each row group as it fills.
+    fn fill(&mut self, mut piece: DataFrame) -> Result<(), ExportError> {
         while piece.height() > 0 {
             let Some(&group) = self.plan.front() else {
                 return Err(ExportError::Unreadable {
@@ -163,12 +181,12 @@ impl Table {
         Ok(())
     }
 
-    /// Makes the writers from the first rows' schema and plans the row groups.
-    fn start(&mut self, first: &DataFrame, replications: usize) -> Result<(), ExportError> {
-        let rows = first.height();
-        self.rows_per_replication = Some(rows);
+    /// Makes the writers from the first rows' schema and plans the row groups of a table
+    /// of `rows` rows.
+    fn start(&mut self, first: &DataFrame, rows: usize) -> Result<(), ExportError> {
+        self.started = true;
         let group = group_rows(first.schema(), self.budget);
-        self.plan = row_groups(rows * replications, group).into();
+        self.plan = row_groups(rows, group).into();
         if let Some(sink) = self.parquet_sink.take() {
             self.parquet = Some(wrap(
                 self.name,
@@ -294,6 +312,7 @@ impl TableStream {
                 merged: 0,
                 buffered: 0,
                 budget: ROW_GROUP_BYTES,
+                started: false,
             });
         }
         Ok(TableStream {
@@ -341,6 +360,89 @@ impl TableStream {
             t.finish()?;
         }
         Ok(())
+    }
+}
+
+/// Bytes written into memory, shared with the [`Sink`] that writes them.
+#[derive(Clone, Default)]
+struct Bytes(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Bytes {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One table's Parquet bytes made from its rows in pieces of any length, in order: the
+/// bytes [`super::to_parquet`] gives for the whole table, holding one row group of rows at
+/// a time (what `whoruns merge` stacks from the parts' wide `timeseries`).
+pub struct ParquetPieces {
+    table: Table,
+    bytes: Bytes,
+    /// Rows in all.
+    rows: usize,
+}
+
+impl ParquetPieces {
+    /// A table `name` of `rows` rows in all.
+    pub fn new(name: &'static str, rows: usize) -> ParquetPieces {
+        let bytes = Bytes::default();
+        ParquetPieces {
+            table: Table {
+                name,
+                parquet_sink: Some(Sink::new(bytes.clone())),
+                csv_sink: None,
+                parquet: None,
+                csv: None,
+                files: Vec::new(),
+                plan: VecDeque::new(),
+                rows_per_replication: None,
+                pieces: Vec::new(),
+                merged: 0,
+                buffered: 0,
+                budget: ROW_GROUP_BYTES,
+                started: false,
+            },
+            bytes,
+            rows,
+        }
+    }
+
+    /// Aims at `budget` bytes a row group instead of [`ROW_GROUP_BYTES`] (tests).
+    #[cfg(test)]
+    fn within(mut self, budget: usize) -> Self {
+        self.table.budget = budget;
+        self
+    }
+
+    /// Adds the next rows.
+    pub fn push(&mut self, piece: DataFrame) -> Result<(), ExportError> {
+        self.table.push_rows(piece, self.rows)
+    }
+
+    /// The file's bytes, once every row is pushed.
+    pub fn finish(self) -> Result<Vec<u8>, ExportError> {
+        let ParquetPieces { table, bytes, rows } = self;
+        if rows == 0 {
+            return Err(ExportError::Unreadable {
+                table: table.name,
+                problem: "no rows to write".into(),
+            });
+        }
+        table.finish()?;
+        let mut out = bytes
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(std::mem::take(&mut *out))
     }
 }
 
@@ -495,6 +597,7 @@ mod tests {
                 merged: 0,
                 buffered: 0,
                 budget,
+                started: false,
             };
             for p in 0..pieces {
                 table.push(piece(p), pieces).unwrap();
@@ -506,6 +609,43 @@ mod tests {
             assert!(*parquet.0.lock().unwrap() == to_parquet_within(&mut whole, budget).unwrap());
             assert!(*csv.0.lock().unwrap() == to_csv(&mut whole).unwrap());
         }
+    }
+
+    /// Rows pushed in pieces of uneven lengths, straddling the groups' edges, give the
+    /// whole table's bytes; too few rows are refused, as is a table of none.
+    #[test]
+    fn parquet_pieces_of_any_length_are_the_whole_table_to_the_byte() {
+        let rows = 10_007usize;
+        let mut whole = DataFrame::new_infer_height(vec![
+            Column::new(
+                "model".into(),
+                (0..rows)
+                    .map(|i| ["a", "bb", "ccc"][i % 3])
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "x".into(),
+                (0..rows).map(|i| (i as f64).ln_1p()).collect::<Vec<_>>(),
+            ),
+            Column::new("n".into(), (0..rows as u32).collect::<Vec<_>>()),
+        ])
+        .unwrap();
+        // 28 bytes a row: 262,144 rows a group (one group), then 700 (fourteen).
+        for budget in [ROW_GROUP_BYTES, 28 * 700] {
+            let expected = to_parquet_within(&mut whole, budget).unwrap();
+            let mut file = ParquetPieces::new("t", rows).within(budget);
+            let (mut at, mut len) = (0, 1);
+            while at < rows {
+                let n = len.min(rows - at);
+                file.push(whole.slice(at as i64, n)).unwrap();
+                (at, len) = (at + n, len * 3 + 1);
+            }
+            assert!(file.finish().unwrap() == expected, "{budget}");
+        }
+        let mut short = ParquetPieces::new("t", rows);
+        short.push(whole.slice(0, 10)).unwrap();
+        assert!(short.finish().is_err());
+        assert!(ParquetPieces::new("t", 0).finish().is_err());
     }
 
     /// A run's five tables streamed replication by replication are the tables of all its

@@ -3,7 +3,7 @@
 //! sensitivity analysis's (effects, tornado charts). The command line publishes them.
 
 use super::charts::{BreakevenChart, GridMap, SweepChart, Tornado};
-use super::{ChartError, DataError, ReportData};
+use super::{ChartError, DataError, ReportData, WeeklyRows};
 use crate::export::{self, ExportError, Files, Frames, TABLES};
 use crate::scenario::Scenario;
 use crate::sensitivity::{Analysis, Plan};
@@ -46,11 +46,44 @@ pub fn run_with(
     no_report: bool,
     breakeven: Option<(&crate::breakeven::Analysis, &crate::ledger::Ledger)>,
 ) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
-    let data = ReportData::from_frames(
+    let weekly = WeeklyRows::read(scenario, &frames.timeseries)?;
+    let timeseries = export::to_parquet(&mut frames.timeseries)?;
+    tables_and_rest(
+        scenario,
+        scenario_text,
+        frames,
+        (&weekly, timeseries),
+        no_report,
+        breakeven,
+    )
+}
+
+/// [`run`] of merged parts whose `timeseries.parquet` is already made, with what the
+/// report reads of it ([`super::weekly::merge_parquet`]); `frames.timeseries` is not read.
+pub fn run_merged(
+    scenario: &Scenario,
+    scenario_text: String,
+    frames: &mut Frames,
+    timeseries: (&WeeklyRows, Vec<u8>),
+    no_report: bool,
+) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
+    tables_and_rest(scenario, scenario_text, frames, timeseries, no_report, None)
+}
+
+/// A run's files from its tables, `timeseries.*` as the report reads it and its file.
+fn tables_and_rest(
+    scenario: &Scenario,
+    scenario_text: String,
+    frames: &mut Frames,
+    (weekly, timeseries): (&WeeklyRows, Vec<u8>),
+    no_report: bool,
+    breakeven: Option<(&crate::breakeven::Analysis, &crate::ledger::Ledger)>,
+) -> Result<(Files, Vec<summary::SummaryRow>), FilesError> {
+    let data = ReportData::from_tables(
         scenario.clone(),
         &frames.reps,
         &frames.services,
-        &frames.timeseries,
+        weekly,
         &frames.histogram,
     )?
     .with_quarters(&frames.quarters)?;
@@ -67,10 +100,7 @@ pub fn run_with(
             export::to_parquet(&mut frames.services)?,
         ),
         (TABLE_FILES[3].into(), export::to_csv(&mut frames.services)?),
-        (
-            TABLE_FILES[4].into(),
-            export::to_parquet(&mut frames.timeseries)?,
-        ),
+        (TABLE_FILES[4].into(), timeseries),
         (
             TABLE_FILES[5].into(),
             export::to_parquet(&mut frames.histogram)?,

@@ -143,6 +143,80 @@ impl WeeklyRows {
     }
 }
 
+/// The stacked `timeseries.parquet` of a merge's parts (each part's file's bytes, labelled
+/// for messages, in replication order), and what the report reads of it: the file the
+/// single run writes (the whole table's row groups, [`crate::export::ParquetPieces`]), read
+/// and written a row group at a time instead of stacked whole.
+pub fn merge_parquet(
+    scenario: &Scenario,
+    parts: &[(String, Vec<u8>)],
+) -> Result<(WeeklyRows, Vec<u8>), DataError> {
+    let unreadable = |label: &str, e: &dyn std::fmt::Display| DataError::Read {
+        table: TABLE,
+        message: format!("{label}: {e}"),
+    };
+    // Each part's columns and row groups; every part must have the first one's columns.
+    let mut layout: Vec<Vec<usize>> = Vec::new();
+    let mut first_names: Option<Vec<String>> = None;
+    for (label, bytes) in parts {
+        let mut reader = ParquetReader::new(Cursor::new(&bytes[..]));
+        let names: Vec<String> = reader
+            .schema()
+            .map_err(|e| unreadable(label, &e))?
+            .iter_names()
+            .map(|n| n.to_string())
+            .collect();
+        match &first_names {
+            None => first_names = Some(names),
+            Some(first) if *first != names => {
+                return Err(DataError::Read {
+                    table: TABLE,
+                    message: format!(
+                        "cannot merge the parts' timeseries.parquet: {label} has other columns than {}",
+                        parts[0].0
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+        let meta = reader.get_metadata().map_err(|e| unreadable(label, &e))?;
+        layout.push(meta.row_groups.iter().map(|g| g.num_rows()).collect());
+    }
+    let rows: usize = layout.iter().flatten().sum();
+    let read = |bytes: &[u8], slice: Option<(usize, usize)>, label: &str| {
+        ParquetReader::new(Cursor::new(bytes))
+            .with_slice(slice)
+            .finish()
+            .map_err(|e| unreadable(label, &e))
+    };
+    let Some((label, bytes)) = parts.first() else {
+        return Err(DataError::Read {
+            table: TABLE,
+            message: "no parts to merge".into(),
+        });
+    };
+    if rows == 0 {
+        // No rows (no measured week): the first part's empty table, as it is.
+        let mut empty = read(bytes, None, label)?;
+        let weekly = WeeklyRows::read(scenario, &empty)?;
+        let file = crate::export::to_parquet(&mut empty).map_err(|e| unreadable(label, &e))?;
+        return Ok((weekly, file));
+    }
+    let mut file = crate::export::ParquetPieces::new("timeseries", rows);
+    let mut weekly = WeeklyRows::default();
+    for ((label, bytes), groups) in parts.iter().zip(layout) {
+        let mut offset = 0;
+        for group in groups {
+            let piece = read(bytes, Some((offset, group)), label)?;
+            weekly.append(WeeklyRows::read(scenario, &piece)?);
+            file.push(piece).map_err(|e| unreadable(label, &e))?;
+            offset += group;
+        }
+    }
+    let file = file.finish().map_err(|e| unreadable("timeseries", &e))?;
+    Ok((weekly, file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +261,45 @@ mod tests {
             assert_eq!(read.models, whole.models, "{rows_a_group} rows a group");
             assert_eq!(bits(&read), bits(&whole), "{rows_a_group} rows a group");
         }
+    }
+
+    /// Parts of uneven lengths, each written with its own row groups, stacked: the whole
+    /// table's file to the byte and its values to the bit; parts with other columns are
+    /// refused, naming both.
+    #[test]
+    fn merged_parts_are_the_whole_tables_file_and_values() {
+        let scenario = crate::scenario::parse(SCENARIO, "w.toml").unwrap();
+        let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
+        let mut frames = Frames::of(&scenario, &outcomes).unwrap();
+        let whole = WeeklyRows::read(&scenario, &frames.timeseries).unwrap();
+        let expected = crate::export::to_parquet(&mut frames.timeseries).unwrap();
+        let rows = frames.timeseries.height();
+        let width = crate::export::row_bytes(frames.timeseries.schema());
+        let cuts = [0, 1, rows / 3, rows - 5, rows];
+        let parts: Vec<(String, Vec<u8>)> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(k, w)| {
+                let mut part = frames.timeseries.slice(w[0] as i64, w[1] - w[0]);
+                // Each part in groups of 29 rows.
+                (
+                    format!("part{k}"),
+                    to_parquet_within(&mut part, width * 29).unwrap(),
+                )
+            })
+            .collect();
+        let (weekly, file) = merge_parquet(&scenario, &parts).unwrap();
+        assert!(file == expected);
+        assert_eq!(weekly.models, whole.models);
+        assert_eq!(bits(&weekly), bits(&whole));
+        let mut other = frames.timeseries.drop("week").unwrap();
+        let odd = (
+            "odd".to_string(),
+            crate::export::to_parquet(&mut other).unwrap(),
+        );
+        let e = merge_parquet(&scenario, &[parts[0].clone(), odd]).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("odd has other columns than part0"), "{m}");
     }
 
     /// A column the report needs and the file lacks is named; bytes that are no Parquet
