@@ -127,6 +127,32 @@ struct Table {
 }
 
 impl Table {
+    /// A table `name` written into `parquet` (and `csv`), nothing held yet; `files` are
+    /// flushed when it is complete.
+    fn new(
+        name: &'static str,
+        parquet: Sink,
+        csv: Option<Sink>,
+        files: Vec<(String, Sink)>,
+        budget: usize,
+    ) -> Table {
+        Table {
+            name,
+            parquet_sink: Some(parquet),
+            csv_sink: csv,
+            parquet: None,
+            csv: None,
+            files,
+            plan: VecDeque::new(),
+            rows_per_replication: None,
+            pieces: Vec::new(),
+            merged: 0,
+            buffered: 0,
+            budget,
+            started: false,
+        }
+    }
+
     /// Adds one replication's rows, writing each row group as it fills.
     fn push(&mut self, piece: DataFrame, replications: usize) -> Result<(), ExportError> {
         let rows = piece.height();
@@ -294,26 +320,18 @@ impl TableStream {
                 files.push((file.to_string(), sink.clone()));
                 Ok::<Sink, ExportError>(sink)
             };
-            let parquet_sink = Some(opened(name)?);
+            let parquet_sink = opened(name)?;
             let csv_sink = match csv_name {
                 Some(c) if csv => Some(opened(c)?),
                 _ => None,
             };
-            tables.push(Table {
+            tables.push(Table::new(
                 name,
                 parquet_sink,
                 csv_sink,
-                parquet: None,
-                csv: None,
                 files,
-                plan: VecDeque::new(),
-                rows_per_replication: None,
-                pieces: Vec::new(),
-                merged: 0,
-                buffered: 0,
-                budget: ROW_GROUP_BYTES,
-                started: false,
-            });
+                ROW_GROUP_BYTES,
+            ));
         }
         Ok(TableStream {
             tables,
@@ -396,21 +414,13 @@ impl ParquetPieces {
     pub fn new(name: &'static str, rows: usize) -> ParquetPieces {
         let bytes = Bytes::default();
         ParquetPieces {
-            table: Table {
+            table: Table::new(
                 name,
-                parquet_sink: Some(Sink::new(bytes.clone())),
-                csv_sink: None,
-                parquet: None,
-                csv: None,
-                files: Vec::new(),
-                plan: VecDeque::new(),
-                rows_per_replication: None,
-                pieces: Vec::new(),
-                merged: 0,
-                buffered: 0,
-                budget: ROW_GROUP_BYTES,
-                started: false,
-            },
+                Sink::new(bytes.clone()),
+                None,
+                Vec::new(),
+                ROW_GROUP_BYTES,
+            ),
             bytes,
             rows,
         }
@@ -584,21 +594,13 @@ mod tests {
             assert_eq!(group, ROW_GROUP_ROWS.min(budget / 29));
             assert!(row_groups(rows, group).len() >= 3);
             let (parquet, csv) = (Memory::default(), Memory::default());
-            let mut table = Table {
-                name: "t",
-                parquet_sink: Some(Sink::new(parquet.clone())),
-                csv_sink: Some(Sink::new(csv.clone())),
-                parquet: None,
-                csv: None,
-                files: Vec::new(),
-                plan: VecDeque::new(),
-                rows_per_replication: None,
-                pieces: Vec::new(),
-                merged: 0,
-                buffered: 0,
+            let mut table = Table::new(
+                "t",
+                Sink::new(parquet.clone()),
+                Some(Sink::new(csv.clone())),
+                Vec::new(),
                 budget,
-                started: false,
-            };
+            );
             for p in 0..pieces {
                 table.push(piece(p), pieces).unwrap();
                 assert!(table.buffered < 2 * group);

@@ -225,6 +225,15 @@ mod tests {
     /// Three services in two tiers, a few replications of three models.
     const SCENARIO: &str = "name = \"w\"\nhorizon = \"300d\"\nwarmup = \"100d\"\nreplications = 4\nmodels = [\"you-run\", \"ops-run\", \"sre-run\"]\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"checkout\"\nteam = \"a\"\navailability_target = 0.999\nbackground_incidents = \"1/day\"\n[[services]]\nname = \"search\"\nteam = \"a\"\navailability_target = 0.99\nbackground_incidents = \"2/week\"\n[[services]]\nname = \"ledger\"\nteam = \"a\"\navailability_target = 0.999\nbackground_incidents = \"3/week\"\n";
 
+    /// The scenario, its tables and what the report reads of the whole `timeseries`.
+    fn simulated() -> (Scenario, Frames, WeeklyRows) {
+        let scenario = crate::scenario::parse(SCENARIO, "w.toml").unwrap();
+        let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
+        let frames = Frames::of(&scenario, &outcomes).unwrap();
+        let whole = WeeklyRows::read(&scenario, &frames.timeseries).unwrap();
+        (scenario, frames, whole)
+    }
+
     fn bits(rows: &WeeklyRows) -> Vec<Vec<u64>> {
         let mut out = vec![
             rows.week.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
@@ -242,10 +251,7 @@ mod tests {
     /// value of the whole table read at once, to the bit.
     #[test]
     fn a_file_read_group_by_group_gives_the_whole_tables_values() {
-        let scenario = crate::scenario::parse(SCENARIO, "w.toml").unwrap();
-        let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
-        let mut frames = Frames::of(&scenario, &outcomes).unwrap();
-        let whole = WeeklyRows::read(&scenario, &frames.timeseries).unwrap();
+        let (scenario, mut frames, whole) = simulated();
         assert!(whole.len() > 100);
         assert_eq!(whole.tier_left.len(), 2);
         let width = crate::export::row_bytes(frames.timeseries.schema());
@@ -268,10 +274,7 @@ mod tests {
     /// refused, naming both.
     #[test]
     fn merged_parts_are_the_whole_tables_file_and_values() {
-        let scenario = crate::scenario::parse(SCENARIO, "w.toml").unwrap();
-        let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
-        let mut frames = Frames::of(&scenario, &outcomes).unwrap();
-        let whole = WeeklyRows::read(&scenario, &frames.timeseries).unwrap();
+        let (scenario, mut frames, whole) = simulated();
         let expected = crate::export::to_parquet(&mut frames.timeseries).unwrap();
         let rows = frames.timeseries.height();
         let width = crate::export::row_bytes(frames.timeseries.schema());
