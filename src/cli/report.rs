@@ -143,14 +143,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Ok::<_, String>((
             table("replications.parquet", "replications")?,
             table("services.parquet", "services")?,
-            {
-                // Read a row group at a time, only the columns the report uses: the table
-                // has two columns a service.
-                let file = "timeseries.parquet";
-                let bytes = read(dir, file)?;
-                report::WeeklyRows::from_parquet(&scenario, &bytes)
-                    .map_err(|e| format!("{}: {e}", dir.join(file).display()))?
-            },
+            read(dir, "timeseries.parquet")?,
             table("ttr_histogram.parquet", "ttr_histogram")?,
         ))
     })();
@@ -171,7 +164,16 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => return refuse(format!("--reference: {e}")),
     };
-    let mut data = ReportData::from_tables(scenario, &reps, &services, &timeseries, &histogram)
+    // Of the wide time series (two columns a service), only the columns the report uses,
+    // a row group at a time.
+    let path = dir.join("timeseries.parquet").display().to_string();
+    let weekly = match report::WeeklyRows::from_parquet(&scenario, &path, &timeseries) {
+        Ok(w) => w,
+        Err(e @ report::DataError::Read { .. }) => return refuse(e.to_string()),
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot assemble the report data")),
+    };
+    drop(timeseries);
+    let mut data = ReportData::from_tables(scenario, &reps, &services, &weekly, &histogram)
         .context("cannot assemble the report data")?;
     // Results written before quarters were measured have no `quarters.parquet`.
     if dir.join("quarters.parquet").exists() {

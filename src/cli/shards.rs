@@ -291,6 +291,7 @@ pub fn read_frames(dirs: &[std::path::PathBuf]) -> anyhow::Result<(Frames, Label
         strengths,
         reps: table(TABLES[0])?,
         services: table(TABLES[1])?,
+        // Left empty: the parts' files are returned beside, to be stacked group by group.
         timeseries: DataFrame::empty(),
         histogram: table(TABLES[3])?,
         quarters: table(TABLES[4])?,

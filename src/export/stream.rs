@@ -188,7 +188,7 @@ impl Table {
             let Some(&group) = self.plan.front() else {
                 return Err(ExportError::Unreadable {
                     table: self.name,
-                    problem: "more rows than replications were announced".into(),
+                    problem: "more rows than were announced".into(),
                 });
             };
             let want = group - self.buffered;
@@ -272,7 +272,7 @@ impl Table {
         if self.buffered > 0 || !self.plan.is_empty() {
             return Err(ExportError::Unreadable {
                 table: self.name,
-                problem: "fewer rows than replications were announced".into(),
+                problem: "fewer rows than were announced".into(),
             });
         }
         if let Some(w) = self.parquet.as_mut() {
@@ -383,9 +383,9 @@ impl TableStream {
 
 /// Bytes written into memory, shared with the [`Sink`] that writes them.
 #[derive(Clone, Default)]
-struct Bytes(Arc<Mutex<Vec<u8>>>);
+struct SharedBytes(Arc<Mutex<Vec<u8>>>);
 
-impl Write for Bytes {
+impl Write for SharedBytes {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0
             .lock()
@@ -404,7 +404,7 @@ impl Write for Bytes {
 /// a time (what `whoruns merge` stacks from the parts' wide `timeseries`).
 pub struct ParquetPieces {
     table: Table,
-    bytes: Bytes,
+    bytes: SharedBytes,
     /// Rows in all.
     rows: usize,
 }
@@ -412,7 +412,7 @@ pub struct ParquetPieces {
 impl ParquetPieces {
     /// A table `name` of `rows` rows in all.
     pub fn new(name: &'static str, rows: usize) -> ParquetPieces {
-        let bytes = Bytes::default();
+        let bytes = SharedBytes::default();
         ParquetPieces {
             table: Table::new(
                 name,

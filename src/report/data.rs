@@ -32,8 +32,8 @@ pub enum DataError {
     /// The results hold no replication.
     #[error("the results hold no replications")]
     Empty,
-    /// A table's file could not be read.
-    #[error("{table}: {message}")]
+    /// A table's file could not be read (the message names the file).
+    #[error("{message}")]
     Read {
         /// The table.
         table: &'static str,
@@ -264,6 +264,12 @@ impl ReportData {
         weekly: &WeeklyRows,
         histogram: &DataFrame,
     ) -> Result<ReportData, DataError> {
+        if !weekly.fits(&scenario) {
+            return Err(DataError::Model(
+                "the weekly rows were read for another scenario (their tiers or lengths differ)"
+                    .into(),
+            ));
+        }
         let top_target = scenario
             .services
             .iter()

@@ -32,13 +32,9 @@ pub struct WeeklyRows {
 impl WeeklyRows {
     /// Reads them from the rows of `timeseries` (the whole table, or some of its rows).
     pub fn read(scenario: &Scenario, timeseries: &DataFrame) -> Result<WeeklyRows, DataError> {
-        let tiers = scenario.tiers();
-        let mut tier_left = vec![vec![0.0; timeseries.height()]; tiers.len()];
-        for svc in &scenario.services {
-            let Some(t) = tier_of(&tiers, svc.availability_target) else {
-                continue;
-            };
-            let name = per_service_column("error_budget_remaining_hours", &svc.name);
+        let tiers = scenario.tiers().len();
+        let mut tier_left = vec![vec![0.0; timeseries.height()]; tiers];
+        for (t, name) in tier_columns(scenario) {
             let left = numbers(timeseries, TABLE, &name)?;
             for (acc, x) in tier_left[t].iter_mut().zip(left) {
                 *acc += x;
@@ -62,20 +58,14 @@ impl WeeklyRows {
         self.models.is_empty()
     }
 
-    /// The table's columns [`WeeklyRows::read`] uses.
-    fn columns(scenario: &Scenario) -> Vec<String> {
-        let tiers = scenario.tiers();
-        let mut columns: Vec<String> = ["model", "week", "workarounds_open"]
-            .map(String::from)
-            .to_vec();
-        columns.extend(
-            scenario
-                .services
-                .iter()
-                .filter(|svc| tier_of(&tiers, svc.availability_target).is_some())
-                .map(|svc| per_service_column("error_budget_remaining_hours", &svc.name)),
-        );
-        columns
+    /// Whether they are rows of a table of `scenario`'s: as many tiers, and every column
+    /// as long as the others.
+    pub(super) fn fits(&self, scenario: &Scenario) -> bool {
+        let n = self.models.len();
+        self.tier_left.len() == scenario.tiers().len()
+            && self.week.len() == n
+            && self.open.len() == n
+            && self.tier_left.iter().all(|t| t.len() == n)
     }
 
     /// Appends `more`, the table's next rows.
@@ -92,128 +82,175 @@ impl WeeklyRows {
         }
     }
 
-    /// Reads them from the bytes of a `timeseries.parquet`, one row group at a time and
-    /// only the columns used: the same values as [`WeeklyRows::read`] of the whole table.
-    /// A column the report needs and the file lacks is named, as when reading it whole.
-    pub fn from_parquet(scenario: &Scenario, bytes: &[u8]) -> Result<WeeklyRows, DataError> {
-        let unreadable = |e: PolarsError| DataError::Read {
-            table: TABLE,
-            message: e.to_string(),
-        };
-        let mut reader = ParquetReader::new(Cursor::new(bytes));
-        let present: Vec<String> = reader
-            .schema()
-            .map_err(unreadable)?
-            .iter_names()
-            .map(|n| n.to_string())
-            .collect();
-        let groups: Vec<usize> = reader
-            .get_metadata()
-            .map_err(unreadable)?
-            .row_groups
-            .iter()
-            .map(|g| g.num_rows())
-            .collect();
+    /// Reads them from the bytes of a `timeseries.parquet` (`label`, its path in messages),
+    /// one row group at a time and only the columns used: the same values as
+    /// [`WeeklyRows::read`] of the whole table, holding the compressed file and one row
+    /// group of those columns, not the table. A column the report needs and the file lacks
+    /// is named, as when reading it whole ([`DataError::Column`]); a file that cannot be
+    /// read is [`DataError::Read`].
+    pub fn from_parquet(
+        scenario: &Scenario,
+        label: &str,
+        bytes: &[u8],
+    ) -> Result<WeeklyRows, DataError> {
+        let file = Groups::of(label, bytes)?;
         // Only the columns present: a missing one is then reported by `read`, by name.
-        let columns: Vec<String> = Self::columns(scenario)
+        let columns: Vec<String> = ["model", "week", "workarounds_open"]
+            .map(String::from)
             .into_iter()
-            .filter(|c| present.contains(c))
+            .chain(tier_columns(scenario).into_iter().map(|(_, c)| c))
+            .filter(|c| file.schema.contains(c))
             .collect();
-        let read_rows = |slice: Option<(usize, usize)>| {
-            ParquetReader::new(Cursor::new(bytes))
-                .with_columns(Some(columns.clone()))
-                .with_slice(slice)
-                .finish()
-                .map_err(unreadable)
-        };
-        if groups.is_empty() {
-            // No rows: the columns are still checked.
-            return WeeklyRows::read(scenario, &read_rows(None)?);
+        let mut rows: Option<WeeklyRows> = None;
+        file.each(Some(&columns), &mut |part| {
+            let more = WeeklyRows::read(scenario, &part)?;
+            match rows.as_mut() {
+                None => rows = Some(more),
+                Some(r) => r.append(more),
+            }
+            Ok(())
+        })?;
+        match rows {
+            Some(r) => Ok(r),
+            // No row group: the columns are still checked.
+            None => WeeklyRows::read(scenario, &file.read(Some(&columns), None)?),
         }
-        let mut rows = WeeklyRows::default();
+    }
+}
+
+/// Each tier's services' `error_budget_remaining_hours` columns, in the scenario's order,
+/// with the tier's index in [`Scenario::tiers`].
+fn tier_columns(scenario: &Scenario) -> Vec<(usize, String)> {
+    let tiers = scenario.tiers();
+    scenario
+        .services
+        .iter()
+        .filter_map(|svc| {
+            let t = tier_of(&tiers, svc.availability_target)?;
+            Some((
+                t,
+                per_service_column("error_budget_remaining_hours", &svc.name),
+            ))
+        })
+        .collect()
+}
+
+/// A Parquet file's bytes, its footer read once: its schema and row groups, each read in
+/// turn without parsing the footer again.
+struct Groups<'a> {
+    /// The file, in messages.
+    label: &'a str,
+    bytes: &'a [u8],
+    /// The columns, names and types.
+    schema: std::sync::Arc<ArrowSchema>,
+    meta: FileMetadataRef,
+}
+
+impl<'a> Groups<'a> {
+    fn of(label: &'a str, bytes: &'a [u8]) -> Result<Groups<'a>, DataError> {
+        let mut reader = ParquetReader::new(Cursor::new(bytes));
+        let unreadable = |e: PolarsError| unreadable(label, &e);
+        let schema = reader.schema().map_err(unreadable)?;
+        let meta = reader.get_metadata().map_err(unreadable)?.clone();
+        Ok(Groups {
+            label,
+            bytes,
+            schema,
+            meta,
+        })
+    }
+
+    /// Rows in all.
+    fn rows(&self) -> usize {
+        self.meta.row_groups.iter().map(|g| g.num_rows()).sum()
+    }
+
+    /// The rows `slice` (all without one) of `columns` (all without them).
+    fn read(
+        &self,
+        columns: Option<&[String]>,
+        slice: Option<(usize, usize)>,
+    ) -> Result<DataFrame, DataError> {
+        let mut reader = ParquetReader::new(Cursor::new(self.bytes))
+            .with_columns(columns.map(<[String]>::to_vec))
+            .with_slice(slice);
+        reader.set_metadata(self.meta.clone());
+        reader.finish().map_err(|e| unreadable(self.label, &e))
+    }
+
+    /// Hands each row group's rows of `columns` (all without them) to `f`, in order.
+    fn each(
+        &self,
+        columns: Option<&[String]>,
+        f: &mut dyn FnMut(DataFrame) -> Result<(), DataError>,
+    ) -> Result<(), DataError> {
         let mut offset = 0;
-        for group in groups {
-            rows.append(WeeklyRows::read(
-                scenario,
-                &read_rows(Some((offset, group)))?,
-            )?);
+        for group in self.meta.row_groups.iter().map(|g| g.num_rows()) {
+            f(self.read(columns, Some((offset, group)))?)?;
             offset += group;
         }
-        Ok(rows)
+        Ok(())
+    }
+}
+
+/// A file that could not be read, named.
+fn unreadable(label: &str, e: &dyn std::fmt::Display) -> DataError {
+    DataError::Read {
+        table: TABLE,
+        message: format!("{label}: {e}"),
     }
 }
 
 /// The stacked `timeseries.parquet` of a merge's parts (each part's file's bytes, labelled
 /// for messages, in replication order), and what the report reads of it: the file the
 /// single run writes (the whole table's row groups, [`crate::export::ParquetPieces`]), read
-/// and written a row group at a time instead of stacked whole.
+/// and written a row group at a time instead of stacked whole (the parts' compressed files
+/// and the merged one are held). Every part must have the first one's columns, names and
+/// types.
 pub fn merge_parquet(
     scenario: &Scenario,
     parts: &[(String, Vec<u8>)],
 ) -> Result<(WeeklyRows, Vec<u8>), DataError> {
-    let unreadable = |label: &str, e: &dyn std::fmt::Display| DataError::Read {
-        table: TABLE,
-        message: format!("{label}: {e}"),
-    };
-    // Each part's columns and row groups; every part must have the first one's columns.
-    let mut layout: Vec<Vec<usize>> = Vec::new();
-    let mut first_names: Option<Vec<String>> = None;
-    for (label, bytes) in parts {
-        let mut reader = ParquetReader::new(Cursor::new(&bytes[..]));
-        let names: Vec<String> = reader
-            .schema()
-            .map_err(|e| unreadable(label, &e))?
-            .iter_names()
-            .map(|n| n.to_string())
-            .collect();
-        match &first_names {
-            None => first_names = Some(names),
-            Some(first) if *first != names => {
-                return Err(DataError::Read {
-                    table: TABLE,
-                    message: format!(
-                        "cannot merge the parts' timeseries.parquet: {label} has other columns than {}",
-                        parts[0].0
-                    ),
-                });
-            }
-            Some(_) => {}
-        }
-        let meta = reader.get_metadata().map_err(|e| unreadable(label, &e))?;
-        layout.push(meta.row_groups.iter().map(|g| g.num_rows()).collect());
-    }
-    let rows: usize = layout.iter().flatten().sum();
-    let read = |bytes: &[u8], slice: Option<(usize, usize)>, label: &str| {
-        ParquetReader::new(Cursor::new(bytes))
-            .with_slice(slice)
-            .finish()
-            .map_err(|e| unreadable(label, &e))
-    };
-    let Some((label, bytes)) = parts.first() else {
+    let files = parts
+        .iter()
+        .map(|(label, bytes)| Groups::of(label, bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = files.first() else {
         return Err(DataError::Read {
             table: TABLE,
             message: "no parts to merge".into(),
         });
     };
+    if let Some(odd) = files.iter().find(|f| f.schema != first.schema) {
+        return Err(DataError::Read {
+            table: TABLE,
+            message: format!(
+                "cannot merge the parts' timeseries.parquet: {} has other columns than {}",
+                odd.label, first.label
+            ),
+        });
+    }
+    let rows: usize = files.iter().map(Groups::rows).sum();
     if rows == 0 {
         // No rows (no measured week): the first part's empty table, as it is.
-        let mut empty = read(bytes, None, label)?;
+        let mut empty = first.read(None, None)?;
         let weekly = WeeklyRows::read(scenario, &empty)?;
-        let file = crate::export::to_parquet(&mut empty).map_err(|e| unreadable(label, &e))?;
+        let file =
+            crate::export::to_parquet(&mut empty).map_err(|e| unreadable(first.label, &e))?;
         return Ok((weekly, file));
     }
     let mut file = crate::export::ParquetPieces::new("timeseries", rows);
     let mut weekly = WeeklyRows::default();
-    for ((label, bytes), groups) in parts.iter().zip(layout) {
-        let mut offset = 0;
-        for group in groups {
-            let piece = read(bytes, Some((offset, group)), label)?;
+    for part in &files {
+        part.each(None, &mut |piece| {
             weekly.append(WeeklyRows::read(scenario, &piece)?);
-            file.push(piece).map_err(|e| unreadable(label, &e))?;
-            offset += group;
-        }
+            file.push(piece).map_err(|e| unreadable(part.label, &e))
+        })?;
     }
-    let file = file.finish().map_err(|e| unreadable("timeseries", &e))?;
+    let file = file.finish().map_err(|e| DataError::Read {
+        table: TABLE,
+        message: e.to_string(),
+    })?;
     Ok((weekly, file))
 }
 
@@ -263,22 +300,22 @@ mod tests {
                 .row_groups
                 .len();
             assert_eq!(groups, row_groups(whole.len(), rows_a_group).len());
-            let read = WeeklyRows::from_parquet(&scenario, &bytes).unwrap();
+            let read = WeeklyRows::from_parquet(&scenario, "t.parquet", &bytes).unwrap();
             assert_eq!(read.models, whole.models, "{rows_a_group} rows a group");
             assert_eq!(bits(&read), bits(&whole), "{rows_a_group} rows a group");
         }
     }
 
-    /// Parts of uneven lengths, each written with its own row groups, stacked: the whole
-    /// table's file to the byte and its values to the bit; parts with other columns are
-    /// refused, naming both.
+    /// Parts of uneven lengths (one of none), each written with its own row groups,
+    /// stacked: the whole table's file to the byte and its values to the bit; parts with
+    /// other columns, or columns of other types, are refused, naming both.
     #[test]
     fn merged_parts_are_the_whole_tables_file_and_values() {
         let (scenario, mut frames, whole) = simulated();
         let expected = crate::export::to_parquet(&mut frames.timeseries).unwrap();
         let rows = frames.timeseries.height();
         let width = crate::export::row_bytes(frames.timeseries.schema());
-        let cuts = [0, 1, rows / 3, rows - 5, rows];
+        let cuts = [0, 0, 1, rows / 3, rows - 5, rows];
         let parts: Vec<(String, Vec<u8>)> = cuts
             .windows(2)
             .enumerate()
@@ -303,6 +340,23 @@ mod tests {
         let e = merge_parquet(&scenario, &[parts[0].clone(), odd]).unwrap_err();
         let m = e.to_string();
         assert!(m.contains("odd has other columns than part0"), "{m}");
+        // The same names, one of another type.
+        let week = frames
+            .timeseries
+            .column("week")
+            .unwrap()
+            .cast(&DataType::Int64)
+            .unwrap();
+        let mut retyped = frames.timeseries.clone();
+        retyped.with_column(week).unwrap();
+        let odd = (
+            "odd".to_string(),
+            crate::export::to_parquet(&mut retyped).unwrap(),
+        );
+        let e = merge_parquet(&scenario, &[parts[2].clone(), odd]).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("odd has other columns than part2"), "{m}");
+        assert!(merge_parquet(&scenario, &[]).is_err());
     }
 
     /// A column the report needs and the file lacks is named; bytes that are no Parquet
@@ -315,20 +369,21 @@ mod tests {
         let column = per_service_column("error_budget_remaining_hours", "search");
         let mut without = frames.timeseries.drop(&column).unwrap();
         let bytes = crate::export::to_parquet(&mut without).unwrap();
-        let e = WeeklyRows::from_parquet(&scenario, &bytes).unwrap_err();
+        let e = WeeklyRows::from_parquet(&scenario, "t.parquet", &bytes).unwrap_err();
         assert!(e.to_string().contains(&column), "{e}");
         let mut empty = frames.timeseries.slice(0, 0);
         let bytes = crate::export::to_parquet(&mut empty).unwrap();
         assert!(
-            WeeklyRows::from_parquet(&scenario, &bytes)
+            WeeklyRows::from_parquet(&scenario, "t.parquet", &bytes)
                 .unwrap()
                 .is_empty()
         );
         let mut no_model = empty.drop("model").unwrap();
         let bytes = crate::export::to_parquet(&mut no_model).unwrap();
-        let e = WeeklyRows::from_parquet(&scenario, &bytes).unwrap_err();
+        let e = WeeklyRows::from_parquet(&scenario, "t.parquet", &bytes).unwrap_err();
         assert!(e.to_string().contains("model"), "{e}");
-        let e = WeeklyRows::from_parquet(&scenario, b"not parquet").unwrap_err();
-        assert!(e.to_string().starts_with("timeseries: "), "{e}");
+        let e = WeeklyRows::from_parquet(&scenario, "t.parquet", b"not parquet").unwrap_err();
+        assert!(matches!(e, DataError::Read { .. }), "{e}");
+        assert!(e.to_string().starts_with("t.parquet: "), "{e}");
     }
 }

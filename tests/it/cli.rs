@@ -326,6 +326,47 @@ fn report_redraws_from_saved_results_identically() {
     assert!(md.starts_with("# Second draft"), "{md}");
 }
 
+/// `report DIR` reads the time series a row group at a time: a file that is no Parquet is
+/// refused naming it (exit 2); a file that lacks a column the report needs cannot be
+/// assembled, naming the column (exit 1), as when the table was read whole.
+#[test]
+fn report_names_a_broken_or_incomplete_time_series() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("b");
+    let scenario = bundled("baseline.toml");
+    assert!(
+        run_to(&scenario, &out, &["-n", "2", "-q", "--no-report"])
+            .status
+            .success()
+    );
+    let file = out.join("timeseries.parquet");
+    let good = fs::read(&file).expect("read");
+    let frame = whoruns::export::from_parquet(good.clone(), "timeseries").expect("parquet");
+    let column = frame
+        .get_column_names()
+        .into_iter()
+        .find(|c| c.starts_with("error_budget_remaining_hours["))
+        .expect("a service's column")
+        .to_string();
+    let mut without = frame.drop(&column).expect("drop");
+    fs::write(
+        &file,
+        whoruns::export::to_parquet(&mut without).expect("bytes"),
+    )
+    .expect("write");
+    let o = whoruns().arg("report").arg(&out).output().expect("report");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot assemble the report data"), "{err}");
+    assert!(err.contains(&column), "{err}");
+    fs::write(&file, b"not a parquet file").expect("write");
+    let o = whoruns().arg("report").arg(&out).output().expect("report");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    assert!(!out.join("report.html").exists());
+}
+
 #[test]
 fn report_redraws_a_chosen_subset_with_its_own_title_and_reference() {
     let dir = tempfile::tempdir().expect("tempdir");
