@@ -169,7 +169,7 @@ struct Workaround {
 ///
 /// Laid out by use, a cache line at a time (`repr(C)` keeps the order, `align(64)` starts
 /// each service on a line): every week reads every service's first line (its downtime,
-/// budget and freeze) and its second (changes held, the rolling budget); an arrival
+/// budgets and freeze) and its second (changes held); an arrival
 /// reads the first and its runner.
 #[derive(Debug, Clone)]
 #[repr(C, align(64))]
@@ -178,9 +178,10 @@ struct ServiceState {
     impairment: Impairment,
     /// Its reading at the start of the current quarter.
     at_quarter_start: f64,
-    /// Its share of a quarter it may be impaired: read every week, kept here rather than
-    /// looked up in the scenario's service (the same arithmetic).
-    quarter_budget: f64,
+    /// Its share of time it may be impaired (1 − its availability target): a quarter's
+    /// budget and a rolling window's are this share of their hours, read every week, kept
+    /// here rather than looked up in the scenario's service (the same arithmetic).
+    unavailable_share: f64,
     frozen_from: f64,
     frozen_until: f64,
     /// Deployments a freeze holds back, waiting to ship when it lifts.
@@ -190,8 +191,6 @@ struct ServiceState {
     /// Change incidents of those deployments, waiting with them, each with the time it was
     /// held at (when it would have arrived).
     held_incidents: Vec<(u32, f64)>,
-    /// Its share of time it may be impaired (1 − its availability target).
-    unavailable_share: f64,
     runner: Runner,
     /// Next of this service's deployments not yet applied.
     next_deploy: usize,
@@ -481,7 +480,6 @@ impl<'a> Sim<'a> {
                 at_quarter_start: 0.0,
                 at_warmup: 0.0,
                 unavailable_share: 1.0 - scenario.services[s].availability_target,
-                quarter_budget: quarter_budget(scenario, s),
             })
             .collect();
         let k = &scenario.knowledge;
@@ -1363,8 +1361,9 @@ impl<'a> Sim<'a> {
         st.impairment.at(t) - st.at_quarter_start
     }
 
+    /// [`quarter_budget`], from the share kept in the service's state.
     fn quarter_budget(&self, service: usize) -> f64 {
-        self.services[service].quarter_budget
+        self.services[service].unavailable_share * HOURS_PER_QUARTER
     }
 
     fn week_tick(&mut self, week: u32, t: f64) {

@@ -122,8 +122,6 @@ struct Table {
     buffered: usize,
     /// Bytes a row group aims at ([`ROW_GROUP_BYTES`]; smaller in tests).
     budget: usize,
-    /// Whether the writers are made and the row groups planned.
-    started: bool,
 }
 
 impl Table {
@@ -149,7 +147,6 @@ impl Table {
             merged: 0,
             buffered: 0,
             budget,
-            started: false,
         }
     }
 
@@ -176,7 +173,8 @@ impl Table {
 
     /// Adds rows of any number, of a table of `rows` rows in all.
     fn push_rows(&mut self, piece: DataFrame, rows: usize) -> Result<(), ExportError> {
-        if !self.started {
+        // The Parquet writer is made, and the row groups planned, with the first rows.
+        if self.parquet.is_none() {
             self.start(&piece, rows)?;
         }
         self.fill(piece)
@@ -210,7 +208,6 @@ impl Table {
     /// Makes the writers from the first rows' schema and plans the row groups of a table
     /// of `rows` rows.
     fn start(&mut self, first: &DataFrame, rows: usize) -> Result<(), ExportError> {
-        self.started = true;
         let group = group_rows(first.schema(), self.budget);
         self.plan = row_groups(rows, group).into();
         if let Some(sink) = self.parquet_sink.take() {
@@ -461,21 +458,7 @@ mod tests {
     use super::*;
     use crate::export::{Frames, ROW_GROUP_ROWS, row_bytes, to_csv, to_parquet_within};
 
-    /// An in-memory file whose bytes the test reads after the stream is done.
-    #[derive(Clone, Default)]
-    struct Memory(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Memory {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn bytes(files: &[(String, Memory)], name: &str) -> Vec<u8> {
+    fn bytes(files: &[(String, SharedBytes)], name: &str) -> Vec<u8> {
         let m = &files.iter().find(|(n, _)| n == name).unwrap().1;
         m.0.lock().unwrap().clone()
     }
@@ -593,7 +576,7 @@ mod tests {
             let group = group_rows(whole.schema(), budget);
             assert_eq!(group, ROW_GROUP_ROWS.min(budget / 29));
             assert!(row_groups(rows, group).len() >= 3);
-            let (parquet, csv) = (Memory::default(), Memory::default());
+            let (parquet, csv) = (SharedBytes::default(), SharedBytes::default());
             let mut table = Table::new(
                 "t",
                 Sink::new(parquet.clone()),
@@ -659,7 +642,7 @@ mod tests {
         let outcomes = crate::runner::run(&scenario, Some(2), &|| {}).unwrap();
         let files = std::cell::RefCell::new(Vec::new());
         let mut open = |name: &str| {
-            let m = Memory::default();
+            let m = SharedBytes::default();
             files.borrow_mut().push((name.to_string(), m.clone()));
             Ok(Sink::new(m))
         };
@@ -683,7 +666,7 @@ mod tests {
             assert!(bytes(&files, name) == *expected, "{name} differs");
         }
         // One replication short, or one too many.
-        let mut open = |_: &str| Ok(Sink::new(Memory::default()));
+        let mut open = |_: &str| Ok(Sink::new(SharedBytes::default()));
         let mut short = TableStream::new(scenario.replications, false, &mut open).unwrap();
         for replication in outcomes.chunks(3).skip(1) {
             short.push(&scenario, replication).unwrap();

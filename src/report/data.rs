@@ -35,9 +35,7 @@ pub enum DataError {
     /// A table's file could not be read (the message names the file).
     #[error("{message}")]
     Read {
-        /// The table.
-        table: &'static str,
-        /// Why.
+        /// The file and why.
         message: String,
     },
 }

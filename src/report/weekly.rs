@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 const TABLE: &str = "timeseries";
 
 /// What the report reads of `timeseries.*`, one value per row, in the table's order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WeeklyRows {
     /// Model keys.
     pub(super) models: Vec<String>,
@@ -68,18 +68,31 @@ impl WeeklyRows {
             && self.tier_left.iter().all(|t| t.len() == n)
     }
 
-    /// Appends `more`, the table's next rows.
+    /// Appends `more`, the table's next rows (read for the same scenario).
     fn append(&mut self, more: WeeklyRows) {
         self.models.extend(more.models);
         self.week.extend(more.week);
         self.open.extend(more.open);
-        if self.tier_left.is_empty() {
-            self.tier_left = more.tier_left;
-        } else {
-            for (mine, theirs) in self.tier_left.iter_mut().zip(more.tier_left) {
-                mine.extend(theirs);
-            }
+        for (mine, theirs) in self.tier_left.iter_mut().zip(more.tier_left) {
+            mine.extend(theirs);
         }
+    }
+
+    /// Reads them from each row group of `file` in turn (of `columns`, all without them),
+    /// starting from none of its rows: a file of no row group still has its columns
+    /// checked.
+    fn from_groups(
+        scenario: &Scenario,
+        file: &Groups<'_>,
+        columns: Option<&[String]>,
+        each: &mut dyn FnMut(DataFrame) -> Result<(), DataError>,
+    ) -> Result<WeeklyRows, DataError> {
+        let mut rows = WeeklyRows::read(scenario, &file.read(columns, Some((0, 0)))?)?;
+        file.each(columns, &mut |part| {
+            rows.append(WeeklyRows::read(scenario, &part)?);
+            each(part)
+        })?;
+        Ok(rows)
     }
 
     /// Reads them from the bytes of a `timeseries.parquet` (`label`, its path in messages),
@@ -101,20 +114,7 @@ impl WeeklyRows {
             .chain(tier_columns(scenario).into_iter().map(|(_, c)| c))
             .filter(|c| file.schema.contains(c))
             .collect();
-        let mut rows: Option<WeeklyRows> = None;
-        file.each(Some(&columns), &mut |part| {
-            let more = WeeklyRows::read(scenario, &part)?;
-            match rows.as_mut() {
-                None => rows = Some(more),
-                Some(r) => r.append(more),
-            }
-            Ok(())
-        })?;
-        match rows {
-            Some(r) => Ok(r),
-            // No row group: the columns are still checked.
-            None => WeeklyRows::read(scenario, &file.read(Some(&columns), None)?),
-        }
+        WeeklyRows::from_groups(scenario, &file, Some(&columns), &mut |_| Ok(()))
     }
 }
 
@@ -196,7 +196,6 @@ impl<'a> Groups<'a> {
 /// A file that could not be read, named.
 fn unreadable(label: &str, e: &dyn std::fmt::Display) -> DataError {
     DataError::Read {
-        table: TABLE,
         message: format!("{label}: {e}"),
     }
 }
@@ -217,13 +216,11 @@ pub fn merge_parquet(
         .collect::<Result<Vec<_>, _>>()?;
     let Some(first) = files.first() else {
         return Err(DataError::Read {
-            table: TABLE,
             message: "no parts to merge".into(),
         });
     };
     if let Some(odd) = files.iter().find(|f| f.schema != first.schema) {
         return Err(DataError::Read {
-            table: TABLE,
             message: format!(
                 "cannot merge the parts' timeseries.parquet: {} has other columns than {}",
                 odd.label, first.label
@@ -240,15 +237,16 @@ pub fn merge_parquet(
         return Ok((weekly, file));
     }
     let mut file = crate::export::ParquetPieces::new("timeseries", rows);
-    let mut weekly = WeeklyRows::default();
+    let mut weekly = WeeklyRows::read(scenario, &first.read(None, Some((0, 0)))?)?;
     for part in &files {
-        part.each(None, &mut |piece| {
-            weekly.append(WeeklyRows::read(scenario, &piece)?);
-            file.push(piece).map_err(|e| unreadable(part.label, &e))
-        })?;
+        weekly.append(WeeklyRows::from_groups(
+            scenario,
+            part,
+            None,
+            &mut |piece| file.push(piece).map_err(|e| unreadable(part.label, &e)),
+        )?);
     }
     let file = file.finish().map_err(|e| DataError::Read {
-        table: TABLE,
         message: e.to_string(),
     })?;
     Ok((weekly, file))
@@ -332,30 +330,22 @@ mod tests {
         assert!(file == expected);
         assert_eq!(weekly.models, whole.models);
         assert_eq!(bits(&weekly), bits(&whole));
-        let mut other = frames.timeseries.drop("week").unwrap();
-        let odd = (
-            "odd".to_string(),
-            crate::export::to_parquet(&mut other).unwrap(),
-        );
-        let e = merge_parquet(&scenario, &[parts[0].clone(), odd]).unwrap_err();
-        let m = e.to_string();
-        assert!(m.contains("odd has other columns than part0"), "{m}");
-        // The same names, one of another type.
-        let week = frames
-            .timeseries
-            .column("week")
-            .unwrap()
-            .cast(&DataType::Int64)
-            .unwrap();
+        // A part without a column, and one with a column of another type.
+        let mut without = frames.timeseries.drop("week").unwrap();
+        let week = frames.timeseries.column("week").unwrap();
         let mut retyped = frames.timeseries.clone();
-        retyped.with_column(week).unwrap();
-        let odd = (
-            "odd".to_string(),
-            crate::export::to_parquet(&mut retyped).unwrap(),
-        );
-        let e = merge_parquet(&scenario, &[parts[2].clone(), odd]).unwrap_err();
-        let m = e.to_string();
-        assert!(m.contains("odd has other columns than part2"), "{m}");
+        retyped
+            .with_column(week.cast(&DataType::Int64).unwrap())
+            .unwrap();
+        for (first, odd) in [(0, &mut without), (2, &mut retyped)] {
+            let odd = ("odd".to_string(), crate::export::to_parquet(odd).unwrap());
+            let e = merge_parquet(&scenario, &[parts[first].clone(), odd]).unwrap_err();
+            let m = e.to_string();
+            assert!(
+                m.contains(&format!("odd has other columns than part{first}")),
+                "{m}"
+            );
+        }
         assert!(merge_parquet(&scenario, &[]).is_err());
     }
 
