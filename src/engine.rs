@@ -148,7 +148,7 @@ struct Started {
 }
 
 /// One rota: its responders and the incidents waiting for one of them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Pool {
     size: u32,
     free: u32,
@@ -281,6 +281,9 @@ struct Snapshot {
     long: [f64; 4],
 }
 
+/// One model's simulation of one replication. Cloned where variants of a scenario share
+/// their start ([`simulate_strengths`]).
+#[derive(Clone)]
 struct Sim<'a> {
     scenario: &'a Scenario,
     policy: &'a Policy,
@@ -295,6 +298,8 @@ struct Sim<'a> {
     /// runner refuses the run.
     runaway: bool,
     states: Vec<State>,
+    /// The next of the world's incidents to arrive (the main loop's position in them).
+    next_incident: usize,
     heap: events::Events<Kind>,
     seq: u64,
     /// Order in which work joined a rota's queue.
@@ -416,6 +421,71 @@ pub fn simulate_policy(
     outcome
 }
 
+/// Whether `a` and `b` are one scenario at two strengths of the long-run mechanisms
+/// (`learning.incentive`), and nothing else between them differs: what
+/// [`simulate_strengths`] asks of its variants. Compared field by field through their
+/// `Debug` text (every field, every number to the bit: `Debug` writes floats so that they
+/// read back exactly), once per run, not per replication.
+pub fn same_but_strength(a: &Scenario, b: &Scenario) -> bool {
+    let mut b = b.clone();
+    b.set_incentive(a.learning.incentive);
+    b.learning.incentive.to_bits() == a.learning.incentive.to_bits()
+        && format!("{a:?}") == format!("{b:?}")
+}
+
+/// Simulates `policy` on `world` under each of `variants`, one scenario at several
+/// strengths of the long-run mechanisms (each pair [`same_but_strength`], and `policy`
+/// the same under each), and measures each outcome, in `variants`' order.
+///
+/// The mechanisms act only after the warm-up (`engine::long_run`: before it nothing moves,
+/// whatever the strength), so until then the variants' simulations are one and the same,
+/// event for event. It is simulated once, to the last event before the warm-up's end, and
+/// carried on from there under each variant with that variant's mechanisms, from their
+/// state at the start (which is still theirs then). Each outcome is bit for bit
+/// [`simulate_policy`]'s under its variant (`tests::a_shared_warm_up_gives_each_strength_its_own_run`).
+pub fn simulate_strengths(
+    variants: &[&Scenario],
+    world: &World,
+    policy: &Policy,
+    replication: u32,
+    seed: u64,
+) -> Vec<Outcome> {
+    let Some(first) = variants.first() else {
+        return Vec::new();
+    };
+    debug_assert!(
+        variants
+            .iter()
+            .all(|v| v.warmup_hours.to_bits() == first.warmup_hours.to_bits()
+                && v.horizon_hours.to_bits() == first.horizon_hours.to_bits()
+                && v.seed == first.seed),
+        "variants that differ in more than their strength"
+    );
+    let mut shared = Sim::new(first, world, policy, seed);
+    shared.begin();
+    shared.advance(shared.warmup.min(shared.horizon));
+    let mut out = Vec::with_capacity(variants.len());
+    if let Some((last, rest)) = variants.split_last() {
+        for variant in rest {
+            out.push(carry_on(shared.fork(), variant, replication, seed));
+        }
+        out.push(carry_on(shared, last, replication, seed));
+    }
+    out
+}
+
+/// `sim`, advanced to the end of the warm-up under some strength, carried on to the
+/// horizon under `variant`'s, and measured.
+fn carry_on<'a>(mut sim: Sim<'a>, variant: &'a Scenario, replication: u32, seed: u64) -> Outcome {
+    sim.scenario = variant;
+    sim.long = LongRun::new(variant);
+    sim.advance(sim.horizon);
+    sim.finish();
+    let outcome = measure::measure(&mut sim, replication, seed);
+    keep_states(std::mem::take(&mut sim.states));
+    outcome
+}
+
 thread_local! {
     /// The incidents' states of this thread's last simulation, kept for its next: a
     /// replication's states are allocated once per thread, not once per model and
@@ -502,6 +572,7 @@ impl<'a> Sim<'a> {
             max_regressions: runaway_limit(world.incidents.len()),
             runaway: false,
             states: spare_states(world.incidents.len()),
+            next_incident: 0,
             heap: events::Events::new(),
             seq: 0,
             queued: 0,
@@ -548,6 +619,15 @@ impl<'a> Sim<'a> {
         sim
     }
 
+    /// A copy to carry on separately, with room for the weekly samples still to come (as
+    /// [`Sim::new`] makes: a clone has only what it holds).
+    fn fork(&self) -> Self {
+        let mut sim = self.clone();
+        sim.weekly
+            .reserve(self.weekly.capacity().saturating_sub(self.weekly.len()));
+        sim
+    }
+
     fn schedule(&mut self, time: f64, kind: Kind, index: u32) {
         self.seq += 1;
         let event = Event {
@@ -559,9 +639,16 @@ impl<'a> Sim<'a> {
         self.heap.push(event, kind == Kind::FollowUp);
     }
 
-    /// The main loop: world incidents and deployments are merged in time order with the
-    /// scheduled events, so they never pass through the heap.
+    /// The whole run: its start, every event before the horizon, and its end.
     fn run(&mut self) {
+        self.begin();
+        self.advance(self.horizon);
+        self.finish();
+    }
+
+    /// Schedules the run's clock events: the weekly and quarterly ticks, the end of the
+    /// warm-up and the first measured quarter's end.
+    fn begin(&mut self) {
         let horizon = self.horizon;
         let weeks = (horizon / HOURS_PER_WEEK).floor() as u32;
         if weeks > 0 {
@@ -576,7 +663,15 @@ impl<'a> Sim<'a> {
         if self.warmup + HOURS_PER_QUARTER < horizon {
             self.schedule(self.warmup + HOURS_PER_QUARTER, Kind::QuarterMark, 1);
         }
-        let mut next_incident = 0usize;
+    }
+
+    /// The main loop: handles every event before `until` (at most the horizon), world
+    /// incidents and deployments merged in time order with the scheduled events, so they
+    /// never pass through the heap. It stops at the first event at or after `until`
+    /// without touching it: a run advanced to some time and then on to the horizon
+    /// handles the same events, in the same order, as one advanced to the horizon at once.
+    fn advance(&mut self, until: f64) {
+        let mut next_incident = self.next_incident;
         let world = self.world;
         loop {
             let t_inc = world
@@ -588,7 +683,7 @@ impl<'a> Sim<'a> {
                 .peek_time_bits()
                 .map_or(f64::INFINITY, f64::from_bits);
             let t = t_inc.min(t_ev);
-            if t >= horizon {
+            if t >= until {
                 break;
             }
             if t_inc <= t {
@@ -598,6 +693,13 @@ impl<'a> Sim<'a> {
                 self.handle(ev, t);
             }
         }
+        self.next_incident = next_incident;
+    }
+
+    /// The run's end, once every event before the horizon is handled: the deployments
+    /// still to apply, a last quarter that ends on the horizon, and the final snapshot.
+    fn finish(&mut self) {
+        let horizon = self.horizon;
         for s in 0..self.services.len() {
             self.deploy_until(s, horizon);
         }
@@ -1614,6 +1716,114 @@ mod tests {
         let mut s = crate::scenario::parse(&text, "baseline.toml").unwrap();
         s.set_replications(2).unwrap();
         s
+    }
+
+    /// A bundled scenario, its run cut to `warmup` then `measured` more (its text's own
+    /// horizon and warm-up lines replaced), with `edit` applied to the rest of its text.
+    fn bundled_cut(
+        name: &str,
+        text: &str,
+        warmup: &str,
+        measured: f64,
+        edit: &[(&str, &str)],
+    ) -> Scenario {
+        let mut text: String = text
+            .lines()
+            .filter(|l| !l.starts_with("horizon =") && !l.starts_with("warmup ="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for (from, to) in edit {
+            assert!(text.contains(from), "{name}: no {from:?}");
+            text = text.replace(from, to);
+        }
+        let mut s = crate::scenario::parse(&text, name).unwrap();
+        s.warmup_hours = crate::units::parse_duration_hours(warmup).unwrap();
+        s.horizon_hours = s.warmup_hours + measured;
+        s
+    }
+
+    #[test]
+    fn a_shared_warm_up_gives_each_strength_its_own_run() {
+        // Feedback and cascades, freezes holding changes (deferred and dropped), readiness
+        // reviews, hand-offs, a warm-up of none and one longer than the run: each model's
+        // outcome at each strength is the one its own run gives, to the bit.
+        let baseline = include_str!("../scenarios/baseline.toml");
+        let year = crate::units::HOURS_PER_YEAR;
+        let scenarios = [
+            bundled_cut("baseline", baseline, "26w", year, &[]),
+            bundled_cut(
+                "dropped",
+                baseline,
+                "13w",
+                1.5 * year,
+                &[
+                    ("held_changes = \"deferred\"", "held_changes = \"dropped\""),
+                    ("window = \"4w\"", "window = \"quarter\""),
+                ],
+            ),
+            bundled_cut("no-warm-up", baseline, "0h", year, &[]),
+            bundled_cut("all-warm-up", baseline, "40w", -20.0 * HOURS_PER_WEEK, &[]),
+            bundled_cut(
+                "large-estate",
+                include_str!("../scenarios/large-estate.toml"),
+                "13w",
+                0.5 * year,
+                &[],
+            ),
+            bundled_cut(
+                "mmc-check",
+                include_str!("../scenarios/mmc-check.toml"),
+                "30d",
+                0.5 * year,
+                &[],
+            ),
+        ];
+        for scenario in &scenarios {
+            let variants: Vec<Scenario> = [scenario.learning.incentive, 0.0, 0.5, 1.0, 2.0]
+                .iter()
+                .map(|k| {
+                    let mut v = scenario.clone();
+                    v.set_incentive(*k);
+                    v
+                })
+                .collect();
+            let refs: Vec<&Scenario> = variants.iter().collect();
+            assert!(refs.iter().all(|v| same_but_strength(scenario, v)));
+            let policies = crate::models::policies(&variants[4]);
+            let seed = replication_seed(scenario.seed, 3);
+            let world = World::generate_from(
+                &std::sync::Arc::new(crate::world::WorldSpec::of(&variants[4], &policies)),
+                seed,
+            );
+            for policy in &policies {
+                let shared = simulate_strengths(&refs, &world, policy, 3, seed);
+                assert_eq!(shared.len(), variants.len());
+                for (v, o) in variants.iter().zip(&shared) {
+                    let own = simulate_policy(v, &world, policy, 3, seed);
+                    assert!(
+                        format!("{own:?}") == format!("{o:?}"),
+                        "{} under {:?} at strength {}: the shared warm-up's outcome differs",
+                        scenario.name,
+                        policy.model,
+                        v.learning.incentive
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scenarios_that_differ_in_more_than_their_strength_are_not_alike() {
+        let s = baseline_with_window("4w");
+        let mut stronger = s.clone();
+        stronger.set_incentive(2.0);
+        assert!(same_but_strength(&s, &stronger));
+        let mut other = stronger.clone();
+        other.knowledge.erosion_per_deploy *= 1.5;
+        assert!(!same_but_strength(&s, &other));
+        let mut later = stronger;
+        later.warmup_hours += 1.0;
+        assert!(!same_but_strength(&s, &later));
     }
 
     #[test]

@@ -85,6 +85,14 @@ impl<'a> Drawn<'a> {
             _ => Drawn::Own(Arc::new(spec)),
         }
     }
+
+    /// The world of the replication with `seed`.
+    fn world(&self, seed: u64) -> Arc<World> {
+        match self {
+            Drawn::Own(spec) => Arc::new(World::generate_from(spec, seed)),
+            Drawn::Kept(worlds) => worlds.world(seed),
+        }
+    }
 }
 
 fn replicate_on(
@@ -94,10 +102,7 @@ fn replicate_on(
     replication: u32,
 ) -> Vec<Outcome> {
     let seed = replication_seed(scenario.seed, replication);
-    let world = match drawn {
-        Drawn::Own(spec) => Arc::new(World::generate_from(spec, seed)),
-        Drawn::Kept(worlds) => worlds.world(seed),
-    };
+    let world = drawn.world(seed);
     policies
         .iter()
         .map(|policy| simulate_policy(scenario, &world, policy, replication, seed))
@@ -212,9 +217,90 @@ pub fn for_each_in<E: From<RunError>>(
     stop: &(dyn Fn() -> bool + Sync),
     sink: &mut dyn FnMut(Vec<Outcome>) -> Result<(), E>,
 ) -> Result<bool, E> {
-    let workers = threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let policies = policies(scenario);
     let drawn = Drawn::of(scenario, &policies, kept);
+    let simulate = |r| replicate_on(scenario, &policies, &drawn, r);
+    for_each_with(scenario, range, threads, progress, stop, &simulate, sink)
+}
+
+/// Takes one replication's outcomes under variant `k` of a scenario.
+pub type VariantSink<'a, E> = dyn FnMut(usize, &[Outcome]) -> Result<(), E> + 'a;
+
+/// Every model of `variants`, one scenario at several strengths of the long-run mechanisms,
+/// on replications `range`, as [`for_each_in`] runs one: each replication's world drawn
+/// (or kept) once for all of them, and each model's warm-up simulated once and carried on
+/// under each strength ([`crate::engine::simulate_strengths`]). The sink gets each
+/// replication's outcomes under each variant in turn, `(k, outcomes)` in `variants`'
+/// order: the outcomes [`for_each_in`] gives each variant, bit for bit.
+///
+/// `None` when they cannot share a warm-up: they differ in more than their strength
+/// ([`crate::engine::same_but_strength`]), a model's policy differs between them, or no
+/// one world serves them all. Run them one by one then.
+pub fn for_each_strength_in<E: From<RunError>>(
+    kept: Option<&Worlds>,
+    variants: &[&Scenario],
+    range: Range<u32>,
+    threads: Option<usize>,
+    stop: &(dyn Fn() -> bool + Sync),
+    sink: &mut VariantSink<'_, E>,
+) -> Option<Result<bool, E>> {
+    let first = *variants.first()?;
+    let policies = policies(first);
+    let alike = |v: &Scenario| {
+        crate::engine::same_but_strength(first, v)
+            && format!("{:?}", crate::models::policies(v)) == format!("{policies:?}")
+    };
+    if !variants.iter().all(|v| alike(v)) {
+        return None;
+    }
+    let specs: Vec<WorldSpec> = variants
+        .iter()
+        .map(|v| WorldSpec::of(v, &policies))
+        .collect();
+    let spec = specs.iter().find(|w| specs.iter().all(|p| w.serves(p)))?;
+    let drawn = match kept {
+        Some(w) if w.serve(spec) => Drawn::Kept(w),
+        _ => Drawn::Own(Arc::new(spec.clone())),
+    };
+    let models = policies.len();
+    let simulate = |replication| {
+        let seed = replication_seed(first.seed, replication);
+        let world = drawn.world(seed);
+        // Variant after variant, each the scenario's models in order.
+        let mut out: Vec<Option<Outcome>> = vec![None; variants.len() * models];
+        for (m, policy) in policies.iter().enumerate() {
+            let outcomes =
+                crate::engine::simulate_strengths(variants, &world, policy, replication, seed);
+            for (k, o) in outcomes.into_iter().enumerate() {
+                out[k * models + m] = Some(o);
+            }
+        }
+        out.into_iter().flatten().collect()
+    };
+    let mut each = |outcomes: Vec<Outcome>| {
+        for (k, chunk) in outcomes.chunks(models.max(1)).enumerate() {
+            sink(k, chunk)?;
+        }
+        Ok(())
+    };
+    let progress = || {};
+    Some(for_each_with(
+        first, range, threads, &progress, stop, &simulate, &mut each,
+    ))
+}
+
+/// The runner itself: replications of `range` simulated by `simulate` on `threads`
+/// workers, their outcomes handed to `sink` in replication order (see [`for_each`]).
+fn for_each_with<E: From<RunError>>(
+    scenario: &Scenario,
+    range: Range<u32>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+    simulate: &(dyn Fn(u32) -> Vec<Outcome> + Sync),
+    sink: &mut dyn FnMut(Vec<Outcome>) -> Result<(), E>,
+) -> Result<bool, E> {
+    let workers = threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let shared = Shared {
         state: Mutex::new(State {
             next: range.start,
@@ -237,7 +323,7 @@ pub fn for_each_in<E: From<RunError>>(
                     if stop() {
                         return None;
                     }
-                    let out = replicate_on(scenario, &policies, &drawn, r);
+                    let out = simulate(r);
                     progress();
                     Some(out)
                 });

@@ -266,6 +266,7 @@ impl World {
 }
 
 /// Per-purpose streams of one service.
+#[derive(Clone)]
 pub(crate) struct Streams {
     severity: SimRng,
     effort: SimRng,

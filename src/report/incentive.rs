@@ -79,13 +79,16 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
 /// replications `range` (a shard's block, or all): the values `strengths.parquet` holds.
 /// `Ok(None)` when `stop` said stop.
 ///
-/// The strengths move no world but its optional draws ([`crate::world::WorldSpec`]), so
+/// The strengths move no world but its optional draws ([`crate::world::WorldSpec`]), and
+/// nothing before the end of the warm-up (the mechanisms act only after it): so each
+/// replication's world is drawn once, and each model's warm-up simulated once and carried
+/// on at every strength ([`crate::engine::simulate_strengths`]); where that cannot be done,
 /// the replications run in blocks whose worlds are kept while every strength is simulated
-/// on them: each world is drawn once, not once per strength. The values are the same
-/// either way (a world is a function of its spec and its seed), and each strength's are in
-/// replication order. When a strength cannot be run (its run ran away), the strengths run
-/// one after another over the whole range, as before the blocks, so that the reason given
-/// is the same.
+/// on them. The values are the same either way (a world is a function of its spec and its
+/// seed; a run carried on from the shared warm-up is the strength's own run, to the bit),
+/// and each strength's are in replication order. When a strength cannot be run (its run
+/// ran away), the strengths run one after another over the whole range, as before, so
+/// that the reason given is the same.
 pub fn simulate_range(
     scenario: &crate::scenario::Scenario,
     range: std::ops::Range<u32>,
@@ -166,9 +169,12 @@ impl Values {
     }
 }
 
-/// Every strength on `range`: with `keep`, in blocks whose worlds are kept while every
-/// strength is simulated on them; without, strength after strength over the whole range,
-/// each drawing its own worlds. `Ok(None)` when `stop` said stop.
+/// Every strength on `range`. With `keep`, each replication's world is drawn once and each
+/// model's warm-up simulated once for every strength ([`crate::runner::for_each_strength_in`]),
+/// or where they cannot share one, in blocks whose worlds are kept while every strength is
+/// simulated on them; without, strength after strength over the whole range, each drawing
+/// its own worlds (the same values: what tells which strength ran away). `Ok(None)` when
+/// `stop` said stop.
 fn run_strengths(
     scenario: &crate::scenario::Scenario,
     strengths: &[(f64, crate::scenario::Scenario)],
@@ -179,6 +185,21 @@ fn run_strengths(
 ) -> Result<Option<Vec<StrengthValues>>, crate::runner::RunError> {
     use crate::world::{KEEP_BUDGET, WorldSpec, Worlds};
     let mut values = Values::new(scenario, strengths, range.len());
+    // The strengths share each replication's world and each model's warm-up when they can
+    // (the mechanisms act only after it): nothing is kept, each world is drawn once.
+    if keep {
+        let variants: Vec<&crate::scenario::Scenario> = strengths.iter().map(|(_, s)| s).collect();
+        if let Some(finished) = crate::runner::for_each_strength_in(
+            None,
+            &variants,
+            range.clone(),
+            threads,
+            stop,
+            &mut |k, outcomes| values.add(k, outcomes),
+        ) {
+            return Ok(finished?.then_some(values.out));
+        }
+    }
     // Worlds drawn for a strength whose draws serve them all (a strength of 0 needs no
     // learning draws; the others do), else the scenario's own.
     let specs: Vec<WorldSpec> = strengths
