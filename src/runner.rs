@@ -224,26 +224,33 @@ pub fn for_each_in<E: From<RunError>>(
 }
 
 /// Takes one replication's outcomes under variant `k` of a scenario.
-pub type VariantSink<'a, E> = dyn FnMut(usize, &[Outcome]) -> Result<(), E> + 'a;
+pub type VariantSink<'a, E> = dyn FnMut(usize, Vec<Outcome>) -> Result<(), E> + 'a;
 
 /// Every model of `variants`, one scenario at several strengths of the long-run mechanisms,
-/// on replications `range`, as [`for_each_in`] runs one: each replication's world drawn
-/// (or kept) once for all of them, and each model's warm-up simulated once and carried on
-/// under each strength ([`crate::engine::simulate_strengths`]). The sink gets each
-/// replication's outcomes under each variant in turn, `(k, outcomes)` in `variants`'
-/// order: the outcomes [`for_each_in`] gives each variant, bit for bit.
+/// on replications `range`, as [`for_each`] runs one: each replication's world drawn once
+/// for all of them, and each model's warm-up simulated once and carried on under each
+/// strength ([`crate::engine::simulate_strengths`]). The sink gets each replication's
+/// outcomes under each variant in turn, `(k, outcomes)` in `variants`' order: the outcomes
+/// [`for_each`] gives each variant, bit for bit. `progress` is called after each
+/// replication, `stop` asked before each.
+///
+/// A replication that ran away under the first variant ends the run, as in [`for_each`].
+/// Under another, it ends the run too, unless `spare_first`: then the other variants are
+/// dropped from then on (the sink sees only the first's outcomes, and
+/// [`VariantsRun::complete`] is false) and the first runs to the end.
 ///
 /// `None` when they cannot share a warm-up: they differ in more than their strength
-/// ([`crate::engine::same_but_strength`]), a model's policy differs between them, or no
-/// one world serves them all. Run them one by one then.
-pub fn for_each_strength_in<E: From<RunError>>(
-    kept: Option<&Worlds>,
+/// ([`crate::engine::same_but_strength`]), a model's policy differs between them, or the
+/// first variant's world does not serve them all. Run them one by one then.
+pub fn for_each_strength<E: From<RunError>>(
     variants: &[&Scenario],
     range: Range<u32>,
     threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
+    spare_first: bool,
     sink: &mut VariantSink<'_, E>,
-) -> Option<Result<bool, E>> {
+) -> Option<Result<VariantsRun, E>> {
     let first = *variants.first()?;
     let policies = policies(first);
     let alike = |v: &Scenario| {
@@ -253,16 +260,17 @@ pub fn for_each_strength_in<E: From<RunError>>(
     if !variants.iter().all(|v| alike(v)) {
         return None;
     }
-    let specs: Vec<WorldSpec> = variants
+    // The first variant's own worlds, so that its outcomes are its own run's.
+    let spec = WorldSpec::of(first, &policies);
+    if !variants
         .iter()
-        .map(|v| WorldSpec::of(v, &policies))
-        .collect();
-    let spec = specs.iter().find(|w| specs.iter().all(|p| w.serves(p)))?;
-    let drawn = match kept {
-        Some(w) if w.serve(spec) => Drawn::Kept(w),
-        _ => Drawn::Own(Arc::new(spec.clone())),
-    };
+        .all(|v| spec.serves(&WorldSpec::of(v, &policies)))
+    {
+        return None;
+    }
+    let drawn = Drawn::Own(Arc::new(spec));
     let models = policies.len();
+    let dropped = std::sync::atomic::AtomicBool::new(false);
     let simulate = |replication| {
         let seed = replication_seed(first.seed, replication);
         let world = drawn.world(seed);
@@ -275,18 +283,43 @@ pub fn for_each_strength_in<E: From<RunError>>(
                 out[k * models + m] = Some(o);
             }
         }
-        out.into_iter().flatten().collect()
+        let mut out: Vec<Outcome> = out.into_iter().flatten().collect();
+        if spare_first {
+            use std::sync::atomic::Ordering::Relaxed;
+            if out[models..].iter().any(|o| o.runaway.is_some()) {
+                dropped.store(true, Relaxed);
+            }
+            if dropped.load(Relaxed) {
+                out.truncate(models);
+            }
+        }
+        out
     };
     let mut each = |outcomes: Vec<Outcome>| {
-        for (k, chunk) in outcomes.chunks(models.max(1)).enumerate() {
+        let mut outcomes = outcomes.into_iter();
+        for k in 0..variants.len() {
+            let chunk: Vec<Outcome> = outcomes.by_ref().take(models).collect();
+            if chunk.is_empty() {
+                break;
+            }
             sink(k, chunk)?;
         }
         Ok(())
     };
-    let progress = || {};
-    Some(for_each_with(
-        first, range, threads, &progress, stop, &simulate, &mut each,
-    ))
+    let finished = for_each_with(first, range, threads, progress, stop, &simulate, &mut each);
+    Some(finished.map(|finished| VariantsRun {
+        finished,
+        complete: !dropped.into_inner(),
+    }))
+}
+
+/// How a run of several variants ended ([`for_each_strength`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariantsRun {
+    /// Every replication ran (`false`: asked to stop).
+    pub finished: bool,
+    /// Every variant's outcomes reached the sink (`false`: one but the first ran away).
+    pub complete: bool,
 }
 
 /// The runner itself: replications of `range` simulated by `simulate` on `threads`

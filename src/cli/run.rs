@@ -126,12 +126,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     // Tables (and the report's scratch file) stream into the staging folder: removed unless published.
     let stage = files::Stage::open(&out, args.force)?;
-    let keep = Keep {
-        csv: shard.is_none(),
-        report_data: shard.is_none(),
-        report_series: !args.no_report,
-        outcomes: args.breakeven && shard.is_none(),
-    };
+    let keep = keep(&args, shard.is_none());
     let result = whoruns::report::stream::run(
         scenario,
         &options,
@@ -162,12 +157,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         scenario,
         data,
         outcomes,
+        strengths,
         ..
     }) = done
     else {
         return Ok(common::stopped(interrupt, Some(&out)));
     };
     let elapsed = started.elapsed();
+    // The report's other strengths ran beside the run (their time is in `elapsed`).
+    let beside = data.as_ref().is_some_and(|d| d.strengths.get().is_some());
     let dest = common::Dest {
         out: &out,
         force: args.force,
@@ -188,6 +186,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             scenario: &scenario,
             scenario_text: &scenario_text,
             seconds: elapsed.as_secs_f64(),
+            strengths,
         };
         return part::publish(&args, &part, stage, &dest);
     }
@@ -228,10 +227,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         &scenario,
         &rows,
         &out,
-        elapsed,
+        (elapsed, beside),
         analysis.as_ref().map(|(a, _)| a),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the run keeps besides its tables: a whole run (not a shard's part) its CSV files,
+/// the report's data and, for `--breakeven`, the outcomes' scalars; with a report, the
+/// other strengths of learning run beside it.
+fn keep(args: &RunArgs, whole: bool) -> Keep {
+    Keep {
+        csv: whole,
+        report_data: whole,
+        report_series: !args.no_report,
+        outcomes: args.breakeven && whole,
+        strengths: !args.no_report,
+    }
 }
 
 /// A streamed run's result, with a runaway replication refused as [`common::ran`] does.
@@ -254,7 +266,7 @@ fn print_done(
     scenario: &whoruns::Scenario,
     rows: &[whoruns::summary::SummaryRow],
     out: &std::path::Path,
-    elapsed: std::time::Duration,
+    (elapsed, beside): (std::time::Duration, bool),
     analysis: Option<&whoruns::breakeven::Analysis>,
 ) -> anyhow::Result<()> {
     if args.json {
@@ -270,13 +282,18 @@ fn print_done(
     } else if !args.quiet {
         common::print_table(scenario, rows);
         anstream::println!(
-            "\n{} in {:.2} s; results in {}",
+            "\n{}{} in {:.2} s; results in {}",
             whoruns::format::count(
                 scenario.replications as usize,
                 "replication",
                 "replications"
             ) + " × "
                 + &whoruns::format::count(scenario.models.len(), "model", "models"),
+            if beside {
+                " (and at the report's other strengths of learning)"
+            } else {
+                ""
+            },
             elapsed.as_secs_f64(),
             out.display()
         );

@@ -82,13 +82,12 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
 /// The strengths move no world but its optional draws ([`crate::world::WorldSpec`]), and
 /// nothing before the end of the warm-up (the mechanisms act only after it): so each
 /// replication's world is drawn once, and each model's warm-up simulated once and carried
-/// on at every strength ([`crate::engine::simulate_strengths`]); where that cannot be done,
-/// the replications run in blocks whose worlds are kept while every strength is simulated
-/// on them. The values are the same either way (a world is a function of its spec and its
-/// seed; a run carried on from the shared warm-up is the strength's own run, to the bit),
-/// and each strength's are in replication order. When a strength cannot be run (its run
-/// ran away), the strengths run one after another over the whole range, as before, so
-/// that the reason given is the same.
+/// on at every strength ([`crate::engine::simulate_strengths`]). The values are those of
+/// the strengths run one after another (a world is a function of its spec and its seed; a
+/// run carried on from the shared warm-up is the strength's own run, to the bit), each
+/// strength's in replication order. When a strength cannot be run (its run ran away), the
+/// strengths run one after another over the whole range, so that the reason given is the
+/// first strength's that ran away.
 pub fn simulate_range(
     scenario: &crate::scenario::Scenario,
     range: std::ops::Range<u32>,
@@ -99,6 +98,53 @@ pub fn simulate_range(
     run_strengths(scenario, &strengths, range.clone(), threads, stop, true)
         .or_else(|_| run_strengths(scenario, &strengths, range, threads, stop, false))
         .map_err(|e| e.to_string())
+}
+
+/// Runs `scenario` on replications `range` at its own strength and, beside it, at every
+/// other of [`STRENGTHS`], sharing each replication's world and each model's warm-up
+/// ([`crate::runner::for_each_strength`]): `own` gets the scenario's outcomes, its own
+/// run's bit for bit, in replication order. Returns whether every replication ran (`false`:
+/// `stop` said stop) and the other strengths' values as [`simulate_range`] gives them, or
+/// no values when one of them ran away (the report's section then runs them again, one
+/// after another, to say why). `None` when they cannot share: run it alone.
+pub fn beside<E: From<crate::runner::RunError>>(
+    scenario: &crate::scenario::Scenario,
+    range: std::ops::Range<u32>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+    own: &mut dyn FnMut(Vec<crate::outcome::Outcome>) -> Result<(), E>,
+) -> Option<Result<Beside, E>> {
+    let strengths = others(scenario);
+    let mut values = Values::new(scenario, &strengths, range.len());
+    let variants: Vec<&crate::scenario::Scenario> = std::iter::once(scenario)
+        .chain(strengths.iter().map(|(_, s)| s))
+        .collect();
+    let run = crate::runner::for_each_strength(
+        &variants,
+        range,
+        threads,
+        progress,
+        stop,
+        true,
+        &mut |k, outcomes| match k {
+            0 => own(outcomes),
+            _ => Ok(values.add(k - 1, &outcomes)?),
+        },
+    )?;
+    Some(run.map(|run| Beside {
+        finished: run.finished,
+        values: run.complete.then_some(values.out),
+    }))
+}
+
+/// How the other strengths ran beside the scenario's own ([`beside`]).
+#[derive(Debug)]
+pub struct Beside {
+    /// Every replication ran (`false`: asked to stop).
+    pub finished: bool,
+    /// The other strengths' values; `None` when one of them ran away.
+    pub values: Option<Vec<StrengthValues>>,
 }
 
 /// The scenario at every strength of [`STRENGTHS`] but its own.
@@ -169,79 +215,50 @@ impl Values {
     }
 }
 
-/// Every strength on `range`. With `keep`, each replication's world is drawn once and each
-/// model's warm-up simulated once for every strength ([`crate::runner::for_each_strength_in`]),
-/// or where they cannot share one, in blocks whose worlds are kept while every strength is
-/// simulated on them; without, strength after strength over the whole range, each drawing
-/// its own worlds (the same values: what tells which strength ran away). `Ok(None)` when
-/// `stop` said stop.
+/// Every strength on `range`. With `shared`, each replication's world is drawn once and
+/// each model's warm-up simulated once for every strength
+/// ([`crate::runner::for_each_strength`]); without (or where they cannot share), strength
+/// after strength over the whole range, each drawing its own worlds: the same values, and
+/// what tells which strength ran away. `Ok(None)` when `stop` said stop.
 fn run_strengths(
     scenario: &crate::scenario::Scenario,
     strengths: &[(f64, crate::scenario::Scenario)],
     range: std::ops::Range<u32>,
     threads: Option<usize>,
     stop: &(dyn Fn() -> bool + Sync),
-    keep: bool,
+    shared: bool,
 ) -> Result<Option<Vec<StrengthValues>>, crate::runner::RunError> {
-    use crate::world::{KEEP_BUDGET, WorldSpec, Worlds};
     let mut values = Values::new(scenario, strengths, range.len());
-    // The strengths share each replication's world and each model's warm-up when they can
-    // (the mechanisms act only after it): nothing is kept, each world is drawn once.
-    if keep {
-        let variants: Vec<&crate::scenario::Scenario> = strengths.iter().map(|(_, s)| s).collect();
-        if let Some(finished) = crate::runner::for_each_strength_in(
-            None,
-            &variants,
-            range.clone(),
-            threads,
-            stop,
-            &mut |k, outcomes| values.add(k, outcomes),
-        ) {
-            return Ok(finished?.then_some(values.out));
-        }
-    }
-    // Worlds drawn for a strength whose draws serve them all (a strength of 0 needs no
-    // learning draws; the others do), else the scenario's own.
-    let specs: Vec<WorldSpec> = strengths
-        .iter()
-        .map(|(_, s)| WorldSpec::of(s, &crate::models::policies(s)))
-        .collect();
-    let keeper = specs
-        .iter()
-        .position(|w| specs.iter().all(|p| w.serves(p)))
-        .map_or(scenario, |k| &strengths[k].1);
-    // A quarter of what an analysis keeps: this runs beside a whole run's results. The
-    // first block is small; the next ones as many worlds as the budget keeps, or the rest
-    // at once when none could be kept (or none is to be).
-    let budget = KEEP_BUDGET / 4;
-    let mut block = if keep { 8u32 } else { u32::MAX };
-    let mut from = range.start;
-    while from < range.end {
-        let to = from.saturating_add(block).min(range.end);
-        let kept = keep.then(|| Worlds::new(keeper, budget));
-        for (k, (_, s)) in strengths.iter().enumerate() {
-            let finished = crate::runner::for_each_in(
-                kept.as_ref(),
-                s,
-                from..to,
+    if shared {
+        // Each strength in turn first, until one's worlds serve them all (a strength of 0
+        // draws no learning numbers; the others do).
+        for lead in 0..strengths.len() {
+            let order: Vec<usize> = std::iter::once(lead)
+                .chain((0..strengths.len()).filter(|k| *k != lead))
+                .collect();
+            let variants: Vec<&crate::scenario::Scenario> =
+                order.iter().map(|k| &strengths[*k].1).collect();
+            if let Some(run) = crate::runner::for_each_strength(
+                &variants,
+                range.clone(),
                 threads,
                 &|| {},
                 stop,
-                &mut |outcomes| values.add(k, &outcomes),
-            )?;
-            if !finished {
-                return Ok(None);
+                false,
+                &mut |k, outcomes| values.add(order[k], &outcomes),
+            ) {
+                return Ok(run?.finished.then_some(values.out));
             }
         }
-        block = match kept.map(|k| k.held()) {
-            Some((worlds, bytes)) if worlds > 0 && bytes > 0 => {
-                u32::try_from(budget / bytes.div_ceil(worlds))
-                    .unwrap_or(u32::MAX)
-                    .clamp(1, 1024)
-            }
-            _ => u32::MAX,
-        };
-        from = to;
+    }
+    for (k, (_, s)) in strengths.iter().enumerate() {
+        let finished =
+            crate::runner::for_each(s, range.clone(), threads, &|| {}, stop, &mut |outcomes| {
+                values.add(k, &outcomes)
+            })?;
+        if !finished {
+            return Ok(None);
+        }
     }
     Ok(Some(values.out))
 }
@@ -341,12 +358,13 @@ mod tests {
         s
     }
 
-    /// The blocks with kept worlds give every strength's values, bit for bit and in
-    /// replication order, as the strengths run one after another over the whole range:
-    /// on the baseline (worlds of about 1.6 MB: a first block of 8, then the rest) and on
-    /// a scenario of strength 0 (its own worlds lack the learning draws the others need).
+    /// The strengths sharing each model's warm-up give every strength's values, bit for
+    /// bit and in replication order, as the strengths run one after another over the
+    /// whole range: on the baseline (the strength 0 first, whose worlds lack the learning
+    /// draws the others need, so the shared worlds are the next's) and on a scenario of
+    /// strength 0.
     #[test]
-    fn the_blocks_give_the_values_strength_by_strength_gives() {
+    fn the_shared_warm_ups_give_the_values_strength_by_strength_gives() {
         let cases = [
             bundled(
                 "baseline.toml",
@@ -393,5 +411,89 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Two services that depend on each other, every incident impairing the other an hour
+    /// later: at strength 0 the chains never stop and the run is refused; at 10, one done
+    /// follow-up (two hours after each restore) makes a service fully resilient.
+    const CYCLE: &str = "name = \"cycle\"\nhorizon = \"60d\"\nwarmup = \"0h\"\nreplications = 3\nmodels = [\"you-run\", \"ops-run\"]\n[learning]\nincentive = 10\ndone_when_felt = 1\ndone_when_woken = 1\ndone_when_handed_off = 1\ndelay = { dist = \"constant\", value = \"2h\" }\n[cascades]\nprobability = 1.0\nresilience = 0.0\nstep = 0.5\ndelay = \"1h\"\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"x\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\ndepends_on = [\"y\"]\n[[services]]\nname = \"y\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\ndepends_on = [\"x\"]\n";
+
+    /// The scenario's own outcomes on `range`, run alone.
+    fn alone(scenario: &crate::scenario::Scenario, range: std::ops::Range<u32>) -> String {
+        let mut out = Vec::new();
+        let finished = crate::runner::for_each::<crate::runner::RunError>(
+            scenario,
+            range,
+            Some(2),
+            &|| {},
+            &|| false,
+            &mut |o| {
+                out.extend(o);
+                Ok(())
+            },
+        );
+        assert!(finished.unwrap());
+        format!("{out:?}")
+    }
+
+    /// `beside` on `range`: whether it ran, the own outcomes it passed on, and the others'
+    /// values; `None` when it could not share.
+    fn run_beside(
+        scenario: &crate::scenario::Scenario,
+        range: std::ops::Range<u32>,
+    ) -> Option<(bool, String, Option<Vec<StrengthValues>>)> {
+        let mut own = Vec::new();
+        let run = beside::<crate::runner::RunError>(
+            scenario,
+            range,
+            Some(2),
+            &|| {},
+            &|| false,
+            &mut |o| {
+                own.extend(o);
+                Ok(())
+            },
+        )?;
+        let run = run.unwrap();
+        Some((run.finished, format!("{own:?}"), run.values))
+    }
+
+    /// Beside the scenario's own run, the other strengths change nothing in it: its
+    /// outcomes are those it gives alone, and theirs are [`simulate_range`]'s. When one of
+    /// them runs away, the own run still runs (without their values); a scenario of
+    /// strength 0, whose worlds lack the draws the others need, runs alone.
+    #[test]
+    fn the_other_strengths_beside_the_run_change_nothing_in_it() {
+        let baseline = bundled(
+            "baseline.toml",
+            include_str!("../../scenarios/baseline.toml"),
+            5,
+        );
+        let range = 1..5;
+        let (finished, own, values) = run_beside(&baseline, range.clone()).unwrap();
+        assert!(finished);
+        assert!(
+            own == alone(&baseline, range.clone()),
+            "the own outcomes differ"
+        );
+        let separately = simulate_range(&baseline, range, Some(2), &|| false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(format!("{values:?}"), format!("{:?}", Some(separately)));
+
+        let cycle = crate::scenario::parse(CYCLE, "cycle.toml").unwrap();
+        let (finished, own, values) = run_beside(&cycle, 0..3).unwrap();
+        assert!(finished);
+        assert!(values.is_none(), "a strength that ran away has no values");
+        assert!(own == alone(&cycle, 0..3), "the own outcomes differ");
+        let why = simulate_range(&cycle, 0..3, Some(2), &|| false).unwrap_err();
+        assert!(why.contains("ran away"), "{why}");
+
+        let mmc = bundled(
+            "mmc-check.toml",
+            include_str!("../../scenarios/mmc-check.toml"),
+            3,
+        );
+        assert!(run_beside(&mmc, 0..3).is_none());
     }
 }

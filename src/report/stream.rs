@@ -28,6 +28,11 @@ pub struct Keep {
     /// Keep each outcome's scalars, without its weekly, quarterly and histogram series
     /// ([`Outcome::light`]): what `--breakeven` judges the run's verdicts on.
     pub outcomes: bool,
+    /// Run the report's other strengths of learning beside the scenario's own, sharing
+    /// each replication's world and each model's warm-up ([`super::incentive::beside`]),
+    /// where they can: their values go into the report's data, or into
+    /// [`Streamed::strengths`] when no data is gathered.
+    pub strengths: bool,
 }
 
 /// Why a streamed run failed.
@@ -56,6 +61,9 @@ pub struct Streamed {
     /// The outcomes' scalars ([`Outcome::light`]), ordered by replication then model, when asked
     /// for; else empty.
     pub outcomes: Vec<Outcome>,
+    /// The other strengths' values, when they ran beside the scenario's own
+    /// ([`Keep::strengths`]) and no report data was gathered to hold them.
+    pub strengths: Option<Vec<crate::export::StrengthValues>>,
 }
 
 /// The five tables of a run, the report's data and (when asked) the outcomes' scalars,
@@ -133,6 +141,7 @@ pub fn run(
         gather,
         outcomes: keep.outcomes.then(Vec::new),
     };
+    let mut strengths = None;
     let note = match held {
         Some((outcomes, note)) => {
             let models = scenario.models.len().max(1);
@@ -148,14 +157,35 @@ pub fn run(
         }
         None => {
             (progress.planned)(count);
-            let finished = for_each(
-                &scenario,
-                range,
-                options.threads,
-                progress.tick,
-                progress.stop,
-                &mut |outcomes| filling.push(outcomes),
-            )?;
+            let mut push = |outcomes| filling.push(outcomes);
+            let beside = keep
+                .strengths
+                .then(|| {
+                    super::incentive::beside(
+                        &scenario,
+                        range.clone(),
+                        options.threads,
+                        progress.tick,
+                        progress.stop,
+                        &mut push,
+                    )
+                })
+                .flatten();
+            let finished = match beside {
+                Some(run) => {
+                    let run = run?;
+                    strengths = run.values;
+                    run.finished
+                }
+                None => for_each(
+                    &scenario,
+                    range,
+                    options.threads,
+                    progress.tick,
+                    progress.stop,
+                    &mut push,
+                )?,
+            };
             if !finished {
                 return Ok(None);
             }
@@ -169,14 +199,21 @@ pub fn run(
         ..
     } = filling;
     tables.finish()?;
-    let data = match gather {
+    let mut data = match gather {
         Some(g) => g.finish()?,
         None => None,
     };
+    if let Some(d) = data.as_mut()
+        && let Some(values) = strengths.take()
+    {
+        // Set once, here: the report reads them instead of running the strengths again.
+        let _ = d.strengths.set(Ok(values));
+    }
     Ok(Some(Streamed {
         scenario,
         note,
         data,
         outcomes: outcomes.unwrap_or_default(),
+        strengths,
     }))
 }

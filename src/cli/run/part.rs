@@ -15,6 +15,8 @@ pub(super) struct Part<'a> {
     pub(super) scenario: &'a whoruns::Scenario,
     pub(super) scenario_text: &'a str,
     pub(super) seconds: f64,
+    /// The block's values at the other strengths, when they ran beside it.
+    pub(super) strengths: Option<Vec<whoruns::export::StrengthValues>>,
 }
 
 /// A shard writes its tables and a manifest; `whoruns merge` makes the results.
@@ -31,7 +33,13 @@ pub(super) fn publish(
         let block = shards::range(scenario.replications, shard);
         let start = block.start;
         let stop = || dest.interrupt.raised();
-        match whoruns::report::incentive::simulate_range(scenario, block, args.threads, &stop) {
+        let values = match part.strengths.clone() {
+            Some(v) => Ok(Some(v)),
+            None => {
+                whoruns::report::incentive::simulate_range(scenario, block, args.threads, &stop)
+            }
+        };
+        match values {
             Ok(Some(v)) => out_files.push((
                 whoruns::export::STRENGTHS.into(),
                 whoruns::export::to_parquet(&mut whoruns::export::strengths_frame(&v, start)?)?,
