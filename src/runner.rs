@@ -234,10 +234,16 @@ pub type VariantSink<'a, E> = dyn FnMut(usize, Vec<Outcome>) -> Result<(), E> + 
 /// [`for_each`] gives each variant, bit for bit. `progress` is called after each
 /// replication, `stop` asked before each.
 ///
+/// The first variant's outcomes are whole; the others' are [`Outcome::light`] (their
+/// scalars: what the report's strengths read), so that the replications waiting for the
+/// sink hold about what a run of the first alone holds.
+///
 /// A replication that ran away under the first variant ends the run, as in [`for_each`].
-/// Under another, it ends the run too, unless `spare_first`: then the other variants are
-/// dropped from then on (the sink sees only the first's outcomes, and
-/// [`VariantsRun::complete`] is false) and the first runs to the end.
+/// Under another, it ends the run too, unless `spare_first`: then the first runs to the
+/// end, the others are no longer simulated once a worker has seen it, and
+/// [`VariantsRun::complete`] is false. The sink may still get the others' outcomes of
+/// replications simulated before, and lacks them for some: a caller must then drop what
+/// it gathered of them.
 ///
 /// `None` when they cannot share a warm-up: they differ in more than their strength
 /// ([`crate::engine::same_but_strength`]), a model's policy differs between them, or the
@@ -270,28 +276,31 @@ pub fn for_each_strength<E: From<RunError>>(
     }
     let drawn = Drawn::Own(Arc::new(spec));
     let models = policies.len();
+    // Set when another variant ran away and the first is spared.
     let dropped = std::sync::atomic::AtomicBool::new(false);
     let simulate = |replication| {
+        use std::sync::atomic::Ordering::Relaxed;
         let seed = replication_seed(first.seed, replication);
         let world = drawn.world(seed);
+        // Once another variant ran away (and the first is spared), the first alone.
+        let run = if dropped.load(Relaxed) {
+            &variants[..1]
+        } else {
+            variants
+        };
         // Variant after variant, each the scenario's models in order.
-        let mut out: Vec<Option<Outcome>> = vec![None; variants.len() * models];
+        let mut out: Vec<Option<Outcome>> = vec![None; run.len() * models];
         for (m, policy) in policies.iter().enumerate() {
             let outcomes =
-                crate::engine::simulate_strengths(variants, &world, policy, replication, seed);
+                crate::engine::simulate_strengths(run, &world, policy, replication, seed);
             for (k, o) in outcomes.into_iter().enumerate() {
-                out[k * models + m] = Some(o);
+                out[k * models + m] = Some(if k == 0 { o } else { o.light() });
             }
         }
         let mut out: Vec<Outcome> = out.into_iter().flatten().collect();
-        if spare_first {
-            use std::sync::atomic::Ordering::Relaxed;
-            if out[models..].iter().any(|o| o.runaway.is_some()) {
-                dropped.store(true, Relaxed);
-            }
-            if dropped.load(Relaxed) {
-                out.truncate(models);
-            }
+        if spare_first && out[models..].iter().any(|o| o.runaway.is_some()) {
+            dropped.store(true, Relaxed);
+            out.truncate(models);
         }
         out
     };
@@ -318,7 +327,8 @@ pub fn for_each_strength<E: From<RunError>>(
 pub struct VariantsRun {
     /// Every replication ran (`false`: asked to stop).
     pub finished: bool,
-    /// Every variant's outcomes reached the sink (`false`: one but the first ran away).
+    /// Every variant's outcomes reached the sink (`false`: one but the first ran away, and
+    /// the others' are incomplete).
     pub complete: bool,
 }
 

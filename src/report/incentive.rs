@@ -379,7 +379,7 @@ mod tests {
         ];
         for scenario in cases {
             let range = 1..scenario.replications;
-            let blocks = simulate_range(&scenario, range.clone(), Some(2), &|| false)
+            let shared = simulate_range(&scenario, range.clone(), Some(2), &|| false)
                 .unwrap()
                 .unwrap();
             let strengths = others(&scenario);
@@ -393,8 +393,8 @@ mod tests {
             )
             .unwrap()
             .unwrap();
-            assert_eq!(blocks.len(), ordered.len());
-            for (a, b) in blocks.iter().zip(&ordered) {
+            assert_eq!(shared.len(), ordered.len());
+            for (a, b) in shared.iter().zip(&ordered) {
                 assert_eq!(
                     (a.strength, a.model, &a.metric),
                     (b.strength, b.model, &b.metric)
@@ -459,7 +459,8 @@ mod tests {
     }
 
     /// Beside the scenario's own run, the other strengths change nothing in it: its
-    /// outcomes are those it gives alone, and theirs are [`simulate_range`]'s. When one of
+    /// outcomes are those it gives alone, and theirs are those of the strengths run one
+    /// after another. When one of
     /// them runs away, the own run still runs (without their values); a scenario of
     /// strength 0, whose worlds lack the draws the others need, runs alone.
     #[test]
@@ -476,7 +477,9 @@ mod tests {
             own == alone(&baseline, range.clone()),
             "the own outcomes differ"
         );
-        let separately = simulate_range(&baseline, range, Some(2), &|| false)
+        // Against the strengths run one after another, each on its own worlds.
+        let strengths = others(&baseline);
+        let separately = run_strengths(&baseline, &strengths, range, Some(2), &|| false, false)
             .unwrap()
             .unwrap();
         assert_eq!(format!("{values:?}"), format!("{:?}", Some(separately)));

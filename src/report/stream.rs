@@ -61,9 +61,10 @@ pub struct Streamed {
     /// The outcomes' scalars ([`Outcome::light`]), ordered by replication then model, when asked
     /// for; else empty.
     pub outcomes: Vec<Outcome>,
-    /// The other strengths' values, when they ran beside the scenario's own
-    /// ([`Keep::strengths`]) and no report data was gathered to hold them.
-    pub strengths: Option<Vec<crate::export::StrengthValues>>,
+    /// When the other strengths ran beside the scenario's own ([`Keep::strengths`]) and no
+    /// report data was gathered to hold them: their values, or `None` when one of them ran
+    /// away (running them again would only say so again).
+    pub strengths: Option<Option<Vec<crate::export::StrengthValues>>>,
 }
 
 /// The five tables of a run, the report's data and (when asked) the outcomes' scalars,
@@ -174,7 +175,7 @@ pub fn run(
             let finished = match beside {
                 Some(run) => {
                     let run = run?;
-                    strengths = run.values;
+                    strengths = Some(run.values);
                     run.finished
                 }
                 None => for_each(
@@ -204,7 +205,7 @@ pub fn run(
         None => None,
     };
     if let Some(d) = data.as_mut()
-        && let Some(values) = strengths.take()
+        && let Some(values) = strengths.take().flatten()
     {
         // Set once, here: the report reads them instead of running the strengths again.
         let _ = d.strengths.set(Ok(values));

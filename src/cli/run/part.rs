@@ -15,8 +15,9 @@ pub(super) struct Part<'a> {
     pub(super) scenario: &'a whoruns::Scenario,
     pub(super) scenario_text: &'a str,
     pub(super) seconds: f64,
-    /// The block's values at the other strengths, when they ran beside it.
-    pub(super) strengths: Option<Vec<whoruns::export::StrengthValues>>,
+    /// When the other strengths ran beside the block: their values, or `None` when one of
+    /// them ran away.
+    pub(super) strengths: Option<Option<Vec<whoruns::export::StrengthValues>>>,
 }
 
 /// A shard writes its tables and a manifest; `whoruns merge` makes the results.
@@ -34,7 +35,9 @@ pub(super) fn publish(
         let start = block.start;
         let stop = || dest.interrupt.raised();
         let values = match part.strengths.clone() {
-            Some(v) => Ok(Some(v)),
+            Some(Some(v)) => Ok(Some(v)),
+            // Running them again would only say so again.
+            Some(None) => Err(String::new()),
             None => {
                 whoruns::report::incentive::simulate_range(scenario, block, args.threads, &stop)
             }
