@@ -1,7 +1,9 @@
 //! Benchmarks: `engine` (incidents per second on `mmc-check`, one thread), `rng_floor`
 //! (only the random draws that replication consumes: the floor no engine can beat) and
 //! `baseline` (replications per second with all models, on 1 and 2 threads), and
-//! `calibrate` (incident-log rows read and checked, and fitted, per second).
+//! `calibrate` (incident-log rows read and checked, and fitted, per second), and
+//! `report-strengths` (the report's runs at the other strengths of learning: sharing each
+//! model's warm-up, against each strength run on its own).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -104,5 +106,51 @@ fn calibrate(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mmc, baseline, long_run, calibrate);
+/// The baseline's report section "Across the long-run strength" on 4 replications, one
+/// thread: its three other strengths sharing each replication's world and each model's
+/// warm-up (`incentive::simulate_range`), against the same three run one after another,
+/// each from the start (what they cost before session 12).
+fn report_strengths(c: &mut Criterion) {
+    let mut s = load("baseline.toml");
+    s.replications = 4;
+    let others: Vec<_> = whoruns::report::incentive::STRENGTHS
+        .iter()
+        .filter(|k| **k != s.learning.incentive)
+        .map(|k| {
+            let mut v = s.clone();
+            v.set_incentive(*k);
+            v
+        })
+        .collect();
+    let mut g = c.benchmark_group("report-strengths");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(u64::from(s.replications)));
+    g.bench_function("shared-warm-up", |b| {
+        b.iter(|| {
+            black_box(
+                whoruns::report::incentive::simulate_range(&s, 0..s.replications, Some(1), &|| {
+                    false
+                })
+                .expect("strengths"),
+            )
+        })
+    });
+    g.bench_function("one-by-one", |b| {
+        b.iter(|| {
+            for v in &others {
+                black_box(run(v, Some(1), &|| {}).expect("run"));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    mmc,
+    baseline,
+    long_run,
+    calibrate,
+    report_strengths
+);
 criterion_main!(benches);
