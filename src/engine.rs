@@ -282,7 +282,7 @@ struct Snapshot {
 }
 
 /// One model's simulation of one replication. Cloned where variants of a scenario share
-/// their start ([`simulate_strengths`]).
+/// their start ([`simulate_variants`]).
 #[derive(Clone)]
 struct Sim<'a> {
     scenario: &'a Scenario,
@@ -421,28 +421,39 @@ pub fn simulate_policy(
     outcome
 }
 
-/// Whether `a` and `b` are one scenario at two strengths of the long-run mechanisms
-/// (`learning.incentive`), and nothing else between them differs: what
-/// [`simulate_strengths`] asks of its variants. Compared field by field through their
-/// `Debug` text (every field, every number to the bit: `Debug` writes floats so that they
-/// read back exactly), once per run, not per replication.
-pub fn same_but_strength(a: &Scenario, b: &Scenario) -> bool {
+/// Whether `a` and `b` differ at most in what acts only after the warm-up: the long-run
+/// mechanisms' settings (`learning`, but for the follow-ups' `delay`, which the worlds
+/// draw; `telemetry`; `cascades.step`). Until the warm-up's end their simulations are then
+/// one and the same, event for event: what [`simulate_variants`] asks of its variants.
+///
+/// Before the warm-up's end no follow-up is scheduled (`follow_up` returns), so the
+/// `done_when_*` shares, `handed_off_delay_factor` and `effort` are not read; and nothing
+/// of the long run moves (`engine::long_run`: every rate and telemetry multiplier is
+/// exactly 1, resilience as written, whatever `incentive`, `step`, `floor`,
+/// `drift_per_year`, `telemetry.*` and `cascades.step`). Compared field by field through
+/// their `Debug` text (every field, every number to the bit), once per run, not per
+/// replication.
+pub fn same_warm_up(a: &Scenario, b: &Scenario) -> bool {
     let mut b = b.clone();
-    b.set_incentive(a.learning.incentive);
+    let delay = std::mem::replace(&mut b.learning.delay, a.learning.delay.clone());
+    b.learning = a.learning.clone();
+    b.learning.delay = delay;
+    b.telemetry = a.telemetry.clone();
+    b.cascades.step = a.cascades.step;
     format!("{a:?}") == format!("{b:?}")
 }
 
-/// Simulates `policy` on `world` under each of `variants`, one scenario at several
-/// strengths of the long-run mechanisms (each pair [`same_but_strength`], and `policy`
-/// the same under each), and measures each outcome, in `variants`' order.
+/// Simulates `policy` on `world` under each of `variants`, one scenario with several
+/// settings of the long-run mechanisms (each pair [`same_warm_up`], and `policy` the same
+/// under each), and measures each outcome, in `variants`' order.
 ///
-/// The mechanisms act only after the warm-up (`engine::long_run`: before it nothing moves,
-/// whatever the strength), so until then the variants' simulations are one and the same,
-/// event for event. It is simulated once, to the last event before the warm-up's end, and
-/// carried on from there under each variant with that variant's mechanisms, from their
-/// state at the start (which is still theirs then). Each outcome is bit for bit
-/// [`simulate_policy`]'s under its variant (`tests::a_shared_warm_up_gives_each_strength_its_own_run`).
-pub fn simulate_strengths(
+/// The mechanisms act only after the warm-up ([`same_warm_up`]), so until then the
+/// variants' simulations are one and the same, event for event. It is simulated once, to
+/// the last event before the warm-up's end, and carried on from there under each variant
+/// with that variant's mechanisms, from their state at the start (which is still theirs
+/// then). Each outcome is bit for bit [`simulate_policy`]'s under its variant
+/// (`tests::a_shared_warm_up_gives_each_variant_its_own_run`).
+pub fn simulate_variants(
     variants: &[&Scenario],
     world: &World,
     policy: &Policy,
@@ -458,7 +469,7 @@ pub fn simulate_strengths(
             .all(|v| v.warmup_hours.to_bits() == first.warmup_hours.to_bits()
                 && v.horizon_hours.to_bits() == first.horizon_hours.to_bits()
                 && v.seed == first.seed),
-        "variants that differ in more than their strength"
+        "variants that differ in their warm-up"
     );
     let mut shared = Sim::new(first, world, policy, seed);
     shared.begin();
@@ -1742,10 +1753,11 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_warm_up_gives_each_strength_its_own_run() {
+    fn a_shared_warm_up_gives_each_variant_its_own_run() {
         // Feedback and cascades, freezes holding changes (deferred and dropped), readiness
         // reviews, hand-offs, a warm-up of none and one longer than the run: each model's
-        // outcome at each strength is the one its own run gives, to the bit.
+        // outcome under each setting of the long-run mechanisms (its strength, and each
+        // other setting moved) is the one its own run gives, to the bit.
         let baseline = include_str!("../scenarios/baseline.toml");
         let year = crate::units::HOURS_PER_YEAR;
         let scenarios = [
@@ -1778,7 +1790,7 @@ mod tests {
             ),
         ];
         for scenario in &scenarios {
-            let variants: Vec<Scenario> = [scenario.learning.incentive, 0.0, 0.5, 1.0, 2.0]
+            let mut variants: Vec<Scenario> = [scenario.learning.incentive, 0.0, 0.5, 1.0, 2.0]
                 .iter()
                 .map(|k| {
                     let mut v = scenario.clone();
@@ -1786,8 +1798,22 @@ mod tests {
                     v
                 })
                 .collect();
+            let moved: [fn(&mut Scenario); 7] = [
+                |v| v.learning.done_when_felt = 0.3,
+                |v| v.learning.handed_off_delay_factor = 5.0,
+                |v| v.learning.effort_hours *= 3.0,
+                |v| (v.learning.step, v.learning.floor) = (0.3, 0.2),
+                |v| v.learning.drift_per_year = 0.9,
+                |v| (v.telemetry.best, v.telemetry.use_step) = (0.4, 0.3),
+                |v| (v.cascades.step, v.telemetry.decay_per_year) = (0.4, 0.9),
+            ];
+            for m in moved {
+                let mut v = variants[4].clone();
+                m(&mut v);
+                variants.push(v);
+            }
             let refs: Vec<&Scenario> = variants.iter().collect();
-            assert!(refs.iter().all(|v| same_but_strength(scenario, v)));
+            assert!(refs.iter().all(|v| same_warm_up(scenario, v)));
             let policies = crate::models::policies(&variants[4]);
             let seed = replication_seed(scenario.seed, 3);
             let world = World::generate_from(
@@ -1795,13 +1821,13 @@ mod tests {
                 seed,
             );
             for policy in &policies {
-                let shared = simulate_strengths(&refs, &world, policy, 3, seed);
+                let shared = simulate_variants(&refs, &world, policy, 3, seed);
                 assert_eq!(shared.len(), variants.len());
-                for (v, o) in variants.iter().zip(&shared) {
+                for (k, (v, o)) in variants.iter().zip(&shared).enumerate() {
                     let own = simulate_policy(v, &world, policy, 3, seed);
                     assert!(
                         format!("{own:?}") == format!("{o:?}"),
-                        "{} under {:?} at strength {}: the shared warm-up's outcome differs",
+                        "{} under {:?}, variant {k} (strength {}): the shared warm-up's outcome differs",
                         scenario.name,
                         policy.model,
                         v.learning.incentive
@@ -1812,17 +1838,27 @@ mod tests {
     }
 
     #[test]
-    fn scenarios_that_differ_in_more_than_their_strength_are_not_alike() {
+    fn scenarios_that_differ_in_their_warm_up_are_not_alike() {
         let s = baseline_with_window("4w");
-        let mut stronger = s.clone();
-        stronger.set_incentive(2.0);
-        assert!(same_but_strength(&s, &stronger));
-        let mut other = stronger.clone();
-        other.knowledge.erosion_per_deploy *= 1.5;
-        assert!(!same_but_strength(&s, &other));
-        let mut later = stronger;
-        later.warmup_hours += 1.0;
-        assert!(!same_but_strength(&s, &later));
+        let mut later = s.clone();
+        later.set_incentive(2.0);
+        later.learning.step = 0.5;
+        later.telemetry.worst = 2.0;
+        later.cascades.step = 0.9;
+        assert!(same_warm_up(&s, &later));
+        let changes: [fn(&mut Scenario); 5] = [
+            |v| v.knowledge.erosion_per_deploy *= 1.5,
+            |v| v.warmup_hours += 1.0,
+            // Drawn by the worlds, and acting from the first hour.
+            |v| v.learning.delay = crate::dist::Dist::Constant(1.0),
+            |v| v.cascades.probability = 0.5,
+            |v| v.cascades.resilience = 0.1,
+        ];
+        for change in changes {
+            let mut other = later.clone();
+            change(&mut other);
+            assert!(!same_warm_up(&s, &other));
+        }
     }
 
     #[test]

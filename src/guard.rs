@@ -167,7 +167,7 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
     let week_values = reps * models * (1.0 + tiers);
     let weekly = 8.0 * (week_values * weeks).min((WEEKLY_BLOCK_VALUES as f64).max(week_values));
     // With its report, each thread also carries a clone of a model's simulation on at the
-    // other strengths of learning (`engine::simulate_strengths`): a second engine state.
+    // other strengths of learning (`engine::simulate_variants`): a second engine state.
     let forked = whole.events_per_world * ENGINE_BYTES_PER_EVENT;
     Size {
         memory_bytes: threads.max(1) as f64 * (world_bytes + forked)

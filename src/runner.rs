@@ -226,41 +226,42 @@ pub fn for_each_in<E: From<RunError>>(
 /// Takes one replication's outcomes under variant `k` of a scenario.
 pub type VariantSink<'a, E> = dyn FnMut(usize, Vec<Outcome>) -> Result<(), E> + 'a;
 
-/// Every model of `variants`, one scenario at several strengths of the long-run mechanisms,
-/// on replications `range`, as [`for_each`] runs one: each replication's world drawn once
-/// for all of them, and each model's warm-up simulated once and carried on under each
-/// strength ([`crate::engine::simulate_strengths`]). The sink gets each replication's
-/// outcomes under each variant in turn, `(k, outcomes)` in `variants`' order: the outcomes
+/// Every model of `variants`, one scenario with several settings of the long-run
+/// mechanisms ([`crate::engine::same_warm_up`]), on replications `range`, as [`for_each`]
+/// runs one: each replication's world drawn (or taken from `sharing.kept`) once for all of
+/// them, and each model's warm-up simulated once and carried on under each variant
+/// ([`crate::engine::simulate_variants`]). The sink gets each replication's outcomes
+/// under each variant in turn, `(k, outcomes)` in `variants`' order: the outcomes
 /// [`for_each`] gives each variant, bit for bit. `progress` is called after each
 /// replication, `stop` asked before each.
 ///
 /// The first variant's outcomes are whole; the others' are [`Outcome::light`] (their
-/// scalars: what the report's strengths read), so that the replications waiting for the
-/// sink hold about what a run of the first alone holds.
+/// scalars: what the report's strengths and a sensitivity analysis's points read), so that
+/// the replications waiting for the sink hold about what a run of the first alone holds.
 ///
 /// A replication that ran away under the first variant ends the run, as in [`for_each`].
-/// Under another, it ends the run too, unless `spare_first`: then the first runs to the
-/// end, the others are no longer simulated once a worker has seen it, and
+/// Under another, it ends the run too, unless `sharing.spare_first`: then the first runs
+/// to the end, the others are no longer simulated once a worker has seen it, and
 /// [`VariantsRun::complete`] is false. The sink may still get the others' outcomes of
 /// replications simulated before, and lacks them for some: a caller must then drop what
 /// it gathered of them.
 ///
-/// `None` when they cannot share a warm-up: they differ in more than their strength
-/// ([`crate::engine::same_but_strength`]), a model's policy differs between them, or the
-/// first variant's world does not serve them all. Run them one by one then.
-pub fn for_each_strength<E: From<RunError>>(
+/// `None` when they cannot share a warm-up: they differ in more than the long-run settings,
+/// a model's policy differs between them, or the first variant's worlds do not serve them
+/// all. Run them one by one then.
+pub fn for_each_variant<E: From<RunError>>(
     variants: &[&Scenario],
     range: Range<u32>,
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
     stop: &(dyn Fn() -> bool + Sync),
-    spare_first: bool,
+    sharing: Sharing<'_>,
     sink: &mut VariantSink<'_, E>,
 ) -> Option<Result<VariantsRun, E>> {
     let first = *variants.first()?;
     let policies = policies(first);
     let alike = |v: &Scenario| {
-        crate::engine::same_but_strength(first, v)
+        crate::engine::same_warm_up(first, v)
             && format!("{:?}", crate::models::policies(v)) == format!("{policies:?}")
     };
     if !variants.iter().all(|v| alike(v)) {
@@ -274,7 +275,11 @@ pub fn for_each_strength<E: From<RunError>>(
     {
         return None;
     }
-    let drawn = Drawn::Own(Arc::new(spec));
+    let drawn = match sharing.kept {
+        Some(w) if w.serve(&spec) => Drawn::Kept(w),
+        _ => Drawn::Own(Arc::new(spec)),
+    };
+    let spare_first = sharing.spare_first;
     let models = policies.len();
     // Set when another variant ran away and the first is spared.
     let dropped = std::sync::atomic::AtomicBool::new(false);
@@ -291,8 +296,7 @@ pub fn for_each_strength<E: From<RunError>>(
         // Variant after variant, each the scenario's models in order.
         let mut out: Vec<Option<Outcome>> = vec![None; run.len() * models];
         for (m, policy) in policies.iter().enumerate() {
-            let outcomes =
-                crate::engine::simulate_strengths(run, &world, policy, replication, seed);
+            let outcomes = crate::engine::simulate_variants(run, &world, policy, replication, seed);
             for (k, o) in outcomes.into_iter().enumerate() {
                 out[k * models + m] = Some(if k == 0 { o } else { o.light() });
             }
@@ -322,7 +326,17 @@ pub fn for_each_strength<E: From<RunError>>(
     }))
 }
 
-/// How a run of several variants ended ([`for_each_strength`]).
+/// How [`for_each_variant`] shares: the worlds kept across points, if any (used when they
+/// are the first variant's), and whether a runaway under another variant spares the first.
+#[derive(Clone, Copy, Default)]
+pub struct Sharing<'a> {
+    /// Worlds kept across points.
+    pub kept: Option<&'a Worlds>,
+    /// Whether the first variant runs on when another runs away.
+    pub spare_first: bool,
+}
+
+/// How a run of several variants ended ([`for_each_variant`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VariantsRun {
     /// Every replication ran (`false`: asked to stop).

@@ -82,7 +82,7 @@ pub fn simulate(data: &ReportData) -> Result<Vec<StrengthValues>, String> {
 /// The strengths move no world but its optional draws ([`crate::world::WorldSpec`]), and
 /// nothing before the end of the warm-up (the mechanisms act only after it): so each
 /// replication's world is drawn once, and each model's warm-up simulated once and carried
-/// on at every strength ([`crate::engine::simulate_strengths`]). The values are those of
+/// on at every strength ([`crate::engine::simulate_variants`]). The values are those of
 /// the strengths run one after another (a world is a function of its spec and its seed; a
 /// run carried on from the shared warm-up is the strength's own run, to the bit), each
 /// strength's in replication order. When a strength cannot be run (its run ran away), the
@@ -102,7 +102,7 @@ pub fn simulate_range(
 
 /// Runs `scenario` on replications `range` at its own strength and, beside it, at every
 /// other of [`STRENGTHS`], sharing each replication's world and each model's warm-up
-/// ([`crate::runner::for_each_strength`]): `own` gets the scenario's outcomes, its own
+/// ([`crate::runner::for_each_variant`]): `own` gets the scenario's outcomes, its own
 /// run's bit for bit, in replication order. Returns whether every replication ran (`false`:
 /// `stop` said stop) and the other strengths' values as [`simulate_range`] gives them, or
 /// no values when one of them ran away (the report's section then runs them again, one
@@ -120,13 +120,16 @@ pub fn beside<E: From<crate::runner::RunError>>(
     let variants: Vec<&crate::scenario::Scenario> = std::iter::once(scenario)
         .chain(strengths.iter().map(|(_, s)| s))
         .collect();
-    let run = crate::runner::for_each_strength(
+    let run = crate::runner::for_each_variant(
         &variants,
         range,
         threads,
         progress,
         stop,
-        true,
+        crate::runner::Sharing {
+            kept: None,
+            spare_first: true,
+        },
         &mut |k, outcomes| match k {
             0 => own(outcomes),
             _ => Ok(values.add(k - 1, &outcomes)?),
@@ -217,7 +220,7 @@ impl Values {
 
 /// Every strength on `range`. With `shared`, each replication's world is drawn once and
 /// each model's warm-up simulated once for every strength
-/// ([`crate::runner::for_each_strength`]); without (or where they cannot share), strength
+/// ([`crate::runner::for_each_variant`]); without (or where they cannot share), strength
 /// after strength over the whole range, each drawing its own worlds: the same values, and
 /// what tells which strength ran away. `Ok(None)` when `stop` said stop.
 fn run_strengths(
@@ -238,13 +241,13 @@ fn run_strengths(
                 .collect();
             let variants: Vec<&crate::scenario::Scenario> =
                 order.iter().map(|k| &strengths[*k].1).collect();
-            if let Some(run) = crate::runner::for_each_strength(
+            if let Some(run) = crate::runner::for_each_variant(
                 &variants,
                 range.clone(),
                 threads,
                 &|| {},
                 stop,
-                false,
+                crate::runner::Sharing::default(),
                 &mut |k, outcomes| values.add(order[k], &outcomes),
             ) {
                 return Ok(run?.finished.then_some(values.out));

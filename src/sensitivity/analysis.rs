@@ -62,7 +62,10 @@ pub struct SideValues {
 /// `progress` after each replication; `None` when `stop` said stop. A point whose
 /// parameter moves prices only ([`crate::parameter::PRICES`]) is the base's outcomes priced
 /// again ([`crate::engine::reprice`]): the same values, the base simulated once for all
-/// such points.
+/// such points. A point whose parameter acts only after the warm-up (a setting of the
+/// long-run mechanisms, [`crate::engine::same_warm_up`]) is simulated beside the base,
+/// each replication's warm-up simulated once for the base and all such points
+/// ([`Late`]): the same values.
 pub fn simulate(
     plan: &Plan,
     todo: Range<u32>,
@@ -83,8 +86,23 @@ pub fn simulate(
     let run = |s: &Scenario, progress: &(dyn Fn() + Sync)| {
         run_range_in(Some(&kept), s, 0..s.replications, threads, progress, stop)
     };
-    let mut base: Option<Vec<Outcome>> = None;
-    if with_base || todo.clone().any(priced) {
+    let late = match Late::run(
+        plan,
+        todo.clone(),
+        &kept,
+        threads,
+        (progress, with_base),
+        stop,
+    ) {
+        Ok(Some(late)) => Some(late),
+        Ok(None) => return Ok(None),
+        // A point that ran away: run them one by one, so that the first to run away in
+        // the plan's order is the one named, as without sharing.
+        Err(RunError::Runaway { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let mut base: Option<Vec<Outcome>> = late.as_ref().and_then(|l| l.base.clone());
+    if base.is_none() && (with_base || todo.clone().any(priced)) {
         let quiet = &|| {};
         let Some(b) = run(&plan.base, if with_base { progress } else { quiet })? else {
             return Ok(None);
@@ -105,6 +123,19 @@ pub fn simulate(
         let Some(p) = plan.points.get(i as usize) else {
             continue;
         };
+        if let Some(values) = late.as_ref().and_then(|l| l.values(i)) {
+            for (k, o) in outputs.iter().enumerate() {
+                for (side, v) in [(Side::Low, &values[0][k]), (Side::High, &values[1][k])] {
+                    sides.push(SideValues {
+                        point: i,
+                        output: o.name(),
+                        side,
+                        values: v.clone(),
+                    });
+                }
+            }
+            continue;
+        }
         let side = |s: &Scenario| -> Result<Option<Vec<Outcome>>, RunError> {
             match (&base, priced(i)) {
                 (Some(b), true)
@@ -138,6 +169,106 @@ pub fn simulate(
         }
     }
     Ok(Some(sides))
+}
+
+/// The points of a block whose parameter acts only after the warm-up, simulated beside the
+/// base ([`crate::runner::for_each_variant`]): the base's outcomes, and each such point's
+/// outputs' values at its low and high ends.
+struct Late {
+    /// The base's outcomes, when the points could share its warm-ups.
+    base: Option<Vec<Outcome>>,
+    /// The points, in order.
+    points: Vec<u32>,
+    /// Per point, per side (low, high), per output: one value per replication.
+    values: Vec<[Vec<Vec<f64>>; 2]>,
+}
+
+impl Late {
+    /// Runs the base and the points of `todo` that act only after the warm-up, sharing its
+    /// warm-ups; `Ok(None)` when stopped. Without such points, or when they cannot share
+    /// (the runner says which can), nothing runs: the points run as any other.
+    /// `progress` is called once per replication of each point's side, and of the base
+    /// when `with_base`.
+    fn run(
+        plan: &Plan,
+        todo: Range<u32>,
+        kept: &Worlds,
+        threads: Option<usize>,
+        (progress, with_base): (&(dyn Fn() + Sync), bool),
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Late>, RunError> {
+        let points: Vec<u32> = todo
+            .filter(|i| {
+                plan.points.get(*i as usize).is_some_and(|p| {
+                    !crate::parameter::priced_lever_or_key(&p.parameter)
+                        && crate::engine::same_warm_up(&plan.base, &p.low)
+                        && crate::engine::same_warm_up(&plan.base, &p.high)
+                })
+            })
+            .collect();
+        let outputs = plan.outputs();
+        let mut late = Late {
+            base: None,
+            values: vec![
+                [
+                    vec![Vec::new(); outputs.len()],
+                    vec![Vec::new(); outputs.len()]
+                ];
+                points.len()
+            ],
+            points,
+        };
+        if late.points.is_empty() {
+            return Ok(Some(late));
+        }
+        let mut variants = vec![&plan.base];
+        for i in &late.points {
+            let p = &plan.points[*i as usize];
+            variants.extend([&p.low, &p.high]);
+        }
+        let ticks = usize::from(with_base) + 2 * late.points.len();
+        let each = || (0..ticks).for_each(|_| progress());
+        let mut base = Vec::new();
+        let sharing = crate::runner::Sharing {
+            kept: Some(kept),
+            spare_first: false,
+        };
+        let run = crate::runner::for_each_variant(
+            &variants,
+            0..plan.base.replications,
+            threads,
+            &each,
+            stop,
+            sharing,
+            &mut |k, outcomes| {
+                match k.checked_sub(1) {
+                    None => base.extend(outcomes),
+                    Some(j) => {
+                        for (o, output) in outputs.iter().enumerate() {
+                            late.values[j / 2][j % 2][o].extend(output.values(&outcomes));
+                        }
+                    }
+                }
+                Ok::<(), RunError>(())
+            },
+        );
+        match run {
+            None => {
+                late.points.clear();
+                Ok(Some(late))
+            }
+            Some(run) => Ok(run?.finished.then_some(Late {
+                base: Some(base),
+                ..late
+            })),
+        }
+    }
+
+    /// Point `i`'s values, per side and output, when it ran here.
+    fn values(&self, i: u32) -> Option<&[Vec<Vec<f64>>; 2]> {
+        let j = self.points.iter().position(|p| *p == i)?;
+        self.values.get(j)
+    }
 }
 
 /// The finished analysis.
@@ -242,5 +373,84 @@ mod tests {
             analyse(&p, &sides),
             Err(SensitivityError::MissingValues { .. })
         ));
+    }
+
+    /// Points whose parameter acts only after the warm-up run beside the base, sharing its
+    /// warm-ups; their values, and the base's, are those of each scenario run on its own.
+    #[test]
+    fn points_sharing_the_base_warm_up_give_their_own_values() {
+        let text: String = include_str!("../../scenarios/baseline.toml")
+            .lines()
+            .map(|l| match l {
+                l if l.starts_with("horizon =") => "horizon = \"39w\"".to_string(),
+                l if l.starts_with("warmup =") => "warmup = \"26w\"".to_string(),
+                l => l.to_string(),
+            })
+            .map(|l| l + "\n")
+            .collect();
+        let mut base = crate::scenario::parse(&text, "baseline.toml").unwrap();
+        base.set_replications(3).unwrap();
+        let params = [
+            "learning.step",
+            "knowledge.erosion_per_deploy",
+            "telemetry.best",
+            "cascades.step",
+            "costs.standby_per_hour",
+            "learning.done_when_felt",
+        ];
+        let spec = Spec {
+            params: params.iter().map(|p| p.to_string()).collect(),
+            ..Spec::default()
+        };
+        let p = plan(&text, &base, &spec).unwrap();
+        let n = p.points.len() as u32;
+        let kept = Worlds::new(&p.base, crate::world::KEEP_BUDGET);
+        let late = Late::run(&p, 0..n, &kept, Some(2), (&|| {}, true), &|| false)
+            .unwrap()
+            .unwrap();
+        let shared: Vec<&str> = late
+            .points
+            .iter()
+            .map(|i| p.points[*i as usize].parameter.as_str())
+            .collect();
+        assert_eq!(
+            shared,
+            [
+                "learning.step",
+                "telemetry.best",
+                "cascades.step",
+                "learning.done_when_felt"
+            ]
+        );
+        let sides = simulate(&p, 0..n, true, Some(2), &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        let alone = |s: &Scenario| {
+            crate::runner::run_range(s, 0..s.replications, Some(1), &|| {}, &|| false)
+                .unwrap()
+                .unwrap()
+        };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for sv in &sides {
+            let scenario = match sv.side {
+                Side::Base => &p.base,
+                Side::Low => &p.points[sv.point as usize].low,
+                Side::High => &p.points[sv.point as usize].high,
+            };
+            let output = p
+                .outputs()
+                .into_iter()
+                .find(|o| o.name() == sv.output)
+                .unwrap();
+            assert_eq!(
+                bits(&sv.values),
+                bits(&output.values(&alone(scenario))),
+                "{} {:?} {}",
+                sv.point,
+                sv.side,
+                sv.output
+            );
+        }
+        assert_eq!(sides.len(), 2 * (1 + 2 * params.len()));
     }
 }
