@@ -430,9 +430,10 @@ pub fn simulate_policy(
 /// `done_when_*` shares, `handed_off_delay_factor` and `effort` are not read; and nothing
 /// of the long run moves (`engine::long_run`: every rate and telemetry multiplier is
 /// exactly 1, resilience as written, whatever `incentive`, `step`, `floor`,
-/// `drift_per_year`, `telemetry.*` and `cascades.step`). Compared field by field through
-/// their `Debug` text (every field, every number to the bit), once per run, not per
-/// replication.
+/// `drift_per_year`, `telemetry.*` and `cascades.step`). Nor does it read what no
+/// simulation reads: the name, the description, validation's warnings (which name their
+/// file) and the analyses' tables. Compared field by field through their `Debug` text
+/// (every field, every number to the bit), once per run, not per replication.
 pub fn same_warm_up(a: &Scenario, b: &Scenario) -> bool {
     let mut b = b.clone();
     let delay = std::mem::replace(&mut b.learning.delay, a.learning.delay.clone());
@@ -440,6 +441,11 @@ pub fn same_warm_up(a: &Scenario, b: &Scenario) -> bool {
     b.learning.delay = delay;
     b.telemetry = a.telemetry.clone();
     b.cascades.step = a.cascades.step;
+    b.name.clone_from(&a.name);
+    b.description.clone_from(&a.description);
+    b.warnings.clone_from(&a.warnings);
+    b.sweep.clone_from(&a.sweep);
+    b.sensitivity.clone_from(&a.sensitivity);
     format!("{a:?}") == format!("{b:?}")
 }
 
@@ -1798,8 +1804,10 @@ mod tests {
                     v
                 })
                 .collect();
-            let moved: [fn(&mut Scenario); 7] = [
+            let moved: [fn(&mut Scenario); 9] = [
                 |v| v.learning.done_when_felt = 0.3,
+                |v| (v.learning.done_when_woken, v.learning.done_when_handed_off) = (0.2, 0.9),
+                |v| (v.learning.done_when_frozen, v.telemetry.worst) = (0.1, 2.5),
                 |v| v.learning.handed_off_delay_factor = 5.0,
                 |v| v.learning.effort_hours *= 3.0,
                 |v| (v.learning.step, v.learning.floor) = (0.3, 0.2),
@@ -1845,6 +1853,10 @@ mod tests {
         later.learning.step = 0.5;
         later.telemetry.worst = 2.0;
         later.cascades.step = 0.9;
+        // What no simulation reads.
+        later.name = "another".into();
+        later.warnings.clear();
+        later.sweep = None;
         assert!(same_warm_up(&s, &later));
         let changes: [fn(&mut Scenario); 5] = [
             |v| v.knowledge.erosion_per_deploy *= 1.5,

@@ -246,9 +246,7 @@ pub type VariantSink<'a, E> = dyn FnMut(usize, Vec<Outcome>) -> Result<(), E> + 
 /// replications simulated before, and lacks them for some: a caller must then drop what
 /// it gathered of them.
 ///
-/// `None` when they cannot share a warm-up: they differ in more than the long-run settings,
-/// a model's policy differs between them, or the first variant's worlds do not serve them
-/// all. Run them one by one then.
+/// `None` when they cannot share a warm-up ([`shares_warm_up`]): run them one by one then.
 pub fn for_each_variant<E: From<RunError>>(
     variants: &[&Scenario],
     range: Range<u32>,
@@ -259,22 +257,12 @@ pub fn for_each_variant<E: From<RunError>>(
     sink: &mut VariantSink<'_, E>,
 ) -> Option<Result<VariantsRun, E>> {
     let first = *variants.first()?;
-    let policies = policies(first);
-    let alike = |v: &Scenario| {
-        crate::engine::same_warm_up(first, v)
-            && format!("{:?}", crate::models::policies(v)) == format!("{policies:?}")
-    };
-    if !variants.iter().all(|v| alike(v)) {
+    if !variants.iter().all(|v| shares_warm_up(first, v)) {
         return None;
     }
+    let policies = policies(first);
     // The first variant's own worlds, so that its outcomes are its own run's.
     let spec = WorldSpec::of(first, &policies);
-    if !variants
-        .iter()
-        .all(|v| spec.serves(&WorldSpec::of(v, &policies)))
-    {
-        return None;
-    }
     let drawn = match sharing.kept {
         Some(w) if w.serve(&spec) => Drawn::Kept(w),
         _ => Drawn::Own(Arc::new(spec)),
@@ -324,6 +312,17 @@ pub fn for_each_variant<E: From<RunError>>(
         finished,
         complete: !dropped.into_inner(),
     }))
+}
+
+/// Whether `v` can share `first`'s warm-ups in [`for_each_variant`]: they differ in nothing
+/// the warm-up reads ([`crate::engine::same_warm_up`]), each model's policy is the same
+/// under both, and `first`'s worlds serve `v` (a strength of 0 draws no learning numbers,
+/// which the others need).
+pub fn shares_warm_up(first: &Scenario, v: &Scenario) -> bool {
+    let policies = policies(first);
+    crate::engine::same_warm_up(first, v)
+        && format!("{:?}", crate::models::policies(v)) == format!("{policies:?}")
+        && WorldSpec::of(first, &policies).serves(&WorldSpec::of(v, &policies))
 }
 
 /// How [`for_each_variant`] shares: the worlds kept across points, if any (used when they

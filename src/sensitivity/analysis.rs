@@ -101,7 +101,8 @@ pub fn simulate(
         Err(RunError::Runaway { .. }) => None,
         Err(e) => return Err(e),
     };
-    let mut base: Option<Vec<Outcome>> = late.as_ref().and_then(|l| l.base.clone());
+    let mut late = late;
+    let mut base: Option<Vec<Outcome>> = late.as_mut().and_then(|l| l.base.take());
     if base.is_none() && (with_base || todo.clone().any(priced)) {
         let quiet = &|| {};
         let Some(b) = run(&plan.base, if with_base { progress } else { quiet })? else {
@@ -185,8 +186,8 @@ struct Late {
 
 impl Late {
     /// Runs the base and the points of `todo` that act only after the warm-up, sharing its
-    /// warm-ups; `Ok(None)` when stopped. Without such points, or when they cannot share
-    /// (the runner says which can), nothing runs: the points run as any other.
+    /// warm-ups; `Ok(None)` when stopped. The points are those whose ends can share the
+    /// base's ([`crate::runner::shares_warm_up`]); without any, nothing runs here.
     /// `progress` is called once per replication of each point's side, and of the base
     /// when `with_base`.
     fn run(
@@ -201,8 +202,8 @@ impl Late {
             .filter(|i| {
                 plan.points.get(*i as usize).is_some_and(|p| {
                     !crate::parameter::priced_lever_or_key(&p.parameter)
-                        && crate::engine::same_warm_up(&plan.base, &p.low)
-                        && crate::engine::same_warm_up(&plan.base, &p.high)
+                        && crate::runner::shares_warm_up(&plan.base, &p.low)
+                        && crate::runner::shares_warm_up(&plan.base, &p.high)
                 })
             })
             .collect();
@@ -391,6 +392,7 @@ mod tests {
         let mut base = crate::scenario::parse(&text, "baseline.toml").unwrap();
         base.set_replications(3).unwrap();
         let params = [
+            "learning.incentive",
             "learning.step",
             "knowledge.erosion_per_deploy",
             "telemetry.best",
@@ -416,6 +418,7 @@ mod tests {
         assert_eq!(
             shared,
             [
+                "learning.incentive",
                 "learning.step",
                 "telemetry.best",
                 "cascades.step",
