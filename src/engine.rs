@@ -435,18 +435,41 @@ pub fn simulate_policy(
 /// file) and the analyses' tables. Compared field by field through their `Debug` text
 /// (every field, every number to the bit), once per run, not per replication.
 pub fn same_warm_up(a: &Scenario, b: &Scenario) -> bool {
-    let mut b = b.clone();
-    let delay = std::mem::replace(&mut b.learning.delay, a.learning.delay.clone());
-    b.learning = a.learning.clone();
-    b.learning.delay = delay;
-    b.telemetry = a.telemetry.clone();
-    b.cascades.step = a.cascades.step;
-    b.name.clone_from(&a.name);
-    b.description.clone_from(&a.description);
-    b.warnings.clone_from(&a.warnings);
-    b.sweep.clone_from(&a.sweep);
-    b.sensitivity.clone_from(&a.sensitivity);
-    format!("{a:?}") == format!("{b:?}")
+    warm_up_key(a) == warm_up_key(b)
+}
+
+/// What of `s` its warm-up reads, as text: two scenarios with the same key are
+/// [`same_warm_up`]. Everything but the fields the warm-up does not read, which are set
+/// to their defaults, through the `Debug` text (every number to the bit).
+pub fn warm_up_key(s: &Scenario) -> String {
+    let mut s = s.clone();
+    // Written out field by field: a new setting must be placed on one side or the other.
+    s.learning = crate::scenario::Learning {
+        incentive: 0.0,
+        done_when_felt: 0.0,
+        done_when_woken: 0.0,
+        done_when_handed_off: 0.0,
+        done_when_frozen: 0.0,
+        delay: s.learning.delay.clone(),
+        handed_off_delay_factor: 0.0,
+        effort_hours: 0.0,
+        step: 0.0,
+        floor: 0.0,
+        drift_per_year: 0.0,
+    };
+    s.telemetry = crate::scenario::Telemetry {
+        best: 0.0,
+        worst: 0.0,
+        use_step: 0.0,
+        decay_per_year: 0.0,
+    };
+    s.cascades.step = 0.0;
+    s.name.clear();
+    s.description.clear();
+    s.warnings.clear();
+    s.sweep = None;
+    s.sensitivity = Default::default();
+    format!("{s:?}")
 }
 
 /// Simulates `policy` on `world` under each of `variants`, one scenario with several

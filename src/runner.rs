@@ -325,6 +325,13 @@ pub fn shares_warm_up(first: &Scenario, v: &Scenario) -> bool {
         && WorldSpec::of(first, &policies).serves(&WorldSpec::of(v, &policies))
 }
 
+/// What of `s` decides whether it can share warm-ups with another scenario, as text:
+/// scenarios that [`shares_warm_up`] have the same; those with the same share when the
+/// first's worlds also serve the other's. For grouping many scenarios at once.
+pub fn warm_up_group(s: &Scenario) -> String {
+    crate::engine::warm_up_key(s) + &format!("{:?}", policies(s))
+}
+
 /// How [`for_each_variant`] shares: the worlds kept across points, if any (used when they
 /// are the first variant's), and whether a runaway under another variant spares the first.
 #[derive(Clone, Copy, Default)]

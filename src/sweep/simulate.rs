@@ -14,7 +14,7 @@ use crate::parameter;
 use crate::precision::{Note, Precision, run_until_precise};
 use crate::runner::{RunError, run_range_in};
 use crate::scenario::Scenario;
-use crate::world::Worlds;
+use crate::world::{WorldSpec, Worlds};
 
 /// A block of points simulated.
 #[derive(Debug, Clone)]
@@ -55,12 +55,35 @@ pub fn simulate(
     let points = &mut plan.points[todo.start.min(end)..end];
     let mut runs: Vec<Vec<Outcome>> = Vec::with_capacity(points.len());
     let mut notes = Vec::new();
-    for i in 0..points.len() {
-        let p = &points[i];
-        let source = match precision {
-            None => (0..i).find(|&j| same_simulation(&priced, &points[j], p)),
+    let sources: Vec<Option<usize>> = (0..points.len())
+        .map(|i| match precision {
+            None => (0..i).find(|&j| same_simulation(&priced, &points[j], &points[i])),
             Some(_) => None,
-        };
+        })
+        .collect();
+    // Points that differ only in what acts after the warm-up share it (without
+    // `--precision`, whose points each find their own number).
+    let mut shared = match precision {
+        None => {
+            let simulated: Vec<bool> = sources.iter().map(Option::is_none).collect();
+            match shared_warm_ups(points, &simulated, &kept, threads, progress, stop) {
+                Ok(Some(shared)) => shared,
+                Ok(None) => return Ok(None),
+                // One of them ran away: run them one by one, so that the first to run
+                // away in the plan's order is the one named, as without sharing.
+                Err(RunError::Runaway { .. }) => vec![None; points.len()],
+                Err(e) => return Err(e),
+            }
+        }
+        Some(_) => vec![None; points.len()],
+    };
+    for i in 0..points.len() {
+        if let Some(out) = shared[i].take() {
+            runs.push(out);
+            continue;
+        }
+        let p = &points[i];
+        let source = sources[i];
         if let Some(j) = source {
             let out: Vec<Outcome> = runs[j].iter().map(|o| reprice(&p.scenario, o)).collect();
             for _ in 0..p.scenario.replications {
@@ -130,6 +153,87 @@ pub fn simulate(
 
 /// Whether `b`'s outcomes are `a`'s priced again: they differ only on axes that move
 /// prices only (`priced`, per axis), with the same replications and models.
+/// The points of `points` marked `simulated` that share each replication's warm-up with
+/// others (they differ only in what acts after it, as a sweep of `learning.incentive` does:
+/// [`crate::runner::shares_warm_up`]), simulated together, each group's warm-up once per
+/// replication and model ([`crate::runner::for_each_variant`]); `None` for the others, and
+/// `Ok(None)` when stopped. Their outcomes are the points' own runs' (their scalars: what
+/// the cells read, [`Outcome::light`], but for each group's first).
+fn shared_warm_ups(
+    points: &[Point],
+    simulated: &[bool],
+    kept: &Worlds,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<Option<Vec<Outcome>>>>, RunError> {
+    let mut out: Vec<Option<Vec<Outcome>>> = vec![None; points.len()];
+    // Groups of points with the same warm-up and policies, in plan order.
+    let keys: Vec<Option<String>> = points
+        .iter()
+        .zip(simulated)
+        .map(|(p, s)| s.then(|| crate::runner::warm_up_group(&p.scenario)))
+        .collect();
+    let mut done = vec![false; points.len()];
+    for i in 0..points.len() {
+        let Some(key) = keys[i].as_ref().filter(|_| !done[i]) else {
+            continue;
+        };
+        let group: Vec<usize> = (i..points.len())
+            .filter(|j| !done[*j] && keys[*j].as_ref() == Some(key))
+            .collect();
+        if group.len() < 2 {
+            continue;
+        }
+        // Led by a point whose worlds serve them all (a strength of 0 draws no learning
+        // numbers, which the others need).
+        let specs: Vec<WorldSpec> = group
+            .iter()
+            .map(|&j| {
+                let s = &points[j].scenario;
+                WorldSpec::of(s, &crate::models::policies(s))
+            })
+            .collect();
+        let Some(lead) = specs.iter().position(|w| specs.iter().all(|v| w.serves(v))) else {
+            continue;
+        };
+        let order: Vec<usize> = std::iter::once(group[lead])
+            .chain(group.iter().copied().filter(|j| *j != group[lead]))
+            .collect();
+        let variants: Vec<&Scenario> = order.iter().map(|j| &points[*j].scenario).collect();
+        let each = || (0..order.len()).for_each(|_| progress());
+        let mut gathered: Vec<Vec<Outcome>> = vec![Vec::new(); order.len()];
+        let sharing = crate::runner::Sharing {
+            kept: Some(kept),
+            spare_first: false,
+        };
+        let replications = 0..variants[0].replications;
+        let run = crate::runner::for_each_variant(
+            &variants,
+            replications,
+            threads,
+            &each,
+            stop,
+            sharing,
+            &mut |k, outcomes| {
+                gathered[k].extend(outcomes);
+                Ok::<(), RunError>(())
+            },
+        );
+        let Some(run) = run else {
+            continue;
+        };
+        if !run?.finished {
+            return Ok(None);
+        }
+        for (j, outcomes) in order.iter().zip(gathered) {
+            out[*j] = Some(outcomes);
+            done[*j] = true;
+        }
+    }
+    Ok(Some(out))
+}
+
 fn same_simulation(priced: &[bool], a: &Point, b: &Point) -> bool {
     let same = |k: usize, x: Option<f64>, y: Option<f64>| {
         priced.get(k).copied().unwrap_or(false) || x.map(f64::to_bits) == y.map(f64::to_bits)
@@ -269,5 +373,64 @@ mod tests {
         );
         let finished = finish(p, s.cells, s.replications).unwrap();
         assert_eq!(finished.scenario.replications, 3);
+    }
+
+    /// A sweep of the strength of learning (and, across it, of something acting from the
+    /// first hour) shares each replication's warm-up among the points that differ only in
+    /// the strength: every cell is the one each point gives run on its own.
+    #[test]
+    fn points_that_differ_only_after_the_warm_up_share_it_and_keep_their_cells() {
+        let text: String = include_str!("../../scenarios/baseline.toml")
+            .lines()
+            .map(|l| match l {
+                l if l.starts_with("horizon =") => "horizon = \"39w\"".to_string(),
+                l if l.starts_with("warmup =") => "warmup = \"26w\"".to_string(),
+                l if l.starts_with("models =") => "models = [\"you-run\", \"ops-run\"]".to_string(),
+                l => l.to_string(),
+            })
+            .map(|l| l + "\n")
+            .collect();
+        let mut base = crate::scenario::parse(&text, "baseline.toml").unwrap();
+        base.set_replications(3).unwrap();
+        let axes = vec![
+            Axis::new("learning.incentive", 0.0, 2.0, 3, Scale::Linear).unwrap(),
+            Axis::new("knowledge.erosion_per_deploy", 0.01, 0.02, 2, Scale::Linear).unwrap(),
+        ];
+        let mut p = plan(&text, &base, axes).unwrap();
+        assert_eq!(p.points.len(), 6);
+        let kept = Worlds::new(&p.base, crate::world::KEEP_BUDGET);
+        let all = vec![true; p.points.len()];
+        let shared = shared_warm_ups(&p.points, &all, &kept, Some(2), &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        assert!(
+            shared.iter().all(Option::is_some),
+            "every point shares a warm-up"
+        );
+        let s = simulate(&mut p, 0..6, Some(2), None, &|| {}, &|| false)
+            .unwrap()
+            .unwrap();
+        for (point, cells) in p.points.iter().zip(&s.cells) {
+            let alone = crate::runner::run_range(
+                &point.scenario,
+                0..point.scenario.replications,
+                Some(1),
+                &|| {},
+                &|| false,
+            )
+            .unwrap()
+            .unwrap();
+            let mut own = super::cells(&point.scenario, point.value, &alone);
+            for c in &mut own {
+                c.value_2 = point.value_2;
+            }
+            assert_eq!(
+                format!("{cells:?}"),
+                format!("{own:?}"),
+                "{} {:?}",
+                point.value,
+                point.value_2
+            );
+        }
     }
 }
