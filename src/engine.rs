@@ -440,7 +440,7 @@ pub fn same_warm_up(a: &Scenario, b: &Scenario) -> bool {
 
 /// What of `s` its warm-up reads, as text: two scenarios with the same key are
 /// [`same_warm_up`]. Everything but the fields the warm-up does not read, which are set
-/// to their defaults, through the `Debug` text (every number to the bit).
+/// to 0 or emptied, through the `Debug` text (every number to the bit).
 pub fn warm_up_key(s: &Scenario) -> String {
     let mut s = s.clone();
     // Written out field by field: a new setting must be placed on one side or the other.

@@ -151,8 +151,6 @@ pub fn simulate(
     }))
 }
 
-/// Whether `b`'s outcomes are `a`'s priced again: they differ only on axes that move
-/// prices only (`priced`, per axis), with the same replications and models.
 /// The points of `points` marked `simulated` that share each replication's warm-up with
 /// others (they differ only in what acts after it, as a sweep of `learning.incentive` does:
 /// [`crate::runner::shares_warm_up`]), simulated together, each group's warm-up once per
@@ -168,20 +166,27 @@ fn shared_warm_ups(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<Option<Vec<Outcome>>>>, RunError> {
     let mut out: Vec<Option<Vec<Outcome>>> = vec![None; points.len()];
-    // Groups of points with the same warm-up and policies, in plan order.
-    let keys: Vec<Option<String>> = points
-        .iter()
-        .zip(simulated)
-        .map(|(p, s)| s.then(|| crate::runner::warm_up_group(&p.scenario)))
-        .collect();
-    let mut done = vec![false; points.len()];
-    for i in 0..points.len() {
-        let Some(key) = keys[i].as_ref().filter(|_| !done[i]) else {
+    // Groups of points with the same warm-up and policies, in plan order, found by a hash
+    // of that text (a collision only costs the sharing: the runner compares the text).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for (i, p) in points.iter().enumerate() {
+        if !simulated[i] {
             continue;
+        }
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            crate::runner::warm_up_group(&p.scenario).hash(&mut h);
+            h.finish()
         };
-        let group: Vec<usize> = (i..points.len())
-            .filter(|j| !done[*j] && keys[*j].as_ref() == Some(key))
-            .collect();
+        let g = *by_key.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    for group in groups {
         if group.len() < 2 {
             continue;
         }
@@ -228,12 +233,13 @@ fn shared_warm_ups(
         }
         for (j, outcomes) in order.iter().zip(gathered) {
             out[*j] = Some(outcomes);
-            done[*j] = true;
         }
     }
     Ok(Some(out))
 }
 
+/// Whether `b`'s outcomes are `a`'s priced again: they differ only on axes that move
+/// prices only (`priced`, per axis), with the same replications and models.
 fn same_simulation(priced: &[bool], a: &Point, b: &Point) -> bool {
     let same = |k: usize, x: Option<f64>, y: Option<f64>| {
         priced.get(k).copied().unwrap_or(false) || x.map(f64::to_bits) == y.map(f64::to_bits)
@@ -410,6 +416,15 @@ mod tests {
         let s = simulate(&mut p, 0..6, Some(2), None, &|| {}, &|| false)
             .unwrap()
             .unwrap();
+        // The strength moves the cells (else a point given another's outcomes would pass).
+        let at = |value: f64| {
+            let i = p
+                .points
+                .iter()
+                .position(|q| q.value == value && q.value_2 == p.points[0].value_2);
+            format!("{:?}", s.cells[i.unwrap()])
+        };
+        assert_ne!(at(0.0), at(2.0));
         for (point, cells) in p.points.iter().zip(&s.cells) {
             let alone = crate::runner::run_range(
                 &point.scenario,
