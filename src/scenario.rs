@@ -264,6 +264,21 @@ impl Service {
     }
 }
 
+/// `text` with each line that starts with one of `lines`' prefixes replaced by that
+/// line: a bundled scenario cut short, or otherwise changed, for a test.
+#[cfg(test)]
+pub(crate) fn replace_lines(text: &str, lines: &[(&str, &str)]) -> String {
+    text.lines()
+        .map(|l| {
+            let l = lines
+                .iter()
+                .find(|(prefix, _)| l.starts_with(prefix))
+                .map_or(l, |(_, to)| to);
+            format!("{l}\n")
+        })
+        .collect()
+}
+
 impl Learning {
     /// Whether the long-run mechanisms act at all.
     pub fn active(&self) -> bool {

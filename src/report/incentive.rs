@@ -421,19 +421,26 @@ mod tests {
     /// follow-up (two hours after each restore) makes a service fully resilient.
     const CYCLE: &str = "name = \"cycle\"\nhorizon = \"60d\"\nwarmup = \"0h\"\nreplications = 3\nmodels = [\"you-run\", \"ops-run\"]\n[learning]\nincentive = 10\ndone_when_felt = 1\ndone_when_woken = 1\ndone_when_handed_off = 1\ndelay = { dist = \"constant\", value = \"2h\" }\n[cascades]\nprobability = 1.0\nresilience = 0.0\nstep = 0.5\ndelay = \"1h\"\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"x\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\ndepends_on = [\"y\"]\n[[services]]\nname = \"y\"\nteam = \"a\"\nbackground_incidents = \"1/day\"\ndepends_on = [\"x\"]\n";
 
+    /// A sink that keeps every outcome it is given, in `out`.
+    fn keeping(
+        out: &mut Vec<crate::outcome::Outcome>,
+    ) -> impl FnMut(Vec<crate::outcome::Outcome>) -> Result<(), crate::runner::RunError> + '_ {
+        |o| {
+            out.extend(o);
+            Ok(())
+        }
+    }
+
     /// The scenario's own outcomes on `range`, run alone.
     fn alone(scenario: &crate::scenario::Scenario, range: std::ops::Range<u32>) -> String {
         let mut out = Vec::new();
-        let finished = crate::runner::for_each::<crate::runner::RunError>(
+        let finished = crate::runner::for_each(
             scenario,
             range,
             Some(2),
             &|| {},
             &|| false,
-            &mut |o| {
-                out.extend(o);
-                Ok(())
-            },
+            &mut keeping(&mut out),
         );
         assert!(finished.unwrap());
         format!("{out:?}")
@@ -446,16 +453,13 @@ mod tests {
         range: std::ops::Range<u32>,
     ) -> Option<(bool, String, Option<Vec<StrengthValues>>)> {
         let mut own = Vec::new();
-        let run = beside::<crate::runner::RunError>(
+        let run = beside(
             scenario,
             range,
             Some(2),
             &|| {},
             &|| false,
-            &mut |o| {
-                own.extend(o);
-                Ok(())
-            },
+            &mut keeping(&mut own),
         )?;
         let run = run.unwrap();
         Some((run.finished, format!("{own:?}"), run.values))

@@ -380,15 +380,13 @@ mod tests {
     /// warm-ups; their values, and the base's, are those of each scenario run on its own.
     #[test]
     fn points_sharing_the_base_warm_up_give_their_own_values() {
-        let text: String = include_str!("../../scenarios/baseline.toml")
-            .lines()
-            .map(|l| match l {
-                l if l.starts_with("horizon =") => "horizon = \"39w\"".to_string(),
-                l if l.starts_with("warmup =") => "warmup = \"26w\"".to_string(),
-                l => l.to_string(),
-            })
-            .map(|l| l + "\n")
-            .collect();
+        let text = crate::scenario::replace_lines(
+            include_str!("../../scenarios/baseline.toml"),
+            &[
+                ("horizon =", "horizon = \"39w\""),
+                ("warmup =", "warmup = \"26w\""),
+            ],
+        );
         let mut base = crate::scenario::parse(&text, "baseline.toml").unwrap();
         base.set_replications(3).unwrap();
         let params = [

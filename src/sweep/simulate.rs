@@ -386,16 +386,14 @@ mod tests {
     /// the strength: every cell is the one each point gives run on its own.
     #[test]
     fn points_that_differ_only_after_the_warm_up_share_it_and_keep_their_cells() {
-        let text: String = include_str!("../../scenarios/baseline.toml")
-            .lines()
-            .map(|l| match l {
-                l if l.starts_with("horizon =") => "horizon = \"39w\"".to_string(),
-                l if l.starts_with("warmup =") => "warmup = \"26w\"".to_string(),
-                l if l.starts_with("models =") => "models = [\"you-run\", \"ops-run\"]".to_string(),
-                l => l.to_string(),
-            })
-            .map(|l| l + "\n")
-            .collect();
+        let text = crate::scenario::replace_lines(
+            include_str!("../../scenarios/baseline.toml"),
+            &[
+                ("horizon =", "horizon = \"39w\""),
+                ("warmup =", "warmup = \"26w\""),
+                ("models =", "models = [\"you-run\", \"ops-run\"]"),
+            ],
+        );
         let mut base = crate::scenario::parse(&text, "baseline.toml").unwrap();
         base.set_replications(3).unwrap();
         let axes = vec![
