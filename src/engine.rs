@@ -513,8 +513,8 @@ pub fn simulate_variants(
     out
 }
 
-/// `sim`, advanced to the end of the warm-up under some strength, carried on to the
-/// horizon under `variant`'s, and measured.
+/// `sim`, advanced to the end of the warm-up under one variant's settings, carried on to
+/// the horizon under `variant`'s, and measured.
 fn carry_on<'a>(mut sim: Sim<'a>, variant: &'a Scenario, replication: u32, seed: u64) -> Outcome {
     sim.scenario = variant;
     sim.long = LongRun::new(variant);

@@ -257,12 +257,15 @@ pub fn for_each_variant<E: From<RunError>>(
     sink: &mut VariantSink<'_, E>,
 ) -> Option<Result<VariantsRun, E>> {
     let first = *variants.first()?;
-    if !variants.iter().all(|v| shares_warm_up(first, v)) {
-        return None;
-    }
+    let group = warm_up_group(first);
     let policies = policies(first);
     // The first variant's own worlds, so that its outcomes are its own run's.
     let spec = WorldSpec::of(first, &policies);
+    let alike =
+        |v: &Scenario| warm_up_group(v) == group && spec.serves(&WorldSpec::of(v, &policies));
+    if !variants.iter().all(|v| alike(v)) {
+        return None;
+    }
     let drawn = match sharing.kept {
         Some(w) if w.serve(&spec) => Drawn::Kept(w),
         _ => Drawn::Own(Arc::new(spec)),
@@ -320,9 +323,19 @@ pub fn for_each_variant<E: From<RunError>>(
 /// which the others need).
 pub fn shares_warm_up(first: &Scenario, v: &Scenario) -> bool {
     let policies = policies(first);
-    crate::engine::same_warm_up(first, v)
-        && format!("{:?}", crate::models::policies(v)) == format!("{policies:?}")
+    warm_up_group(first) == warm_up_group(v)
         && WorldSpec::of(first, &policies).serves(&WorldSpec::of(v, &policies))
+}
+
+/// Of `variants` (one warm-up group, [`warm_up_group`]), the first whose worlds serve them
+/// all: the one to lead [`for_each_variant`] (a strength of 0 draws no learning numbers,
+/// which the others need). `None` when none does.
+pub fn lead(variants: &[&Scenario]) -> Option<usize> {
+    let specs: Vec<WorldSpec> = variants
+        .iter()
+        .map(|v| WorldSpec::of(v, &policies(v)))
+        .collect();
+    specs.iter().position(|w| specs.iter().all(|v| w.serves(v)))
 }
 
 /// What of `s` decides whether it can share warm-ups with another scenario, as text:

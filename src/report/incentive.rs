@@ -232,26 +232,23 @@ fn run_strengths(
     shared: bool,
 ) -> Result<Option<Vec<StrengthValues>>, crate::runner::RunError> {
     let mut values = Values::new(scenario, strengths, range.len());
-    if shared {
-        // Each strength in turn first, until one's worlds serve them all (a strength of 0
-        // draws no learning numbers; the others do).
-        for lead in 0..strengths.len() {
-            let order: Vec<usize> = std::iter::once(lead)
-                .chain((0..strengths.len()).filter(|k| *k != lead))
-                .collect();
-            let variants: Vec<&crate::scenario::Scenario> =
-                order.iter().map(|k| &strengths[*k].1).collect();
-            if let Some(run) = crate::runner::for_each_variant(
-                &variants,
-                range.clone(),
-                threads,
-                &|| {},
-                stop,
-                crate::runner::Sharing::default(),
-                &mut |k, outcomes| values.add(order[k], &outcomes),
-            ) {
-                return Ok(run?.finished.then_some(values.out));
-            }
+    let all: Vec<&crate::scenario::Scenario> = strengths.iter().map(|(_, s)| s).collect();
+    // Led by a strength whose worlds serve them all (not 0, which draws no learning numbers).
+    if let Some(lead) = crate::runner::lead(&all).filter(|_| shared) {
+        let order: Vec<usize> = std::iter::once(lead)
+            .chain((0..all.len()).filter(|k| *k != lead))
+            .collect();
+        let variants: Vec<&crate::scenario::Scenario> = order.iter().map(|k| all[*k]).collect();
+        if let Some(run) = crate::runner::for_each_variant(
+            &variants,
+            range.clone(),
+            threads,
+            &|| {},
+            stop,
+            crate::runner::Sharing::default(),
+            &mut |k, outcomes| values.add(order[k], &outcomes),
+        ) {
+            return Ok(run?.finished.then_some(values.out));
         }
     }
     for (k, (_, s)) in strengths.iter().enumerate() {

@@ -14,7 +14,7 @@ use crate::parameter;
 use crate::precision::{Note, Precision, run_until_precise};
 use crate::runner::{RunError, run_range_in};
 use crate::scenario::Scenario;
-use crate::world::{WorldSpec, Worlds};
+use crate::world::Worlds;
 
 /// A block of points simulated.
 #[derive(Debug, Clone)]
@@ -190,16 +190,8 @@ fn shared_warm_ups(
         if group.len() < 2 {
             continue;
         }
-        // Led by a point whose worlds serve them all (a strength of 0 draws no learning
-        // numbers, which the others need).
-        let specs: Vec<WorldSpec> = group
-            .iter()
-            .map(|&j| {
-                let s = &points[j].scenario;
-                WorldSpec::of(s, &crate::models::policies(s))
-            })
-            .collect();
-        let Some(lead) = specs.iter().position(|w| specs.iter().all(|v| w.serves(v))) else {
+        let members: Vec<&Scenario> = group.iter().map(|&j| &points[j].scenario).collect();
+        let Some(lead) = crate::runner::lead(&members) else {
             continue;
         };
         let order: Vec<usize> = std::iter::once(group[lead])
