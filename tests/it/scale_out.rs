@@ -212,3 +212,87 @@ fn the_kubernetes_job_runs_as_written() {
     single(&dir.path().join("single"), &scenario);
     same_files(&dir.path().join("merged"), &dir.path().join("single"));
 }
+
+/// The image's build stage (`Dockerfile`, which `docs/scale-out.md` builds for batch nodes)
+/// copies every file the release build reads: the manifests, every workspace member, and
+/// every file the source includes at compile time. Docker cannot run here, so the build
+/// context is checked against the source instead: a member or an included file that the
+/// stage does not copy fails `docker build` for every user.
+#[test]
+fn the_images_build_stage_copies_everything_the_build_reads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dockerfile = fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let stage: Vec<&str> = dockerfile
+        .lines()
+        .skip_while(|l| !(l.starts_with("FROM ") && l.trim_end().ends_with(" AS build")))
+        .skip(1)
+        .take_while(|l| !l.starts_with("FROM "))
+        .collect();
+    assert!(!stage.is_empty(), "Dockerfile: no `FROM … AS build` stage");
+    let copied: Vec<String> = stage
+        .iter()
+        .filter_map(|l| l.strip_prefix("COPY "))
+        .filter(|rest| !rest.starts_with("--from"))
+        .flat_map(|rest| {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            words[..words.len() - 1]
+                .iter()
+                .map(|w| w.trim_end_matches('/').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for source in &copied {
+        assert!(
+            root.join(source).exists(),
+            "Dockerfile copies `{source}`, which the repository does not have"
+        );
+    }
+    let covered = |path: &str| {
+        copied
+            .iter()
+            .any(|c| path == c || path.starts_with(&format!("{c}/")))
+    };
+    let mut needed = vec!["Cargo.toml".to_string(), "Cargo.lock".to_string()];
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let members = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("members = "))
+        .expect("Cargo.toml: the workspace's members");
+    needed.extend(
+        members
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(',')
+            .map(|m| m.trim().trim_matches('"').to_string())
+            .filter(|m| m != "."),
+    );
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            for macro_call in ["include_str!(\"", "include_bytes!(\""] {
+                for (at, _) in text.match_indices(macro_call) {
+                    let rest = &text[at + macro_call.len()..];
+                    let target = &rest[..rest.find('"').unwrap()];
+                    let file = path.parent().unwrap().join(target);
+                    let file = file
+                        .canonicalize()
+                        .unwrap_or_else(|e| panic!("{}: includes {target}: {e}", path.display()));
+                    let relative = file.strip_prefix(root.canonicalize().unwrap()).unwrap();
+                    needed.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    needed.sort();
+    needed.dedup();
+    let missing: Vec<&String> = needed.iter().filter(|n| !covered(n)).collect();
+    assert!(
+        missing.is_empty(),
+        "the Dockerfile's build stage does not copy {missing:?} (it copies {copied:?})"
+    );
+}
