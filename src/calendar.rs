@@ -164,36 +164,106 @@ impl Calendar {
 
     /// The moment `work` business hours after `t` have elapsed.
     pub fn add_working(&self, t: f64, work: f64) -> f64 {
+        self.walk(t, work, self.hours_per_week(), None).0
+    }
+
+    /// [`Calendar::add_working`], and the day the answer is an open moment of (before the
+    /// day's close), if the walk may count on from it ([`OpenDay`]). `from`, when given,
+    /// is that day for `t` (from the last walk): the walk then starts at `t` and counts
+    /// the days on, where it would look each up from the time; the same moments.
+    fn walk(
+        &self,
+        t: f64,
+        work: f64,
+        per_week: f64,
+        from: Option<OpenDay>,
+    ) -> (f64, Option<OpenDay>) {
         // Beyond this, hours no longer resolve a working day and the walk below could not
         // make progress: the answer is "never" for any run (the horizon is far shorter).
         if !(t.is_finite() && work.is_finite()) || t + work > NEVER_HOURS {
-            return f64::INFINITY;
+            return (f64::INFINITY, None);
         }
-        let mut now = self.next_open(t);
-        let mut left = work;
         // Whole weeks first: a week from an open moment is the same moment of the week,
         // and consumes exactly a week of business hours. Keep the last (partial) week for
         // the day-by-day walk, so that work ending at a closing time ends there.
-        let per_week = self.hours_per_week();
         // Up to a week's work (nearly all of it) has no whole weeks: `ceil` (a call into
         // libm) is skipped where it would give at most 1, and the weeks 0.
-        let share = left / per_week;
-        let weeks = if share <= 1.0 {
-            0.0
-        } else {
-            (share.ceil() - 1.0).max(0.0)
+        let share = work / per_week;
+        let (mut now, mut left, mut known) = match from {
+            // `t` is an open moment of the day: `next_open(t)` is `t`, and `t + 0` is `t`.
+            Some(day) if share <= 1.0 => (t, work, Some(day)),
+            _ => {
+                let weeks = if share <= 1.0 {
+                    0.0
+                } else {
+                    (share.ceil() - 1.0).max(0.0)
+                };
+                let now = self.next_open(t) + weeks * 168.0;
+                (now, work - weeks * per_week, None)
+            }
         };
-        now += weeks * 168.0;
-        left -= weeks * per_week;
         loop {
-            let day = floor(now / 24.0);
-            let close = day * 24.0 + self.close_hour;
+            // The day `now` is in, and its weekday where known.
+            let (day, weekday, close) = match known {
+                Some(d) => (d.number, Some(d.weekday), d.close),
+                None => {
+                    let day = floor(now / 24.0);
+                    (day, None, day * 24.0 + self.close_hour)
+                }
+            };
             let available = close - now;
             if left <= available {
-                return now + left;
+                let end = now + left;
+                let fits = self
+                    .day_of_walk(day, weekday)
+                    .filter(|&w| self.days[w] && day * 24.0 + self.open_hour <= end && end < close);
+                return (
+                    end,
+                    fits.map(|weekday| OpenDay {
+                        number: day,
+                        weekday,
+                        close,
+                    }),
+                );
             }
             left -= available;
-            now = self.next_open(close);
+            // `next_open(close)`: past the close, the next business day's opening.
+            (now, known) = match self.day_of_walk(day, weekday) {
+                Some(weekday) => {
+                    let next = self.next_day(day, weekday);
+                    (next.number * 24.0 + self.open_hour, Some(next))
+                }
+                None => (self.next_open(close), None),
+            };
+        }
+    }
+
+    /// `day`'s day of the week (`weekday` where known), if a walk may count days on from
+    /// it ([`OpenDay`]).
+    #[inline]
+    fn day_of_walk(&self, day: f64, weekday: Option<usize>) -> Option<usize> {
+        if self.close_hour > OpenDay::LATEST_CLOSE || !(0.0..OpenDay::LAST).contains(&day) {
+            return None;
+        }
+        // A whole number of days below 2^34: the remainder of its integer (as in `day_of`).
+        Some(weekday.unwrap_or_else(|| (day as i64 as u64 % 7) as usize))
+    }
+
+    /// The business day after `day` (of weekday `weekday`), counted on.
+    fn next_day(&self, day: f64, weekday: usize) -> OpenDay {
+        let (mut number, mut weekday) = (day, weekday);
+        // At most a week on: a walk has a business day to stand in.
+        for _ in 0..7 {
+            number += 1.0;
+            weekday = if weekday == 6 { 0 } else { weekday + 1 };
+            if self.days[weekday] {
+                break;
+            }
+        }
+        OpenDay {
+            number,
+            weekday,
+            close: number * 24.0 + self.close_hour,
         }
     }
 
@@ -217,6 +287,76 @@ impl Calendar {
 /// Times from this many hours on (about 11,000 years) count as never. Horizons are
 /// limited far below it, and f64 still resolves minutes there.
 pub const NEVER_HOURS: f64 = 1e8;
+
+/// A business day a walk stands in: its number, its day of the week and its closing time
+/// (`number * 24 + close_hour`), held for a moment `t` of its open hours before its
+/// close. Only in a calendar whose days close at least a minute before midnight, and
+/// below day [`OpenDay::LAST`]: there every moment of the day's open hours, and its close,
+/// is below the next midnight by a minute, some 300 times the rounding of hours below
+/// 2^39, so `floor(t / 24)` is `number` (`t` is at least `number * 24`, which is exact).
+/// Hence `next_open(t)` is `t`, the loop of [`Calendar::walk`] finds the same day and
+/// close from `t`, and `next_open(close)` is the next business day's opening: the
+/// numbers the walk counts on instead of working them out from the time.
+#[derive(Debug, Clone, Copy)]
+struct OpenDay {
+    number: f64,
+    weekday: usize,
+    close: f64,
+}
+
+impl OpenDay {
+    /// The latest closing hour a walk counts days on in: a minute before midnight.
+    const LATEST_CLOSE: f64 = 24.0 - 1.0 / 60.0;
+    /// The first day a walk does not count on from (2^34 days, 2^38.6 hours).
+    const LAST: f64 = 17_179_869_184.0;
+}
+
+/// Business hours laid onto the calendar one step after another, each from where the last
+/// ended: the moments [`Calendar::add_working`] gives step by step, without looking up
+/// the day each step starts in.
+#[derive(Debug, Clone)]
+pub struct Walk<'a> {
+    calendar: &'a Calendar,
+    per_week: f64,
+    at: f64,
+    day: Option<OpenDay>,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk from `t`.
+    pub fn new(calendar: &'a Calendar, t: f64) -> Self {
+        Walk {
+            calendar,
+            per_week: calendar.hours_per_week(),
+            at: t,
+            day: None,
+        }
+    }
+
+    /// The moment `work` business hours after the last (`add_working(last, work)`).
+    #[inline]
+    pub fn add(&mut self, work: f64) -> f64 {
+        // Work that ends in the day the walk stands in (most steps): the walk's first
+        // step, inline. `work` is finite and not negative here, and the walk's moment
+        // finite and open, so the walk would take this step and keep the day if the end
+        // is before the close.
+        if let Some(day) = self.day {
+            let end = self.at + work;
+            if (0.0..=day.close - self.at).contains(&work)
+                && work / self.per_week <= 1.0
+                && end <= NEVER_HOURS
+            {
+                self.at = end;
+                self.day = (end < day.close).then_some(day);
+                return end;
+            }
+        }
+        let (at, day) = self.calendar.walk(self.at, work, self.per_week, self.day);
+        self.at = at;
+        self.day = day;
+        at
+    }
+}
 
 /// The day number of `t` (`floor(t / 24)`) and its day of the week (0 = Monday), from one
 /// conversion to an integer for the run's times (two, and a division, otherwise).
@@ -423,6 +563,78 @@ mod tests {
             };
             let ours = cal.add_working(t, work);
             proptest::prop_assert_eq!(ours.to_bits(), add_working_reference(&cal, t, work).to_bits());
+        }
+    }
+
+    proptest::proptest! {
+        /// A walk's steps end where `add_working` from each last end does, bit for bit:
+        /// steps that end on a close, short and long ones, whole weeks, calendars that
+        /// close at midnight, a minute before it or a fraction of a minute before it (where
+        /// the walk must not count on), and days far out.
+        #[test]
+        fn a_walk_ends_each_step_where_add_working_does(
+            start in prop_oneof![
+                0.0f64..5000.0,
+                (0u32..400).prop_map(|h| f64::from(h) * 0.5),
+                (1u64..1 << 20).prop_map(|d| d as f64 * 24.0 * 997.0),
+            ],
+            steps in proptest::collection::vec(
+                prop_oneof![
+                    0.0f64..10.0,
+                    0.0f64..500.0,
+                    (0u32..20).prop_map(|w| f64::from(w) * 8.0),
+                    Just(0.0),
+                ],
+                1..40,
+            ),
+            mut days in proptest::array::uniform7(proptest::bool::ANY),
+            opens in prop_oneof![0.0f64..1.0, Just(0.0), Just(0.375)],
+            close in prop_oneof![
+                Just(24.0),
+                Just(24.0 - 1.0 / 60.0),
+                Just(24.0 - 1e-9),
+                (1u32..24).prop_map(f64::from),
+                0.001f64..24.0,
+            ],
+        ) {
+            // A calendar has a business day, and opens before it closes.
+            days[0] |= !days.contains(&true);
+            let open = close * opens;
+            let cal = Calendar { open_hour: open, close_hour: close, days };
+            let mut walk = Walk::new(&cal, start);
+            let mut t = start;
+            for work in steps {
+                let expected = cal.add_working(t, work);
+                let reference = add_working_reference(&cal, t, work);
+                let ours = walk.add(work);
+                proptest::prop_assert_eq!(expected.to_bits(), reference.to_bits());
+                proptest::prop_assert_eq!(ours.to_bits(), expected.to_bits(), "from {} + {}", t, work);
+                t = expected;
+            }
+        }
+    }
+
+    #[test]
+    fn a_walk_counts_days_on_where_it_may_and_not_where_it_may_not() {
+        // Nine to five: after a step, the walk knows the day it stands in.
+        let cal = Calendar::default();
+        let mut walk = Walk::new(&cal, 0.0);
+        walk.add(3.0);
+        assert!(walk.day.is_some_and(|d| d.number == 0.0 && d.weekday == 0));
+        walk.add(7.0); // 12:00 Monday + 7 h = 11:00 Tuesday
+        assert!(walk.day.is_some_and(|d| d.number == 1.0 && d.weekday == 1));
+        // A step that ends on the close leaves the next to look the day up.
+        walk.add(6.0);
+        assert!(walk.day.is_none());
+        // Days that close at midnight, or a fraction of a minute before: never counted on.
+        for close in [24.0, 24.0 - 1e-9] {
+            let cal = Calendar {
+                close_hour: close,
+                ..Calendar::default()
+            };
+            let mut walk = Walk::new(&cal, 0.0);
+            walk.add(3.0);
+            assert!(walk.day.is_none(), "close {close}");
         }
     }
 

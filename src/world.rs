@@ -344,14 +344,12 @@ fn generate_service(spec: &WorldSpec, index: usize, seed: u64, world: &mut World
         let mean = per_week * horizon / HOURS_PER_WEEK;
         world.deployments[index].reserve((mean + 4.0 * mean.sqrt() + 8.0).min(1e8) as usize);
         let mut t = 0.0;
+        // Gaps in business time, laid onto the calendar one after the other
+        // (`calendar.add_working(t, gap)`, each from the day the last ended in).
+        let mut walk = crate::calendar::Walk::new(calendar, t);
         loop {
-            // Gaps in business time, laid onto the calendar one after the other.
             let gap = exp(&mut deploys) / rate;
-            t = if in_business {
-                calendar.add_working(t, gap)
-            } else {
-                t + gap
-            };
+            t = if in_business { walk.add(gap) } else { t + gap };
             if t >= horizon {
                 break;
             }

@@ -76,7 +76,9 @@ impl<K: Copy> Events<K> {
     }
 
     /// Schedules an event; `far` for the kinds due long after most others (the choice
-    /// changes only the speed, never the order).
+    /// changes only the speed, never the order). Inline: where the compiler chooses not
+    /// to, the engine spends some 4% more (callgrind, `baseline`).
+    #[inline]
     pub fn push(&mut self, event: Event<K>, far: bool) {
         if far {
             self.far.push(Reverse(event));
