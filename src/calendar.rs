@@ -170,7 +170,8 @@ impl Calendar {
     /// [`Calendar::add_working`], and the day the answer is an open moment of (before the
     /// day's close), if the walk may count on from it ([`OpenDay`]). `from`, when given,
     /// is that day for `t` (from the last walk): the walk then starts at `t` and counts
-    /// the days on, where it would look each up from the time; the same moments.
+    /// the days on, where it would look each up from the time; the same moments. Work of
+    /// more than a week's business hours starts as `add_working` does, whatever `from`.
     fn walk(
         &self,
         t: f64,
@@ -295,13 +296,15 @@ pub const NEVER_HOURS: f64 = 1e8;
 
 /// A business day a walk stands in: its number, its day of the week and its closing time
 /// (`number * 24 + close_hour`), held for a moment `t` of its open hours before its
-/// close. Only in a calendar whose days close at least a minute before midnight, and
-/// below day [`OpenDay::LAST`]: there every moment of the day's open hours, and its close,
-/// is below the next midnight by a minute, some 300 times the rounding of hours below
-/// 2^39, so `floor(t / 24)` is `number` (`t` is at least `number * 24`, which is exact).
-/// Hence `next_open(t)` is `t`, the loop of [`Calendar::walk`] finds the same day and
-/// close from `t`, and `next_open(close)` is the next business day's opening: the
-/// numbers the walk counts on instead of working them out from the time.
+/// close. Only in a calendar whose days close at least a minute before midnight (and open
+/// at or after it), and for days below [`OpenDay::LAST`] (the day a walk works in may run
+/// a week past it: the margin holds far beyond): there every moment of the day's open
+/// hours, and its close, is below the next midnight by a minute, some 270 times the
+/// spacing of hours below 2^39 (the division by 24 rounds far less), so `floor(t / 24)`
+/// is `number` (`t` is at least `number * 24`, which is exact). Hence `next_open(t)` is
+/// `t`, the loop of [`Calendar::walk`] finds the same day and close from `t`, and
+/// `next_open(close)` is the next business day's opening: the numbers the walk counts on
+/// instead of working them out from the time.
 #[derive(Debug, Clone, Copy)]
 struct OpenDay {
     number: f64,
@@ -614,6 +617,59 @@ mod tests {
                 let ours = walk.add(work);
                 proptest::prop_assert_eq!(expected.to_bits(), reference.to_bits());
                 proptest::prop_assert_eq!(ours.to_bits(), expected.to_bits(), "from {} + {}", t, work);
+                t = expected;
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// At the edges of days, where a walk's numbers could part from the looked-up
+        /// ones: steps that end on a close, a few units of rounding before or after it, at
+        /// the next day's close or a week on, from days near the first and near the last
+        /// of a run (`NEVER_HOURS`), on calendars of one business day or more, closing a
+        /// minute before midnight, or at midnight.
+        #[test]
+        fn a_walk_ends_where_add_working_does_at_the_edges_of_days(
+            first in prop_oneof![0u64..10, 4_000_000u64..4_166_000],
+            steps in proptest::collection::vec((0usize..4, -3i64..=3), 1..30),
+            mut days in proptest::array::uniform7(proptest::bool::ANY),
+            opens in prop_oneof![0.0f64..1.0, Just(0.0), Just(0.375)],
+            close in prop_oneof![
+                Just(24.0),
+                Just(24.0 - 1.0 / 60.0),
+                (1u32..24).prop_map(f64::from),
+                0.001f64..24.0,
+            ],
+            one_day in proptest::bool::ANY,
+        ) {
+            if one_day {
+                days = [false; 7];
+                days[(first % 7) as usize] = true;
+            }
+            days[0] |= !days.contains(&true);
+            let open = close * opens;
+            let cal = Calendar { open_hour: open, close_hour: close, days };
+            let mut t = first as f64 * 24.0 + open;
+            let mut walk = Walk::new(&cal, t);
+            for (kind, ulps) in steps {
+                // The time left in `t`'s day as `add_working` sees it, and from there.
+                let today = floor(t / 24.0) * 24.0 + close - t;
+                let base = match kind {
+                    0 => today,
+                    1 => today + (close - open),
+                    2 => cal.hours_per_week(),
+                    _ => 0.0,
+                }
+                .max(0.0);
+                let work = f64::from_bits((base.to_bits() as i64 + ulps).max(0) as u64);
+                let expected = cal.add_working(t, work);
+                let reference = add_working_reference(&cal, t, work);
+                let ours = walk.add(work);
+                proptest::prop_assert_eq!(expected.to_bits(), reference.to_bits());
+                proptest::prop_assert_eq!(ours.to_bits(), expected.to_bits(), "from {} + {}", t, work);
+                if !expected.is_finite() {
+                    break;
+                }
                 t = expected;
             }
         }
