@@ -409,10 +409,12 @@ fn parse_clock(s: &str) -> Result<f64, CalendarError> {
     let (h, m) = s.split_once(':').unwrap_or((s, "0"));
     let h: f64 = h.parse().map_err(|_| not_a_time())?;
     let m: f64 = m.parse().map_err(|_| not_a_time())?;
-    if !(0.0..=24.0).contains(&h) || !(0.0..60.0).contains(&m) {
+    let hour = h + m / 60.0;
+    // 24:00 ends a day; 24:30 is not in one.
+    if !(0.0..=24.0).contains(&h) || !(0.0..60.0).contains(&m) || hour > 24.0 {
         return Err(CalendarError::TimeOutOfDay { time: s.into() });
     }
-    Ok(h + m / 60.0)
+    Ok(hour)
 }
 
 #[cfg(test)]
@@ -705,5 +707,17 @@ mod tests {
         assert_eq!(cal.hours_per_week(), 32.0);
         assert!(Calendar::parse("17:00-09:00", "mon-fri").is_err());
         assert!(Calendar::parse("09:00-17:00", "funday").is_err());
+        // The day ends at 24:00: a later closing time is refused, in the error's words.
+        assert_eq!(
+            Calendar::parse("00:00-24:00", "mon")
+                .unwrap()
+                .hours_per_week(),
+            24.0
+        );
+        let late = Calendar::parse("09:00-24:30", "mon-fri").unwrap_err();
+        assert_eq!(
+            late.to_string(),
+            "\"24:30\" is not a time of day between 00:00 and 24:00"
+        );
     }
 }
