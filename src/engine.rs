@@ -416,6 +416,11 @@ pub fn simulate_policy(
     );
     let mut sim = Sim::new(scenario, world, policy, seed);
     sim.run();
+    measured(sim, replication, seed)
+}
+
+/// `sim`'s outcome, its incidents' states kept for this thread's next simulation.
+fn measured(mut sim: Sim<'_>, replication: u32, seed: u64) -> Outcome {
     let outcome = measure::measure(&mut sim, replication, seed);
     keep_states(std::mem::take(&mut sim.states));
     outcome
@@ -489,9 +494,10 @@ pub fn simulate_variants(
     replication: u32,
     seed: u64,
 ) -> Vec<Outcome> {
-    let Some(first) = variants.first() else {
+    let Some((last, rest)) = variants.split_last() else {
         return Vec::new();
     };
+    let first = variants[0];
     debug_assert!(
         variants
             .iter()
@@ -504,12 +510,10 @@ pub fn simulate_variants(
     shared.begin();
     shared.advance(shared.warmup.min(shared.horizon));
     let mut out = Vec::with_capacity(variants.len());
-    if let Some((last, rest)) = variants.split_last() {
-        for variant in rest {
-            out.push(carry_on(shared.fork(), variant, replication, seed));
-        }
-        out.push(carry_on(shared, last, replication, seed));
+    for variant in rest {
+        out.push(carry_on(shared.fork(), variant, replication, seed));
     }
+    out.push(carry_on(shared, last, replication, seed));
     out
 }
 
@@ -520,9 +524,7 @@ fn carry_on<'a>(mut sim: Sim<'a>, variant: &'a Scenario, replication: u32, seed:
     sim.long = LongRun::new(variant);
     sim.advance(sim.horizon);
     sim.finish();
-    let outcome = measure::measure(&mut sim, replication, seed);
-    keep_states(std::mem::take(&mut sim.states));
-    outcome
+    measured(sim, replication, seed)
 }
 
 thread_local! {

@@ -124,7 +124,11 @@ fn report_strengths(c: &mut Criterion) {
         .collect();
     let mut g = c.benchmark_group("report-strengths");
     g.sample_size(10);
-    g.throughput(Throughput::Elements(u64::from(s.replications)));
+    // Counted in strength-replications: each iteration runs every other strength on each
+    // replication (all models).
+    g.throughput(Throughput::Elements(
+        others.len() as u64 * u64::from(s.replications),
+    ));
     g.bench_function("shared-warm-up", |b| {
         b.iter(|| {
             black_box(

@@ -86,7 +86,7 @@ pub fn simulate(
     let run = |s: &Scenario, progress: &(dyn Fn() + Sync)| {
         run_range_in(Some(&kept), s, 0..s.replications, threads, progress, stop)
     };
-    let late = match Late::run(
+    let mut late = match Late::run(
         plan,
         todo.clone(),
         &kept,
@@ -101,7 +101,6 @@ pub fn simulate(
         Err(RunError::Runaway { .. }) => None,
         Err(e) => return Err(e),
     };
-    let mut late = late;
     let mut base: Option<Vec<Outcome>> = late.as_mut().and_then(|l| l.base.take());
     if base.is_none() && (with_base || todo.clone().any(priced)) {
         let quiet = &|| {};
@@ -452,6 +451,7 @@ mod tests {
                 sv.output
             );
         }
-        assert_eq!(sides.len(), 2 * (1 + 2 * params.len()));
+        // Per output: the base, and each point's two ends.
+        assert_eq!(sides.len(), p.outputs().len() * (1 + 2 * params.len()));
     }
 }

@@ -265,26 +265,18 @@ fn the_images_build_stage_copies_everything_the_build_reads() {
             .map(|m| m.trim().trim_matches('"').to_string())
             .filter(|m| m != "."),
     );
-    let mut stack = vec![root.join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let text = fs::read_to_string(&path).unwrap();
-            for macro_call in ["include_str!(\"", "include_bytes!(\""] {
-                for (at, _) in text.match_indices(macro_call) {
-                    let rest = &text[at + macro_call.len()..];
-                    let target = &rest[..rest.find('"').unwrap()];
-                    let file = path.parent().unwrap().join(target);
-                    let file = file
-                        .canonicalize()
-                        .unwrap_or_else(|e| panic!("{}: includes {target}: {e}", path.display()));
-                    let relative = file.strip_prefix(root.canonicalize().unwrap()).unwrap();
-                    needed.push(relative.to_string_lossy().replace('\\', "/"));
-                }
+    for path in crate::tidy::rust_files(&root.join("src")) {
+        let text = fs::read_to_string(&path).unwrap();
+        for macro_call in ["include_str!(\"", "include_bytes!(\""] {
+            for (at, _) in text.match_indices(macro_call) {
+                let rest = &text[at + macro_call.len()..];
+                let target = &rest[..rest.find('"').unwrap()];
+                let file = path.parent().unwrap().join(target);
+                let file = file
+                    .canonicalize()
+                    .unwrap_or_else(|e| panic!("{}: includes {target}: {e}", path.display()));
+                let relative = file.strip_prefix(root.canonicalize().unwrap()).unwrap();
+                needed.push(relative.to_string_lossy().replace('\\', "/"));
             }
         }
     }
