@@ -624,11 +624,10 @@ impl<'a> Sim<'a> {
             services,
             journeys: Journeys::new(scenario, scenario.warmup_hours),
             knowledge: KnowledgeState::new(
-                scenario.services.len(),
                 [g.sre.knowledge, g.ops.knowledge],
                 [g.sre.knowledge_floor, g.ops.knowledge_floor],
                 k.erosion_per_deploy,
-                policy.tracked,
+                policy.responds.clone(),
             ),
             workarounds: vec![Vec::new(); scenario.services.len()],
             feedback: feedback_streams(world.spec.needs, seed, policy.stream),
@@ -805,26 +804,16 @@ impl<'a> Sim<'a> {
         if list.get(next).is_none_or(|d| d.time > t) {
             return;
         }
-        if !self.knowledge.tracks_any() {
-            // Without knowledge to erode only the counts change: when no deployment due
-            // falls in the service's freeze, every one of them ships, counted at once.
-            let end = next + list[next..].partition_point(|d| d.time <= t);
-            let st = &self.services[s];
-            let (first, last) = (list[next].time, list[end - 1].time);
-            if last < st.frozen_from || first >= st.frozen_until {
-                let before_warmup = list[next..end].partition_point(|d| d.time < self.warmup);
-                self.tally.deploys += (end - next - before_warmup) as u64;
-                self.services[s].next_deploy = end;
-                return;
-            }
-        }
         // The service's freeze does not change while its deployments are applied: what
-        // `freeze_holds_back` and `hold` read is read once.
+        // `freeze_holds_back` and `hold` read is read once. A few deployments a call, so
+        // walked rather than searched.
         let share = self.scenario.error_budget.freeze_deploy_share;
         let deferred = self.scenario.error_budget.held_changes == HeldChanges::Deferred;
         let (warmup, tally) = (self.warmup, &mut self.tally);
         let st = &mut self.services[s];
         let mut knowledge = self.knowledge.service(s);
+        // Knowledge no one can read is left alone (`Policy::responds`).
+        let tracked = knowledge.tracked();
         while let Some(d) = list.get(next) {
             if d.time > t {
                 break;
@@ -839,7 +828,9 @@ impl<'a> Sim<'a> {
                     st.held_deploys += 1;
                 }
             } else {
-                knowledge.deploy(d.time);
+                if tracked {
+                    knowledge.deploy(d.time);
+                }
                 if d.time >= warmup {
                     tally.deploys += 1;
                 }
@@ -1783,6 +1774,13 @@ mod tests {
         s
     }
 
+    /// The large estate, 13 weeks of warm-up then half a year.
+    fn large_estate_half_year() -> Scenario {
+        let year = crate::units::HOURS_PER_YEAR;
+        let text = include_str!("../scenarios/large-estate.toml");
+        bundled_cut("large-estate", text, "13w", 0.5 * year, &[])
+    }
+
     #[test]
     fn a_shared_warm_up_gives_each_variant_its_own_run() {
         // Feedback and cascades, freezes holding changes (deferred and dropped), readiness
@@ -1805,13 +1803,7 @@ mod tests {
             ),
             bundled_cut("no-warm-up", baseline, "0h", year, &[]),
             bundled_cut("all-warm-up", baseline, "40w", -20.0 * HOURS_PER_WEEK, &[]),
-            bundled_cut(
-                "large-estate",
-                include_str!("../scenarios/large-estate.toml"),
-                "13w",
-                0.5 * year,
-                &[],
-            ),
+            large_estate_half_year(),
             bundled_cut(
                 "mmc-check",
                 include_str!("../scenarios/mmc-check.toml"),
@@ -1868,6 +1860,77 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn knowledge_no_one_can_read_is_left_alone_and_changes_nothing() {
+        // Each model's outcome with every service's knowledge tracked for each group the
+        // model tracks at all (as before `Policy::responds`) is, to the bit, the one it
+        // gives tracking only the knowledge its first responders can read: readiness
+        // reviews moving services to SRE and back, ops running some services, freezes
+        // holding changes. And the models do leave some knowledge alone.
+        let year = crate::units::HOURS_PER_YEAR;
+        let scenarios = [
+            bundled_cut(
+                "baseline",
+                include_str!("../scenarios/baseline.toml"),
+                "26w",
+                year,
+                &[],
+            ),
+            large_estate_half_year(),
+        ];
+        let mut left_alone = 0;
+        for scenario in &scenarios {
+            let policies = crate::models::policies(scenario);
+            let seed = replication_seed(scenario.seed, 5);
+            let world = World::generate_from(
+                &std::sync::Arc::new(crate::world::WorldSpec::of(scenario, &policies)),
+                seed,
+            );
+            for policy in &policies {
+                let mut every = policy.clone();
+                every.responds = vec![policy.tracked; scenario.services.len()];
+                left_alone += (policy.responds.iter().flatten())
+                    .zip(every.responds.iter().flatten())
+                    .filter(|(own, all)| !**own && **all)
+                    .count();
+                let own = simulate_policy(scenario, &world, policy, 5, seed);
+                let all = simulate_policy(scenario, &world, &every, 5, seed);
+                assert!(
+                    format!("{own:?}") == format!("{all:?}"),
+                    "{} under {:?}: tracking every service's knowledge changes the outcome",
+                    scenario.name,
+                    policy.model
+                );
+            }
+        }
+        assert!(left_alone > 0, "no model left any knowledge alone");
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "read knowledge that is not tracked")]
+    fn reading_knowledge_that_is_not_tracked_is_a_bug_caught_in_the_tests() {
+        let s = bundled_cut(
+            "baseline",
+            include_str!("../scenarios/baseline.toml"),
+            "0h",
+            HOURS_PER_WEEK * 26.0,
+            &[],
+        );
+        let policies = crate::models::policies(&s);
+        let seed = replication_seed(s.seed, 0);
+        let world = World::generate_from(
+            &std::sync::Arc::new(crate::world::WorldSpec::of(&s, &policies)),
+            seed,
+        );
+        let Some(ops) = policies.iter().find(|p| p.model == ModelKind::OpsRun) else {
+            panic!("the baseline compares ops-run");
+        };
+        let mut blind = ops.clone();
+        blind.responds = vec![[false; 2]; s.services.len()];
+        simulate_policy(&s, &world, &blind, 0, seed);
     }
 
     #[test]

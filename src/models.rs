@@ -91,6 +91,10 @@ pub struct Policy {
     /// Whether each non-owning group ([`sync::TRACKED`] order) ever responds to a service,
     /// so that its knowledge must be tracked.
     pub tracked: [bool; 2],
+    /// Per service, whether each non-owning group ([`sync::TRACKED`] order) can be its
+    /// first responder during a run ([`Policy::may_respond`]): where it cannot, its
+    /// knowledge of the service is never read.
+    pub responds: Vec<[bool; 2]>,
 }
 
 /// The policies of every model a scenario compares, in its order: derived once per run.
@@ -224,9 +228,12 @@ impl Policy {
             headcount: Headcount::default(),
             sync: SyncPlan::default(),
             tracked: [false; 2],
+            responds: Vec::new(),
         };
-        policy.tracked = sync::TRACKED
-            .map(|g| (0..scenario.services.len()).any(|s| policy.may_respond(scenario, g, s)));
+        policy.responds = (0..scenario.services.len())
+            .map(|s| sync::TRACKED.map(|g| policy.may_respond(scenario, g, s)))
+            .collect();
+        policy.tracked = [0, 1].map(|g| policy.responds.iter().any(|r| r[g]));
         policy.headcount = Headcount::of(&policy, scenario);
         policy.sync = SyncPlan::of(&policy, scenario);
         policy

@@ -15,6 +15,8 @@ struct Track {
     members: Vec<usize>,
     /// The largest of its services' levels.
     level: f64,
+    /// How many of its services are impaired (level above 0).
+    impaired: u32,
     /// Time of the last change.
     last: f64,
     /// Impaired hours from time 0 to `last`.
@@ -78,6 +80,7 @@ impl Journeys {
             return;
         };
         let old = std::mem::replace(&mut self.levels[service], level);
+        let (was, is) = (u32::from(old > 0.0), u32::from(level > 0.0));
         for &j in journeys {
             let track = &mut self.tracks[j];
             if track.at_warmup.is_none() && t >= self.warmup {
@@ -85,11 +88,15 @@ impl Journeys {
             }
             track.accumulated = track.at(t);
             track.last = t;
+            track.impaired = track.impaired + is - was;
             // The largest of the members' levels (and 0). Where the change decides it
             // without the others, the same value: above the largest, it is the largest;
-            // below it from below it, the largest stays.
+            // below it from below it, the largest stays; with none impaired, it is 0 (every
+            // level is 0 or above it).
             if level > track.level {
                 track.level = level;
+            } else if track.impaired == 0 {
+                track.level = 0.0;
             } else if !(old < track.level && level < track.level) {
                 track.level = track
                     .members

@@ -18,26 +18,22 @@ pub struct KnowledgeState {
     cells: Vec<[Cell; 2]>,
     floor: [f64; 2],
     erosion: f64,
-    /// Groups whose knowledge matters to this model; the others are never evaluated.
-    used: [bool; 2],
+    /// Per service, the groups whose knowledge of it matters to this model (can be read);
+    /// the others are never evaluated.
+    used: Vec<[bool; 2]>,
 }
 
 impl KnowledgeState {
-    /// Every service starts at the group's initial knowledge.
-    pub fn new(
-        services: usize,
-        initial: [f64; 2],
-        floor: [f64; 2],
-        erosion: f64,
-        used: [bool; 2],
-    ) -> Self {
+    /// Every service starts at the group's initial knowledge; `used` has one entry per
+    /// service.
+    pub fn new(initial: [f64; 2], floor: [f64; 2], erosion: f64, used: Vec<[bool; 2]>) -> Self {
         let cell = |level: f64| Cell {
             level,
             since: 0.0,
             rate: 0.0,
         };
         Self {
-            cells: vec![[cell(initial[0]), cell(initial[1])]; services],
+            cells: vec![[cell(initial[0]), cell(initial[1])]; used.len()],
             floor,
             erosion,
             used,
@@ -49,13 +45,10 @@ impl KnowledgeState {
         advance(&mut c.level, &mut c.since, c.rate, t);
     }
 
-    /// Whether any group's knowledge matters to this model (deployments erode it).
-    pub fn tracks_any(&self) -> bool {
-        self.used[0] || self.used[1]
-    }
-
-    /// Knowledge of group `g` of service `s` at time `t`.
+    /// Knowledge of group `g` of service `s` at time `t`: a group whose knowledge of `s`
+    /// matters to this model (an other's is never evaluated).
     pub fn at(&mut self, g: usize, s: usize, t: f64) -> f64 {
+        debug_assert!(self.used[s][g], "read knowledge that is not tracked");
         self.advance(g, s, t);
         self.cells[s][g].level
     }
@@ -73,6 +66,9 @@ impl KnowledgeState {
             level: [a.level, b.level],
             since: [a.since, b.since],
             rate: [a.rate, b.rate],
+            used: self.used[s],
+            floor: self.floor,
+            keep: 1.0 - self.erosion,
             state: self,
             s,
         }
@@ -100,19 +96,29 @@ pub struct ServiceKnowledge<'a> {
     level: [f64; 2],
     since: [f64; 2],
     rate: [f64; 2],
+    used: [bool; 2],
+    floor: [f64; 2],
+    /// The share of knowledge above the floor a deployment leaves (1 − erosion).
+    keep: f64,
 }
 
 impl ServiceKnowledge<'_> {
+    /// Whether any group's knowledge of the service matters (its deployments erode it).
+    #[inline]
+    pub fn tracked(&self) -> bool {
+        self.used[0] || self.used[1]
+    }
+
     /// A deployment at `t`: both groups lose a share of their knowledge above the floor.
     #[inline]
     pub fn deploy(&mut self, t: f64) {
         for g in 0..2 {
-            if !self.state.used[g] {
+            if !self.used[g] {
                 continue;
             }
             advance(&mut self.level[g], &mut self.since[g], self.rate[g], t);
-            let floor = self.state.floor[g].min(self.level[g]);
-            self.level[g] = floor + (self.level[g] - floor) * (1.0 - self.state.erosion);
+            let floor = self.floor[g].min(self.level[g]);
+            self.level[g] = floor + (self.level[g] - floor) * self.keep;
         }
     }
 }
@@ -132,7 +138,7 @@ mod tests {
 
     #[test]
     fn deployments_erode_and_sync_restores() {
-        let mut k = KnowledgeState::new(1, [0.8, 0.4], [0.5, 0.2], 0.1, [true, true]);
+        let mut k = KnowledgeState::new([0.8, 0.4], [0.5, 0.2], 0.1, vec![[true, true]]);
         k.service(0).deploy(1.0);
         assert!((k.at(0, 0, 1.0) - (0.5 + 0.3 * 0.9)).abs() < 1e-12);
         assert!((k.at(1, 0, 1.0) - (0.2 + 0.2 * 0.9)).abs() < 1e-12);
