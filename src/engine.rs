@@ -29,6 +29,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::RngExt;
 
 use crate::model::ModelKind;
+use crate::models::settling::starting_knowledge;
 use crate::models::sync::{TRACKED, tracked_index};
 use crate::models::{
     Escalation, Next, OnCall, Policy, Responder, Runner, crosses_teams, rolls_back, route,
@@ -624,7 +625,9 @@ impl<'a> Sim<'a> {
             services,
             journeys: Journeys::new(scenario, scenario.warmup_hours),
             knowledge: KnowledgeState::new(
-                [g.sre.knowledge, g.ops.knowledge],
+                (0..scenario.services.len())
+                    .map(|s| [0, 1].map(|g| starting_knowledge(scenario, policy, g, s)))
+                    .collect(),
                 [g.sre.knowledge_floor, g.ops.knowledge_floor],
                 k.erosion_per_deploy,
                 policy.responds.clone(),

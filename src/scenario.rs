@@ -306,6 +306,29 @@ pub struct Knowledge {
     /// Knowledge a non-owning responder group is to keep of each service it responds to;
     /// the sync hours this takes are its demand (see `models::sync`).
     pub target: f64,
+    /// Where each group's knowledge of the services it runs at the start begins.
+    pub start: KnowledgeStart,
+}
+
+/// Where a non-owning group's knowledge of a service begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnowledgeStart {
+    /// At the group's `knowledge` for every service: the warm-up must cover its approach
+    /// to the steady level (`models::settling` says how long that takes).
+    Initial,
+    /// At its steady level under the model's sync hours (`models::settling::steady_knowledge`)
+    /// for each service the group runs at the start; at the group's `knowledge` for the
+    /// others (services a readiness review may hand over later). A warm-up then need not
+    /// cover knowledge's approach.
+    Steady,
+}
+
+impl KnowledgeStart {
+    /// The key's values, as a scenario writes them.
+    pub const VALUES: [(&'static str, KnowledgeStart); 2] = [
+        ("initial", KnowledgeStart::Initial),
+        ("steady", KnowledgeStart::Steady),
+    ];
 }
 
 /// Workarounds applied by L1 while a developer fix is awaited.

@@ -24,16 +24,22 @@ pub struct KnowledgeState {
 }
 
 impl KnowledgeState {
-    /// Every service starts at the group's initial knowledge; `used` has one entry per
-    /// service.
-    pub fn new(initial: [f64; 2], floor: [f64; 2], erosion: f64, used: Vec<[bool; 2]>) -> Self {
+    /// Each service's knowledge starts at its entry in `initial`; `used` has one entry
+    /// per service too.
+    pub fn new(
+        initial: Vec<[f64; 2]>,
+        floor: [f64; 2],
+        erosion: f64,
+        used: Vec<[bool; 2]>,
+    ) -> Self {
+        debug_assert_eq!(initial.len(), used.len());
         let cell = |level: f64| Cell {
             level,
             since: 0.0,
             rate: 0.0,
         };
         Self {
-            cells: vec![[cell(initial[0]), cell(initial[1])]; used.len()],
+            cells: initial.iter().map(|k| [cell(k[0]), cell(k[1])]).collect(),
             floor,
             erosion,
             used,
@@ -138,7 +144,7 @@ mod tests {
 
     #[test]
     fn deployments_erode_and_sync_restores() {
-        let mut k = KnowledgeState::new([0.8, 0.4], [0.5, 0.2], 0.1, vec![[true, true]]);
+        let mut k = KnowledgeState::new(vec![[0.8, 0.4]], [0.5, 0.2], 0.1, vec![[true, true]]);
         k.service(0).deploy(1.0);
         assert!((k.at(0, 0, 1.0) - (0.5 + 0.3 * 0.9)).abs() < 1e-12);
         assert!((k.at(1, 0, 1.0) - (0.2 + 0.2 * 0.9)).abs() < 1e-12);

@@ -16,7 +16,7 @@
 
 use super::Policy;
 use super::sync::TRACKED;
-use crate::scenario::{BudgetWindow, Scenario};
+use crate::scenario::{BudgetWindow, KnowledgeStart, Scenario};
 use crate::units::{HOURS_PER_WEEK, HOURS_PER_YEAR};
 
 /// Knowledge counts as settled within this distance of its steady level: at the default
@@ -33,14 +33,15 @@ pub struct Unsettled {
     pub what: String,
 }
 
-/// Hours for the knowledge of tracked group `g` of service `s` to settle under `policy`,
-/// with its starting and steady levels; `None` when it has nothing to settle.
-fn knowledge_settling(
+/// The steady level `K∞` of tracked group `g`'s knowledge of service `s` under `policy`,
+/// and the rate `λ` it is approached at, for a service the group runs at the start of a
+/// run; `None` for one it does not run then, or one nothing moves.
+pub fn steady_knowledge(
     scenario: &Scenario,
     policy: &Policy,
     g: usize,
     s: usize,
-) -> Option<(f64, f64, f64)> {
+) -> Option<(f64, f64)> {
     let group = scenario.groups.get(TRACKED[g]);
     let runner = policy.initial_runner(scenario, s);
     if !runner.l1_groups().contains(&TRACKED[g]) {
@@ -54,15 +55,38 @@ fn knowledge_settling(
     if rate <= 0.0 {
         return None;
     }
-    let steady = (r + de * group.knowledge_floor.min(group.knowledge)) / rate;
-    let gap = (group.knowledge - steady).abs();
-    (gap > KNOWLEDGE_TOLERANCE).then(|| {
-        (
-            (gap / KNOWLEDGE_TOLERANCE).ln() / rate,
-            group.knowledge,
-            steady,
-        )
-    })
+    Some((
+        (r + de * group.knowledge_floor.min(group.knowledge)) / rate,
+        rate,
+    ))
+}
+
+/// Where tracked group `g`'s knowledge of service `s` begins under `policy`
+/// (`knowledge.start`): the group's `knowledge`, or its steady level for a service it runs
+/// at the start.
+pub fn starting_knowledge(scenario: &Scenario, policy: &Policy, g: usize, s: usize) -> f64 {
+    let initial = scenario.groups.get(TRACKED[g]).knowledge;
+    match scenario.knowledge.start {
+        KnowledgeStart::Initial => initial,
+        KnowledgeStart::Steady => {
+            steady_knowledge(scenario, policy, g, s).map_or(initial, |(steady, _)| steady)
+        }
+    }
+}
+
+/// Hours for the knowledge of tracked group `g` of service `s` to settle under `policy`,
+/// with its starting and steady levels; `None` when it has nothing to settle (a steady
+/// start has none).
+fn knowledge_settling(
+    scenario: &Scenario,
+    policy: &Policy,
+    g: usize,
+    s: usize,
+) -> Option<(f64, f64, f64)> {
+    let (steady, rate) = steady_knowledge(scenario, policy, g, s)?;
+    let start = starting_knowledge(scenario, policy, g, s);
+    let gap = (start - steady).abs();
+    (gap > KNOWLEDGE_TOLERANCE).then(|| ((gap / KNOWLEDGE_TOLERANCE).ln() / rate, start, steady))
 }
 
 /// What takes longer to settle than `scenario`'s warm-up, for each model it compares,
@@ -95,7 +119,7 @@ pub fn unsettled(scenario: &Scenario, policies: &[Policy]) -> Vec<Unsettled> {
             out.push(Unsettled {
                 needs_hours: hours,
                 what: format!(
-                    "{key} knowledge has not settled (under {}): of {} it goes from {from:.2} to its steady {to:.2} and comes within {KNOWLEDGE_TOLERANCE} of it only after {} (or start `groups.{key}.knowledge` nearer its steady level)",
+                    "{key} knowledge has not settled (under {}): of {} it goes from {from:.2} to its steady {to:.2} and comes within {KNOWLEDGE_TOLERANCE} of it only after {} (or start it there: `knowledge.start = \"steady\"`)",
                     models.join(", "),
                     scenario.services[s].name,
                     days(hours),
@@ -260,6 +284,26 @@ deploys_per_week = 5
             (hours - expected).abs() < 1e-6 * expected,
             "{hours} vs {expected}"
         );
+    }
+
+    #[test]
+    fn a_steady_start_begins_where_knowledge_settles_and_has_nothing_to_settle() {
+        let mut s = ops_run("0d");
+        let policy = Policy::of(&s, ModelKind::OpsRun);
+        assert_eq!(starting_knowledge(&s, &policy, 1, 0), 0.3);
+        s.knowledge.start = KnowledgeStart::Steady;
+        let Some((steady, _)) = steady_knowledge(&s, &policy, 1, 0) else {
+            panic!("ops runs the service");
+        };
+        assert!((steady - 0.8).abs() < 1e-9, "{steady}");
+        assert_eq!(starting_knowledge(&s, &policy, 1, 0), steady);
+        assert!(knowledge_settling(&s, &policy, 1, 0).is_none());
+        // SREs do not run it under ops-run: their knowledge starts where it always did.
+        assert_eq!(
+            starting_knowledge(&s, &policy, 0, 0),
+            s.groups.sre.knowledge
+        );
+        assert!(unsettled(&s, &[policy]).is_empty());
     }
 
     #[test]

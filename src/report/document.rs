@@ -444,7 +444,11 @@ fn signed(x: f64) -> String {
 fn steady_start(s: &crate::Scenario) -> String {
     let days = s.warmup_hours / 24.0;
     let unsettled = crate::models::settling::unsettled(s, &crate::models::policies(s));
-    if unsettled.is_empty() {
+    if unsettled.is_empty() && s.knowledge.start == crate::scenario::KnowledgeStart::Steady {
+        format!(
+            "A steady start: non-owners' knowledge starts at its steady level (`knowledge.start = \"steady\"`), and the warm-up ({days:.0} days) covers the time readiness evidence and budget windows take to settle."
+        )
+    } else if unsettled.is_empty() {
         format!(
             "A steady start: the warm-up ({days:.0} days) covers the time knowledge, readiness evidence and budget windows take to settle."
         )
@@ -992,4 +996,40 @@ fn long_run_html(data: &ReportData) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::steady_start;
+
+    /// Ops running one service, warmed up for `warmup`, its knowledge starting at `start`.
+    fn ops_run(warmup: &str, start: &str) -> crate::Scenario {
+        let text = format!(
+            "name = \"s\"\nwarmup = \"{warmup}\"\nhorizon = \"3000d\"\nmodels = [\"ops-run\"]\n[knowledge]\nstart = \"{start}\"\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n"
+        );
+        match crate::scenario::parse(&text, "s.toml") {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn the_report_says_whether_and_how_the_start_is_steady() {
+        let short = steady_start(&ops_run("30d", "initial"));
+        assert!(
+            short.starts_with("**Not a steady start:** the warm-up (30 days)"),
+            "{short}"
+        );
+        assert!(short.contains("`knowledge.start = \"steady\"`"), "{short}");
+        let long = steady_start(&ops_run("2000d", "initial"));
+        assert!(
+            long.starts_with("A steady start: the warm-up (2000 days) covers the time knowledge"),
+            "{long}"
+        );
+        let steady = steady_start(&ops_run("30d", "steady"));
+        assert!(
+            steady.starts_with("A steady start: non-owners' knowledge starts at its steady level"),
+            "{steady}"
+        );
+    }
 }

@@ -242,6 +242,7 @@ pub struct KnowledgeFile {
     pub sync_effect_per_hour: Option<S<f64>>,
     pub sync_attendees: Option<S<i64>>,
     pub target: Option<S<f64>>,
+    pub start: Option<S<String>>,
     /// Removed: sync is now a demand the model derives. Kept to explain that.
     pub sync_hours_per_week: Option<S<toml::Value>>,
 }

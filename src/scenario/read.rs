@@ -207,6 +207,7 @@ fn text_example(key: &str) -> Option<&'static str> {
     Some(match key {
         "queue" => "\"severity\" or \"fifo\"",
         "held_changes" => "\"deferred\" or \"dropped\"",
+        "start" => "\"initial\" or \"steady\"",
         "on_conflict" => "\"retire\" or \"keep\"",
         "support" => "\"24/7\", \"extended\" or \"business-hours\"",
         "rota" => "\"team\" or \"domain\"",

@@ -107,6 +107,8 @@ fn legacy(mut s: Scenario) -> Scenario {
         s.warmup_hours = 4380.0;
         s.horizon_hours = 13140.0;
     }
+    // Knowledge starts at each group's `knowledge` (session 14 added a steady start).
+    s.knowledge.start = whoruns::scenario::KnowledgeStart::Initial;
     // Support hours by tier (issue 19, item 2): every service was supported around the
     // clock by its own team's rota.
     for service in &mut s.services {

@@ -134,6 +134,18 @@ fn removed_and_new_keys_are_explained_where_they_stand() {
 }
 
 #[test]
+fn a_knowledge_start_that_is_neither_is_named_with_its_choices() {
+    let e = errors(&format!(
+        "[knowledge]\nstart = \"warm\"\n{TEAM}[[services]]\nname = \"s\"\nteam = \"a\"\n"
+    ));
+    assert_eq!(
+        e.lines().next(),
+        Some("bad.toml:2:9: knowledge.start = \"warm\" is not valid (initial, steady)"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_file_with_thousands_of_problems_lists_the_first_hundred() {
     let mut text = String::from(TEAM);
     for i in 0..20_000 {

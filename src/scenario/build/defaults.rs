@@ -9,9 +9,9 @@
 
 use super::super::{
     BudgetWindow, Cascades, Charging, Costs, DevEscalation, DevOncallCharge, ErrorBudget, Funding,
-    Group, Handoff, HeldChanges, Knowledge, Learning, LoadBasis, OnConflict, OpsSometimesRun,
-    QueueOrder, Response, Rota, Service, Severity, SreRun, Support, SupportHours, TeamSetup,
-    Telemetry, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
+    Group, Handoff, HeldChanges, Knowledge, KnowledgeStart, Learning, LoadBasis, OnConflict,
+    OpsSometimesRun, QueueOrder, Response, Rota, Service, Severity, SreRun, Support, SupportHours,
+    TeamSetup, Telemetry, Workarounds, YouAndSreRun, YouRun, YouRunOpsMonitors,
 };
 use crate::calendar::Calendar;
 use crate::dist::{Dist, DistError};
@@ -348,6 +348,9 @@ pub(super) fn knowledge() -> Knowledge {
         // Assumption: a responder at 0.8 escalates a fifth as often as one who knows
         // nothing (with the default escalation rule).
         target: 0.8,
+        // Every group starts at its `knowledge`, as before the key existed; `validate`
+        // suggests "steady" when the warm-up is too short for knowledge to settle.
+        start: KnowledgeStart::Initial,
     }
 }
 

@@ -4,8 +4,8 @@
 
 use super::super::file::{ErrorBudgetFile, KnowledgeFile, ScenarioFile, WorkaroundsFile};
 use super::super::{
-    BudgetWindow, ErrorBudget, HeldChanges, Knowledge, OnConflict, OpsSometimesRun, Workarounds,
-    YouRun, YouRunOpsMonitors,
+    BudgetWindow, ErrorBudget, HeldChanges, Knowledge, KnowledgeStart, OnConflict, OpsSometimesRun,
+    Workarounds, YouRun, YouRunOpsMonitors,
 };
 use super::{Ctx, defaults};
 use crate::model::ModelKind;
@@ -71,6 +71,12 @@ impl Ctx<'_> {
                         1,
                     ),
                     target: self.probability(&k.target, "knowledge.target", d.target),
+                    start: self.choice(
+                        k.start.as_ref(),
+                        "knowledge.start",
+                        &KnowledgeStart::VALUES,
+                        d.start,
+                    ),
                 }
             }
         }
