@@ -1893,7 +1893,9 @@ mod tests {
             );
             for policy in &policies {
                 let mut every = policy.clone();
-                every.responds = vec![policy.tracked; scenario.services.len()];
+                // Each group the model tracks at all, for every service.
+                let tracked = [0, 1].map(|g| policy.responds.iter().any(|r| r[g]));
+                every.responds = vec![tracked; scenario.services.len()];
                 left_alone += (policy.responds.iter().flatten())
                     .zip(every.responds.iter().flatten())
                     .filter(|(own, all)| !**own && **all)

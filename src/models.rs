@@ -88,9 +88,6 @@ pub struct Policy {
     pub headcount: Headcount,
     /// Sync demand, capacity and what each non-owning group gives per service.
     pub sync: SyncPlan,
-    /// Whether each non-owning group ([`sync::TRACKED`] order) ever responds to a service,
-    /// so that its knowledge must be tracked.
-    pub tracked: [bool; 2],
     /// Per service, whether each non-owning group ([`sync::TRACKED`] order) can be its
     /// first responder during a run ([`Policy::may_respond`]): where it cannot, its
     /// knowledge of the service is never read.
@@ -227,13 +224,11 @@ impl Policy {
                 && scenario.error_budget.models.contains(&model),
             headcount: Headcount::default(),
             sync: SyncPlan::default(),
-            tracked: [false; 2],
             responds: Vec::new(),
         };
         policy.responds = (0..scenario.services.len())
             .map(|s| sync::TRACKED.map(|g| policy.may_respond(scenario, g, s)))
             .collect();
-        policy.tracked = [0, 1].map(|g| policy.responds.iter().any(|r| r[g]));
         policy.headcount = Headcount::of(&policy, scenario);
         policy.sync = SyncPlan::of(&policy, scenario);
         policy

@@ -55,10 +55,14 @@ pub fn steady_knowledge(
     if rate <= 0.0 {
         return None;
     }
-    Some((
-        (r + de * group.knowledge_floor.min(group.knowledge)) / rate,
-        rate,
-    ))
+    // Deployments erode down to the floor, or to the level itself where it starts below
+    // the floor; sync lifts it above the floor, which then holds.
+    let floor = if r > 0.0 {
+        group.knowledge_floor
+    } else {
+        group.knowledge_floor.min(group.knowledge)
+    };
+    Some(((r + de * floor) / rate, rate))
 }
 
 /// Where tracked group `g`'s knowledge of service `s` begins under `policy`
@@ -304,6 +308,19 @@ deploys_per_week = 5
             s.groups.sre.knowledge
         );
         assert!(unsettled(&s, &[policy]).is_empty());
+    }
+
+    #[test]
+    fn knowledge_starting_below_its_floor_settles_where_sync_holds_it() {
+        // Below the floor deployments do not erode it; sync lifts it above, and then the
+        // floor holds: the steady level is the target the sync was sized for.
+        let mut s = ops_run("0d");
+        s.groups.ops.knowledge = 0.1;
+        let policy = Policy::of(&s, ModelKind::OpsRun);
+        let Some((steady, _)) = steady_knowledge(&s, &policy, 1, 0) else {
+            panic!("ops runs the service");
+        };
+        assert!((steady - 0.8).abs() < 1e-9, "{steady}");
     }
 
     #[test]

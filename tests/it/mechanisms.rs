@@ -515,10 +515,10 @@ fn swarming_is_unused_when_no_incident_reaches_its_impact() {
     assert_eq!(mild(true), mild(false));
 }
 
-/// Ops running one service deployed weekly, its knowledge starting at 0.3 (`start =
+/// Ops running one service deployed weekly, its knowledge starting at `knowledge` (`start =
 /// "initial"`) or at its steady level (`"steady"`), warmed up for `warmup_days` and measured
 /// for a year: what `validate` warns about, and the mean knowledge measured.
-fn ops_knowledge(warmup_days: u32, start: &str) -> (Vec<Unsettled>, f64) {
+fn ops_knowledge(warmup_days: u32, start: &str, knowledge: f64) -> (Vec<Unsettled>, f64) {
     let s = scenario(&format!(
         r#"
 warmup = "{warmup_days}d"
@@ -528,7 +528,7 @@ models = ["ops-run"]
 [error_budget]
 freeze = false
 [groups.ops]
-knowledge = 0.3
+knowledge = {knowledge}
 knowledge_floor = 0.2
 [knowledge]
 start = "{start}"
@@ -554,9 +554,9 @@ background_incidents = "4/week"
 
 #[test]
 fn after_the_settling_time_ops_knowledge_is_at_its_steady_level() {
-    let (warned, early) = ops_knowledge(30, "initial");
+    let (warned, early) = ops_knowledge(30, "initial", 0.3);
     let needed = warned[0].needs_hours / 24.0;
-    let (none, settled) = ops_knowledge(needed.ceil() as u32, "initial");
+    let (none, settled) = ops_knowledge(needed.ceil() as u32, "initial", 0.3);
     assert!(none.is_empty(), "{none:?}");
     // The measured year starts within 0.01 of the steady 0.8 and stays there.
     assert!((settled - 0.8).abs() < 0.01, "settled {settled}");
@@ -567,10 +567,16 @@ fn after_the_settling_time_ops_knowledge_is_at_its_steady_level() {
 fn a_steady_start_measures_from_the_first_week_what_years_of_warm_up_reach() {
     // The same 30-day warm-up, ops knowledge started at its steady level: nothing is left
     // to settle, and the measured year is within 0.01 of the steady 0.8 (from 0.3 it
-    // measures below 0.75, above).
-    let (warned, steady) = ops_knowledge(30, "steady");
-    assert!(warned.is_empty(), "{warned:?}");
-    assert!((steady - 0.8).abs() < 0.01, "steady start {steady}");
+    // measures below 0.75, above) — also when the group's stated knowledge is below its
+    // floor, where the floor holds once sync has lifted it.
+    for knowledge in [0.3, 0.1] {
+        let (warned, steady) = ops_knowledge(30, "steady", knowledge);
+        assert!(warned.is_empty(), "{warned:?}");
+        assert!(
+            (steady - 0.8).abs() < 0.01,
+            "steady start from {knowledge}: {steady}"
+        );
+    }
 }
 
 #[test]
