@@ -446,7 +446,7 @@ fn steady_start(s: &crate::Scenario) -> String {
     let unsettled = crate::models::settling::unsettled(s, &crate::models::policies(s));
     if unsettled.is_empty() && s.knowledge.start == crate::scenario::KnowledgeStart::Steady {
         format!(
-            "A steady start: non-owners' knowledge of the services they run from the start begins at its steady level (`knowledge.start = \"steady\"`), and the warm-up ({days:.0} days) covers readiness evidence and budget windows as `validate` bounds them (for `sre-run`'s readiness review a lower bound: docs/model.md §1)."
+            "A steady start: non-owners' knowledge of the services they run from the start begins at its steady level (`knowledge.start = \"steady\"`), and the warm-up ({days:.0} days) covers the readiness review's first cycle and budget windows as `validate` bounds them, to the first order (docs/model.md §1)."
         )
     } else if unsettled.is_empty() {
         format!(

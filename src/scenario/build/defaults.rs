@@ -41,8 +41,9 @@ pub(super) fn name(file: &str) -> String {
 pub(super) const HORIZON_HOURS: f64 = 365.0 * 24.0;
 
 /// `warmup`: none. Assumption: every simulated hour counts unless the scenario says
-/// otherwise; `sre-run` comparisons should warm up for `evidence_quarters` (docs/model.md
-/// §6).
+/// otherwise; `sre-run` comparisons should warm up for the readiness review's first cycle,
+/// `evidence_quarters` over the pass probability then `handback_after_quarters` (docs/model.md
+/// §1 and §6).
 pub(super) const WARMUP_HOURS: f64 = 0.0;
 
 /// `replications`: 200. Assumption: enough for tight paired intervals on the headline
