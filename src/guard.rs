@@ -384,10 +384,7 @@ mod tests {
         let text = format!(
             "{extra}\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\ndeploys_per_week = 10.0\nchange_failure_rate = 0.1\n"
         );
-        match crate::scenario::parse(&text, "t.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        }
+        crate::scenario::parsed(&text, "t.toml")
     }
 
     /// A streamed run holds per replication only the report's values, not the outcomes:

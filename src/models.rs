@@ -351,10 +351,7 @@ name = "lo"
 team = "a"
 availability_target = 0.99
 "#;
-        match crate::scenario::parse(text, "p.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        }
+        crate::scenario::parsed(text, "p.toml")
     }
 
     #[test]

@@ -264,6 +264,16 @@ impl Service {
     }
 }
 
+/// `text` parsed as scenario file `name`, for a test: a file the test wrote is valid, so an
+/// error is the test's own and stops it with the error's text.
+#[cfg(test)]
+pub(crate) fn parsed(text: &str, name: &str) -> Scenario {
+    match parse(text, name) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// `text` with each line that starts with one of `lines`' prefixes replaced by that
 /// line: a bundled scenario cut short, or otherwise changed, for a test.
 #[cfg(test)]

@@ -211,10 +211,7 @@ mod tests {
         let text = format!(
             "name = \"l\"\nwarmup = \"0h\"\n[learning]\nincentive = {incentive}\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n"
         );
-        match crate::scenario::parse(&text, "l.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        }
+        crate::scenario::parsed(&text, "l.toml")
     }
 
     #[test]

@@ -87,8 +87,11 @@ fn knowledge_settling(
     g: usize,
     s: usize,
 ) -> Option<(f64, f64, f64)> {
+    if scenario.knowledge.start == KnowledgeStart::Steady {
+        return None;
+    }
     let (steady, rate) = steady_knowledge(scenario, policy, g, s)?;
-    let start = starting_knowledge(scenario, policy, g, s);
+    let start = scenario.groups.get(TRACKED[g]).knowledge;
     let gap = (start - steady).abs();
     (gap > KNOWLEDGE_TOLERANCE).then(|| ((gap / KNOWLEDGE_TOLERANCE).ln() / rate, start, steady))
 }
@@ -301,10 +304,7 @@ team = "a"
 deploys_per_week = 5
 "#
         );
-        match crate::scenario::parse(&text, "settle.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        }
+        crate::scenario::parsed(&text, "settle.toml")
     }
 
     #[test]
@@ -365,10 +365,7 @@ deploys_per_week = 5
         let text = format!(
             "name = \"r\"\nwarmup = \"{warmup}\"\nhorizon = \"3000d\"\nmodels = [\"sre-run\"]\n[error_budget]\nfreeze = false\n[knowledge]\nstart = \"steady\"\n[sre_run]\nreview_pass_probability = {pass}\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\navailability_target = 0.9995\n"
         );
-        let s = match crate::scenario::parse(&text, "r.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        };
+        let s = crate::scenario::parsed(&text, "r.toml");
         let policies = vec![Policy::of(&s, ModelKind::SreRun)];
         (s, policies)
     }
@@ -436,10 +433,7 @@ background_incidents = "0.5/h"
 deploys_per_week = 0
 effort = { dist = "exponential", mean = "3h" }
 "#;
-        let s = match crate::scenario::parse(text, "over.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        };
+        let s = crate::scenario::parsed(text, "over.toml");
         let warned = overloaded(&s, &super::super::policies(&s));
         assert_eq!(warned.len(), 1, "{warned:?}");
         assert!(warned[0].starts_with("under ops-run, the ops rota is offered about 3.6"));

@@ -1007,10 +1007,7 @@ mod tests {
         let text = format!(
             "name = \"s\"\nwarmup = \"{warmup}\"\nhorizon = \"3000d\"\nmodels = [\"ops-run\"]\n[knowledge]\nstart = \"{start}\"\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\n"
         );
-        match crate::scenario::parse(&text, "s.toml") {
-            Ok(s) => s,
-            Err(e) => panic!("{e}"),
-        }
+        crate::scenario::parsed(&text, "s.toml")
     }
 
     #[test]
