@@ -804,7 +804,7 @@ impl<'a> Sim<'a> {
     fn deploy_until(&mut self, s: usize, t: f64) {
         let list = &self.world.deployments[s];
         let mut next = self.services[s].next_deploy;
-        if list.get(next).is_none_or(|d| d.time > t) {
+        if list.time.get(next).is_none_or(|&d| d > t) {
             return;
         }
         // The service's freeze does not change while its deployments are applied: what
@@ -817,14 +817,15 @@ impl<'a> Sim<'a> {
         let mut knowledge = self.knowledge.service(s);
         // Knowledge no one can read is left alone (`Policy::responds`).
         let tracked = knowledge.tracked();
-        while let Some(d) = list.get(next) {
-            if d.time > t {
+        // The times only: a deployment's freeze uniform is read while the service is
+        // frozen.
+        while let Some(&time) = list.time.get(next) {
+            if time > t {
                 break;
             }
-            next += 1;
-            let frozen = st.frozen_from <= d.time && d.time < st.frozen_until;
-            if frozen && d.freeze_u >= share {
-                if d.time >= warmup {
+            let frozen = st.frozen_from <= time && time < st.frozen_until;
+            if frozen && list.freeze_u[next] >= share {
+                if time >= warmup {
                     tally.deploys_frozen += 1;
                 }
                 if hold(st, deferred) {
@@ -832,12 +833,13 @@ impl<'a> Sim<'a> {
                 }
             } else {
                 if tracked {
-                    knowledge.deploy(d.time);
+                    knowledge.deploy(time);
                 }
-                if d.time >= warmup {
+                if time >= warmup {
                     tally.deploys += 1;
                 }
             }
+            next += 1;
         }
         st.next_deploy = next;
     }

@@ -78,15 +78,34 @@ pub struct Incident {
     pub handoff: f64,
 }
 
-/// A deployment of a service.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Deployment {
-    /// Hours from the start of the run.
-    pub time: f64,
-    /// Index into [`Scenario::services`].
-    pub service: u32,
-    /// Uniform deciding whether the deployment goes out during a freeze.
-    pub freeze_u: f64,
+/// One service's deployments, sorted by time, as two columns: the times, which every
+/// walk over them reads, and the uniforms deciding whether each goes out during a freeze,
+/// read only while the service is frozen. Apart, a walk loads 8 bytes a deployment, not a
+/// 24-byte record: on a large estate the walk waits on memory (`docs/performance.md`,
+/// session 15).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deployments {
+    /// Hours from the start of the run, ascending.
+    pub time: Vec<f64>,
+    /// Per deployment, the uniform deciding whether it goes out during a freeze.
+    pub freeze_u: Vec<f64>,
+}
+
+impl Deployments {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// The heap bytes they take.
+    pub fn bytes(&self) -> usize {
+        (self.time.capacity() + self.freeze_u.capacity()) * std::mem::size_of::<f64>()
+    }
 }
 
 /// All incidents and deployments of one replication.
@@ -97,7 +116,7 @@ pub struct World {
     /// Deployments of each service, sorted by time. Deployments only touch their own
     /// service's knowledge and freeze state, so they are kept apart per service and never
     /// merged into one timeline.
-    pub deployments: Vec<Vec<Deployment>>,
+    pub deployments: Vec<Deployments>,
     /// What it was drawn from (also what the models' own incidents are drawn from).
     pub(crate) spec: Arc<WorldSpec>,
 }
@@ -232,7 +251,7 @@ impl World {
             .sum();
         let mut world = World {
             incidents: Vec::with_capacity(expected.min(1e8) as usize),
-            deployments: vec![Vec::new(); spec.services.len()],
+            deployments: vec![Deployments::default(); spec.services.len()],
             spec: Arc::clone(spec),
         };
         for index in 0..spec.services.len() {
@@ -359,7 +378,10 @@ fn generate_service(spec: &WorldSpec, index: usize, seed: u64, world: &mut World
         };
         let rate = per_week / clock_hours_per_week;
         let mean = per_week * horizon / HOURS_PER_WEEK;
-        world.deployments[index].reserve((mean + 4.0 * mean.sqrt() + 8.0).min(1e8) as usize);
+        let expected = (mean + 4.0 * mean.sqrt() + 8.0).min(1e8) as usize;
+        let list = &mut world.deployments[index];
+        list.time.reserve(expected);
+        list.freeze_u.reserve(expected);
         let mut t = 0.0;
         // Gaps in business time, laid onto the calendar one after the other
         // (`calendar.add_working(t, gap)`, each from the day the last ended in).
@@ -371,11 +393,9 @@ fn generate_service(spec: &WorldSpec, index: usize, seed: u64, world: &mut World
                 break;
             }
             let freeze_u: f64 = deploys.random();
-            world.deployments[index].push(Deployment {
-                time: t,
-                service: index as u32,
-                freeze_u,
-            });
+            let list = &mut world.deployments[index];
+            list.time.push(t);
+            list.freeze_u.push(freeze_u);
             if deploys.random::<f64>() < service.change_failure_rate {
                 let mut incident = draw_incident(spec, index, t, Cause::Change, &mut streams);
                 incident.freeze_u = freeze_u;

@@ -84,7 +84,7 @@ impl World {
             + self
                 .deployments
                 .iter()
-                .map(|d| d.capacity() * std::mem::size_of::<super::Deployment>())
+                .map(super::Deployments::bytes)
                 .sum::<usize>()
     }
 }
