@@ -126,7 +126,9 @@ impl<K: Copy> Events<K> {
     }
 
     /// Takes the earliest event: the earliest of the three lanes' first (keys are unique,
-    /// so exactly one).
+    /// so exactly one). Inline, as `push`: once a change elsewhere led the compiler to call
+    /// it instead, the engine ran 3% more instructions (callgrind, `estate-200`, session 15).
+    #[inline]
     pub fn pop(&mut self) -> Option<Event<K>> {
         let far = self.far.peek().map(|Reverse(e)| e.key());
         let over = self.overflow.peek().map(|Reverse(e)| e.key());
