@@ -853,9 +853,11 @@ impl Scenario {
     /// Whether `t` is outside business hours and service `s` is answered then by its
     /// domain's rota.
     pub fn domain_answers(&self, s: usize, t: f64) -> bool {
+        // The hour before the domain: asked of every page of such a service, and the
+        // domain's teams are counted through the whole estate.
         self.services[s].rota == Rota::Domain
-            && self.domain_is_shared(self.teams[self.services[s].team].domain)
             && !self.calendar.is_open(t)
+            && self.domain_is_shared(self.teams[self.services[s].team].domain)
     }
 
     /// Whether domain `d` has more than one team (a domain of one team is that team's own
