@@ -120,9 +120,21 @@ pub const ROW_GROUP_BYTES: usize = 64 << 20;
 pub fn group_rows(row_bytes: usize, budget: usize) -> usize {
     (budget / row_bytes.max(1)).clamp(1, ROW_GROUP_ROWS)
 }
-/// Replications a worker may run ahead of the one being written (`runner::AHEAD_PER_THREAD`,
-/// a layer above), plus the one in flight.
-const HELD_PER_THREAD: f64 = 5.0;
+/// Outcomes a worker may hold ahead of the one being written, in bytes: a budget for
+/// [`ahead_per_thread`].
+const AHEAD_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
+
+/// Replications a worker thread may simulate ahead of the one being written (the runner's
+/// reorder window, `runner::for_each`): as many as [`AHEAD_BYTES`] of outcomes hold,
+/// between 4 and 32. Enough for the workers to go on while the writer encodes a large row
+/// group: with 4, the baseline's workers waited for it several times a run and 1,000
+/// replications took 4% longer than with 32 (docs/performance.md, session 15); a wide
+/// estate's outcomes are larger, and fewer are held.
+pub fn ahead_per_thread(scenario: &Scenario) -> usize {
+    let per_replication = scenario.models.len().max(1) as f64 * outcome_bytes(scenario);
+    // Saturating: a huge outcome gives 0, then the floor.
+    ((AHEAD_BYTES / per_replication) as usize).clamp(4, 32)
+}
 /// Weekly values the report reads back from its scratch file at once, at most (unless one
 /// week holds more): 32 MB. Defined here, the lower layer, and used by
 /// `report::gather::BLOCK_VALUES`, so the estimate and the reading cannot drift apart.
@@ -146,7 +158,9 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
     let tiers = scenario.tiers().len() as f64;
     let metrics = crate::metric::COLUMNS.len() as f64;
     let world_bytes = per_world_bytes(whole.events_per_world);
-    let held = threads.max(1) as f64 * HELD_PER_THREAD * models * outcome_bytes(scenario);
+    // Those ahead of the one being written, and the one in flight, per thread.
+    let held_per_thread = (ahead_per_thread(scenario) + 1) as f64;
+    let held = threads.max(1) as f64 * held_per_thread * models * outcome_bytes(scenario);
     // Bytes per row and rows per replication of each table, held up to two row groups of
     // `group_rows` rows.
     let tables = [
@@ -386,6 +400,33 @@ mod tests {
             "{extra}\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\ndeploys_per_week = 10.0\nchange_failure_rate = 0.1\n"
         );
         crate::scenario::parsed(&text, "t.toml")
+    }
+
+    /// The runner's window ahead of the writer is a budget of bytes: a small scenario's
+    /// workers run the most ahead, a wide estate's fewer, never fewer than 4.
+    #[test]
+    fn the_larger_the_outcomes_the_fewer_replications_run_ahead() {
+        let with_services = |n: usize, models: &str| {
+            let mut text = format!(
+                "horizon = \"208w\"\nwarmup = \"52w\"\nmodels = [{models}]\n[[teams]]\nname = \"a\"\n"
+            );
+            for i in 0..n {
+                text.push_str(&format!(
+                    "[[services]]\nname = \"s{i}\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\n"
+                ));
+            }
+            crate::scenario::parsed(&text, "t.toml")
+        };
+        let six = "\"you-run\", \"you-and-sre-run\", \"sre-run\", \"ops-run\", \"ops-sometimes-run\", \"you-run-ops-monitors\"";
+        assert_eq!(ahead_per_thread(&with_services(1, "\"you-run\"")), 32);
+        // 200 services, six models, three measured years: about half a megabyte an outcome.
+        let wide = with_services(200, six);
+        let ahead = ahead_per_thread(&wide);
+        assert!((4..32).contains(&ahead), "{ahead}");
+        assert!(ahead as f64 * 6.0 * outcome_bytes(&wide) <= AHEAD_BYTES);
+        assert!((ahead + 1) as f64 * 6.0 * outcome_bytes(&wide) > AHEAD_BYTES);
+        // Far wider still: the floor.
+        assert_eq!(ahead_per_thread(&with_services(2_000, six)), 4);
     }
 
     /// A streamed run holds per replication only the report's values, not the outcomes:

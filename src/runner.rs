@@ -174,23 +174,17 @@ pub fn run_range_in(
     Ok(finished.then_some(all))
 }
 
-/// Replications simulated ahead of the one the sink waits for, per worker thread: with
-/// the ones in flight, the most replications' outcomes ever held at once is
-/// [`most_held`], whatever the number of replications.
-pub const AHEAD_PER_THREAD: usize = 4;
-
-/// The most replications whose outcomes [`for_each`] holds at once on `threads` workers:
-/// those finished and waiting for their turn, those being simulated, and the one the sink
-/// is given.
-pub const fn most_held(threads: usize) -> usize {
-    let threads = if threads == 0 { 1 } else { threads };
-    threads * AHEAD_PER_THREAD + 1
+/// The most replications whose outcomes [`for_each`] holds at once for `scenario` on
+/// `threads` workers: those finished and waiting for their turn, those being simulated
+/// ([`crate::guard::ahead_per_thread`] per thread in all), and the one the sink is given.
+pub fn most_held(scenario: &Scenario, threads: usize) -> usize {
+    threads.max(1) * crate::guard::ahead_per_thread(scenario) + 1
 }
 
 /// Runs replications `range` on `threads` worker threads (all cores when `None`) and
 /// hands each replication's outcomes (every model, in the scenario's order) to `sink` on
 /// the calling thread, in replication order whatever the thread count. Workers run at
-/// most [`AHEAD_PER_THREAD`] replications per thread ahead of the one the sink waits for,
+/// most [`crate::guard::ahead_per_thread`] replications per thread ahead of the one the sink waits for,
 /// so memory does not grow with the number of replications. `progress` is called after
 /// each replication, `stop` asked before each. The first replication that ran away (in
 /// replication order) ends the run with [`RunError::Runaway`], before the sink sees it;
@@ -387,7 +381,7 @@ fn for_each_with<E: From<RunError>>(
         }),
         for_workers: Condvar::new(),
         for_sink: Condvar::new(),
-        ahead: (workers * AHEAD_PER_THREAD) as u32,
+        ahead: (workers * crate::guard::ahead_per_thread(scenario)) as u32,
         end: range.end,
     };
     std::thread::scope(|s| {
@@ -579,6 +573,8 @@ mod tests {
     #[test]
     fn the_runner_holds_a_bounded_number_of_replications_whatever_the_total() {
         let s = scenario();
+        // Well beyond what three threads may hold, so that the bound can be broken.
+        let total = 4 * most_held(&s, 3) as u32;
         for threads in [1, 2, 3] {
             let finished = AtomicUsize::new(0);
             let mut given = 0usize;
@@ -586,7 +582,7 @@ mod tests {
             let mut order = Vec::new();
             let done = for_each(
                 &s,
-                0..s.replications,
+                0..total,
                 Some(threads),
                 &|| {
                     finished.fetch_add(1, Ordering::SeqCst);
@@ -607,11 +603,11 @@ mod tests {
             )
             .unwrap();
             assert!(done);
-            assert_eq!(order, (0..s.replications).collect::<Vec<_>>());
+            assert_eq!(order, (0..total).collect::<Vec<_>>());
             assert!(
-                most <= most_held(threads),
+                most <= most_held(&s, threads),
                 "{threads} threads held {most} replications (bound {})",
-                most_held(threads)
+                most_held(&s, threads)
             );
         }
     }
