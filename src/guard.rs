@@ -14,7 +14,7 @@
 use std::fmt;
 use std::mem::size_of;
 
-use crate::outcome::{Outcome, TTR_BINS, WeekSample};
+use crate::outcome::{TTR_BINS, estimated_bytes, held_ahead, measured_weeks};
 use crate::scenario::Scenario;
 use crate::units::HOURS_PER_WEEK;
 use crate::world::Incident;
@@ -89,18 +89,13 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> Size {
     let reps = f64::from(scenario.replications);
     // Weekly samples are kept for the measured weeks only (after the warm-up).
     let world_bytes = per_world_bytes(per_world);
-    let outcome_bytes = outcome_bytes(scenario);
+    let outcome_bytes = estimated_bytes(scenario);
     let memory = threads.max(1) as f64 * world_bytes + reps * models * outcome_bytes * TABLE_FACTOR;
     Size {
         events_per_world: per_world,
         events: per_world * models * reps,
         memory_bytes: memory,
     }
-}
-
-/// Weeks after the warm-up: those whose samples a replication keeps.
-fn measured_weeks(scenario: &Scenario) -> f64 {
-    ((scenario.horizon_hours - scenario.warmup_hours).max(0.0) / HOURS_PER_WEEK).ceil()
 }
 
 /// Rows per Parquet row group that polars' `ParquetWriter` aims at when none is set.
@@ -119,21 +114,6 @@ pub const ROW_GROUP_BYTES: usize = 64 << 20;
 /// this), so a group holds at most two budgets.
 pub fn group_rows(row_bytes: usize, budget: usize) -> usize {
     (budget / row_bytes.max(1)).clamp(1, ROW_GROUP_ROWS)
-}
-/// Outcomes a worker may hold ahead of the one being written, in bytes: a budget for
-/// [`ahead_per_thread`].
-const AHEAD_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
-
-/// Replications a worker thread may simulate ahead of the one being written (the runner's
-/// reorder window, `runner::for_each`): as many as [`AHEAD_BYTES`] of outcomes hold,
-/// between 4 and 32. Enough for the workers to go on while the writer encodes a large row
-/// group: with 4, the baseline's workers waited for it several times a run and 1,000
-/// replications took 4% longer than with 32 (docs/performance.md, session 15); a wide
-/// estate's outcomes are larger, and fewer are held.
-pub fn ahead_per_thread(scenario: &Scenario) -> usize {
-    let per_replication = scenario.models.len().max(1) as f64 * outcome_bytes(scenario);
-    // Saturating: a huge outcome gives 0, then the floor.
-    ((AHEAD_BYTES / per_replication) as usize).clamp(4, 32)
 }
 /// Weekly values the report reads back from its scratch file at once, at most (unless one
 /// week holds more): 32 MB. Defined here, the lower layer, and used by
@@ -159,8 +139,8 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
     let metrics = crate::metric::COLUMNS.len() as f64;
     let world_bytes = per_world_bytes(whole.events_per_world);
     // Those ahead of the one being written, and the one in flight, per thread.
-    let held_per_thread = (ahead_per_thread(scenario) + 1) as f64;
-    let held = threads.max(1) as f64 * held_per_thread * models * outcome_bytes(scenario);
+    let held_per_thread = (held_ahead(scenario) + 1) as f64;
+    let held = threads.max(1) as f64 * held_per_thread * models * estimated_bytes(scenario);
     // Bytes per row and rows per replication of each table, held up to two row groups of
     // `group_rows` rows.
     let tables = [
@@ -197,15 +177,6 @@ pub fn estimate_streamed(scenario: &Scenario, threads: usize) -> Size {
 fn per_world_bytes(events: f64) -> f64 {
     // An incident's record is larger than a deployment's two columns (16 bytes).
     events * (size_of::<Incident>() as f64 + ENGINE_BYTES_PER_EVENT)
-}
-
-/// Bytes of one outcome with its weekly samples and histogram.
-fn outcome_bytes(scenario: &Scenario) -> f64 {
-    let services = scenario.services.len() as f64;
-    size_of::<Outcome>() as f64
-        + services * 16.0
-        + measured_weeks(scenario) * services * size_of::<WeekSample>() as f64
-        + (TTR_BINS as f64 + 1.0) * 4.0
 }
 
 /// Refuses a run whose estimate exceeds `limits`.
@@ -400,33 +371,6 @@ mod tests {
             "{extra}\n[[teams]]\nname = \"a\"\n[[services]]\nname = \"s\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\ndeploys_per_week = 10.0\nchange_failure_rate = 0.1\n"
         );
         crate::scenario::parsed(&text, "t.toml")
-    }
-
-    /// The runner's window ahead of the writer is a budget of bytes: a small scenario's
-    /// workers run the most ahead, a wide estate's fewer, never fewer than 4.
-    #[test]
-    fn the_larger_the_outcomes_the_fewer_replications_run_ahead() {
-        let with_services = |n: usize, models: &str| {
-            let mut text = format!(
-                "horizon = \"208w\"\nwarmup = \"52w\"\nmodels = [{models}]\n[[teams]]\nname = \"a\"\n"
-            );
-            for i in 0..n {
-                text.push_str(&format!(
-                    "[[services]]\nname = \"s{i}\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\n"
-                ));
-            }
-            crate::scenario::parsed(&text, "t.toml")
-        };
-        let six = "\"you-run\", \"you-and-sre-run\", \"sre-run\", \"ops-run\", \"ops-sometimes-run\", \"you-run-ops-monitors\"";
-        assert_eq!(ahead_per_thread(&with_services(1, "\"you-run\"")), 32);
-        // 200 services, six models, three measured years: about half a megabyte an outcome.
-        let wide = with_services(200, six);
-        let ahead = ahead_per_thread(&wide);
-        assert!((4..32).contains(&ahead), "{ahead}");
-        assert!(ahead as f64 * 6.0 * outcome_bytes(&wide) <= AHEAD_BYTES);
-        assert!((ahead + 1) as f64 * 6.0 * outcome_bytes(&wide) > AHEAD_BYTES);
-        // Far wider still: the floor.
-        assert_eq!(ahead_per_thread(&with_services(2_000, six)), 4);
     }
 
     /// A streamed run holds per replication only the report's values, not the outcomes:

@@ -1,6 +1,8 @@
 //! What one model did in one replication: the row of `replications.csv`.
 
 use crate::model::ModelKind;
+use crate::scenario::Scenario;
+use crate::units::HOURS_PER_WEEK;
 
 /// Results of one model in one replication. Times in hours; costs per year in the
 /// scenario's currency; counts over the measured window (horizon minus warm-up).
@@ -358,9 +360,68 @@ pub struct WeekSample {
     pub frozen: bool,
 }
 
+/// Weeks after the warm-up: those whose samples a replication keeps.
+pub fn measured_weeks(scenario: &Scenario) -> f64 {
+    ((scenario.horizon_hours - scenario.warmup_hours).max(0.0) / HOURS_PER_WEEK).ceil()
+}
+
+/// Bytes of one outcome of `scenario` with its weekly samples and histogram (an estimate:
+/// the memory guard's, and the budget of [`held_ahead`]).
+pub fn estimated_bytes(scenario: &Scenario) -> f64 {
+    let services = scenario.services.len() as f64;
+    std::mem::size_of::<Outcome>() as f64
+        + services * 16.0
+        + measured_weeks(scenario) * services * std::mem::size_of::<WeekSample>() as f64
+        + (TTR_BINS as f64 + 1.0) * 4.0
+}
+
+/// Outcomes a worker may hold ahead of the one being written, in bytes: the budget of
+/// [`held_ahead`].
+const AHEAD_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
+
+/// Replications a worker thread may simulate ahead of the one being written (the runner's
+/// reorder window, `runner::for_each`, which the memory guard counts): as many as
+/// [`AHEAD_BYTES`] of outcomes hold, between 4 and 32. Enough for the workers to go on
+/// while the writer encodes a large row group: with 4, the baseline's workers waited for
+/// it several times a run and 1,000 replications took 4% longer than with 32
+/// (docs/performance.md, session 15); a wide estate's outcomes are larger, and fewer are
+/// held.
+pub fn held_ahead(scenario: &Scenario) -> usize {
+    let per_replication = scenario.models.len().max(1) as f64 * estimated_bytes(scenario);
+    // Saturating: a huge outcome gives 0, then the floor.
+    ((AHEAD_BYTES / per_replication) as usize).clamp(4, 32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The runner's window ahead of the writer is a budget of bytes: a small scenario's
+    /// workers run the most ahead, a wide estate's fewer, never fewer than 4.
+    #[test]
+    fn the_larger_the_outcomes_the_fewer_replications_run_ahead() {
+        let with_services = |n: usize, models: &str| {
+            let mut text = format!(
+                "horizon = \"208w\"\nwarmup = \"52w\"\nmodels = [{models}]\n[[teams]]\nname = \"a\"\n"
+            );
+            for i in 0..n {
+                text.push_str(&format!(
+                    "[[services]]\nname = \"s{i}\"\nteam = \"a\"\nbackground_incidents = \"2/week\"\n"
+                ));
+            }
+            crate::scenario::parsed(&text, "t.toml")
+        };
+        let six = "\"you-run\", \"you-and-sre-run\", \"sre-run\", \"ops-run\", \"ops-sometimes-run\", \"you-run-ops-monitors\"";
+        assert_eq!(held_ahead(&with_services(1, "\"you-run\"")), 32);
+        // 200 services, six models, three measured years: about half a megabyte an outcome.
+        let wide = with_services(200, six);
+        let ahead = held_ahead(&wide);
+        assert!((4..32).contains(&ahead), "{ahead}");
+        assert!(ahead as f64 * 6.0 * estimated_bytes(&wide) <= AHEAD_BYTES);
+        assert!((ahead + 1) as f64 * 6.0 * estimated_bytes(&wide) > AHEAD_BYTES);
+        // Far wider still: the floor.
+        assert_eq!(held_ahead(&with_services(2_000, six)), 4);
+    }
 
     #[test]
     fn histogram_bins_contain_their_values() {

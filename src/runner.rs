@@ -176,15 +176,15 @@ pub fn run_range_in(
 
 /// The most replications whose outcomes [`for_each`] holds at once for `scenario` on
 /// `threads` workers: those finished and waiting for their turn, those being simulated
-/// ([`crate::guard::ahead_per_thread`] per thread in all), and the one the sink is given.
+/// ([`crate::outcome::held_ahead`] per thread in all), and the one the sink is given.
 pub fn most_held(scenario: &Scenario, threads: usize) -> usize {
-    threads.max(1) * crate::guard::ahead_per_thread(scenario) + 1
+    threads.max(1) * crate::outcome::held_ahead(scenario) + 1
 }
 
 /// Runs replications `range` on `threads` worker threads (all cores when `None`) and
 /// hands each replication's outcomes (every model, in the scenario's order) to `sink` on
 /// the calling thread, in replication order whatever the thread count. Workers run at
-/// most [`crate::guard::ahead_per_thread`] replications per thread ahead of the one the sink waits for,
+/// most [`crate::outcome::held_ahead`] replications per thread ahead of the one the sink waits for,
 /// so memory does not grow with the number of replications. `progress` is called after
 /// each replication, `stop` asked before each. The first replication that ran away (in
 /// replication order) ends the run with [`RunError::Runaway`], before the sink sees it;
@@ -381,7 +381,7 @@ fn for_each_with<E: From<RunError>>(
         }),
         for_workers: Condvar::new(),
         for_sink: Condvar::new(),
-        ahead: (workers * crate::guard::ahead_per_thread(scenario)) as u32,
+        ahead: (workers * crate::outcome::held_ahead(scenario)) as u32,
         end: range.end,
     };
     std::thread::scope(|s| {
