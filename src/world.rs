@@ -92,16 +92,6 @@ pub struct Deployments {
 }
 
 impl Deployments {
-    /// How many there are.
-    pub fn len(&self) -> usize {
-        self.time.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
-    }
-
     /// The heap bytes they take.
     pub fn bytes(&self) -> usize {
         (self.time.capacity() + self.freeze_u.capacity()) * std::mem::size_of::<f64>()
