@@ -543,10 +543,12 @@ fn spare_states(n: usize) -> Vec<State> {
     states
 }
 
-/// A copy of `items` with room to grow: as much as the original has, and at least a
-/// quarter more (a regression's push then does not copy them all again).
-fn with_room<T: Copy>(items: &[T], capacity: usize) -> Vec<T> {
-    let mut copy = Vec::with_capacity(capacity.max(items.len() + items.len() / 4 + 16));
+/// A copy of `items` with room to grow: the original's capacity, or its length and a
+/// quarter more, whichever is larger (a regression's push then does not copy them all
+/// again).
+fn with_room<T: Copy>(items: &Vec<T>) -> Vec<T> {
+    let room = items.capacity().max(items.len() + items.len() / 4 + 16);
+    let mut copy = Vec::with_capacity(room);
     copy.extend_from_slice(items);
     copy
 }
@@ -673,15 +675,15 @@ impl<'a> Sim<'a> {
     /// A copy to carry on separately, with room for the weekly samples still to come (as
     /// [`Sim::new`] makes: a clone has only what it holds), and for the incidents its own
     /// dynamics will create: the states and regressions are copied once into vectors with
-    /// that room, where a clone (exactly as long as they are) was copied a second time by
-    /// its first regression's push (`RawVec::grow_one`: 2% of the instructions of
+    /// that room, where a clone (with no room beyond their length) was copied a second time
+    /// by its first regression's push (`RawVec::grow_one`: 2% of the instructions of
     /// `whoruns run scenarios/baseline.toml -n 20`, callgrind).
     fn fork(&mut self) -> Self {
         let states = std::mem::take(&mut self.states);
         let regressions = std::mem::take(&mut self.regressions);
         let mut sim = self.clone();
-        sim.states = with_room(&states, states.capacity());
-        sim.regressions = with_room(&regressions, regressions.capacity());
+        sim.states = with_room(&states);
+        sim.regressions = with_room(&regressions);
         self.states = states;
         self.regressions = regressions;
         sim.weekly
