@@ -214,7 +214,7 @@ impl Table {
             self.parquet = Some(wrap(
                 self.name,
                 ParquetWriter::new(sink)
-                    .with_compression(ParquetCompression::Zstd(None))
+                    .with_compression(super::compression())
                     .batched(first.schema()),
             )?);
         }
