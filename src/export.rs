@@ -795,10 +795,10 @@ pub fn to_parquet(df: &mut DataFrame) -> Result<Vec<u8>, ExportError> {
 }
 
 /// How every Parquet file is compressed: zstd at level 1. The files hold the same values at
-/// any level; level 1 makes them within 1% of the size polars' default (level 3) does on
-/// the bundled scenarios, in a third fewer of zstd's instructions (the whole of `whoruns run
-/// scenarios/baseline.toml -n 10 --threads 1 --no-report`: 2.4% fewer; docs/performance.md,
-/// session 17).
+/// any level; on the bundled scenarios level 1 makes them within about 2% of the size
+/// polars' default (level 3) does (the large tables within 0.5%), in a third fewer of
+/// zstd's instructions (the whole of `whoruns run scenarios/baseline.toml -n 10 --threads 1
+/// --no-report`: 2.4% fewer; docs/performance.md, session 17).
 pub(crate) fn compression() -> ParquetCompression {
     ParquetCompression::Zstd(polars_parquet::write::ZstdLevel::try_new(1).ok())
 }
