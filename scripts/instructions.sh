@@ -8,20 +8,19 @@
 #
 # Usage: scripts/instructions.sh [--quick] BINARY [BINARY_AFTER]
 #   --quick   leave out the report's run (`baseline -n 20` with the report: the strengths
-#             of learning and the charts; about a minute under valgrind)
+#             of learning and the charts; about 40 s of the minute a binary takes)
 #
 # Each workload runs on one worker thread (`--threads 1`) into a temporary folder. Counts
 # repeat to within about 0.1% (the writer's and the workers' hand-offs vary a little);
 # read a change below 0.2% as none. Build with `cargo build --release --locked` (or with
 # the profiling profile: the counts are the same code's).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 quick=0
 bins=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) bins+=("$1"); shift ;;
   esac
@@ -30,9 +29,13 @@ case ${#bins[@]} in
   1|2) ;;
   *) echo "give one binary, or two to compare (see --help)" >&2; exit 2 ;;
 esac
-for b in "${bins[@]}"; do
-  [ -x "$b" ] || { echo "no executable at $b" >&2; exit 1; }
+# The binaries' paths as given (from wherever the script is run), before moving to the
+# project's root, where the scenarios are.
+for i in "${!bins[@]}"; do
+  [ -f "${bins[$i]}" ] && [ -x "${bins[$i]}" ] || { echo "no executable at ${bins[$i]}" >&2; exit 1; }
+  bins[$i]=$(realpath -- "${bins[$i]}")
 done
+cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "needs valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,7 +55,10 @@ count() {
       "$bin" "$@" --out "$work/out" --force >"$log" 2>&1; then
     echo "failed: $bin $*" >&2; tail -5 "$log" >&2; exit 1
   fi
-  awk '/I *refs:/ { gsub(",", "", $NF); printf "%.1f", $NF / 1e6 }' "$log"
+  local n
+  n=$(awk '/I *refs:/ { gsub(",", "", $NF); printf "%.1f", $NF / 1e6 }' "$log")
+  [ -n "$n" ] || { echo "no instruction count (\"I refs:\") in valgrind's output for: $bin $*" >&2; exit 1; }
+  echo "$n"
 }
 
 if [ ${#bins[@]} = 1 ]; then

@@ -848,3 +848,18 @@ pub fn from_parquet(bytes: Vec<u8>, table: &'static str) -> Result<DataFrame, Ex
         ParquetReader::new(std::io::Cursor::new(bytes)).finish(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The level is one zstd accepts: an invalid one would make `compression` ask for no
+    /// level, and polars would write at its default (3) without a word.
+    #[test]
+    fn parquet_is_compressed_at_zstd_level_1() {
+        match compression() {
+            ParquetCompression::Zstd(Some(level)) => assert_eq!(level.compression_level(), 1),
+            other => panic!("not zstd level 1: {other:?}"),
+        }
+    }
+}
