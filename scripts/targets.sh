@@ -80,11 +80,12 @@ if [ "$steady" = 1 ]; then
   # The scenario with a steady start: knowledge begins at its steady level, so a 4-quarter
   # warm-up (the readiness review's first cycle) replaces the long one; the measured years
   # stay the scenario's own. A variant `whoruns validate` warns about is refused.
+  # A key of scenario file $2 written in hours ("…h"), as a number; empty otherwise.
+  hours() { sed -n "s/^$1 = \"\([0-9.]*\)h\".*/\1/p" "$2"; }
   for s in baseline estate-200; do
-    # The scenario's own measured time (horizon minus warm-up, both in hours) after the
-    # 4-quarter warm-up (8,760 h).
-    hours() { sed -n "s/^$1 = \"\([0-9.]*\)h\".*/\1/p" "scenarios/$s.toml"; }
-    h=$(hours horizon); w=$(hours warmup)
+    # The scenario's own measured time (horizon minus warm-up) after the 4-quarter warm-up
+    # (8,760 h).
+    h=$(hours horizon "scenarios/$s.toml"); w=$(hours warmup "scenarios/$s.toml")
     [ -n "$h" ] && [ -n "$w" ] || { echo "scenarios/$s.toml: horizon and warmup must be written in hours (\"…h\")" >&2; exit 1; }
     horizon=$(python3 -c "print(f'{$h - $w + 8760:g}')")
     sed -e "s/^horizon = .*/horizon = \"${horizon}h\"/" -e 's/^warmup = .*/warmup = "8760h"/' \
