@@ -58,11 +58,12 @@ pub(super) fn to_png(
 }
 
 /// A canvas's RGB pixels as PNG bytes: fast deflate (the `image` crate's default) after
-/// one fixed row filter, Paeth. The crate's default, adaptive, tries all five filters on
-/// every row and keeps the smallest; on the report's charts it gave files 3% smaller and
-/// took 5 times the filtering (`whoruns run scenarios/baseline.toml -n 20 --threads 1`:
-/// 5,283 M instructions with it, 5,073 M with Paeth; docs/performance.md, session 18).
-/// The pixels are the same either way: PNG is lossless.
+/// one fixed row filter, Paeth. The crate's default filter, adaptive, filters every row
+/// all five ways and keeps the smallest: on the report's charts its PNGs were 6% smaller,
+/// and Paeth alone saves 211 M of the 343 M instructions it spent filtering
+/// (`whoruns run scenarios/baseline.toml -n 20 --threads 1`: 5,283 M instructions with it,
+/// 5,073 M with Paeth; docs/performance.md, session 18). The pixels are the same either
+/// way: PNG is lossless.
 fn encode_png(pixels: &[u8]) -> image::ImageResult<Vec<u8>> {
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let mut png = Vec::new();
@@ -80,10 +81,8 @@ fn encode_png(pixels: &[u8]) -> image::ImageResult<Vec<u8>> {
 mod tests {
     use super::*;
 
-    /// The PNG decodes to the very pixels drawn (a filter changes the bytes, never the
-    /// image), on a canvas with flat fills and a slanted line as the charts have.
-    #[test]
-    fn the_png_holds_the_pixels_drawn() -> Result<(), Box<dyn std::error::Error>> {
+    /// A canvas with flat fills and a slanted line, as the charts have.
+    fn canvas() -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
         {
             let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
@@ -100,16 +99,48 @@ mod tests {
             ))?;
             root.present()?;
         }
-        let png = encode_png(&pixels)?;
-        let back = image::load_from_memory(&png)?.to_rgb8();
+        // Not a blank canvas: the fill and the line are there.
+        assert!(pixels.chunks(3).any(|p| p == [31, 119, 180]));
+        assert!(pixels.chunks(3).any(|p| p == [214, 39, 40]));
+        Ok(pixels)
+    }
+
+    /// The PNG decodes to the very pixels drawn (a filter changes the bytes, never the
+    /// image).
+    #[test]
+    fn the_png_holds_the_pixels_drawn() -> Result<(), Box<dyn std::error::Error>> {
+        let pixels = canvas()?;
+        let back = image::load_from_memory(&encode_png(&pixels)?)?.to_rgb8();
         assert_eq!(back.dimensions(), (WIDTH, HEIGHT));
+        // Not `assert_eq!`: a failure would print two 6 MB vectors.
         assert!(
             back.as_raw() == &pixels,
             "the decoded PNG differs from the canvas"
         );
-        // Not a blank canvas: the fill and the line are there.
-        assert!(pixels.chunks(3).any(|p| p == [31, 119, 180]));
-        assert!(pixels.chunks(3).any(|p| p == [214, 39, 40]));
+        Ok(())
+    }
+
+    /// Every row is filtered with Paeth (PNG filter type 4), read from the image data's
+    /// own bytes: the pixels alone cannot tell, since any lossless encoder gives them back.
+    #[test]
+    fn every_row_is_paeth_filtered() -> Result<(), Box<dyn std::error::Error>> {
+        let png = encode_png(&canvas()?)?;
+        // After the 8-byte signature, chunks: length (4 bytes, big-endian), type (4),
+        // data, CRC (4). The image data is the IDAT chunks' data, one zlib stream.
+        let mut zlib = Vec::new();
+        let mut at = 8;
+        while at + 8 <= png.len() {
+            let len = u32::from_be_bytes(png[at..at + 4].try_into()?) as usize;
+            if &png[at + 4..at + 8] == b"IDAT" {
+                zlib.extend_from_slice(&png[at + 8..at + 8 + len]);
+            }
+            at += 12 + len;
+        }
+        let rows = fdeflate::decompress_to_vec(&zlib).map_err(|e| format!("{e:?}"))?;
+        let row = 1 + WIDTH as usize * 3;
+        assert_eq!(rows.len(), row * HEIGHT as usize);
+        let other = rows.chunks(row).position(|r| r[0] != 4);
+        assert_eq!(other, None, "a row not filtered with Paeth");
         Ok(())
     }
 }
