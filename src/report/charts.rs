@@ -54,7 +54,7 @@ pub enum Chart {
     TimeToRestore,
     /// Open workarounds per week.
     WorkaroundsOverTime,
-    /// Error budget remaining through the year.
+    /// Error budget remaining week by week after the warm-up.
     ErrorBudgetOverTime,
     /// Stacked cost components.
     CostBreakdown,
@@ -97,7 +97,9 @@ impl Chart {
             }
             Chart::TimeToRestore => "How long each model takes to restore service",
             Chart::WorkaroundsOverTime => "Workarounds left in production, week by week",
-            Chart::ErrorBudgetOverTime => "Error budget remaining through the year, tier by tier",
+            Chart::ErrorBudgetOverTime => {
+                "Error budget remaining week by week after the warm-up, tier by tier"
+            }
             Chart::CostBreakdown => "Where each model's money goes",
             Chart::RestoreBreakdown => "Where each model's time to restore goes",
             Chart::Trajectories => "How incidents, restore time and costs unfold over the years",

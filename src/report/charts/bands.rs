@@ -27,7 +27,7 @@ pub(super) struct Over<'a> {
 /// Weeks, with 10th–90th percentile bands.
 pub(super) const WEEKS: Over<'static> = Over {
     steps: &|m| m.weeks.as_slice(),
-    x_desc: "Week of the simulated year",
+    x_desc: "Week after the warm-up",
     y_label: &|v| format!("{v:.0}"),
 };
 
@@ -81,13 +81,15 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
         .iter()
         .flat_map(|(_, _, r)| r.iter().map(|p| p.0))
         .fold(1.0, f64::max);
-    let (y0, y1) = range(
-        bands
-            .iter()
-            .flat_map(|(_, _, r)| r.iter().flat_map(|p| [p.2, p.3]))
-            .chain([0.0]),
-        0.05,
-    );
+    let (y0, y1) = y_range(&bands);
+    // Lines drawn one under another are said in words, not left to line widths alone; the
+    // words get room of their own above the bands (a sixth more range), not drawn over them.
+    let same = coinciding(&bands, 0.005 * (y1 - y0));
+    let y1 = if same.is_empty() {
+        y1
+    } else {
+        y1 + (y1 - y0) / 6.0
+    };
     let mut builder = ChartBuilder::on(plot);
     if let Some(t) = &title {
         builder.caption(t, font(30));
@@ -141,8 +143,6 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
             ))
             .map_err(err)?;
     }
-    // Lines drawn one under another are said in words, not left to line widths alone.
-    let same = coinciding(&bands, 0.005 * (y1 - y0));
     if !same.is_empty() {
         let text = format!(
             "one line for: {}",
@@ -161,6 +161,19 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
         .map_err(err)?;
     }
     Ok(())
+}
+
+/// A panel's y range: zero, every band's edges and every mean line (under a heavy tail a
+/// mean can lie outside its 10th–90th percentile band: a few replications far below the
+/// rest), padded by 5%.
+fn y_range(bands: &[(ModelKind, u32, Vec<BandPoint>)]) -> (f64, f64) {
+    range(
+        bands
+            .iter()
+            .flat_map(|(_, _, r)| r.iter().flat_map(|p| [p.1, p.2, p.3]))
+            .chain([0.0]),
+        0.05,
+    )
 }
 
 /// Groups of models (two or more, in drawing order) whose mean lines lie within `tol` of
@@ -189,4 +202,21 @@ fn coinciding(bands: &[(ModelKind, u32, Vec<BandPoint>)], tol: f64) -> Vec<Vec<M
         .into_iter()
         .map(|g| g.into_iter().map(|i| bands[i].0).collect())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mean below its band's 10th percentile (one week where a few replications fell far)
+    /// is inside the panel, not cut off at its edge; so are the bands and zero.
+    #[test]
+    fn the_range_holds_a_mean_outside_its_band() {
+        // (week, mean, 10th percentile, 90th percentile)
+        let rows = vec![(1.0, 90.0, 80.0, 100.0), (2.0, -900.0, -300.0, 100.0)];
+        let (y0, y1) = y_range(&[(ModelKind::OpsRun, 3, rows)]);
+        assert!(y0 < -900.0 && y1 > 100.0, "range {y0}..{y1}");
+        let (z0, z1) = y_range(&[(ModelKind::OpsRun, 3, vec![(1.0, 50.0, 40.0, 60.0)])]);
+        assert!(z0 <= 0.0 && z1 > 60.0, "range {z0}..{z1}");
+    }
 }

@@ -1,4 +1,4 @@
-//! The error-budget chart: budget left through the year, one small multiple per tier.
+//! The error-budget chart: budget left week by week after the warm-up, one small multiple per tier.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
