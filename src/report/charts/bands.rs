@@ -83,12 +83,20 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
         .fold(1.0, f64::max);
     let (y0, y1) = y_range(&bands);
     // Lines drawn one under another are said in words, not left to line widths alone; the
-    // words get room of their own above the bands (a sixth more range), not drawn over them.
+    // words get room of their own above the bands, not drawn over them.
     let same = coinciding(&bands, 0.005 * (y1 - y0));
+    let x_labels = if compact { 70 } else { 100 };
     let y1 = if same.is_empty() {
         y1
     } else {
-        y1 + (y1 - y0) / 6.0
+        // The plotting area's height: the panel's, less the caption, the top margin and
+        // the x axis' labels (their sizes are set below).
+        let caption = if title.is_some() { 45 } else { 0 };
+        let height = plot
+            .dim_in_pixel()
+            .1
+            .saturating_sub(caption + 10 + x_labels);
+        with_room_on_top(y0, y1, NOTE_PIXELS, height)
     };
     let mut builder = ChartBuilder::on(plot);
     if let Some(t) = &title {
@@ -98,7 +106,7 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
         .margin_left(if compact { 20 } else { 40 })
         .margin_right(if compact { 20 } else { 40 })
         .margin_top(10)
-        .x_label_area_size(if compact { 70 } else { 100 })
+        .x_label_area_size(x_labels)
         .y_label_area_size(if compact { 100 } else { 150 })
         .build_cartesian_2d(0.0..weeks + 1.0, y0..y1)
         .map_err(err)?;
@@ -163,6 +171,18 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The pixels a "one line for" note takes at the plotting area's top: its 8-pixel offset,
+/// a 22-pixel line and a gap below it.
+const NOTE_PIXELS: u32 = 44;
+
+/// The top of a y range raised so that `pixels` of a plotting area `height` pixels tall lie
+/// above `top`: the room is the same in pixels whatever the panel's size (small multiples
+/// of five or six tiers are a third of the canvas tall). At most half the area.
+fn with_room_on_top(bottom: f64, top: f64, pixels: u32, height: u32) -> f64 {
+    let share = (f64::from(pixels) / f64::from(height.max(1))).min(0.5);
+    top + (top - bottom) * share / (1.0 - share)
+}
+
 /// A panel's y range: zero, every band's edges and every mean line (under a heavy tail a
 /// mean can lie outside its 10th–90th percentile band: a few replications far below the
 /// rest), padded by 5%.
@@ -218,5 +238,20 @@ mod tests {
         assert!(y0 < -900.0 && y1 > 100.0, "range {y0}..{y1}");
         let (z0, z1) = y_range(&[(ModelKind::OpsRun, 3, vec![(1.0, 50.0, 40.0, 60.0)])]);
         assert!(z0 <= 0.0 && z1 > 60.0, "range {z0}..{z1}");
+    }
+
+    /// The room above the bands is so many pixels, whatever the area's height: the old
+    /// range's top maps `pixels` below the new top.
+    #[test]
+    fn the_room_on_top_is_the_same_in_pixels() {
+        for height in [130u32, 286, 700] {
+            let (bottom, top) = (-20.0, 110.0);
+            let new_top = with_room_on_top(bottom, top, 44, height);
+            let below_top = (new_top - top) / (new_top - bottom) * f64::from(height);
+            assert!((below_top - 44.0).abs() < 1e-9, "{height}: {below_top}");
+        }
+        // Never more than half the area.
+        let top = with_room_on_top(0.0, 100.0, 44, 40);
+        assert!((top - 200.0).abs() < 1e-9, "{top}");
     }
 }
