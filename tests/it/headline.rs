@@ -110,14 +110,14 @@ fn restore_times_with_six_models() {
     let d = with(&six, "mttr_hours");
     assert_eq!(
         headline(Chart::TimeToRestore, &d),
-        "“You run it”, “You run it, ops monitor” and “You and SRE run it” restore service fastest, tied; “Ops run it” takes 2.0× as long"
+        "“You run it”, “You run it, ops monitor” and “You and SRE run it” restore service fastest, tied; “Ops run it” takes 2.0× as long on average (4.0h against 2.0h)"
     );
     let mut four = six;
     four[2].1 = 2.02;
     let d = with(&four, "mttr_hours");
     assert_eq!(
         headline(Chart::TimeToRestore, &d),
-        "All models but “Ops run it” and “Ops sometimes run it” restore service fastest, tied; “Ops run it” takes 2.0× as long"
+        "All models but “Ops run it” and “Ops sometimes run it” restore service fastest, tied; “Ops run it” takes 2.0× as long on average (4.0h against 2.0h)"
     );
     let d = with(&[(YouRun, 2.0), (OpsRun, 2.6), (SreRun, 2.3)], "mttr_hours");
     // 2.6 / 2.0 is slower, but not the 1.5× a title calls out.
