@@ -278,8 +278,8 @@ fn time_to_restore(data: &ReportData) -> String {
                 "; {} takes {:.1}× as long on average ({} against {})",
                 q(slow.model),
                 ratio.ratio,
-                crate::units::format_hours(mean(slow, "mttr_hours")),
-                crate::units::format_hours(mean(fast, "mttr_hours")),
+                format_hours(mean(slow, "mttr_hours")),
+                format_hours(mean(fast, "mttr_hours")),
             ));
         }
     }

@@ -85,17 +85,24 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
     // Lines drawn one under another are said in words, not left to line widths alone; the
     // words get room of their own above the bands, not drawn over them.
     let same = coinciding(&bands, 0.005 * (y1 - y0));
-    let x_labels = if compact { 70 } else { 100 };
+    let (x_labels, margin_top) = (if compact { 70 } else { 100 }, 10);
     let y1 = if same.is_empty() {
         y1
     } else {
-        // The plotting area's height: the panel's, less the caption, the top margin and
-        // the x axis' labels (their sizes are set below).
-        let caption = if title.is_some() { 45 } else { 0 };
+        // The plotting area's height: the panel's, less the caption (its text and the
+        // padding plotters' `DrawingArea::titled` puts above and below it), the top margin
+        // and the x axis' labels (the sizes the chart is built with below).
+        let caption = match &title {
+            Some(t) => {
+                let (_, h) = plot.estimate_text_size(t, &font(30)).map_err(err)?;
+                h + 2 * (h / 2).min(5)
+            }
+            None => 0,
+        };
         let height = plot
             .dim_in_pixel()
             .1
-            .saturating_sub(caption + 10 + x_labels);
+            .saturating_sub(caption + margin_top + x_labels);
         with_room_on_top(y0, y1, NOTE_PIXELS, height)
     };
     let mut builder = ChartBuilder::on(plot);
@@ -105,7 +112,7 @@ pub(super) fn band_panel_over<DB: DrawingBackend>(
     let mut chart = builder
         .margin_left(if compact { 20 } else { 40 })
         .margin_right(if compact { 20 } else { 40 })
-        .margin_top(10)
+        .margin_top(margin_top)
         .x_label_area_size(x_labels)
         .y_label_area_size(if compact { 100 } else { 150 })
         .build_cartesian_2d(0.0..weeks + 1.0, y0..y1)
